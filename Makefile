@@ -1,0 +1,78 @@
+# MySmartNotes: `make run` starts the product, `make test` checks it. Both install what is missing first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+PG_BIN ?= /usr/lib/postgresql/15/bin
+# Debian packages the product needs at run time, and the extra ones its tests need.
+APT_RUN  := redis-server tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin poppler-utils fonts-dejavu-core fonts-noto-core
+APT_TEST := chromium nginx
+QUIET_PIP := grep -v -e "is ignored: it is neither a file nor a directory" || true
+
+.PHONY: help setup setup-test apt apt-test venv run test lint format unit integration e2e clean
+
+help:
+	@echo "make run   - install what is missing, then start the whole stack (gateway :8000, app :8501)"
+	@echo "make test  - install what is missing, then lint (ruff, mypy) and run every test"
+
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "apt-get install$$missing"; \
+		if [ "$$(id -u)" != 0 ]; then echo "need root to install:$$missing" >&2; exit 1; fi; \
+		apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; \
+	fi
+endef
+
+apt:
+	$(call apt_install,$(APT_RUN))
+
+apt-test:
+	$(call apt_install,$(APT_TEST))
+	@if [ ! -x $(PG_BIN)/postgres ]; then $(MAKE) --no-print-directory _apt-postgres; fi
+
+_apt-postgres:
+	$(call apt_install,postgresql)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@echo "installing Python packages into $(VENV) (first time: a few minutes)"
+	$(PIP) install -q -e '.[dev]' 2>&1 | $(QUIET_PIP)
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+setup: apt venv
+
+setup-test: setup apt-test
+
+run: setup
+	$(PY) -m shared.launcher
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: setup-test lint
+	$(PY) -m pytest -q -p no:cacheprovider
+
+unit: venv
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit
+
+integration: setup-test
+	$(PY) -m pytest -q -p no:cacheprovider tests/integration
+
+e2e: setup-test
+	$(PY) -m pytest -q -p no:cacheprovider tests/e2e
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

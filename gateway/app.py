@@ -1,0 +1,164 @@
+"""The gateway's composition root: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gateway.container import Container
+from gateway.metrics import make_registry
+from gateway.routes import auth, documents, health, jobs, lectures, subjects, ws
+from gateway.webhooks import run_delivery_loop
+from shared.errors import AppError
+from shared.logging import configure_logging, request_id_var
+from shared.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+log = logging.getLogger("gateway")
+
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "NOT_AUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "FILE_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "RATE_LIMITED",
+}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {
+        "error": {"code": code, "message": message, "details": details if details is not None else {}},
+        "request_id": request_id_var.get(),
+    }
+
+
+def _error_response(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+    headers = {REQUEST_ID_HEADER: request_id_var.get() or ""}
+    if status == 429 and isinstance(details, dict) and "retry_after" in details:
+        headers["Retry-After"] = str(details["retry_after"])
+    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(_: Request, exc: AppError) -> JSONResponse:
+        return _error_response(exc.status_code, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return _error_response(400, "MALFORMED_JSON", "The request body is not valid JSON.")
+        details = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in errors
+        ]
+        return _error_response(422, "VALIDATION_ERROR", "Some fields are missing or invalid.", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = HTTP_CODES.get(exc.status_code, f"HTTP_{exc.status_code}")
+        return _error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unhandled(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return _error_response(500, "INTERNAL_ERROR", "Something went wrong on our side; it has been logged.")
+
+
+def create_app(settings: Settings | None = None, *, start_background: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(level=settings.log_level, json_logs=settings.log_json, service="gateway")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        container = Container.build(settings)
+        app.state.container = container
+        app.state.metrics_registry, app.state.latency = make_registry(container)
+        stop = asyncio.Event()
+        webhook_task = asyncio.create_task(run_delivery_loop(container, stop)) if start_background else None
+        try:
+            yield
+        finally:
+            stop.set()
+            if webhook_task is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(webhook_task, timeout=5)
+            with contextlib.suppress(Exception):
+                await container.aredis.aclose()
+            container.close()
+
+    app = FastAPI(
+        title="MySmartNotes API",
+        version="1",
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=[REQUEST_ID_HEADER],
+    )
+
+    @app.middleware("http")
+    async def request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        start = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            response.headers[REQUEST_ID_HEADER] = rid
+            return response
+        finally:
+            elapsed = time.perf_counter() - start
+            route = request.scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            latency = getattr(request.app.state, "latency", None)
+            if latency is not None:
+                latency.labels(request.method, path, str(status)).observe(elapsed)
+            log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": path,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 1),
+                },
+            )
+            request_id_var.reset(token)
+
+    _install_error_handlers(app)
+    app.include_router(health.router)
+    for router in (auth.router, subjects.router, lectures.router, jobs.router, documents.router, ws.router):
+        app.include_router(router, prefix=API_PREFIX)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for `uvicorn --factory gateway.app:app_factory`."""
+    return create_app()

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+
+from gateway.deps import AppContainer, CurrentUser, DbSession
+from gateway.services import auth as service
+from shared.errors import AppError
+from shared.schemas import LoginRequest, RefreshRequest, TokenPair, UserCreate, UserRead
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED)
+def register(data: UserCreate, db: DbSession, container: AppContainer, request: Request) -> UserRead:
+    container.rate_limit(container.settings.rate_limit_login, "register", _client_ip(request))
+    return UserRead.model_validate(service.register(db=db, data=data))
+
+
+@router.post("/login")
+def login(data: LoginRequest, db: DbSession, container: AppContainer, request: Request) -> TokenPair:
+    rule = container.settings.rate_limit_login
+    container.rate_limit(rule, "login-email", data.email.lower())
+    container.rate_limit(rule, "login-ip", _client_ip(request))
+    return service.login(db=db, settings=container.settings, email=data.email, password=data.password)
+
+
+@router.post("/refresh")
+def refresh(data: RefreshRequest, db: DbSession, container: AppContainer) -> TokenPair:
+    return service.refresh(db=db, settings=container.settings, refresh_token=data.refresh_token)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(user: CurrentUser, db: DbSession, container: AppContainer, request: Request) -> None:
+    header = request.headers.get("authorization", "")
+    token = header.split(" ", 1)[1] if " " in header else ""
+    if not token:
+        raise AppError("NOT_AUTHENTICATED", "Sign in first.", status_code=401)
+    service.logout(db=db, settings=container.settings, access_token=token)
+
+
+@router.get("/me")
+def me(user: CurrentUser) -> UserRead:
+    return UserRead.model_validate(user)

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile, status
+from fastapi.responses import FileResponse
+from pydantic import HttpUrl, TypeAdapter, ValidationError
+
+from gateway.deps import AppContainer, CurrentUser, DbSession
+from gateway.services import lectures as service
+from gateway.services.subjects import get_subject
+from shared.errors import AppError
+from shared.models import Lecture
+from shared.schemas import (
+    FigureRead,
+    JobRead,
+    LectureRead,
+    LectureUpdate,
+    PageRead,
+    UploadAccepted,
+)
+
+router = APIRouter(tags=["lectures"])
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
+def _webhook(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return str(_HTTP_URL.validate_python(url))
+    except ValidationError as exc:
+        raise AppError("INVALID_WEBHOOK_URL", "webhook_url must be an http(s) URL.", status_code=422) from exc
+
+
+@router.post("/subjects/{subject_id}/lectures", status_code=status.HTTP_202_ACCEPTED)
+def upload_lecture(
+    subject_id: int,
+    user: CurrentUser,
+    db: DbSession,
+    container: AppContainer,
+    file: Annotated[UploadFile, File(description="PDF, PPTX, or PNG/JPEG/TIFF")],
+    title: Annotated[str | None, Form()] = None,
+    webhook_url: Annotated[str | None, Form()] = None,
+) -> UploadAccepted:
+    """Store the file and queue its processing; answers at once with the job to follow."""
+    get_subject(db=db, user_id=user.id, subject_id=subject_id)
+    container.rate_limit(container.settings.rate_limit_upload, "upload", str(user.id))
+    lecture, job = service.create_lecture(
+        db=db,
+        settings=container.settings,
+        files=container.files,
+        celery=container.celery,
+        user_id=user.id,
+        subject_id=subject_id,
+        upload=file.file,
+        filename=file.filename or "upload",
+        title=title,
+        webhook_url=_webhook(webhook_url),
+    )
+    return UploadAccepted(lecture=LectureRead.model_validate(lecture), job=JobRead.model_validate(job))
+
+
+@router.get("/subjects/{subject_id}/lectures")
+def list_subject_lectures(subject_id: int, user: CurrentUser, db: DbSession) -> list[LectureRead]:
+    lectures = service.list_lectures(db=db, user_id=user.id, subject_id=subject_id)
+    return [LectureRead.model_validate(lec) for lec in lectures]
+
+
+@router.get("/lectures")
+def list_lectures(user: CurrentUser, db: DbSession, subject_id: int | None = None) -> list[LectureRead]:
+    lectures = service.list_lectures(db=db, user_id=user.id, subject_id=subject_id)
+    return [LectureRead.model_validate(lec) for lec in lectures]
+
+
+@router.get("/lectures/{lecture_id}")
+def get_lecture(lecture_id: int, user: CurrentUser, db: DbSession) -> LectureRead:
+    return LectureRead.model_validate(service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id))
+
+
+@router.patch("/lectures/{lecture_id}")
+def update_lecture(lecture_id: int, data: LectureUpdate, user: CurrentUser, db: DbSession) -> LectureRead:
+    lecture: Lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
+    if data.subject_id is not None:
+        get_subject(db=db, user_id=user.id, subject_id=data.subject_id)
+        lecture.subject_id = data.subject_id
+    if data.title is not None:
+        lecture.title = data.title
+    db.flush()
+    return LectureRead.model_validate(lecture)
+
+
+@router.delete("/lectures/{lecture_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_lecture(lecture_id: int, user: CurrentUser, db: DbSession, container: AppContainer) -> None:
+    service.delete_lecture(
+        db=db, files=container.files, celery=container.celery, user_id=user.id, lecture_id=lecture_id
+    )
+
+
+@router.get("/lectures/{lecture_id}/pages")
+def list_pages(lecture_id: int, user: CurrentUser, db: DbSession) -> list[PageRead]:
+    lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
+    return [PageRead.model_validate(p) for p in service.list_pages(db=db, lecture=lecture)]
+
+
+@router.get("/lectures/{lecture_id}/figures")
+def list_figures(lecture_id: int, user: CurrentUser, db: DbSession) -> list[FigureRead]:
+    lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
+    return [FigureRead.model_validate(f) for f in service.list_figures(db=db, lecture=lecture)]
+
+
+@router.get("/lectures/{lecture_id}/file")
+def download_original(
+    lecture_id: int, user: CurrentUser, db: DbSession, container: AppContainer
+) -> FileResponse:
+    lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
+    path = container.files.path(lecture.storage_path)
+    if not path.exists():
+        raise AppError("FILE_MISSING", "The original file is no longer stored.", status_code=410)
+    return FileResponse(path, media_type=lecture.media_type, filename=lecture.filename)

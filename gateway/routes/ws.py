@@ -1,0 +1,88 @@
+"""WebSocket: the signed-in user's job progress events, forwarded from Redis pub/sub."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from gateway.container import Container
+from gateway.services import auth as auth_service
+from gateway.services.jobs import list_jobs
+from shared.errors import AppError
+from shared.events import user_channel
+from shared.schemas import JobRead
+
+router = APIRouter(tags=["websocket"])
+log = logging.getLogger(__name__)
+AUTH_TIMEOUT = 10.0
+
+
+def _authenticate(container: Container, token: str) -> tuple[int, list[dict[str, Any]]]:
+    with container.session_factory() as db:
+        user = auth_service.user_from_access_token(db=db, settings=container.settings, token=token)
+        active = [
+            JobRead.model_validate(j).model_dump(mode="json")
+            for j in list_jobs(db=db, user_id=user.id, active_only=True)
+        ]
+        return user.id, active
+
+
+@router.websocket("/ws")
+async def events(websocket: WebSocket) -> None:
+    """Send the token as `?token=` or as the first message `{"type": "auth", "token": "..."}`."""
+    container: Container = websocket.app.state.container
+    await websocket.accept()
+    token = websocket.query_params.get("token")
+    try:
+        if not token:
+            first = await asyncio.wait_for(websocket.receive_json(), timeout=AUTH_TIMEOUT)
+            token = first.get("token") if isinstance(first, dict) else None
+        if not token:
+            raise AppError("NOT_AUTHENTICATED", "Send a token first.", status_code=401)
+        user_id, active = await run_in_threadpool(_authenticate, container, token)
+    except (AppError, TimeoutError, ValueError, json.JSONDecodeError) as exc:
+        code = exc.code if isinstance(exc, AppError) else "NOT_AUTHENTICATED"
+        message = exc.message if isinstance(exc, AppError) else "Send a token first."
+        with contextlib.suppress(Exception):
+            await websocket.send_json({"type": "error", "error": {"code": code, "message": message}})
+            await websocket.close(code=4401)
+        return
+    except WebSocketDisconnect:
+        return
+
+    pubsub = container.aredis.pubsub()
+    await pubsub.subscribe(user_channel(user_id))
+    await websocket.send_json({"type": "ready", "user_id": user_id, "active_jobs": active})
+
+    async def forward() -> None:
+        async for message in pubsub.listen():
+            if message.get("type") != "message":
+                continue
+            data = message["data"]
+            await websocket.send_text(data.decode() if isinstance(data, bytes) else data)
+
+    async def receive() -> None:
+        while True:
+            msg = await websocket.receive_json()
+            if isinstance(msg, dict) and msg.get("type") == "ping":
+                await websocket.send_json({"type": "pong"})
+
+    tasks = [asyncio.create_task(forward()), asyncio.create_task(receive())]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            error = task.exception()
+            if error and not isinstance(error, WebSocketDisconnect):
+                log.warning("websocket closed on error: %r", error)
+    finally:
+        for task in tasks:
+            task.cancel()
+        with contextlib.suppress(Exception):
+            await pubsub.unsubscribe()
+            await pubsub.aclose()

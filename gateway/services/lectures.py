@@ -1,0 +1,176 @@
+"""Lecture upload, listing, update and deletion."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from celery import Celery
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.services.jobs import cancel_job
+from gateway.services.subjects import get_subject
+from shared.celery_app import QUEUE_OCR, TASK_INGEST_LECTURE
+from shared.errors import AppError, not_found
+from shared.files import FileStore, inspect, sniff
+from shared.jobs import TERMINAL, create_job
+from shared.models import Figure, Job, Lecture, LectureStatus, Page
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+CHUNK = 1024 * 1024
+
+
+def get_lecture(*, db: Session, user_id: int, lecture_id: int) -> Lecture:
+    lecture = db.get(Lecture, lecture_id)
+    if lecture is None or lecture.user_id != user_id:
+        raise not_found("lecture")
+    return lecture
+
+
+def lecture_prefix(user_id: int, lecture_id: int) -> str:
+    return f"uploads/{user_id}/{lecture_id}"
+
+
+def remove_lecture_files(*, files: FileStore, user_id: int, lecture_id: int) -> None:
+    files.delete_prefix(lecture_prefix(user_id, lecture_id))
+
+
+def _spool(upload: BinaryIO, *, limit: int, tmp_dir: Path) -> tuple[Path, int, str]:
+    """Copy the upload to a temp file, refusing it as soon as it passes ``limit`` bytes."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".upload")
+    path = Path(name)
+    try:
+        with open(fd, "wb") as out:
+            while block := upload.read(CHUNK):
+                size += len(block)
+                if size > limit:
+                    raise AppError(
+                        "FILE_TOO_LARGE",
+                        f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
+                        status_code=413,
+                        details={"limit_bytes": limit},
+                    )
+                digest.update(block)
+                out.write(block)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, size, digest.hexdigest()
+
+
+def create_lecture(
+    *,
+    db: Session,
+    settings: Settings,
+    files: FileStore,
+    celery: Celery,
+    user_id: int,
+    subject_id: int,
+    upload: BinaryIO,
+    filename: str,
+    title: str | None = None,
+    webhook_url: str | None = None,
+) -> tuple[Lecture, Job]:
+    """Validate and store an upload, create its lecture and job rows, and enqueue ingestion.
+
+    Nothing is left behind when any step fails: no row, no file, no task.
+    """
+    get_subject(db=db, user_id=user_id, subject_id=subject_id)
+    tmp, size, sha = _spool(upload, limit=settings.max_upload_bytes, tmp_dir=settings.data_dir / "tmp")
+    try:
+        kind = sniff(tmp)
+        pages = inspect(tmp, kind, max_pages=settings.max_pages)
+        safe_name = Path(filename or "upload").name[:200] or "upload"
+        lecture = Lecture(
+            user_id=user_id,
+            subject_id=subject_id,
+            title=(title or Path(safe_name).stem or "Lecture")[:300],
+            filename=safe_name,
+            file_type=kind.file_type,
+            media_type=kind.media_type,
+            size_bytes=size,
+            sha256=sha,
+            storage_path="",
+            status=LectureStatus.QUEUED,
+            page_count=pages,
+        )
+        db.add(lecture)
+        db.flush()
+        key = f"{lecture_prefix(user_id, lecture.id)}/original{kind.extension}"
+        target = files.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(tmp), target)
+        lecture.storage_path = key
+        job = create_job(
+            db=db,
+            user_id=user_id,
+            kind="ingest",
+            queue=QUEUE_OCR,
+            subject_id=subject_id,
+            lecture_id=lecture.id,
+            webhook_url=webhook_url,
+        )
+        db.commit()
+    except BaseException:
+        db.rollback()
+        tmp.unlink(missing_ok=True)
+        if "lecture" in locals() and lecture.id is not None:
+            remove_lecture_files(files=files, user_id=user_id, lecture_id=lecture.id)
+        raise
+    try:
+        result = celery.send_task(TASK_INGEST_LECTURE, args=[job.id], queue=QUEUE_OCR)
+    except Exception as exc:
+        log.exception("enqueue failed", extra={"job_id": job.id})
+        db.delete(lecture)
+        db.delete(job)
+        db.commit()
+        remove_lecture_files(files=files, user_id=user_id, lecture_id=lecture.id)
+        raise AppError(
+            "QUEUE_UNAVAILABLE", "The processing queue is unreachable; try again shortly.", status_code=503
+        ) from exc
+    job.celery_task_id = result.id
+    db.commit()
+    return lecture, job
+
+
+def list_lectures(*, db: Session, user_id: int, subject_id: int | None = None) -> list[Lecture]:
+    query = select(Lecture).where(Lecture.user_id == user_id)
+    if subject_id is not None:
+        get_subject(db=db, user_id=user_id, subject_id=subject_id)
+        query = query.where(Lecture.subject_id == subject_id)
+    return list(db.scalars(query.order_by(Lecture.created_at, Lecture.id)))
+
+
+def list_pages(*, db: Session, lecture: Lecture) -> list[Page]:
+    return list(db.scalars(select(Page).where(Page.lecture_id == lecture.id).order_by(Page.number)))
+
+
+def list_figures(*, db: Session, lecture: Lecture) -> list[Figure]:
+    return list(
+        db.scalars(
+            select(Figure).where(Figure.lecture_id == lecture.id).order_by(Figure.page_number, Figure.id)
+        )
+    )
+
+
+def cancel_active_jobs(*, db: Session, celery: Celery, lecture_id: int) -> None:
+    jobs = db.scalars(select(Job).where(Job.lecture_id == lecture_id, Job.status.not_in(TERMINAL)))
+    for job in jobs:
+        cancel_job(db=db, celery=celery, job=job)
+
+
+def delete_lecture(*, db: Session, files: FileStore, celery: Celery, user_id: int, lecture_id: int) -> None:
+    lecture = get_lecture(db=db, user_id=user_id, lecture_id=lecture_id)
+    cancel_active_jobs(db=db, celery=celery, lecture_id=lecture.id)
+    db.delete(lecture)
+    db.flush()
+    remove_lecture_files(files=files, user_id=user_id, lecture_id=lecture_id)

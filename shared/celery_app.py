@@ -1,0 +1,57 @@
+"""The Celery application every process shares: queues declared explicitly, JSON only, late acks.
+
+The gateway only *sends* tasks by name (it never imports worker code); each worker's bootstrap
+imports its own task module.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Exchange, Queue
+
+from shared.settings import Settings
+
+QUEUE_OCR = "ocr"
+QUEUE_AI = "ai"
+QUEUE_GENERATION = "generation"
+QUEUES = (QUEUE_OCR, QUEUE_AI, QUEUE_GENERATION)
+
+# Task names are constants: the gateway and the workers agree on them and nothing else.
+TASK_INGEST_LECTURE = "ocr.ingest_lecture"
+TASK_INDEX_LECTURE = "ai.index_lecture"
+TASK_GENERATION_PING = "generation.ping"
+
+TASK_QUEUES = {
+    TASK_INGEST_LECTURE: QUEUE_OCR,
+    TASK_INDEX_LECTURE: QUEUE_AI,
+    TASK_GENERATION_PING: QUEUE_GENERATION,
+}
+
+
+def make_celery(settings: Settings, name: str = "smartnotes") -> Celery:
+    app = Celery(name, broker=settings.redis_url, backend=settings.redis_url)
+    exchange = Exchange("smartnotes", type="direct")
+    app.conf.update(
+        task_queues=[Queue(q, exchange, routing_key=q) for q in QUEUES],
+        task_default_queue=QUEUE_OCR,
+        task_default_exchange="smartnotes",
+        task_default_routing_key=QUEUE_OCR,
+        task_routes={name: {"queue": q, "routing_key": q} for name, q in TASK_QUEUES.items()},
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_track_started=True,
+        task_soft_time_limit=settings.task_soft_time_limit,
+        task_time_limit=settings.task_time_limit,
+        result_expires=24 * 3600,
+        broker_connection_retry_on_startup=True,
+        # A task that runs longer than the visibility timeout would be redelivered while still running.
+        broker_transport_options={"visibility_timeout": settings.task_time_limit + 600},
+        worker_hijack_root_logger=False,
+        worker_send_task_events=True,
+        task_send_sent_event=True,
+    )
+    return app

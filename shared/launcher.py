@@ -1,0 +1,244 @@
+"""`smartnotes up` / `make run`: the whole stack on embedded defaults, as local processes.
+
+Starts redis-server (when the configured Redis is local and not already answering), runs the
+migrations, then the gateway, one Celery worker per queue, and Streamlit. Ctrl-C (or SIGTERM) stops
+every child, newest first; if any child dies, the rest are stopped too and the exit code says so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import redis
+
+from shared.db import run_migrations
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+WORKER_QUEUES = ("ocr", "ai", "generation")
+
+
+@dataclass
+class Child:
+    name: str
+    proc: subprocess.Popen[bytes]
+
+
+def say(message: str) -> None:
+    print(f"[smartnotes] {message}", flush=True)
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_until(check: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(check) and check():
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} did not come up within {timeout:.0f} s")
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["SMARTNOTES_DATA_DIR"] = str(settings.data_dir)
+    env["SMARTNOTES_REDIS_URL"] = settings.redis_url
+    env.setdefault("SMARTNOTES_API_URL", settings.api_url)
+    env.setdefault("OMP_THREAD_LIMIT", "1")
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    env["PYTHONUNBUFFERED"] = "1"
+    if settings.database_url:
+        env["SMARTNOTES_DATABASE_URL"] = settings.database_url
+    return env
+
+
+def commands(settings: Settings) -> list[tuple[str, list[str]]]:
+    py = sys.executable
+    cmds: list[tuple[str, list[str]]] = [
+        (
+            "gateway",
+            [
+                py,
+                "-m",
+                "uvicorn",
+                "gateway.app:app_factory",
+                "--factory",
+                "--host",
+                settings.api_host,
+                "--port",
+                str(settings.api_port),
+                "--no-access-log",
+            ],
+        )
+    ]
+    for queue in WORKER_QUEUES:
+        cmds.append(
+            (
+                f"worker-{queue}",
+                [
+                    py,
+                    "-m",
+                    "celery",
+                    "-A",
+                    f"workers.{queue}.worker",
+                    "worker",
+                    "-Q",
+                    queue,
+                    "-n",
+                    f"{queue}@%h",
+                    "--concurrency",
+                    "1",
+                    "--loglevel",
+                    "INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+            )
+        )
+    cmds.append(
+        (
+            "frontend",
+            [
+                py,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "frontend" / "app.py"),
+                "--server.port",
+                str(settings.frontend_port),
+                "--server.address",
+                settings.api_host,
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+        )
+    )
+    return cmds
+
+
+def start_redis(settings: Settings, children: list[Child]) -> None:
+    url = urlparse(settings.redis_url)
+    host, port = url.hostname or "127.0.0.1", url.port or 6379
+    if redis_answers(settings.redis_url):
+        say(f"using the Redis already answering at {host}:{port}")
+        return
+    if host not in LOCAL_HOSTS:
+        raise RuntimeError(f"Redis at {settings.redis_url} does not answer, and it is not local to start it")
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not installed; run `make setup` (apt-get install redis-server)")
+    redis_dir = (settings.data_dir / "redis").resolve()
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(redis_dir),
+            "--save",
+            "60 1",
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "yes",
+        ],
+        start_new_session=True,
+    )
+    children.append(Child("redis", proc))
+    wait_until(lambda: redis_answers(settings.redis_url), 20, "redis-server")
+    say(f"redis-server started on {host}:{port}")
+
+
+def stop_all(children: list[Child], timeout: float = 20.0) -> None:
+    for child in reversed(children):
+        if child.proc.poll() is None:
+            child.proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for child in reversed(children):
+        remaining = max(0.1, deadline - time.monotonic())
+        try:
+            child.proc.wait(timeout=remaining)
+        except subprocess.TimeoutExpired:
+            say(f"{child.name} did not stop in time; killing it")
+            child.proc.kill()
+            child.proc.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings()
+    settings.data_dir = settings.data_dir.resolve()
+    for sub in ("uploads", "generated", "tmp"):
+        (settings.data_dir / sub).mkdir(parents=True, exist_ok=True)
+    for name, port in (("gateway", settings.api_port), ("frontend", settings.frontend_port)):
+        if not port_free(settings.api_host, port):
+            say(f"port {port} for the {name} is already in use; stop what uses it or set another port")
+            return 1
+
+    children: list[Child] = []
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        start_redis(settings, children)
+        say("running database migrations")
+        run_migrations(settings)
+        env = child_env(settings)
+        for name, cmd in commands(settings):
+            children.append(Child(name, subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)))
+        say(f"gateway  http://{settings.api_host}:{settings.api_port}  (API docs at /docs)")
+        say(f"frontend http://{settings.api_host}:{settings.frontend_port}")
+        say("press Ctrl-C to stop everything")
+        while not stopping:
+            for child in children:
+                code = child.proc.poll()
+                if code is not None:
+                    say(f"{child.name} exited with code {code}; stopping the rest")
+                    stop_all(children)
+                    return 1
+            time.sleep(0.5)
+        say("stopping")
+        stop_all(children)
+        return 0
+    except Exception as exc:
+        say(f"could not start: {exc}")
+        stop_all(children)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

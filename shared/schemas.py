@@ -1,0 +1,148 @@
+"""Pydantic schemas: one family per entity (Create / Update / Read)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl
+
+
+class ReadModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- auth -------------------------------------------------------------------------------------
+class UserCreate(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=8, max_length=256)
+    display_name: str = Field(default="", max_length=200)
+
+
+class UserRead(ReadModel):
+    id: int
+    email: str
+    display_name: str
+    created_at: datetime
+
+
+class LoginRequest(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=256)
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+# --- subjects ---------------------------------------------------------------------------------
+OCR_LANGS = r"^[a-z_]{3,10}(\+[a-z_]{3,10})*$"
+
+
+class SubjectCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    ocr_languages: str = Field(default="eng+hin", pattern=OCR_LANGS)
+
+
+class SubjectUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    ocr_languages: str | None = Field(default=None, pattern=OCR_LANGS)
+
+
+class SubjectRead(ReadModel):
+    id: int
+    name: str
+    ocr_languages: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    lecture_count: int = 0
+
+
+# --- lectures ---------------------------------------------------------------------------------
+class LectureUpdate(BaseModel):
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    subject_id: int | None = None
+
+
+class LectureRead(ReadModel):
+    id: int
+    subject_id: int
+    title: str
+    filename: str
+    file_type: str
+    size_bytes: int
+    status: str
+    error_code: str | None
+    error_message: str | None
+    page_count: int
+    figure_count: int
+    chunk_count: int
+    processing_seconds: float | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PageRead(ReadModel):
+    id: int
+    number: int
+    width: float
+    height: float
+    title: str
+    text: str
+    text_source: str
+    ocr_confidence: float | None
+
+
+class FigureRead(ReadModel):
+    id: int
+    page_number: int
+    bbox: list[float]
+    caption: str
+    text: str
+
+
+class JobRead(ReadModel):
+    id: str
+    kind: str
+    queue: str
+    status: str
+    progress: float
+    stage: str
+    subject_id: int | None
+    lecture_id: int | None
+    error_code: str | None
+    error_message: str | None
+    result: dict[str, Any]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class UploadAccepted(BaseModel):
+    lecture: LectureRead
+    job: JobRead
+
+
+class WebhookForm(BaseModel):
+    webhook_url: HttpUrl | None = None
+
+
+# --- generated documents ----------------------------------------------------------------------
+class DocumentRead(ReadModel):
+    id: int
+    subject_id: int
+    job_id: str | None
+    kind: str
+    title: str
+    filename: str
+    media_type: str
+    size_bytes: int
+    created_at: datetime

@@ -1,0 +1,134 @@
+"""What every worker process shares: a lazily built context (DB, Redis, files) and the task wrapper
+that turns any failure into a job row with a code and a message, never a dead worker."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from celery import Celery, Task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.celery_app import make_celery
+from shared.db import make_engine, make_session_factory
+from shared.errors import AppError, TransientError
+from shared.files import FileStore, LocalFileStore
+from shared.jobs import JobCancelled, JobReporter
+from shared.logging import configure_logging, job_id_var
+from shared.models import Lecture, LectureStatus
+from shared.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+RETRYABLE = (TransientError, OperationalError, redis.ConnectionError, redis.TimeoutError)
+
+
+@dataclass
+class WorkerContext:
+    settings: Settings
+    session_factory: sessionmaker[Session]
+    redis: redis.Redis
+    files: FileStore
+    celery: Celery
+    reporter: JobReporter
+
+
+_context: WorkerContext | None = None
+_celery: Celery | None = None
+
+
+def context() -> WorkerContext:
+    """Built on first use in each worker process (after fork), never at import."""
+    global _context
+    if _context is None:
+        settings = get_settings()
+        r = redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=5)
+        factory = make_session_factory(make_engine(settings))
+        _context = WorkerContext(
+            settings=settings,
+            session_factory=factory,
+            redis=r,
+            files=LocalFileStore(settings.data_dir),
+            celery=celery_app(),
+            reporter=JobReporter(factory, r),
+        )
+    return _context
+
+
+def celery_app() -> Celery:
+    global _celery
+    if _celery is None:
+        settings = get_settings()
+        configure_logging(level=settings.log_level, json_logs=settings.log_json, service="worker")
+        _celery = make_celery(settings)
+    return _celery
+
+
+@worker_process_init.connect
+def _reset_after_fork(**_: Any) -> None:
+    # Connections must not be shared across the prefork boundary.
+    global _context
+    _context = None
+
+
+def job_task(
+    app: Celery, name: str, *, queue: str, max_retries: int = 3
+) -> Callable[[Callable[[WorkerContext, str, Task], None]], Task]:
+    """Register ``fn(ctx, job_id, task)`` as a task that reports every outcome on the job row."""
+
+    def decorate(fn: Callable[[WorkerContext, str, Task], None]) -> Task:
+        @app.task(name=name, bind=True, queue=queue, max_retries=max_retries, acks_late=True, doc=fn.__doc__)
+        def run(self: Task, job_id: str) -> None:
+            token = job_id_var.set(job_id)
+            ctx = context()
+            try:
+                fn(ctx, job_id, self)
+            except JobCancelled:
+                log.info("job cancelled; stopping")
+            except AppError as exc:
+                log.info("job failed: %s", exc.code)
+                fail(ctx, job_id, exc.code, exc.message)
+            except SoftTimeLimitExceeded:
+                fail(ctx, job_id, "TIMEOUT", "Processing took too long and was stopped.")
+            except RETRYABLE as exc:
+                if self.request.retries < self.max_retries:
+                    log.warning("transient failure, retrying: %r", exc)
+                    raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+                fail(
+                    ctx, job_id, "SERVICE_UNAVAILABLE", f"A service stayed unreachable: {type(exc).__name__}."
+                )
+            except Exception as exc:
+                log.exception("job crashed")
+                fail(
+                    ctx,
+                    job_id,
+                    "INTERNAL_ERROR",
+                    f"Unexpected error while processing ({type(exc).__name__}).",
+                )
+            finally:
+                job_id_var.reset(token)
+
+        return run
+
+    return decorate
+
+
+def fail(ctx: WorkerContext, job_id: str, code: str, message: str) -> None:
+    """End the job failed and mark its lecture failed too, so the student sees why.
+    A job that already ended (cancelled meanwhile) is left as it is."""
+    job = ctx.reporter.fail(job_id, code, message)
+    if job is None or job.lecture_id is None:
+        return
+    with ctx.session_factory() as db:
+        db.execute(
+            update(Lecture)
+            .where(Lecture.id == job.lecture_id)
+            .values(status=LectureStatus.FAILED, error_code=code, error_message=message)
+        )
+        db.commit()
