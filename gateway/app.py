@@ -142,7 +142,11 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
             if latency is not None:
                 latency.labels(request.method, path, str(status)).observe(elapsed)
             log.info(
-                "request",
+                "%s %s %s %.1f ms",
+                request.method,
+                path,
+                status,
+                elapsed * 1000,
                 extra={
                     "method": request.method,
                     "path": path,

@@ -22,7 +22,7 @@ from shared.errors import AppError, TransientError
 from shared.files import FileStore, LocalFileStore
 from shared.jobs import JobCancelled, JobReporter
 from shared.logging import configure_logging, job_id_var
-from shared.models import Lecture, LectureStatus
+from shared.models import Job, JobStatus, Lecture, LectureStatus
 from shared.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ def job_task(
                 fn(ctx, job_id, self)
             except JobCancelled:
                 log.info("job cancelled; stopping")
+                settle_cancelled(ctx, job_id)
             except AppError as exc:
                 log.info("job failed: %s", exc.code)
                 fail(ctx, job_id, exc.code, exc.message)
@@ -117,6 +118,24 @@ def job_task(
         return run
 
     return decorate
+
+
+def settle_cancelled(ctx: WorkerContext, job_id: str) -> None:
+    """After a task stopped for a cancelled job, leave its lecture marked cancelled (the task may have
+    set it to processing after the gateway marked it)."""
+    with ctx.session_factory() as db:
+        job = db.get(Job, job_id)
+        if job is None or job.lecture_id is None or job.status != JobStatus.CANCELLED:
+            return
+        db.execute(
+            update(Lecture)
+            .where(
+                Lecture.id == job.lecture_id,
+                Lecture.status.in_([LectureStatus.QUEUED, LectureStatus.PROCESSING]),
+            )
+            .values(status=LectureStatus.CANCELLED, error_code="CANCELLED", error_message="Cancelled by you.")
+        )
+        db.commit()
 
 
 def fail(ctx: WorkerContext, job_id: str, code: str, message: str) -> None:
