@@ -9,9 +9,10 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_BIN ?= /usr/lib/postgresql/15/bin
 # Debian packages the product needs at run time, and the extra ones its tests need.
-APT_RUN  := redis-server tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin poppler-utils fonts-dejavu-core fonts-noto-core
+APT_RUN  := redis-server tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin tesseract-ocr-chi-sim poppler-utils \
+            fonts-dejavu-core fonts-noto-core libgl1 libglib2.0-0 libreoffice-impress
 APT_TEST := chromium nginx
-QUIET_PIP := grep -v -e "is ignored: it is neither a file nor a directory" || true
+QUIET_PIP := sed '/is ignored: it is neither a file nor a directory/d'
 
 .PHONY: help setup setup-test apt apt-test venv run test lint format unit integration e2e clean
 
@@ -24,7 +25,7 @@ define apt_install
 	if [ -n "$$missing" ]; then \
 		echo "apt-get install$$missing"; \
 		if [ "$$(id -u)" != 0 ]; then echo "need root to install:$$missing" >&2; exit 1; fi; \
-		apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; \
+		apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; \
 	fi
 endef
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import abc
+import re
 import shutil
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,27 +119,42 @@ MAX_ZIP_RATIO = 200
 MAX_ZIP_UNCOMPRESSED = 1024 * 1024 * 1024
 
 
+# pdfium is not thread-safe, and its "last error" is process-global: every call goes through this lock.
+PDFIUM_LOCK = threading.RLock()
+
+
 def pdf_page_count(path: Path) -> int:
     """Open a PDF with pdfium and count its pages, mapping every failure to a clear error code."""
     import pypdfium2 as pdfium
 
-    try:
-        doc = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        text = str(exc).lower()
-        if "password" in text or "security" in text:
-            raise AppError(
-                "PDF_ENCRYPTED",
-                "The PDF is password-protected. Remove the password and upload it again.",
-                status_code=422,
-            ) from exc
-        raise AppError(
-            "PDF_CORRUPT", "The PDF is damaged or truncated and cannot be read.", status_code=422
-        ) from exc
-    try:
-        return len(doc)
-    finally:
-        doc.close()
+    with PDFIUM_LOCK:
+        try:
+            doc = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            raise _pdf_error(path) from exc
+        try:
+            return len(doc)
+        finally:
+            doc.close()
+
+
+def _pdf_error(path: Path) -> AppError:
+    """Why pdfium refused a PDF, judged from the file itself: pdfium's own error code is process-global
+    and can be left over from an earlier document."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+        fh.seek(max(0, size - 65536))
+        tail = fh.read()
+    if b"/Encrypt" in tail or b"/Encrypt" in head:
+        return AppError(
+            "PDF_ENCRYPTED",
+            "The PDF is password-protected. Remove the password and upload it again.",
+            status_code=422,
+        )
+    if re.search(rb"/Type\s*/Pages\b", head + tail) and re.search(rb"/Count\s+0\b", head + tail):
+        return AppError("NO_PAGES", "The file has no pages.", status_code=422)
+    return AppError("PDF_CORRUPT", "The PDF is damaged or truncated and cannot be read.", status_code=422)
 
 
 def check_zip(path: Path) -> None:

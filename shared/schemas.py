@@ -99,11 +99,18 @@ class PageRead(ReadModel):
     text: str
     text_source: str
     ocr_confidence: float | None
+    has_thumbnail: bool = False
+
+    @classmethod
+    def from_page(cls, page: Any) -> PageRead:
+        return cls.model_validate(page).model_copy(update={"has_thumbnail": bool(page.thumbnail_path)})
 
 
 class FigureRead(ReadModel):
     id: int
+    lecture_id: int
     page_number: int
+    source: str
     bbox: list[float]
     caption: str
     text: str

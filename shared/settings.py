@@ -60,6 +60,18 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = 5
     webhook_backoff_seconds: float = 1.0
 
+    # Ingestion (workers/ocr)
+    layout_detector: Literal["rapid_layout", "none"] = "rapid_layout"
+    ocr_engine: Literal["tesserocr", "tesseract"] = Field(
+        default="tesserocr",
+        description="tesserocr: Tesseract in-process (fast); tesseract: the CLI via pytesseract",
+    )
+    ocr_parallel_pages: int = Field(default=2, ge=1, le=16, description="pages read at once in one task")
+    onnx_threads: int = Field(default=1, ge=1, le=16)
+    ocr_dpi: int = Field(default=150, ge=72, le=400)
+    figure_min_area: float = Field(default=0.015, ge=0.0, le=1.0, description="share of the page")
+    libreoffice_timeout: int = 180
+
     log_level: str = "INFO"
     log_json: bool = True
 

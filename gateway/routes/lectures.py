@@ -100,13 +100,38 @@ def delete_lecture(lecture_id: int, user: CurrentUser, db: DbSession, container:
 @router.get("/lectures/{lecture_id}/pages")
 def list_pages(lecture_id: int, user: CurrentUser, db: DbSession) -> list[PageRead]:
     lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
-    return [PageRead.model_validate(p) for p in service.list_pages(db=db, lecture=lecture)]
+    return [PageRead.from_page(p) for p in service.list_pages(db=db, lecture=lecture)]
 
 
 @router.get("/lectures/{lecture_id}/figures")
 def list_figures(lecture_id: int, user: CurrentUser, db: DbSession) -> list[FigureRead]:
     lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
     return [FigureRead.model_validate(f) for f in service.list_figures(db=db, lecture=lecture)]
+
+
+@router.get("/lectures/{lecture_id}/pages/{number}/thumbnail")
+def page_thumbnail(
+    lecture_id: int, number: int, user: CurrentUser, db: DbSession, container: AppContainer
+) -> FileResponse:
+    """A JPEG of the slide (about 480 px wide)."""
+    lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
+    page = service.get_page(db=db, lecture=lecture, number=number)
+    return _stored_file(container, page.thumbnail_path, "image/jpeg", f"{lecture.id}-{number}.jpg")
+
+
+@router.get("/figures/{figure_id}/image")
+def figure_image(figure_id: int, user: CurrentUser, db: DbSession, container: AppContainer) -> FileResponse:
+    """The cropped figure, as PNG (or the picture's own format for PPTX pictures Pillow cannot open)."""
+    figure = service.get_figure(db=db, user_id=user.id, figure_id=figure_id)
+    media = "image/png" if figure.image_path.endswith(".png") else "application/octet-stream"
+    return _stored_file(container, figure.image_path, media, figure.image_path.rsplit("/", 1)[-1])
+
+
+def _stored_file(container: AppContainer, key: str | None, media_type: str, filename: str) -> FileResponse:
+    path = container.files.path(key) if key else None
+    if path is None or not path.is_file():
+        raise AppError("FILE_MISSING", "That image is not stored (yet).", status_code=404)
+    return FileResponse(path, media_type=media_type, filename=filename)
 
 
 @router.get("/lectures/{lecture_id}/file")

@@ -154,6 +154,21 @@ def list_pages(*, db: Session, lecture: Lecture) -> list[Page]:
     return list(db.scalars(select(Page).where(Page.lecture_id == lecture.id).order_by(Page.number)))
 
 
+def get_page(*, db: Session, lecture: Lecture, number: int) -> Page:
+    page = db.scalar(select(Page).where(Page.lecture_id == lecture.id, Page.number == number))
+    if page is None:
+        raise not_found("page")
+    return page
+
+
+def get_figure(*, db: Session, user_id: int, figure_id: int) -> Figure:
+    figure = db.get(Figure, figure_id)
+    if figure is None:
+        raise not_found("figure")
+    get_lecture(db=db, user_id=user_id, lecture_id=figure.lecture_id)  # 404 unless it is the user's
+    return figure
+
+
 def list_figures(*, db: Session, lecture: Lecture) -> list[Figure]:
     return list(
         db.scalars(

@@ -224,6 +224,7 @@ def _snapshot(stack: Stack) -> tuple[int, int, list[str]]:
         ("program.exe", b"MZ\x90\x00" + b"\x00" * 500, 415, "UNSUPPORTED_FORMAT"),
         ("huge.pdf", "HUGE", 413, "FILE_TOO_LARGE"),
         ("bomb.png", "BOMB", 422, "IMAGE_TOO_LARGE"),
+        ("nothing.pdf", "NO_PAGES", 422, "NO_PAGES"),
     ],
 )
 def test_bad_uploads_answer_a_specific_code_and_change_nothing(
@@ -245,6 +246,12 @@ def test_bad_uploads_answer_a_specific_code_and_change_nothing(
         payload = bytes(pdf.output())
     elif payload == "HUGE":
         payload = b"%PDF-1.4\n" + b"0" * (stack.settings.max_upload_bytes + 10)
+    elif payload == "NO_PAGES":
+        import pypdfium2 as pdfium
+
+        empty = pdfium.PdfDocument.new()
+        empty.save(tmp_path / "empty.pdf")
+        payload = (tmp_path / "empty.pdf").read_bytes()
     elif payload == "BOMB":
         payload = make_png(12000, 12000, (255, 255, 255))
     before = _snapshot(stack)

@@ -206,3 +206,30 @@ def test_webhook_is_signed_and_retried(stack: Stack, tmp_path: Path) -> None:
     ).hexdigest()
     assert hdrs["X-SmartNotes-Signature"] == f"sha256={expected}"
     assert received[0][1] == body  # the retry sends the same body
+
+
+def test_figures_thumbnails_and_chunks_through_the_stack(stack: Stack, tmp_path: Path) -> None:
+    from tests.support.factories import make_chart_png, make_figure_pdf
+
+    headers, other = stack.user(), stack.user()
+    subject = stack.subject(headers)
+    pdf = make_figure_pdf(tmp_path / "fig.pdf", make_chart_png(tmp_path / "c.png")).read_bytes()
+    r = stack.upload(headers, subject["id"], "harvest.pdf", pdf)
+    assert stack.wait_job(headers, r.json()["job"]["id"])["status"] == "done"
+    lecture_id = r.json()["lecture"]["id"]
+    lecture = stack.client.get(f"/api/v1/lectures/{lecture_id}", headers=headers).json()
+    assert lecture["figure_count"] == 1
+    [figure] = stack.client.get(f"/api/v1/lectures/{lecture_id}/figures", headers=headers).json()
+    assert figure["caption"] == "Figure 1: Crop yield per quarter" and figure["page_number"] == 1
+    image = stack.client.get(f"/api/v1/figures/{figure['id']}/image", headers=headers)
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    assert stack.client.get(f"/api/v1/figures/{figure['id']}/image", headers=other).status_code == 404
+    [page] = stack.client.get(f"/api/v1/lectures/{lecture_id}/pages", headers=headers).json()
+    assert page["has_thumbnail"] and page["title"] == "Harvest results"
+    thumb = stack.client.get(f"/api/v1/lectures/{lecture_id}/pages/1/thumbnail", headers=headers)
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+    with stack.session_factory() as db:
+        chunks = db.scalars(select(Chunk).where(Chunk.lecture_id == lecture_id).order_by(Chunk.ordinal)).all()
+        assert {c.source for c in chunks} == {"text_layer", "figure"}
+        assert all(c.title == "Harvest results" and c.figure_ids == [figure["id"]] for c in chunks)
+        assert any("Crop yield per quarter" in c.text for c in chunks if c.source == "figure")

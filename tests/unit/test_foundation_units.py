@@ -14,7 +14,8 @@ from shared.errors import AppError
 from shared.files import LocalFileStore, check_zip, sniff
 from shared.settings import Settings
 from tests.support.factories import make_png
-from workers.ocr.extract import PageContent, chunk_page, clean_text
+from workers.ocr.chunking import page_chunks, split_lines
+from workers.ocr.text import clean_text
 
 
 def settings(**kw: object) -> Settings:
@@ -90,15 +91,21 @@ def test_tokens_roundtrip_and_kind_is_checked() -> None:
     assert verify_password(hashed, "correct horse") and not verify_password(hashed, "wrong horse")
 
 
-def test_chunks_never_span_pages_and_keep_lines() -> None:
-    page = PageContent(
-        number=4, width=1, height=1, text="\n".join(f"line {i} " + "w " * 30 for i in range(12))
+def test_chunks_keep_lines_whole_and_add_notes_and_figures() -> None:
+    text = "\n".join(f"line {i} " + "w " * 30 for i in range(12))
+    pieces = split_lines(text, max_words=100)
+    assert len(pieces) > 1
+    assert all(len(c.split()) <= 100 for c in pieces)
+    assert "\n".join(pieces).split("\n") == text.split("\n")
+    drafts = page_chunks(
+        text="Title\nbody", source="ocr", notes="say this", figure_texts=["Figure 1: a cell", ""]
     )
-    chunks = chunk_page(page, max_words=100)
-    assert len(chunks) > 1
-    assert all(len(c.split()) <= 100 for c in chunks)
-    assert "\n".join(chunks).split("\n") == page.text.split("\n")
-    assert chunk_page(PageContent(number=1, width=1, height=1, text="")) == []
+    assert [(d.source, d.text) for d in drafts] == [
+        ("ocr", "Title\nbody"),
+        ("notes", "Speaker notes: say this"),
+        ("figure", "Figure 1: a cell"),
+    ]
+    assert page_chunks(text="", source="text_layer") == []
 
 
 def test_clean_text_folds_spaces_and_blank_runs() -> None:

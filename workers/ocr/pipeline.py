@@ -1,12 +1,13 @@
-"""The ingestion pipeline: file -> pages -> chunks, then hand the job on to the ai queue.
+"""The ingestion pipeline: file -> pages (text, layout, figures, thumbnails) -> chunks, then the ai queue.
 
-Idempotent: a retry or a second delivery replaces the lecture's pages and chunks instead of adding
-to them, inside one transaction.
+Idempotent: a retry or a second delivery replaces the lecture's pages, figures and chunks (and their
+files) instead of adding to them, inside one transaction.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import delete
@@ -14,12 +15,30 @@ from sqlalchemy import delete
 from shared.celery_app import QUEUE_AI, QUEUE_OCR, TASK_INDEX_LECTURE
 from shared.errors import AppError
 from shared.jobs import JobCancelled
-from shared.models import Chunk, Figure, Lecture, LectureStatus, Page
+from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject
 from shared.worker import WorkerContext
-from workers.ocr.extract import PageContent, chunk_page, read_pages
+from workers.ocr.adapters import layout_detector, ocr_engine
+from workers.ocr.chunking import page_chunks
+from workers.ocr.ports import OcrEngine
+from workers.ocr.readers import PageContent, ReadOptions, read_document
+from workers.ocr.text import strip_repeated_edges
 
 log = logging.getLogger(__name__)
 READ_SHARE = 0.85  # the share of the job's progress that reading pages takes
+DECORATION_SHARE = 0.4  # an image on this share of pages (and at least 3) is a logo or decoration
+
+
+def ocr_languages(requested: str, engine: OcrEngine) -> str:
+    """The subject's languages that the OCR engine has; English when none of them is installed."""
+    try:
+        available = engine.available_languages()
+    except AppError:
+        return requested
+    chosen = [lang for lang in requested.split("+") if lang in available]
+    if not chosen:
+        log.warning("none of the OCR languages %r is installed; using eng", requested)
+        return "eng"
+    return "+".join(chosen)
 
 
 def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any) -> None:
@@ -30,26 +49,63 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any) -> None:
         lecture = db.get(Lecture, job.lecture_id)
         if lecture is None:
             raise JobCancelled(job_id)
+        subject = db.get(Subject, lecture.subject_id)
         lecture.status = LectureStatus.PROCESSING
         lecture.error_code = lecture.error_message = None
         db.commit()
         path = ctx.files.path(lecture.storage_path)
-        file_type = lecture.file_type
-        expected = max(lecture.page_count, 1)
+        file_type, expected = lecture.file_type, max(lecture.page_count, 1)
+        prefix = lecture.storage_path.rsplit("/", 1)[0]
+        requested_languages = subject.ocr_languages if subject else "eng"
+
+    settings = ctx.settings
+    ocr = ocr_engine(settings)
+    opts = ReadOptions(
+        store=ctx.files,
+        prefix=prefix,
+        languages=ocr_languages(requested_languages, ocr),
+        layout=layout_detector(settings),
+        ocr=ocr,
+        dpi=settings.ocr_dpi,
+        parallel=settings.ocr_parallel_pages,
+        figure_min_area=settings.figure_min_area,
+        libreoffice_timeout=settings.libreoffice_timeout,
+    )
+    for folder in ("figures", "pages"):  # a retry starts from a clean slate
+        ctx.files.delete_prefix(f"{prefix}/{folder}")
 
     pages: list[PageContent] = []
-    for page in read_pages(path, file_type):
+    for page in read_document(path, file_type, opts):
+        if page.number > settings.max_pages:
+            raise AppError("TOO_MANY_PAGES", f"The file has more than {settings.max_pages} pages.")
         pages.append(page)
+        expected = max(expected, page.number)
         ctx.reporter.progress(
-            job_id, 0.05 + READ_SHARE * min(page.number / expected, 1.0), f"page {page.number} of {expected}"
+            job_id, 0.05 + READ_SHARE * page.number / expected, f"page {page.number} of {expected}"
         )
     if not pages:
         raise AppError("NO_PAGES", "The file has no pages.")
     ctx.reporter.check_cancelled(job_id)
+    drop_decorations(pages, ctx)
+    for page, text in zip(pages, strip_repeated_edges([p.text for p in pages]), strict=True):
+        page.text = text
     counts = store_pages(ctx, lecture_id=job.lecture_id, pages=pages)
     ctx.reporter.handoff(job_id, queue=QUEUE_AI, stage="indexing", progress=0.92)
     ctx.celery.send_task(TASK_INDEX_LECTURE, args=[job_id], queue=QUEUE_AI)
     log.info("pages stored; handed to ai", extra=counts)
+
+
+def drop_decorations(pages: list[PageContent], ctx: WorkerContext) -> None:
+    """Remove images repeated on most pages (logos, backgrounds, footers): they are not figures."""
+    if len(pages) < 3:
+        return
+    seen = Counter(h for page in pages for h in {f.hash for f in page.figures})
+    limit = max(3, int(len(pages) * DECORATION_SHARE))
+    repeated = {h for h, n in seen.items() if n >= limit}
+    for page in pages:
+        for figure in [f for f in page.figures if f.hash in repeated]:
+            ctx.files.delete_prefix(figure.image_key)
+            page.figures.remove(figure)
 
 
 def store_pages(ctx: WorkerContext, *, lecture_id: int, pages: list[PageContent]) -> dict[str, int]:
@@ -61,36 +117,58 @@ def store_pages(ctx: WorkerContext, *, lecture_id: int, pages: list[PageContent]
         db.execute(delete(Chunk).where(Chunk.lecture_id == lecture_id))
         db.execute(delete(Figure).where(Figure.lecture_id == lecture_id))
         db.execute(delete(Page).where(Page.lecture_id == lecture_id))
-        chunk_count = 0
+        chunk_count = figure_count = 0
         for content in pages:
             page = Page(
                 lecture_id=lecture_id,
                 number=content.number,
                 width=content.width,
                 height=content.height,
-                title=content.title,
+                title=content.title[:500],
                 text=content.text,
                 text_source=content.source,
                 ocr_confidence=content.confidence,
+                thumbnail_path=content.thumbnail_key,
             )
             db.add(page)
             db.flush()
-            for ordinal, text in enumerate(chunk_page(content)):
+            figure_ids = []
+            for ordinal, fig in enumerate(content.figures):
+                figure = Figure(
+                    lecture_id=lecture_id,
+                    page_id=page.id,
+                    page_number=content.number,
+                    ordinal=ordinal,
+                    bbox=fig.bbox,
+                    image_path=fig.image_key,
+                    caption=fig.caption,
+                    text=fig.text,
+                    source=fig.source,
+                )
+                db.add(figure)
+                db.flush()
+                figure_ids.append(figure.id)
+            figure_count += len(figure_ids)
+            figure_texts = [" ".join(x for x in (f.caption, f.text) if x) for f in content.figures]
+            drafts = page_chunks(
+                text=content.text, source=content.source, notes=content.notes, figure_texts=figure_texts
+            )
+            for ordinal, draft in enumerate(drafts):
                 db.add(
                     Chunk(
                         lecture_id=lecture_id,
                         page_id=page.id,
                         page_number=content.number,
                         ordinal=ordinal,
-                        title=content.title,
-                        text=text,
-                        source=content.source,
-                        figure_ids=content.figure_ids,
+                        title=content.title[:500],
+                        text=draft.text,
+                        source=draft.source,
+                        figure_ids=figure_ids,
                     )
                 )
-                chunk_count += 1
+            chunk_count += len(drafts)
         lecture.page_count = len(pages)
         lecture.chunk_count = chunk_count
-        lecture.figure_count = 0
+        lecture.figure_count = figure_count
         db.commit()
-    return {"pages": len(pages), "chunks": chunk_count}
+    return {"pages": len(pages), "chunks": chunk_count, "figures": figure_count}

@@ -1,0 +1,45 @@
+"""Chunks follow the slides: a chunk never spans two pages and carries the slide's title."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChunkDraft:
+    text: str
+    source: str
+
+
+def split_lines(body: str, *, max_words: int) -> list[str]:
+    """Group a page's lines into pieces of about ``max_words``, never breaking a line (bullets stay whole)."""
+    lines = [line for line in body.split("\n") if line.strip()]
+    chunks: list[str] = []
+    current: list[str] = []
+    words = 0
+    for line in lines:
+        n = len(line.split())
+        if current and words + n > max_words:
+            chunks.append("\n".join(current))
+            current, words = [], 0
+        current.append(line)
+        words += n
+    if current:
+        chunks.append("\n".join(current))
+    return chunks
+
+
+def page_chunks(
+    *, text: str, source: str, notes: str = "", figure_texts: list[str] | None = None, max_words: int = 160
+) -> list[ChunkDraft]:
+    """The page's text, then its speaker notes, then what its figures say (captions, words inside)."""
+    drafts = [ChunkDraft(piece, source) for piece in split_lines(text, max_words=max_words)]
+    if notes.strip():
+        drafts += [
+            ChunkDraft(f"Speaker notes: {piece}", "notes")
+            for piece in split_lines(notes, max_words=max_words)
+        ]
+    figure_body = "\n".join(t for t in (figure_texts or []) if t.strip())
+    if figure_body:
+        drafts += [ChunkDraft(piece, "figure") for piece in split_lines(figure_body, max_words=max_words)]
+    return drafts

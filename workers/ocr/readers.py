@@ -1,0 +1,656 @@
+"""Reading a deck page by page: text (text layer or OCR), layout, figures, thumbnails.
+
+Pages go through a small thread pool: pdfium calls are serialised by a lock (pdfium is not
+thread-safe), while Tesseract (a subprocess) and ONNX Runtime (which releases the GIL) overlap.
+Figure crops and thumbnails are written to the file store as soon as they exist, so memory stays
+flat however many pages a deck has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import layoutparser as lp
+from PIL import Image, ImageOps, ImageSequence
+
+from shared.errors import AppError
+from shared.files import PDFIUM_LOCK, FileStore, check_zip, image_size, pdf_page_count
+from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
+from workers.ocr.ports import LayoutDetector, OcrEngine
+from workers.ocr.text import clean_text, first_line, usable_text_layer
+
+log = logging.getLogger(__name__)
+MAX_RENDER_SIDE = 2000
+MAX_CROP_OCR_SIDE = 900
+
+
+@dataclass
+class FigureContent:
+    bbox: list[float]  # page points, origin top-left: x0, y0, x1, y1
+    image_key: str
+    caption: str = ""
+    text: str = ""
+    source: str = "layout"
+    hash: str = ""
+
+
+@dataclass
+class PageContent:
+    number: int
+    width: float
+    height: float
+    text: str
+    title: str = ""
+    source: str = "text_layer"
+    confidence: float | None = None
+    notes: str = ""
+    figures: list[FigureContent] = field(default_factory=list)
+    thumbnail_key: str | None = None
+
+
+@dataclass
+class ReadOptions:
+    store: FileStore
+    prefix: str  # e.g. uploads/<user>/<lecture>
+    languages: str
+    layout: LayoutDetector | None
+    ocr: OcrEngine
+    dpi: int = 150
+    parallel: int = 2
+    figure_min_area: float = 0.015
+    libreoffice_timeout: int = 180
+
+    def key(self, *parts: str) -> str:
+        return "/".join((self.prefix, *parts))
+
+    def save(self, key: str, data: bytes) -> str:
+        target = self.store.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return key
+
+
+# --- shared page logic ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Run:
+    """A run of text-layer text on one line, in the rendered image's pixel coordinates."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
+
+
+def _inside(run: Run, box: tuple[float, float, float, float]) -> bool:
+    cx, cy = run.center
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _lines(runs: list[Run]) -> str:
+    """Runs grouped into lines (similar vertical centre), top to bottom, left to right."""
+    ordered = sorted(runs, key=lambda r: (r.center[1], r.x0))
+    lines: list[list[Run]] = []
+    for run in ordered:
+        if lines:
+            last = lines[-1][-1]
+            tolerance = max(2.0, 0.5 * min(run.y1 - run.y0, last.y1 - last.y0))
+            if abs(run.center[1] - last.center[1]) <= tolerance:
+                lines[-1].append(run)
+                continue
+        lines.append([run])
+    return "\n".join(" ".join(r.text for r in sorted(line, key=lambda r: r.x0)) for line in lines)
+
+
+def _reading_order(blocks: list[lp.TextBlock], page_width: float) -> list[lp.TextBlock]:
+    """Top-to-bottom, and left column before right column when blocks sit side by side."""
+
+    def key(block: lp.TextBlock) -> tuple[int, float, float]:
+        x0, y0, x1, _y1 = block.coordinates
+        column = 0 if x1 <= page_width * 0.55 or (x1 - x0) > page_width * 0.6 else 1
+        return (column if (x1 - x0) < page_width * 0.6 else 0, y0, x0)
+
+    spanning = [b for b in blocks if (b.coordinates[2] - b.coordinates[0]) >= page_width * 0.6]
+    if not spanning and any(key(b)[0] == 1 for b in blocks) and any(key(b)[0] == 0 for b in blocks):
+        return sorted(blocks, key=key)
+    return sorted(blocks, key=lambda b: (b.coordinates[1], b.coordinates[0]))
+
+
+def _iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    inter_w = min(a[2], b[2]) - max(a[0], b[0])
+    inter_h = min(a[3], b[3]) - max(a[1], b[1])
+    if inter_w <= 0 or inter_h <= 0:
+        return 0.0
+    inter = inter_w * inter_h
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _nearest_caption(
+    fig: lp.TextBlock, captions: list[lp.TextBlock], page_height: float
+) -> lp.TextBlock | None:
+    fx0, fy0, fx1, fy1 = fig.coordinates
+    best, best_distance = None, page_height * 0.15
+    for cap in captions:
+        cx0, cy0, cx1, cy1 = cap.coordinates
+        if min(fx1, cx1) - max(fx0, cx0) <= 0:  # no horizontal overlap
+            continue
+        distance = cy0 - fy1 if cy0 >= fy1 else fy0 - cy1 if cy1 <= fy0 else 0.0
+        if 0 <= distance < best_distance:
+            best, best_distance = cap, distance
+    return best
+
+
+class PageWork:
+    """Layout, text and figures for one rendered page image."""
+
+    def __init__(
+        self,
+        opts: ReadOptions,
+        *,
+        number: int,
+        image: Image.Image,
+        scale: float,
+        scan: bool,
+        runs: list[Run] | None = None,
+        image_boxes: list[tuple[float, float, float, float]] | None = None,
+        photo: bool = False,
+    ) -> None:
+        self.opts, self.number, self.image, self.scale, self.scan = opts, number, image, scale, scan
+        self.runs = runs  # None: no usable text layer, read with OCR
+        self.photo = photo
+        self.image_boxes = image_boxes or []  # pictures embedded in the page (PDF image objects)
+        self.layout = opts.layout.detect(image) if opts.layout is not None else lp.Layout([])
+
+    def lookup(self, box: tuple[float, float, float, float]) -> str:
+        """Text-layer text inside a box; OCR of the box when the page has no usable text layer."""
+        if self.runs is None:
+            return self.ocr(box)[0]
+        return clean_text(_lines([r for r in self.runs if _inside(r, box)]))
+
+    def blocks(self, *types: str) -> list[lp.TextBlock]:
+        return [b for b in self.layout if b.type in types]
+
+    def ocr(
+        self, box: tuple[float, float, float, float] | None = None, *, sparse: bool = False
+    ) -> tuple[str, float]:
+        image = (
+            self.image
+            if box is None
+            else self.image.crop((int(box[0]), int(box[1]), int(box[2]), int(box[3])))
+        )
+        if image.width < 8 or image.height < 8:
+            return "", 0.0
+        if box is not None and max(image.size) > MAX_CROP_OCR_SIDE:  # labels stay legible, OCR gets cheaper
+            image.thumbnail((MAX_CROP_OCR_SIDE, MAX_CROP_OCR_SIDE))
+        result = self.opts.ocr.read(
+            prepare_for_ocr(image, scan=self.scan, photo=self.photo),
+            languages=self.opts.languages,
+            sparse=sparse,
+        )
+        return clean_text(result.text), result.confidence
+
+    def text(self) -> tuple[str, float | None]:
+        """The page's text in reading order: layout blocks ordered top to bottom (and by column), the
+        text-layer lines inside each; short header/footer blocks dropped. OCR when there is no layer."""
+        if self.runs is None:
+            return self.ocr()
+        blocks = [b for b in self.layout if b.type not in ("header", "footer")]
+        edges = [b for b in self.layout if b.type in ("header", "footer")]
+        remaining = list(self.runs)
+        parts: list[tuple[lp.TextBlock | None, list[Run]]] = []
+        for block in _reading_order(blocks, self.image.width):
+            inside = [r for r in remaining if _inside(r, block.coordinates)]
+            remaining = [r for r in remaining if r not in inside]
+            if inside:
+                parts.append((block, inside))
+        for block in edges:
+            inside = [r for r in remaining if _inside(r, block.coordinates)]
+            if inside and len(" ".join(r.text for r in inside)) <= 60:
+                remaining = [r for r in remaining if r not in inside]
+        # Runs no block covered keep their place by height among the blocks.
+        for run in sorted(remaining, key=lambda r: r.center[1]):
+            index = next(
+                (
+                    i
+                    for i, (block, _) in enumerate(parts)
+                    if block is not None and block.coordinates[1] > run.center[1]
+                ),
+                len(parts),
+            )
+            if index > 0 and parts[index - 1][0] is None:
+                parts[index - 1][1].append(run)
+            else:
+                parts.insert(index, (None, [run]))
+        return clean_text("\n".join(_lines(runs) for _, runs in parts)), None
+
+    def title(self, text: str) -> str:
+        titles = sorted(self.blocks("title"), key=lambda b: (b.coordinates[1], b.coordinates[0]))
+        for block in titles[:1]:
+            found = self.lookup(block.coordinates)
+            if found:
+                return first_line(found.replace("\n", " "))
+        return first_line(text)
+
+    def figures(self) -> list[FigureContent]:
+        area = self.image.width * self.image.height
+        captions = self.blocks("figure_caption", "table_caption")
+        found: list[FigureContent] = []
+        candidates = self.blocks("figure")
+        for box in self.image_boxes:  # embedded pictures the model missed
+            if all(_iou(box, b.coordinates) < 0.5 for b in candidates):
+                candidates.append(lp.TextBlock(lp.Rectangle(*box), type="figure", score=1.0))
+        for index, block in enumerate(candidates):
+            x0, y0, x1, y1 = (max(0.0, v) for v in block.coordinates)
+            x1, y1 = min(x1, self.image.width), min(y1, self.image.height)
+            if x1 - x0 < 8 or y1 - y0 < 8:  # boxes off the page or degenerate
+                continue
+            share = (x1 - x0) * (y1 - y0) / area
+            # Tiny marks are not figures; nor is a "figure" that is the whole page (an image-only slide:
+            # its thumbnail already shows it).
+            if share < self.opts.figure_min_area or share > 0.8:
+                continue
+            crop = self.image.crop((int(x0), int(y0), int(x1), int(y1)))
+            if is_blank(crop):
+                continue
+            caption_block = _nearest_caption(block, captions, self.image.height)
+            caption = self.lookup(caption_block.coordinates) if caption_block is not None else ""
+            # Words inside: the text layer's, else OCR of the crop (raster diagrams) when it is big enough.
+            inner = self.lookup((x0, y0, x1, y1)) if self.runs is not None else ""
+            if not inner and share >= 0.04:
+                text, confidence = self.ocr((x0, y0, x1, y1), sparse=True)
+                inner = text if confidence >= 0.5 else ""
+            key = self.opts.save(self.opts.key("figures", f"p{self.number:04d}-{index}.png"), png_bytes(crop))
+            found.append(
+                FigureContent(
+                    bbox=[round(v / self.scale, 2) for v in (x0, y0, x1, y1)],
+                    image_key=key,
+                    caption=caption.replace("\n", " ")[:1000],
+                    text=inner[:4000],
+                    hash=average_hash(crop),
+                )
+            )
+        return found
+
+    def content(self, *, width: float, height: float) -> PageContent:
+        text, confidence = self.text()
+        return PageContent(
+            number=self.number,
+            width=width,
+            height=height,
+            text=text,
+            title=self.title(text),
+            source="ocr" if self.runs is None else "text_layer",
+            confidence=confidence,
+            figures=self.figures(),
+            thumbnail_key=self.thumbnail(),
+        )
+
+    def thumbnail(self) -> str:
+        return self.opts.save(self.opts.key("pages", f"{self.number:04d}.jpg"), thumbnail_bytes(self.image))
+
+
+def _ordered(
+    pool: ThreadPoolExecutor, jobs: Iterator[Callable[[], PageContent]], window: int
+) -> Iterator[PageContent]:
+    """Run page jobs on the pool, at most ``window`` ahead, yielding results in page order."""
+    pending: list[Future[PageContent]] = []
+    for job in jobs:
+        pending.append(pool.submit(job))
+        if len(pending) >= window:
+            yield pending.pop(0).result()
+    for future in pending:
+        yield future.result()
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+def read_pdf(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
+    import pypdfium2 as pdfium
+
+    pdf_page_count(path)  # maps corrupt / encrypted files to their error codes
+    lock = PDFIUM_LOCK
+    with lock:
+        doc = pdfium.PdfDocument(str(path))
+
+    def job(index: int) -> Callable[[], PageContent]:
+        return lambda: _pdf_page(doc, lock, index, opts)
+
+    try:
+        with ThreadPoolExecutor(max_workers=opts.parallel, thread_name_prefix="page") as pool:
+            yield from _ordered(pool, (job(i) for i in range(len(doc))), window=opts.parallel * 2)
+    finally:
+        with lock:
+            doc.close()
+
+
+def _text_lines(textpage: Any, page_height: float, scale: float) -> list[Run] | None:
+    """The text layer's own lines (content order), each with the box of its characters in pixels.
+    None when characters and text do not line up (then the plain text layer is used as it is)."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    if len(text) != count:
+        return None
+    runs: list[Run] = []
+    start = 0
+    for end in [*(i for i, ch in enumerate(text) if ch in "\r\n"), count]:
+        line = clean_text(text[start:end])
+        if line:
+            boxes = [textpage.get_charbox(i) for i in range(start, end) if not text[i].isspace()]
+            if boxes:
+                left = min(b[0] for b in boxes)
+                bottom = min(b[1] for b in boxes)
+                right = max(b[2] for b in boxes)
+                top = max(b[3] for b in boxes)
+                runs.append(
+                    Run(
+                        left * scale,
+                        (page_height - top) * scale,
+                        right * scale,
+                        (page_height - bottom) * scale,
+                        line,
+                    )
+                )
+        start = end + 1
+    return runs
+
+
+def _pdf_page(doc: Any, lock: threading.RLock, index: int, opts: ReadOptions) -> PageContent:
+    import pypdfium2.raw as pdfium_raw
+
+    with lock:  # everything pdfium does for this page, at once
+        page = doc[index]
+        try:
+            width, height = page.get_size()
+            scale = min(opts.dpi / 72, MAX_RENDER_SIDE / max(width, height, 1))
+            textpage = page.get_textpage()
+            raw = textpage.get_text_range()
+            full_text = clean_text(raw)
+            good = usable_text_layer(raw)  # judged before clean-up: garbage layers show control characters
+            runs = _text_lines(textpage, height, scale) if good else None
+            if runs is None and good:
+                runs = [Run(0, i, width * scale, i + 1, line) for i, line in enumerate(full_text.split("\n"))]
+            textpage.close()
+            image = page.render(scale=scale).to_pil().convert("RGB")
+            image_boxes = [
+                (left * scale, (height - top) * scale, right * scale, (height - bottom) * scale)
+                for left, bottom, right, top in (
+                    obj.get_bounds() for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE])
+                )
+            ]
+        finally:
+            page.close()
+    work = PageWork(
+        opts,
+        number=index + 1,
+        image=image,
+        scale=scale,
+        scan=not full_text.strip(),
+        runs=runs,
+        image_boxes=image_boxes,
+    )
+    return work.content(width=width, height=height)
+
+
+# --- images ---------------------------------------------------------------------------------------
+def read_image(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
+    image_size(path)  # refuses bombs before decoding
+    with Image.open(path) as img:
+        frames = [_upright(frame.convert("RGB")) for frame in ImageSequence.Iterator(img)]
+    for number, frame in enumerate(frames, start=1):
+        scale = min(1.0, MAX_RENDER_SIDE / max(frame.size))
+        if scale < 1.0:
+            frame = frame.resize((round(frame.width * scale), round(frame.height * scale)))
+        work = PageWork(opts, number=number, image=frame, scale=scale, scan=True, photo=True)
+        yield work.content(width=frame.width / scale, height=frame.height / scale)
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Photos carry their rotation in EXIF; apply it so text is upright for OCR."""
+    return ImageOps.exif_transpose(image) or image
+
+
+# --- PPTX -----------------------------------------------------------------------------------------
+def _shape_text(shape: Any) -> list[tuple[float, float, str]]:
+    """(top, left, text) for a shape and, for groups, its children."""
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    out: list[tuple[float, float, str]] = []
+    top, left = float(shape.top or 0), float(shape.left or 0)
+    if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+        for child in shape.shapes:
+            out.extend(_shape_text(child))
+    elif shape.has_text_frame:
+        text = clean_text("\n".join(p.text for p in shape.text_frame.paragraphs))
+        if text:
+            out.append((top, left, text))
+    elif getattr(shape, "has_table", False) and shape.has_table:
+        rows = [
+            " | ".join(clean_text(c.text).replace("\n", " ") for c in row.cells) for row in shape.table.rows
+        ]
+        out.append((top, left, "\n".join(rows)))
+    return out
+
+
+def _pictures(shape: Any) -> Iterator[Any]:
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+        for child in shape.shapes:
+            yield from _pictures(child)
+    elif shape.shape_type == MSO_SHAPE_TYPE.PICTURE or (
+        getattr(shape, "is_placeholder", False) and hasattr(shape, "image")
+    ):
+        yield shape
+
+
+def libreoffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_with_libreoffice(path: Path, target: str, timeout: int) -> Path:
+    binary = libreoffice()
+    if binary is None:
+        raise AppError(
+            "UNSUPPORTED_FORMAT",
+            f"{path.suffix} files need LibreOffice on the worker (apt-get install libreoffice-impress), "
+            "or save the file as PDF or PPTX and upload that.",
+        )
+    out_dir = Path(tempfile.mkdtemp(prefix="smartnotes-lo-"))
+    profile = Path(tempfile.mkdtemp(prefix="smartnotes-lo-profile-"))
+    try:
+        subprocess.run(
+            [
+                binary,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(out_dir),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        raise AppError(
+            "CONVERSION_FAILED", f"LibreOffice could not convert the file ({type(exc).__name__})."
+        ) from exc
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    produced = sorted(out_dir.glob(f"*.{target}"))
+    if not produced:
+        raise AppError("CONVERSION_FAILED", "LibreOffice produced no output for this file.")
+    return produced[0]
+
+
+def _render_thumbnails(pdf: Path, opts: ReadOptions) -> dict[int, str]:
+    import pypdfium2 as pdfium
+
+    keys: dict[int, str] = {}
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(str(pdf))
+        try:
+            for index in range(len(doc)):
+                page = doc[index]
+                width, _height = page.get_size()
+                image = page.render(scale=480 / max(width, 1)).to_pil()
+                keys[index + 1] = opts.save(opts.key("pages", f"{index + 1:04d}.jpg"), thumbnail_bytes(image))
+                page.close()
+        finally:
+            doc.close()
+    return keys
+
+
+def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    check_zip(path)
+    try:
+        prs = Presentation(str(path))
+    except Exception as exc:
+        raise AppError("PPTX_CORRUPT", "The presentation is damaged and cannot be read.") from exc
+    slide_w, slide_h = float(prs.slide_width or 12192000), float(prs.slide_height or 6858000)
+    thumbs: dict[int, str] = {}
+    if libreoffice() is not None:
+        try:
+            pdf = convert_with_libreoffice(path, "pdf", opts.libreoffice_timeout)
+            thumbs = _render_thumbnails(pdf, opts)
+            shutil.rmtree(pdf.parent, ignore_errors=True)
+        except AppError as exc:
+            log.warning("no thumbnails for this deck: %s", exc.message)
+
+    with ThreadPoolExecutor(max_workers=opts.parallel, thread_name_prefix="pic") as pool:
+        for number, slide in enumerate(prs.slides, start=1):
+            pieces: list[tuple[float, float, str]] = []
+            for shape in slide.shapes:
+                pieces.extend(_shape_text(shape))
+            title = ""
+            if slide.shapes.title is not None and slide.shapes.title.has_text_frame:
+                title = first_line(clean_text(slide.shapes.title.text_frame.text))
+            pieces.sort(key=lambda p: (round(p[0] / (slide_h / 40)), p[1]))
+            text = clean_text("\n".join(p[2] for p in pieces))
+            notes = ""
+            if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
+                notes = clean_text(slide.notes_slide.notes_text_frame.text)
+            futures = [
+                pool.submit(_pptx_figure, pic, number, i, slide_w, slide_h, pieces, opts)
+                for i, pic in enumerate(_pictures_of(slide))
+            ]
+            figures = [f for f in (fut.result() for fut in futures) if f is not None]
+            yield PageContent(
+                number=number,
+                width=Emu(int(slide_w)).pt,
+                height=Emu(int(slide_h)).pt,
+                text=text,
+                title=title or first_line(text),
+                notes=notes,
+                figures=figures,
+                thumbnail_key=thumbs.get(number),
+            )
+
+
+def _pictures_of(slide: Any) -> list[Any]:
+    return [pic for shape in slide.shapes for pic in _pictures(shape)]
+
+
+def _pptx_figure(
+    pic: Any,
+    number: int,
+    index: int,
+    slide_w: float,
+    slide_h: float,
+    pieces: list[tuple[float, float, str]],
+    opts: ReadOptions,
+) -> FigureContent | None:
+    from pptx.util import Emu
+
+    try:
+        blob, ext = pic.image.blob, pic.image.ext
+    except Exception:  # linked or missing image parts
+        return None
+    left, top = float(pic.left or 0), float(pic.top or 0)
+    width, height = float(pic.width or 0), float(pic.height or 0)
+    if width * height < slide_w * slide_h * opts.figure_min_area:
+        return None
+    digest = hashlib.sha1(blob, usedforsecurity=False).hexdigest()
+    try:
+        from io import BytesIO
+
+        with Image.open(BytesIO(blob)) as img:
+            if img.width * img.height > 60_000_000:
+                return None
+            image = img.convert("RGB")
+    except Exception:  # EMF/WMF and other formats Pillow cannot open: keep the original bytes
+        image = None
+    if image is not None and is_blank(image):
+        return None
+    key = opts.save(
+        opts.key("figures", f"p{number:04d}-{index}.{ext if image is None else 'png'}"),
+        blob if image is None else png_bytes(image),
+    )
+    inner = ""
+    if image is not None and width * height >= slide_w * slide_h * 0.08:
+        result = opts.ocr.read(prepare_for_ocr(image, scan=False), languages=opts.languages, sparse=True)
+        inner = clean_text(result.text) if result.confidence >= 0.5 else ""
+    bottom = top + height
+    caption = ""
+    for t_top, t_left, t_text in pieces:  # a short text right below the picture, overlapping it
+        if (
+            0 <= t_top - bottom < slide_h * 0.12
+            and left - slide_w * 0.05 <= t_left <= left + width
+            and len(t_text) < 200
+        ):
+            caption = t_text.replace("\n", " ")
+            break
+    return FigureContent(
+        bbox=[round(Emu(int(v)).pt, 2) for v in (left, top, left + width, bottom)],
+        image_key=key,
+        caption=caption,
+        text=inner[:4000],
+        source="pptx",
+        hash=digest,
+    )
+
+
+def read_converted(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
+    """.ppt and .odp: LibreOffice turns them into PPTX, read like any deck."""
+    converted = convert_with_libreoffice(path, "pptx", opts.libreoffice_timeout)
+    try:
+        yield from read_pptx(converted, opts)
+    finally:
+        shutil.rmtree(converted.parent, ignore_errors=True)
+
+
+READERS: dict[str, Callable[[Path, ReadOptions], Iterator[PageContent]]] = {
+    "pdf": read_pdf,
+    "pptx": read_pptx,
+    "image": read_image,
+    "ppt": read_converted,
+    "odp": read_converted,
+}
+
+
+def read_document(path: Path, file_type: str, opts: ReadOptions) -> Iterator[PageContent]:
+    reader = READERS.get(file_type)
+    if reader is None:
+        raise AppError("UNSUPPORTED_FORMAT", f"Cannot read {file_type} files.")
+    return reader(path, opts)
