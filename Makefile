@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_BIN ?= /usr/lib/postgresql/15/bin
 # Debian packages the product needs at run time, and the extra ones its tests need.
 APT_RUN  := redis-server tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin tesseract-ocr-chi-sim poppler-utils \
-            fonts-dejavu-core fonts-noto-core libgl1 libglib2.0-0 libreoffice-impress
+            fonts-dejavu-core fonts-noto-core fonts-noto-cjk libgl1 libglib2.0-0 libreoffice-impress libreoffice-writer
 APT_TEST := chromium nginx
 QUIET_PIP := sed '/is ignored: it is neither a file nor a directory/d'
 
@@ -42,6 +42,9 @@ _apt-postgres:
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@echo "installing Python packages into $(VENV) (first time: a few minutes)"
+	@# torch first, from the CPU wheel: otherwise a dependency's plain "torch" pulls several GB of CUDA builds.
+	$(PIP) install -q torch==2.13.0 2>&1 | $(QUIET_PIP)
+	@echo "(llama-cpp-python compiles once, about 12 minutes on 2 cores; pip caches the wheel)"
 	$(PIP) install -q -e '.[dev]' 2>&1 | $(QUIET_PIP)
 	@rm -f $(VENV)/.installed-* && touch $@
 

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.container import Container
 from gateway.metrics import make_registry
-from gateway.routes import auth, documents, health, jobs, lectures, subjects, ws
+from gateway.routes import auth, chat, documents, health, jobs, lectures, subjects, ws
 from gateway.webhooks import run_delivery_loop
 from shared.errors import AppError
 from shared.logging import configure_logging, request_id_var
@@ -158,7 +158,15 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
 
     _install_error_handlers(app)
     app.include_router(health.router)
-    for router in (auth.router, subjects.router, lectures.router, jobs.router, documents.router, ws.router):
+    for router in (
+        auth.router,
+        subjects.router,
+        lectures.router,
+        jobs.router,
+        documents.router,
+        chat.router,
+        ws.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     return app
 

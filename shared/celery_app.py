@@ -19,11 +19,17 @@ QUEUES = (QUEUE_OCR, QUEUE_AI, QUEUE_GENERATION)
 # Task names are constants: the gateway and the workers agree on them and nothing else.
 TASK_INGEST_LECTURE = "ocr.ingest_lecture"
 TASK_INDEX_LECTURE = "ai.index_lecture"
+TASK_SEARCH = "ai.search"
+TASK_ANSWER = "ai.answer"
+TASK_DELETE_VECTORS = "ai.delete_vectors"
 TASK_GENERATION_PING = "generation.ping"
 
 TASK_QUEUES = {
     TASK_INGEST_LECTURE: QUEUE_OCR,
     TASK_INDEX_LECTURE: QUEUE_AI,
+    TASK_SEARCH: QUEUE_AI,
+    TASK_ANSWER: QUEUE_AI,
+    TASK_DELETE_VECTORS: QUEUE_AI,
     TASK_GENERATION_PING: QUEUE_GENERATION,
 }
 

@@ -266,6 +266,46 @@ def cmd_ingest(args: argparse.Namespace, api: Api) -> int:
     return EXIT_API if failed else 0
 
 
+def need_subject(api: Api, name: str) -> dict[str, Any]:
+    subject = find_subject(api, name)
+    if subject is None:
+        raise CliError("SUBJECT_NOT_FOUND", f"No subject named {name!r}; ingest something into it first.")
+    return subject
+
+
+def cmd_search(args: argparse.Namespace, api: Api) -> int:
+    subject = need_subject(api, args.subject)
+    found = api.request(
+        "POST", "/search", json={"subject_id": subject["id"], "query": args.query, "k": args.k}
+    )
+    hits = [
+        {key: hit[key] for key in ("lecture", "file", "page", "score", "text", "figure_ids")}
+        for hit in found["hits"]
+    ]
+    lines = [
+        f"{h['file']} p.{h['page']} ({h['score']:.3f}): {' '.join(h['text'].split())[:160]}" for h in hits
+    ]
+    emit(args, {"hits": hits}, "\n".join(lines) or "No matches.")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, api: Api) -> int:
+    subject = need_subject(api, args.subject)
+    body = {"subject_id": subject["id"], "question": args.question, "web": args.web}
+    if args.language:
+        body["language"] = args.language
+    result = api.request("POST", "/chat", json=body)
+    citations = [{key: c[key] for key in ("lecture", "file", "page", "quote")} for c in result["citations"]]
+    out = {
+        "answer": result["answer"],
+        "citations": citations,
+        "seconds_to_first_token": result["seconds_to_first_token"],
+    }
+    sources = "\n".join(f"  - {c['file']}, slide {c['page']}: {c['quote']}" for c in citations)
+    emit(args, out, result["answer"] + (f"\n\nSources:\n{sources}" if sources else ""))
+    return 0
+
+
 def cmd_not_yet(args: argparse.Namespace, api: Api) -> int:
     raise CliError("NOT_AVAILABLE", f"`smartnotes {args.command}` is not available yet.", EXIT_UNAVAILABLE)
 
@@ -307,7 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="ask a question about the notes")
     p.add_argument("question")
     p.add_argument("--subject", required=True)
-    p.add_argument("--web", action="store_true")
+    p.add_argument("--web", action="store_true", help="also search the web")
+    p.add_argument("--language", default="", help="answer in this language, e.g. Hindi")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("generate", help="generate a cheat sheet, quiz or flashcards")
@@ -330,8 +371,8 @@ HANDLERS = {
     "login": cmd_login,
     "subjects": cmd_subjects,
     "ingest": cmd_ingest,
-    "search": cmd_not_yet,
-    "ask": cmd_not_yet,
+    "search": cmd_search,
+    "ask": cmd_ask,
     "generate": cmd_not_yet,
     "flashcards": cmd_not_yet,
 }

@@ -77,6 +77,36 @@ def child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+# The ai worker runs threads in one process: the embedded Chroma store wants a single writer, and the
+# models are loaded once and shared; a chat question need not wait behind a long indexing job.
+WORKER_POOL = {
+    "ocr": ["--concurrency", "1"],
+    "ai": ["-P", "threads", "--concurrency", "2"],
+    "generation": ["--concurrency", "1"],
+}
+
+
+def worker_command(queue: str, node: str | None = None) -> list[str]:
+    """The Celery worker command for one queue (the same in `make run`, the tests and docker-compose)."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        f"workers.{queue}.worker",
+        "worker",
+        "-Q",
+        queue,
+        "-n",
+        node or f"{queue}@%h",
+        *WORKER_POOL[queue],
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+
+
 def commands(settings: Settings) -> list[tuple[str, list[str]]]:
     py = sys.executable
     cmds: list[tuple[str, list[str]]] = [
@@ -97,29 +127,7 @@ def commands(settings: Settings) -> list[tuple[str, list[str]]]:
         )
     ]
     for queue in WORKER_QUEUES:
-        cmds.append(
-            (
-                f"worker-{queue}",
-                [
-                    py,
-                    "-m",
-                    "celery",
-                    "-A",
-                    f"workers.{queue}.worker",
-                    "worker",
-                    "-Q",
-                    queue,
-                    "-n",
-                    f"{queue}@%h",
-                    "--concurrency",
-                    "1",
-                    "--loglevel",
-                    "INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                ],
-            )
-        )
+        cmds.append((f"worker-{queue}", worker_command(queue)))
     cmds.append(
         (
             "frontend",

@@ -153,3 +153,36 @@ class DocumentRead(ReadModel):
     media_type: str
     size_bytes: int
     created_at: datetime
+
+
+# --- chat and search --------------------------------------------------------------------------
+class ChatRequest(BaseModel):
+    subject_id: int
+    question: str = Field(min_length=1, max_length=2000)
+    session_id: int | None = None
+    language: str = Field(default="", max_length=40, description="e.g. Hindi, French; empty: the question's")
+    web: bool = Field(default=False, description="also search the web (DuckDuckGo)")
+    lecture_ids: list[int] = Field(default_factory=list, description="only these lectures")
+    request_id: str | None = Field(default=None, max_length=64)
+
+
+class SearchRequest(BaseModel):
+    subject_id: int
+    query: str = Field(min_length=1, max_length=2000)
+    k: int = Field(default=5, ge=1, le=50)
+    lecture_ids: list[int] = Field(default_factory=list)
+
+
+class ChatSessionRead(ReadModel):
+    id: int
+    subject_id: int
+    title: str
+    created_at: datetime
+
+
+class ChatMessageRead(ReadModel):
+    id: int
+    role: str
+    content: str
+    citations: list[dict[str, Any]]
+    created_at: datetime

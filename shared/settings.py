@@ -72,6 +72,15 @@ class Settings(BaseSettings):
     figure_min_area: float = Field(default=0.015, ge=0.0, le=1.0, description="share of the page")
     libreoffice_timeout: int = 180
 
+    # Chat and generation (workers/ai, workers/generation)
+    llm_provider: Literal["llamacpp", "ollama", "openai"] = "llamacpp"
+    llm_model: str = Field(default="", description="a GGUF path for llamacpp (default: bundled), else a name")
+    llm_base_url: str = Field(default="", description="OpenAI-compatible server, e.g. http://host:8080/v1")
+    llm_api_key: str = ""
+    llm_threads: int = Field(default=2, ge=1, le=64)
+    embedding_provider: Literal["minilm", "ollama"] = "minilm"
+    embedding_model: str = Field(default="", description="ollama: the embedding model name")
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -5,6 +5,7 @@ from fastapi import APIRouter, status
 from gateway.deps import AppContainer, CurrentUser, DbSession
 from gateway.services import subjects as service
 from gateway.services.lectures import cancel_active_jobs
+from shared.celery_app import QUEUE_AI, TASK_DELETE_VECTORS
 from shared.schemas import SubjectCreate, SubjectRead, SubjectUpdate
 
 router = APIRouter(prefix="/subjects", tags=["subjects"])
@@ -39,3 +40,4 @@ def delete_subject(subject_id: int, user: CurrentUser, db: DbSession, container:
     for lecture in subject.lectures:
         cancel_active_jobs(db=db, celery=container.celery, lecture_id=lecture.id)
     service.delete_subject(db=db, files=container.files, user_id=user.id, subject_id=subject_id)
+    container.celery.send_task(TASK_DELETE_VECTORS, args=[user.id, subject_id, None], queue=QUEUE_AI)

@@ -1,4 +1,8 @@
-"""WebSocket: the signed-in user's job progress events, forwarded from Redis pub/sub."""
+"""WebSocket: the signed-in user's job progress and chat events, forwarded from Redis pub/sub.
+
+Client messages: {"type": "ping"}; {"type": "chat", "subject_id", "question", "session_id"?, "language"?,
+"web"?, "lecture_ids"?, "request_id"?} -> chat.accepted, then chat.evidence, chat.token..., chat.done
+(or chat.error) carrying the same request_id."""
 
 from __future__ import annotations
 
@@ -9,14 +13,16 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from gateway.container import Container
 from gateway.services import auth as auth_service
+from gateway.services import chat as chat_service
 from gateway.services.jobs import list_jobs
 from shared.errors import AppError
 from shared.events import user_channel
-from shared.schemas import JobRead
+from shared.schemas import ChatRequest, JobRead
 
 router = APIRouter(tags=["websocket"])
 log = logging.getLogger(__name__)
@@ -31,6 +37,28 @@ def _authenticate(container: Container, token: str) -> tuple[int, list[dict[str,
             for j in list_jobs(db=db, user_id=user.id, active_only=True)
         ]
         return user.id, active
+
+
+def _ask(container: Container, user_id: int, msg: dict[str, Any]) -> dict[str, Any]:
+    """Record the question and hand it to the ai queue; the answer arrives as chat.* events."""
+    try:
+        data = ChatRequest.model_validate({k: v for k, v in msg.items() if k != "type"})
+        with container.session_factory() as db:
+            payload = chat_service.prepare_question(db=db, user_id=user_id, data=data)
+        chat_service.enqueue_answer(container.celery, payload)
+    except ValidationError as exc:
+        return {
+            "type": "chat.error",
+            "request_id": msg.get("request_id"),
+            "error": {"code": "VALIDATION_ERROR", "message": str(exc.errors()[0].get("msg", "invalid"))},
+        }
+    except AppError as exc:
+        return {
+            "type": "chat.error",
+            "request_id": msg.get("request_id"),
+            "error": {"code": exc.code, "message": exc.message},
+        }
+    return {"type": "chat.accepted", "request_id": payload["request_id"], "session_id": payload["session_id"]}
 
 
 @router.websocket("/ws")
@@ -70,8 +98,12 @@ async def events(websocket: WebSocket) -> None:
     async def receive() -> None:
         while True:
             msg = await websocket.receive_json()
-            if isinstance(msg, dict) and msg.get("type") == "ping":
+            if not isinstance(msg, dict):
+                continue
+            if msg.get("type") == "ping":
                 await websocket.send_json({"type": "pong"})
+            elif msg.get("type") == "chat":
+                await websocket.send_json(await run_in_threadpool(_ask, container, user_id, msg))
 
     tasks = [asyncio.create_task(forward()), asyncio.create_task(receive())]
     try:

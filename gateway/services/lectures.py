@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import BinaryIO
 
 from celery import Celery
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gateway.services.jobs import cancel_job
 from gateway.services.subjects import get_subject
-from shared.celery_app import QUEUE_OCR, TASK_INGEST_LECTURE
+from shared.celery_app import QUEUE_AI, QUEUE_OCR, TASK_DELETE_VECTORS, TASK_INGEST_LECTURE
 from shared.errors import AppError, not_found
 from shared.files import FileStore, inspect, sniff
 from shared.jobs import TERMINAL, create_job
-from shared.models import Figure, Job, Lecture, LectureStatus, Page
+from shared.models import Figure, Job, Lecture, LectureStatus, Page, Subject
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -186,6 +186,10 @@ def cancel_active_jobs(*, db: Session, celery: Celery, lecture_id: int) -> None:
 def delete_lecture(*, db: Session, files: FileStore, celery: Celery, user_id: int, lecture_id: int) -> None:
     lecture = get_lecture(db=db, user_id=user_id, lecture_id=lecture_id)
     cancel_active_jobs(db=db, celery=celery, lecture_id=lecture.id)
+    subject_id = lecture.subject_id
     db.delete(lecture)
+    db.execute(update(Subject).where(Subject.id == subject_id).values(version=Subject.version + 1))
     db.flush()
     remove_lecture_files(files=files, user_id=user_id, lecture_id=lecture_id)
+    # Vectors live with the ai worker (the one writer of the embedded store): it removes them.
+    celery.send_task(TASK_DELETE_VECTORS, args=[user_id, subject_id, lecture_id], queue=QUEUE_AI)

@@ -86,7 +86,18 @@ def test_make_run_starts_everything_and_the_cli_ingests(tmp_path: Path) -> None:
         assert r.returncode == 1
         assert json.loads(r.stdout)["lectures"][0]["error"]["code"] == "UNSUPPORTED_FORMAT"
         assert "UNSUPPORTED_FORMAT" in r.stderr
-        r = cli("ask", "what is mitosis?", "--subject", "Demo", "--json")
+        r = cli("search", "haploid cells", "--subject", "Demo", "--json")
+        assert r.returncode == 0, r.stderr
+        [top, *_] = json.loads(r.stdout)["hits"]
+        assert set(top) == {"lecture", "file", "page", "score", "text", "figure_ids"}
+        assert top["page"] == 3 and top["file"] == "some.pdf"
+        r = cli("ask", "What does mitosis make of one cell?", "--subject", "Demo", "--json")
+        assert r.returncode == 0, r.stderr
+        answer = json.loads(r.stdout)
+        assert set(answer) == {"answer", "citations", "seconds_to_first_token"}
+        assert [c["page"] for c in answer["citations"]] == [2]
+        assert set(answer["citations"][0]) == {"lecture", "file", "page", "quote"}
+        r = cli("generate", "quiz", "--subject", "Nope", "-o", str(tmp_path / "q.pdf"), "--json")
         assert r.returncode != 0 and r.stdout == ""
     finally:
         os.killpg(proc.pid, signal.SIGINT)

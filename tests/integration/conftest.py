@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.app import create_app
 from shared.db import make_engine, make_session_factory, run_migrations
+from shared.launcher import worker_command
 from shared.settings import Settings
 from tests.support.services import PostgresServer, RedisServer, wait_for
 
@@ -53,25 +53,7 @@ def start_workers(settings: Settings, logdir: Path) -> list[subprocess.Popen[byt
         log = (logdir / f"worker-{queue}.log").open("wb")
         procs.append(
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    f"workers.{queue}.worker",
-                    "worker",
-                    "-Q",
-                    queue,
-                    "-n",
-                    f"{queue}-{uuid.uuid4().hex[:6]}@%h",
-                    "--concurrency",
-                    "1",
-                    "--loglevel",
-                    "INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                ],
+                worker_command(queue, node=f"{queue}-{uuid.uuid4().hex[:6]}@%h"),
                 cwd=ROOT,
                 env=worker_env(settings),
                 stdout=log,

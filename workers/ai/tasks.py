@@ -1,9 +1,147 @@
-"""Tasks of the ai queue."""
+"""Tasks of the ai queue: indexing, search, answers, vector clean-up."""
 
 from __future__ import annotations
 
-from shared.celery_app import QUEUE_AI, TASK_INDEX_LECTURE
-from shared.worker import celery_app, job_task
-from workers.ai.indexing import index_lecture
+import json
+import logging
+import threading
+from typing import Any
 
-index_lecture_task = job_task(celery_app(), TASK_INDEX_LECTURE, queue=QUEUE_AI)(index_lecture)
+from celery.signals import worker_ready
+
+from shared.celery_app import QUEUE_AI, TASK_ANSWER, TASK_DELETE_VECTORS, TASK_INDEX_LECTURE, TASK_SEARCH
+from shared.errors import AppError
+from shared.events import publish
+from shared.models import ChatMessage, ChatSession
+from shared.worker import RETRYABLE, celery_app, context, job_task
+from workers.ai.answer import AnswerRequest, answer_question, check_question
+from workers.ai.indexing import index_lecture
+from workers.ai.retrieval import Mode
+from workers.ai.services import services
+from workers.ai.vectors import collection_name
+
+log = logging.getLogger(__name__)
+app = celery_app()
+index_lecture_task = job_task(app, TASK_INDEX_LECTURE, queue=QUEUE_AI)(index_lecture)
+
+
+@worker_ready.connect
+def _warm_up(**_: Any) -> None:
+    threading.Thread(
+        target=lambda: services(context().settings).warm_up(), name="warm-up", daemon=True
+    ).start()
+
+
+def _error(exc: AppError) -> dict[str, Any]:
+    return {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
+
+
+@app.task(name=TASK_SEARCH, queue=QUEUE_AI)
+def search(
+    user_id: int,
+    subject_id: int,
+    query: str,
+    k: int = 5,
+    lecture_ids: list[int] | None = None,
+    mode: Mode = "hybrid",
+) -> dict[str, Any]:
+    """Hybrid search over a subject's chunks: {"hits": [{lecture, file, page, score, text, figure_ids}]}."""
+    from shared.models import Subject
+
+    ctx = context()
+    ai = services(ctx.settings)
+    try:
+        with ctx.session_factory() as db:
+            subject = db.get(Subject, subject_id)
+            if subject is None or subject.user_id != user_id:
+                raise AppError("SUBJECT_NOT_FOUND", "Subject not found.", status_code=404)
+            found = ai.retriever.search(
+                db,
+                subject=subject,
+                query=check_question(query),
+                k=max(1, min(k, 50)),
+                lecture_ids=lecture_ids or None,
+                mode=mode,
+            )
+    except AppError as exc:
+        return _error(exc)
+    return {
+        "hits": [
+            {
+                "lecture": e.lecture_id,
+                "lecture_title": e.lecture_title,
+                "file": e.file,
+                "page": e.page,
+                "score": round(e.score, 5),
+                "similarity": round(e.similarity, 4),
+                "text": e.text,
+                "figure_ids": e.figure_ids,
+            }
+            for e in found
+        ]
+    }
+
+
+@app.task(name=TASK_ANSWER, queue=QUEUE_AI)
+def answer(payload: dict[str, Any]) -> dict[str, Any]:
+    """Answer a chat question; events go to the user's channel as they happen. The assistant's message is
+    stored in the chat session when one is given."""
+    ctx = context()
+    ai = services(ctx.settings)
+    user_id = int(payload["user_id"])
+    req = AnswerRequest(
+        user_id=user_id,
+        subject_id=int(payload["subject_id"]),
+        question=payload["question"],
+        request_id=str(payload.get("request_id", "")),
+        language=str(payload.get("language") or ""),
+        web=bool(payload.get("web")),
+        lecture_ids=[int(x) for x in payload.get("lecture_ids") or []],
+        history=list(payload.get("history") or []),
+        asked_at=float(payload.get("asked_at") or 0.0),
+    )
+
+    def emit(event: dict[str, Any]) -> None:
+        publish(ctx.redis, user_id, event)
+
+    try:
+        with ctx.session_factory() as db:
+            result = answer_question(
+                db=db, retriever=ai.retriever, llm_factory=ai.llm, redis=ctx.redis, req=req, emit=emit
+            )
+            session_id = payload.get("session_id")
+            if session_id and db.get(ChatSession, int(session_id)) is not None:
+                db.add(
+                    ChatMessage(
+                        session_id=int(session_id),
+                        role="assistant",
+                        content=result["answer"],
+                        citations=result["citations"],
+                    )
+                )
+                db.commit()
+        return result
+    except AppError as exc:
+        emit({"type": "chat.error", "request_id": req.request_id, "error": _error(exc)["error"]})
+        return _error(exc)
+    except RETRYABLE as exc:
+        error = AppError(
+            "SERVICE_UNAVAILABLE", f"A service is unreachable: {type(exc).__name__}.", status_code=503
+        )
+        emit({"type": "chat.error", "request_id": req.request_id, "error": _error(error)["error"]})
+        return _error(error)
+
+
+@app.task(name=TASK_DELETE_VECTORS, queue=QUEUE_AI, bind=True, max_retries=5, acks_late=True)
+def delete_vectors(self: Any, user_id: int, subject_id: int, lecture_id: int | None = None) -> str:
+    """Remove a deleted lecture's vectors (or a deleted subject's whole collection)."""
+    store = services(context().settings).store
+    name = collection_name(user_id, subject_id)
+    try:
+        if lecture_id is None:
+            store.drop(name)
+        else:
+            store.delete_lecture(name, lecture_id)
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+    return json.dumps({"collection": name, "lecture_id": lecture_id})

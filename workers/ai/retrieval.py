@@ -1,0 +1,207 @@
+"""Hybrid retrieval: vector search (Chroma) and a keyword index (BM25, bm25s) fused by reciprocal rank,
+near-duplicates removed, optionally filtered by lecture. Figure captions and the words inside figures are
+chunks of their own, so a question about a diagram finds its slide."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.embeddings import Embedder
+from shared.models import Chunk, Lecture, LectureStatus, Subject
+from workers.ai.vectors import VectorStore, collection_name
+
+Mode = Literal["hybrid", "vector", "keyword"]
+RRF_K = 60
+CANDIDATES = 30
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+STOPWORDS = frozenset(
+    """a an and are as at be by can do does for from has have how i in is it its of on or that the their them
+    then there these this to was were what when where which who why will with you your about into than also
+    they through by from its our we he she his her those very more most each other some such only own same
+    so too just not no nor but if because until while during before after above below up down out off over
+    under again once here all any both few being been had having did doing would should could may might must
+    shall let us me my called known
+    el la los las de del y en un una que es por para con se al lo""".split()  # noqa: SIM905
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words without stop words; CJK runs become single characters and character pairs."""
+    tokens: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if _CJK.search(word):
+            chars = [c for c in word if not c.isspace()]
+            tokens.extend(chars)
+            tokens.extend(a + b for a, b in itertools.pairwise(chars))
+        elif word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
+            tokens.append(word)
+    return tokens
+
+
+def embedding_text(chunk: Chunk) -> str:
+    return f"{chunk.title}\n{chunk.text}" if chunk.title and chunk.title not in chunk.text else chunk.text
+
+
+@dataclass
+class Evidence:
+    chunk_id: int
+    lecture_id: int
+    lecture_title: str
+    file: str
+    page: int
+    title: str
+    text: str
+    source: str
+    figure_ids: list[int]
+    score: float = 0.0  # fused score (reciprocal rank), the order of the list
+    similarity: float = 0.0  # cosine similarity of the chunk to the query, 0 when not a vector hit
+    keyword: float = 0.0  # BM25 score, 0 when no query word is in the chunk
+
+    @property
+    def label(self) -> str:
+        return f"[{self.lecture_title}, slide {self.page}]"
+
+
+@dataclass
+class KeywordIndex:
+    chunk_ids: list[int]
+    retriever: object | None
+
+    @classmethod
+    def build(cls, chunks: list[tuple[int, str]]) -> KeywordIndex:
+        import bm25s
+
+        if not chunks:
+            return cls([], None)
+        retriever = bm25s.BM25()
+        corpus = [tokenize(text) or ["∅"] for _, text in chunks]
+        retriever.index(corpus, show_progress=False)
+        return cls([cid for cid, _ in chunks], retriever)
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        tokens = tokenize(query)
+        if not tokens or not self.chunk_ids or self.retriever is None:
+            return []
+        docs, scores = self.retriever.retrieve(  # type: ignore[attr-defined]
+            [tokens], k=min(k, len(self.chunk_ids)), show_progress=False
+        )
+        return [(self.chunk_ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=False) if s > 0]
+
+
+@dataclass
+class Retriever:
+    """Per-process: keyword indexes are cached per subject and rebuilt when the subject's version moves."""
+
+    embedder: Embedder
+    store: VectorStore
+    cache_size: int = 16
+    _indexes: OrderedDict[tuple[int, int], KeywordIndex] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def keyword_index(self, db: Session, subject: Subject) -> KeywordIndex:
+        key = (subject.id, subject.version)
+        with self._lock:
+            if key in self._indexes:
+                self._indexes.move_to_end(key)
+                return self._indexes[key]
+        rows = db.execute(
+            select(Chunk.id, Chunk.title, Chunk.text)
+            .join(Lecture, Lecture.id == Chunk.lecture_id)
+            .where(Lecture.subject_id == subject.id, Lecture.status == LectureStatus.DONE)
+            .order_by(Chunk.id)
+        ).all()
+        index = KeywordIndex.build([(cid, f"{title}\n{text}") for cid, title, text in rows])
+        with self._lock:
+            self._indexes[key] = index
+            while len(self._indexes) > self.cache_size:
+                self._indexes.popitem(last=False)
+        return index
+
+    def search(
+        self,
+        db: Session,
+        *,
+        subject: Subject,
+        query: str,
+        k: int = 5,
+        lecture_ids: list[int] | None = None,
+        mode: Mode = "hybrid",
+    ) -> list[Evidence]:
+        vector_hits: dict[int, tuple[int, float]] = {}
+        keyword_hits: dict[int, tuple[int, float]] = {}
+        if mode in ("hybrid", "vector"):
+            [vector] = self.embedder.embed([query])
+            hits = self.store.query(
+                collection_name(subject.user_id, subject.id), vector, CANDIDATES, lecture_ids=lecture_ids
+            )
+            vector_hits = {h.chunk_id: (rank, h.similarity) for rank, h in enumerate(hits)}
+        if mode in ("hybrid", "keyword"):
+            found = self.keyword_index(db, subject).search(query, CANDIDATES * 3)
+            keyword_hits = {cid: (rank, score) for rank, (cid, score) in enumerate(found)}
+        scores: dict[int, float] = {}
+        for hits_by_id in (vector_hits, keyword_hits):
+            for cid, (rank, _) in hits_by_id.items():
+                scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        evidence = self._load(db, subject, sorted(scores, key=lambda c: -scores[c]), lecture_ids)
+        for item in evidence:
+            item.score = scores[item.chunk_id]
+            item.similarity = vector_hits.get(item.chunk_id, (0, 0.0))[1]
+            item.keyword = keyword_hits.get(item.chunk_id, (0, 0.0))[1]
+        return dedupe(evidence)[:k]
+
+    @staticmethod
+    def _load(
+        db: Session, subject: Subject, ordered: list[int], lecture_ids: list[int] | None
+    ) -> list[Evidence]:
+        if not ordered:
+            return []
+        query = (
+            select(Chunk, Lecture.title, Lecture.filename)
+            .join(Lecture, Lecture.id == Chunk.lecture_id)
+            .where(
+                Chunk.id.in_(ordered), Lecture.subject_id == subject.id, Lecture.user_id == subject.user_id
+            )
+        )
+        if lecture_ids:
+            query = query.where(Lecture.id.in_(lecture_ids))
+        found = {
+            chunk.id: Evidence(
+                chunk_id=chunk.id,
+                lecture_id=chunk.lecture_id,
+                lecture_title=title,
+                file=filename,
+                page=chunk.page_number,
+                title=chunk.title,
+                text=chunk.text,
+                source=chunk.source,
+                figure_ids=list(chunk.figure_ids or []),
+            )
+            for chunk, title, filename in db.execute(query).all()
+        }
+        return [found[c] for c in ordered if c in found]
+
+
+def dedupe(items: list[Evidence], threshold: float = 0.8) -> list[Evidence]:
+    """Drop chunks whose words are nearly the same as a better-ranked one (repeated slides, copies)."""
+    kept: list[tuple[Evidence, set[str]]] = []
+    for item in items:
+        words = set(tokenize(item.text))
+        if any(_jaccard(words, other) >= threshold for _, other in kept):
+            continue
+        kept.append((item, words))
+    return [item for item, _ in kept]
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
