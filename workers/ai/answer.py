@@ -32,11 +32,16 @@ EVIDENCE_FOR_PROMPT = 3
 WORDS_PER_EVIDENCE = 70
 MIN_SIMILARITY = 0.35  # below this, and with no keyword match, the notes do not answer the question
 MIN_SIMILARITY_WITH_KEYWORDS = 0.22
-PROMPT_SIMILARITY_MARGIN = 0.2  # notes much further from the question than the best one stay out of the prompt
+PROMPT_SIMILARITY_MARGIN = (
+    0.2  # notes much further from the question than the best one stay out of the prompt
+)
 MIN_SUPPORT = 0.6  # share of the answer's words that must appear in the notes it was given
 CACHE_TTL = 24 * 3600
+CACHE_FORMAT = 3  # bump when answering changes, so cached answers from older code are not served
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _ECHO = re.compile(r"^\s*[^:\n]{0,120}, slide \d+:\s*")  # the model repeating a note's heading
+_WRAP = re.compile(r"(?<=[^.!?:;\n])\n(?=[a-z(])")
+_BULLET = re.compile(r"^[\s•◦▪‣●○■□►▶❖◆➢➤✓✔*«»¢§–—-]+")
 _SENTENCE = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|\n+")
 
 
@@ -111,13 +116,39 @@ def build_messages(
     return messages
 
 
+def sentences(text: str) -> list[str]:
+    """A slide's sentences: wrapped lines joined back (a line continuing in lower case), bullets and
+    OCR'd bullet marks stripped."""
+    joined = _WRAP.sub(" ", text)
+    out = []
+    for piece in _SENTENCE.split(joined):
+        piece = _BULLET.sub("", piece).strip()
+        if piece:
+            out.append(piece)
+    return out
+
+
 def best_sentence(question: str, evidence: Evidence) -> str:
-    """The sentence of a slide that shares the most words with the question."""
+    """The most informative sentence of a slide for the question: the most words in common with it, then
+    real sentences over headings; a short one is followed by the next."""
     wanted = set(tokenize(question))
-    sentences = [s.strip(" -•\t") for s in _SENTENCE.split(evidence.text) if len(s.split()) >= 3]
-    if not sentences:
-        return trim_words(evidence.text, 40)
-    return max(sentences, key=lambda s: (len(wanted & set(tokenize(s))), len(s) < 300))
+    title = evidence.title.strip().lower()
+    found = [s for s in sentences(evidence.text) if s.lower() != title and len(s.split()) >= 3]
+    if not found:
+        topic = evidence.title or trim_words(" ".join(evidence.text.split()), 12)
+        return f"Your notes name “{topic}” on this slide but do not explain it in words; open the slide."
+    best = max(
+        range(len(found)),
+        key=lambda i: (len(wanted & set(tokenize(found[i]))), len(found[i].split()) >= 6, -i),
+    )
+    chosen = found[best]
+    if len(chosen.split()) < 12 and best + 1 < len(found):
+        chosen = (
+            f"{chosen.rstrip('.')}: {found[best + 1]}"
+            if not chosen.endswith((".", "?", "!"))
+            else (f"{chosen} {found[best + 1]}")
+        )
+    return trim_words(chosen, 60)
 
 
 def choose_citations(answer: str, evidence: list[Evidence], question: str) -> list[Evidence]:
@@ -184,7 +215,7 @@ def cache_key(req: AnswerRequest, version: int) -> str:
         sort_keys=True,
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"smartnotes:answer:{req.user_id}:{req.subject_id}:{version}:{digest}"
+    return f"smartnotes:answer:v{CACHE_FORMAT}:{req.user_id}:{req.subject_id}:{version}:{digest}"
 
 
 def web_search(query: str, *, timeout: float = 4.0, results: int = 3) -> tuple[list[dict[str, str]], str]:

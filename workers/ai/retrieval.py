@@ -20,6 +20,8 @@ from workers.ai.vectors import VectorStore, collection_name
 
 Mode = Literal["hybrid", "vector", "keyword"]
 RRF_K = 60
+DIVIDER_WEIGHT = 0.5
+THIN_WEIGHT = 0.8
 CANDIDATES = 30
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
@@ -151,11 +153,12 @@ class Retriever:
         for hits_by_id in (vector_hits, keyword_hits):
             for cid, (rank, _) in hits_by_id.items():
                 scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        evidence = self._load(db, subject, sorted(scores, key=lambda c: -scores[c]), lecture_ids)
+        evidence = self._load(db, subject, list(scores), lecture_ids)
         for item in evidence:
-            item.score = scores[item.chunk_id]
+            item.score = scores[item.chunk_id] * content_weight(item)
             item.similarity = vector_hits.get(item.chunk_id, (0, 0.0))[1]
             item.keyword = keyword_hits.get(item.chunk_id, (0, 0.0))[1]
+        evidence.sort(key=lambda e: -e.score)
         return dedupe(evidence)[:k]
 
     @staticmethod
@@ -188,6 +191,17 @@ class Retriever:
             for chunk, title, filename in db.execute(query).all()
         }
         return [found[c] for c in ordered if c in found]
+
+
+def content_weight(item: Evidence) -> float:
+    """Section dividers and cover slides match a question on their title's words alone and answer nothing:
+    a chunk that adds little beyond its title ranks lower. Figure chunks (captions) are short by nature."""
+    if item.source == "figure":
+        return 1.0
+    extra = [t for t in set(tokenize(item.text)) - set(tokenize(item.title)) if not t.isdigit()]
+    if len(extra) < 3:
+        return DIVIDER_WEIGHT
+    return THIN_WEIGHT if len(extra) < 10 else 1.0
 
 
 def dedupe(items: list[Evidence], threshold: float = 0.8) -> list[Evidence]:
