@@ -28,24 +28,15 @@ KINDS = {".pdf": "pdf", ".pptx": "pptx", ".png": "image", ".jpg": "image", ".jpe
 def run_pipeline(path: str, kind: str, queue: mp.Queue) -> None:  # type: ignore[type-arg]
     from shared.files import LocalFileStore
     from shared.settings import Settings
-    from workers.ocr.adapters import layout_detector, ocr_engine
     from workers.ocr.chunking import page_chunks
-    from workers.ocr.readers import ReadOptions, read_document
+    from workers.ocr.pipeline import read_options
+    from workers.ocr.readers import read_document
     from workers.ocr.text import strip_repeated_edges
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    layout, ocr = layout_detector(settings), ocr_engine(settings)  # loaded once per worker, not timed
     with tempfile.TemporaryDirectory() as tmp:
-        opts = ReadOptions(
-            store=LocalFileStore(Path(tmp)),
-            prefix="bench",
-            languages="eng+hin",
-            layout=layout,
-            ocr=ocr,
-            dpi=settings.ocr_dpi,
-            parallel=settings.ocr_parallel_pages,
-            figure_min_area=settings.figure_min_area,
-        )
+        # The models load here, once per worker, as in the ocr worker; not timed.
+        opts = read_options(settings, store=LocalFileStore(Path(tmp)), prefix="bench", languages="eng+hin")
         start = time.perf_counter()
         pages = list(read_document(Path(path), kind, opts))
         texts = strip_repeated_edges([p.text for p in pages])

@@ -145,6 +145,8 @@ def commands(settings: Settings) -> list[tuple[str, list[str]]]:
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                "--client.toolbarMode",
+                "viewer",
             ],
         )
     )

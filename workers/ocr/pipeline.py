@@ -14,8 +14,10 @@ from sqlalchemy import delete
 
 from shared.celery_app import QUEUE_AI, QUEUE_OCR, TASK_INDEX_LECTURE
 from shared.errors import AppError
+from shared.files import FileStore
 from shared.jobs import JobCancelled
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject
+from shared.settings import Settings
 from shared.worker import WorkerContext
 from workers.ocr.adapters import layout_detector, ocr_engine
 from workers.ocr.chunking import page_chunks
@@ -41,6 +43,22 @@ def ocr_languages(requested: str, engine: OcrEngine) -> str:
     return "+".join(chosen)
 
 
+def read_options(settings: Settings, *, store: FileStore, prefix: str, languages: str) -> ReadOptions:
+    """How the worker reads a deck, from settings: the models (loaded once per process) and the knobs."""
+    ocr = ocr_engine(settings)
+    return ReadOptions(
+        store=store,
+        prefix=prefix,
+        languages=ocr_languages(languages, ocr),
+        layout=layout_detector(settings),
+        ocr=ocr,
+        dpi=settings.ocr_dpi,
+        parallel=settings.ocr_parallel_pages,
+        figure_min_area=settings.figure_min_area,
+        libreoffice_timeout=settings.libreoffice_timeout,
+    )
+
+
 def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any) -> None:
     job = ctx.reporter.start(job_id, stage="reading", task_id=task.request.id, queue=QUEUE_OCR)
     if job.lecture_id is None:
@@ -59,18 +77,7 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any) -> None:
         requested_languages = subject.ocr_languages if subject else "eng"
 
     settings = ctx.settings
-    ocr = ocr_engine(settings)
-    opts = ReadOptions(
-        store=ctx.files,
-        prefix=prefix,
-        languages=ocr_languages(requested_languages, ocr),
-        layout=layout_detector(settings),
-        ocr=ocr,
-        dpi=settings.ocr_dpi,
-        parallel=settings.ocr_parallel_pages,
-        figure_min_area=settings.figure_min_area,
-        libreoffice_timeout=settings.libreoffice_timeout,
-    )
+    opts = read_options(settings, store=ctx.files, prefix=prefix, languages=requested_languages)
     for folder in ("figures", "pages"):  # a retry starts from a clean slate
         ctx.files.delete_prefix(f"{prefix}/{folder}")
 
