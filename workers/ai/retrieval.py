@@ -21,6 +21,9 @@ from workers.ai.vectors import VectorStore, collection_name
 Mode = Literal["hybrid", "vector", "keyword"]
 RRF_K = 60
 DIVIDER_WEIGHT = 0.5
+_AGENDA = re.compile(
+    r"^(plan|overview|outline|agenda|contents|table of contents|topics( covered)?|today)\b", re.IGNORECASE
+)
 THIN_WEIGHT = 0.8
 CANDIDATES = 30
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -149,17 +152,26 @@ class Retriever:
         if mode in ("hybrid", "keyword"):
             found = self.keyword_index(db, subject).search(query, CANDIDATES * 3)
             keyword_hits = {cid: (rank, score) for rank, (cid, score) in enumerate(found)}
-        scores: dict[int, float] = {}
-        for hits_by_id in (vector_hits, keyword_hits):
-            for cid, (rank, _) in hits_by_id.items():
-                scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        evidence = self._load(db, subject, list(scores), lecture_ids)
+        evidence = self._load(db, subject, list(dict.fromkeys([*vector_hits, *keyword_hits])), lecture_ids)
+        by_id = {e.chunk_id: e for e in evidence}
         for item in evidence:
-            item.score = scores[item.chunk_id] * content_weight(item)
             item.similarity = vector_hits.get(item.chunk_id, (0, 0.0))[1]
             item.keyword = keyword_hits.get(item.chunk_id, (0, 0.0))[1]
+        # BM25 favours short slides, so its list is re-ranked with the content weight; the vector list is not.
+        keyword_order = sorted(
+            (c for c in keyword_hits if c in by_id),
+            key=lambda c: -keyword_hits[c][1] * content_weight(by_id[c]),
+        )
+        vector_order = sorted((c for c in vector_hits if c in by_id), key=lambda c: vector_hits[c][0])
+        # The bundled embedder is English-only: for CJK questions its ranking is noise, so only keywords rank.
+        vector_weight = 0.0 if mode == "hybrid" and is_cjk(query) else 1.0
+        for weight, order in ((vector_weight, vector_order), (1.0, keyword_order)):
+            for rank, cid in enumerate(order):
+                by_id[cid].score += weight / (RRF_K + rank + 1)
+        for item in evidence:  # ties (the same ranks) go to the stronger raw evidence
+            item.score += 1e-4 * (item.similarity + min(item.keyword, 30.0) / 30.0)
         evidence.sort(key=lambda e: -e.score)
-        return dedupe(evidence)[:k]
+        return one_per_page(dedupe(evidence))[:k]
 
     @staticmethod
     def _load(
@@ -193,11 +205,30 @@ class Retriever:
         return [found[c] for c in ordered if c in found]
 
 
+def is_cjk(text: str) -> bool:
+    visible = [ch for ch in text if not ch.isspace()]
+    return bool(visible) and sum(bool(_CJK.match(ch)) for ch in visible) / len(visible) > 0.3
+
+
+def one_per_page(items: list[Evidence]) -> list[Evidence]:
+    """The best chunk of each slide: a slide's text and its figure's OCR should not take two places."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for item in items:
+        if (item.lecture_id, item.page) not in seen:
+            seen.add((item.lecture_id, item.page))
+            kept.append(item)
+    return kept
+
+
 def content_weight(item: Evidence) -> float:
-    """Section dividers and cover slides match a question on their title's words alone and answer nothing:
-    a chunk that adds little beyond its title ranks lower. Figure chunks (captions) are short by nature."""
-    if item.source == "figure":
+    """Section dividers, agenda and cover slides match a question on their title's words alone and answer
+    nothing: a chunk that adds little beyond its title ranks lower in the keyword list. Slides with a figure
+    (the picture carries the content), figure chunks and long titles are left alone."""
+    if item.source == "figure" or item.figure_ids or len(tokenize(item.title)) > 8:
         return 1.0
+    if _AGENDA.match(item.title.strip()):
+        return DIVIDER_WEIGHT
     extra = [t for t in set(tokenize(item.text)) - set(tokenize(item.title)) if not t.isdigit()]
     if len(extra) < 3:
         return DIVIDER_WEIGHT
