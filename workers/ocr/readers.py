@@ -27,7 +27,7 @@ from shared.errors import AppError
 from shared.files import PDFIUM_LOCK, FileStore, check_zip, image_size, pdf_page_count
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
 from workers.ocr.ports import LayoutDetector, OcrEngine
-from workers.ocr.text import clean_text, first_line, usable_text_layer
+from workers.ocr.text import clean_text, drop_stray_script, first_line, usable_text_layer
 
 log = logging.getLogger(__name__)
 MAX_RENDER_SIDE = 2000
@@ -202,7 +202,7 @@ class PageWork:
             languages=self.opts.languages,
             sparse=sparse,
         )
-        return clean_text(result.text), result.confidence
+        return drop_stray_script(clean_text(result.text)), result.confidence
 
     def text(self) -> tuple[str, float | None]:
         """The page's text in reading order: layout blocks ordered top to bottom (and by column), the

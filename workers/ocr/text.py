@@ -129,7 +129,28 @@ def _edge_key(line: str) -> str:
     return stripped
 
 
-def strip_repeated_edges(pages: list[str], *, edge_lines: int = 2, min_share: float = 0.5) -> list[str]:
+def drop_stray_script(text: str, *, max_share: float = 0.1) -> str:
+    """OCR with several languages (eng+hin) reads some symbols of an English page as Devanagari or CJK
+    letters. When such letters are a small minority of the page, the words made only of them go."""
+    letters = [ch for ch in text if ch.isalpha()]
+    foreign = [ch for ch in letters if _is_indic(ch) or _is_cjk(ch)]
+    if not foreign or len(foreign) > max_share * len(letters):
+        return text
+    kept = []
+    for line in text.split("\n"):
+        words = [
+            w
+            for w in line.split(" ")
+            if not (
+                any(ch.isalpha() for ch in w)
+                and all(_is_indic(ch) or _is_cjk(ch) or not ch.isalpha() for ch in w)
+            )
+        ]
+        kept.append(" ".join(words))
+    return "\n".join(kept)
+
+
+def strip_repeated_edges(pages: list[str], *, edge_lines: int = 3, min_share: float = 0.5) -> list[str]:
     """Remove headers and footers repeated across pages and bare page numbers at a page's start or end.
     Needs at least three pages to call anything repeated."""
     counts: Counter[str] = Counter()
