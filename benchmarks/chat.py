@@ -49,8 +49,14 @@ def start_stack(data: Path) -> tuple[subprocess.Popen[bytes], str]:
         SMARTNOTES_RATE_LIMIT_UPLOAD="1000/minute",
     )
     log = (data.parent / "stack.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "shared.launcher"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "shared.launcher"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     api = f"http://127.0.0.1:{api_port}"
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
@@ -71,7 +77,9 @@ def percentile(values: list[float], q: float) -> float:
 
 def ask(ws: Any, subject_id: int, question: str, request_id: str) -> dict[str, float | None]:
     start = time.perf_counter()
-    ws.send(json.dumps({"type": "chat", "subject_id": subject_id, "question": question, "request_id": request_id}))
+    ws.send(
+        json.dumps({"type": "chat", "subject_id": subject_id, "question": question, "request_id": request_id})
+    )
     evidence = first_token = None
     while True:
         event = json.loads(ws.recv(timeout=300))
@@ -97,7 +105,9 @@ def ping(ws: Any) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--questions", type=int, default=30)
     parser.add_argument("--api", help="use a running gateway instead of starting one")
@@ -118,7 +128,9 @@ def main() -> int:
     try:
         client = httpx.Client(base_url=f"{api}/api/v1", timeout=600)
         email = f"bench{int(time.time())}@example.com"
-        client.post("/auth/register", json={"email": email, "password": "benchmark password"}).raise_for_status()
+        client.post(
+            "/auth/register", json={"email": email, "password": "benchmark password"}
+        ).raise_for_status()
         tokens = client.post("/auth/login", json={"email": email, "password": "benchmark password"}).json()
         client.headers["Authorization"] = f"Bearer {tokens['access_token']}"
         subject = client.post("/subjects", json={"name": "Benchmark", "ocr_languages": "eng+chi_sim"}).json()
@@ -130,7 +142,11 @@ def main() -> int:
             r.raise_for_status()
             jobs.append(r.json()["job"]["id"])
         for job_id in jobs:
-            while (job := client.get(f"/jobs/{job_id}").json())["status"] not in ("done", "failed", "cancelled"):
+            while (job := client.get(f"/jobs/{job_id}").json())["status"] not in (
+                "done",
+                "failed",
+                "cancelled",
+            ):
                 time.sleep(1)
             if job["status"] != "done":
                 raise SystemExit(f"ingestion failed: {job}")
@@ -147,10 +163,14 @@ def main() -> int:
         total = [r["total"] for r in results if r["total"] is not None]
         print(f"\n{len(results)} questions over the WebSocket, {len(decks)} decks in one subject")
         print(f"{'measure':<34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-        for name, values in (("ws ping round trip (baseline)", pings), ("time to first evidence", evidence),
-                             ("time to first answer token", first), ("time to whole answer", total)):
-            print(f"{name:<34} {statistics.median(values) * 1000:>8.0f} {percentile(values, 0.95) * 1000:>8.0f} "
-                  f"{max(values) * 1000:>8.0f}")
+        for name, values in (
+            ("ws ping round trip (baseline)", pings),
+            ("time to first evidence", evidence),
+            ("time to first answer token", first),
+            ("time to whole answer", total),
+        ):
+            p50, p95 = statistics.median(values) * 1000, percentile(values, 0.95) * 1000
+            print(f"{name:<34} {p50:>8.0f} {p95:>8.0f} {max(values) * 1000:>8.0f}")
         print(f"\nratio evidence p95 / ping p95: {percentile(evidence, 0.95) / percentile(pings, 0.95):.1f}x")
     finally:
         if proc is not None:
