@@ -37,9 +37,9 @@ PROMPT_SIMILARITY_MARGIN = (
 )
 MIN_SUPPORT = 0.6  # share of the answer's words that must appear in the notes it was given
 CACHE_TTL = 24 * 3600
-CACHE_FORMAT = 3  # bump when answering changes, so cached answers from older code are not served
+CACHE_FORMAT = 4  # bump when answering changes, so cached answers from older code are not served
 _MARKER = re.compile(r"\[(\d{1,2})\]")
-_ECHO = re.compile(r"^\s*[^:\n]{0,120}, slide \d+:\s*")  # the model repeating a note's heading
+_HEADING = re.compile(r"[^.:\n\[\]]{0,120}, slide \d+:")  # a note's heading, echoed by the model
 _WRAP = re.compile(r"(?<=[^.!?:;\n])\n(?=[a-z(])")
 _BULLET = re.compile(r"^[\s•◦▪‣●○■□►▶❖◆➢➤✓✔*«»¢§–—-]+")
 _SENTENCE = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|\n+")
@@ -89,7 +89,7 @@ def prompt_evidence(evidence: list[Evidence]) -> list[Evidence]:
 
 def supported(answer: str, question: str, evidence: list[Evidence]) -> bool:
     """Most of what the answer says (beyond the question's own words) is in the notes it was given."""
-    said = set(tokenize(_MARKER.sub(" ", answer))) - set(tokenize(question))
+    said = set(tokenize(_HEADING.sub(" ", _MARKER.sub(" ", answer)))) - set(tokenize(question))
     if not said:
         return False
     known = set().union(*(set(tokenize(e.text + " " + e.title)) for e in evidence))
@@ -100,7 +100,7 @@ def build_messages(
     question: str, evidence: list[Evidence], *, language: str, history: list[Message]
 ) -> list[Message]:
     notes = "\n".join(
-        f"[{i}] {e.lecture_title}, slide {e.page}: {trim_words(' '.join(e.text.split()), WORDS_PER_EVIDENCE)}"
+        f"[{i}] {trim_words(' '.join(e.text.split()), WORDS_PER_EVIDENCE)}"
         for i, e in enumerate(evidence, start=1)
     )
     system = (
@@ -151,35 +151,30 @@ def best_sentence(question: str, evidence: Evidence) -> str:
     return trim_words(chosen, 60)
 
 
-def choose_citations(answer: str, evidence: list[Evidence], question: str) -> list[Evidence]:
-    """The slides the answer rests on: the model's own [n] markers when they name retrieved notes, else the
-    notes that share words with the answer, else the best-ranked one. Never a slide that was not retrieved."""
-    marked = []
-    for match in _MARKER.finditer(answer):
-        index = int(match.group(1)) - 1
-        if 0 <= index < len(evidence) and evidence[index] not in marked:
-            marked.append(evidence[index])
-    if marked:
-        return marked
-    answer_words = set(tokenize(answer)) - set(tokenize(question))
-    overlapping = [e for e in evidence if len(answer_words & set(tokenize(e.text))) >= 2]
-    return overlapping[:2] or evidence[:1]
-
-
-def render_answer(raw: str, evidence: list[Evidence], cited: list[Evidence]) -> str:
-    """Replace [n] markers by slide labels; drop markers that name nothing retrieved; make sure the answer
-    names its sources inline."""
-
-    def label(match: re.Match[str]) -> str:
-        index = int(match.group(1)) - 1
-        return evidence[index].label if 0 <= index < len(evidence) else ""
-
-    text = _ECHO.sub("", _MARKER.sub(label, raw)).strip()
-    text = re.sub(r"\s+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text))
-    missing = [e.label for e in cited if e.label not in text]
-    if missing:
-        text = f"{text} {' '.join(dict.fromkeys(missing))}".strip()
-    return text
+def cite_sentences(raw: str, evidence: list[Evidence], question: str) -> tuple[str, list[Evidence]]:
+    """Attribute each sentence of the model's answer to the retrieved note it shares the most words with,
+    and write that slide's label after it. The model's own [n] markers and any note headings it echoed are
+    dropped: a tiny model misplaces them. Sentences that say nothing (no words of their own) go. Returns
+    the answer and the slides it cites, in order; never a slide that was not retrieved."""
+    text = _HEADING.sub(" ", _MARKER.sub(" ", raw))
+    asked = set(tokenize(question))
+    pieces: list[tuple[str, Evidence]] = []
+    for sentence in (" ".join(s.split()) for s in sentences(text)):
+        words = set(tokenize(sentence))
+        if not words - asked or sentence.endswith(":"):  # says nothing new, or a lead-in ("The answer is:")
+            continue
+        best = max(evidence, key=lambda e: len(words & set(tokenize(e.text + " " + e.title))))
+        if len(words & set(tokenize(best.text + " " + best.title))) < 2:  # too little to tell: as before
+            best = pieces[-1][1] if pieces else evidence[0]
+        pieces.append((sentence if sentence.endswith((".", "!", "?", "\u3002")) else sentence + ".", best))
+    parts: list[str] = []
+    cited: list[Evidence] = []
+    for index, (sentence, source) in enumerate(pieces):
+        last_of_run = index == len(pieces) - 1 or pieces[index + 1][1] is not source
+        parts.append(f"{sentence} {source.label}" if last_of_run else sentence)
+        if source not in cited:
+            cited.append(source)
+    return re.sub(r"\s+([.,;:])", r"\1", " ".join(parts)), cited
 
 
 def citation_dict(e: Evidence, question: str) -> dict[str, Any]:
@@ -269,7 +264,8 @@ def answer_question(
     web_items, notice = web_search(req.question) if req.web else ([], "")
 
     if not found:
-        answer, cited, first_token = NOT_FOUND, [], _since(req.asked_at)
+        cited: list[Evidence] = []
+        answer, first_token = NOT_FOUND, _since(req.asked_at)
         emit({"type": "chat.token", **base, "text": answer})
     else:
         top = prompt_evidence(evidence)
@@ -285,8 +281,9 @@ def answer_question(
             log.info("model answer not supported by the notes; answering extractively: %r", raw[:200])
             raw = f"{best_sentence(req.question, top[0])} [1]"
             emit({"type": "chat.replace", **base, "text": raw})
-        cited = choose_citations(raw, top, req.question)
-        answer = render_answer(raw, top, cited)
+        answer, cited = cite_sentences(raw, top, req.question)
+        if not answer:  # every sentence was filler: answer from the slide itself
+            answer, cited = cite_sentences(best_sentence(req.question, top[0]), top, req.question)
     if notice:
         answer = f"{answer}\n\n{notice}"
     result = {
