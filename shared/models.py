@@ -250,6 +250,7 @@ class GeneratedDocument(Timestamped, Base):
 
 class Flashcard(Timestamped, Base):
     __tablename__ = "flashcards"
+    __table_args__ = (Index("ix_flashcards_subject_source", "subject_id", "source_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), index=True)
@@ -267,6 +268,8 @@ class Flashcard(Timestamped, Base):
     fsrs_card: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     due: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Generated cards: which candidate of the notes they came from (migration 0002); None when hand-made.
+    source_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class ReviewLog(Base):

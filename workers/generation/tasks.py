@@ -1,10 +1,16 @@
-"""Tasks of the generation queue (cheat sheets, quizzes and flashcards arrive with their issue)."""
+"""Tasks of the generation queue: a liveness ping, and one task for every kind of study material."""
 
 from __future__ import annotations
 
-from shared.celery_app import QUEUE_GENERATION, TASK_GENERATION_PING
-from shared.worker import celery_app
+import logging
+from typing import Any
 
+from shared.celery_app import QUEUE_GENERATION, TASK_GENERATE_DOCUMENT, TASK_GENERATION_PING
+from shared.errors import AppError
+from shared.jobs import JobCancelled
+from shared.worker import WorkerContext, celery_app, job_task
+
+log = logging.getLogger(__name__)
 app = celery_app()
 
 
@@ -12,3 +18,50 @@ app = celery_app()
 def ping() -> str:
     """A liveness probe for the generation worker (used by the launcher test)."""
     return "pong"
+
+
+def generate_document(ctx: WorkerContext, job_id: str, task: Any) -> None:
+    """Cheat sheet, quiz, flashcards or past-paper answers, as the job's params say."""
+    from shared.llm import make_llm
+    from workers.generation.service import GenerationEnv, run
+
+    job = ctx.reporter.start(job_id, stage="starting", task_id=task.request.id, queue=QUEUE_GENERATION)
+    if job.subject_id is None:
+        raise JobCancelled(job_id)
+    note = ""
+    try:
+        llm = make_llm(ctx.settings)
+    except AppError as exc:  # no model: everything is extractive, and the document says so
+        log.warning("no LLM for generation: %s", exc.message)
+        llm, note = None, exc.message
+
+    def progress(value: float, stage: str) -> None:
+        ctx.reporter.progress(job_id, value, stage)  # raises JobCancelled when the job was cancelled
+
+    env = GenerationEnv(
+        session_factory=ctx.session_factory,
+        files=ctx.files,
+        llm=llm,
+        settings=ctx.settings,
+        progress=progress,
+        llm_note=note,
+    )
+    result = run(env, job_id=job_id, user_id=job.user_id, subject_id=job.subject_id, params=dict(job.params))
+    if ctx.reporter.done(job_id, result) is None and "document_id" in result:
+        _discard(ctx, int(result["document_id"]))  # cancelled at the last moment: leave nothing behind
+
+
+def _discard(ctx: WorkerContext, document_id: int) -> None:
+    from shared.models import GeneratedDocument
+
+    with ctx.session_factory() as db:
+        doc = db.get(GeneratedDocument, document_id)
+        if doc is not None:
+            ctx.files.delete_prefix(f"generated/{doc.user_id}/{doc.id}")
+            db.delete(doc)
+            db.commit()
+
+
+generate_document_task = job_task(app, TASK_GENERATE_DOCUMENT, queue=QUEUE_GENERATION, max_retries=2)(
+    generate_document
+)

@@ -1,0 +1,552 @@
+"""Cheat sheets: a dense two-column .docx (Arial 9 pt, 11 pt headings, 0.5" margins, figures 3.2" wide),
+one section per lecture with its key terms, formulas, main points per slide group and the figures that
+matter; every item ends with its slide reference.
+
+It must really fit on the pages asked for: items are chosen by priority against an estimated line budget,
+the document is rendered with LibreOffice and its pages counted, and the budget is corrected until it fits
+(when LibreOffice is absent the check is skipped and the params say so).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from shared.files import FileStore
+from workers.generation.candidates import (
+    Definition,
+    FigureItem,
+    Formula,
+    Group,
+    LectureCandidates,
+    Point,
+    good_title,
+)
+from workers.generation.i18n import t
+from workers.generation.phrasing import Phraser
+from workers.generation.prompts import lecture_summary
+from workers.generation.textutil import CJK, shorten
+
+log = logging.getLogger(__name__)
+
+FONT = "Arial"
+BODY_PT = 9
+HEADING_PT = 11
+MARGIN_IN = 0.5
+FIGURE_WIDTH_IN = 3.2
+COLUMN_GAP_IN = 0.25
+PAGE_W_IN, PAGE_H_IN = 8.5, 11.0
+# Arial 9 pt in a 3.625" column: about 58 characters a line, lines 10.35 pt apart.
+CHARS_PER_LINE = 58
+LINE_PT = 10.35
+LINES_PER_COLUMN = (PAGE_H_IN - 2 * MARGIN_IN) * 72 / LINE_PT
+HEADING_LINES = 1.7
+MAX_FIGURE_PX = 900
+
+ItemKind = Literal["summary", "term", "formula", "point", "figure"]
+
+
+@dataclass
+class Item:
+    kind: ItemKind
+    lecture: int
+    cost: float  # in body lines
+    page: int = 0
+    term: Definition | None = None
+    formula: Formula | None = None
+    group: Group | None = None
+    point: Point | None = None
+    figure: FigureItem | None = None
+    text: str = ""
+    image: Path | None = None
+    image_ratio: float = 0.75
+
+
+def width(text: str) -> int:
+    """Text width in average Latin characters: a CJK character is about two."""
+    return len(text) + len(CJK.findall(text))
+
+
+def _lines(chars: int) -> float:
+    return max(1, -(-chars // CHARS_PER_LINE)) + 0.05
+
+
+def ref_label(page: int) -> str:
+    return f"(s. {page})"
+
+
+@dataclass
+class _Queues:
+    terms: list[Item] = field(default_factory=list)
+    formulas: list[Item] = field(default_factory=list)
+    figures: list[Item] = field(default_factory=list)
+    rounds: list[list[Item]] = field(default_factory=list)  # k-th point of every group
+
+
+def _ranked(q: _Queues) -> list[Item]:
+    """A lecture's items, most useful first: terms and the first point of each slide group lead,
+    formulas and the best figure follow, then the rest."""
+    points = [p for rnd in q.rounds for p in rnd]
+    pattern = ["term", "point", "term", "point", "formula", "figure", "point", "term"]
+    sources: dict[str, list[Item]] = {
+        "term": list(q.terms),
+        "point": points,
+        "formula": list(q.formulas),
+        "figure": list(q.figures),
+    }
+    out: list[Item] = []
+    while any(sources.values()):
+        for name in pattern:
+            if sources[name]:
+                out.append(sources[name].pop(0))
+    return out
+
+
+def _prepare_figure(fig: FigureItem, files: FileStore, workdir: Path) -> tuple[Path, float] | None:
+    """A PNG/JPEG copy of the figure small enough for the sheet, and its height/width ratio."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        src = files.path(fig.figure.image_path)
+        with Image.open(src) as img:
+            img.load()
+            if img.width < 40 or img.height < 40:
+                return None
+            ratio = img.height / img.width
+            if ratio > 1.6:  # a tall strip would eat a column
+                return None
+            picture = img.convert("RGB") if img.mode not in ("RGB", "L") else img.copy()
+        if picture.width > MAX_FIGURE_PX:
+            picture = picture.resize((MAX_FIGURE_PX, max(1, round(MAX_FIGURE_PX * ratio))))
+        out = workdir / f"figure-{fig.figure.id}.png"
+        picture.save(out, format="PNG", optimize=True)
+        return out, ratio
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
+        log.info("figure %s skipped: %r", fig.figure.id, exc)
+        return None
+
+
+def plan_items(
+    lectures: list[LectureCandidates], files: FileStore, workdir: Path, *, summaries: dict[int, str]
+) -> list[list[Item]]:
+    """Every possible item of each lecture, ranked, with its estimated cost in lines."""
+    plans: list[list[Item]] = []
+    for li, lc in enumerate(lectures):
+        q = _Queues()
+        for d in lc.definitions:
+            text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
+            q.terms.append(Item("term", li, _lines(width(text)), d.ref.page, term=d))
+        for f in lc.formulas:
+            q.formulas.append(Item("formula", li, _lines(width(f.text) + 8), f.ref.page, formula=f))
+        depth = max((len(g.points) for g in lc.groups), default=0)  # an upper bound
+        for k in range(depth):
+            rnd = []
+            for g in lc.groups:
+                shown = [p for p in g.points if not p.is_definition]
+                if k < len(shown):
+                    p = shown[k]
+                    extra = width(g.title) + 3 if k == 0 else 0
+                    rnd.append(
+                        Item(
+                            "point",
+                            li,
+                            (width(p.text) + 10 + extra) / CHARS_PER_LINE + 0.15,
+                            p.ref.page,
+                            group=g,
+                            point=p,
+                        )
+                    )
+            q.rounds.append(rnd)
+        for fig in sorted(lc.figures, key=lambda f: -f.score)[:4]:
+            if fig.score < 0.3:
+                continue
+            prepared = _prepare_figure(fig, files, workdir)
+            if prepared is None:
+                continue
+            image, ratio = prepared
+            height_lines = FIGURE_WIDTH_IN * ratio * 72 / LINE_PT
+            caption = f"{t(lc.lang, 'figure')}: {shorten(fig.caption, 140)} {ref_label(fig.ref.page)}"
+            q.figures.append(
+                Item(
+                    "figure",
+                    li,
+                    height_lines + _lines(width(caption)) + 0.6,
+                    fig.ref.page,
+                    figure=fig,
+                    image=image,
+                    image_ratio=ratio,
+                    text=caption,
+                )
+            )
+        ranked = _ranked(q)
+        if li in summaries:
+            ranked.insert(0, Item("summary", li, _lines(width(summaries[li])), 0, text=summaries[li]))
+        plans.append(ranked)
+    return plans
+
+
+def select_items(plans: list[list[Item]], budget: float) -> list[Item]:
+    """Round-robin over lectures, taking each one's next item while the budget lasts."""
+    chosen: list[Item] = []
+    used = 0.0
+    started: set[int] = set()
+    cursors = [0] * len(plans)
+    progress = True
+    while progress:
+        progress = False
+        for li, plan in enumerate(plans):
+            while cursors[li] < len(plan):
+                item = plan[cursors[li]]
+                cursors[li] += 1
+                cost = item.cost + (0 if li in started else HEADING_LINES + 0.3)
+                cost += _section_heading_cost(chosen, item)
+                if used + cost > budget:
+                    continue  # a smaller item further down may still fit
+                chosen.append(item)
+                started.add(li)
+                used += cost
+                progress = True
+                break
+    return chosen
+
+
+def _section_heading_cost(chosen: list[Item], item: Item) -> float:
+    if item.kind == "summary":
+        return 0.0
+    kind = "point" if item.kind == "point" else item.kind
+    if any(c.lecture == item.lecture and c.kind == kind for c in chosen):
+        return 0.0
+    return HEADING_LINES * 0.8
+
+
+# --- docx ----------------------------------------------------------------------------------------------
+def _set_fonts(rpr_parent: Any, size_pt: float | None = None, *, bold: bool | None = None) -> None:
+    """Arial for every script slot, with theme fonts removed (they would win over w:ascii)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rpr = rpr_parent.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attr), FONT)
+
+
+def _style_document(doc: Any) -> None:
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Inches, Pt, RGBColor
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Inches(PAGE_W_IN), Inches(PAGE_H_IN)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(MARGIN_IN))
+    section.header_distance = section.footer_distance = Inches(0.3)
+    cols = section._sectPr.find(qn("w:cols"))
+    if cols is None:
+        cols = section._sectPr.makeelement(qn("w:cols"), {})
+        section._sectPr.append(cols)
+    cols.set(qn("w:num"), "2")
+    cols.set(qn("w:space"), str(int(COLUMN_GAP_IN * 1440)))
+
+    # Document defaults carry theme fonts; replace them so nothing falls back to Calibri/Cambria.
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None:
+            rfonts = rpr.find(qn("w:rFonts"))
+            if rfonts is not None:
+                for key in list(rfonts.attrib):
+                    del rfonts.attrib[key]
+                for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                    rfonts.set(qn(attr), FONT)
+
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+    _set_fonts(normal.element)
+    fmt = normal.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    for name in ("Heading 1", "Heading 2"):
+        style = doc.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(HEADING_PT)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        _set_fonts(style.element)
+        style.paragraph_format.space_before = Pt(4 if name == "Heading 1" else 2)
+        style.paragraph_format.space_after = Pt(1)
+        style.paragraph_format.keep_with_next = True
+    caption = doc.styles["Caption"] if "Caption" in [s.name for s in doc.styles] else None
+    if caption is not None:
+        caption.font.name = FONT
+        caption.font.size = Pt(BODY_PT)
+        _set_fonts(caption.element)
+
+
+def _run(
+    paragraph: Any,
+    text: str,
+    *,
+    size: float = BODY_PT,
+    bold: bool = False,
+    italic: bool = False,
+    grey: bool = False,
+) -> Any:
+    from docx.shared import Pt, RGBColor
+
+    run = paragraph.add_run(text)
+    run.font.name = FONT
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.italic = italic
+    if grey:
+        run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    _set_fonts(run._r)
+    return run
+
+
+def _heading(doc: Any, text: str, level: int) -> None:
+    p = doc.add_paragraph(style=f"Heading {level}")
+    _run(p, text, size=HEADING_PT, bold=True)
+
+
+def render_docx(
+    path: Path, *, title: str, lectures: list[LectureCandidates], items: list[Item]
+) -> dict[str, int]:
+    """Write the chosen items, lecture by lecture, in slide order within each part."""
+    from docx import Document
+    from docx.shared import Inches
+
+    doc = Document()
+    _style_document(doc)
+    counts = {"terms": 0, "formulas": 0, "points": 0, "figures": 0}
+    head = doc.add_paragraph(style="Heading 1")
+    _run(head, title, size=HEADING_PT, bold=True)
+    legend = doc.add_paragraph()
+    _run(legend, t(lectures[0].lang if lectures else "en", "legend"), italic=True, grey=True)
+    for li, lc in enumerate(lectures):
+        mine = [i for i in items if i.lecture == li]
+        if not mine:
+            continue
+        _heading(doc, f"{lc.lecture.title}", 1)
+        for item in mine:
+            if item.kind == "summary":
+                _run(doc.add_paragraph(), item.text, italic=True)
+        terms = sorted((i for i in mine if i.kind == "term"), key=lambda i: i.page)
+        if terms:
+            _heading(doc, t(lc.lang, "key_terms"), 2)
+            for item in terms:
+                assert item.term is not None
+                p = doc.add_paragraph()
+                _run(p, item.term.term, bold=True)
+                _run(p, f" — {item.term.definition} ")
+                _run(p, ref_label(item.term.ref.page), grey=True)
+                counts["terms"] += 1
+        formulas = sorted((i for i in mine if i.kind == "formula"), key=lambda i: i.page)
+        if formulas:
+            _heading(doc, t(lc.lang, "formulas"), 2)
+            for item in formulas:
+                assert item.formula is not None
+                p = doc.add_paragraph()
+                _run(p, item.formula.text + " ")
+                _run(p, ref_label(item.formula.ref.page), grey=True)
+                counts["formulas"] += 1
+        points = [i for i in mine if i.kind == "point"]
+        if points:
+            _heading(doc, t(lc.lang, "main_points"), 2)
+            for group in lc.groups:
+                picked = [i for i in points if i.group is group]
+                if not picked:
+                    continue
+                picked.sort(key=lambda i: group.points.index(i.point))  # type: ignore[arg-type]
+                p = doc.add_paragraph()
+                if good_title(group.title):
+                    _run(p, f"{group.title}: ", bold=True)
+                for n, item in enumerate(picked):
+                    assert item.point is not None
+                    _run(p, item.point.text)
+                    nxt = picked[n + 1] if n + 1 < len(picked) else None
+                    if nxt is None or nxt.point is None or nxt.point.ref.page != item.point.ref.page:
+                        _run(p, " " + ref_label(item.point.ref.page), grey=True)
+                    if nxt is not None:
+                        _run(p, " • ")
+                    counts["points"] += 1
+        figures = sorted((i for i in mine if i.kind == "figure"), key=lambda i: i.page)
+        for item in figures:
+            assert item.image is not None
+            p = doc.add_paragraph()
+            p.paragraph_format.keep_with_next = True
+            p.add_run().add_picture(str(item.image), width=Inches(FIGURE_WIDTH_IN))
+            _run(doc.add_paragraph(), item.text, italic=True)
+            counts["figures"] += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return counts
+
+
+# --- measuring with LibreOffice ----------------------------------------------------------------------------
+_LO_LOCK = threading.Lock()
+_LO_PROFILE: Path | None = None
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(docx: Path, *, timeout: int = 120) -> Path | None:
+    """Render with LibreOffice (a private profile per process); None when LibreOffice is absent."""
+    global _LO_PROFILE
+    binary = soffice()
+    if binary is None:
+        return None
+    with _LO_LOCK:
+        if _LO_PROFILE is None:
+            _LO_PROFILE = Path(tempfile.mkdtemp(prefix="smartnotes-lo-profile-"))
+        out_dir = docx.parent / "pdf"
+        out_dir.mkdir(exist_ok=True)
+        try:
+            subprocess.run(
+                [
+                    binary,
+                    f"-env:UserInstallation=file://{_LO_PROFILE}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(out_dir),
+                    str(docx),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=timeout,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            log.warning("LibreOffice could not render the cheat sheet: %r", exc)
+            return None
+    pdf = out_dir / (docx.stem + ".pdf")
+    return pdf if pdf.is_file() else None
+
+
+def measure_pdf(path: Path) -> tuple[int, float]:
+    """Page count, and how full the last page is (0..1, both columns averaged)."""
+    import pypdfium2 as pdfium
+
+    from shared.files import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            pages = len(doc)
+            page = doc[pages - 1]
+            width, height = page.get_size()
+            top, bottom = height - MARGIN_IN * 72, MARGIN_IN * 72
+            lowest = [top, top]
+            for obj in page.get_objects():
+                left, low, right, _high = obj.get_bounds()
+                column = 0 if (left + right) / 2 < width / 2 else 1
+                lowest[column] = min(lowest[column], max(low, bottom))
+            fill = sum((top - y) / (top - bottom) for y in lowest) / 2
+        finally:
+            doc.close()
+    return pages, max(0.0, min(1.0, fill))
+
+
+# --- the whole sheet --------------------------------------------------------------------------------------
+def build_cheatsheet(
+    lectures: list[LectureCandidates],
+    phraser: Phraser,
+    *,
+    files: FileStore,
+    pages: int,
+    title: str,
+    out_path: Path,
+    progress: Callable[[float, str], None] | None = None,
+    check_pages: bool = True,
+) -> dict[str, Any]:
+    """Write the cheat sheet to ``out_path``; returns the params worth keeping (fit, counts, LLM use)."""
+    lectures = [lc for lc in lectures if not lc.is_empty()]
+    if not lectures:
+        from shared.errors import AppError
+
+        raise AppError(
+            "NOT_ENOUGH_MATERIAL", "The notes have no text to put on a cheat sheet.", status_code=422
+        )
+    summaries: dict[int, str] = {}
+    for li, lc in enumerate(lectures):
+        topics = [g.title for g in lc.groups if g.title][:12]
+        if len(topics) >= 2:
+            summary = lecture_summary(phraser, lc.lecture.title, topics)
+            if summary:
+                summaries[li] = summary
+        if progress:
+            progress(0.1 + 0.3 * (li + 1) / len(lectures), "summarising lectures")
+    workdir = Path(tempfile.mkdtemp(prefix="smartnotes-sheet-"))
+    try:
+        plans = plan_items(lectures, files, workdir, summaries=summaries)
+        total = sum(i.cost for plan in plans for i in plan) + len(plans) * HEADING_LINES
+        budget = pages * 2 * LINES_PER_COLUMN * 0.9 - 3  # the title and legend
+        params: dict[str, Any] = {"pages_target": pages, "fit_attempts": 0}
+        draft = workdir / "sheet.docx"
+        best: tuple[Path, int, dict[str, int]] | None = None
+        can_check = check_pages and soffice() is not None
+        if not can_check:
+            params["page_check"] = (
+                "skipped: LibreOffice (soffice) is not installed" if check_pages else "skipped: disabled"
+            )
+        for attempt in range(6):
+            chosen = select_items(plans, budget)
+            counts = render_docx(draft, title=title, lectures=lectures, items=chosen)
+            params["fit_attempts"] = attempt + 1
+            if progress:
+                progress(min(0.95, 0.5 + 0.1 * attempt), "fitting the pages")
+            if not can_check:
+                best = (draft, -1, counts)
+                break
+            pdf = docx_to_pdf(draft)
+            if pdf is None:
+                params["page_check"] = "skipped: LibreOffice failed to render the document"
+                best = (draft, -1, counts)
+                break
+            rendered, fill = measure_pdf(pdf)
+            everything = len(chosen) == sum(len(p) for p in plans)
+            if rendered <= pages:
+                keep = workdir / f"fit-{attempt}.docx"
+                shutil.copy(draft, keep)
+                best = (keep, rendered, counts)
+                room = (pages - rendered) + (1 - fill)  # in pages
+                if everything or attempt >= 4 or room < 0.1:
+                    break
+                budget *= 1 + min(0.5, 0.7 * room / pages)  # room left: add more
+            else:
+                if best is not None:  # the previous, smaller one fitted: keep it
+                    break
+                budget *= (pages / rendered) * 0.92 if rendered > pages + 1 else 0.88
+        if best is None:  # never fitted in six attempts: the smallest tried is the best effort
+            best = (draft, -1, counts)
+            params["page_check"] = "did not fit"
+        shutil.copy(best[0], out_path)
+        if best[1] > 0:
+            params["pages_rendered"] = best[1]
+            params["page_check"] = "libreoffice"
+        params.update(best[2])
+        params["items_available"] = sum(len(p) for p in plans)
+        params["estimated_lines_total"] = round(total, 1)
+        params["summaries"] = len(summaries)
+        return params
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

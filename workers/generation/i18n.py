@@ -1,0 +1,131 @@
+"""The fixed phrases of generated material in the notes' own language (English, Spanish, Chinese), so a
+Chinese deck gets a Chinese quiz rather than English scaffolding around Chinese text."""
+
+from __future__ import annotations
+
+from workers.generation.textutil import CJK, words
+
+Lang = str  # "en" | "es" | "zh"
+
+_ES = frozenset(
+    {"el", "la", "los", "las", "un", "una", "de", "del", "que", "y", "en", "es", "son", "por", "para", "con"}
+)
+_EN = frozenset(
+    {"the", "a", "an", "of", "and", "to", "in", "is", "are", "that", "for", "with", "as", "on", "by"}
+)
+
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "mc_point": "Which statement is made on the slides about {title}?",
+        "mc_term": "Which term is defined as: {definition}?",
+        "mc_def": "What is {term}?",
+        "tf": "True or false: {statement}",
+        "on_slides": "On the slides about {title}: ",
+        "fill": "Fill in the blank: {sentence}",
+        "name_term": "Name the term: {definition}.",
+        "key_points": "{title}: what are the key points?",
+        "figure_q": "What does the figure{where} show?",
+        "figure_where": " on “{title}”",
+        "true": "True",
+        "false": "False",
+        "swapped": "That describes {term}, not {other}.",
+        "slides_say": "The slides say: {point}",
+        "slides_on_say": "The slides on {title} say: {point}",
+        "answer_key": "Answer key",
+        "answer": "Answer",
+        "source": "Source",
+        "slide": "slide",
+        "name_score": "Name: ______________________        Score: ______ / {n}",
+        "subtitle": "{n} questions · difficulty: {difficulty}",
+        "key_terms": "Key terms",
+        "formulas": "Formulas",
+        "main_points": "Main points",
+        "figure": "Figure",
+        "legend": "(s. N) = slide N of that lecture",
+        "cheat_sheet": "cheat sheet",
+        "quiz": "quiz",
+    },
+    "es": {
+        "mc_point": "¿Qué afirmación aparece en las diapositivas sobre {title}?",
+        "mc_term": "¿Qué término se define como: {definition}?",
+        "mc_def": "¿Qué es {term}?",
+        "tf": "Verdadero o falso: {statement}",
+        "on_slides": "En las diapositivas sobre {title}: ",
+        "fill": "Completa el espacio: {sentence}",
+        "name_term": "Nombra el término: {definition}.",
+        "key_points": "{title}: ¿cuáles son los puntos clave?",
+        "figure_q": "¿Qué muestra la figura{where}?",
+        "figure_where": " de «{title}»",
+        "true": "Verdadero",
+        "false": "Falso",
+        "swapped": "Eso describe {term}, no {other}.",
+        "slides_say": "Las diapositivas dicen: {point}",
+        "slides_on_say": "Las diapositivas sobre {title} dicen: {point}",
+        "answer_key": "Solucionario",
+        "answer": "Respuesta",
+        "source": "Fuente",
+        "slide": "diapositiva",
+        "name_score": "Nombre: ______________________        Nota: ______ / {n}",
+        "subtitle": "{n} preguntas · dificultad: {difficulty}",
+        "key_terms": "Términos clave",
+        "formulas": "Fórmulas",
+        "main_points": "Ideas principales",
+        "figure": "Figura",
+        "legend": "(s. N) = diapositiva N de esa clase",
+        "cheat_sheet": "resumen",
+        "quiz": "cuestionario",
+    },
+    "zh": {
+        "mc_point": "关于「{title}」，幻灯片中提到了以下哪一项？",
+        "mc_term": "哪个术语的含义是：{definition}？",
+        "mc_def": "{term}是什么？",
+        "tf": "判断对错：{statement}",
+        "on_slides": "关于「{title}」：",
+        "fill": "填空：{sentence}",
+        "name_term": "写出术语：{definition}。",
+        "key_points": "「{title}」的要点是什么？",
+        "figure_q": "图{where}展示了什么？",
+        "figure_where": "（「{title}」）",
+        "true": "对",
+        "false": "错",
+        "swapped": "这描述的是{term}，而不是{other}。",
+        "slides_say": "幻灯片中写道：{point}",
+        "slides_on_say": "关于「{title}」，幻灯片中写道：{point}",
+        "answer_key": "答案",
+        "answer": "答",
+        "source": "出处",
+        "slide": "第{page}页",
+        "name_score": "姓名：______________________        得分：______ / {n}",
+        "subtitle": "{n} 道题 · 难度：{difficulty}",
+        "key_terms": "关键术语",
+        "formulas": "公式",
+        "main_points": "要点",
+        "figure": "图",
+        "legend": "(s. N) = 该讲第 N 页",
+        "cheat_sheet": "复习提纲",
+        "quiz": "测验",
+    },
+}
+
+
+def detect(text: str) -> Lang:
+    """The dominant language of a sample of the notes: Chinese by script, Spanish by its function words."""
+    sample = text[:6000]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters and len(CJK.findall(sample)) / letters > 0.3:
+        return "zh"
+    tokens = [w.lower() for w in words(sample)]
+    es = sum(t in _ES for t in tokens)
+    en = sum(t in _EN for t in tokens)
+    return "es" if es > en * 1.2 and es >= 5 else "en"
+
+
+def t(lang: Lang, key: str, **values: object) -> str:
+    table = PHRASES.get(lang, PHRASES["en"])
+    return table.get(key, PHRASES["en"][key]).format(**values)
+
+
+def slide_label(lang: Lang, lecture: str, page: int) -> str:
+    if lang == "zh":
+        return f"{lecture}，第{page}页"
+    return f"{lecture}, {t(lang, 'slide')} {page}"
