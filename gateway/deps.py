@@ -35,7 +35,8 @@ def get_db(container: Annotated[Container, Depends(get_container)]) -> Iterator[
 
 
 AppContainer = Annotated[Container, Depends(get_container)]
-DbSession = Annotated[Session, Depends(get_db)]
+# "function": commit before the response is sent, so the client's next request sees the change.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def get_current_user(

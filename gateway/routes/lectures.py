@@ -97,6 +97,18 @@ def delete_lecture(lecture_id: int, user: CurrentUser, db: DbSession, container:
     )
 
 
+@router.post("/lectures/{lecture_id}/reprocess", status_code=status.HTTP_202_ACCEPTED)
+def reprocess_lecture(
+    lecture_id: int, user: CurrentUser, db: DbSession, container: AppContainer
+) -> UploadAccepted:
+    """Read the lecture again from its stored file (e.g. after changing the subject's OCR languages)."""
+    job = service.reprocess_lecture(
+        db=db, files=container.files, celery=container.celery, user_id=user.id, lecture_id=lecture_id
+    )
+    lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
+    return UploadAccepted(lecture=LectureRead.model_validate(lecture), job=JobRead.model_validate(job))
+
+
 @router.get("/lectures/{lecture_id}/pages")
 def list_pages(lecture_id: int, user: CurrentUser, db: DbSession) -> list[PageRead]:
     lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)

@@ -142,6 +142,49 @@ def create_lecture(
     return lecture, job
 
 
+def reprocess_lecture(*, db: Session, files: FileStore, celery: Celery, user_id: int, lecture_id: int) -> Job:
+    """Read a lecture again from its stored file: a new ingest job, queued like an upload's.
+
+    Refused with 409 LECTURE_BUSY while one of the lecture's jobs is still queued or running.
+    """
+    lecture = get_lecture(db=db, user_id=user_id, lecture_id=lecture_id)
+    busy = db.scalar(select(Job.id).where(Job.lecture_id == lecture.id, Job.status.not_in(TERMINAL)))
+    if busy is not None:
+        raise AppError(
+            "LECTURE_BUSY",
+            "This lecture is still being processed; wait for it to finish or cancel it first.",
+            status_code=409,
+            details={"job_id": busy},
+        )
+    if not lecture.storage_path or not files.path(lecture.storage_path).is_file():
+        raise AppError("FILE_MISSING", "The original file is no longer stored.", status_code=410)
+    previous = (lecture.status, lecture.error_code, lecture.error_message)
+    lecture.status = LectureStatus.QUEUED
+    lecture.error_code = lecture.error_message = None
+    job = create_job(
+        db=db,
+        user_id=user_id,
+        kind="ingest",
+        queue=QUEUE_OCR,
+        subject_id=lecture.subject_id,
+        lecture_id=lecture.id,
+    )
+    db.commit()
+    try:
+        result = celery.send_task(TASK_INGEST_LECTURE, args=[job.id], queue=QUEUE_OCR)
+    except Exception as exc:
+        log.exception("enqueue failed", extra={"job_id": job.id})
+        db.delete(job)
+        lecture.status, lecture.error_code, lecture.error_message = previous
+        db.commit()
+        raise AppError(
+            "QUEUE_UNAVAILABLE", "The processing queue is unreachable; try again shortly.", status_code=503
+        ) from exc
+    job.celery_task_id = result.id
+    db.commit()
+    return job
+
+
 def list_lectures(*, db: Session, user_id: int, subject_id: int | None = None) -> list[Lecture]:
     query = select(Lecture).where(Lecture.user_id == user_id)
     if subject_id is not None:

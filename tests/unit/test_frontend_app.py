@@ -1,20 +1,31 @@
-"""The Streamlit app and its gateway client, driven against an in-memory fake gateway."""
+"""The Streamlit app and its gateway client, driven against an in-memory fake gateway.
+
+The fake answers ``/api/v1`` over ``httpx.MockTransport`` and the WebSocket through the client's
+``ws_connect`` hook; ``tests/unit/test_frontend_pages.py`` reuses it for the study pages.
+"""
 
 from __future__ import annotations
 
+import io
 import json
+import queue
 import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from frontend.api import ApiError, GatewayClient, Tokens
 
 APP = str(Path(__file__).resolve().parents[2] / "frontend" / "app.py")
 BASE = "http://gateway.test"
+NOW = datetime.now(UTC)
 
 
 def _err(status: int, code: str, message: str) -> httpx.Response:
@@ -23,8 +34,51 @@ def _err(status: int, code: str, message: str) -> httpx.Response:
     )
 
 
+def _image(fmt: str, color: tuple[int, int, int]) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 18), color).save(buf, format=fmt)
+    return buf.getvalue()
+
+
+JPEG = _image("JPEG", (30, 90, 200))
+PNG = _image("PNG", (200, 30, 30))
+Route = Callable[[re.Match[str], httpx.Request, dict[str, Any]], httpx.Response]
+
+
+class FakeSocket:
+    """The gateway's WebSocket as the client sees it: scripted messages, a recv with a timeout."""
+
+    def __init__(self, gateway: FakeGateway, token: str) -> None:
+        self.gateway = gateway
+        self.inbox: queue.Queue[str] = queue.Queue()
+        self.sent: list[dict[str, Any]] = []
+        self.closed = False
+        if token in gateway.valid_access:
+            self.inbox.put(json.dumps({"type": "ready", "user_id": 1, "active_jobs": []}))
+        else:
+            self.inbox.put(json.dumps({"type": "error", "error": {"code": "TOKEN_EXPIRED", "message": "x"}}))
+
+    def send(self, message: str) -> None:
+        data = json.loads(message)
+        self.sent.append(data)
+        if data.get("type") == "chat":
+            for event in self.gateway.chat_events(data):
+                self.inbox.put(json.dumps(event))
+
+    def recv(self, timeout: float | None = None) -> str:
+        try:
+            return self.inbox.get(timeout=min(timeout or 0.05, 0.05))
+        except queue.Empty:
+            if self.closed:
+                raise ConnectionError("closed") from None
+            raise TimeoutError from None
+
+    def close(self) -> None:
+        self.closed = True
+
+
 class FakeGateway:
-    """Just enough of ``/api/v1`` for the app: one user, subjects, lectures, pages and jobs in dicts."""
+    """Enough of ``/api/v1`` for every page, in dicts; ``calls`` records (method, path)."""
 
     def __init__(self) -> None:
         self.users = {"ada@example.com": "correct-horse"}
@@ -32,12 +86,15 @@ class FakeGateway:
         self.refresh_tokens: set[str] = set()
         self.issued = 0
         self.calls: list[tuple[str, str]] = []
+        self.bodies: dict[tuple[str, str], Any] = {}
+        self.ws_enabled = False
+        self.sockets: list[FakeSocket] = []
         self.subjects: dict[int, dict[str, Any]] = {
             1: {"id": 1, "name": "Biology", "ocr_languages": "eng+hin", "version": 1, "lecture_count": 2},
             2: {"id": 2, "name": "History", "ocr_languages": "eng", "version": 1, "lecture_count": 0},
         }
         self.lectures: dict[int, dict[str, Any]] = {
-            10: self._lecture(10, 1, "Cells", "done", page_count=2, chunk_count=7),
+            10: self._lecture(10, 1, "Cells", "done", page_count=2, chunk_count=7, figure_count=1),
             11: self._lecture(
                 11,
                 1,
@@ -49,25 +106,78 @@ class FakeGateway:
         }
         self.pages = {
             10: [
+                self._page(1, "What is a cell", "Cells are the unit of life.", "pdf", None),
+                self._page(2, "", "Mitochondria make ATP.", "ocr", 0.91),
+            ]
+        }
+        self.figures = {
+            10: [
                 {
-                    "id": 1,
-                    "number": 1,
-                    "title": "What is a cell",
-                    "text": "Cells are the unit of life.",
-                    "text_source": "pdf",
-                    "ocr_confidence": None,
-                },
-                {
-                    "id": 2,
-                    "number": 2,
-                    "title": None,
-                    "text": "Mitochondria make ATP.",
-                    "text_source": "ocr",
-                    "ocr_confidence": 0.91,
-                },
+                    "id": 100,
+                    "lecture_id": 10,
+                    "page_number": 2,
+                    "bbox": [0.5, 0.2, 0.9, 0.7],
+                    "caption": "Figure 1: A mitochondrion",
+                    "text": "",
+                    "source": "layout",
+                }
             ]
         }
         self.jobs: dict[str, dict[str, Any]] = {}
+        self.sessions: dict[int, dict[str, Any]] = {
+            5: {"id": 5, "subject_id": 1, "title": "What do cells do?", "created_at": NOW.isoformat()}
+        }
+        self.messages: dict[int, list[dict[str, Any]]] = {
+            5: [
+                {"id": 1, "role": "user", "content": "What do cells do?", "citations": []},
+                {
+                    "id": 2,
+                    "role": "assistant",
+                    "content": "Cells are the unit of life [1].",
+                    "citations": [self.citation(1, "Cells are the unit of life.")],
+                },
+            ]
+        }
+        self.documents: dict[int, dict[str, Any]] = {
+            50: self._document(50, "quiz", "Quiz — Biology", "quiz-biology.pdf", "application/pdf"),
+            51: self._document(
+                51, "cheatsheet", "Cheat sheet — Biology", "cheat-sheet.docx", "application/docx"
+            ),
+        }
+        self.quiz = {
+            "document_id": 50,
+            "title": "Quiz — Biology",
+            "difficulty": "medium",
+            "questions": [
+                {
+                    "number": 1,
+                    "kind": "multiple_choice",
+                    "prompt": "What makes ATP?",
+                    "options": ["Ribosome", "Mitochondria", "Nucleus"],
+                },
+                {"number": 2, "kind": "true_false", "prompt": "Cells are the unit of life.", "options": []},
+                {"number": 3, "kind": "short_answer", "prompt": "Name the unit of life.", "options": []},
+            ],
+        }
+        self.quiz_key = {1: "B", 2: "true", 3: "cell"}
+        self.cards: dict[int, dict[str, Any]] = {
+            200: self._card(200, "What makes ATP?", "Mitochondria", due=NOW - timedelta(hours=1)),
+            201: self._card(
+                201, "The {{c1::cell}} is the unit of life.", "The cell is the unit of life.", "cloze"
+            ),
+            202: self._card(
+                202,
+                "What is osmosis?",
+                "Water through a membrane.",
+                due=NOW + timedelta(days=3),
+                state="review",
+                last_review=NOW - timedelta(days=1),
+                stability=4.0,
+            ),
+        }
+        self.reviews: list[tuple[int, int]] = []
+
+    # -- records -------------------------------------------------------------------------------------
 
     @staticmethod
     def _lecture(lid: int, sid: int, title: str, status: str, **extra: Any) -> dict[str, Any]:
@@ -88,6 +198,109 @@ class FakeGateway:
         }
         return {**base, **extra}
 
+    @staticmethod
+    def _page(number: int, title: str, text: str, source: str, conf: float | None) -> dict[str, Any]:
+        return {
+            "id": number,
+            "number": number,
+            "title": title,
+            "text": text,
+            "text_source": source,
+            "ocr_confidence": conf,
+            "has_thumbnail": True,
+            "width": 960.0,
+            "height": 540.0,
+        }
+
+    @staticmethod
+    def _document(did: int, kind: str, title: str, filename: str, media: str) -> dict[str, Any]:
+        return {
+            "id": did,
+            "subject_id": 1,
+            "job_id": None,
+            "kind": kind,
+            "title": title,
+            "filename": filename,
+            "media_type": media,
+            "size_bytes": 4096,
+            "created_at": NOW.isoformat(),
+        }
+
+    @staticmethod
+    def _card(cid: int, front: str, back: str, kind: str = "basic", **extra: Any) -> dict[str, Any]:
+        card = {
+            "id": cid,
+            "subject_id": 1,
+            "lecture_id": 10,
+            "page_number": 1,
+            "figure_id": None,
+            "kind": kind,
+            "front": front,
+            "back": back,
+            "suspended": False,
+            "due": (extra.pop("due", NOW - timedelta(minutes=5))).isoformat(),
+            "state": extra.pop("state", "new"),
+            "stability": extra.pop("stability", None),
+            "difficulty": None,
+            "last_review": (lr.isoformat() if (lr := extra.pop("last_review", None)) else None),
+            "next_due": {
+                "again": (NOW + timedelta(minutes=1)).isoformat(),
+                "hard": (NOW + timedelta(minutes=6)).isoformat(),
+                "good": (NOW + timedelta(minutes=10)).isoformat(),
+                "easy": (NOW + timedelta(days=4)).isoformat(),
+            },
+            "created_at": NOW.isoformat(),
+            "updated_at": NOW.isoformat(),
+        }
+        return {**card, **extra}
+
+    @staticmethod
+    def citation(page: int, quote: str, figure_ids: list[int] | None = None) -> dict[str, Any]:
+        return {
+            "lecture": 10,
+            "lecture_title": "Cells",
+            "file": "Cells.pdf",
+            "page": page,
+            "quote": quote,
+            "figure_ids": figure_ids or [],
+        }
+
+    def answer(self, question: str) -> dict[str, Any]:
+        return {
+            "answer": "Mitochondria make ATP [1].",
+            "citations": [self.citation(2, "Mitochondria make ATP.", [100])],
+            "evidence": [],
+            "web": [],
+            "notice": "",
+            "seconds_to_first_token": 0.4,
+            "cached": False,
+        }
+
+    def chat_events(self, msg: dict[str, Any]) -> list[dict[str, Any]]:
+        rid = msg["request_id"]
+        sid = msg.get("session_id") or self._new_session(msg["subject_id"], msg["question"])
+        result = self.answer(msg["question"])
+        return [
+            {"type": "job", "job_id": "other", "status": "running", "progress": 0.5},
+            {"type": "chat.accepted", "request_id": "someone-else", "session_id": 99},
+            {"type": "chat.accepted", "request_id": rid, "session_id": sid},
+            {"type": "chat.evidence", "request_id": rid, "evidence": [{"page": 2}]},
+            {"type": "chat.token", "request_id": rid, "text": "Mitochondria "},
+            {"type": "chat.token", "request_id": rid, "text": "make"},
+            {"type": "chat.done", "request_id": rid, **result},
+        ]
+
+    def _new_session(self, subject_id: int, question: str) -> int:
+        sid = max(self.sessions) + 1
+        self.sessions[sid] = {
+            "id": sid,
+            "subject_id": subject_id,
+            "title": question,
+            "created_at": NOW.isoformat(),
+        }
+        self.messages[sid] = []
+        return sid
+
     def issue(self) -> dict[str, Any]:
         self.issued += 1
         access, refresh = f"access-{self.issued}", f"refresh-{self.issued}"
@@ -100,23 +313,46 @@ class FakeGateway:
         return Tokens(pair["access_token"], pair["refresh_token"])
 
     def job(
-        self, jid: str, lecture_id: int, status: str = "running", progress: float = 0.4
+        self,
+        jid: str,
+        lecture_id: int | None,
+        status: str = "running",
+        progress: float = 0.4,
+        kind: str = "ingest",
+        subject_id: int = 1,
     ) -> dict[str, Any]:
         job = {
             "id": jid,
-            "kind": "ingest",
-            "queue": "ingest",
+            "kind": kind,
+            "queue": "ocr",
             "status": status,
             "progress": progress,
             "stage": "Reading page 2 of 5",
-            "subject_id": self.lectures[lecture_id]["subject_id"],
+            "subject_id": self.lectures[lecture_id]["subject_id"] if lecture_id else subject_id,
             "lecture_id": lecture_id,
             "error_code": None,
             "error_message": None,
-            "result": None,
+            "result": {},
         }
         self.jobs[jid] = job
         return job
+
+    # -- the WebSocket -------------------------------------------------------------------------------
+
+    def ws_connect(self, url: str) -> FakeSocket:
+        if not self.ws_enabled:
+            raise ConnectionRefusedError("no websocket here")
+        assert "/api/v1/ws?token=" in url and url.startswith("ws://")
+        socket = FakeSocket(self, url.split("token=", 1)[1])
+        self.sockets.append(socket)
+        return socket
+
+    def push(self, event: dict[str, Any]) -> None:
+        for socket in self.sockets:
+            if not socket.closed:
+                socket.inbox.put(json.dumps(event))
+
+    # -- HTTP ----------------------------------------------------------------------------------------
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/api/v1")
@@ -125,6 +361,7 @@ class FakeGateway:
         body = (
             json.loads(request.content) if request.headers.get("content-type") == "application/json" else {}
         )
+        self.bodies[(method, path)] = body
         if path == "/auth/login":
             if self.users.get(body["email"]) != body["password"]:
                 return _err(401, "INVALID_CREDENTIALS", "Email or password is wrong.")
@@ -132,8 +369,10 @@ class FakeGateway:
         if path == "/auth/register":
             if body["email"] in self.users:
                 return _err(409, "EMAIL_TAKEN", "An account with this email already exists.")
+            if not isinstance(body.get("display_name"), str):
+                return _err(422, "VALIDATION_ERROR", "display_name must be a string.")
             self.users[body["email"]] = body["password"]
-            return httpx.Response(201, json={"id": 2, "email": body["email"], "display_name": None})
+            return httpx.Response(201, json={"id": 2, "email": body["email"], "display_name": ""})
         if path == "/auth/refresh":
             if body["refresh_token"] not in self.refresh_tokens:
                 return _err(401, "INVALID_REFRESH_TOKEN", "Your session has ended; sign in again.")
@@ -142,59 +381,204 @@ class FakeGateway:
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
         if token not in self.valid_access:
             return _err(401, "TOKEN_EXPIRED", "Your session has expired; sign in again.")
-        return self.route(method, path, request, body)
-
-    def route(self, method: str, path: str, request: httpx.Request, body: dict[str, Any]) -> httpx.Response:
-        if path == "/auth/logout":
-            return httpx.Response(204)
-        if path == "/auth/me":
-            return httpx.Response(200, json={"id": 1, "email": "ada@example.com", "display_name": "Ada"})
-        if path == "/subjects" and method == "GET":
-            return httpx.Response(200, json=list(self.subjects.values()))
-        if path == "/subjects" and method == "POST":
-            if any(s["name"] == body["name"] for s in self.subjects.values()):
-                return _err(409, "SUBJECT_EXISTS", "You already have a subject with this name.")
-            sid = max(self.subjects) + 1
-            self.subjects[sid] = {
-                "id": sid,
-                "name": body["name"],
-                "ocr_languages": body.get("ocr_languages"),
-                "version": 1,
-                "lecture_count": 0,
-            }
-            return httpx.Response(201, json=self.subjects[sid])
-        if m := re.fullmatch(r"/subjects/(\d+)", path):
-            sid = int(m[1])
-            if method == "DELETE":
-                del self.subjects[sid]
-                return httpx.Response(204)
-            self.subjects[sid].update(body)
-            return httpx.Response(200, json=self.subjects[sid])
-        if (m := re.fullmatch(r"/subjects/(\d+)/lectures", path)) and method == "GET":
-            return httpx.Response(
-                200, json=[lec for lec in self.lectures.values() if lec["subject_id"] == int(m[1])]
-            )
-        if m := re.fullmatch(r"/subjects/(\d+)/lectures", path):
-            lid = max(self.lectures) + 1
-            self.lectures[lid] = self._lecture(lid, int(m[1]), "upload", "queued")
-            return httpx.Response(
-                202, json={"lecture": self.lectures[lid], "job": self.job("job-new", lid, "queued")}
-            )
-        if m := re.fullmatch(r"/lectures/(\d+)/pages", path):
-            return httpx.Response(200, json=self.pages.get(int(m[1]), []))
-        if (m := re.fullmatch(r"/lectures/(\d+)", path)) and method == "DELETE":
-            del self.lectures[int(m[1])]
-            return httpx.Response(204)
-        if path == "/jobs":
-            active = request.url.params.get("active") == "true"
-            jobs = [j for j in self.jobs.values() if not active or j["status"] in ("queued", "running")]
-            return httpx.Response(200, json=jobs)
-        if m := re.fullmatch(r"/jobs/([\w-]+)", path):
-            job = self.jobs[m[1]]
-            if method == "DELETE":
-                job["status"] = "cancelled"
-            return httpx.Response(200, json=job)
+        for route_method, pattern, handler in self.routes():
+            if route_method == method and (m := re.fullmatch(pattern, path)):
+                return handler(m, request, body)
         return _err(404, "NOT_FOUND", "Not found.")
+
+    def routes(self) -> list[tuple[str, str, Route]]:
+        ok = httpx.Response
+        return [
+            ("POST", r"/auth/logout", lambda m, r, b: ok(204)),
+            (
+                "GET",
+                r"/auth/me",
+                lambda m, r, b: ok(200, json={"id": 1, "email": "ada@example.com", "display_name": "Ada"}),
+            ),
+            ("GET", r"/subjects", lambda m, r, b: ok(200, json=list(self.subjects.values()))),
+            ("POST", r"/subjects", self._create_subject),
+            ("PATCH", r"/subjects/(\d+)", self._update_subject),
+            ("DELETE", r"/subjects/(\d+)", self._delete_subject),
+            ("GET", r"/subjects/(\d+)/lectures", lambda m, r, b: ok(200, json=self._lectures_of(int(m[1])))),
+            ("POST", r"/subjects/(\d+)/lectures", self._upload),
+            ("DELETE", r"/lectures/(\d+)", self._delete_lecture),
+            ("POST", r"/lectures/(\d+)/reprocess", self._reprocess),
+            ("GET", r"/lectures/(\d+)/pages", lambda m, r, b: ok(200, json=self.pages.get(int(m[1]), []))),
+            (
+                "GET",
+                r"/lectures/(\d+)/figures",
+                lambda m, r, b: ok(200, json=self.figures.get(int(m[1]), [])),
+            ),
+            ("GET", r"/lectures/(\d+)/pages/(\d+)/thumbnail", lambda m, r, b: ok(200, content=JPEG)),
+            ("GET", r"/figures/(\d+)/image", lambda m, r, b: ok(200, content=PNG)),
+            ("GET", r"/jobs", self._list_jobs),
+            ("GET", r"/jobs/([\w-]+)", lambda m, r, b: ok(200, json=self.jobs[m[1]])),
+            ("DELETE", r"/jobs/([\w-]+)", self._cancel_job),
+            ("POST", r"/chat", self._chat),
+            ("GET", r"/subjects/(\d+)/chat/sessions", self._list_sessions),
+            ("GET", r"/chat/sessions/(\d+)/messages", lambda m, r, b: ok(200, json=self.messages[int(m[1])])),
+            ("DELETE", r"/chat/sessions/(\d+)", self._delete_session),
+            ("POST", r"/subjects/(\d+)/generate", self._generate),
+            ("GET", r"/documents", lambda m, r, b: ok(200, json=list(self.documents.values()))),
+            ("GET", r"/documents/(\d+)/download", lambda m, r, b: ok(200, content=b"%PDF-1.4 quiz")),
+            ("DELETE", r"/documents/(\d+)", self._delete_document),
+            ("GET", r"/documents/(\d+)/quiz", lambda m, r, b: ok(200, json=self.quiz)),
+            ("POST", r"/documents/(\d+)/quiz/attempts", self._attempt),
+            ("GET", r"/subjects/(\d+)/flashcards", self._list_cards),
+            ("POST", r"/subjects/(\d+)/flashcards", self._create_card),
+            ("PATCH", r"/flashcards/(\d+)", self._update_card),
+            ("DELETE", r"/flashcards/(\d+)", self._delete_card),
+            ("POST", r"/flashcards/(\d+)/review", self._review),
+            ("GET", r"/subjects/(\d+)/flashcards/export", lambda m, r, b: ok(200, content=b"apkg-bytes")),
+            ("POST", r"/shares", lambda m, r, b: ok(201, json={"id": 1, "url": "http://gateway.test/s/abc"})),
+            ("GET", r"/settings/runtime", lambda m, r, b: ok(200, json=self.runtime())),
+        ]
+
+    @staticmethod
+    def runtime() -> dict[str, Any]:
+        return {
+            "llm_provider": "llamacpp",
+            "llm_model": "SmolLM2-135M-Instruct (bundled)",
+            "embedding_provider": "minilm",
+            "ocr_engine": "tesserocr",
+            "layout_detector": "rapid_layout",
+            "max_upload_mb": 50,
+        }
+
+    def _lectures_of(self, sid: int) -> list[dict[str, Any]]:
+        return [lec for lec in self.lectures.values() if lec["subject_id"] == sid]
+
+    def _create_subject(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        if any(s["name"] == body["name"] for s in self.subjects.values()):
+            return _err(409, "SUBJECT_EXISTS", "You already have a subject with this name.")
+        sid = max(self.subjects) + 1
+        self.subjects[sid] = {
+            "id": sid,
+            "name": body["name"],
+            "ocr_languages": body.get("ocr_languages"),
+            "version": 1,
+            "lecture_count": 0,
+        }
+        return httpx.Response(201, json=self.subjects[sid])
+
+    def _update_subject(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        self.subjects[int(m[1])].update(body)
+        return httpx.Response(200, json=self.subjects[int(m[1])])
+
+    def _delete_subject(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        del self.subjects[int(m[1])]
+        return httpx.Response(204)
+
+    def _upload(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        if b"not a pdf" in r.content:
+            return _err(415, "UNSUPPORTED_FORMAT", "This file type is not supported.")
+        lid = max(self.lectures) + 1
+        self.lectures[lid] = self._lecture(lid, int(m[1]), "upload", "queued")
+        job = self.job(f"job-{lid}", lid, "queued")
+        return httpx.Response(202, json={"lecture": self.lectures[lid], "job": job})
+
+    def _delete_lecture(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        del self.lectures[int(m[1])]
+        return httpx.Response(204)
+
+    def _reprocess(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        lid = int(m[1])
+        if any(j["lecture_id"] == lid and j["status"] in ("queued", "running") for j in self.jobs.values()):
+            return _err(409, "LECTURE_BUSY", "This lecture is still being processed.")
+        self.lectures[lid]["status"] = "queued"
+        job = self.job(f"reprocess-{lid}", lid, "queued", progress=0.0)
+        return httpx.Response(202, json={"lecture": self.lectures[lid], "job": job})
+
+    def _list_jobs(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        active = r.url.params.get("active") == "true"
+        jobs = [j for j in self.jobs.values() if not active or j["status"] in ("queued", "running")]
+        return httpx.Response(200, json=jobs)
+
+    def _cancel_job(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        self.jobs[m[1]]["status"] = "cancelled"
+        return httpx.Response(200, json=self.jobs[m[1]])
+
+    def _chat(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        sid = body.get("session_id") or self._new_session(body["subject_id"], body["question"])
+        return httpx.Response(200, json={**self.answer(body["question"]), "session_id": sid})
+
+    def _list_sessions(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        mine = [s for s in self.sessions.values() if s["subject_id"] == int(m[1])]
+        return httpx.Response(200, json=sorted(mine, key=lambda s: -s["id"]))
+
+    def _delete_session(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        del self.sessions[int(m[1])]
+        return httpx.Response(204)
+
+    def _generate(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        if not any(lec["status"] == "done" for lec in self._lectures_of(int(m[1]))):
+            return _err(409, "NO_PROCESSED_LECTURES", "This subject has no processed lecture yet.")
+        job = self.job(f"gen-{len(self.jobs)}", None, "queued", 0.0, kind=body["kind"], subject_id=int(m[1]))
+        return httpx.Response(202, json={"job": job})
+
+    def _delete_document(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        del self.documents[int(m[1])]
+        return httpx.Response(204)
+
+    def _attempt(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        results = []
+        for number, answer in self.quiz_key.items():
+            given = body["answers"].get(str(number))
+            results.append(
+                {
+                    "number": number,
+                    "correct": (given or "").lower() == answer.lower(),
+                    "given": given,
+                    "answer": answer,
+                    "explanation": f"Slide {number} says so.",
+                    "source": {"lecture_id": 10, "lecture": "Cells", "file": "Cells.pdf", "page": 1},
+                    "slide_url": "/api/v1/lectures/10/pages/1/thumbnail",
+                }
+            )
+        correct = sum(x["correct"] for x in results)
+        total = len(results)
+        return httpx.Response(
+            201,
+            json={
+                "session_id": 7,
+                "score": correct / total,
+                "correct": correct,
+                "total": total,
+                "results": results,
+            },
+        )
+
+    def _list_cards(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        cards = [c for c in self.cards.values() if c["subject_id"] == int(m[1])]
+        if r.url.params.get("due") == "true":
+            now = datetime.now(UTC)
+            cards = [c for c in cards if not c["suspended"] and datetime.fromisoformat(c["due"]) <= now]
+        return httpx.Response(200, json=cards)
+
+    def _create_card(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        cid = max(self.cards) + 1
+        self.cards[cid] = self._card(cid, body["front"], body["back"], subject_id=int(m[1]))
+        return httpx.Response(201, json=self.cards[cid])
+
+    def _update_card(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        self.cards[int(m[1])].update(body)
+        return httpx.Response(200, json=self.cards[int(m[1])])
+
+    def _delete_card(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        del self.cards[int(m[1])]
+        return httpx.Response(204)
+
+    def _review(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        card = self.cards[int(m[1])]
+        self.reviews.append((card["id"], body["rating"]))
+        card.update(
+            due=(NOW + timedelta(days=2)).isoformat(),
+            last_review=datetime.now(UTC).isoformat(),
+            state="review",
+            stability=2.0,
+        )
+        log = {"id": len(self.reviews), "flashcard_id": card["id"], "rating": body["rating"]}
+        return httpx.Response(200, json={"card": card, "log": log, "session_id": 3})
 
 
 @pytest.fixture
@@ -202,14 +586,19 @@ def fake() -> FakeGateway:
     return FakeGateway()
 
 
-def make_app(fake: FakeGateway, *, signed_in: bool = True) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=10)
-    at.session_state["client_factory"] = lambda base_url: GatewayClient(
-        base_url, transport=httpx.MockTransport(fake)
+def client_factory(fake: FakeGateway, tokens: Tokens | None = None) -> Callable[[str], GatewayClient]:
+    return lambda base_url: GatewayClient(
+        base_url, tokens=tokens, transport=httpx.MockTransport(fake), ws_connect=fake.ws_connect
     )
+
+
+def make_app(fake: FakeGateway, *, signed_in: bool = True, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=10)
+    at.session_state["client_factory"] = client_factory(fake, fake.sign_in_state() if signed_in else None)
     if signed_in:
-        at.session_state["tokens"] = fake.sign_in_state()
         at.session_state["user"] = {"id": 1, "email": "ada@example.com", "display_name": "Ada"}
+    if page:
+        at.session_state["page"] = page
     return at.run()
 
 
@@ -219,15 +608,27 @@ def button(at: AppTest, label: str) -> Any:
     return matches[0]
 
 
+def client_of(at: AppTest) -> GatewayClient:
+    client: GatewayClient = at.session_state["_client"]
+    return client
+
+
 def signed_in(at: AppTest) -> bool:
-    return "tokens" in at.session_state and at.session_state["tokens"] is not None
+    return "_client" in at.session_state and client_of(at).tokens is not None
 
 
 def texts(elements: Any) -> list[str]:
     return [e.value for e in elements]
 
 
-# -- the app -----------------------------------------------------------------------------------------------
+def wait_until(check: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+# -- signing in --------------------------------------------------------------------------------------------
 
 
 def test_signed_out_shows_sign_in_form(fake: FakeGateway) -> None:
@@ -245,7 +646,7 @@ def test_sign_in_shows_dashboard_with_subjects(fake: FakeGateway) -> None:
     button(at, "Sign in").click().run()
     assert not at.exception
     assert "Dashboard" in texts(at.header)
-    assert isinstance(at.session_state["tokens"], Tokens)
+    assert isinstance(client_of(at).tokens, Tokens)
     subject_box = at.selectbox[0]
     assert subject_box.options == ["Biology (2 lectures)", "History (0 lectures)"]
     assert "Signed in as **Ada**" in texts(at.sidebar.markdown)
@@ -262,14 +663,72 @@ def test_wrong_password_shows_the_gateway_message(fake: FakeGateway) -> None:
     assert not signed_in(at)
 
 
-def test_register_creates_account_and_signs_in(fake: FakeGateway) -> None:
+def test_register_without_a_name_creates_account_and_signs_in(fake: FakeGateway) -> None:
     at = make_app(fake, signed_in=False)
     at.text_input(key="register_email").input("bob@example.com")
     at.text_input(key="register_password").input("long-enough")
     button(at, "Create account").click().run()
     assert not at.exception
     assert fake.users["bob@example.com"] == "long-enough"
+    assert fake.bodies[("POST", "/auth/register")]["display_name"] == ""
     assert "Dashboard" in texts(at.header)
+
+
+def test_expired_access_token_is_refreshed_transparently(fake: FakeGateway) -> None:
+    tokens = fake.sign_in_state()
+    fake.valid_access.discard(tokens.access_token)
+    at = AppTest.from_file(APP, default_timeout=10)
+    at.session_state["client_factory"] = client_factory(fake, tokens)
+    at.run()
+    assert not at.exception
+    assert "Dashboard" in texts(at.header)
+    assert client_of(at).tokens != tokens
+    assert fake.calls.count(("POST", "/auth/refresh")) == 1
+    assert "Signed in as **Ada**" in texts(at.sidebar.markdown)  # asked /auth/me for the name
+
+
+def test_dead_session_returns_to_sign_in(fake: FakeGateway) -> None:
+    at = make_app(fake)
+    fake.valid_access.clear()
+    fake.refresh_tokens.clear()
+    at.run()
+    assert not at.exception
+    assert not signed_in(at)
+    assert "Your session has ended; sign in again." in texts(at.info)
+    assert at.text_input(key="login_email") is not None
+
+
+def test_sign_out_revokes_and_clears_the_session(fake: FakeGateway) -> None:
+    at = make_app(fake)
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert ("POST", "/auth/logout") in fake.calls
+    assert not signed_in(at)
+    assert "user" not in at.session_state and "subject_id" not in at.session_state
+    assert "Dashboard" not in texts(at.header)
+
+
+def test_every_page_is_in_the_sidebar_and_renders(fake: FakeGateway) -> None:
+    at = make_app(fake)
+    nav = at.sidebar.radio(key="page")
+    assert [o.split(": ", 1)[1] for o in nav.options] == [
+        "Dashboard",
+        "Lecture",
+        "Chat",
+        "Study",
+        "Flashcards",
+        "Progress",
+        "Settings",
+    ]
+    headers = []
+    for page in ("Lecture", "Chat", "Study", "Flashcards", "Progress", "Settings"):
+        at.sidebar.radio(key="page").set_value(page).run()
+        assert not at.exception, (page, at.exception)
+        headers += texts(at.header)
+    assert headers == ["Lecture view", "Chat", "Study", "Flashcards", "Progress", "Settings"]
+
+
+# -- the dashboard -----------------------------------------------------------------------------------------
 
 
 def test_create_subject_calls_api_and_selects_it(fake: FakeGateway) -> None:
@@ -293,14 +752,23 @@ def test_duplicate_subject_shows_conflict_message(fake: FakeGateway) -> None:
     assert any("SUBJECT_EXISTS" in c for c in texts(at.caption))
 
 
+def test_rename_subject(fake: FakeGateway) -> None:
+    at = make_app(fake)
+    at.text_input(key="rename_1").input("Cell Biology")
+    button(at, "Save changes").click().run()
+    assert not at.exception
+    assert fake.subjects[1]["name"] == "Cell Biology"
+    assert at.selectbox[0].options[0] == "Cell Biology (2 lectures)"
+
+
 def test_failed_lecture_shows_its_error_message(fake: FakeGateway) -> None:
     at = make_app(fake)
     assert not at.exception
     assert "The scan is unreadable." in texts(at.error)
     cards = texts(at.markdown)
-    assert "**Cells** · ✅ Ready" in cards
-    assert "**Scanned notes** · ❌ Failed" in cards
-    assert any("2 pages · 7 chunks" in c for c in texts(at.caption))
+    assert "**Cells** · :green[:material/check_circle:] Ready" in cards
+    assert "**Scanned notes** · :red[:material/error:] Failed" in cards
+    assert any("2 pages · 7 chunks · 1 figure" in c for c in texts(at.caption))
 
 
 def test_delete_subject_needs_confirmation(fake: FakeGateway) -> None:
@@ -323,6 +791,23 @@ def test_delete_lecture_asks_first(fake: FakeGateway) -> None:
     assert "The scan is unreadable." not in texts(at.error)
 
 
+def test_upload_several_files_tracks_each_and_explains_a_refusal(fake: FakeGateway) -> None:
+    at = make_app(fake)
+    at.file_uploader[0].set_value(
+        [
+            ("one.pdf", b"%PDF-1.4 one", "application/pdf"),
+            ("notes.pdf", b"not a pdf at all", "application/pdf"),
+            ("two.pdf", b"%PDF-1.4 two", "application/pdf"),
+        ]
+    )
+    button(at, "Upload and read").click().run()
+    assert not at.exception
+    assert fake.calls.count(("POST", "/subjects/1/lectures")) == 3
+    assert set(at.session_state["jobs"]) == {"job-12", "job-13"}
+    assert any("“notes.pdf” was not uploaded: This file type is not supported." in e for e in texts(at.error))
+    assert len(at.get("progress")) == 2  # one live bar per file being read
+
+
 def test_running_job_shows_progress_and_can_be_cancelled(fake: FakeGateway) -> None:
     fake.lectures[12] = fake._lecture(12, 1, "Genetics", "processing")
     fake.job("job-1", 12)
@@ -332,6 +817,7 @@ def test_running_job_shows_progress_and_can_be_cancelled(fake: FakeGateway) -> N
     assert len(bars) == 1
     assert bars[0].proto.value == 40
     assert "Genetics — Reading page 2 of 5 (40%)" in bars[0].proto.text
+    assert "Live updates are off; checking every second." in texts(at.caption)
     at.button(key="cancel_job-1").click().run()
     assert ("DELETE", "/jobs/job-1") in fake.calls
     assert fake.jobs["job-1"]["status"] == "cancelled"
@@ -347,50 +833,70 @@ def test_finished_job_leaves_the_progress_list(fake: FakeGateway) -> None:
     assert not at.exception
     assert len(at.get("progress")) == 0
     assert "job-1" not in at.session_state["jobs"]
-    assert "**Genetics** · ✅ Ready" in texts(at.markdown)
+    assert "**Genetics** · :green[:material/check_circle:] Ready" in texts(at.markdown)
 
 
-def test_lecture_view_lists_pages(fake: FakeGateway) -> None:
+def test_progress_bar_is_fed_by_the_websocket(fake: FakeGateway) -> None:
+    fake.ws_enabled = True
+    fake.lectures[12] = fake._lecture(12, 1, "Genetics", "processing")
+    fake.job("job-1", 12, progress=0.2)
     at = make_app(fake)
-    button(at, "📖 Open").click().run()
+    feed = at.session_state["_job_feed"]
+    wait_until(lambda: feed.connected)
+    gets = fake.calls.count(("GET", "/jobs/job-1"))
+    fake.push(
+        {"type": "job", "job_id": "job-1", "status": "running", "progress": 0.7, "stage": "page 4 of 5"}
+    )
+    wait_until(lambda: bool(feed._events))
+    at.run()
+    assert not at.exception
+    [bar] = at.get("progress")
+    assert bar.proto.value == 70 and "Genetics — page 4 of 5 (70%)" in bar.proto.text
+    assert fake.calls.count(("GET", "/jobs/job-1")) == gets  # no polling: the event said it all
+    assert "Live updates are off; checking every second." not in texts(at.caption)
+    feed.stop()
+
+
+# -- the lecture view --------------------------------------------------------------------------------------
+
+
+def test_lecture_view_shows_thumbnails_text_and_figures(fake: FakeGateway) -> None:
+    at = make_app(fake)
+    button(at, "Open").click().run()
     assert not at.exception
     assert "Lecture view" in texts(at.header)
-    assert [e.label for e in at.expander] == ["Page 1 — What is a cell", "Page 2"]
+    assert [b.label for b in at.button if b.label.startswith("Page ")] == ["Page 1", "Page 2"]
+    assert "Page 1 — What is a cell" in texts(at.subheader)
+    assert "Cells are the unit of life." in texts(at.text)
+    assert len(at.get("image")) >= 3  # two thumbnails and the large picture of page 1
+    assert ("GET", "/lectures/10/pages/1/thumbnail") in fake.calls
+    at.button(key="thumb_10_2").click().run()
+    assert "Page 2" in texts(at.subheader)
     assert "Mitochondria make ATP." in texts(at.text)
-    assert ("GET", "/lectures/10/pages") in fake.calls
+    assert any("Text from OCR (read from the picture) · confidence 91%" in c for c in texts(at.caption))
+    assert "**Figures on this page** (1)" in texts(at.markdown)
+    assert ("GET", "/figures/100/image") in fake.calls
+    assert fake.calls.count(("GET", "/lectures/10/pages/1/thumbnail")) == 1  # fetched once per session
 
 
-def test_expired_access_token_is_refreshed_transparently(fake: FakeGateway) -> None:
-    tokens = fake.sign_in_state()
-    fake.valid_access.discard(tokens.access_token)
-    at = AppTest.from_file(APP, default_timeout=10)
-    at.session_state["client_factory"] = lambda url: GatewayClient(url, transport=httpx.MockTransport(fake))
-    at.session_state["tokens"] = tokens
-    at.run()
+def test_reprocess_follows_the_new_job_and_refuses_while_busy(fake: FakeGateway) -> None:
+    at = make_app(fake, page="Lecture")
+    at.button(key="reprocess_10").click().run()
     assert not at.exception
-    assert "Dashboard" in texts(at.header)
-    assert at.session_state["tokens"].access_token != tokens.access_token
-    assert fake.calls.count(("POST", "/auth/refresh")) == 1
+    assert ("POST", "/lectures/10/reprocess") in fake.calls
+    assert "reprocess-10" in at.session_state["jobs"]
+    assert at.button(key="reprocess_10").disabled
+    [bar] = at.get("progress")
+    assert "Cells" in bar.proto.text
 
 
-def test_dead_session_returns_to_sign_in(fake: FakeGateway) -> None:
-    at = make_app(fake)
-    fake.valid_access.clear()
-    fake.refresh_tokens.clear()
-    at.run()
+def test_reprocess_conflict_is_explained(fake: FakeGateway) -> None:
+    at = make_app(fake, page="Lecture")
+    fake.job("elsewhere", 10, status="running")
+    at.button(key="reprocess_10").click().run()
     assert not at.exception
-    assert not signed_in(at)
-    assert "Your session has ended; sign in again." in texts(at.info)
-    assert at.text_input(key="login_email") is not None
-
-
-def test_sign_out_revokes_and_clears_tokens(fake: FakeGateway) -> None:
-    at = make_app(fake)
-    at.sidebar.button[0].click().run()
-    assert not at.exception
-    assert ("POST", "/auth/logout") in fake.calls
-    assert not signed_in(at)
-    assert "Dashboard" not in texts(at.header)
+    assert any("This lecture is still being processed." in e for e in texts(at.error))
+    assert any("LECTURE_BUSY" in c for c in texts(at.caption))
 
 
 # -- the client --------------------------------------------------------------------------------------------
@@ -453,6 +959,23 @@ def test_token_expired_refreshes_once_and_retries() -> None:
         ("/api/v1/subjects", "Bearer a2"),
     ]
     assert client.tokens == Tokens("a2", "r2") and saved == [Tokens("a2", "r2")]
+
+
+def test_a_refresh_done_meanwhile_is_not_repeated() -> None:
+    """Two threads hit an expired token: the second retries with the first one's new pair."""
+    calls: list[str] = []
+    client: GatewayClient
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if request.headers.get("authorization") == "Bearer a1":
+            client.tokens = Tokens("a2", "r2")  # another thread refreshed while this request flew
+            return _err(401, "TOKEN_EXPIRED", "Expired.")
+        return httpx.Response(200, json=[])
+
+    client = client_for(handler, Tokens("a1", "r1"))
+    assert client.list_subjects() == []
+    assert "/api/v1/auth/refresh" not in calls and len(calls) == 2
 
 
 def test_refresh_is_tried_only_once() -> None:
@@ -523,6 +1046,55 @@ def test_delete_accepts_empty_204() -> None:
 
     client_for(handler, Tokens("a", "r")).delete_lecture(4)
     assert seen == [("DELETE", "/api/v1/lectures/4")]
+
+
+def test_get_bytes_accepts_paths_with_the_api_prefix(fake: FakeGateway) -> None:
+    client = GatewayClient(BASE, tokens=fake.sign_in_state(), transport=httpx.MockTransport(fake))
+    assert client.get_bytes("/api/v1/lectures/10/pages/1/thumbnail") == JPEG
+    assert client.export_flashcards(1, "apkg") == b"apkg-bytes"
+    assert fake.calls[-2:] == [
+        ("GET", "/lectures/10/pages/1/thumbnail"),
+        ("GET", "/subjects/1/flashcards/export"),
+    ]
+
+
+def test_ask_stream_refreshes_an_expired_token_and_skips_other_events(fake: FakeGateway) -> None:
+    fake.ws_enabled = True
+    tokens = fake.sign_in_state()
+    fake.valid_access.discard(tokens.access_token)
+    client = GatewayClient(
+        BASE, tokens=tokens, transport=httpx.MockTransport(fake), ws_connect=fake.ws_connect
+    )
+    events = list(client.ask_stream(1, "What makes ATP?", session_id=None, web=True))
+    assert [e["type"] for e in events] == [
+        "chat.accepted",
+        "chat.evidence",
+        "chat.token",
+        "chat.token",
+        "chat.done",
+    ]
+    assert events[0]["session_id"] == 6 and events[-1]["answer"] == "Mitochondria make ATP [1]."
+    assert client.tokens != tokens and fake.calls.count(("POST", "/auth/refresh")) == 1
+    sent = fake.sockets[-1].sent[0]
+    assert sent["web"] is True and "session_id" not in sent and sent["type"] == "chat"
+    assert all(s.closed for s in fake.sockets)
+
+
+def test_ask_stream_turns_chat_error_into_api_error(fake: FakeGateway) -> None:
+    fake.ws_enabled = True
+    fake.chat_events = lambda msg: [  # type: ignore[method-assign]
+        {
+            "type": "chat.error",
+            "request_id": msg["request_id"],
+            "error": {"code": "SUBJECT_NOT_FOUND", "message": "Subject not found."},
+        }
+    ]
+    client = GatewayClient(
+        BASE, tokens=fake.sign_in_state(), transport=httpx.MockTransport(fake), ws_connect=fake.ws_connect
+    )
+    with pytest.raises(ApiError) as info:
+        list(client.ask_stream(9, "Anything?"))
+    assert info.value.code == "SUBJECT_NOT_FOUND"
 
 
 def test_unreachable_gateway_is_explained_on_sign_in() -> None:

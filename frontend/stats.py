@@ -1,0 +1,79 @@
+"""Study statistics computed from what the gateway answers about flashcards (pure functions).
+
+Recall is estimated with the FSRS-6 forgetting curve and its default decay, the same model the gateway
+schedules with: R(t) = (1 + FACTOR * t / S) ** -DECAY, where S is the card's stability in days.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from frontend.formatting import parse_time
+
+DECAY = 0.1542
+FACTOR = 0.9 ** (1 / -DECAY) - 1
+
+Card = dict[str, Any]
+
+
+def recall(card: Card, now: datetime) -> float | None:
+    """The chance the card is remembered now (None for a card never reviewed)."""
+    last = parse_time(card.get("last_review"))
+    stability = card.get("stability")
+    if last is None or not stability:
+        return None
+    days = max((now - last).total_seconds() / 86400, 0.0)
+    return float((1 + FACTOR * days / float(stability)) ** -DECAY)
+
+
+def estimated_recall(cards: list[Card], now: datetime) -> float | None:
+    values = [r for c in cards if not c.get("suspended") and (r := recall(c, now)) is not None]
+    return sum(values) / len(values) if values else None
+
+
+def due_forecast(cards: list[Card], now: datetime, days: int = 14) -> dict[date, int]:
+    """Cards due per day from today (overdue ones count for today); suspended cards never."""
+    today = now.date()
+    counts = {today + timedelta(days=n): 0 for n in range(days)}
+    for card in cards:
+        due = parse_time(card.get("due"))
+        if card.get("suspended") or due is None:
+            continue
+        day = max(due.date(), today)
+        if day in counts:
+            counts[day] += 1
+    return counts
+
+
+def last_reviews_per_day(cards: list[Card], now: datetime, days: int = 30) -> dict[date, int]:
+    """Per day, the cards whose latest review was that day (the gateway keeps no per-review history
+    endpoint yet, so a card reviewed on several days counts once, on its last)."""
+    today = now.date()
+    counts = {today - timedelta(days=n): 0 for n in reversed(range(days))}
+    seen = Counter(d.date() for c in cards if (d := parse_time(c.get("last_review"))) is not None)
+    for day, n in seen.items():
+        if day in counts:
+            counts[day] = n
+    return counts
+
+
+def due_within(cards: list[Card], now: datetime, delta: timedelta) -> int:
+    limit = now + delta
+    return sum(
+        1
+        for c in cards
+        if not c.get("suspended") and (d := parse_time(c.get("due"))) is not None and d <= limit
+    )
+
+
+def reviewed_on(cards: list[Card], day: date) -> int:
+    return sum(1 for c in cards if (d := parse_time(c.get("last_review"))) is not None and d.date() == day)
+
+
+def session_retention(log: list[dict[str, Any]]) -> float | None:
+    """Share of this visit's flashcard reviews not rated Again."""
+    cards = sum(int(e.get("cards") or 0) for e in log if e.get("kind") == "flashcards")
+    again = sum(int(e.get("again") or 0) for e in log if e.get("kind") == "flashcards")
+    return (cards - again) / cards if cards else None

@@ -1,0 +1,97 @@
+"""Pieces several pages share: the subject picker, slide images, citation cards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from frontend.api import ApiError, GatewayClient
+from frontend.formatting import plural
+from frontend.session import LECTURE, get_client, go_to, image_bytes, show_error, state
+
+THUMB_WIDTH = 200
+
+
+def load_subjects() -> list[dict[str, Any]] | None:
+    try:
+        return get_client().list_subjects()
+    except ApiError as err:
+        show_error(err, "Could not load your subjects")
+        return None
+
+
+def pick_subject(subjects: list[dict[str, Any]], *, label: str = "Subject") -> dict[str, Any] | None:
+    """The subject the pages work on (shared by every page through ``state["subject_id"]``)."""
+    # Keyless on purpose: ``index`` follows ``state["subject_id"]``, which other actions also set.
+    if not subjects:
+        return None
+    by_id = {s["id"]: s for s in subjects}
+    ids = list(by_id)
+    current = state.get("subject_id")
+    chosen = st.selectbox(
+        label,
+        ids,
+        index=ids.index(current) if current in by_id else 0,
+        format_func=lambda i: f"{by_id[i]['name']} ({plural(by_id[i].get('lecture_count', 0), 'lecture')})",
+    )
+    state["subject_id"] = chosen
+    return by_id[chosen]
+
+
+def subject_or_hint(subjects: list[dict[str, Any]] | None, what: str) -> dict[str, Any] | None:
+    """Pick a subject, or explain that one is needed first."""
+    if subjects is None:
+        return None
+    subject = pick_subject(subjects)
+    if subject is None:
+        st.info(
+            f"Create a subject on the Dashboard and upload slides to {what}.", icon=":material/arrow_back:"
+        )
+    return subject
+
+
+def load_lectures(client: GatewayClient, subject_id: int) -> list[dict[str, Any]] | None:
+    try:
+        return client.list_lectures(subject_id)
+    except ApiError as err:
+        show_error(err, "Could not load the lectures")
+        return None
+
+
+def slide_image(
+    lecture_id: int, page: int, *, width: int | str = "stretch", caption: str | None = None
+) -> None:
+    data = image_bytes(GatewayClient.thumbnail_path(lecture_id, page))
+    if data:
+        st.image(data, width=width, caption=caption)  # type: ignore[arg-type]
+    else:
+        st.caption(f"(no picture of slide {page})")
+
+
+def figure_image(figure_id: int, *, width: int | str = "stretch", caption: str | None = None) -> None:
+    data = image_bytes(GatewayClient.figure_path(figure_id))
+    if data:
+        st.image(data, width=width, caption=caption)  # type: ignore[arg-type]
+
+
+def citation_card(citation: dict[str, Any], key: str, number: int | None = None) -> None:
+    """A cited slide: its picture, its figure, the quoted words, and a button to open it."""
+    lecture_id, page = int(citation["lecture"]), int(citation["page"])
+    title = citation.get("lecture_title") or citation.get("file") or f"Lecture {lecture_id}"
+    with st.container(border=True, key=f"card_{key}"):
+        marker = f"[{number}] " if number is not None else ""
+        st.markdown(f"**{marker}{title}** · slide {page}")
+        slide_image(lecture_id, page)
+        for figure_id in (citation.get("figure_ids") or [])[:1]:
+            figure_image(int(figure_id), caption="Figure on this slide")
+        if citation.get("quote"):
+            st.caption(f"“{citation['quote']}”")
+        st.button(
+            "Open slide",
+            key=key,
+            icon=":material/open_in_new:",
+            on_click=go_to,
+            args=(LECTURE,),
+            kwargs={"lecture_id": lecture_id, "page_number": page},
+        )

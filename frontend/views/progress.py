@@ -1,0 +1,142 @@
+"""Progress: reviews per day, estimated recall and upcoming due cards per subject, study sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import streamlit as st
+
+from frontend import stats
+from frontend.api import ApiError, GatewayClient
+from frontend.formatting import now_utc, percent
+from frontend.session import show_error, state
+from frontend.views.common import load_subjects
+
+Card = dict[str, Any]
+
+
+def load_decks(client: GatewayClient, subjects: list[dict[str, Any]]) -> dict[str, list[Card]] | None:
+    decks: dict[str, list[Card]] = {}
+    for subject in subjects:
+        try:
+            decks[subject["name"]] = client.list_flashcards(subject["id"])
+        except ApiError as err:
+            show_error(err, f"Could not load the flashcards of “{subject['name']}”")
+            return None
+    return decks
+
+
+def headline(decks: dict[str, list[Card]], log: list[dict[str, Any]], now: datetime) -> None:
+    cards = [c for deck in decks.values() for c in deck]
+    quiz_scores = [e["score"] for e in log if e.get("kind") == "quiz" and e.get("score") is not None]
+    with st.container(horizontal=True, gap="medium"):
+        st.metric("Reviewed today", stats.reviewed_on(cards, now.date()), border=True, width="content")
+        st.metric("Due now", stats.due_within(cards, now, timedelta(0)), border=True, width="content")
+        st.metric(
+            "Due this week", stats.due_within(cards, now, timedelta(days=7)), border=True, width="content"
+        )
+        st.metric(
+            "Estimated recall",
+            percent(stats.estimated_recall(cards, now)),
+            border=True,
+            width="content",
+            help="How likely you remember a reviewed card right now (FSRS forgetting curve).",
+        )
+        st.metric(
+            "Quiz average",
+            percent(sum(quiz_scores) / len(quiz_scores) if quiz_scores else None),
+            border=True,
+            width="content",
+            help="Quizzes taken in the app during this visit.",
+        )
+
+
+def charts(decks: dict[str, list[Card]], now: datetime) -> None:
+    reviews: dict[str, list[Any]] = {"day": [], "subject": [], "cards": []}
+    upcoming: dict[str, list[Any]] = {"day": [], "subject": [], "cards": []}
+    for name, cards in decks.items():
+        for day, n in stats.last_reviews_per_day(cards, now).items():
+            reviews["day"].append(day.isoformat())
+            reviews["subject"].append(name)
+            reviews["cards"].append(n)
+        for day, n in stats.due_forecast(cards, now).items():
+            upcoming["day"].append(day.isoformat())
+            upcoming["subject"].append(name)
+            upcoming["cards"].append(n)
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader("Reviews per day")
+        st.caption("Cards by the day of their latest review, last 30 days.")
+        st.bar_chart(reviews, x="day", y="cards", color="subject", height=260, x_label="", y_label="cards")
+    with right:
+        st.subheader("Coming up")
+        st.caption("Cards due per day, next 14 days (overdue cards count for today).")
+        st.bar_chart(upcoming, x="day", y="cards", color="subject", height=260, x_label="", y_label="cards")
+
+
+def per_subject(decks: dict[str, list[Card]], now: datetime) -> None:
+    st.subheader("Per subject")
+    rows = [
+        {
+            "Subject": name,
+            "Cards": len(cards),
+            "Due now": stats.due_within(cards, now, timedelta(0)),
+            "Due this week": stats.due_within(cards, now, timedelta(days=7)),
+            "Reviewed today": stats.reviewed_on(cards, now.date()),
+            "Estimated recall": percent(stats.estimated_recall(cards, now)),
+        }
+        for name, cards in decks.items()
+    ]
+    st.table(rows, hide_index=True)
+
+
+def sessions(log: list[dict[str, Any]], names: dict[int, str]) -> None:
+    st.subheader("Study sessions this visit")
+    if not log:
+        st.caption("Review flashcards or take a quiz; each session is listed here with its time and score.")
+        return
+    retention = stats.session_retention(log)
+    if retention is not None:
+        st.caption(f"Remembered {retention:.0%} of the cards reviewed (not rated Again).")
+    rows = []
+    for entry in sorted(log, key=lambda e: e.get("started") or 0, reverse=True):
+        started = datetime.fromtimestamp(entry.get("started") or 0)
+        minutes = max((entry.get("ended") or 0) - (entry.get("started") or 0), 0) / 60
+        rows.append(
+            {
+                "Started": started.strftime("%H:%M"),
+                "Subject": names.get(entry.get("subject_id") or 0, ""),
+                "What": entry.get("title") or entry.get("kind"),
+                "Minutes": f"{minutes:.1f}",
+                "Cards reviewed": entry.get("cards") or 0,
+                "Quiz score": percent(entry.get("score")) if entry.get("kind") == "quiz" else "",
+            }
+        )
+    st.table(rows, hide_index=True)
+
+
+def render(client: GatewayClient) -> None:
+    st.header("Progress")
+    st.caption("How your studying is going: reviews, what you remember, and what is coming up.")
+    subjects = load_subjects()
+    if subjects is None:
+        return
+    if not subjects:
+        st.info(
+            "Create a subject and some flashcards first; your progress shows here.",
+            icon=":material/arrow_back:",
+        )
+        return
+    decks = load_decks(client, subjects)
+    if decks is None:
+        return
+    now = now_utc()
+    log: list[dict[str, Any]] = state.get("study_log", [])
+    headline(decks, log, now)
+    if not any(decks.values()):
+        st.info("No flashcards yet: make some on the Study page to see reviews and recall here.")
+    else:
+        charts(decks, now)
+        per_subject(decks, now)
+    sessions(log, {s["id"]: s["name"] for s in subjects})

@@ -1,0 +1,297 @@
+"""Study material: make a cheat sheet, a quiz or flashcards; download them; take a quiz in the app."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import streamlit as st
+
+from frontend import jobs
+from frontend.api import ApiError, GatewayClient
+from frontend.formatting import KIND_ICON, KIND_LABEL, QUIZ_LETTERS, human_size, lecture_name, short_date
+from frontend.session import FLASHCARDS, LECTURE, flash, go_to, image_bytes, reporting, show_error, state
+from frontend.views.common import load_lectures, load_subjects, subject_or_hint
+
+GENERATION_KINDS = ["cheatsheet", "quiz", "flashcards"]
+TRACKED_KINDS = [*GENERATION_KINDS, "past_paper"]
+DIFFICULTIES = ["easy", "medium", "hard"]
+
+
+# -- the study log (this browser session's study sessions; the Progress page shows them) ----------------
+
+
+def log_study(entry: dict[str, Any]) -> None:
+    """Record a study session: ``{"kind", "subject_id", "started", "ended", ...}``; merged by ``id``."""
+    log: list[dict[str, Any]] = state.setdefault("study_log", [])
+    for existing in log:
+        if entry.get("id") is not None and existing.get("id") == entry.get("id"):
+            existing.update(entry)
+            return
+    log.append(entry)
+
+
+# -- making things ---------------------------------------------------------------------------------------
+
+
+def generate_form(client: GatewayClient, subject: dict[str, Any], lectures: list[dict[str, Any]]) -> None:
+    ready = [lec for lec in lectures if lec["status"] == "done"]
+    with st.container(border=True):
+        st.subheader("Make something new")
+        if not ready:
+            st.info(
+                "Upload slides on the Dashboard and wait until they are read first.",
+                icon=":material/description:",
+            )
+            return
+        kind = st.segmented_control(
+            "What to make",
+            GENERATION_KINDS,
+            format_func=lambda k: f"{KIND_ICON[k]} {KIND_LABEL[k]}",
+            key="gen_kind",
+            default="quiz",
+        )
+        kind = kind or "quiz"
+        names = {lec["id"]: lecture_name(lec) for lec in ready}
+        chosen = st.multiselect(
+            "From these lectures",
+            list(names),
+            format_func=lambda i: names[i],
+            placeholder="All processed lectures",
+            key="gen_lectures",
+        )
+        options: dict[str, Any] = {"lecture_ids": chosen or None}
+        if kind == "cheatsheet":
+            options["pages"] = st.radio(
+                "Length", [1, 2], format_func=lambda n: f"{n} page" + ("s" if n > 1 else ""), horizontal=True
+            )
+        elif kind == "quiz":
+            options["questions"] = st.slider("Questions", 3, 50, 10, key="gen_questions")
+            options["difficulty"] = (
+                st.segmented_control(
+                    "Difficulty", DIFFICULTIES, format_func=str.capitalize, default="medium", key="gen_level"
+                )
+                or "medium"
+            )
+        else:
+            options["cards"] = st.slider("Cards", 5, 200, 20, step=5, key="gen_cards")
+        title = st.text_input("Title (optional)", key="gen_title", max_chars=200)
+        options["title"] = title.strip() or None
+        if st.button(f"Make the {KIND_LABEL[kind].lower()}", type="primary", icon=":material/auto_awesome:"):
+            with reporting(f"Could not start the {KIND_LABEL[kind].lower()}"):
+                accepted = client.generate(subject["id"], kind, **options)
+                jobs.track(accepted["job"], label=title.strip() or KIND_LABEL[kind])
+                st.toast(f"Making your {KIND_LABEL[kind].lower()}…", icon="⏳")
+                st.rerun()
+
+
+# -- documents -------------------------------------------------------------------------------------------
+
+
+def share_popover(client: GatewayClient, doc: dict[str, Any]) -> None:
+    with st.popover("Share", icon=":material/share:"):
+        st.caption("A read-only link anyone can open without an account, for 7 days.")
+        links: dict[int, str] = state.setdefault("share_links", {})
+        if st.button("Create link", key=f"share_{doc['id']}"):
+            with reporting("Could not create the link"):
+                links[doc["id"]] = client.create_share(document_id=doc["id"])["url"]
+        if doc["id"] in links:
+            st.code(links[doc["id"]], language=None)
+
+
+def document_row(client: GatewayClient, doc: dict[str, Any]) -> None:
+    did = doc["id"]
+    with st.container(border=True, key=f"doc_{did}"):
+        st.markdown(f"{KIND_ICON.get(doc['kind'], ':material/description:')} **{doc['title']}**")
+        facts = [KIND_LABEL.get(doc["kind"], doc["kind"]), human_size(doc.get("size_bytes"))]
+        st.caption(" · ".join([*facts, short_date(doc.get("created_at"))]))
+        with st.container(horizontal=True):
+            st.download_button(
+                "Download",
+                data=lambda: client.download_document(did),
+                file_name=doc["filename"],
+                mime=doc.get("media_type") or "application/octet-stream",
+                key=f"download_{did}",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            if doc["kind"] == "quiz":
+                st.button(
+                    "Take the quiz",
+                    key=f"take_{did}",
+                    icon=":material/quiz:",
+                    type="primary",
+                    on_click=open_quiz,
+                    args=(did,),
+                )
+            share_popover(client, doc)
+            if st.button("Delete", key=f"delete_doc_{did}", icon=":material/delete:"):
+                state["confirm_document"] = did
+        if state.get("confirm_document") == did:
+            st.warning(f"Delete “{doc['title']}”?")
+            with st.container(horizontal=True):
+                if st.button("Yes, delete", type="primary", key=f"yes_delete_doc_{did}"):
+                    with reporting("Could not delete the document"):
+                        client.delete_document(did)
+                        state.pop("confirm_document", None)
+                        flash(f"“{doc['title']}” deleted.", ":material/delete:")
+                        st.rerun()
+                if st.button("Keep it", key=f"keep_doc_{did}"):
+                    state.pop("confirm_document", None)
+                    st.rerun()
+
+
+def documents_list(client: GatewayClient, subject_id: int) -> None:
+    st.subheader("Your documents")
+    try:
+        docs = client.list_documents(subject_id)
+    except ApiError as err:
+        show_error(err, "Could not list your documents")
+        return
+    if not docs:
+        st.caption("Nothing made yet: cheat sheets and quizzes appear here, ready to download.")
+        return
+    for doc in sorted(docs, key=lambda d: str(d.get("created_at") or ""), reverse=True):
+        document_row(client, doc)
+
+
+# -- taking a quiz ---------------------------------------------------------------------------------------
+
+
+def open_quiz(document_id: int) -> None:
+    state["quiz_doc"] = document_id
+    state.setdefault("quiz_started", {})[document_id] = time.time()
+    state.setdefault("quiz_results", {}).pop(document_id, None)
+
+
+def close_quiz() -> None:
+    state.pop("quiz_doc", None)
+
+
+def answer_widget(doc_id: int, question: dict[str, Any]) -> Any:
+    key = f"quiz_{doc_id}_{question['number']}"
+    if question["kind"] == "multiple_choice":
+        letters = list(QUIZ_LETTERS[: len(question["options"])])
+        texts = dict(zip(letters, question["options"], strict=False))
+        return st.radio(
+            "Your answer",
+            letters,
+            format_func=lambda letter: f"{letter}. {texts[letter]}",
+            index=None,
+            key=key,
+            label_visibility="collapsed",
+        )
+    if question["kind"] == "true_false":
+        return st.radio(
+            "Your answer",
+            ["true", "false"],
+            format_func=str.capitalize,
+            index=None,
+            horizontal=True,
+            key=key,
+            label_visibility="collapsed",
+        )
+    return st.text_input("Your answer", key=key, placeholder="Type your answer")
+
+
+def quiz_form(client: GatewayClient, doc_id: int, quiz: dict[str, Any]) -> None:
+    questions = quiz["questions"]
+    with st.form(f"quiz_form_{doc_id}"):
+        given: dict[int, Any] = {}
+        for question in questions:
+            st.markdown(f"**{question['number']}.** {question['prompt']}")
+            given[question["number"]] = answer_widget(doc_id, question)
+        submitted = st.form_submit_button("Check my answers", type="primary", icon=":material/grading:")
+    if not submitted:
+        return
+    answers = {n: str(v).strip() for n, v in given.items() if v is not None and str(v).strip()}
+    started = state.get("quiz_started", {}).get(doc_id)
+    duration_ms = int((time.time() - started) * 1000) if started else None
+    with reporting("Could not score the quiz"):
+        result = client.attempt_quiz(doc_id, answers, duration_ms)
+        state.setdefault("quiz_results", {})[doc_id] = result
+        log_study(
+            {
+                "id": f"quiz-{result['session_id']}",
+                "kind": "quiz",
+                "subject_id": state.get("subject_id"),
+                "title": quiz["title"],
+                "started": started or time.time(),
+                "ended": time.time(),
+                "score": result["score"],
+                "cards": 0,
+            }
+        )
+        st.rerun()
+
+
+def quiz_result(doc_id: int, quiz: dict[str, Any], result: dict[str, Any]) -> None:
+    prompts = {q["number"]: q["prompt"] for q in quiz["questions"]}
+    st.metric("Your score", f"{result['correct']} / {result['total']}", f"{result['score']:.0%}")
+    for item in result["results"]:
+        mark = ":green[:material/check_circle:]" if item["correct"] else ":red[:material/cancel:]"
+        with st.container(border=True):
+            st.markdown(f"{mark} **{item['number']}.** {prompts.get(item['number'], '')}")
+            st.markdown(f"Your answer: {item.get('given') or '—'}  \nCorrect answer: **{item['answer']}**")
+            if item.get("explanation"):
+                st.caption(item["explanation"])
+            source = item.get("source") or {}
+            if source and not item["correct"]:
+                thumb = image_bytes(item["slide_url"]) if item.get("slide_url") else None
+                if thumb:
+                    st.image(thumb, width=260, caption=f"{source.get('lecture')}, slide {source.get('page')}")
+                st.button(
+                    f"Open slide {source.get('page')}",
+                    key=f"quiz_slide_{doc_id}_{item['number']}",
+                    on_click=go_to,
+                    args=(LECTURE,),
+                    kwargs={"lecture_id": source.get("lecture_id"), "page_number": source.get("page")},
+                )
+    if st.button("Try again", key=f"retry_{doc_id}", icon=":material/replay:"):
+        open_quiz(doc_id)
+        for key in [k for k in state if str(k).startswith(f"quiz_{doc_id}_")]:
+            del state[key]
+        st.rerun()
+
+
+def take_quiz(client: GatewayClient, doc_id: int) -> None:
+    st.button("Back to documents", icon=":material/arrow_back:", on_click=close_quiz, key="quiz_back")
+    cache: dict[int, dict[str, Any]] = state.setdefault("quizzes", {})
+    if doc_id not in cache:
+        try:
+            cache[doc_id] = client.get_quiz(doc_id)
+        except ApiError as err:
+            show_error(err, "Could not open the quiz")
+            return
+    quiz = cache[doc_id]
+    st.subheader(quiz["title"])
+    st.caption(f"{len(quiz['questions'])} questions · {quiz['difficulty']}")
+    result = state.get("quiz_results", {}).get(doc_id)
+    if result is None:
+        quiz_form(client, doc_id, quiz)
+    else:
+        quiz_result(doc_id, quiz, result)
+
+
+# -- the page --------------------------------------------------------------------------------------------
+
+
+def render(client: GatewayClient) -> None:
+    st.header("Study")
+    st.caption("Cheat sheets, quizzes and flashcards made from your slides, each pointing back to them.")
+    subject = subject_or_hint(load_subjects(), "make study material from them")
+    if subject is None:
+        return
+    if state.get("quiz_doc") is not None:
+        take_quiz(client, int(state["quiz_doc"]))
+        return
+    lectures = load_lectures(client, subject["id"])
+    if lectures is None:
+        return
+    generate_form(client, subject, lectures)
+    jobs.adopt_active_jobs(subject["id"], TRACKED_KINDS)
+    jobs.jobs_panel(subject["id"], TRACKED_KINDS)
+    st.button(
+        "Review flashcards", icon=":material/style:", on_click=go_to, args=(FLASHCARDS,), key="goto_cards"
+    )
+    documents_list(client, subject["id"])
