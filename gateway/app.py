@@ -20,7 +20,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.container import Container
 from gateway.metrics import make_registry
-from gateway.routes import auth, chat, documents, health, jobs, lectures, subjects, ws
+from gateway.routes import (
+    auth,
+    chat,
+    documents,
+    flashcards,
+    generation,
+    health,
+    jobs,
+    lectures,
+    runtime,
+    shares,
+    subjects,
+    ws,
+)
 from gateway.webhooks import run_delivery_loop
 from shared.errors import AppError
 from shared.logging import configure_logging, request_id_var
@@ -165,6 +178,10 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
         jobs.router,
         documents.router,
         chat.router,
+        generation.router,
+        flashcards.router,
+        shares.router,
+        runtime.router,
         ws.router,
     ):
         app.include_router(router, prefix=API_PREFIX)

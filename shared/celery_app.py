@@ -23,6 +23,8 @@ TASK_SEARCH = "ai.search"
 TASK_ANSWER = "ai.answer"
 TASK_DELETE_VECTORS = "ai.delete_vectors"
 TASK_GENERATION_PING = "generation.ping"
+TASK_MAINTENANCE_CLEANUP = "maintenance.cleanup"
+TASK_GENERATE_DOCUMENT = "generation.generate_document"
 
 TASK_QUEUES = {
     TASK_INGEST_LECTURE: QUEUE_OCR,
@@ -31,7 +33,29 @@ TASK_QUEUES = {
     TASK_ANSWER: QUEUE_AI,
     TASK_DELETE_VECTORS: QUEUE_AI,
     TASK_GENERATION_PING: QUEUE_GENERATION,
+    # Housekeeping sent by `celery beat` (workers/beat.py); the generation worker runs it.
+    TASK_MAINTENANCE_CLEANUP: QUEUE_GENERATION,
+    TASK_GENERATE_DOCUMENT: QUEUE_GENERATION,
 }
+
+
+def visibility_timeout(settings: Settings) -> int:
+    """Seconds after which Redis hands an unacknowledged task (its worker died) to another worker.
+    It must exceed the longest task, or a task still running is delivered a second time."""
+    return settings.broker_visibility_timeout or settings.task_time_limit + 600
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
+    """The periodic tasks `celery beat` sends (run exactly one beat process per deployment)."""
+    if settings.maintenance_interval_seconds <= 0:
+        return {}
+    return {
+        "maintenance-cleanup": {
+            "task": TASK_MAINTENANCE_CLEANUP,
+            "schedule": float(settings.maintenance_interval_seconds),
+            "options": {"queue": QUEUE_GENERATION, "expires": settings.maintenance_interval_seconds},
+        }
+    }
 
 
 def make_celery(settings: Settings, name: str = "smartnotes") -> Celery:
@@ -55,7 +79,13 @@ def make_celery(settings: Settings, name: str = "smartnotes") -> Celery:
         result_expires=24 * 3600,
         broker_connection_retry_on_startup=True,
         # A task that runs longer than the visibility timeout would be redelivered while still running.
-        broker_transport_options={"visibility_timeout": settings.task_time_limit + 600},
+        # Every worker sweeps for expired unacked tasks every 10 s (kombu's own default: every 100 s).
+        broker_transport_options={
+            "visibility_timeout": visibility_timeout(settings),
+            "unacked_restore_interval": 10,
+            "unacked_restore_throttle": 1,
+        },
+        beat_schedule=beat_schedule(settings),
         worker_hijack_root_logger=False,
         worker_send_task_events=True,
         task_send_sent_event=True,

@@ -127,6 +127,32 @@ def cmd_up(args: argparse.Namespace) -> int:
     return launch()
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Local: dump the configured database and data dir into one archive (not through the gateway)."""
+    from shared.backup import BackupError, backup
+    from shared.settings import Settings
+
+    try:
+        result = backup(Settings(), Path(args.output))
+    except BackupError as exc:
+        fail(CliError("BACKUP_FAILED", str(exc)))
+    emit(args, result.as_dict(), f"Backup written to {result.archive} ({result.bytes:,} bytes).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Local: put an archive made by `smartnotes backup` back; refuses to overwrite without --force."""
+    from shared.backup import BackupError, restore
+    from shared.settings import Settings
+
+    try:
+        result = restore(Settings(), Path(args.archive), force=args.force)
+    except BackupError as exc:
+        fail(CliError("RESTORE_REFUSED", str(exc)))
+    emit(args, result.as_dict(), f"Restored {result.database} database and {', '.join(result.data_parts)}.")
+    return 0
+
+
 def _login(api: Api, email: str, password: str) -> dict[str, Any]:
     tokens = api.request("POST", "/auth/login", json={"email": email, "password": password})
     api.creds = {**tokens, "email": email, "api": api.base}
@@ -306,6 +332,91 @@ def cmd_ask(args: argparse.Namespace, api: Api) -> int:
     return 0
 
 
+def download(api: Api, path: str, out: Path, params: dict[str, str] | None = None) -> int:
+    """Stream a file from the gateway to ``out``; returns its size."""
+    for attempt in (1, 2):
+        try:
+            with api.client.stream("GET", path, headers=api._headers(), params=params) as response:
+                if response.status_code == 401 and attempt == 1:
+                    response.read()
+                    if Api._error_code(response) == "TOKEN_EXPIRED" and api._refresh():
+                        continue
+                if response.status_code >= 400:
+                    response.read()
+                    try:
+                        err = response.json()["error"]
+                        raise CliError(err["code"], err["message"])
+                    except (ValueError, KeyError, TypeError):
+                        raise CliError(f"HTTP_{response.status_code}", response.text[:300]) from None
+                out.parent.mkdir(parents=True, exist_ok=True)
+                size = 0
+                with out.open("wb") as fh:
+                    for block in response.iter_bytes():
+                        fh.write(block)
+                        size += len(block)
+                return size
+        except httpx.TransportError as exc:
+            raise CliError(
+                "GATEWAY_UNREACHABLE",
+                f"Cannot reach the gateway at {api.base} ({type(exc).__name__}).",
+                EXIT_UNREACHABLE,
+            ) from exc
+    raise CliError("NOT_AUTHENTICATED", "Sign in again: `smartnotes login`.")
+
+
+def _subject_or_fail(api: Api, name: str) -> dict[str, Any]:
+    subject = find_subject(api, name)
+    if subject is None:
+        raise CliError("SUBJECT_NOT_FOUND", f"No subject named {name!r}.")
+    return subject
+
+
+def _deck_format(out: Path) -> str:
+    return "json" if out.suffix.lower() == ".json" else "apkg"
+
+
+def cmd_generate(args: argparse.Namespace, api: Api) -> int:
+    subject = _subject_or_fail(api, args.subject)
+    body = {
+        "kind": args.kind,
+        "lecture_ids": [args.lecture] if args.lecture else None,
+        "pages": args.pages,
+        "questions": args.questions,
+        "difficulty": args.difficulty,
+        "cards": args.cards,
+    }
+    accepted = api.request("POST", f"/subjects/{subject['id']}/generate", json=body)
+    job = wait_for_job(api, accepted["job"]["id"], timeout=args.timeout, quiet=args.json)
+    if job["status"] != "done":
+        raise CliError(job.get("error_code") or job["status"].upper(), job.get("error_message") or "")
+    out = Path(args.output)
+    if args.kind == "flashcards":
+        fmt = _deck_format(out)
+        size = download(api, f"/subjects/{subject['id']}/flashcards/export", out, {"format": fmt})
+        data = {"cards": job["result"], "path": str(out), "format": fmt, "size_bytes": size, "job": job}
+        human = f"Added {job['result'].get('cards', 0)} cards; deck written to {out}."
+    else:
+        doc = api.request("GET", f"/documents/{job['result']['document_id']}")
+        download(api, f"/documents/{doc['id']}/download", out)
+        data = {"document": doc, "path": str(out), "job": job}
+        human = f"{doc['title']} written to {out}."
+    emit(args, data, human)
+    return 0
+
+
+def cmd_flashcards(args: argparse.Namespace, api: Api) -> int:
+    subject = _subject_or_fail(api, args.subject)
+    out = Path(args.output)
+    fmt = _deck_format(out)
+    size = download(api, f"/subjects/{subject['id']}/flashcards/export", out, {"format": fmt})
+    emit(
+        args,
+        {"path": str(out), "format": fmt, "size_bytes": size, "subject": subject},
+        f"Deck written to {out}.",
+    )
+    return 0
+
+
 def cmd_not_yet(args: argparse.Namespace, api: Api) -> int:
     raise CliError("NOT_AVAILABLE", f"`smartnotes {args.command}` is not available yet.", EXIT_UNAVAILABLE)
 
@@ -320,6 +431,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("up", help="start the whole stack on embedded defaults")
+    p = sub.add_parser("backup", help="archive the database and the data dir (runs locally)")
+    p.add_argument("-o", "--output", required=True, help="the .tar.gz to write")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("restore", help="restore an archive made by `smartnotes backup` (runs locally)")
+    p.add_argument("archive")
+    p.add_argument("--force", action="store_true", help="replace a database and files that are not empty")
+    p.add_argument("--json", action="store_true")
     for name in ("register", "login"):
         p = sub.add_parser(name, help=f"{name} and keep the token")
         p.add_argument("--email", required=True)
@@ -356,6 +474,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subject", required=True)
     p.add_argument("--lecture", type=int)
     p.add_argument("-o", "--output", required=True)
+    p.add_argument("--pages", type=int, choices=[1, 2], default=1, help="cheat sheet pages")
+    p.add_argument("--questions", type=int, default=20, help="quiz questions")
+    p.add_argument("--difficulty", choices=["easy", "medium", "hard"], default="medium")
+    p.add_argument("--cards", type=int, default=50, help="flashcards to add (the deck is written to -o)")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the job")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("flashcards", help="flashcard deck operations")
@@ -373,15 +496,20 @@ HANDLERS = {
     "ingest": cmd_ingest,
     "search": cmd_search,
     "ask": cmd_ask,
-    "generate": cmd_not_yet,
-    "flashcards": cmd_not_yet,
+    "generate": cmd_generate,
+    "flashcards": cmd_flashcards,
 }
+
+
+LOCAL_HANDLERS = {"backup": cmd_backup, "restore": cmd_restore}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "up":
         return cmd_up(args)
+    if args.command in LOCAL_HANDLERS:
+        return LOCAL_HANDLERS[args.command](args)
     try:
         return HANDLERS[args.command](args, Api(args.api))
     except CliError as exc:

@@ -59,6 +59,19 @@ class Settings(BaseSettings):
     task_max_retries: int = 3
     webhook_max_attempts: int = 5
     webhook_backoff_seconds: float = 1.0
+    broker_visibility_timeout: int = Field(
+        default=0,
+        ge=0,
+        description="seconds until Redis redelivers a task whose worker died; 0: task_time_limit + 600",
+    )
+
+    # Operations: worker metrics, the beat's maintenance task
+    worker_metrics_port: int = Field(
+        default=0, ge=0, le=65535, description="Prometheus port of each worker process; 0 = off"
+    )
+    maintenance_interval_seconds: int = Field(
+        default=3600, ge=0, description="how often beat runs maintenance.cleanup; 0 = never"
+    )
 
     # Ingestion (workers/ocr)
     layout_detector: Literal["rapid_layout", "none"] = "rapid_layout"
@@ -80,6 +93,12 @@ class Settings(BaseSettings):
     llm_threads: int = Field(default=2, ge=1, le=64)
     embedding_provider: Literal["minilm", "ollama"] = "minilm"
     embedding_model: str = Field(default="", description="ollama: the embedding model name")
+    generation_llm_seconds: float = Field(
+        default=12.0, ge=0, le=600, description="LLM time per generated document; the rest is extractive"
+    )
+    fsrs_enable_fuzzing: bool = Field(
+        default=False, description="FSRS interval fuzz (off: the next-due dates shown are the ones applied)"
+    )
 
     log_level: str = "INFO"
     log_json: bool = True

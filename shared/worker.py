@@ -22,6 +22,8 @@ from shared.errors import AppError, TransientError
 from shared.files import FileStore, LocalFileStore
 from shared.jobs import JobCancelled, JobReporter
 from shared.logging import configure_logging, job_id_var
+from shared.maintenance import register_maintenance_task
+from shared.metrics import install_worker_metrics, job_failed
 from shared.models import Job, JobStatus, Lecture, LectureStatus
 from shared.settings import Settings, get_settings
 
@@ -67,6 +69,8 @@ def celery_app() -> Celery:
         settings = get_settings()
         configure_logging(level=settings.log_level, json_logs=settings.log_json, service="worker")
         _celery = make_celery(settings)
+        install_worker_metrics(_celery, settings)
+        register_maintenance_task(_celery)
     return _celery
 
 
@@ -141,6 +145,7 @@ def settle_cancelled(ctx: WorkerContext, job_id: str) -> None:
 def fail(ctx: WorkerContext, job_id: str, code: str, message: str) -> None:
     """End the job failed and mark its lecture failed too, so the student sees why.
     A job that already ended (cancelled meanwhile) is left as it is."""
+    job_failed(code)
     job = ctx.reporter.fail(job_id, code, message)
     if job is None or job.lecture_id is None:
         return

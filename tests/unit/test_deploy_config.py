@@ -48,10 +48,11 @@ REQUIRED_SERVICES = {
     "ollama-pull",
     "flower",
     "prometheus",
+    "beat",
 }
 ONE_SHOT = {"migrate", "ollama-pull"}
 WORKERS = {"worker-ocr", "worker-ai", "worker-generation"}
-APP_SERVICES = {"gateway", "migrate", *WORKERS}
+APP_SERVICES = {"gateway", "migrate", "beat", *WORKERS}
 SCALABLE = {"gateway", "frontend", *WORKERS}
 REPLICAS = {"gateway": 2, "frontend": 2}
 PLAIN_SETTINGS_ENV = {"DATABASE_URL", "REDIS_URL", "CHROMA_URL", "OLLAMA_HOST"}
@@ -517,6 +518,53 @@ def test_worker_command_names_an_existing_bootstrap_and_queue(name: str) -> None
     assert f"-A {module} inspect ping" in health and f"-d {queue}@$HOSTNAME" in health.replace("$$", "$")
 
 
+def test_beat_sends_the_maintenance_schedule_from_one_replica() -> None:
+    from shared.celery_app import TASK_MAINTENANCE_CLEANUP, TASK_QUEUES, beat_schedule, make_celery
+    from shared.maintenance import register_maintenance_task
+
+    cmd = command("beat")
+    assert cmd[:1] == ["celery"] and "beat" in cmd
+    module = option(cmd, "-A")
+    assert module == "workers.beat" and module_file(module).exists()
+    assert {"app", "celery"} & top_level_names(module_file(module)), f"{module} defines no Celery app"
+    assert SERVICES["beat"].get("deploy", {}).get("replicas", 1) == 1, "a second beat sends every task twice"
+    assert "--enable-remote-control" in cmd and option(cmd, "--hostname") == "beat@%h"
+    health = " ".join(SERVICES["beat"]["healthcheck"]["test"]).replace("$$", "$")
+    assert f"-A {module} inspect ping" in health and "-d beat@$HOSTNAME" in health
+    assert not SERVICES["beat"].get("ports")
+    # The schedule names the maintenance task, and the worker of its queue registers it.
+    schedule = beat_schedule(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert {entry["task"] for entry in schedule.values()} == {TASK_MAINTENANCE_CLEANUP}
+    queue = TASK_QUEUES[TASK_MAINTENANCE_CLEANUP]
+    assert f"worker-{queue}" in SERVICES, f"no worker consumes the {queue} queue"
+    app = make_celery(Settings(_env_file=None))  # type: ignore[call-arg]
+    register_maintenance_task(app)
+    assert TASK_MAINTENANCE_CLEANUP in app.tasks
+
+
+def test_workers_serve_metrics_and_prometheus_scrapes_every_replica() -> None:
+    mounts = [str(v) for v in SERVICES["prometheus"]["volumes"]]
+    source = next(m.split(":")[0] for m in mounts if m.split(":")[1] == "/etc/prometheus/prometheus.yml")
+    jobs = {job["job_name"]: job for job in yaml.safe_load((ROOT / source).read_text())["scrape_configs"]}
+    for name in sorted(WORKERS):
+        port = int(environment(name)["SMARTNOTES_WORKER_METRICS_PORT"])
+        assert 0 < port < 65536, name
+        assert Settings.model_fields["worker_metrics_port"].default == 0, "metrics must stay off by default"
+        assert name in jobs, f"prometheus does not scrape {name}"
+        discovery = jobs[name]["dns_sd_configs"][0]
+        assert discovery["names"] == [name] and discovery["type"] == "A", name
+        assert discovery["port"] == port, f"{name}: scraped on {discovery['port']}, served on {port}"
+
+
+def test_workers_yield_the_cpu_to_the_gateway_and_the_stores() -> None:
+    # Docker's default CPU weight is 1024; batch workers get less, so the API stays responsive when an
+    # ingestion saturates the host (benchmarks/scaleout.py measures it with the same weights).
+    for name in sorted(WORKERS):
+        assert 0 < int(SERVICES[name].get("cpu_shares", 1024)) < 1024, name
+    for name in ("gateway", "nginx", "postgres", "redis", "chroma"):
+        assert int(SERVICES[name].get("cpu_shares", 1024)) >= 1024, name
+
+
 def test_every_queue_has_a_worker_service() -> None:
     assert {option(command(name), "-Q") for name in WORKERS} == set(QUEUES)
 
@@ -704,7 +752,7 @@ def test_images_contain_every_package_their_code_imports() -> None:
             missing = imported_packages(package) - copied
             assert not missing, f"{service_dockerfile(name)}: {package} imports {missing}, not copied"
     entry = {"gateway": "gateway", "migrate": "shared", "frontend": "frontend"}
-    entry.update({name: "workers" for name in WORKERS})
+    entry.update({name: "workers" for name in (*WORKERS, "beat")})
     for name, package in entry.items():
         assert package in copied_packages(dockerfile_instructions(service_dockerfile(name))), name
 
