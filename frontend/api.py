@@ -422,6 +422,11 @@ class GatewayClient:
     def runtime_settings(self) -> Json:
         return self._request("GET", "/settings/runtime")
 
+    # -- progress --------------------------------------------------------------------------------------
+
+    def stats(self, *, subject_id: int | None = None, days: int = 30) -> Json:
+        return self._request("GET", "/stats", params=_drop_none({"subject_id": subject_id, "days": days}))
+
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}

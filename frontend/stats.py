@@ -6,7 +6,6 @@ schedules with: R(t) = (1 + FACTOR * t / S) ** -DECAY, where S is the card's sta
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -47,18 +46,6 @@ def due_forecast(cards: list[Card], now: datetime, days: int = 14) -> dict[date,
     return counts
 
 
-def last_reviews_per_day(cards: list[Card], now: datetime, days: int = 30) -> dict[date, int]:
-    """Per day, the cards whose latest review was that day (the gateway keeps no per-review history
-    endpoint yet, so a card reviewed on several days counts once, on its last)."""
-    today = now.date()
-    counts = {today - timedelta(days=n): 0 for n in reversed(range(days))}
-    seen = Counter(d.date() for c in cards if (d := parse_time(c.get("last_review"))) is not None)
-    for day, n in seen.items():
-        if day in counts:
-            counts[day] = n
-    return counts
-
-
 def due_within(cards: list[Card], now: datetime, delta: timedelta) -> int:
     limit = now + delta
     return sum(
@@ -70,10 +57,3 @@ def due_within(cards: list[Card], now: datetime, delta: timedelta) -> int:
 
 def reviewed_on(cards: list[Card], day: date) -> int:
     return sum(1 for c in cards if (d := parse_time(c.get("last_review"))) is not None and d.date() == day)
-
-
-def session_retention(log: list[dict[str, Any]]) -> float | None:
-    """Share of this visit's flashcard reviews not rated Again."""
-    cards = sum(int(e.get("cards") or 0) for e in log if e.get("kind") == "flashcards")
-    again = sum(int(e.get("again") or 0) for e in log if e.get("kind") == "flashcards")
-    return (cards - again) / cards if cards else None

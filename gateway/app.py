@@ -31,6 +31,7 @@ from gateway.routes import (
     lectures,
     runtime,
     shares,
+    stats,
     subjects,
     ws,
 )
@@ -182,6 +183,7 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
         flashcards.router,
         shares.router,
         runtime.router,
+        stats.router,
         ws.router,
     ):
         app.include_router(router, prefix=API_PREFIX)

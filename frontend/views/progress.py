@@ -9,8 +9,8 @@ import streamlit as st
 
 from frontend import stats
 from frontend.api import ApiError, GatewayClient
-from frontend.formatting import now_utc, percent
-from frontend.session import show_error, state
+from frontend.formatting import now_utc, parse_time, percent
+from frontend.session import show_error
 from frontend.views.common import load_subjects
 
 Card = dict[str, Any]
@@ -27,9 +27,9 @@ def load_decks(client: GatewayClient, subjects: list[dict[str, Any]]) -> dict[st
     return decks
 
 
-def headline(decks: dict[str, list[Card]], log: list[dict[str, Any]], now: datetime) -> None:
+def headline(decks: dict[str, list[Card]], overall: dict[str, Any], now: datetime) -> None:
     cards = [c for deck in decks.values() for c in deck]
-    quiz_scores = [e["score"] for e in log if e.get("kind") == "quiz" and e.get("score") is not None]
+    quiz_scores = [s["quiz_score"] for s in overall["sessions"] if s["quiz_score"] is not None]
     with st.container(horizontal=True, gap="medium"):
         st.metric("Reviewed today", stats.reviewed_on(cards, now.date()), border=True, width="content")
         st.metric("Due now", stats.due_within(cards, now, timedelta(0)), border=True, width="content")
@@ -48,18 +48,25 @@ def headline(decks: dict[str, list[Card]], log: list[dict[str, Any]], now: datet
             percent(sum(quiz_scores) / len(quiz_scores) if quiz_scores else None),
             border=True,
             width="content",
-            help="Quizzes taken in the app during this visit.",
+            help="All quizzes taken in the app.",
+        )
+        st.metric(
+            "Retention",
+            percent(overall["retention"]),
+            border=True,
+            width="content",
+            help="Reviews in the last 30 days not rated Again.",
         )
 
 
-def charts(decks: dict[str, list[Card]], now: datetime) -> None:
+def charts(decks: dict[str, list[Card]], per_subject_stats: dict[str, dict[str, Any]], now: datetime) -> None:
     reviews: dict[str, list[Any]] = {"day": [], "subject": [], "cards": []}
     upcoming: dict[str, list[Any]] = {"day": [], "subject": [], "cards": []}
     for name, cards in decks.items():
-        for day, n in stats.last_reviews_per_day(cards, now).items():
-            reviews["day"].append(day.isoformat())
+        for day in per_subject_stats[name]["reviews_per_day"]:
+            reviews["day"].append(day["date"])
             reviews["subject"].append(name)
-            reviews["cards"].append(n)
+            reviews["cards"].append(day["reviews"])
         for day, n in stats.due_forecast(cards, now).items():
             upcoming["day"].append(day.isoformat())
             upcoming["subject"].append(name)
@@ -67,7 +74,7 @@ def charts(decks: dict[str, list[Card]], now: datetime) -> None:
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Reviews per day")
-        st.caption("Cards by the day of their latest review, last 30 days.")
+        st.caption("Every review, last 30 days.")
         st.bar_chart(reviews, x="day", y="cards", color="subject", height=260, x_label="", y_label="cards")
     with right:
         st.subheader("Coming up")
@@ -91,26 +98,24 @@ def per_subject(decks: dict[str, list[Card]], now: datetime) -> None:
     st.table(rows, hide_index=True)
 
 
-def sessions(log: list[dict[str, Any]], names: dict[int, str]) -> None:
-    st.subheader("Study sessions this visit")
-    if not log:
+def sessions(recorded: list[dict[str, Any]], names: dict[int, str]) -> None:
+    st.subheader("Study sessions")
+    if not recorded:
         st.caption("Review flashcards or take a quiz; each session is listed here with its time and score.")
         return
-    retention = stats.session_retention(log)
-    if retention is not None:
-        st.caption(f"Remembered {retention:.0%} of the cards reviewed (not rated Again).")
     rows = []
-    for entry in sorted(log, key=lambda e: e.get("started") or 0, reverse=True):
-        started = datetime.fromtimestamp(entry.get("started") or 0)
-        minutes = max((entry.get("ended") or 0) - (entry.get("started") or 0), 0) / 60
+    for entry in recorded:
+        started = parse_time(entry["started_at"])
+        ended = parse_time(entry["ended_at"]) or started
+        minutes = (ended - started).total_seconds() / 60 if started and ended else 0.0
         rows.append(
             {
-                "Started": started.strftime("%H:%M"),
+                "Started": started.strftime("%d %b %H:%M") if started else "",
                 "Subject": names.get(entry.get("subject_id") or 0, ""),
-                "What": entry.get("title") or entry.get("kind"),
+                "What": "Quiz" if entry["kind"] == "quiz" else "Flashcards",
                 "Minutes": f"{minutes:.1f}",
-                "Cards reviewed": entry.get("cards") or 0,
-                "Quiz score": percent(entry.get("score")) if entry.get("kind") == "quiz" else "",
+                "Cards reviewed": entry["cards_reviewed"],
+                "Quiz score": percent(entry["quiz_score"]) if entry["kind"] == "quiz" else "",
             }
         )
     st.table(rows, hide_index=True)
@@ -131,12 +136,17 @@ def render(client: GatewayClient) -> None:
     decks = load_decks(client, subjects)
     if decks is None:
         return
+    try:
+        overall = client.stats()
+        per_subject_stats = {subject["name"]: client.stats(subject_id=subject["id"]) for subject in subjects}
+    except ApiError as err:
+        show_error(err, "Could not load your study statistics")
+        return
     now = now_utc()
-    log: list[dict[str, Any]] = state.get("study_log", [])
-    headline(decks, log, now)
+    headline(decks, overall, now)
     if not any(decks.values()):
         st.info("No flashcards yet: make some on the Study page to see reviews and recall here.")
     else:
-        charts(decks, now)
+        charts(decks, per_subject_stats, now)
         per_subject(decks, now)
-    sessions(log, {s["id"]: s["name"] for s in subjects})
+    sessions(overall["sessions"], {s["id"]: s["name"] for s in subjects})

@@ -432,6 +432,7 @@ class FakeGateway:
             ("GET", r"/subjects/(\d+)/flashcards/export", lambda m, r, b: ok(200, content=b"apkg-bytes")),
             ("POST", r"/shares", lambda m, r, b: ok(201, json={"id": 1, "url": "http://gateway.test/s/abc"})),
             ("GET", r"/settings/runtime", lambda m, r, b: ok(200, json=self.runtime())),
+            ("GET", r"/stats", self._stats),
         ]
 
     @staticmethod
@@ -567,6 +568,47 @@ class FakeGateway:
     def _delete_card(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
         del self.cards[int(m[1])]
         return httpx.Response(204)
+
+    def _stats(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        """Like GET /stats: every review so far happened today."""
+        subject = r.url.params.get("subject_id")
+        ratings = [
+            rating
+            for card_id, rating in self.reviews
+            if subject is None or str(self.cards[card_id]["subject_id"]) == subject
+        ]
+        today = datetime.now(UTC).date()
+        days = [
+            {"date": (today - timedelta(days=n)).isoformat(), "reviews": 0, "again": 0}
+            for n in range(29, -1, -1)
+        ]
+        days[-1].update(reviews=len(ratings), again=sum(x == 1 for x in ratings))
+        sessions = (
+            [
+                {
+                    "id": 3,
+                    "subject_id": 1,
+                    "kind": "flashcards",
+                    "started_at": datetime.now(UTC).isoformat(),
+                    "ended_at": datetime.now(UTC).isoformat(),
+                    "cards_reviewed": len(ratings),
+                    "quiz_score": None,
+                }
+            ]
+            if ratings
+            else []
+        )
+        retention = sum(x > 1 for x in ratings) / len(ratings) if ratings else None
+        return httpx.Response(
+            200,
+            json={
+                "days": 30,
+                "reviews_per_day": days,
+                "retention": retention,
+                "due": {"now": 0, "today": 0, "week": 0},
+                "sessions": sessions,
+            },
+        )
 
     def _review(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
         card = self.cards[int(m[1])]

@@ -245,6 +245,7 @@ def test_progress_shows_due_counts_recall_and_sessions(fake: FakeGateway) -> Non
     tables = at.table
     assert list(tables[0].value["Subject"]) == ["Biology", "History"]
     assert list(tables[1].value["Cards reviewed"]) == [1]
+    assert metrics["Retention"] == "100%"
 
 
 def test_settings_show_the_runtime_and_save_ocr_languages(fake: FakeGateway) -> None:
