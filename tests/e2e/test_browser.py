@@ -5,6 +5,7 @@ A screenshot of every page goes to docs/screenshots/ (the README shows them)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,9 +65,12 @@ class Student:
         self.page.set_viewport_size(size)
 
     def settle(self) -> None:
-        """Wait until Streamlit has finished the current run (its status widget says so)."""
+        """Wait until Streamlit has finished the current run (its status widget says so). A page with a
+        job still polling re-runs every second and may never look idle on a loaded machine: after the wait,
+        go on (every check that follows waits for what it needs)."""
         self.page.wait_for_timeout(300)
-        expect(self.page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60 * SECOND)
+        with contextlib.suppress(AssertionError):
+            expect(self.page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30 * SECOND)
 
     def see(self, text: str | re.Pattern[str], timeout: float = 30) -> Locator:
         found = self.page.get_by_text(text).first

@@ -237,6 +237,7 @@ def answer_question(
     redis: Redis | None,
     req: AnswerRequest,
     emit: Emit,
+    persist: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Answer one question: evidence event, token events, done event. Returns the final result."""
     subject = db.get(Subject, req.subject_id)
@@ -248,6 +249,8 @@ def answer_question(
         result = dict(json.loads(hit), cached=True, seconds_to_first_token=_since(req.asked_at))
         emit({"type": "chat.evidence", **base, "evidence": result["evidence"]})
         emit({"type": "chat.token", **base, "text": result["answer"]})
+        if persist is not None:
+            persist(result)
         emit({"type": "chat.done", **base, **result})
         return result
 
@@ -300,6 +303,8 @@ def answer_question(
         redis.set(
             key, json.dumps({k: v for k, v in result.items() if k != "seconds_to_first_token"}), ex=CACHE_TTL
         )
+    if persist is not None:  # stored before "done", so a client reloading the session on done sees it
+        persist(result)
     emit({"type": "chat.done", **base, **result})
     return result
 

@@ -106,21 +106,29 @@ def answer(payload: dict[str, Any]) -> dict[str, Any]:
 
     try:
         with ctx.session_factory() as db:
-            result = answer_question(
-                db=db, retriever=ai.retriever, llm_factory=ai.llm, redis=ctx.redis, req=req, emit=emit
-            )
             session_id = payload.get("session_id")
-            if session_id and db.get(ChatSession, int(session_id)) is not None:
-                db.add(
-                    ChatMessage(
-                        session_id=int(session_id),
-                        role="assistant",
-                        content=result["answer"],
-                        citations=result["citations"],
+
+            def persist(result: dict[str, Any]) -> None:
+                if session_id and db.get(ChatSession, int(session_id)) is not None:
+                    db.add(
+                        ChatMessage(
+                            session_id=int(session_id),
+                            role="assistant",
+                            content=result["answer"],
+                            citations=result["citations"],
+                        )
                     )
-                )
-                db.commit()
-        return result
+                    db.commit()
+
+            return answer_question(
+                db=db,
+                retriever=ai.retriever,
+                llm_factory=ai.llm,
+                redis=ctx.redis,
+                req=req,
+                emit=emit,
+                persist=persist,
+            )
     except AppError as exc:
         emit({"type": "chat.error", "request_id": req.request_id, "error": _error(exc)["error"]})
         return _error(exc)
