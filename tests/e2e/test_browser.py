@@ -248,7 +248,7 @@ def test_a_student_uses_every_page_in_the_browser(
     me.go("Progress")
     expect(me.main().get_by_test_id("stMetric").filter(has_text="Reviewed today")).to_contain_text("1")
     expect(me.main().get_by_test_id("stVegaLiteChart").first).to_be_visible()
-    expect(me.main().get_by_role("table").last).to_contain_text("Flashcard review")
+    expect(me.main().get_by_role("table").last).to_contain_text("Flashcards")
     me.shot("progress.png")
 
     # Settings: the provider and model in use, OCR languages per subject

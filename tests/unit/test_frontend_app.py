@@ -243,11 +243,12 @@ class FakeGateway:
             "stability": extra.pop("stability", None),
             "difficulty": None,
             "last_review": (lr.isoformat() if (lr := extra.pop("last_review", None)) else None),
+            # Relative to when the card is served (the labels show "in N min" from now).
             "next_due": {
-                "again": (NOW + timedelta(minutes=1)).isoformat(),
-                "hard": (NOW + timedelta(minutes=6)).isoformat(),
-                "good": (NOW + timedelta(minutes=10)).isoformat(),
-                "easy": (NOW + timedelta(days=4)).isoformat(),
+                "again": (datetime.now(UTC) + timedelta(minutes=1, seconds=30)).isoformat(),
+                "hard": (datetime.now(UTC) + timedelta(minutes=6, seconds=30)).isoformat(),
+                "good": (datetime.now(UTC) + timedelta(minutes=10, seconds=30)).isoformat(),
+                "easy": (datetime.now(UTC) + timedelta(days=4, minutes=1)).isoformat(),
             },
             "created_at": NOW.isoformat(),
             "updated_at": NOW.isoformat(),
