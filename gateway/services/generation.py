@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.services.documents import get_document
-from gateway.services.lectures import _spool, get_lecture
+from gateway.services.lectures import get_lecture, spool_upload
 from gateway.services.subjects import get_subject
 from shared.celery_app import QUEUE_GENERATION, TASK_GENERATE_DOCUMENT
 from shared.errors import AppError
@@ -116,7 +116,9 @@ def request_past_paper(
 ) -> Job:
     """Store an exam (PDF or image) and queue answering it from the subject's notes."""
     processed_lecture_ids(db=db, user_id=user_id, subject_id=subject_id)
-    tmp, _size, _sha = _spool(upload, limit=settings.max_upload_bytes, tmp_dir=settings.data_dir / "tmp")
+    tmp, _size, _sha = spool_upload(
+        upload, limit=settings.max_upload_bytes, tmp_dir=settings.data_dir / "tmp"
+    )
     try:
         kind = sniff(tmp)
         if kind.file_type not in ("pdf", "image"):

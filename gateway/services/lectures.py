@@ -41,7 +41,7 @@ def remove_lecture_files(*, files: FileStore, user_id: int, lecture_id: int) -> 
     files.delete_prefix(lecture_prefix(user_id, lecture_id))
 
 
-def _spool(upload: BinaryIO, *, limit: int, tmp_dir: Path) -> tuple[Path, int, str]:
+def spool_upload(upload: BinaryIO, *, limit: int, tmp_dir: Path) -> tuple[Path, int, str]:
     """Copy the upload to a temp file, refusing it as soon as it passes ``limit`` bytes."""
     tmp_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -85,7 +85,7 @@ def create_lecture(
     Nothing is left behind when any step fails: no row, no file, no task.
     """
     get_subject(db=db, user_id=user_id, subject_id=subject_id)
-    tmp, size, sha = _spool(upload, limit=settings.max_upload_bytes, tmp_dir=settings.data_dir / "tmp")
+    tmp, size, sha = spool_upload(upload, limit=settings.max_upload_bytes, tmp_dir=settings.data_dir / "tmp")
     try:
         kind = sniff(tmp)
         pages = inspect(tmp, kind, max_pages=settings.max_pages)
