@@ -550,6 +550,19 @@ def api_client(
     return httpx.Client(base_url=f"{base}/api/v1", headers=headers, timeout=timeout, transport=transport)
 
 
+class Auth:
+    """An access token for the benchmark user, renewed well before it expires (15 minutes)."""
+
+    def __init__(self, base: str, email: str, password: str) -> None:
+        self.base, self.email, self.password = base, email, password
+        self._token, self._at = "", 0.0
+
+    def __call__(self) -> str:
+        if time.monotonic() - self._at > 300:
+            self._token, self._at = login(self.base, self.email, self.password), time.monotonic()
+        return self._token
+
+
 def login(base: str, email: str, password: str) -> str:
     with api_client(base) as client:
         response = client.post("/auth/login", json={"email": email, "password": password})
@@ -774,7 +787,7 @@ def ingest_phase(
     name: str,
     stack: Stack,
     base: str,
-    token: str,
+    auth: Auth,
     engine: Engine,
     events: EventLog,
     decks: list[Path],
@@ -782,10 +795,14 @@ def ingest_phase(
     ocr_workers: int,
     during: Callable[[int, list[str]], Any] | None = None,
 ) -> tuple[Phase, list[dict[str, Any]], Any]:
+    """Upload ``decks`` at once into a fresh subject and follow their jobs until every one has ended."""
     if not name.startswith("warm"):
         wait_quiet(stack, stack.args.quiet_wait)
+    token = auth()
     with api_client(base, token) as client:
-        subject = client.post("/subjects", json={"name": f"Phase {name} {secrets.token_hex(3)}"}).json()
+        response = client.post("/subjects", json={"name": f"Phase {name} {secrets.token_hex(3)}"})
+        response.raise_for_status()
+        subject = response.json()
     phase = Phase(name, ocr_workers, len(decks), pages)
     meter = CpuMeter(sessions_of(stack))
     t0, t0_wall = time.monotonic(), datetime.now(UTC)
@@ -845,7 +862,7 @@ def measured_phase(
 def kill_phase(
     stack: Stack,
     base: str,
-    token: str,
+    auth: Auth,
     engine: Engine,
     events: EventLog,
     decks: list[Path],
@@ -854,8 +871,11 @@ def kill_phase(
     reference: dict[str, dict[str, int]],
 ) -> dict[str, Any]:
     app = make_celery(stack.settings)
+    token = auth()
     with api_client(base, token) as client:
-        subject = client.post("/subjects", json={"name": f"Phase C {secrets.token_hex(3)}"}).json()
+        response = client.post("/subjects", json={"name": f"Phase C {secrets.token_hex(3)}"})
+        response.raise_for_status()
+        subject = response.json()
     t0 = time.monotonic()
     accepted, _ = upload_all(base, token, subject["id"], decks)
     jobs = {a["job"]["id"] for a in accepted}
@@ -1132,14 +1152,15 @@ def main() -> int:
         email, password = f"scaleout-{secrets.token_hex(4)}@example.com", "scale-out benchmark password"
         with api_client(base) as client:
             client.post("/auth/register", json={"email": email, "password": password}).raise_for_status()
-        token = login(base, email, password)
+        auth = Auth(base, email, password)
+        token = auth()
         engine = create_engine(stack.env["DATABASE_URL"], pool_pre_ping=True)
         with api_client(base, token) as client:
             user_id = int(client.get("/auth/me").json()["id"])
         events = EventLog(stack.env["REDIS_URL"], user_id)
 
         say("warm-up: models load in each worker on its first task")
-        ingest_phase("warm-up", stack, base, token, engine, events, warm[:2], 3, 1)
+        ingest_phase("warm-up", stack, base, auth, engine, events, warm[:2], 3, 1)
 
         decks_a, decks_b, decks_l = (
             decks[: args.decks],
@@ -1148,28 +1169,26 @@ def main() -> int:
         )
         say(f"phase A: 1 ocr worker, {args.decks} decks")
         phase_a, accepted_a, _ = measured_phase(
-            "A", stack, base, token, engine, events, decks_a, args.pages, 1
+            "A", stack, base, auth, engine, events, decks_a, args.pages, 1
         )
 
         ocr2 = stack.start_worker("ocr", "ocr2")
         stack.wait_workers([ocr2.node])
-        ingest_phase("warm-up 2", stack, base, token, engine, events, warm[2:], 3, 2)
+        ingest_phase("warm-up 2", stack, base, auth, engine, events, warm[2:], 3, 2)
         say(f"phase B: 2 ocr workers, {args.decks} decks")
-        token = login(base, email, password)
-        phase_b, _, _ = measured_phase("B", stack, base, token, engine, events, decks_b, args.pages, 2)
+        phase_b, _, _ = measured_phase("B", stack, base, auth, engine, events, decks_b, args.pages, 2)
 
         say(
             f"phase L: 2 ocr workers, {args.decks} decks, "
             f"{args.clients} clients reading for {args.read_seconds:.0f} s"
         )
-        token = login(base, email, password)
 
         def readers(subject_id: int, job_ids: list[str]) -> tuple[threading.Thread, dict[str, Any]]:
             reads: dict[str, Any] = {}
 
             def run() -> None:
                 reads["samples"] = run_readers(
-                    base, token, subject_id, job_ids, args.clients, args.read_seconds, args.think
+                    base, auth(), subject_id, job_ids, args.clients, args.read_seconds, args.think
                 )
 
             thread = threading.Thread(target=run, name="readers")
@@ -1177,7 +1196,7 @@ def main() -> int:
             return thread, reads
 
         phase_l, _, (reader_thread, reads) = measured_phase(
-            "L", stack, base, token, engine, events, decks_l, args.pages, 2, during=readers
+            "L", stack, base, auth, engine, events, decks_l, args.pages, 2, during=readers
         )
         reader_thread.join(args.read_seconds + 180)
         samples: list[tuple[str, int, float]] = reads.get("samples", [])
@@ -1197,9 +1216,8 @@ def main() -> int:
         }
 
         say(f"phase C: {args.kill_decks} decks, SIGKILL ocr1 mid-task, start ocr3")
-        token = login(base, email, password)
         kill = kill_phase(
-            stack, base, token, engine, events, decks_a[: args.kill_decks], ocr1, "ocr3", reference
+            stack, base, auth, engine, events, decks_a[: args.kill_decks], ocr1, "ocr3", reference
         )
 
         all_done = Counter(e["job_id"] for _, e in events.events if e.get("status") == "done")
