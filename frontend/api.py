@@ -6,6 +6,10 @@ The Streamlit app talks to the backend only through this module. Every failure b
 The client keeps the signed-in token pair itself and refreshes it once when the access token has
 expired (under a lock: a download running on another thread and the page never both spend the same
 rotating refresh token).
+
+It calls the gateway directly, so the gateway sees the frontend's address, not the student's: when the
+browser's address is known (``client_ip``), every HTTP request carries it as ``X-Forwarded-For`` (the
+gateway, run with uvicorn's ``--proxy-headers``, keys the sign-in rate limits on it).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
 CHAT_TIMEOUT = httpx.Timeout(200.0, connect=5.0)
 ANSWER_SECONDS = 180.0  # the gateway's own limit for one answer
 WS_READY_SECONDS = 10.0
+FORWARDED_FOR = "X-Forwarded-For"
 
 Json = Any
 
@@ -98,9 +103,11 @@ class GatewayClient:
         transport: httpx.BaseTransport | None = None,
         on_tokens: Callable[[Tokens | None], None] | None = None,
         ws_connect: WsConnect | None = None,
+        client_ip: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.tokens = tokens
+        self.client_ip = client_ip  # the browser's address, sent as X-Forwarded-For when known
         self.on_tokens = on_tokens
         self.ws_connect: WsConnect = ws_connect or websocket_connect
         self._refresh_lock = threading.Lock()
@@ -122,6 +129,8 @@ class GatewayClient:
         headers = {}
         if auth and self.tokens is not None:
             headers["Authorization"] = f"Bearer {self.tokens.access_token}"
+        if self.client_ip:
+            headers[FORWARDED_FOR] = self.client_ip
         try:
             return self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TimeoutException as exc:

@@ -7,6 +7,7 @@ Tests substitute the backend by putting a ``client_factory(base_url) -> GatewayC
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -46,8 +47,43 @@ def get_client() -> GatewayClient:
     if client is None:
         factory = state.get("client_factory") or GatewayClient
         client = factory(os.environ.get("SMARTNOTES_API_URL", DEFAULT_API_URL))
+        client.client_ip = browser_address()
         state["_client"] = client
     return client
+
+
+def browser_address() -> str | None:
+    """The address of this session's browser, for the gateway's per-client rate limits (None: unknown)."""
+    try:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        peer = st.context.ip_address
+    except Exception:  # no browser connection (a bare script run)
+        return None
+    return client_address(forwarded, peer)
+
+
+def client_address(forwarded_for: str | None, peer: str | None) -> str | None:
+    """Who is on the other end: ``peer`` is the WebSocket's remote address (None on localhost), and
+    ``forwarded_for`` the X-Forwarded-For header that reached Streamlit.
+
+    The header is believed only from a proxy on this machine or a private network (the compose nginx,
+    which sets it to the address it sees); its last entry is the one that proxy wrote. A peer on a public
+    address is the browser itself, whatever header it sends."""
+    peer_ip = _ip(peer)
+    if peer is not None and peer_ip is None:
+        return None
+    if forwarded_for and (peer_ip is None or peer_ip.is_private or peer_ip.is_loopback):
+        last = _ip(forwarded_for.split(",")[-1])
+        if last is not None:
+            return str(last)
+    return str(peer_ip) if peer_ip is not None else None
+
+
+def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip()) if text else None
+    except ValueError:
+        return None
 
 
 def signed_in() -> bool:

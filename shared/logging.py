@@ -1,4 +1,7 @@
-"""JSON logs carrying the request id (gateway) or job id (workers)."""
+"""JSON logs carrying the request id (gateway) or job id (workers).
+
+With JSON logs on, every line is JSON: uvicorn's own loggers (configured with plain-text handlers before
+the app is built) lose their handlers and hand their records to the root logger's JSON handler."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from pythonjsonlogger.json import JsonFormatter
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 job_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("job_id", default=None)
+
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
 class ContextFilter(logging.Filter):
@@ -37,5 +42,10 @@ def configure_logging(*, level: str = "INFO", json_logs: bool = True, service: s
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    if json_logs:
+        for name in UVICORN_LOGGERS:
+            own = logging.getLogger(name)
+            own.handlers[:] = []
+            own.propagate = True
     for noisy in ("httpx", "httpcore", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -4,12 +4,15 @@ It removes what nothing refers to any more:
 
 - ``uploads/<user>/<lecture>`` folders whose lecture row no longer exists (a delete that could not
   remove the files, a crash between the file and the row);
+- ``uploads/<user>/past-papers/<file>`` exams that no unfinished past-paper job refers to (the job's
+  ``params["upload_key"]``): the worker deletes the file when it is done, but not when the job failed or
+  was cancelled, nor when its subject (and so the job row) was deleted; a finished job never reads it again;
 - ``generated/<user>/<name>`` entries that no generated-document row refers to;
 - files in ``tmp/`` older than a day (upload spools left by a killed gateway);
 - share links that expired or were revoked.
 
-Folders younger than ``orphan_grace`` are left alone: the gateway writes an upload's file just before it
-commits the lecture row, so a brand-new folder can briefly have no row.
+Folders and files younger than ``orphan_grace`` are left alone: the gateway writes an upload's file just
+before it commits the lecture or job row, so a brand-new file can briefly have no row.
 """
 
 from __future__ import annotations
@@ -26,17 +29,19 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from shared.celery_app import TASK_MAINTENANCE_CLEANUP
-from shared.models import GeneratedDocument, Lecture, ShareLink
+from shared.models import GeneratedDocument, Job, JobStatus, Lecture, ShareLink
 
 log = logging.getLogger(__name__)
 
 TMP_MAX_AGE = timedelta(days=1)
 ORPHAN_GRACE = timedelta(hours=1)
+PAST_PAPERS = "past-papers"  # uploads/<user>/past-papers/<uuid><ext> (gateway/services/generation.py)
 
 
 @dataclass
 class CleanupReport:
     uploads_removed: int = 0
+    past_papers_removed: int = 0
     generated_removed: int = 0
     tmp_removed: int = 0
     share_links_removed: int = 0
@@ -82,13 +87,46 @@ def clean_uploads(
 ) -> None:
     for user_id, user_dir in _user_dirs(data_dir / "uploads"):
         lectures = {str(i) for i in db.scalars(select(Lecture.id).where(Lecture.user_id == user_id))}
-        removed = report.uploads_removed
+        removed = report.uploads_removed + report.past_papers_removed
         for entry in sorted(user_dir.iterdir()):
             if entry.name.isdigit() and entry.name not in lectures and _older_than(entry, grace, now):
                 log.info("removing orphaned upload %s", entry.relative_to(data_dir))
                 _remove(entry, report)
                 report.uploads_removed += 1
-        _remove_if_empty(user_dir, grace, now, emptied=report.uploads_removed > removed)
+        clean_past_papers(db, data_dir, user_id, user_dir / PAST_PAPERS, report, grace=grace, now=now)
+        emptied = report.uploads_removed + report.past_papers_removed > removed
+        _remove_if_empty(user_dir, grace, now, emptied=emptied)
+
+
+def clean_past_papers(
+    db: Session,
+    data_dir: Path,
+    user_id: int,
+    folder: Path,
+    report: CleanupReport,
+    *,
+    grace: timedelta,
+    now: float,
+) -> None:
+    """A user's past-paper uploads that no queued or running past-paper job is going to read."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    active = db.scalars(
+        select(Job.params).where(
+            Job.user_id == user_id,
+            Job.kind == "past_paper",
+            Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+        )
+    )
+    keep = {str(params.get("upload_key")) for params in active if isinstance(params, dict)}
+    removed = report.past_papers_removed
+    for entry in sorted(folder.iterdir()):
+        key = entry.relative_to(data_dir).as_posix()
+        if key not in keep and _older_than(entry, grace, now):
+            log.info("removing past-paper upload no job needs %s", key)
+            _remove(entry, report)
+            report.past_papers_removed += 1
+    _remove_if_empty(folder, grace, now, emptied=report.past_papers_removed > removed)
 
 
 def clean_generated(

@@ -322,7 +322,7 @@ class FakeGateway:
         kind: str = "ingest",
         subject_id: int = 1,
     ) -> dict[str, Any]:
-        job = {
+        job: dict[str, Any] = {
             "id": jid,
             "kind": kind,
             "queue": "ocr",
@@ -1153,3 +1153,62 @@ def test_unreachable_gateway_is_explained_on_sign_in() -> None:
     assert not at.exception
     assert any("Cannot reach the MySmartNotes server" in e for e in texts(at.error))
     assert any("GATEWAY_UNREACHABLE" in c for c in texts(at.caption))
+
+
+# -- the browser's address, forwarded to the gateway (its sign-in rate limits are per client) ----------------
+
+
+def test_the_client_sends_the_browsers_address_on_every_request_when_known() -> None:
+    seen: list[tuple[str, str | None]] = []
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers.get("X-Forwarded-For")))
+        if request.url.path.endswith("/auth/login"):
+            return httpx.Response(200, json={"access_token": "a", "refresh_token": "r"})
+        return httpx.Response(200, json=[])
+
+    client = GatewayClient(BASE, transport=httpx.MockTransport(gateway), client_ip="203.0.113.7")
+    client.login("ada@example.com", "correct-horse")
+    client.list_subjects()
+    client.client_ip = None  # not known (a browser on this machine): nothing is claimed
+    client.list_subjects()
+    assert seen == [
+        ("/api/v1/auth/login", "203.0.113.7"),
+        ("/api/v1/subjects", "203.0.113.7"),
+        ("/api/v1/subjects", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "peer", "expected"),
+    [
+        ("93.184.216.34", "172.18.0.5", "93.184.216.34"),  # the compose nginx, on the private network
+        ("10.9.9.9, 93.184.216.34", "172.18.0.5", "93.184.216.34"),  # the entry the nearest proxy wrote
+        (None, "93.184.216.34", "93.184.216.34"),  # a browser straight on Streamlit
+        ("10.0.0.1", "93.184.216.34", "93.184.216.34"),  # ... that cannot choose its address by header
+        ("2001:db8::7", None, "2001:db8::7"),  # a proxy on localhost (Streamlit reports no peer)
+        (None, None, None),  # a browser on localhost
+        ("not-an-address", "172.18.0.5", "172.18.0.5"),
+    ],
+)
+def test_the_browsers_address_comes_from_the_trusted_proxy_or_the_peer(
+    forwarded: str | None, peer: str | None, expected: str | None
+) -> None:
+    from frontend.session import client_address
+
+    assert client_address(forwarded, peer) == expected
+
+
+def test_the_sessions_client_is_given_the_browsers_address(
+    fake: FakeGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit
+
+    class Context:
+        headers = {"X-Forwarded-For": "93.184.216.35"}
+        ip_address = "172.18.0.5"
+
+    monkeypatch.setattr(streamlit, "context", Context())
+    at = make_app(fake, signed_in=False)
+    assert not at.exception
+    assert client_of(at).client_ip == "93.184.216.35"

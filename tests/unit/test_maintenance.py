@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from shared.celery_app import TASK_MAINTENANCE_CLEANUP, TASK_QUEUES, beat_schedule, make_celery
 from shared.db import make_engine, make_session_factory, run_migrations
 from shared.maintenance import cleanup, register_maintenance_task
-from shared.models import GeneratedDocument, Lecture, ShareLink, Subject, User
+from shared.models import GeneratedDocument, Job, JobStatus, Lecture, ShareLink, Subject, User
 from shared.settings import Settings
 
 DAY = 24 * 3600
@@ -128,6 +128,79 @@ def test_cleanup_removes_orphans_expired_links_and_old_tmp_files_only(env: tuple
     # Once the grace period is over, the brand-new orphan goes too.
     later = cleanup(db=db, data_dir=settings.data_dir, orphan_grace=timedelta(0))
     assert later.uploads_removed == 1 and not fresh_orphan.exists()
+    db.close()
+
+
+def past_paper_job(
+    user_id: int, status: JobStatus, params: dict[str, str], subject_id: int | None = None
+) -> Job:
+    return Job(
+        user_id=user_id,
+        subject_id=subject_id,
+        kind="past_paper",
+        queue="generation",
+        status=status,
+        params=params,
+    )
+
+
+def test_past_paper_uploads_go_once_no_unfinished_job_needs_them(env: tuple[Settings, Session]) -> None:
+    settings, db = env
+    data = settings.data_dir.resolve()
+    user = User(email="p@example.com", password_hash="x")
+    db.add(user)
+    db.flush()
+    subject = Subject(user_id=user.id, name="Chem")
+    db.add(subject)
+    db.flush()
+    u = user.id
+
+    def paper(name: str, status: JobStatus | None, *, seconds_old: float = DAY) -> Path:
+        """A stored exam (back-dated), and the past-paper job that uploaded it (None: no job row)."""
+        key = f"uploads/{u}/past-papers/{name}"
+        if status is not None:
+            params = {"kind": "past_paper", "upload_key": key, "filename": "exam.pdf", "file_type": "pdf"}
+            db.add(past_paper_job(u, status, params, subject_id=subject.id))
+        path = write(data / key)
+        return age(path, seconds_old) if seconds_old else path
+
+    queued = paper("a1.pdf", JobStatus.QUEUED)
+    running = paper("b2.png", JobStatus.RUNNING)
+    failed = paper("c3.pdf", JobStatus.FAILED)
+    cancelled = paper("d4.pdf", JobStatus.CANCELLED)
+    done = paper("e5.pdf", JobStatus.DONE)  # the worker deletes it when done; a crash may leave it
+    no_row = paper("f6.pdf", None)  # its subject (and so its job) was deleted
+    fresh = paper("g7.pdf", None, seconds_old=0)  # stored a moment ago, its job row not yet committed
+    other_user = paper("h8.pdf", JobStatus.FAILED)
+    # Another user's job naming this user's file does not keep it.
+    someone = User(email="q@example.com", password_hash="x")
+    db.add(someone)
+    db.flush()
+    db.add(past_paper_job(someone.id, JobStatus.QUEUED, {"upload_key": f"uploads/{u}/past-papers/h8.pdf"}))
+    gone_user = age(write(data / "uploads/4242/past-papers/x.pdf").parent.parent, DAY)
+    lecture_upload = age(write(data / f"uploads/{u}/{lecture(db, user, subject).id}/original.pdf"), DAY)
+    db.commit()
+
+    report = cleanup(db=db, data_dir=settings.data_dir)
+
+    assert report.past_papers_removed == 6
+    for path in (failed, cancelled, done, no_row, other_user):
+        assert not path.exists(), path.name
+    assert not gone_user.exists()  # its past-papers folder emptied, then the user's folder
+    assert queued.is_file() and running.is_file() and fresh.is_file() and lecture_upload.is_file()
+    assert report.uploads_removed == 0 and report.bytes_freed == 6 * 100
+
+    assert cleanup(db=db, data_dir=settings.data_dir).past_papers_removed == 0  # idempotent
+    later = cleanup(db=db, data_dir=settings.data_dir, orphan_grace=timedelta(0))
+    assert later.past_papers_removed == 1 and not fresh.exists()
+    assert queued.is_file() and running.is_file()
+    # The jobs end: nothing will read their exams again.
+    for job in db.scalars(select(Job).where(Job.user_id == u)):
+        job.status = JobStatus.FAILED
+    db.commit()
+    last = cleanup(db=db, data_dir=settings.data_dir)
+    assert last.past_papers_removed == 2 and not (data / f"uploads/{u}/past-papers").exists()
+    assert lecture_upload.is_file()
     db.close()
 
 
