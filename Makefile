@@ -44,7 +44,7 @@ $(STAMP): pyproject.toml
 	@# torch first, from the CPU wheel: otherwise a dependency's plain "torch" pulls several GB of CUDA builds.
 	$(PIP) install -q torch==2.13.0 2>&1 | $(QUIET_PIP)
 	@echo "(llama-cpp-python compiles once, about 12 minutes on 2 cores; pip caches the wheel)"
-	$(PIP) install -q -e '.[dev]' 2>&1 | $(QUIET_PIP)
+	$(PIP) install -q -e '.[frontend,workers,dev]' 2>&1 | $(QUIET_PIP)
 	@rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP)
