@@ -16,6 +16,7 @@ import secrets
 import shlex
 import shutil
 import subprocess
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -236,6 +237,20 @@ def dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
         keyword, _, rest = line.partition(" ")
         result.append((keyword.upper(), rest.strip()))
     return result
+
+
+def final_stage(instructions: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The instructions of the last build stage (what the image is made of)."""
+    last = max(i for i, (k, _) in enumerate(instructions) if k == "FROM")
+    return instructions[last:]
+
+
+def installed_groups(path: Path) -> set[str]:
+    """Which pyproject lists the image's requirements come from: 'core' and the extras it adds."""
+    text = " ".join(a for k, a in final_stage(dockerfile_instructions(path)) if k == "RUN")
+    groups = {"core"} if "['project']['dependencies']" in text or "p['dependencies']" in text else set()
+    groups.update(re.findall(r"\['optional-dependencies'\]\['(\w+)'\]", text))
+    return groups
 
 
 def service_dockerfile(name: str) -> Path:
@@ -513,7 +528,17 @@ def test_worker_command_names_an_existing_bootstrap_and_queue(name: str) -> None
     assert module == f"workers.{queue}.worker", f"{name}: queue {queue} served by {module}"
     assert name == f"worker-{queue}"
     assert option(cmd, "-n") == f"{queue}@%h"
-    assert option(cmd, "--concurrency") == "1"
+    # the pool of `make run` (shared.launcher.WORKER_POOL): one process per ocr/generation container,
+    # threads for ai (one copy of the models, chat beside indexing)
+    from shared.launcher import WORKER_POOL
+
+    pool = WORKER_POOL[queue]
+    assert option(cmd, "--concurrency") == option(pool, "--concurrency")
+
+    def pool_kind(args: list[str]) -> str:
+        return option(args, "-P") if "-P" in args else "prefork"
+
+    assert pool_kind(cmd) == pool_kind(pool)
     health = " ".join(SERVICES[name]["healthcheck"]["test"])
     assert f"-A {module} inspect ping" in health and f"-d {queue}@$HOSTNAME" in health.replace("$$", "$")
 
@@ -689,11 +714,28 @@ def test_stores_keep_their_data_in_named_volumes() -> None:
     assert "pg_isready" in " ".join(SERVICES["postgres"]["healthcheck"]["test"])
 
 
-def test_ollama_pull_fetches_a_model_into_the_ollama_volume() -> None:
-    cmd = command("ollama-pull")
-    assert cmd[0] == "pull" and interpolate(cmd[1], {}).startswith("llama3")
+def test_ollama_pull_fetches_the_model_the_workers_use(tmp_path: Path) -> None:
+    pull = SERVICES["ollama-pull"]
+    assert pull["image"] == SERVICES["ollama"]["image"] and ":latest" not in pull["image"]
     assert http_port(environment("ollama-pull")["OLLAMA_HOST"]) == ("ollama", 11434)
-    assert SERVICES["ollama-pull"]["image"] == SERVICES["ollama"]["image"]
+    model = environment("ollama-pull")["MODEL"]
+    app = environment("worker-ai")
+    assert model == app["SMARTNOTES_LLM_MODEL"], "pulls what chat and generation ask Ollama for"
+    assert interpolate(app["SMARTNOTES_LLM_PROVIDER"], {}) == "ollama"
+    assert interpolate(model, {}) == "llama3.2:3b"
+    assert interpolate(model, {"SMARTNOTES_LLM_MODEL": ""}) == "", "empty (bundled model) stays empty"
+    for name in ("worker-ai", "worker-generation"):
+        assert depends_on(name)["ollama-pull"] == {"condition": "service_completed_successfully"}, name
+    # the entrypoint as the container runs it, with a stand-in `ollama` that records its arguments
+    entry = [part.replace("$$", "$") for part in pull["entrypoint"]]
+    assert entry[:2] == ["/bin/sh", "-c"]
+    fake = tmp_path / "ollama"
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {tmp_path / "calls"}\n')
+    fake.chmod(0o755)
+    for value in (interpolate(model, {}), interpolate(model, {"SMARTNOTES_LLM_MODEL": ""})):
+        env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "MODEL": value}
+        assert subprocess.run(entry, env=env, timeout=10).returncode == 0
+    assert (tmp_path / "calls").read_text().splitlines() == ["pull llama3.2:3b"]
 
 
 def test_flower_watches_the_broker_on_5555() -> None:
@@ -722,9 +764,12 @@ def test_build_contexts_and_dockerfiles_exist() -> None:
     "path", sorted({str(service_dockerfile(n).relative_to(ROOT)) for n in built_services()})
 )
 def test_dockerfile_is_slim_non_root_and_layered(path: str) -> None:
-    instructions = dockerfile_instructions(ROOT / path)
+    stages = dockerfile_instructions(ROOT / path)
+    bases = [args.split()[0] for k, args in stages if k == "FROM"]
+    # every stage on the slim Debian the apt package names were tried on (bookworm, like this machine)
+    assert bases and set(bases) == {"python:3.11-slim-bookworm"}, (path, bases)
+    instructions = final_stage(stages)
     keywords = [k for k, _ in instructions]
-    assert instructions[0] == ("FROM", "python:3.11-slim"), path
     run_text = " ".join(args for k, args in instructions if k == "RUN")
     assert "--uid 10001" in run_text, f"{path}: create the uid 10001 user"
     assert instructions[len(keywords) - 1 - keywords[::-1].index("USER")][1] in ("10001", "10001:10001")
@@ -762,6 +807,42 @@ def test_long_running_images_have_a_healthcheck() -> None:
         assert "HEALTHCHECK" in [k for k, _ in dockerfile_instructions(path)], path
 
 
+def test_each_image_installs_its_own_dependency_groups() -> None:
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert {"frontend", "workers"} <= set(extras)
+    assert installed_groups(ROOT / "gateway" / "Dockerfile") == {"core"}
+    assert installed_groups(ROOT / "frontend" / "Dockerfile") == {"core", "frontend"}
+    assert installed_groups(ROOT / "workers" / "Dockerfile") == {"core", "workers"}
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"install -q -e '\.\[frontend,workers,dev\]'", makefile), "make setup installs them all"
+
+
+def test_worker_image_compiles_llama_cpp_in_a_builder_stage() -> None:
+    instructions = dockerfile_instructions(ROOT / "workers" / "Dockerfile")
+    final = final_stage(instructions)
+    builder = instructions[: len(instructions) - len(final)]
+    assert builder and builder[0][0] == "FROM" and " AS " in builder[0][1].upper()
+    stage = builder[0][1].split()[-1]
+    built = " ".join(a for k, a in builder if k in ("RUN", "ENV"))
+    assert "build-essential" in built and "cmake" in built
+    assert "pip wheel" in built and "llama-cpp-python" in built and "-DGGML_NATIVE=OFF" in built
+    final_run = " ".join(a for k, a in final if k == "RUN")
+    assert "build-essential" not in final_run, "no compilers in the runtime image"
+    copy_from = [a for k, a in final if k == "COPY" and a.startswith(f"--from={stage} ")]
+    assert copy_from, "the wheel is copied from the builder"
+    wheel_install = next(i for i, (k, a) in enumerate(final) if k == "RUN" and "/wheels/*.whl" in a)
+    deps_install = next(i for i, (k, a) in enumerate(final) if k == "RUN" and "pip install -r" in a)
+    assert wheel_install < deps_install, "the wheel goes in before pip would try to compile it"
+    libreoffice = [a for k, a in final if k == "ARG" and a.startswith("INSTALL_LIBREOFFICE=")]
+    assert libreoffice == ["INSTALL_LIBREOFFICE=true"], "the product's .ppt/.odp and page checks need it"
+
+
+def test_gateway_image_has_pg_dump_of_the_postgres_major() -> None:
+    major = SERVICES["postgres"]["image"].split(":")[1].split(".")[0]
+    run = " ".join(a for k, a in dockerfile_instructions(ROOT / "gateway" / "Dockerfile") if k == "RUN")
+    assert f"postgresql-client-{major}" in run, "smartnotes backup needs pg_dump >= the server's version"
+
+
 def test_worker_image_has_the_system_packages_and_cpu_torch() -> None:
     makefile = (ROOT / "Makefile").read_text()
     apt_run = re.search(r"(?m)^APT_RUN\s*:=\s*(.+)$", makefile)
@@ -792,7 +873,8 @@ def test_nginx_config_is_mounted_and_certificates_come_from_nginx_certs() -> Non
 
 
 def test_nginx_upload_limit_matches_the_settings() -> None:
-    assert HTTP.one("client_max_body_size").args == [f"{DEFAULTS.max_upload_mb}m"]
+    # the file limit plus room for the multipart framing: the gateway, not nginx, judges the file
+    assert HTTP.one("client_max_body_size").args == [f"{DEFAULTS.max_upload_mb + 1}m"]
     assert environment("gateway")["SMARTNOTES_MAX_UPLOAD_MB"] == str(DEFAULTS.max_upload_mb)
     for server in HTTP.all("server"):
         assert not server.all("client_max_body_size"), "one limit, in the http block"

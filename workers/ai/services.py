@@ -40,7 +40,7 @@ class AiServices:
         """Load the embedding model, the vector store and the bundled LLM before the first question."""
         try:
             self.embedder.embed(["warm up"])
-            self.store.count("warmup-collection")
+            self.store.ping()
             if self.settings.llm_provider == "llamacpp":
                 self.llm()
             log.info("ai services warm")

@@ -45,6 +45,10 @@ class VectorStore(abc.ABC):
     @abc.abstractmethod
     def count(self, collection: str) -> int: ...
 
+    @abc.abstractmethod
+    def ping(self) -> None:
+        """Reach the store (connects a client server; creates nothing)."""
+
 
 class ChromaVectorStore(VectorStore):
     def __init__(self, client: Any) -> None:
@@ -121,6 +125,10 @@ class ChromaVectorStore(VectorStore):
     def count(self, collection: str) -> int:
         with self._lock:
             return int(self._collection(collection).count())
+
+    def ping(self) -> None:
+        with self._lock:
+            self._client.heartbeat()
 
 
 @lru_cache(maxsize=2)
