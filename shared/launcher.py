@@ -1,7 +1,8 @@
 """`smartnotes up` / `make run`: the whole stack on embedded defaults, as local processes.
 
 Starts redis-server (when the configured Redis is local and not already answering), runs the
-migrations, then the gateway, one Celery worker per queue, and Streamlit. Ctrl-C (or SIGTERM) stops
+migrations, then the gateway, one Celery worker per queue, celery beat (the periodic maintenance task,
+unless SMARTNOTES_MAINTENANCE_INTERVAL_SECONDS=0), and Streamlit. Ctrl-C (or SIGTERM) stops
 every child, newest first; if any child dies, the rest are stopped too and the exit code says so.
 """
 
@@ -107,6 +108,23 @@ def worker_command(queue: str, node: str | None = None) -> list[str]:
     ]
 
 
+def beat_command(settings: Settings) -> list[str]:
+    """Celery beat, sending shared.celery_app.beat_schedule; its schedule file lives in the data dir."""
+    schedule = (settings.data_dir / "celerybeat-schedule").resolve()
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.beat",
+        "beat",
+        "--loglevel",
+        "INFO",
+        "--schedule",
+        str(schedule),
+    ]
+
+
 def commands(settings: Settings) -> list[tuple[str, list[str]]]:
     py = sys.executable
     cmds: list[tuple[str, list[str]]] = [
@@ -128,6 +146,9 @@ def commands(settings: Settings) -> list[tuple[str, list[str]]]:
     ]
     for queue in WORKER_QUEUES:
         cmds.append((f"worker-{queue}", worker_command(queue)))
+    if settings.maintenance_interval_seconds > 0:
+        # the periodic maintenance.cleanup (orphaned files, expired share links), as compose's `beat`
+        cmds.append(("beat", beat_command(settings)))
     cmds.append(
         (
             "frontend",

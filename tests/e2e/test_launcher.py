@@ -39,6 +39,7 @@ def test_make_run_starts_everything_and_the_cli_ingests(tmp_path: Path) -> None:
         SMARTNOTES_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
         SMARTNOTES_DATA_DIR=str(tmp_path / "data"),
         XDG_CONFIG_HOME=str(tmp_path / "config"),
+        SMARTNOTES_MAINTENANCE_INTERVAL_SECONDS="5",  # beat sends the cleanup every 5 s
     )
     log = (tmp_path / "run.log").open("wb")
     proc = subprocess.Popen(
@@ -99,6 +100,16 @@ def test_make_run_starts_everything_and_the_cli_ingests(tmp_path: Path) -> None:
         assert set(answer["citations"][0]) == {"lecture", "file", "page", "quote"}
         r = cli("generate", "quiz", "--subject", "Nope", "-o", str(tmp_path / "q.pdf"), "--json")
         assert r.returncode != 0 and r.stdout == ""
+
+        # celery beat runs too: the generation worker has run the periodic maintenance task
+        wait_for(
+            lambda: "maintenance done" in (tmp_path / "run.log").read_text(errors="replace"),
+            90,
+            "maintenance.cleanup sent by beat",
+        )
+        assert (tmp_path / "data" / "celerybeat-schedule").exists() or list(
+            (tmp_path / "data").glob("celerybeat-schedule*")
+        )
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         try:
@@ -116,3 +127,18 @@ def test_make_run_starts_everything_and_the_cli_ingests(tmp_path: Path) -> None:
     assert not any(_port_open(p) for p in (api_port, ui_port, redis_port)), (
         tmp_path / "run.log"
     ).read_text()[-3000:]
+    # and no process of this run is left (beat and the workers listen on no port)
+    data_dir = str(tmp_path / "data")
+    left = [cmd for cmd in _cmdlines() if data_dir in cmd]
+    assert not left, left
+
+
+def _cmdlines() -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+            except OSError:
+                continue
+    return found
