@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -37,12 +35,11 @@ from gateway.routes import (
 )
 from gateway.webhooks import run_delivery_loop
 from shared.errors import AppError
-from shared.logging import configure_logging, request_id_var
+from shared.logging import REQUEST_ID_HEADER, configure_logging, request_id, request_id_var
 from shared.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
-REQUEST_ID_HEADER = "X-Request-ID"
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
 log = logging.getLogger("gateway")
 
 HTTP_CODES = {
@@ -138,8 +135,7 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
     async def request_context(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        rid = request_id(request.headers.get(REQUEST_ID_HEADER, ""))
         token = request_id_var.set(rid)
         start = time.perf_counter()
         status = 500

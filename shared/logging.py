@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import sys
+import uuid
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -15,6 +17,13 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("req
 job_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("job_id", default=None)
 
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def request_id(incoming: str) -> str:
+    """The caller's (nginx's) X-Request-ID when it is a plausible id, else a new one."""
+    return incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
 
 
 class ContextFilter(logging.Filter):

@@ -22,6 +22,7 @@ from gateway.services import chat as chat_service
 from gateway.services.jobs import list_jobs
 from shared.errors import AppError
 from shared.events import user_channel
+from shared.logging import REQUEST_ID_HEADER, request_id, request_id_var
 from shared.schemas import ChatRequest, JobRead
 
 router = APIRouter(tags=["websocket"])
@@ -65,6 +66,10 @@ def _ask(container: Container, user_id: int, msg: dict[str, Any]) -> dict[str, A
 async def events(websocket: WebSocket) -> None:
     """Send the token as `?token=` or as the first message `{"type": "auth", "token": "..."}`."""
     container: Container = websocket.app.state.container
+    # The HTTP middleware does not see WebSockets: the connection's id is set here, for every log line
+    # of this connection (the tasks below and the thread-pool calls copy the context).
+    rid = request_id(websocket.headers.get(REQUEST_ID_HEADER, ""))
+    request_id_var.set(rid)
     await websocket.accept()
     token = websocket.query_params.get("token")
     try:
@@ -86,7 +91,8 @@ async def events(websocket: WebSocket) -> None:
 
     pubsub = container.aredis.pubsub()
     await pubsub.subscribe(user_channel(user_id))
-    await websocket.send_json({"type": "ready", "user_id": user_id, "active_jobs": active})
+    log.info("websocket open for user %s", user_id, extra={"user_id": user_id})
+    await websocket.send_json({"type": "ready", "user_id": user_id, "active_jobs": active, "request_id": rid})
 
     async def forward() -> None:
         async for message in pubsub.listen():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -302,3 +303,12 @@ def test_websocket_rejects_bad_tokens(stack: Stack) -> None:
         assert ws.receive_json()["type"] == "ready"
         ws.send_json({"type": "ping"})
         assert ws.receive_json() == {"type": "pong"}
+    # the connection has a request id too (nginx's X-Request-ID, else a new one), echoed in `ready`
+    token = h["Authorization"].split()[1]
+    with stack.client.websocket_connect(
+        f"/api/v1/ws?token={token}", headers={"X-Request-ID": "trace-ws-12345678"}
+    ) as ws:
+        assert ws.receive_json()["request_id"] == "trace-ws-12345678"
+    bad = {"X-Request-ID": "bad id!"}
+    with stack.client.websocket_connect(f"/api/v1/ws?token={token}", headers=bad) as ws:
+        assert re.fullmatch(r"[0-9a-f]{32}", ws.receive_json()["request_id"])
