@@ -377,6 +377,26 @@ class GatewayClient:
         payload = {"kind": kind, **_drop_none(options)}
         return self._request("POST", f"/subjects/{subject_id}/generate", json=payload)
 
+    def upload_past_paper(
+        self,
+        subject_id: int,
+        filename: str,
+        content: bytes,
+        content_type: str | None = None,
+        *,
+        title: str | None = None,
+    ) -> Json:
+        """Send an exam (PDF or PNG/JPEG/TIFF) to be answered from the subject's notes as a .docx;
+        answers ``{"job": JobRead}`` (the finished job's result names the document)."""
+        file = (filename, content, content_type or "application/octet-stream")
+        return self._request(
+            "POST",
+            f"/subjects/{subject_id}/past-papers",
+            files={"file": file},
+            data=_drop_none({"title": title}),
+            timeout=UPLOAD_TIMEOUT,
+        )
+
     def list_documents(self, subject_id: int | None = None) -> list[Json]:
         params = {"subject_id": subject_id} if subject_id is not None else None
         return self._request("GET", "/documents", params=params)
@@ -425,6 +445,14 @@ class GatewayClient:
     ) -> Json:
         payload = {"document_id": document_id, "subject_id": subject_id, "expires_in_days": expires_in_days}
         return self._request("POST", "/shares", json=payload)
+
+    def list_shares(self) -> list[Json]:
+        """Every link this account made, newest first, revoked and expired ones included."""
+        return self._request("GET", "/shares")
+
+    def revoke_share(self, share_id: int) -> None:
+        """The link stops working at once (it answers 410 SHARE_REVOKED); revoking twice is harmless."""
+        self._request("DELETE", f"/shares/{share_id}")
 
     # -- settings --------------------------------------------------------------------------------------
 

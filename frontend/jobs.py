@@ -18,7 +18,7 @@ from typing import Any
 import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
-from frontend.formatting import JOB_STATUS, KIND_LABEL, TERMINAL_JOB, failure_text
+from frontend.formatting import JOB_STATUS, KIND_LABEL, TERMINAL_JOB, failure_text, plural
 from frontend.session import flash, get_client, reporting, state
 
 POLL_SECONDS = 1.0
@@ -226,5 +226,9 @@ def announce_end(job: Job, name: str) -> None:
             f"{added} flashcards added." if added is not None else "Your flashcards are ready.",
             ":material/style:",
         )
+    elif job.get("kind") == "past_paper":
+        questions = (job.get("result") or {}).get("questions")
+        answered = f": {plural(questions, 'question')} answered" if questions is not None else ""
+        flash(f"“{name}” is ready{answered} — see Documents below.", ":material/assignment:")
     else:
         flash(f"{name} is ready — see Documents below.", ":material/description:")

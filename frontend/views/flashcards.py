@@ -10,7 +10,7 @@ import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
 from frontend.formatting import card_sides, now_utc, parse_time, span
-from frontend.session import STUDY, flash, go_to, reporting, show_error, state
+from frontend.session import SETTINGS, STUDY, flash, go_to, reporting, show_error, state
 from frontend.views.common import load_subjects, slide_image, subject_or_hint
 from frontend.views.study import log_study
 
@@ -169,6 +169,14 @@ def export_row(client: GatewayClient, subject: dict[str, Any]) -> None:
         )
         with st.popover("Share deck", icon=":material/share:"):
             st.caption("A read-only copy of the deck anyone can open, for 7 days.")
+            st.button(
+                "Manage links in Settings",
+                key=f"manage_shares_deck_{sid}",
+                icon=":material/settings:",
+                type="tertiary",
+                on_click=go_to,
+                args=(SETTINGS,),
+            )
             if st.button("Create link", key=f"share_deck_{sid}"):
                 with reporting("Could not create the link"):
                     state[f"deck_link_{sid}"] = client.create_share(subject_id=sid)["url"]

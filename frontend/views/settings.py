@@ -1,12 +1,17 @@
-"""Settings: what this installation runs (read from the gateway), OCR languages per subject, the account."""
+"""Settings: what this installation runs (read from the gateway), OCR languages per subject, the share
+links made on other pages (listed, revoked), the account."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from datetime import datetime
+from typing import Any
 
 import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
+from frontend.formatting import KIND_ICON, KIND_LABEL, now_utc, parse_time, short_date, span
 from frontend.session import flash, reporting, show_error, state
 from frontend.views.common import load_subjects
 
@@ -63,6 +68,94 @@ def ocr_languages(client: GatewayClient) -> None:
         st.rerun()
 
 
+def share_target(link: dict[str, Any], docs: dict[int, Any], subjects: dict[int, Any]) -> tuple[str, str]:
+    """(icon, what the link opens) in words."""
+    if link.get("kind") == "deck":
+        subject = subjects.get(link.get("subject_id") or 0)
+        name = subject["name"] if subject else f"subject {link.get('subject_id')}"
+        return ":material/style:", f"Flashcard deck: {name}"
+    doc = docs.get(link.get("document_id") or 0)
+    if doc is None:
+        return ":material/description:", f"Document {link.get('document_id')}"
+    kind = doc.get("kind")
+    icon = KIND_ICON.get(kind, ":material/description:")
+    return icon, f"{KIND_LABEL.get(kind, 'Document')}: {doc['title']}"
+
+
+def share_status(link: dict[str, Any], now: datetime) -> tuple[str, bool]:
+    """(the link's state in words, whether it still opens)."""
+    if link.get("revoked_at"):
+        return f":red[Revoked] {short_date(link['revoked_at'])}", False
+    expires = parse_time(link.get("expires_at"))
+    if expires is None:
+        return ":green[Active] · never expires", True
+    if expires <= now:
+        return f":orange[Expired] {short_date(expires)}", False
+    return f":green[Active] · expires in {span(expires - now)} ({short_date(expires)})", True
+
+
+def forget_share_url(url: str) -> None:
+    """Stop the Share popovers offering a link that was just revoked."""
+    links: dict[int, str] = state.get("share_links") or {}
+    for doc_id in [d for d, u in links.items() if u == url]:
+        del links[doc_id]
+    for key in [k for k in state if str(k).startswith("deck_link_") and state[k] == url]:
+        del state[key]
+
+
+def share_links(client: GatewayClient) -> None:
+    st.subheader("Your share links")
+    st.caption(
+        "Read-only links made with Share on the Study and Flashcards pages: anyone who has a live link can "
+        "open it without an account. Revoke a link to stop that at once."
+    )
+    try:
+        links = client.list_shares()
+    except ApiError as err:
+        show_error(err, "Could not list your share links")
+        return
+    if not links:
+        st.caption("No links yet.")
+        return
+    documents: dict[int, Any] = {}
+    subjects: dict[int, Any] = {}
+    with contextlib.suppress(ApiError):  # only for the names; the links are listed either way
+        documents = {d["id"]: d for d in client.list_documents()}
+        subjects = {s["id"]: s for s in client.list_subjects()}
+    now = now_utc()
+    for link in links:
+        share_row(client, link, share_target(link, documents, subjects), share_status(link, now))
+
+
+def share_row(
+    client: GatewayClient, link: dict[str, Any], target: tuple[str, str], status: tuple[str, bool]
+) -> None:
+    sid = link["id"]
+    (icon, what), (state_text, live) = target, status
+    with st.container(border=True, key=f"share_row_{sid}"):
+        st.markdown(f"{icon} **{what}** · {state_text}")
+        st.caption(f"Created {short_date(link.get('created_at'))}")
+        if live:
+            st.code(link["url"], language=None)
+            if st.button("Revoke", key=f"revoke_share_{sid}", icon=":material/link_off:"):
+                state["confirm_share"] = sid
+        else:
+            st.caption("This link no longer opens.")
+        if live and state.get("confirm_share") == sid:
+            st.warning(f"Revoke the link to “{what}”? Whoever has it can no longer open it.")
+            with st.container(horizontal=True):
+                if st.button("Yes, revoke", type="primary", key=f"yes_revoke_share_{sid}"):
+                    with reporting("Could not revoke the link"):
+                        client.revoke_share(sid)
+                        state.pop("confirm_share", None)
+                        forget_share_url(link["url"])
+                        flash("Link revoked: it no longer opens.", ":material/link_off:")
+                        st.rerun()
+                if st.button("Keep it", key=f"keep_share_{sid}"):
+                    state.pop("confirm_share", None)
+                    st.rerun()
+
+
 def account(client: GatewayClient) -> None:
     st.subheader("Account")
     user = state.get("user") or {}
@@ -75,4 +168,5 @@ def render(client: GatewayClient) -> None:
     st.header("Settings")
     runtime(client)
     ocr_languages(client)
+    share_links(client)
     account(client)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import PurePath
 from typing import Any
 
 import streamlit as st
@@ -10,12 +11,24 @@ import streamlit as st
 from frontend import jobs
 from frontend.api import ApiError, GatewayClient
 from frontend.formatting import KIND_ICON, KIND_LABEL, QUIZ_LETTERS, human_size, lecture_name, short_date
-from frontend.session import FLASHCARDS, LECTURE, flash, go_to, image_bytes, reporting, show_error, state
+from frontend.session import (
+    FLASHCARDS,
+    LECTURE,
+    SETTINGS,
+    flash,
+    go_to,
+    image_bytes,
+    reporting,
+    runtime_info,
+    show_error,
+    state,
+)
 from frontend.views.common import load_lectures, load_subjects, subject_or_hint
 
 GENERATION_KINDS = ["cheatsheet", "quiz", "flashcards"]
 TRACKED_KINDS = [*GENERATION_KINDS, "past_paper"]
 DIFFICULTIES = ["easy", "medium", "hard"]
+PAST_PAPER_TYPES = ["pdf", "png", "jpg", "jpeg", "tif", "tiff"]
 
 
 # -- the study log (this browser session's study sessions; the Progress page shows them) ----------------
@@ -85,12 +98,66 @@ def generate_form(client: GatewayClient, subject: dict[str, Any], lectures: list
                 st.rerun()
 
 
+def past_paper_title(filename: str, title: str) -> str:
+    """The name the answers will have: the title given, else the worker's default ``Answers: <exam>``."""
+    return title.strip() or f"Answers: {PurePath(filename).stem or 'past paper'}"
+
+
+def past_paper_form(client: GatewayClient, subject: dict[str, Any], lectures: list[dict[str, Any]]) -> None:
+    """Upload an exam; each of its questions is answered from this subject's notes, citing the slides."""
+    with st.container(border=True):
+        st.subheader("Answer a past paper")
+        if not any(lec["status"] == "done" for lec in lectures):
+            st.caption("Once your slides are read, upload a past exam here to have it answered from them.")
+            return
+        st.caption(
+            "Upload an exam as a PDF, a scan or a photo: every numbered question (or one ending in “?”) "
+            "is answered from this subject's notes, with the slides cited, in a Word document."
+        )
+        limit = (runtime_info() or {}).get("max_upload_mb")
+        # New keys after each upload empty the form; after an error the file and title stay as they were.
+        round_ = state.setdefault("paper_round", 0)
+        file = st.file_uploader(
+            "The past paper",
+            type=PAST_PAPER_TYPES,
+            key=f"paper_file_{round_}",
+            help="PDF or PNG, JPEG, TIFF" + (f", up to {limit} MB." if limit else "."),
+            max_upload_size=int(limit) if limit else None,  # the gateway's limit, not Streamlit's 200 MB
+        )
+        title = st.text_input(
+            "Title of the answers (optional)",
+            key=f"paper_title_{round_}",
+            max_chars=200,
+            placeholder="Answers: <the exam's file name>",
+        )
+        if st.button("Answer the past paper", type="primary", icon=":material/assignment:", key="paper_go"):
+            if file is None:
+                st.warning("Choose the past paper's file first.")
+                return
+            with reporting(f"Could not send “{file.name}”"):
+                accepted = client.upload_past_paper(
+                    subject["id"], file.name, file.getvalue(), file.type, title=title.strip() or None
+                )
+                jobs.track(accepted["job"], label=past_paper_title(file.name, title))
+                state["paper_round"] = round_ + 1
+                st.toast(f"Answering “{file.name}”…", icon="⏳")
+                st.rerun()
+
+
 # -- documents -------------------------------------------------------------------------------------------
 
 
 def share_popover(client: GatewayClient, doc: dict[str, Any]) -> None:
     with st.popover("Share", icon=":material/share:"):
         st.caption("A read-only link anyone can open without an account, for 7 days.")
+        st.button(
+            "Manage links in Settings",
+            key=f"manage_shares_{doc['id']}",
+            icon=":material/settings:",
+            type="tertiary",
+            on_click=go_to,
+            args=(SETTINGS,),
+        )
         links: dict[int, str] = state.setdefault("share_links", {})
         if st.button("Create link", key=f"share_{doc['id']}"):
             with reporting("Could not create the link"):
@@ -149,7 +216,9 @@ def documents_list(client: GatewayClient, subject_id: int) -> None:
         show_error(err, "Could not list your documents")
         return
     if not docs:
-        st.caption("Nothing made yet: cheat sheets and quizzes appear here, ready to download.")
+        st.caption(
+            "Nothing made yet: cheat sheets, quizzes and past-paper answers appear here, ready to download."
+        )
         return
     for doc in sorted(docs, key=lambda d: str(d.get("created_at") or ""), reverse=True):
         document_row(client, doc)
@@ -278,7 +347,10 @@ def take_quiz(client: GatewayClient, doc_id: int) -> None:
 
 def render(client: GatewayClient) -> None:
     st.header("Study")
-    st.caption("Cheat sheets, quizzes and flashcards made from your slides, each pointing back to them.")
+    st.caption(
+        "Cheat sheets, quizzes, flashcards and answers to past papers made from your slides, "
+        "each pointing back to them."
+    )
     subject = subject_or_hint(load_subjects(), "make study material from them")
     if subject is None:
         return
@@ -289,6 +361,7 @@ def render(client: GatewayClient) -> None:
     if lectures is None:
         return
     generate_form(client, subject, lectures)
+    past_paper_form(client, subject, lectures)
     jobs.adopt_active_jobs(subject["id"], TRACKED_KINDS)
     jobs.jobs_panel(subject["id"], TRACKED_KINDS)
     st.button(

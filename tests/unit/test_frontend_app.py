@@ -176,6 +176,12 @@ class FakeGateway:
             ),
         }
         self.reviews: list[tuple[int, int]] = []
+        self.uploads: dict[tuple[str, str], bytes] = {}  # multipart bodies, by (method, path)
+        self.shares: dict[int, dict[str, Any]] = {
+            30: self._share(30, "document", document_id=50, expires_at=NOW + timedelta(days=6)),
+            31: self._share(31, "deck", subject_id=1, expires_at=None),
+            32: self._share(32, "document", document_id=51, revoked_at=NOW - timedelta(days=1)),
+        }
 
     # -- records -------------------------------------------------------------------------------------
 
@@ -254,6 +260,22 @@ class FakeGateway:
             "updated_at": NOW.isoformat(),
         }
         return {**card, **extra}
+
+    @staticmethod
+    def _share(sid: int, kind: str, **extra: Any) -> dict[str, Any]:
+        expires = extra.pop("expires_at", NOW + timedelta(days=7))
+        revoked = extra.pop("revoked_at", None)
+        return {
+            "id": sid,
+            "token": f"token-{sid}",
+            "url": f"{BASE}/api/v1/shared/token-{sid}",
+            "kind": kind,
+            "document_id": extra.pop("document_id", None),
+            "subject_id": extra.pop("subject_id", None),
+            "expires_at": expires.isoformat() if expires else None,
+            "revoked_at": revoked.isoformat() if revoked else None,
+            "created_at": (NOW - timedelta(days=1)).isoformat(),
+        }
 
     @staticmethod
     def citation(page: int, quote: str, figure_ids: list[int] | None = None) -> dict[str, Any]:
@@ -363,6 +385,8 @@ class FakeGateway:
             json.loads(request.content) if request.headers.get("content-type") == "application/json" else {}
         )
         self.bodies[(method, path)] = body
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            self.uploads[(method, path)] = request.content
         if path == "/auth/login":
             if self.users.get(body["email"]) != body["password"]:
                 return _err(401, "INVALID_CREDENTIALS", "Email or password is wrong.")
@@ -431,7 +455,14 @@ class FakeGateway:
             ("DELETE", r"/flashcards/(\d+)", self._delete_card),
             ("POST", r"/flashcards/(\d+)/review", self._review),
             ("GET", r"/subjects/(\d+)/flashcards/export", lambda m, r, b: ok(200, content=b"apkg-bytes")),
-            ("POST", r"/shares", lambda m, r, b: ok(201, json={"id": 1, "url": "http://gateway.test/s/abc"})),
+            ("POST", r"/subjects/(\d+)/past-papers", self._past_paper),
+            ("POST", r"/shares", self._create_share),
+            (
+                "GET",
+                r"/shares",
+                lambda m, r, b: ok(200, json=sorted(self.shares.values(), key=lambda x: -x["id"])),
+            ),
+            ("DELETE", r"/shares/(\d+)", self._revoke_share),
             ("GET", r"/settings/runtime", lambda m, r, b: ok(200, json=self.runtime())),
             ("GET", r"/stats", self._stats),
         ]
@@ -517,6 +548,31 @@ class FakeGateway:
             return _err(409, "NO_PROCESSED_LECTURES", "This subject has no processed lecture yet.")
         job = self.job(f"gen-{len(self.jobs)}", None, "queued", 0.0, kind=body["kind"], subject_id=int(m[1]))
         return httpx.Response(202, json={"job": job})
+
+    def _past_paper(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        if b"not an exam" in r.content:
+            return _err(415, "UNSUPPORTED_FORMAT", "Upload the past paper as a PDF or a PNG/JPEG/TIFF image.")
+        if not any(lec["status"] == "done" for lec in self._lectures_of(int(m[1]))):
+            return _err(409, "NO_PROCESSED_LECTURES", "This subject has no processed lecture yet.")
+        job = self.job(
+            f"paper-{len(self.jobs)}", None, "queued", 0.0, kind="past_paper", subject_id=int(m[1])
+        )
+        return httpx.Response(202, json={"job": job})
+
+    def _create_share(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        sid = max(self.shares, default=0) + 1
+        kind = "document" if body.get("document_id") is not None else "deck"
+        self.shares[sid] = self._share(
+            sid, kind, document_id=body.get("document_id"), subject_id=body.get("subject_id")
+        )
+        return httpx.Response(201, json=self.shares[sid])
+
+    def _revoke_share(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        share = self.shares.get(int(m[1]))
+        if share is None:
+            return _err(404, "NOT_FOUND", "share not found.")
+        share["revoked_at"] = share["revoked_at"] or datetime.now(UTC).isoformat()
+        return httpx.Response(204)
 
     def _delete_document(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
         del self.documents[int(m[1])]
@@ -1078,6 +1134,50 @@ def test_upload_sends_multipart_file() -> None:
     assert received["path"] == "/api/v1/subjects/3/lectures"
     assert received["type"].startswith("multipart/form-data")
     assert b'name="file"; filename="slides.pdf"' in received["body"] and b"%PDF-1.4" in received["body"]
+
+
+def test_upload_past_paper_sends_the_file_and_the_title() -> None:
+    received: list[tuple[str, str, str, bytes]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        received.append((request.method, request.url.path, request.headers["content-type"], request.content))
+        return httpx.Response(202, json={"job": {"id": "j9", "kind": "past_paper"}})
+
+    client = client_for(handler, Tokens("a", "r"))
+    answer = client.upload_past_paper(3, "exam.pdf", b"%PDF-1.4 exam", "application/pdf", title="Mock")
+    assert answer["job"] == {"id": "j9", "kind": "past_paper"}
+    method, path, content_type, body = received[0]
+    assert (method, path) == ("POST", "/api/v1/subjects/3/past-papers")
+    assert content_type.startswith("multipart/form-data")
+    assert b'name="file"; filename="exam.pdf"' in body and b"%PDF-1.4 exam" in body
+    assert b'name="title"\r\n\r\nMock\r\n' in body
+    client.upload_past_paper(3, "scan.png", b"\x89PNG")  # no title: the field is left out
+    assert b'name="title"' not in received[1][3]
+    assert b"Content-Type: application/octet-stream" in received[1][3]
+
+
+def test_list_and_revoke_shares() -> None:
+    seen: list[tuple[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, request.url.path))
+        if request.method == "GET":
+            return httpx.Response(200, json=[{"id": 4, "kind": "deck", "url": "http://x/shared/t"}])
+        if request.url.path.endswith("/404"):
+            return _err(404, "NOT_FOUND", "share not found.")
+        return httpx.Response(204)
+
+    client = client_for(handler, Tokens("a", "r"))
+    assert client.list_shares() == [{"id": 4, "kind": "deck", "url": "http://x/shared/t"}]
+    assert client.revoke_share(4) is None
+    with pytest.raises(ApiError) as info:
+        client.revoke_share(404)
+    assert (info.value.code, info.value.status) == ("NOT_FOUND", 404)
+    assert seen == [
+        ("GET", "/api/v1/shares"),
+        ("DELETE", "/api/v1/shares/4"),
+        ("DELETE", "/api/v1/shares/404"),
+    ]
 
 
 def test_delete_accepts_empty_204() -> None:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from frontend import stats
 from frontend.formatting import card_sides, span
-from tests.unit.test_frontend_app import FakeGateway, button, make_app, texts
+from tests.unit.test_frontend_app import FakeGateway, _err, button, make_app, texts
 
 
 @pytest.fixture
@@ -177,6 +177,66 @@ def test_take_a_quiz_in_the_app_and_see_the_score(fake: FakeGateway) -> None:
     assert "Your documents" in texts(at.subheader)
 
 
+def test_past_paper_upload_sends_the_file_and_title_and_tracks_the_job(fake: FakeGateway) -> None:
+    at = make_app(fake, page="Study")
+    assert "Answer a past paper" in texts(at.subheader)
+    [uploader] = at.file_uploader
+    assert uploader.allowed_type == [".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"]
+    assert uploader.proto.max_upload_size_mb == 50  # the gateway's limit (runtime settings)
+    uploader.set_value(("exam-2023.pdf", b"%PDF-1.4 exam", "application/pdf"))
+    at.text_input(key="paper_title_0").input("Mock exam answers")
+    button(at, "Answer the past paper").click().run()
+    assert not at.exception
+    sent = fake.uploads[("POST", "/subjects/1/past-papers")]
+    assert b'name="file"; filename="exam-2023.pdf"' in sent and b"%PDF-1.4 exam" in sent
+    assert b'name="title"\r\n\r\nMock exam answers' in sent
+    [job_id] = at.session_state["jobs"]
+    assert at.session_state["jobs"][job_id]["kind"] == "past_paper"
+    [bar] = at.get("progress")
+    assert bar.proto.text.startswith("Mock exam answers — ")
+    assert at.file_uploader[0].value is None and at.text_input(key="paper_title_1").value == ""
+    fake.jobs[job_id].update(status="done", progress=1.0, result={"document_id": 53, "questions": 4})
+    at.run()
+    assert not at.exception
+    assert len(at.get("progress")) == 0
+    assert any("“Mock exam answers” is ready: 4 questions answered" in t.value for t in at.toast)
+
+
+def test_past_paper_without_a_title_is_named_after_the_exam(fake: FakeGateway) -> None:
+    at = make_app(fake, page="Study")
+    at.file_uploader[0].set_value(("June 2022.png", b"\x89PNG scan", "image/png"))
+    button(at, "Answer the past paper").click().run()
+    assert not at.exception
+    assert b'name="title"' not in fake.uploads[("POST", "/subjects/1/past-papers")]
+    [bar] = at.get("progress")
+    assert bar.proto.text.startswith("Answers: June 2022 — ")
+
+
+def test_past_paper_refusal_is_shown_and_the_file_stays_chosen(fake: FakeGateway) -> None:
+    at = make_app(fake, page="Study")
+    button(at, "Answer the past paper").click().run()
+    assert any("Choose the past paper's file first." in w for w in texts(at.warning))
+    assert ("POST", "/subjects/1/past-papers") not in fake.calls
+    at.file_uploader[0].set_value(("exam.pdf", b"not an exam", "application/pdf"))
+    button(at, "Answer the past paper").click().run()
+    assert not at.exception
+    assert any(
+        "Could not send “exam.pdf”: Upload the past paper as a PDF or a PNG/JPEG/TIFF image." in e
+        for e in texts(at.error)
+    )
+    assert any("UNSUPPORTED_FORMAT" in c for c in texts(at.caption))
+    assert "jobs" not in at.session_state or not at.session_state["jobs"]  # nothing to follow
+    assert at.file_uploader[0].value is not None  # to try again without choosing it anew
+
+
+def test_past_paper_needs_processed_slides(fake: FakeGateway) -> None:
+    at = make_app(fake, page="Study")
+    at.selectbox[0].set_value(2).run()
+    assert not at.exception
+    assert "Answer a past paper" in texts(at.subheader)
+    assert not at.file_uploader and not [b for b in at.button if b.label == "Answer the past paper"]
+
+
 # -- flashcards --------------------------------------------------------------------------------------------
 
 
@@ -260,6 +320,75 @@ def test_settings_show_the_runtime_and_save_ocr_languages(fake: FakeGateway) -> 
     at.text_input(key="langs_1").input("English!")
     button(at, "Save languages").click().run()
     assert any("Use codes like eng" in w for w in texts(at.warning))
+
+
+def share_rows(at: AppTest) -> list[str]:
+    return [
+        m for m in texts(at.markdown) if "** · " in m and ("Active" in m or "Revoked" in m or "Expired" in m)
+    ]
+
+
+def test_settings_list_share_links_and_revoke_one(fake: FakeGateway) -> None:
+    fake.shares[33] = fake._share(
+        33, "document", document_id=51, expires_at=datetime.now(UTC) - timedelta(hours=1)
+    )
+    at = make_app(fake, page="Settings")
+    assert not at.exception
+    rows = share_rows(at)
+    assert len(rows) == 4
+    assert rows[0].startswith(
+        ":material/description: **Cheat sheet: Cheat sheet — Biology** · :orange[Expired]"
+    )
+    assert rows[1].startswith(":material/description: **Cheat sheet: Cheat sheet — Biology** · :red[Revoked]")
+    assert rows[2] == ":material/style: **Flashcard deck: Biology** · :green[Active] · never expires"
+    assert rows[3].startswith(":material/quiz: **Quiz: Quiz — Biology** · :green[Active] · expires in 6 days")
+    codes = [c.value for c in at.code]
+    assert codes == [fake.shares[31]["url"], fake.shares[30]["url"]]  # only the links that still open
+    assert [b.key for b in at.button if b.label == "Revoke"] == ["revoke_share_31", "revoke_share_30"]
+    at.button(key="revoke_share_30").click().run()
+    assert any("Whoever has it can no longer open it." in w for w in texts(at.warning))
+    assert ("DELETE", "/shares/30") not in fake.calls  # asked first
+    at.button(key="yes_revoke_share_30").click().run()
+    assert not at.exception
+    assert ("DELETE", "/shares/30") in fake.calls
+    assert fake.shares[30]["revoked_at"] is not None
+    assert share_rows(at)[3].startswith(":material/quiz: **Quiz: Quiz — Biology** · :red[Revoked]")
+    assert [b.key for b in at.button if b.label == "Revoke"] == ["revoke_share_31"]
+    assert any("Link revoked" in t.value for t in at.toast)
+
+
+def test_a_link_made_on_the_study_page_is_listed_and_forgotten_once_revoked(fake: FakeGateway) -> None:
+    fake.shares.clear()
+    at = make_app(fake, page="Settings")
+    assert "No links yet." in texts(at.caption)
+    at.sidebar.radio(key="page").set_value("Study").run()
+    at.button(key="share_50").click().run()
+    assert at.session_state["share_links"] == {50: fake.shares[1]["url"]}
+    at.button(key="manage_shares_50").click().run()  # the popover's way to Settings
+    assert "Settings" in texts(at.header)
+    [row] = share_rows(at)
+    assert row.startswith(":material/quiz: **Quiz: Quiz — Biology** · :green[Active] · expires in 7 days")
+    at.button(key="revoke_share_1").click().run()
+    at.button(key="yes_revoke_share_1").click().run()
+    assert not at.exception
+    assert at.session_state["share_links"] == {}  # the Share popover no longer offers the dead link
+
+
+def test_share_link_errors_are_shown(fake: FakeGateway) -> None:
+    at = make_app(fake, page="Settings")
+    fake._revoke_share = lambda m, r, b: _err(503, "DB_UNAVAILABLE", "The database is busy; try again.")  # type: ignore[method-assign]
+    at.button(key="revoke_share_31").click().run()
+    at.button(key="yes_revoke_share_31").click().run()
+    assert not at.exception
+    assert any("Could not revoke the link: The database is busy; try again." in e for e in texts(at.error))
+    assert any("DB_UNAVAILABLE" in c for c in texts(at.caption))
+    assert fake.shares[31]["revoked_at"] is None and at.button(key="revoke_share_31").label == "Revoke"
+    routes = fake.routes
+    failing = ("GET", r"/shares", lambda m, r, b: _err(500, "INTERNAL", "Something broke."))
+    fake.routes = lambda: [failing, *routes()]  # type: ignore[method-assign]
+    at.run()
+    assert not at.exception
+    assert any("Could not list your share links: Something broke." in e for e in texts(at.error))
 
 
 # -- pure helpers ------------------------------------------------------------------------------------------
