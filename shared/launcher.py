@@ -168,6 +168,9 @@ def commands(settings: Settings) -> list[tuple[str, list[str]]]:
                 "false",
                 "--client.toolbarMode",
                 "viewer",
+                # the uploader's limit (and its label) is the gateway's, not Streamlit's 200 MB default
+                "--server.maxUploadSize",
+                str(settings.max_upload_mb),
             ],
         )
     )

@@ -998,3 +998,12 @@ def test_prometheus_scrapes_every_gateway_replica() -> None:
     discovery = gateway["dns_sd_configs"][0]
     assert discovery["names"] == ["gateway"] and discovery["type"] == "A"
     assert discovery["port"] == DEFAULTS.api_port
+
+
+def test_make_run_gives_streamlit_the_gateways_upload_limit() -> None:
+    """`make run` (shared.launcher) as compose: the uploader refuses, and says, what the gateway would."""
+    from shared.launcher import commands
+
+    settings = Settings(_env_file=None, max_upload_mb=7)  # type: ignore[call-arg]
+    frontend = dict(commands(settings))["frontend"]
+    assert option(frontend, "--server.maxUploadSize") == "7"
