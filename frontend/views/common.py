@@ -1,16 +1,37 @@
-"""Pieces several pages share: the subject picker, slide images, citation cards."""
+"""Pieces several pages share: the subject picker, slide images, citation cards, confirmation steps."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
 from frontend.formatting import plural
-from frontend.session import LECTURE, get_client, go_to, image_bytes, show_error, state
+from frontend.session import LECTURE, get_client, go_to, image_bytes, reporting, show_error, state
 
 THUMB_WIDTH = 200
+
+
+def confirm_step(
+    slot: str, item: int, question: str, *, yes: str, key: str, failure: str, action: Callable[[], None]
+) -> None:
+    """The second step of a destructive button, which set ``state[slot] = item``: ``question`` with ``yes``
+    (keyed ``yes_{key}_{item}``) and "Keep it". ``action`` runs under ``reporting(failure)``; when it
+    succeeds the step closes and the page reruns."""
+    if state.get(slot) != item:
+        return
+    st.warning(question)
+    with st.container(horizontal=True):
+        if st.button(yes, type="primary", key=f"yes_{key}_{item}"):
+            with reporting(failure):
+                action()
+                state.pop(slot, None)
+                st.rerun()
+        if st.button("Keep it", key=f"keep_{key}_{item}"):
+            state.pop(slot, None)
+            st.rerun()
 
 
 def load_subjects() -> list[dict[str, Any]] | None:

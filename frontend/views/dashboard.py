@@ -10,7 +10,7 @@ from frontend import jobs
 from frontend.api import GatewayClient
 from frontend.formatting import STATUS_BADGE, failure_text, human_size, lecture_name, plural
 from frontend.session import CHAT, LECTURE, STUDY, flash, go_to, reporting, runtime_info, state
-from frontend.views.common import load_lectures, load_subjects, pick_subject
+from frontend.views.common import confirm_step, load_lectures, load_subjects, pick_subject
 
 UPLOAD_TYPES = ["pdf", "pptx", "png", "jpg", "jpeg", "tif", "tiff"]
 
@@ -111,18 +111,20 @@ def lecture_card(client: GatewayClient, lecture: dict[str, Any]) -> None:
             )
             if st.button("Delete", key=f"delete_lecture_{lid}", icon=":material/delete:"):
                 state["confirm_lecture"] = lid
-        if state.get("confirm_lecture") == lid:
-            st.warning(f"Delete “{lecture_name(lecture)}”? This cannot be undone.")
-            with st.container(horizontal=True):
-                if st.button("Yes, delete", type="primary", key=f"yes_delete_{lid}"):
-                    with reporting("Could not delete the lecture"):
-                        client.delete_lecture(lid)
-                        state.pop("confirm_lecture", None)
-                        flash(f"“{lecture_name(lecture)}” deleted.", ":material/delete:")
-                        st.rerun()
-                if st.button("Keep it", key=f"keep_{lid}"):
-                    state.pop("confirm_lecture", None)
-                    st.rerun()
+
+        def delete() -> None:
+            client.delete_lecture(lid)
+            flash(f"“{lecture_name(lecture)}” deleted.", ":material/delete:")
+
+        confirm_step(
+            "confirm_lecture",
+            lid,
+            f"Delete “{lecture_name(lecture)}”? This cannot be undone.",
+            yes="Yes, delete",
+            key="delete",
+            failure="Could not delete the lecture",
+            action=delete,
+        )
 
 
 def next_steps(lectures: list[dict[str, Any]]) -> None:

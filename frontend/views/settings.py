@@ -13,7 +13,7 @@ import streamlit as st
 from frontend.api import ApiError, GatewayClient
 from frontend.formatting import KIND_ICON, KIND_LABEL, now_utc, parse_time, short_date, span
 from frontend.session import flash, reporting, show_error, state
-from frontend.views.common import load_subjects
+from frontend.views.common import confirm_step, load_subjects
 
 OCR_LANGS = re.compile(r"^[a-z_]{3,10}(\+[a-z_]{3,10})*$")
 RUNTIME_LABELS = [
@@ -141,19 +141,22 @@ def share_row(
                 state["confirm_share"] = sid
         else:
             st.caption("This link no longer opens.")
-        if live and state.get("confirm_share") == sid:
-            st.warning(f"Revoke the link to “{what}”? Whoever has it can no longer open it.")
-            with st.container(horizontal=True):
-                if st.button("Yes, revoke", type="primary", key=f"yes_revoke_share_{sid}"):
-                    with reporting("Could not revoke the link"):
-                        client.revoke_share(sid)
-                        state.pop("confirm_share", None)
-                        forget_share_url(link["url"])
-                        flash("Link revoked: it no longer opens.", ":material/link_off:")
-                        st.rerun()
-                if st.button("Keep it", key=f"keep_share_{sid}"):
-                    state.pop("confirm_share", None)
-                    st.rerun()
+        if live:
+
+            def revoke() -> None:
+                client.revoke_share(sid)
+                forget_share_url(link["url"])
+                flash("Link revoked: it no longer opens.", ":material/link_off:")
+
+            confirm_step(
+                "confirm_share",
+                sid,
+                f"Revoke the link to “{what}”? Whoever has it can no longer open it.",
+                yes="Yes, revoke",
+                key="revoke_share",
+                failure="Could not revoke the link",
+                action=revoke,
+            )
 
 
 def account(client: GatewayClient) -> None:

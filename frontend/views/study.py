@@ -23,7 +23,7 @@ from frontend.session import (
     show_error,
     state,
 )
-from frontend.views.common import load_lectures, load_subjects, subject_or_hint
+from frontend.views.common import confirm_step, load_lectures, load_subjects, subject_or_hint
 
 GENERATION_KINDS = ["cheatsheet", "quiz", "flashcards"]
 TRACKED_KINDS = [*GENERATION_KINDS, "past_paper"]
@@ -194,18 +194,20 @@ def document_row(client: GatewayClient, doc: dict[str, Any]) -> None:
             share_popover(client, doc)
             if st.button("Delete", key=f"delete_doc_{did}", icon=":material/delete:"):
                 state["confirm_document"] = did
-        if state.get("confirm_document") == did:
-            st.warning(f"Delete “{doc['title']}”?")
-            with st.container(horizontal=True):
-                if st.button("Yes, delete", type="primary", key=f"yes_delete_doc_{did}"):
-                    with reporting("Could not delete the document"):
-                        client.delete_document(did)
-                        state.pop("confirm_document", None)
-                        flash(f"“{doc['title']}” deleted.", ":material/delete:")
-                        st.rerun()
-                if st.button("Keep it", key=f"keep_doc_{did}"):
-                    state.pop("confirm_document", None)
-                    st.rerun()
+
+        def delete() -> None:
+            client.delete_document(did)
+            flash(f"“{doc['title']}” deleted.", ":material/delete:")
+
+        confirm_step(
+            "confirm_document",
+            did,
+            f"Delete “{doc['title']}”?",
+            yes="Yes, delete",
+            key="delete_doc",
+            failure="Could not delete the document",
+            action=delete,
+        )
 
 
 def documents_list(client: GatewayClient, subject_id: int) -> None:
