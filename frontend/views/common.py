@@ -1,4 +1,5 @@
-"""Pieces several pages share: the subject picker, slide images, citation cards, confirmation steps."""
+"""Pieces several pages share: the subject picker, slide images, citation cards, confirmation steps, the
+Share popover."""
 
 from __future__ import annotations
 
@@ -9,9 +10,33 @@ import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
 from frontend.formatting import plural
-from frontend.session import LECTURE, get_client, go_to, image_bytes, reporting, show_error, state
+from frontend.session import LECTURE, SETTINGS, get_client, go_to, image_bytes, reporting, show_error, state
 
 THUMB_WIDTH = 200
+
+
+def share_popover(
+    client: GatewayClient, *, label: str, caption: str, key: str, slot: int | str, **target: int
+) -> None:
+    """A Share popover: "Create link" makes a share link for ``target`` (``document_id=`` or
+    ``subject_id=``) and shows it; the link is remembered in ``state["share_links"][slot]``, which the
+    Settings page clears when the link is revoked."""
+    with st.popover(label, icon=":material/share:"):
+        st.caption(caption)
+        st.button(
+            "Manage links in Settings",
+            key=f"manage_shares_{key}",
+            icon=":material/settings:",
+            type="tertiary",
+            on_click=go_to,
+            args=(SETTINGS,),
+        )
+        links: dict[int | str, str] = state.setdefault("share_links", {})
+        if st.button("Create link", key=f"share_{key}"):
+            with reporting("Could not create the link"):
+                links[slot] = client.create_share(**target)["url"]
+        if slot in links:
+            st.code(links[slot], language=None)
 
 
 def confirm_step(

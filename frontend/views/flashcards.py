@@ -10,8 +10,8 @@ import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
 from frontend.formatting import card_sides, now_utc, parse_time, span
-from frontend.session import SETTINGS, STUDY, flash, go_to, reporting, show_error, state
-from frontend.views.common import load_subjects, slide_image, subject_or_hint
+from frontend.session import STUDY, flash, go_to, reporting, show_error, state
+from frontend.views.common import load_subjects, share_popover, slide_image, subject_or_hint
 from frontend.views.study import log_study
 
 RATINGS = [(1, "Again", "again"), (2, "Hard", "hard"), (3, "Good", "good"), (4, "Easy", "easy")]
@@ -167,21 +167,14 @@ def export_row(client: GatewayClient, subject: dict[str, Any]) -> None:
             icon=":material/data_object:",
             on_click="ignore",
         )
-        with st.popover("Share deck", icon=":material/share:"):
-            st.caption("A read-only copy of the deck anyone can open, for 7 days.")
-            st.button(
-                "Manage links in Settings",
-                key=f"manage_shares_deck_{sid}",
-                icon=":material/settings:",
-                type="tertiary",
-                on_click=go_to,
-                args=(SETTINGS,),
-            )
-            if st.button("Create link", key=f"share_deck_{sid}"):
-                with reporting("Could not create the link"):
-                    state[f"deck_link_{sid}"] = client.create_share(subject_id=sid)["url"]
-            if state.get(f"deck_link_{sid}"):
-                st.code(state[f"deck_link_{sid}"], language=None)
+        share_popover(
+            client,
+            label="Share deck",
+            caption="A read-only copy of the deck anyone can open, for 7 days.",
+            key=f"deck_{sid}",
+            slot=f"deck-{sid}",
+            subject_id=sid,
+        )
 
 
 def add_card_form(client: GatewayClient, subject_id: int) -> None:

@@ -96,11 +96,9 @@ def share_status(link: dict[str, Any], now: datetime) -> tuple[str, bool]:
 
 def forget_share_url(url: str) -> None:
     """Stop the Share popovers offering a link that was just revoked."""
-    links: dict[int, str] = state.get("share_links") or {}
-    for doc_id in [d for d, u in links.items() if u == url]:
-        del links[doc_id]
-    for key in [k for k in state if str(k).startswith("deck_link_") and state[k] == url]:
-        del state[key]
+    links: dict[int | str, str] = state.get("share_links") or {}
+    for slot in [k for k, u in links.items() if u == url]:
+        del links[slot]
 
 
 def share_links(client: GatewayClient) -> None:

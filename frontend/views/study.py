@@ -14,7 +14,6 @@ from frontend.formatting import KIND_ICON, KIND_LABEL, QUIZ_LETTERS, human_size,
 from frontend.session import (
     FLASHCARDS,
     LECTURE,
-    SETTINGS,
     flash,
     go_to,
     image_bytes,
@@ -23,7 +22,7 @@ from frontend.session import (
     show_error,
     state,
 )
-from frontend.views.common import confirm_step, load_lectures, load_subjects, subject_or_hint
+from frontend.views.common import confirm_step, load_lectures, load_subjects, share_popover, subject_or_hint
 
 GENERATION_KINDS = ["cheatsheet", "quiz", "flashcards"]
 TRACKED_KINDS = [*GENERATION_KINDS, "past_paper"]
@@ -147,25 +146,6 @@ def past_paper_form(client: GatewayClient, subject: dict[str, Any], lectures: li
 # -- documents -------------------------------------------------------------------------------------------
 
 
-def share_popover(client: GatewayClient, doc: dict[str, Any]) -> None:
-    with st.popover("Share", icon=":material/share:"):
-        st.caption("A read-only link anyone can open without an account, for 7 days.")
-        st.button(
-            "Manage links in Settings",
-            key=f"manage_shares_{doc['id']}",
-            icon=":material/settings:",
-            type="tertiary",
-            on_click=go_to,
-            args=(SETTINGS,),
-        )
-        links: dict[int, str] = state.setdefault("share_links", {})
-        if st.button("Create link", key=f"share_{doc['id']}"):
-            with reporting("Could not create the link"):
-                links[doc["id"]] = client.create_share(document_id=doc["id"])["url"]
-        if doc["id"] in links:
-            st.code(links[doc["id"]], language=None)
-
-
 def document_row(client: GatewayClient, doc: dict[str, Any]) -> None:
     did = doc["id"]
     with st.container(border=True, key=f"doc_{did}"):
@@ -191,7 +171,14 @@ def document_row(client: GatewayClient, doc: dict[str, Any]) -> None:
                     on_click=open_quiz,
                     args=(did,),
                 )
-            share_popover(client, doc)
+            share_popover(
+                client,
+                label="Share",
+                caption="A read-only link anyone can open without an account, for 7 days.",
+                key=str(did),
+                slot=did,
+                document_id=did,
+            )
             if st.button("Delete", key=f"delete_doc_{did}", icon=":material/delete:"):
                 state["confirm_document"] = did
 

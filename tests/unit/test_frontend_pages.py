@@ -374,6 +374,21 @@ def test_a_link_made_on_the_study_page_is_listed_and_forgotten_once_revoked(fake
     assert at.session_state["share_links"] == {}  # the Share popover no longer offers the dead link
 
 
+def test_a_deck_link_is_shown_listed_and_forgotten_once_revoked(fake: FakeGateway) -> None:
+    fake.shares.clear()
+    at = make_app(fake, page="Flashcards")
+    at.button(key="share_deck_1").click().run()
+    assert not at.exception
+    url = fake.shares[1]["url"]
+    assert fake.shares[1]["subject_id"] == 1 and at.session_state["share_links"] == {"deck-1": url}
+    assert url in [c.value for c in at.code]
+    at.button(key="manage_shares_deck_1").click().run()
+    assert "Settings" in texts(at.header) and len(share_rows(at)) == 1
+    at.button(key="revoke_share_1").click().run()
+    at.button(key="yes_revoke_share_1").click().run()
+    assert not at.exception and at.session_state["share_links"] == {}
+
+
 def test_share_link_errors_are_shown(fake: FakeGateway) -> None:
     at = make_app(fake, page="Settings")
     fake._revoke_share = lambda m, r, b: _err(503, "DB_UNAVAILABLE", "The database is busy; try again.")  # type: ignore[method-assign]
