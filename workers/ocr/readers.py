@@ -543,10 +543,13 @@ def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
     if libreoffice() is not None:
         try:
             pdf = convert_with_libreoffice(path, "pdf", opts)
-            thumbs = _render_thumbnails(pdf, opts)
-            shutil.rmtree(pdf.parent, ignore_errors=True)
         except AppError as exc:
             log.warning("no thumbnails for this deck: %s", exc.message)
+        else:
+            try:
+                thumbs = _render_thumbnails(pdf, opts)
+            finally:
+                shutil.rmtree(pdf.parent, ignore_errors=True)
 
     with ThreadPoolExecutor(max_workers=opts.parallel, thread_name_prefix="pic") as pool:
         for number, slide in enumerate(prs.slides, start=1):
