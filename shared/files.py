@@ -126,7 +126,9 @@ class LocalFileStore(FileStore):
 
 
 MAX_IMAGE_PIXELS = 80_000_000  # ~ 9000 x 9000; beyond this a "slide photo" is a decompression bomb
-RATIO_FLOOR = 1024 * 1024  # files smaller than this may compress as well as they like
+# Files smaller than this may compress as well as they like: real decks hold uncompressed TIFF/BMP
+# pictures (the corpus has a 2 MB TIFF at 72:1).
+RATIO_FLOOR = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class ArchiveLimits:
 
     max_entries: int = 5000
     max_uncompressed: int = 300 * 1024 * 1024
-    max_ratio: int = 100
+    max_ratio: int = 200
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ArchiveLimits:

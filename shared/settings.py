@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     archive_max_entries: int = Field(default=5000, ge=10, description="files inside one upload")
     archive_max_uncompressed_mb: int = Field(default=300, ge=1, description="their total expanded size")
     archive_max_ratio: int = Field(
-        default=100, ge=10, description="expanded/compressed size of one file (files above 1 MiB)"
+        default=200, ge=10, description="expanded/compressed size of one file (files above 10 MiB)"
     )
 
     # Worker memory: a ceiling per task (prefork child) and bounded redelivery of tasks whose worker died

@@ -102,6 +102,17 @@ def test_twenty_entries_of_49_mb_zeros_are_a_bomb(tmp_path: Path) -> None:
     assert _code(lambda: check_zip(bomb, relaxed)) == "ARCHIVE_TOO_LARGE"
 
 
+def test_the_ratio_check_spares_small_pictures(tmp_path: Path) -> None:
+    """Real decks hold uncompressed TIFF/BMP pictures that deflate very well (a corpus deck: 2 MB at
+    72:1); below 10 MiB any ratio is fine, above it 200:1 is a bomb."""
+    blank = write_zip(tmp_path / "blank.pptx", pptx_shell() + zeros_entries("ppt/media/scan", 3, 8 * MB))
+    check_zip(blank)
+    bomb = write_zip(tmp_path / "bomb.pptx", pptx_shell() + zeros_entries("ppt/media/scan", 1, 11 * MB))
+    with pytest.raises(AppError) as err:
+        check_zip(bomb)
+    assert err.value.code == "ARCHIVE_BOMB" and err.value.details["entry"] == "ppt/media/scan0.bin"
+
+
 def test_total_uncompressed_cap_counts_incompressible_data(tmp_path: Path) -> None:
     entries = [stored(f"ppt/media/{i}.bin", os.urandom(MB // 2)) for i in range(3)]
     deck = write_zip(tmp_path / "d.pptx", pptx_shell() + entries)
