@@ -173,7 +173,7 @@ def sanitize_package(src: Path, dst: Path, *, limits: ArchiveLimits | None = Non
             raise AppError("CONVERSION_FAILED", "The file is damaged and cannot be converted.") from exc
         raise
     if removed:
-        log.warning("removed %d external reference(s) from %s before converting", removed, src.name)
+        log.info("removed %d external reference(s) from %s before converting", removed, src.name)
     return removed
 
 
