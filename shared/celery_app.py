@@ -73,6 +73,8 @@ def make_celery(settings: Settings, name: str = "smartnotes") -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # A prefork child whose resident memory ends a task above this (KiB) is replaced by a fresh one.
+        worker_max_memory_per_child=settings.worker_max_memory_per_child_mb * 1024 or None,
         task_track_started=True,
         task_soft_time_limit=settings.task_soft_time_limit,
         task_time_limit=settings.task_time_limit,

@@ -5,13 +5,20 @@ from __future__ import annotations
 import abc
 import re
 import shutil
+import struct
 import threading
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from shared.errors import AppError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from shared.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -33,8 +40,11 @@ SUPPORTED_HINT = "Upload a PDF, a PowerPoint .pptx, or a PNG/JPEG/TIFF image of 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def sniff(path: Path) -> FileKind:
-    """The kind of file at ``path`` judged by its bytes. Raises AppError for empty or unknown content."""
+def sniff(path: Path, *, max_entries: int = 5000) -> FileKind:
+    """The kind of file at ``path`` judged by its bytes. Raises AppError for empty or unknown content.
+
+    A zip file whose directory announces more than ``max_entries`` files is refused before its
+    directory is parsed (parsing 200,000 entries takes seconds)."""
     size = path.stat().st_size
     if size == 0:
         raise AppError("EMPTY_FILE", "The uploaded file is empty.", status_code=422)
@@ -52,6 +62,7 @@ def sniff(path: Path) -> FileKind:
     if head.startswith(OLE_MAGIC):
         return PPT
     if head.startswith(b"PK\x03\x04"):
+        check_entry_count(path, max_entries)
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
@@ -115,8 +126,26 @@ class LocalFileStore(FileStore):
 
 
 MAX_IMAGE_PIXELS = 80_000_000  # ~ 9000 x 9000; beyond this a "slide photo" is a decompression bomb
-MAX_ZIP_RATIO = 200
-MAX_ZIP_UNCOMPRESSED = 1024 * 1024 * 1024
+# Files smaller than this may compress as well as they like: real decks hold uncompressed TIFF/BMP
+# pictures (the corpus has a 2 MB TIFF at 72:1).
+RATIO_FLOOR = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Caps for zip-based uploads (PPTX, DOCX, ODP), checked from the zip directory alone."""
+
+    max_entries: int = 5000
+    max_uncompressed: int = 300 * 1024 * 1024
+    max_ratio: int = 200
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ArchiveLimits:
+        return cls(
+            max_entries=settings.archive_max_entries,
+            max_uncompressed=settings.archive_max_uncompressed_mb * 1024 * 1024,
+            max_ratio=settings.archive_max_ratio,
+        )
 
 
 # pdfium is not thread-safe, and its "last error" is process-global: every call goes through this lock.
@@ -157,57 +186,191 @@ def _pdf_error(path: Path) -> AppError:
     return AppError("PDF_CORRUPT", "The PDF is damaged or truncated and cannot be read.", status_code=422)
 
 
-def check_zip(path: Path) -> None:
-    """Refuse zip bombs: absurd compression ratios or a huge uncompressed total."""
+def _too_many_entries(count: int, limit: int) -> AppError:
+    return AppError(
+        "ARCHIVE_TOO_LARGE",
+        f"The file holds {count:,} files inside; the limit is {limit:,}.",
+        status_code=422,
+        details={"entries": count, "limit": limit},
+    )
+
+
+def zip_entry_count(path: Path) -> int | None:
+    """The number of entries a zip file announces in its end-of-central-directory record (zip64 too),
+    read from the file's last 64 KiB without parsing the directory. None when no record is found."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        start = max(0, size - (65535 + 22))
+        fh.seek(start)
+        tail = fh.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return None
+        disk_entries, total_entries = struct.unpack("<HH", tail[at + 8 : at + 12])
+        count = max(disk_entries, total_entries)
+        if count != 0xFFFF:
+            return count
+        # zip64: the locator sits right before the record and points at the zip64 record.
+        locator = tail[at - 20 : at] if at >= 20 else b""
+        if not locator.startswith(b"PK\x06\x07"):
+            return count
+        (offset,) = struct.unpack("<Q", locator[8:16])
+        if offset > size - 56:
+            return count
+        fh.seek(offset)
+        record = fh.read(56)
+        if not record.startswith(b"PK\x06\x06"):
+            return count
+        disk64, total64 = struct.unpack("<QQ", record[24:40])
+        return max(disk64, total64)
+
+
+def check_entry_count(path: Path, max_entries: int) -> None:
+    count = zip_entry_count(path)
+    if count is not None and count > max_entries:
+        raise _too_many_entries(count, max_entries)
+
+
+def check_zip(path: Path, limits: ArchiveLimits | None = None) -> None:
+    """Refuse zip bombs before anything expands them: too many entries (judged from the end record,
+    cheaply), one file with an absurd compression ratio, or too much data in total."""
+    limits = limits or ArchiveLimits()
+    check_entry_count(path, limits.max_entries)
     try:
         with zipfile.ZipFile(path) as zf:
-            total = 0
-            for info in zf.infolist():
-                total += info.file_size
-                if (
-                    info.compress_size
-                    and info.file_size / info.compress_size > MAX_ZIP_RATIO
-                    and (info.file_size > 50 * 1024 * 1024)
-                ):
-                    raise AppError(
-                        "ARCHIVE_BOMB", "The file expands to an unreasonable size.", status_code=422
-                    )
-            if total > MAX_ZIP_UNCOMPRESSED:
-                raise AppError("ARCHIVE_BOMB", "The file expands to an unreasonable size.", status_code=422)
+            infos = zf.infolist()
     except zipfile.BadZipFile as exc:
         raise AppError(
             "PPTX_CORRUPT", "The presentation is damaged and cannot be read.", status_code=422
         ) from exc
+    if len(infos) > limits.max_entries:  # the end record undercounted (or was missing)
+        raise _too_many_entries(len(infos), limits.max_entries)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise AppError(
+                "ARCHIVE_BOMB",
+                "The file expands to an unreasonable size.",
+                status_code=422,
+                details={"entry": info.filename[:200], "ratio_limit": limits.max_ratio},
+            )
+    if total > limits.max_uncompressed:
+        raise AppError(
+            "ARCHIVE_TOO_LARGE",
+            f"The file expands to {total // (1024 * 1024):,} MB; "
+            f"the limit is {limits.max_uncompressed // (1024 * 1024):,} MB.",
+            status_code=422,
+            details={"uncompressed_bytes": total, "limit_bytes": limits.max_uncompressed},
+        )
 
 
-def image_size(path: Path) -> tuple[int, int]:
+def _image_too_large(width: int, height: int) -> AppError:
+    return AppError(
+        "IMAGE_TOO_LARGE",
+        f"The image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS:,} pixels.",
+        status_code=422,
+        details={"width": width, "height": height, "limit_pixels": MAX_IMAGE_PIXELS},
+    )
+
+
+def _open_image(path: Path) -> Image.Image:
+    """Open an image lazily (header only), mapping Pillow's bomb refusal and damage to error codes."""
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as img:
-            width, height = img.size
-    except (UnidentifiedImageError, OSError) as exc:
-        raise AppError("IMAGE_CORRUPT", "The image is damaged and cannot be read.", status_code=422) from exc
-    if width * height > MAX_IMAGE_PIXELS:
+        return Image.open(path)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        match = re.search(r"(\d+) pixels", str(exc))
+        pixels = int(match.group(1)) if match else 0
         raise AppError(
             "IMAGE_TOO_LARGE",
-            f"The image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS:,} pixels.",
+            f"The image has {pixels:,} pixels; the limit is {MAX_IMAGE_PIXELS:,} pixels.",
             status_code=422,
-        )
+            details={"pixels": pixels, "limit_pixels": MAX_IMAGE_PIXELS},
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise AppError("IMAGE_CORRUPT", "The image is damaged and cannot be read.", status_code=422) from exc
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """The first frame's size, refusing decompression bombs before any pixel is decoded."""
+    with _open_image(path) as img:
+        width, height = img.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise _image_too_large(width, height)
     return width, height
 
 
-def inspect(path: Path, kind: FileKind, *, max_pages: int) -> int:
+def image_frames(img: Image.Image, *, max_frames: int) -> Iterator[int]:
+    """Seek through an open image's frames (pages of a TIFF, frames of an APNG) one at a time, checking
+    each frame's size from its header alone; yields each frame's index once it is current. Raises
+    TOO_MANY_PAGES as soon as there are more than ``max_frames``, IMAGE_TOO_LARGE for a frame too big."""
+    from PIL import TiffImagePlugin
+
+    index = 0
+    while True:
+        if index >= max_frames:
+            raise _too_many_pages(index + 1, max_frames, at_least=True)
+        width, height = img.size
+        if width * height > MAX_IMAGE_PIXELS:
+            raise _image_too_large(width, height)
+        yield index
+        # Not a TIFF's n_frames: it would walk the whole chain of pages at once.
+        if not isinstance(img, TiffImagePlugin.TiffImageFile) and getattr(img, "n_frames", 1) <= index + 1:
+            return
+        try:
+            img.seek(index + 1)
+        except EOFError:
+            return
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise AppError(
+                "IMAGE_CORRUPT", "The image is damaged and cannot be read.", status_code=422
+            ) from exc
+        index += 1
+
+
+def image_page_count(path: Path, *, max_pages: int) -> int:
+    """How many pages (frames) an image holds, without decoding pixels; every frame's size is checked."""
+    from PIL import PngImagePlugin
+
+    with _open_image(path) as img:
+        if isinstance(img, PngImagePlugin.PngImageFile):
+            # APNG frames all fit the canvas, and seeking to one decodes the one before: count only.
+            image_size(path)
+            frames = int(getattr(img, "n_frames", 1))
+            if frames > max_pages:
+                raise _too_many_pages(frames, max_pages)
+            return frames
+        # A TIFF's directory chain holds each page's own size: walk it (headers only).
+        return sum(1 for _ in image_frames(img, max_frames=max_pages))
+
+
+def _too_many_pages(pages: int, max_pages: int, *, at_least: bool = False) -> AppError:
+    return AppError(
+        "TOO_MANY_PAGES",
+        f"The file has {f'more than {max_pages}' if at_least else pages} pages; the limit is {max_pages}.",
+        status_code=422,
+        details={"pages": pages, "limit": max_pages},
+    )
+
+
+def render_scale(width: float, height: float, scale: float, max_px: int) -> float:
+    """``scale`` (pixels per unit), lowered so the rendered page's longest side is at most ``max_px``."""
+    longest = max(width, height, 1.0)
+    return max(1e-6, min(scale, max_px / longest))
+
+
+def inspect(path: Path, kind: FileKind, *, max_pages: int, limits: ArchiveLimits | None = None) -> int:
     """Validate a sniffed upload cheaply and return its page count (0 when unknown until processing)."""
     if kind.file_type == "pdf":
         pages = pdf_page_count(path)
     elif kind.file_type == "pptx":
-        check_zip(path)
+        check_zip(path, limits)
         with zipfile.ZipFile(path) as zf:
             pages = sum(1 for n in zf.namelist() if n.startswith("ppt/slides/slide") and n.endswith(".xml"))
     elif kind.file_type == "image":
-        image_size(path)
-        pages = 1
+        pages = image_page_count(path, max_pages=max_pages)
     else:
         raise AppError(
             "UNSUPPORTED_FORMAT",
@@ -217,10 +380,5 @@ def inspect(path: Path, kind: FileKind, *, max_pages: int) -> int:
     if pages == 0:
         raise AppError("NO_PAGES", "The file has no pages.", status_code=422)
     if pages > max_pages:
-        raise AppError(
-            "TOO_MANY_PAGES",
-            f"The file has {pages} pages; the limit is {max_pages}.",
-            status_code=422,
-            details={"pages": pages, "limit": max_pages},
-        )
+        raise _too_many_pages(pages, max_pages)
     return pages

@@ -84,6 +84,34 @@ class Settings(BaseSettings):
     ocr_dpi: int = Field(default=150, ge=72, le=400)
     figure_min_area: float = Field(default=0.015, ge=0.0, le=1.0, description="share of the page")
     libreoffice_timeout: int = 180
+    libreoffice_memory_mb: int = Field(
+        default=2048, ge=256, description="address-space limit (RLIMIT_AS) of each LibreOffice conversion"
+    )
+    libreoffice_user: str = Field(
+        default="nobody",
+        description="when the worker runs as root, LibreOffice runs as this user; empty: never switch",
+    )
+    max_render_px: int = Field(
+        default=4000, ge=500, le=20000, description="longest side of any rendered page (dpi scaled down)"
+    )
+
+    # Uploaded archives (PPTX / DOCX / ODP are zip files), judged from the zip directory before queuing
+    archive_max_entries: int = Field(default=5000, ge=10, description="files inside one upload")
+    archive_max_uncompressed_mb: int = Field(default=300, ge=1, description="their total expanded size")
+    archive_max_ratio: int = Field(
+        default=200, ge=10, description="expanded/compressed size of one file (files above 10 MiB)"
+    )
+
+    # Worker memory: a ceiling per task (prefork child) and bounded redelivery of tasks whose worker died
+    worker_memory_mb: int = Field(
+        default=4096, ge=0, description="data-segment limit (RLIMIT_DATA) of each task process; 0 = none"
+    )
+    worker_max_memory_per_child_mb: int = Field(
+        default=2048, ge=0, description="a worker child above this resident size is replaced; 0 = never"
+    )
+    task_max_deliveries: int = Field(
+        default=2, ge=1, description="deliveries of one task whose worker died before its job fails"
+    )
 
     # Chat and generation (workers/ai, workers/generation)
     llm_provider: Literal["llamacpp", "ollama", "openai"] = "llamacpp"

@@ -1,17 +1,26 @@
 """What every worker process shares: a lazily built context (DB, Redis, files) and the task wrapper
-that turns any failure into a job row with a code and a message, never a dead worker."""
+that turns any failure into a job row with a code and a message, never a dead worker.
+
+Memory: each prefork child gets a data-segment limit (``Settings.worker_memory_mb``; its subprocesses,
+Tesseract included, inherit it), so a runaway allocation raises MemoryError and fails the job with
+WORKER_MEMORY. A child that dies anyway (the kernel's OOM killer, a crash in native code) makes Celery
+redeliver its task (``acks_late`` + ``task_reject_on_worker_lost``): deliveries are counted per task in
+Redis, and past ``Settings.task_max_deliveries`` the job fails with WORKER_MEMORY (killed by SIGKILL)
+or WORKER_LOST instead of being redelivered forever."""
 
 from __future__ import annotations
 
 import logging
+import resource
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 from celery import Celery, Task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import SoftTimeLimitExceeded, WorkerLostError
 from celery.signals import worker_process_init
+from celery.worker.request import Request
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -79,6 +88,83 @@ def _reset_after_fork(**_: Any) -> None:
     # Connections must not be shared across the prefork boundary.
     global _context
     _context = None
+    limit_task_memory(get_settings().worker_memory_mb)
+
+
+def limit_task_memory(megabytes: int) -> None:
+    """Cap this process's data segment (heap and private mappings: what a runaway decode grows), so an
+    allocation past it raises MemoryError instead of the kernel killing the worker.
+    Subprocesses (Tesseract, LibreOffice) inherit it."""
+    if megabytes <= 0:
+        return
+    limit = megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    log.info("task memory limited to %d MB (RLIMIT_DATA)", limit // (1024 * 1024))
+
+
+# --- bounded redelivery ------------------------------------------------------------------------------------
+DELIVERY_TTL = 7 * 24 * 3600
+
+
+def _delivery_key(task_id: str, retries: int) -> str:
+    return f"smartnotes:task:{task_id}:{retries}:deliveries"
+
+
+def _lost_key(task_id: str) -> str:
+    return f"smartnotes:task:{task_id}:lost"
+
+
+def count_delivery(r: redis.Redis, task_id: str | None, retries: int) -> int:
+    """How many times this task message (one id and retry number) has now been delivered; a retry is a
+    new message and starts again at 1. 1 when the task has no id (called directly)."""
+    if not task_id:
+        return 1
+    key = _delivery_key(task_id, retries)
+    pipe = r.pipeline()
+    pipe.incr(key)
+    pipe.expire(key, DELIVERY_TTL)
+    count, _ = pipe.execute()
+    return int(count)
+
+
+def note_worker_lost(r: redis.Redis, task_id: str, reason: str) -> None:
+    r.set(_lost_key(task_id), reason[:500], ex=DELIVERY_TTL)
+
+
+def lost_error(r: redis.Redis, task_id: str | None, deliveries: int) -> tuple[str, str]:
+    """The code and message for a job whose task kept killing its worker."""
+    raw = r.get(_lost_key(task_id)) if task_id else None
+    reason = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw or "")
+    times = deliveries - 1
+    if "SIGKILL" in reason or "signal 9" in reason:
+        return (
+            "WORKER_MEMORY",
+            f"Processing was killed {times} time(s), most likely for using too much memory; "
+            "the file was not retried again.",
+        )
+    return (
+        "WORKER_LOST",
+        f"The worker processing this stopped unexpectedly {times} time(s)"
+        + (f" ({reason})" if reason else "")
+        + "; it was not retried again.",
+    )
+
+
+class JobRequest(Request):
+    """Runs in the worker's main process: remembers why a child died, for the next delivery to report."""
+
+    def on_failure(self, exc_info: Any, send_failed_event: bool = True, return_ok: bool = False) -> None:
+        exc = getattr(exc_info, "exception", None)
+        exc = getattr(exc, "exc", exc)  # ExceptionWithTraceback
+        if isinstance(exc, WorkerLostError):
+            try:
+                note_worker_lost(context().redis, self.id, str(exc))
+            except Exception:  # never let bookkeeping break the pool
+                log.warning("could not record the lost worker of task %s", self.id, exc_info=True)
+        super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
 
 
 def job_task(
@@ -87,11 +173,25 @@ def job_task(
     """Register ``fn(ctx, job_id, task)`` as a task that reports every outcome on the job row."""
 
     def decorate(fn: Callable[[WorkerContext, str, Task], None]) -> Task:
-        @app.task(name=name, bind=True, queue=queue, max_retries=max_retries, acks_late=True, doc=fn.__doc__)
+        @app.task(
+            name=name,
+            bind=True,
+            queue=queue,
+            max_retries=max_retries,
+            acks_late=True,
+            doc=fn.__doc__,
+            Request=JobRequest,
+        )
         def run(self: Task, job_id: str) -> None:
             token = job_id_var.set(job_id)
             ctx = context()
             try:
+                deliveries = count_delivery(ctx.redis, self.request.id, self.request.retries or 0)
+                if deliveries > ctx.settings.task_max_deliveries:
+                    code, message = lost_error(ctx.redis, self.request.id, deliveries)
+                    log.error("task delivered %d times after its worker died: %s", deliveries, code)
+                    fail(ctx, job_id, code, message)
+                    return
                 fn(ctx, job_id, self)
             except JobCancelled:
                 log.info("job cancelled; stopping")
@@ -101,6 +201,15 @@ def job_task(
                 fail(ctx, job_id, exc.code, exc.message)
             except SoftTimeLimitExceeded:
                 fail(ctx, job_id, "TIMEOUT", "Processing took too long and was stopped.")
+            except MemoryError:
+                log.error("job ran out of memory")
+                fail(
+                    ctx,
+                    job_id,
+                    "WORKER_MEMORY",
+                    "Processing needed more memory than a task may use; "
+                    "the file may be too large or damaged.",
+                )
             except RETRYABLE as exc:
                 if self.request.retries < self.max_retries:
                     log.warning("transient failure, retrying: %r", exc)

@@ -19,7 +19,7 @@ from gateway.services.lectures import get_lecture, spool_upload
 from gateway.services.subjects import get_subject
 from shared.celery_app import QUEUE_GENERATION, TASK_GENERATE_DOCUMENT
 from shared.errors import AppError
-from shared.files import FileStore, inspect, sniff
+from shared.files import ArchiveLimits, FileStore, inspect, sniff
 from shared.jobs import create_job
 from shared.models import GeneratedDocument, Job, Lecture, LectureStatus, StudySession, new_uuid, utcnow
 from shared.settings import Settings
@@ -120,14 +120,14 @@ def request_past_paper(
         upload, limit=settings.max_upload_bytes, tmp_dir=settings.data_dir / "tmp"
     )
     try:
-        kind = sniff(tmp)
+        kind = sniff(tmp, max_entries=settings.archive_max_entries)
         if kind.file_type not in ("pdf", "image"):
             raise AppError(
                 "UNSUPPORTED_FORMAT",
                 "Upload the past paper as a PDF or a PNG/JPEG/TIFF image.",
                 status_code=415,
             )
-        inspect(tmp, kind, max_pages=settings.max_pages)
+        inspect(tmp, kind, max_pages=settings.max_pages, limits=ArchiveLimits.from_settings(settings))
         key = f"uploads/{user_id}/past-papers/{new_uuid()}{kind.extension}"
         with tmp.open("rb") as fh:
             files.save(key, fh)

@@ -17,7 +17,7 @@ from gateway.services.jobs import cancel_job
 from gateway.services.subjects import get_subject
 from shared.celery_app import QUEUE_AI, QUEUE_OCR, TASK_DELETE_VECTORS, TASK_INGEST_LECTURE
 from shared.errors import AppError, not_found
-from shared.files import FileStore, inspect, sniff
+from shared.files import ArchiveLimits, FileStore, inspect, sniff
 from shared.jobs import TERMINAL, create_job
 from shared.models import Figure, Job, Lecture, LectureStatus, Page, Subject
 from shared.settings import Settings
@@ -87,8 +87,8 @@ def create_lecture(
     get_subject(db=db, user_id=user_id, subject_id=subject_id)
     tmp, size, sha = spool_upload(upload, limit=settings.max_upload_bytes, tmp_dir=settings.data_dir / "tmp")
     try:
-        kind = sniff(tmp)
-        pages = inspect(tmp, kind, max_pages=settings.max_pages)
+        kind = sniff(tmp, max_entries=settings.archive_max_entries)
+        pages = inspect(tmp, kind, max_pages=settings.max_pages, limits=ArchiveLimits.from_settings(settings))
         safe_name = Path(filename or "upload").name[:200] or "upload"
         lecture = Lecture(
             user_id=user_id,

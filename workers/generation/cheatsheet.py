@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from shared import office
+from shared.errors import AppError
 from shared.files import FileStore
 from workers.generation.candidates import (
     Definition,
@@ -399,47 +399,20 @@ def render_docx(
 
 
 # --- measuring with LibreOffice ----------------------------------------------------------------------------
-_LO_LOCK = threading.Lock()
-_LO_PROFILE: Path | None = None
-
-
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    return office.find_soffice()
 
 
-def docx_to_pdf(docx: Path, *, timeout: int = 120) -> Path | None:
-    """Render with LibreOffice (a private profile per process); None when LibreOffice is absent."""
-    global _LO_PROFILE
-    binary = soffice()
-    if binary is None:
+def docx_to_pdf(docx: Path, *, options: office.OfficeOptions | None = None) -> Path | None:
+    """Render with LibreOffice in its sandbox (shared/office.py); None when it is absent or fails."""
+    if soffice() is None:
         return None
-    with _LO_LOCK:
-        if _LO_PROFILE is None:
-            _LO_PROFILE = Path(tempfile.mkdtemp(prefix="smartnotes-lo-profile-"))
-        out_dir = docx.parent / "pdf"
-        out_dir.mkdir(exist_ok=True)
-        try:
-            subprocess.run(
-                [
-                    binary,
-                    f"-env:UserInstallation=file://{_LO_PROFILE}",
-                    "--headless",
-                    "--norestore",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    str(out_dir),
-                    str(docx),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=timeout,
-            )
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-            log.warning("LibreOffice could not render the cheat sheet: %r", exc)
-            return None
-    pdf = out_dir / (docx.stem + ".pdf")
-    return pdf if pdf.is_file() else None
+    options = options or office.OfficeOptions(timeout=120)
+    try:
+        return office.convert(docx, "pdf", out_dir=docx.parent / "pdf", options=options)
+    except AppError as exc:
+        log.warning("LibreOffice could not render the cheat sheet: %s", exc.message)
+        return None
 
 
 def measure_pdf(path: Path) -> tuple[int, float]:
@@ -477,12 +450,11 @@ def build_cheatsheet(
     out_path: Path,
     progress: Callable[[float, str], None] | None = None,
     check_pages: bool = True,
+    office_options: office.OfficeOptions | None = None,
 ) -> dict[str, Any]:
     """Write the cheat sheet to ``out_path``; returns the params worth keeping (fit, counts, LLM use)."""
     lectures = [lc for lc in lectures if not lc.is_empty()]
     if not lectures:
-        from shared.errors import AppError
-
         raise AppError(
             "NOT_ENOUGH_MATERIAL", "The notes have no text to put on a cheat sheet.", status_code=422
         )
@@ -517,7 +489,7 @@ def build_cheatsheet(
             if not can_check:
                 best = (draft, -1, counts)
                 break
-            pdf = docx_to_pdf(draft)
+            pdf = docx_to_pdf(draft, options=office_options)
             if pdf is None:
                 params["page_check"] = "skipped: LibreOffice failed to render the document"
                 best = (draft, -1, counts)

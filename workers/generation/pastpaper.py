@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from shared.errors import AppError
 from shared.settings import Settings
@@ -19,8 +19,14 @@ from workers.generation.prompts import answer_from_passages
 from workers.generation.retrieval import Hit, SlideIndex
 from workers.generation.textutil import content_tokens, shorten
 
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from workers.ocr.ports import OcrEngine
+
 log = logging.getLogger(__name__)
 MAX_QUESTIONS = 40
+MAX_EXAM_PAGES = 30
 _START = re.compile(
     r"^\s*(?:(?:Q(?:uestion)?|Pregunta|问题|题)\s*\.?\s*(\d{1,2})\s*[.):]?|(\d{1,2})\s*[.)]|\((\d{1,2})\)|第\s*(\d{1,2})\s*题)\s*(.*)$",
     re.I,
@@ -44,9 +50,10 @@ class AnsweredQuestion:
 
 
 def read_exam_text(
-    path: Path, file_type: str, *, settings: Settings, languages: str = "eng"
+    path: Path, file_type: str, *, settings: Settings, languages: str = "eng", engine: OcrEngine | None = None
 ) -> tuple[str, str]:
-    """The exam's text and how it was read: 'text_layer' or 'ocr'."""
+    """The exam's text and how it was read: 'text_layer' or 'ocr'. Scanned pages are rendered and read one
+    at a time, each at most ``settings.max_render_px`` on its longest side."""
     if file_type == "pdf":
         import pypdfium2 as pdfium
 
@@ -55,32 +62,68 @@ def read_exam_text(
         with PDFIUM_LOCK:
             doc = pdfium.PdfDocument(str(path))
             try:
-                texts = [doc[i].get_textpage().get_text_range() for i in range(min(len(doc), 30))]
-                usable = sum(len(t.strip()) for t in texts) >= 40 * max(1, len(texts)) // 2
-                images = (
-                    []
-                    if usable
-                    else [doc[i].render(scale=200 / 72).to_pil() for i in range(min(len(doc), 30))]
-                )
+                count = min(len(doc), MAX_EXAM_PAGES)
+                texts = []
+                for i in range(count):
+                    page = doc[i]
+                    try:
+                        textpage = page.get_textpage()
+                        texts.append(textpage.get_text_range())
+                        textpage.close()
+                    finally:
+                        page.close()
             finally:
                 doc.close()
+        usable = sum(len(t.strip()) for t in texts) >= 40 * max(1, len(texts)) // 2
         if usable:
             return "\n".join(texts), "text_layer"
-        return _ocr(images, settings, languages), "ocr"
+        return _ocr(_pdf_pages(path, count, settings.max_render_px), settings, languages, engine), "ocr"
     if file_type == "image":
-        from PIL import Image
+        from shared.files import image_size
 
-        with Image.open(path) as img:
-            img.load()
-            return _ocr([img.convert("RGB")], settings, languages), "ocr"
+        image_size(path)  # refuses bombs before decoding
+        return _ocr(_image_page(path, settings.max_render_px), settings, languages, engine), "ocr"
     raise AppError("UNSUPPORTED_FORMAT", "Upload the past paper as a PDF or an image.", status_code=415)
 
 
-def _ocr(images: list[Any], settings: Settings, languages: str) -> str:
+def _pdf_pages(path: Path, count: int, max_px: int) -> Iterator[Image.Image]:
+    """The pages rendered one at a time (200 dpi, capped on the longest side)."""
+    import pypdfium2 as pdfium
+
+    from shared.files import PDFIUM_LOCK, render_scale
+
+    for i in range(count):
+        with PDFIUM_LOCK:
+            doc = pdfium.PdfDocument(str(path))
+            try:
+                page = doc[i]
+                try:
+                    width, height = page.get_size()
+                    image = page.render(scale=render_scale(width, height, 200 / 72, max_px)).to_pil()
+                finally:
+                    page.close()
+            finally:
+                doc.close()
+        yield image
+        del image
+
+
+def _image_page(path: Path, max_px: int) -> Iterator[Image.Image]:
+    from PIL import Image
+
+    with Image.open(path) as img:
+        img.draft("RGB", (max_px, max_px))  # JPEG: decode at a reduced size when that is enough
+        image = img.convert("RGB")
+    if max(image.size) > max_px:
+        image.thumbnail((max_px, max_px))
+    yield image
+
+
+def _ocr(images: Iterable[Image.Image], settings: Settings, languages: str, engine: OcrEngine | None) -> str:
     from workers.ocr.adapters import ocr_engine
     from workers.ocr.pipeline import ocr_languages
 
-    engine = ocr_engine(settings)
+    engine = engine or ocr_engine(settings)
     langs = ocr_languages(languages, engine)
     return "\n".join(engine.read(img, languages=langs).text for img in images)
 

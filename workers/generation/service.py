@@ -25,6 +25,7 @@ from shared.errors import AppError
 from shared.files import FileStore
 from shared.llm import LLM
 from shared.models import GeneratedDocument, Subject
+from shared.office import OfficeOptions
 from shared.settings import Settings
 from shared.study_schemas import GenerateRequest
 from workers.generation.candidates import LectureCandidates, extract
@@ -157,6 +158,7 @@ def generate_cheatsheet(
             title=title,
             out_path=out,
             progress=env.progress,
+            office_options=OfficeOptions.from_settings(env.settings),
         )
         params.update(_llm_params(env, phraser), lecture_ids=[lc.lecture.id for lc in lectures])
         env.progress(0.97, "saving")

@@ -14,7 +14,7 @@ from sqlalchemy import delete
 
 from shared.celery_app import QUEUE_AI, QUEUE_OCR, TASK_INDEX_LECTURE
 from shared.errors import AppError
-from shared.files import FileStore
+from shared.files import ArchiveLimits, FileStore
 from shared.jobs import JobCancelled
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject
 from shared.settings import Settings
@@ -56,6 +56,12 @@ def read_options(settings: Settings, *, store: FileStore, prefix: str, languages
         parallel=settings.ocr_parallel_pages,
         figure_min_area=settings.figure_min_area,
         libreoffice_timeout=settings.libreoffice_timeout,
+        libreoffice_memory_mb=settings.libreoffice_memory_mb,
+        libreoffice_user=settings.libreoffice_user,
+        max_render_px=settings.max_render_px,
+        max_pages=settings.max_pages,
+        archive=ArchiveLimits.from_settings(settings),
+        hidden_dirs=(str(settings.data_dir.resolve()),),
     )
 
 

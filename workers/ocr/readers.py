@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -21,10 +20,20 @@ from pathlib import Path
 from typing import Any
 
 import layoutparser as lp
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageOps
 
+from shared import office
 from shared.errors import AppError
-from shared.files import PDFIUM_LOCK, FileStore, check_zip, image_size, pdf_page_count
+from shared.files import (
+    PDFIUM_LOCK,
+    ArchiveLimits,
+    FileStore,
+    check_zip,
+    image_frames,
+    image_size,
+    pdf_page_count,
+    render_scale,
+)
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
 from workers.ocr.ports import LayoutDetector, OcrEngine
 from workers.ocr.text import clean_text, drop_stray_script, first_line, usable_text_layer
@@ -69,6 +78,22 @@ class ReadOptions:
     parallel: int = 2
     figure_min_area: float = 0.015
     libreoffice_timeout: int = 180
+    libreoffice_memory_mb: int = 2048
+    libreoffice_user: str = "nobody"
+    max_render_px: int = 4000  # the longest side of any rendered page or thumbnail
+    max_pages: int = 500
+    archive: ArchiveLimits = field(default_factory=ArchiveLimits)
+    hidden_dirs: tuple[str, ...] = ()  # never visible to LibreOffice (the data dir)
+
+    @property
+    def office(self) -> office.OfficeOptions:
+        return office.OfficeOptions(
+            timeout=self.libreoffice_timeout,
+            memory_mb=self.libreoffice_memory_mb,
+            user=self.libreoffice_user,
+            archive=self.archive,
+            hidden=self.hidden_dirs,
+        )
 
     def key(self, *parts: str) -> str:
         return "/".join((self.prefix, *parts))
@@ -375,7 +400,7 @@ def _pdf_page(doc: Any, lock: threading.RLock, index: int, opts: ReadOptions) ->
         page = doc[index]
         try:
             width, height = page.get_size()
-            scale = min(opts.dpi / 72, MAX_RENDER_SIDE / max(width, height, 1))
+            scale = render_scale(width, height, opts.dpi / 72, min(MAX_RENDER_SIDE, opts.max_render_px))
             textpage = page.get_textpage()
             raw = textpage.get_text_range()
             full_text = clean_text(raw)
@@ -407,15 +432,24 @@ def _pdf_page(doc: Any, lock: threading.RLock, index: int, opts: ReadOptions) ->
 
 # --- images ---------------------------------------------------------------------------------------
 def read_image(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
+    """One page per frame (a multi-page TIFF), decoded one at a time: each frame's size is checked from
+    its header before its pixels are decoded, and only the current frame is in memory."""
     image_size(path)  # refuses bombs before decoding
     with Image.open(path) as img:
-        frames = [_upright(frame.convert("RGB")) for frame in ImageSequence.Iterator(img)]
-    for number, frame in enumerate(frames, start=1):
-        scale = min(1.0, MAX_RENDER_SIDE / max(frame.size))
-        if scale < 1.0:
-            frame = frame.resize((round(frame.width * scale), round(frame.height * scale)))
-        work = PageWork(opts, number=number, image=frame, scale=scale, scan=True, photo=True)
-        yield work.content(width=frame.width / scale, height=frame.height / scale)
+        for index in image_frames(img, max_frames=opts.max_pages):
+            try:
+                frame = _upright(img.convert("RGB"))
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise AppError(
+                    "IMAGE_CORRUPT", f"Page {index + 1} of the image is damaged and cannot be read."
+                ) from exc
+            width, height = frame.size
+            scale = render_scale(width, height, 1.0, min(MAX_RENDER_SIDE, opts.max_render_px))
+            if scale < 1.0:
+                frame = frame.resize((max(1, round(width * scale)), max(1, round(height * scale))))
+            work = PageWork(opts, number=index + 1, image=frame, scale=scale, scan=True, photo=True)
+            yield work.content(width=width, height=height)
+            del frame, work
 
 
 def _upright(image: Image.Image) -> Image.Image:
@@ -458,47 +492,18 @@ def _pictures(shape: Any) -> Iterator[Any]:
 
 
 def libreoffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    return office.find_soffice()
 
 
-def convert_with_libreoffice(path: Path, target: str, timeout: int) -> Path:
-    binary = libreoffice()
-    if binary is None:
-        raise AppError(
-            "UNSUPPORTED_FORMAT",
-            f"{path.suffix} files need LibreOffice on the worker (apt-get install libreoffice-impress), "
-            "or save the file as PDF or PPTX and upload that.",
-        )
+def convert_with_libreoffice(path: Path, target: str, opts: ReadOptions) -> Path:
+    """LibreOffice in its sandbox (shared/office.py); the result lies alone in a temp dir that the caller
+    removes."""
     out_dir = Path(tempfile.mkdtemp(prefix="smartnotes-lo-"))
-    profile = Path(tempfile.mkdtemp(prefix="smartnotes-lo-profile-"))
     try:
-        subprocess.run(
-            [
-                binary,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                target,
-                "--outdir",
-                str(out_dir),
-                str(path),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=timeout,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        return office.convert(path, target, out_dir=out_dir, options=opts.office)
+    except BaseException:
         shutil.rmtree(out_dir, ignore_errors=True)
-        raise AppError(
-            "CONVERSION_FAILED", f"LibreOffice could not convert the file ({type(exc).__name__})."
-        ) from exc
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    produced = sorted(out_dir.glob(f"*.{target}"))
-    if not produced:
-        raise AppError("CONVERSION_FAILED", "LibreOffice produced no output for this file.")
-    return produced[0]
+        raise
 
 
 def _render_thumbnails(pdf: Path, opts: ReadOptions) -> dict[int, str]:
@@ -510,10 +515,15 @@ def _render_thumbnails(pdf: Path, opts: ReadOptions) -> dict[int, str]:
         try:
             for index in range(len(doc)):
                 page = doc[index]
-                width, _height = page.get_size()
-                image = page.render(scale=480 / max(width, 1)).to_pil()
+                try:
+                    width, height = page.get_size()
+                    # 480 px wide, but a very tall slide stays within the render cap.
+                    scale = render_scale(width, height, 480 / max(width, 1), opts.max_render_px)
+                    image = page.render(scale=scale).to_pil()
+                finally:
+                    page.close()
                 keys[index + 1] = opts.save(opts.key("pages", f"{index + 1:04d}.jpg"), thumbnail_bytes(image))
-                page.close()
+                del image
         finally:
             doc.close()
     return keys
@@ -523,7 +533,7 @@ def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
     from pptx import Presentation
     from pptx.util import Emu
 
-    check_zip(path)
+    check_zip(path, opts.archive)
     try:
         prs = Presentation(str(path))
     except Exception as exc:
@@ -532,11 +542,14 @@ def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
     thumbs: dict[int, str] = {}
     if libreoffice() is not None:
         try:
-            pdf = convert_with_libreoffice(path, "pdf", opts.libreoffice_timeout)
-            thumbs = _render_thumbnails(pdf, opts)
-            shutil.rmtree(pdf.parent, ignore_errors=True)
+            pdf = convert_with_libreoffice(path, "pdf", opts)
         except AppError as exc:
             log.warning("no thumbnails for this deck: %s", exc.message)
+        else:
+            try:
+                thumbs = _render_thumbnails(pdf, opts)
+            finally:
+                shutil.rmtree(pdf.parent, ignore_errors=True)
 
     with ThreadPoolExecutor(max_workers=opts.parallel, thread_name_prefix="pic") as pool:
         for number, slide in enumerate(prs.slides, start=1):
@@ -633,7 +646,7 @@ def _pptx_figure(
 
 def read_converted(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
     """.ppt and .odp: LibreOffice turns them into PPTX, read like any deck."""
-    converted = convert_with_libreoffice(path, "pptx", opts.libreoffice_timeout)
+    converted = convert_with_libreoffice(path, "pptx", opts)
     try:
         yield from read_pptx(converted, opts)
     finally:
