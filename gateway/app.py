@@ -8,7 +8,6 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -16,8 +15,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from gateway.body_limit import BodySizeLimitMiddleware
 from gateway.container import Container
 from gateway.metrics import make_registry
+from gateway.proxies import TrustedProxyMiddleware
+from gateway.responses import HTTP_CODES, error_body
+from gateway.responses import error_response as _error_response
 from gateway.routes import (
     auth,
     chat,
@@ -42,30 +45,8 @@ API_PREFIX = "/api/v1"
 
 log = logging.getLogger("gateway")
 
-HTTP_CODES = {
-    400: "BAD_REQUEST",
-    401: "NOT_AUTHENTICATED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    413: "FILE_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    429: "RATE_LIMITED",
-}
-
-
-def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {
-        "error": {"code": code, "message": message, "details": details if details is not None else {}},
-        "request_id": request_id_var.get(),
-    }
-
-
-def _error_response(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
-    headers = {REQUEST_ID_HEADER: request_id_var.get() or ""}
-    if status == 429 and isinstance(details, dict) and "retry_after" in details:
-        headers["Retry-After"] = str(details["retry_after"])
-    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+# re-exported for the modules that imported them from here
+__all__ = ["API_PREFIX", "HTTP_CODES", "app_factory", "create_app", "error_body"]
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -85,7 +66,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = HTTP_CODES.get(exc.status_code, f"HTTP_{exc.status_code}")
+        code = getattr(exc, "code", None) or HTTP_CODES.get(exc.status_code, f"HTTP_{exc.status_code}")
         return _error_response(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)
@@ -123,6 +104,9 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
+    # Innermost of the middlewares: a too-large body is refused before any route, dependency or
+    # authentication reads it (and before a multipart upload is spooled to disk).
+    app.add_middleware(BodySizeLimitMiddleware, settings=settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -165,6 +149,9 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
                 },
             )
             request_id_var.reset(token)
+
+    # Outermost: every layer below sees the client address the trusted proxy vouched for.
+    app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxy_networks)
 
     _install_error_handlers(app)
     app.include_router(health.router)

@@ -22,7 +22,8 @@ from urllib.parse import urlparse
 import redis
 
 from shared.db import run_migrations
-from shared.settings import Settings
+from shared.keys import SECRET_KEY_FILE, WEBHOOK_SECRET_FILE, load_or_create_secret
+from shared.settings import PLACEHOLDER_SECRETS, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -65,8 +66,21 @@ def wait_until(check: object, timeout: float, what: str) -> None:
     raise RuntimeError(f"{what} did not come up within {timeout:.0f} s")
 
 
+def ensure_secrets(settings: Settings) -> Settings:
+    """Never sign with the published default: without SMARTNOTES_SECRET_KEY (or SMARTNOTES_WEBHOOK_SECRET),
+    a random key is generated on the first run and kept in the data dir (mode 0600) for the next ones."""
+    updates: dict[str, str] = {}
+    if settings.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+        updates["secret_key"] = load_or_create_secret(settings.data_dir / SECRET_KEY_FILE)
+    if not settings.webhook_secret:
+        updates["webhook_secret"] = load_or_create_secret(settings.data_dir / WEBHOOK_SECRET_FILE)
+    return settings.model_copy(update=updates) if updates else settings
+
+
 def child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
+    env["SMARTNOTES_SECRET_KEY"] = settings.secret_key
+    env["SMARTNOTES_WEBHOOK_SECRET"] = settings.webhook_secret
     env["SMARTNOTES_DATA_DIR"] = str(settings.data_dir)
     env["SMARTNOTES_REDIS_URL"] = settings.redis_url
     env.setdefault("SMARTNOTES_API_URL", settings.api_url)
@@ -140,6 +154,9 @@ def commands(settings: Settings) -> list[tuple[str, list[str]]]:
                 settings.api_host,
                 "--port",
                 str(settings.api_port),
+                # X-Forwarded-For is believed only from SMARTNOTES_TRUSTED_PROXIES, by the gateway itself
+                # (gateway/proxies.py); uvicorn's own handling would trust 127.0.0.1 by default.
+                "--no-proxy-headers",
                 "--no-access-log",
             ],
         )
@@ -248,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
+        settings = ensure_secrets(settings)
         start_redis(settings, children)
         say("running database migrations")
         run_migrations(settings)

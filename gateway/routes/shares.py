@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, status
 from fastapi.responses import FileResponse, JSONResponse
 
-from gateway.deps import AppContainer, CurrentUser, DbSession
+from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
 from gateway.routes.flashcards import deck_response
 from gateway.services import shares as service
 from shared.errors import AppError
@@ -28,7 +28,7 @@ def list_shares(user: CurrentUser, db: DbSession, container: AppContainer) -> li
 
 
 @router.delete("/shares/{share_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_share(share_id: int, user: CurrentUser, db: DbSession) -> None:
+def revoke_share(share_id: PathId, user: CurrentUser, db: DbSession) -> None:
     """Revoke the link: it answers 410 SHARE_REVOKED from now on."""
     service.revoke_share(db=db, user_id=user.id, share_id=share_id)
 
