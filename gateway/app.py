@@ -38,6 +38,7 @@ from gateway.routes import (
 )
 from gateway.webhooks import run_delivery_loop
 from shared.errors import AppError
+from shared.keys import ensure_secrets
 from shared.logging import REQUEST_ID_HEADER, configure_logging, request_id, request_id_var
 from shared.settings import Settings, get_settings
 
@@ -174,5 +175,8 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
 
 
 def app_factory() -> FastAPI:
-    """Entry point for `uvicorn --factory gateway.app:app_factory`."""
-    return create_app()
+    """Entry point for `uvicorn --factory gateway.app:app_factory`.
+
+    Without SMARTNOTES_SECRET_KEY (outside production, which refuses to start so), the key generated into
+    the data dir is used, as `make run` does: never the published placeholder."""
+    return create_app(ensure_secrets(get_settings()))

@@ -10,6 +10,8 @@ import secrets
 import time
 from pathlib import Path
 
+from shared.settings import PLACEHOLDER_SECRETS, Settings
+
 SECRET_KEY_FILE = "secret_key"
 WEBHOOK_SECRET_FILE = "webhook_secret"
 MIN_LENGTH = 32
@@ -40,3 +42,14 @@ def load_or_create_secret(path: Path) -> str:
         # empty (a writer still busy, or a truncated file): never sign with a short key
         raise RuntimeError(f"{path} holds no usable secret (under {MIN_LENGTH} characters); delete it")
     return value
+
+
+def ensure_secrets(settings: Settings) -> Settings:
+    """Never sign with the published default: without SMARTNOTES_SECRET_KEY (or SMARTNOTES_WEBHOOK_SECRET),
+    a random key is generated on the first run and kept in the data dir (mode 0600) for the next ones."""
+    updates: dict[str, str] = {}
+    if settings.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+        updates["secret_key"] = load_or_create_secret(settings.data_dir / SECRET_KEY_FILE)
+    if not settings.webhook_secret:
+        updates["webhook_secret"] = load_or_create_secret(settings.data_dir / WEBHOOK_SECRET_FILE)
+    return settings.model_copy(update=updates) if updates else settings

@@ -22,8 +22,8 @@ from urllib.parse import urlparse
 import redis
 
 from shared.db import run_migrations
-from shared.keys import SECRET_KEY_FILE, WEBHOOK_SECRET_FILE, load_or_create_secret
-from shared.settings import PLACEHOLDER_SECRETS, Settings
+from shared.keys import ensure_secrets
+from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -64,17 +64,6 @@ def wait_until(check: object, timeout: float, what: str) -> None:
             return
         time.sleep(0.2)
     raise RuntimeError(f"{what} did not come up within {timeout:.0f} s")
-
-
-def ensure_secrets(settings: Settings) -> Settings:
-    """Never sign with the published default: without SMARTNOTES_SECRET_KEY (or SMARTNOTES_WEBHOOK_SECRET),
-    a random key is generated on the first run and kept in the data dir (mode 0600) for the next ones."""
-    updates: dict[str, str] = {}
-    if settings.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
-        updates["secret_key"] = load_or_create_secret(settings.data_dir / SECRET_KEY_FILE)
-    if not settings.webhook_secret:
-        updates["webhook_secret"] = load_or_create_secret(settings.data_dir / WEBHOOK_SECRET_FILE)
-    return settings.model_copy(update=updates) if updates else settings
 
 
 def child_env(settings: Settings) -> dict[str, str]:

@@ -38,7 +38,7 @@ def past_paper(
     db: DbSession,
     container: AppContainer,
     file: Annotated[UploadFile, File(description="the exam: PDF or PNG/JPEG/TIFF")],
-    title: Annotated[str | None, Form()] = None,
+    title: Annotated[str | None, Form(max_length=300)] = None,
 ) -> GenerationAccepted:
     """Upload a past exam; each question is answered from the notes, with the slides cited, as a .docx."""
     container.rate_limit(container.settings.rate_limit_upload, "upload", str(user.id))

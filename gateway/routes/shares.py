@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Path, status
 from fastapi.responses import FileResponse, JSONResponse
 
 from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
@@ -35,7 +35,10 @@ def revoke_share(share_id: PathId, user: CurrentUser, db: DbSession) -> None:
 
 @router.get("/shared/{token}", response_model=None)
 def open_share(
-    token: str, db: DbSession, container: AppContainer, format: Literal["json", "apkg"] = "json"
+    token: Annotated[str, Path(max_length=200)],
+    db: DbSession,
+    container: AppContainer,
+    format: Literal["json", "apkg"] = "json",
 ) -> FileResponse | JSONResponse:
     """No account needed. A document link returns the file; a deck link the deck (JSON, or `format=apkg`)."""
     link = service.resolve(db=db, token=token)

@@ -4,6 +4,7 @@ claims, settings parsing, and the command `make run` serves the gateway with."""
 from __future__ import annotations
 
 import ipaddress
+import os
 import subprocess
 import uuid
 from pathlib import Path
@@ -86,6 +87,33 @@ def test_make_run_generates_and_keeps_its_own_keys(tmp_path: Path) -> None:
     mine = ensure_secrets(settings(tmp_path / "other", secret_key="k" * 40, webhook_secret="w" * 40))
     assert (mine.secret_key, mine.webhook_secret) == ("k" * 40, "w" * 40)
     assert not (tmp_path / "other" / "data" / "secret_key").exists()
+
+
+def test_the_uvicorn_entry_point_never_signs_with_the_placeholder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`uvicorn --factory gateway.app:app_factory` run by hand, without a key: the data dir's key is used."""
+    import logging
+
+    from gateway.app import app_factory
+    from shared.settings import get_settings
+
+    for key in [k for k in os.environ if k.startswith("SMARTNOTES_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("SMARTNOTES_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SMARTNOTES_LOG_JSON", "false")
+    get_settings.cache_clear()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        app_factory()
+    finally:
+        get_settings.cache_clear()
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    key = (tmp_path / "data" / "secret_key").read_text().strip()
+    assert len(key) >= 32 and key != DEV_SECRET
 
 
 def test_a_loose_key_file_is_tightened(tmp_path: Path) -> None:
