@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -69,6 +70,17 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = getattr(exc, "code", None) or HTTP_CODES.get(exc.status_code, f"HTTP_{exc.status_code}")
         return _error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(sqlalchemy.exc.DataError)
+    async def data_error(_: Request, exc: sqlalchemy.exc.DataError) -> JSONResponse:
+        # What the schemas let through but the database cannot store: a NUL character in a PostgreSQL text
+        # column, a number out of the column's range. The client's input, so a 422, never a 500.
+        log.info("database refused a value: %s", exc.orig)
+        return _error_response(
+            422,
+            "INVALID_VALUE",
+            "A value is out of range or contains a character that cannot be stored (such as NUL).",
+        )
 
     @app.exception_handler(Exception)
     async def unhandled(_: Request, exc: Exception) -> JSONResponse:

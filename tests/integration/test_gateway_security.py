@@ -20,6 +20,7 @@ from websockets.sync.client import connect
 
 from tests.support.factories import make_pdf
 from tests.support.gateway import Gateway, running_gateway
+from tests.support.services import PostgresServer
 
 MB = 1024 * 1024
 
@@ -353,3 +354,17 @@ def test_register_is_limited_per_address_whatever_the_header(tmp_path: Path) -> 
             for i in range(4)
         ]
     assert codes == [201, 201, 429, 429]
+
+
+# --- what the database refuses ------------------------------------------------------------------------
+def test_a_nul_character_is_a_422_on_postgresql(postgres: PostgresServer, tmp_path: Path) -> None:
+    """PostgreSQL text cannot hold NUL: the client's input, so 422 INVALID_VALUE, not a 500."""
+    url = postgres.create_database(f"nul_{uuid.uuid4().hex[:8]}")
+    with running_gateway(tmp_path, database_url=url) as gw, gw.client() as c:
+        _, headers = gw.user(c)
+        r = c.post("/api/v1/subjects", json={"name": "a\x00b"}, headers=headers)
+        assert error_code(r) == (422, "INVALID_VALUE")
+        # the failed transaction left nothing behind, and the next request works
+        ok = c.post("/api/v1/subjects", json={"name": "ab"}, headers=headers)
+        assert ok.status_code == 201, ok.text
+        assert [s["name"] for s in c.get("/api/v1/subjects", headers=headers).json()] == ["ab"]
