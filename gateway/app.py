@@ -8,16 +8,20 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from gateway.body_limit import BodySizeLimitMiddleware
 from gateway.container import Container
 from gateway.metrics import make_registry
+from gateway.proxies import TrustedProxyMiddleware
+from gateway.responses import HTTP_CODES, error_body
+from gateway.responses import error_response as _error_response
 from gateway.routes import (
     auth,
     chat,
@@ -35,6 +39,7 @@ from gateway.routes import (
 )
 from gateway.webhooks import run_delivery_loop
 from shared.errors import AppError
+from shared.keys import ensure_secrets
 from shared.logging import REQUEST_ID_HEADER, configure_logging, request_id, request_id_var
 from shared.settings import Settings, get_settings
 
@@ -42,30 +47,8 @@ API_PREFIX = "/api/v1"
 
 log = logging.getLogger("gateway")
 
-HTTP_CODES = {
-    400: "BAD_REQUEST",
-    401: "NOT_AUTHENTICATED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    413: "FILE_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    429: "RATE_LIMITED",
-}
-
-
-def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {
-        "error": {"code": code, "message": message, "details": details if details is not None else {}},
-        "request_id": request_id_var.get(),
-    }
-
-
-def _error_response(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
-    headers = {REQUEST_ID_HEADER: request_id_var.get() or ""}
-    if status == 429 and isinstance(details, dict) and "retry_after" in details:
-        headers["Retry-After"] = str(details["retry_after"])
-    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+# re-exported for the modules that imported them from here
+__all__ = ["API_PREFIX", "HTTP_CODES", "app_factory", "create_app", "error_body"]
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -85,8 +68,19 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = HTTP_CODES.get(exc.status_code, f"HTTP_{exc.status_code}")
+        code = getattr(exc, "code", None) or HTTP_CODES.get(exc.status_code, f"HTTP_{exc.status_code}")
         return _error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(sqlalchemy.exc.DataError)
+    async def data_error(_: Request, exc: sqlalchemy.exc.DataError) -> JSONResponse:
+        # What the schemas let through but the database cannot store: a NUL character in a PostgreSQL text
+        # column, a number out of the column's range. The client's input, so a 422, never a 500.
+        log.info("database refused a value: %s", exc.orig)
+        return _error_response(
+            422,
+            "INVALID_VALUE",
+            "A value is out of range or contains a character that cannot be stored (such as NUL).",
+        )
 
     @app.exception_handler(Exception)
     async def unhandled(_: Request, exc: Exception) -> JSONResponse:
@@ -123,6 +117,9 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
+    # Innermost of the middlewares: a too-large body is refused before any route, dependency or
+    # authentication reads it (and before a multipart upload is spooled to disk).
+    app.add_middleware(BodySizeLimitMiddleware, settings=settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -166,6 +163,9 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
             )
             request_id_var.reset(token)
 
+    # Outermost: every layer below sees the client address the trusted proxy vouched for.
+    app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxy_networks)
+
     _install_error_handlers(app)
     app.include_router(health.router)
     for router in (
@@ -187,5 +187,8 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
 
 
 def app_factory() -> FastAPI:
-    """Entry point for `uvicorn --factory gateway.app:app_factory`."""
-    return create_app()
+    """Entry point for `uvicorn --factory gateway.app:app_factory`.
+
+    Without SMARTNOTES_SECRET_KEY (outside production, which refuses to start so), the key generated into
+    the data dir is used, as `make run` does: never the published placeholder."""
+    return create_app(ensure_secrets(get_settings()))

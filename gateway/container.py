@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import redis
 import redis.asyncio as aioredis
@@ -52,14 +52,27 @@ class Container:
         """Count one hit; raise RATE_LIMITED when the window is used up."""
         item = parse(rule)
         if not self.limiter.hit(item, *identifiers):
-            reset, _remaining = self.limiter.get_window_stats(item, *identifiers)
-            retry = max(1, int(reset - time.time()))
-            raise AppError(
-                "RATE_LIMITED",
-                f"Too many requests; try again in {retry} s.",
-                status_code=429,
-                details={"retry_after": retry, "limit": rule},
-            )
+            self._limited(rule, item, identifiers)
+
+    def _limited(self, rule: str, item: Any, identifiers: tuple[str, ...]) -> NoReturn:
+        reset, _remaining = self.limiter.get_window_stats(item, *identifiers)
+        retry = max(1, int(reset - time.time()))
+        raise AppError(
+            "RATE_LIMITED",
+            f"Too many requests; try again in {retry} s.",
+            status_code=429,
+            details={"retry_after": retry, "limit": rule},
+        )
+
+    def rate_limit_peek(self, rule: str, *identifiers: str) -> None:
+        """Raise RATE_LIMITED when the window is used up, without counting a hit."""
+        item = parse(rule)
+        if not self.limiter.test(item, *identifiers):
+            self._limited(rule, item, identifiers)
+
+    def rate_limit_hit(self, rule: str, *identifiers: str) -> None:
+        """Count one hit and nothing more (the next peek tells whether the window is used up)."""
+        self.limiter.hit(parse(rule), *identifiers)
 
     def close(self) -> None:
         self.redis.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,7 @@ from gateway.container import Container
 from gateway.services import auth as auth_service
 from shared.errors import AppError
 from shared.models import User
+from shared.schemas import MAX_ID
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -52,3 +53,11 @@ def get_current_user(
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+# Database ids in paths and queries: 1 .. 2^63-1 (a larger number is a 422, never an OverflowError in the
+# database driver); page numbers from 1 up to what a lecture can have.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+PageNumber = Annotated[int, Path(ge=1, le=100_000)]
+JobId = Annotated[str, Path(max_length=64)]

@@ -15,6 +15,8 @@ from shared.settings import Settings
 
 _hasher = PasswordHasher()
 ALGORITHM = "HS256"
+# A token missing any of these is refused: above all ``exp``, so no token is valid forever.
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "sid", "typ", "jti"]
 
 
 def hash_password(password: str) -> str:
@@ -48,7 +50,9 @@ def encode_token(settings: Settings, *, user_id: int, session_id: str, kind: str
 
 def decode_token(settings: Settings, token: str, *, kind: str) -> dict[str, Any]:
     try:
-        claims = jwt.decode(token, settings.secret_key, algorithms=[ALGORITHM])
+        claims = jwt.decode(
+            token, settings.secret_key, algorithms=[ALGORITHM], options={"require": REQUIRED_CLAIMS}
+        )
     except jwt.ExpiredSignatureError as exc:
         raise AppError("TOKEN_EXPIRED", "Your session has expired; sign in again.", status_code=401) from exc
     except jwt.InvalidTokenError as exc:

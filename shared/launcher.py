@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import redis
 
 from shared.db import run_migrations
+from shared.keys import ensure_secrets
 from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,8 @@ def wait_until(check: object, timeout: float, what: str) -> None:
 
 def child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
+    env["SMARTNOTES_SECRET_KEY"] = settings.secret_key
+    env["SMARTNOTES_WEBHOOK_SECRET"] = settings.webhook_secret
     env["SMARTNOTES_DATA_DIR"] = str(settings.data_dir)
     env["SMARTNOTES_REDIS_URL"] = settings.redis_url
     env.setdefault("SMARTNOTES_API_URL", settings.api_url)
@@ -140,6 +143,9 @@ def commands(settings: Settings) -> list[tuple[str, list[str]]]:
                 settings.api_host,
                 "--port",
                 str(settings.api_port),
+                # X-Forwarded-For is believed only from SMARTNOTES_TRUSTED_PROXIES, by the gateway itself
+                # (gateway/proxies.py); uvicorn's own handling would trust 127.0.0.1 by default.
+                "--no-proxy-headers",
                 "--no-access-log",
             ],
         )
@@ -248,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
+        settings = ensure_secrets(settings)
         start_redis(settings, children)
         say("running database migrations")
         run_migrations(settings)

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl
+
+# Bounds on what clients send: a database id fits a signed 64-bit integer (SQLite, PostgreSQL bigint), so
+# a larger number is a 422 instead of an OverflowError; lists of ids are short.
+MAX_ID = 2**63 - 1
+MAX_IDS = 500
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdList = Annotated[list[DbId], Field(max_length=MAX_IDS)]
 
 
 class ReadModel(BaseModel):
@@ -32,7 +39,7 @@ class LoginRequest(BaseModel):
 
 
 class RefreshRequest(BaseModel):
-    refresh_token: str
+    refresh_token: str = Field(max_length=4096)
 
 
 class TokenPair(BaseModel):
@@ -69,7 +76,7 @@ class SubjectRead(ReadModel):
 # --- lectures ---------------------------------------------------------------------------------
 class LectureUpdate(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=300)
-    subject_id: int | None = None
+    subject_id: DbId | None = None
 
 
 class LectureRead(ReadModel):
@@ -157,20 +164,20 @@ class DocumentRead(ReadModel):
 
 # --- chat and search --------------------------------------------------------------------------
 class ChatRequest(BaseModel):
-    subject_id: int
+    subject_id: DbId
     question: str = Field(min_length=1, max_length=2000)
-    session_id: int | None = None
+    session_id: DbId | None = None
     language: str = Field(default="", max_length=40, description="e.g. Hindi, French; empty: the question's")
     web: bool = Field(default=False, description="also search the web (DuckDuckGo)")
-    lecture_ids: list[int] = Field(default_factory=list, description="only these lectures")
+    lecture_ids: IdList = Field(default_factory=list, description="only these lectures")
     request_id: str | None = Field(default=None, max_length=64)
 
 
 class SearchRequest(BaseModel):
-    subject_id: int
+    subject_id: DbId
     query: str = Field(min_length=1, max_length=2000)
     k: int = Field(default=5, ge=1, le=50)
-    lecture_ids: list[int] = Field(default_factory=list)
+    lecture_ids: IdList = Field(default_factory=list)
 
 
 class ChatSessionRead(ReadModel):

@@ -6,15 +6,18 @@ are accepted without the prefix as well, so a compose file or a PaaS can set the
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev-secret-change-me"}
 DEV_SECRET = "dev-secret-change-me"
+UPLOAD_OVERHEAD_BYTES = 1024 * 1024  # multipart framing, title and webhook_url around the file
 
 
 class Settings(BaseSettings):
@@ -23,8 +26,36 @@ class Settings(BaseSettings):
     )
 
     environment: Literal["development", "test", "production"] = "development"
-    secret_key: str = DEV_SECRET
-    webhook_secret: str = ""
+    secret_key: str = Field(
+        default=DEV_SECRET,
+        description="signs login tokens; `make run` generates one in data_dir/secret_key when unset",
+    )
+    webhook_secret: str = Field(
+        default="",
+        description="signs outgoing webhooks (never the token key); empty: data_dir/webhook_secret, "
+        "generated on first use and kept with mode 0600",
+    )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="let webhook_url point at loopback, private, link-local or reserved addresses "
+        "(on-premise receivers); off: only globally routable addresses",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses or networks (CIDR) whose X-Forwarded-For / X-Forwarded-Proto are believed; "
+        "empty: none (the peer address is the client)",
+    )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="browser origins allowed to open the WebSocket; empty: the app's own "
+        "(the frontend on api_host/localhost/127.0.0.1 and the API URL)",
+    )
+    ws_session_check_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="how often an open WebSocket re-checks its session"
+    )
+    max_json_body_kb: int = Field(
+        default=1024, ge=16, le=65536, description="request bodies other than uploads, in KiB"
+    )
 
     data_dir: Path = Path("data")
     database_url: str = Field(
@@ -51,7 +82,12 @@ class Settings(BaseSettings):
 
     max_upload_mb: int = 50
     max_pages: int = 500
-    rate_limit_login: str = "10/minute"
+    rate_limit_login: str = Field(
+        default="10/minute", description="sign-in and registration attempts per client address"
+    )
+    rate_limit_login_failures: str = Field(
+        default="5/15minutes", description="failed sign-ins per email and client address together"
+    )
     rate_limit_upload: str = "30/minute"
 
     task_soft_time_limit: int = 1800
@@ -135,6 +171,24 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    @field_validator("trusted_proxies", "allowed_origins", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        """Environment values: a comma-separated list (or a JSON list)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)  # ValueError names the bad entry
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.environment == "production" and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
@@ -168,8 +222,28 @@ class Settings(BaseSettings):
         return self.max_upload_mb * 1024 * 1024
 
     @property
-    def signing_secret(self) -> str:
-        return self.webhook_secret or self.secret_key
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(item, strict=False) for item in self.trusted_proxies]
+
+    @property
+    def max_json_body_bytes(self) -> int:
+        return self.max_json_body_kb * 1024
+
+    @property
+    def max_upload_request_bytes(self) -> int:
+        """An upload request's whole body: the file plus the multipart framing and form fields."""
+        return self.max_upload_bytes + UPLOAD_OVERHEAD_BYTES
+
+    @property
+    def websocket_origins(self) -> list[str]:
+        if self.allowed_origins:
+            return [o.rstrip("/") for o in self.allowed_origins]
+        wildcard = {"0.0.0.0", "::"}  # noqa: S104 (a listening address, never an origin)
+        hosts = [h for h in dict.fromkeys([self.api_host, "127.0.0.1", "localhost"]) if h not in wildcard]
+        origins = [f"http://{h}:{self.frontend_port}" for h in hosts]
+        origins += [f"http://{h}:{self.api_port}" for h in hosts]
+        origins.append(self.api_url.rstrip("/"))
+        return list(dict.fromkeys(origins))
 
     @property
     def api_url(self) -> str:

@@ -7,11 +7,16 @@ gateway reads it back to serve the questions without answers and to score attemp
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.schemas import JobRead
+from shared.schemas import DbId, IdList, JobRead
+
+MAX_QUESTIONS = 1000
+MAX_DURATION_MS = 24 * 3600 * 1000  # a day: more is a client's clock error
+QuestionNumber = Annotated[int, Field(ge=0, le=MAX_QUESTIONS)]
+AnswerText = Annotated[str, Field(max_length=2000)]
 
 GenerationKind = Literal["cheatsheet", "quiz", "flashcards"]
 Difficulty = Literal["easy", "medium", "hard"]
@@ -26,7 +31,7 @@ class _Read(BaseModel):
 # --- generation ---------------------------------------------------------------------------------
 class GenerateRequest(BaseModel):
     kind: GenerationKind
-    lecture_ids: list[int] | None = Field(default=None, description="default: every processed lecture")
+    lecture_ids: IdList | None = Field(default=None, description="default: every processed lecture")
     pages: Literal[1, 2] = Field(default=1, description="cheat sheet length")
     questions: int = Field(default=20, ge=1, le=100, description="quiz length")
     difficulty: Difficulty = "medium"
@@ -89,10 +94,11 @@ class QuizRead(BaseModel):
 
 
 class QuizAttemptCreate(BaseModel):
-    answers: dict[int, str] = Field(
-        description='question number -> answer: "B" (or the option text), "true"/"false", or words'
+    answers: dict[QuestionNumber, AnswerText] = Field(
+        max_length=MAX_QUESTIONS,
+        description='question number -> answer: "B" (or the option text), "true"/"false", or words',
     )
-    duration_ms: int | None = Field(default=None, ge=0)
+    duration_ms: int | None = Field(default=None, ge=0, le=MAX_DURATION_MS)
 
 
 class QuizResultItem(BaseModel):
@@ -118,12 +124,12 @@ class FlashcardCreate(BaseModel):
     front: str = Field(min_length=1, max_length=4000)
     back: str = Field(min_length=1, max_length=8000)
     kind: CardKind = "basic"
-    lecture_id: int | None = None
-    page_number: int | None = Field(default=None, ge=1)
+    lecture_id: DbId | None = None
+    page_number: int | None = Field(default=None, ge=1, le=100_000)
 
 
 class FlashcardCreateFor(FlashcardCreate):
-    subject_id: int
+    subject_id: DbId
 
 
 class FlashcardUpdate(BaseModel):
@@ -203,8 +209,8 @@ class DeckExport(BaseModel):
 
 # --- shares -------------------------------------------------------------------------------------
 class ShareCreate(BaseModel):
-    document_id: int | None = None
-    subject_id: int | None = Field(default=None, description="share the subject's flashcard deck")
+    document_id: DbId | None = None
+    subject_id: DbId | None = Field(default=None, description="share the subject's flashcard deck")
     expires_in_days: int | None = Field(default=7, ge=1, le=365, description="null: never expires")
 
     @model_validator(mode="after")

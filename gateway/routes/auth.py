@@ -11,6 +11,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 def _client_ip(request: Request) -> str:
+    """The peer's address; X-Forwarded-For counts only from trusted proxies (gateway/proxies.py)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -22,10 +23,18 @@ def register(data: UserCreate, db: DbSession, container: AppContainer, request: 
 
 @router.post("/login")
 def login(data: LoginRequest, db: DbSession, container: AppContainer, request: Request) -> TokenPair:
-    rule = container.settings.rate_limit_login
-    container.rate_limit(rule, "login-email", data.email.lower())
-    container.rate_limit(rule, "login-ip", _client_ip(request))
-    return service.login(db=db, settings=container.settings, email=data.email, password=data.password)
+    """Two limits: every attempt per address; failed attempts per (email, address). Nobody can lock a
+    student out from another address, and no header picks a fresh address (see _client_ip)."""
+    settings = container.settings
+    address, email = _client_ip(request), data.email.lower()
+    container.rate_limit(settings.rate_limit_login, "login-ip", address)
+    container.rate_limit_peek(settings.rate_limit_login_failures, "login-fail", email, address)
+    try:
+        return service.login(db=db, settings=settings, email=email, password=data.password)
+    except AppError as exc:
+        if exc.code == "INVALID_CREDENTIALS":
+            container.rate_limit_hit(settings.rate_limit_login_failures, "login-fail", email, address)
+        raise
 
 
 @router.post("/refresh")

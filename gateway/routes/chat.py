@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from gateway.deps import AppContainer, CurrentUser, DbSession
+from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
 from gateway.services import chat as service
 from shared.schemas import ChatMessageRead, ChatRequest, ChatSessionRead, SearchRequest
 
@@ -37,17 +37,17 @@ def chat(data: ChatRequest, user: CurrentUser, db: DbSession, container: AppCont
 
 
 @router.get("/subjects/{subject_id}/chat/sessions")
-def list_sessions(subject_id: int, user: CurrentUser, db: DbSession) -> list[ChatSessionRead]:
+def list_sessions(subject_id: PathId, user: CurrentUser, db: DbSession) -> list[ChatSessionRead]:
     sessions = service.list_sessions(db=db, user_id=user.id, subject_id=subject_id)
     return [ChatSessionRead.model_validate(s) for s in sessions]
 
 
 @router.get("/chat/sessions/{session_id}/messages")
-def list_messages(session_id: int, user: CurrentUser, db: DbSession) -> list[ChatMessageRead]:
+def list_messages(session_id: PathId, user: CurrentUser, db: DbSession) -> list[ChatMessageRead]:
     session = service.get_session(db=db, user_id=user.id, session_id=session_id)
     return [ChatMessageRead.model_validate(m) for m in service.list_messages(db=db, session=session)]
 
 
 @router.delete("/chat/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_session(session_id: int, user: CurrentUser, db: DbSession) -> None:
+def delete_session(session_id: PathId, user: CurrentUser, db: DbSession) -> None:
     db.delete(service.get_session(db=db, user_id=user.id, session_id=session_id))

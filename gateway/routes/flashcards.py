@@ -11,7 +11,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
-from gateway.deps import AppContainer, CurrentUser, DbSession
+from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
 from gateway.services import flashcards as service
 from gateway.services.subjects import get_subject
 from shared.models import Subject, utcnow
@@ -31,7 +31,7 @@ router = APIRouter(tags=["flashcards"])
 
 @router.get("/subjects/{subject_id}/flashcards")
 def list_flashcards(
-    subject_id: int,
+    subject_id: PathId,
     user: CurrentUser,
     db: DbSession,
     container: AppContainer,
@@ -48,7 +48,7 @@ def list_flashcards(
 
 @router.post("/subjects/{subject_id}/flashcards", status_code=status.HTTP_201_CREATED)
 def add_flashcard(
-    subject_id: int, data: FlashcardCreate, user: CurrentUser, db: DbSession, container: AppContainer
+    subject_id: PathId, data: FlashcardCreate, user: CurrentUser, db: DbSession, container: AppContainer
 ) -> FlashcardRead:
     card = service.create_card(db=db, user_id=user.id, subject_id=subject_id, data=data)
     return service.to_read(container.settings, card)
@@ -63,13 +63,15 @@ def add_flashcard_for(
 
 
 @router.get("/flashcards/{card_id}")
-def get_flashcard(card_id: int, user: CurrentUser, db: DbSession, container: AppContainer) -> FlashcardRead:
+def get_flashcard(
+    card_id: PathId, user: CurrentUser, db: DbSession, container: AppContainer
+) -> FlashcardRead:
     return service.to_read(container.settings, service.get_card(db=db, user_id=user.id, card_id=card_id))
 
 
 @router.patch("/flashcards/{card_id}")
 def edit_flashcard(
-    card_id: int, data: FlashcardUpdate, user: CurrentUser, db: DbSession, container: AppContainer
+    card_id: PathId, data: FlashcardUpdate, user: CurrentUser, db: DbSession, container: AppContainer
 ) -> FlashcardRead:
     """Edit the text, or suspend / unsuspend (`{"suspended": true}`)."""
     card = service.update_card(db=db, user_id=user.id, card_id=card_id, data=data)
@@ -77,13 +79,13 @@ def edit_flashcard(
 
 
 @router.delete("/flashcards/{card_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_flashcard(card_id: int, user: CurrentUser, db: DbSession) -> None:
+def delete_flashcard(card_id: PathId, user: CurrentUser, db: DbSession) -> None:
     service.delete_card(db=db, user_id=user.id, card_id=card_id)
 
 
 @router.post("/flashcards/{card_id}/review")
 def review_flashcard(
-    card_id: int, data: ReviewCreate, user: CurrentUser, db: DbSession, container: AppContainer
+    card_id: PathId, data: ReviewCreate, user: CurrentUser, db: DbSession, container: AppContainer
 ) -> ReviewResult:
     """Rate a review 1 Again, 2 Hard, 3 Good, 4 Easy; answers the card with its next due date (FSRS)."""
     card, log, session = service.review_card(
@@ -121,7 +123,7 @@ def deck_response(
 
 @router.get("/subjects/{subject_id}/flashcards/export", response_model=None)
 def export_flashcards(
-    subject_id: int,
+    subject_id: PathId,
     user: CurrentUser,
     db: DbSession,
     container: AppContainer,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.deps import AppContainer, CurrentUser, DbSession
+from gateway.deps import AppContainer, CurrentUser, DbSession, JobId
 from gateway.services import jobs as service
 from shared.jobs import announce
 from shared.schemas import JobRead
@@ -16,12 +16,12 @@ def list_jobs(user: CurrentUser, db: DbSession, active: bool = False) -> list[Jo
 
 
 @router.get("/{job_id}")
-def get_job(job_id: str, user: CurrentUser, db: DbSession) -> JobRead:
+def get_job(job_id: JobId, user: CurrentUser, db: DbSession) -> JobRead:
     return JobRead.model_validate(service.get_job(db=db, user_id=user.id, job_id=job_id))
 
 
 @router.delete("/{job_id}")
-def cancel_job(job_id: str, user: CurrentUser, db: DbSession, container: AppContainer) -> JobRead:
+def cancel_job(job_id: JobId, user: CurrentUser, db: DbSession, container: AppContainer) -> JobRead:
     """Cancel a queued or running job; it ends `cancelled`."""
     job = service.get_job(db=db, user_id=user.id, job_id=job_id)
     job = service.cancel_job(db=db, celery=container.celery, job=job)

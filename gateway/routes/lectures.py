@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile, status
 from fastapi.responses import FileResponse
-from pydantic import HttpUrl, TypeAdapter, ValidationError
 
-from gateway.deps import AppContainer, CurrentUser, DbSession
+from gateway.deps import AppContainer, CurrentUser, DbSession, PageNumber, PathId, QueryId
 from gateway.services import lectures as service
 from gateway.services.subjects import get_subject
+from gateway.webhooks import check_webhook_url
 from shared.errors import AppError
 from shared.models import Lecture
 from shared.schemas import (
@@ -21,30 +21,24 @@ from shared.schemas import (
 )
 
 router = APIRouter(tags=["lectures"])
-_HTTP_URL = TypeAdapter(HttpUrl)
-
-
-def _webhook(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return str(_HTTP_URL.validate_python(url))
-    except ValidationError as exc:
-        raise AppError("INVALID_WEBHOOK_URL", "webhook_url must be an http(s) URL.", status_code=422) from exc
 
 
 @router.post("/subjects/{subject_id}/lectures", status_code=status.HTTP_202_ACCEPTED)
 def upload_lecture(
-    subject_id: int,
+    subject_id: PathId,
     user: CurrentUser,
     db: DbSession,
     container: AppContainer,
     file: Annotated[UploadFile, File(description="PDF, PPTX, or PNG/JPEG/TIFF")],
-    title: Annotated[str | None, Form()] = None,
-    webhook_url: Annotated[str | None, Form()] = None,
+    title: Annotated[str | None, Form(max_length=300)] = None,
+    webhook_url: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> UploadAccepted:
-    """Store the file and queue its processing; answers at once with the job to follow."""
+    """Store the file and queue its processing; answers at once with the job to follow.
+
+    `webhook_url`: http(s) on a public address (422 INVALID_WEBHOOK_URL otherwise); POSTed, signed, when
+    the job ends."""
     get_subject(db=db, user_id=user.id, subject_id=subject_id)
+    checked_webhook = check_webhook_url(webhook_url, container.settings)
     container.rate_limit(container.settings.rate_limit_upload, "upload", str(user.id))
     lecture, job = service.create_lecture(
         db=db,
@@ -56,30 +50,30 @@ def upload_lecture(
         upload=file.file,
         filename=file.filename or "upload",
         title=title,
-        webhook_url=_webhook(webhook_url),
+        webhook_url=checked_webhook,
     )
     return UploadAccepted(lecture=LectureRead.model_validate(lecture), job=JobRead.model_validate(job))
 
 
 @router.get("/subjects/{subject_id}/lectures")
-def list_subject_lectures(subject_id: int, user: CurrentUser, db: DbSession) -> list[LectureRead]:
+def list_subject_lectures(subject_id: PathId, user: CurrentUser, db: DbSession) -> list[LectureRead]:
     lectures = service.list_lectures(db=db, user_id=user.id, subject_id=subject_id)
     return [LectureRead.model_validate(lec) for lec in lectures]
 
 
 @router.get("/lectures")
-def list_lectures(user: CurrentUser, db: DbSession, subject_id: int | None = None) -> list[LectureRead]:
+def list_lectures(user: CurrentUser, db: DbSession, subject_id: QueryId = None) -> list[LectureRead]:
     lectures = service.list_lectures(db=db, user_id=user.id, subject_id=subject_id)
     return [LectureRead.model_validate(lec) for lec in lectures]
 
 
 @router.get("/lectures/{lecture_id}")
-def get_lecture(lecture_id: int, user: CurrentUser, db: DbSession) -> LectureRead:
+def get_lecture(lecture_id: PathId, user: CurrentUser, db: DbSession) -> LectureRead:
     return LectureRead.model_validate(service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id))
 
 
 @router.patch("/lectures/{lecture_id}")
-def update_lecture(lecture_id: int, data: LectureUpdate, user: CurrentUser, db: DbSession) -> LectureRead:
+def update_lecture(lecture_id: PathId, data: LectureUpdate, user: CurrentUser, db: DbSession) -> LectureRead:
     lecture: Lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
     if data.subject_id is not None:
         get_subject(db=db, user_id=user.id, subject_id=data.subject_id)
@@ -91,7 +85,7 @@ def update_lecture(lecture_id: int, data: LectureUpdate, user: CurrentUser, db: 
 
 
 @router.delete("/lectures/{lecture_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_lecture(lecture_id: int, user: CurrentUser, db: DbSession, container: AppContainer) -> None:
+def delete_lecture(lecture_id: PathId, user: CurrentUser, db: DbSession, container: AppContainer) -> None:
     service.delete_lecture(
         db=db, files=container.files, celery=container.celery, user_id=user.id, lecture_id=lecture_id
     )
@@ -99,7 +93,7 @@ def delete_lecture(lecture_id: int, user: CurrentUser, db: DbSession, container:
 
 @router.post("/lectures/{lecture_id}/reprocess", status_code=status.HTTP_202_ACCEPTED)
 def reprocess_lecture(
-    lecture_id: int, user: CurrentUser, db: DbSession, container: AppContainer
+    lecture_id: PathId, user: CurrentUser, db: DbSession, container: AppContainer
 ) -> UploadAccepted:
     """Read the lecture again from its stored file (e.g. after changing the subject's OCR languages)."""
     job = service.reprocess_lecture(
@@ -110,20 +104,20 @@ def reprocess_lecture(
 
 
 @router.get("/lectures/{lecture_id}/pages")
-def list_pages(lecture_id: int, user: CurrentUser, db: DbSession) -> list[PageRead]:
+def list_pages(lecture_id: PathId, user: CurrentUser, db: DbSession) -> list[PageRead]:
     lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
     return [PageRead.from_page(p) for p in service.list_pages(db=db, lecture=lecture)]
 
 
 @router.get("/lectures/{lecture_id}/figures")
-def list_figures(lecture_id: int, user: CurrentUser, db: DbSession) -> list[FigureRead]:
+def list_figures(lecture_id: PathId, user: CurrentUser, db: DbSession) -> list[FigureRead]:
     lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
     return [FigureRead.model_validate(f) for f in service.list_figures(db=db, lecture=lecture)]
 
 
 @router.get("/lectures/{lecture_id}/pages/{number}/thumbnail")
 def page_thumbnail(
-    lecture_id: int, number: int, user: CurrentUser, db: DbSession, container: AppContainer
+    lecture_id: PathId, number: PageNumber, user: CurrentUser, db: DbSession, container: AppContainer
 ) -> FileResponse:
     """A JPEG of the slide (about 480 px wide)."""
     lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
@@ -132,7 +126,9 @@ def page_thumbnail(
 
 
 @router.get("/figures/{figure_id}/image")
-def figure_image(figure_id: int, user: CurrentUser, db: DbSession, container: AppContainer) -> FileResponse:
+def figure_image(
+    figure_id: PathId, user: CurrentUser, db: DbSession, container: AppContainer
+) -> FileResponse:
     """The cropped figure, as PNG (or the picture's own format for PPTX pictures Pillow cannot open)."""
     figure = service.get_figure(db=db, user_id=user.id, figure_id=figure_id)
     media = "image/png" if figure.image_path.endswith(".png") else "application/octet-stream"
@@ -148,7 +144,7 @@ def _stored_file(container: AppContainer, key: str | None, media_type: str, file
 
 @router.get("/lectures/{lecture_id}/file")
 def download_original(
-    lecture_id: int, user: CurrentUser, db: DbSession, container: AppContainer
+    lecture_id: PathId, user: CurrentUser, db: DbSession, container: AppContainer
 ) -> FileResponse:
     lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
     path = container.files.path(lecture.storage_path)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Path, status
 from fastapi.responses import FileResponse, JSONResponse
 
-from gateway.deps import AppContainer, CurrentUser, DbSession
+from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
 from gateway.routes.flashcards import deck_response
 from gateway.services import shares as service
 from shared.errors import AppError
@@ -28,14 +28,17 @@ def list_shares(user: CurrentUser, db: DbSession, container: AppContainer) -> li
 
 
 @router.delete("/shares/{share_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_share(share_id: int, user: CurrentUser, db: DbSession) -> None:
+def revoke_share(share_id: PathId, user: CurrentUser, db: DbSession) -> None:
     """Revoke the link: it answers 410 SHARE_REVOKED from now on."""
     service.revoke_share(db=db, user_id=user.id, share_id=share_id)
 
 
 @router.get("/shared/{token}", response_model=None)
 def open_share(
-    token: str, db: DbSession, container: AppContainer, format: Literal["json", "apkg"] = "json"
+    token: Annotated[str, Path(max_length=200)],
+    db: DbSession,
+    container: AppContainer,
+    format: Literal["json", "apkg"] = "json",
 ) -> FileResponse | JSONResponse:
     """No account needed. A document link returns the file; a deck link the deck (JSON, or `format=apkg`)."""
     link = service.resolve(db=db, token=token)

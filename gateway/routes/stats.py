@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.deps import CurrentUser, DbSession
+from gateway.deps import CurrentUser, DbSession, QueryId
 from gateway.services.subjects import get_subject
 from shared.models import Flashcard, ReviewLog, StudySession, utcnow
 
@@ -72,7 +72,7 @@ def study_stats(*, db: Session, user_id: int, subject_id: int | None, days: int)
 def stats(
     user: CurrentUser,
     db: DbSession,
-    subject_id: int | None = None,
+    subject_id: QueryId = None,
     days: int = Query(default=30, ge=1, le=365),
 ) -> dict[str, Any]:
     """Reviews per day (and how many were Again), retention over the window, due counts, study sessions."""

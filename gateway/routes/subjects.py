@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from gateway.deps import AppContainer, CurrentUser, DbSession
+from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
 from gateway.services import subjects as service
 from gateway.services.lectures import cancel_active_jobs
 from shared.celery_app import QUEUE_AI, TASK_DELETE_VECTORS
@@ -23,19 +23,19 @@ def create_subject(data: SubjectCreate, user: CurrentUser, db: DbSession) -> Sub
 
 
 @router.get("/{subject_id}")
-def get_subject(subject_id: int, user: CurrentUser, db: DbSession) -> SubjectRead:
+def get_subject(subject_id: PathId, user: CurrentUser, db: DbSession) -> SubjectRead:
     subject = service.get_subject(db=db, user_id=user.id, subject_id=subject_id)
     return service.read_subject(db=db, subject=subject)
 
 
 @router.patch("/{subject_id}")
-def update_subject(subject_id: int, data: SubjectUpdate, user: CurrentUser, db: DbSession) -> SubjectRead:
+def update_subject(subject_id: PathId, data: SubjectUpdate, user: CurrentUser, db: DbSession) -> SubjectRead:
     subject = service.update_subject(db=db, user_id=user.id, subject_id=subject_id, data=data)
     return service.read_subject(db=db, subject=subject)
 
 
 @router.delete("/{subject_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_subject(subject_id: int, user: CurrentUser, db: DbSession, container: AppContainer) -> None:
+def delete_subject(subject_id: PathId, user: CurrentUser, db: DbSession, container: AppContainer) -> None:
     subject = service.get_subject(db=db, user_id=user.id, subject_id=subject_id)
     for lecture in subject.lectures:
         cancel_active_jobs(db=db, celery=container.celery, lecture_id=lecture.id)

@@ -2,7 +2,12 @@
 
 Client messages: {"type": "ping"}; {"type": "chat", "subject_id", "question", "session_id"?, "language"?,
 "web"?, "lecture_ids"?, "request_id"?} -> chat.accepted, then chat.evidence, chat.token..., chat.done
-(or chat.error) carrying the same request_id."""
+(or chat.error) carrying the same request_id.
+
+Security: a browser ``Origin`` must be one of ``Settings.websocket_origins`` (no Origin, as from the CLI or
+the Streamlit server, is fine), else the handshake is refused (4403). The sign-in session behind the token
+is checked again before every client message and every ``SMARTNOTES_WS_SESSION_CHECK_SECONDS`` (60 s): a
+session that was logged out, revoked or has expired gets an error event and close code 4401."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from gateway.container import Container
+from gateway.security import decode_token
 from gateway.services import auth as auth_service
 from gateway.services import chat as chat_service
 from gateway.services.jobs import list_jobs
@@ -28,16 +34,35 @@ from shared.schemas import ChatRequest, JobRead
 router = APIRouter(tags=["websocket"])
 log = logging.getLogger(__name__)
 AUTH_TIMEOUT = 10.0
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN_ORIGIN = 4403
 
 
-def _authenticate(container: Container, token: str) -> tuple[int, list[dict[str, Any]]]:
+class SessionEnded(Exception):
+    def __init__(self, error: AppError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _authenticate(container: Container, token: str) -> tuple[int, str, list[dict[str, Any]]]:
     with container.session_factory() as db:
         user = auth_service.user_from_access_token(db=db, settings=container.settings, token=token)
+        claims = decode_token(container.settings, token, kind="access")
         active = [
             JobRead.model_validate(j).model_dump(mode="json")
             for j in list_jobs(db=db, user_id=user.id, active_only=True)
         ]
-        return user.id, active
+        return user.id, str(claims["sid"]), active
+
+
+def _check_session(container: Container, user_id: int, session_id: str) -> None:
+    """Raise AppError(401) once the sign-in session is revoked (logout), expired or gone."""
+    with container.session_factory() as db:
+        auth_service.live_session(db=db, session_id=session_id, user_id=user_id)
+
+
+def origin_allowed(origin: str | None, allowed: list[str]) -> bool:
+    return origin is None or origin.rstrip("/") in allowed
 
 
 def _ask(container: Container, user_id: int, msg: dict[str, Any]) -> dict[str, Any]:
@@ -70,6 +95,12 @@ async def events(websocket: WebSocket) -> None:
     # of this connection (the tasks below and the thread-pool calls copy the context).
     rid = request_id(websocket.headers.get(REQUEST_ID_HEADER, ""))
     request_id_var.set(rid)
+    origin = websocket.headers.get("origin")
+    if not origin_allowed(origin, container.settings.websocket_origins):
+        # another site's page in the student's browser (cross-site WebSocket hijacking): refused
+        log.warning("websocket refused for origin %r", origin)
+        await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)
+        return
     await websocket.accept()
     token = websocket.query_params.get("token")
     try:
@@ -78,13 +109,13 @@ async def events(websocket: WebSocket) -> None:
             token = first.get("token") if isinstance(first, dict) else None
         if not token:
             raise AppError("NOT_AUTHENTICATED", "Send a token first.", status_code=401)
-        user_id, active = await run_in_threadpool(_authenticate, container, token)
+        user_id, session_id, active = await run_in_threadpool(_authenticate, container, token)
     except (AppError, TimeoutError, ValueError, json.JSONDecodeError) as exc:
         code = exc.code if isinstance(exc, AppError) else "NOT_AUTHENTICATED"
         message = exc.message if isinstance(exc, AppError) else "Send a token first."
         with contextlib.suppress(Exception):
             await websocket.send_json({"type": "error", "error": {"code": code, "message": message}})
-            await websocket.close(code=4401)
+            await websocket.close(code=CLOSE_UNAUTHENTICATED)
         return
     except WebSocketDisconnect:
         return
@@ -101,9 +132,21 @@ async def events(websocket: WebSocket) -> None:
             data = message["data"]
             await websocket.send_text(data.decode() if isinstance(data, bytes) else data)
 
+    async def check_session() -> None:
+        try:
+            await run_in_threadpool(_check_session, container, user_id, session_id)
+        except AppError as exc:
+            raise SessionEnded(exc) from exc
+
+    async def watch() -> None:
+        while True:
+            await asyncio.sleep(container.settings.ws_session_check_seconds)
+            await check_session()
+
     async def receive() -> None:
         while True:
             msg = await websocket.receive_json()
+            await check_session()
             if not isinstance(msg, dict):
                 continue
             if msg.get("type") == "ping":
@@ -111,12 +154,19 @@ async def events(websocket: WebSocket) -> None:
             elif msg.get("type") == "chat":
                 await websocket.send_json(await run_in_threadpool(_ask, container, user_id, msg))
 
-    tasks = [asyncio.create_task(forward()), asyncio.create_task(receive())]
+    tasks = [asyncio.create_task(forward()), asyncio.create_task(receive()), asyncio.create_task(watch())]
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             error = task.exception()
-            if error and not isinstance(error, WebSocketDisconnect):
+            if isinstance(error, SessionEnded):
+                log.info("websocket closed: the session ended", extra={"user_id": user_id})
+                with contextlib.suppress(Exception):
+                    await websocket.send_json(
+                        {"type": "error", "error": {"code": error.error.code, "message": error.error.message}}
+                    )
+                    await websocket.close(code=CLOSE_UNAUTHENTICATED)
+            elif error and not isinstance(error, WebSocketDisconnect):
                 log.warning("websocket closed on error: %r", error)
     finally:
         for task in tasks:

@@ -55,6 +55,11 @@ def _live_session(db: Session, claims: dict[str, object]) -> AuthSession:
     return session
 
 
+def live_session(*, db: Session, session_id: str, user_id: int) -> AuthSession:
+    """The sign-in session, still open (not logged out, revoked or expired) and the user's."""
+    return _live_session(db, {"sid": session_id, "sub": str(user_id)})
+
+
 def refresh(*, db: Session, settings: Settings, refresh_token: str) -> TokenPair:
     """Rotate the refresh token; presenting an already-rotated one revokes the whole session."""
     claims = decode_token(settings, refresh_token, kind="refresh")

@@ -133,6 +133,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         rate_limit_login="1000/minute",
         rate_limit_upload="1000/minute",
         webhook_backoff_seconds=0.2,
+        webhook_allow_private=True,  # the webhook test's receiver is on 127.0.0.1
         log_json=False,
         _env_file=None,  # type: ignore[call-arg]
     )

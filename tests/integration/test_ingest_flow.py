@@ -159,6 +159,8 @@ def test_webhook_is_signed_and_retried(stack: Stack, tmp_path: Path) -> None:
     import hmac
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
+    from gateway.webhooks import webhook_secret
+
     received: list[tuple[dict[str, str], bytes]] = []
     statuses = [500, 200]  # the first delivery fails: the gateway must retry
 
@@ -200,7 +202,7 @@ def test_webhook_is_signed_and_retried(stack: Stack, tmp_path: Path) -> None:
     assert payload["job"]["id"] == job_id
     assert payload["lecture"]["page_count"] == 3
     expected = hmac.new(
-        stack.settings.signing_secret.encode(),
+        webhook_secret(stack.settings).encode(),
         hdrs["X-SmartNotes-Timestamp"].encode() + b"." + body,
         hashlib.sha256,
     ).hexdigest()

@@ -493,8 +493,12 @@ def test_gateway_command_points_at_the_app_factory_on_the_settings_port() -> Non
     assert attr in top_level_names(module_file(module)), f"{module} defines no {attr}"
     assert int(option(cmd, "--port")) == DEFAULTS.api_port == 8000
     assert option(cmd, "--host") == "0.0.0.0"
-    # nginx sets X-Forwarded-For; the gateway's per-client rate limits need it trusted.
-    assert "--proxy-headers" in cmd and option(cmd, "--forwarded-allow-ips") == "*"
+    # nginx and the frontend set X-Forwarded-For; the gateway believes it from its own network only
+    # (SMARTNOTES_TRUSTED_PROXIES, applied by gateway/proxies.py), never through uvicorn's '*'.
+    assert "--no-proxy-headers" in cmd and "--forwarded-allow-ips" not in cmd
+    trusted = environment("gateway")["SMARTNOTES_TRUSTED_PROXIES"]
+    subnet = COMPOSE["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert trusted == "${SMARTNOTES_TRUSTED_PROXIES:-" + subnet + "}"
     health = " ".join(SERVICES["gateway"]["healthcheck"]["test"])
     assert f"127.0.0.1:{DEFAULTS.api_port}/health" in health
 

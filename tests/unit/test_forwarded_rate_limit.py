@@ -1,6 +1,7 @@
 """Sign-in rate limits per browser, not per frontend replica: the frontend's GatewayClient forwards the
-browser's address and the gateway, served by uvicorn with ``--proxy-headers --forwarded-allow-ips '*'``
-(as docker-compose.yml runs it), keys the login limit on it."""
+browser's address and the gateway keys the login limit on it, when the frontend's address is one of
+SMARTNOTES_TRUSTED_PROXIES (docker-compose.yml trusts its network). uvicorn runs with no proxy headers of
+its own, as everywhere."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def gateway(tmp_path: Path) -> Iterator[str]:
         redis_url=redis_server.url,
         data_dir=tmp_path / "data",
         rate_limit_login=f"{LIMIT}/minute",
+        trusted_proxies=["127.0.0.1"],  # the frontend's address
         log_json=False,
         _env_file=None,  # type: ignore[call-arg]
     )
@@ -45,8 +47,7 @@ def gateway(tmp_path: Path) -> Iterator[str]:
             create_app(settings, start_background=False),
             host="127.0.0.1",
             port=port,
-            proxy_headers=True,
-            forwarded_allow_ips="*",
+            proxy_headers=False,
             log_config=None,
             access_log=False,
         )
