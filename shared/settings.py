@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     ocr_dpi: int = Field(default=150, ge=72, le=400)
     figure_min_area: float = Field(default=0.015, ge=0.0, le=1.0, description="share of the page")
     libreoffice_timeout: int = 180
+    max_active_ingest_per_user: int = Field(
+        default=2,
+        ge=0,
+        description="a user's ingest jobs in the ocr queue at once; the rest wait their turn; 0 = no cap",
+    )
 
     # Chat and generation (workers/ai, workers/generation)
     llm_provider: Literal["llamacpp", "ollama", "openai"] = "llamacpp"
