@@ -105,7 +105,7 @@ def page_detail(lecture_id: int, page: dict[str, Any], figures: list[dict[str, A
         source = page.get("text_source")
         if source:
             conf = page.get("ocr_confidence")
-            where = TEXT_SOURCE.get(source, source)
+            where = TEXT_SOURCE.get(source) or md_line(source)
             st.caption(f"Text from {where}" + (f" · confidence {conf:.0%}" if conf is not None else ""))
         st.text(page.get("text") or "(No text was found on this page.)", width="stretch")
     on_page = [f for f in figures if f.get("page_number") == number]
@@ -164,7 +164,7 @@ def render(client: GatewayClient) -> None:
         st.error(md(failure_text(lecture)), icon=":material/error:")
         return
     if lecture["status"] != "done":
-        status = LECTURE_STATUS.get(lecture["status"], lecture["status"])
+        status = LECTURE_STATUS.get(lecture["status"]) or md_line(lecture["status"])
         st.info(f"This lecture is not ready yet ({status}). Its pages appear once it has been read.")
         return
     try:
