@@ -332,6 +332,8 @@ class Stack:
                 # this run
                 "SMARTNOTES_RATE_LIMIT_UPLOAD": "100000/minute",
                 "SMARTNOTES_RATE_LIMIT_LOGIN": "1000/minute",
+                # one user's N decks measure the workers' throughput: no per-user cap on ingestion
+                "SMARTNOTES_MAX_ACTIVE_INGEST_PER_USER": "0",
                 "SMARTNOTES_BROKER_VISIBILITY_TIMEOUT": str(self.args.visibility_timeout),
                 "SMARTNOTES_OCR_PARALLEL_PAGES": "1",
                 "OMP_THREAD_LIMIT": "1",

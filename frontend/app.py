@@ -12,6 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from frontend.api import GatewayClient
+from frontend.formatting import md_line
 from frontend.session import (
     CHAT,
     DASHBOARD,
@@ -45,7 +46,7 @@ VIEWS: dict[str, Callable[[GatewayClient], None]] = {
 def sidebar(client: GatewayClient) -> None:
     with st.sidebar:
         user = state.get("user") or {}
-        st.markdown(f"Signed in as **{user.get('display_name') or user.get('email', 'you')}**")
+        st.markdown(f"Signed in as **{md_line(user.get('display_name') or user.get('email', 'you'))}**")
         st.radio("Go to", PAGES, key="page", format_func=lambda p: f"{PAGE_ICONS[p]} {p}")
         st.button("Sign out", on_click=auth.sign_out, width="stretch", icon=":material/logout:")
         st.caption(f"Server: {client.base_url}")

@@ -18,7 +18,7 @@ from typing import Any
 import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
-from frontend.formatting import JOB_STATUS, KIND_LABEL, TERMINAL_JOB, failure_text, plural
+from frontend.formatting import JOB_STAGE, JOB_STATUS, KIND_LABEL, TERMINAL_JOB, failure_text, md_line, plural
 from frontend.session import flash, get_client, reporting, state
 
 POLL_SECONDS = 1.0
@@ -197,8 +197,9 @@ def _jobs_body(
             with reporting(f"Could not check on “{name}”"):
                 job = jobs[job["id"]] = _refresh(job, events, live)
         progress = min(max(float(job.get("progress") or 0.0), 0.0), 1.0)
-        step = job.get("stage") or JOB_STATUS.get(job["status"], job["status"])
-        st.progress(progress, text=f"{name} — {step} ({progress:.0%})")
+        step = str(job.get("stage") or JOB_STATUS.get(job["status"], job["status"]))
+        step = JOB_STAGE.get(step, step)
+        st.progress(progress, text=md_line(f"{name} — {step} ({progress:.0%})"))
         if job["status"] in TERMINAL_JOB:
             finished.append((job, name))
         elif st.button("Cancel", key=f"cancel_{job['id']}"):

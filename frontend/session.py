@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
+from frontend.formatting import md
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 IMAGE_CACHE_SIZE = 300
@@ -105,13 +106,14 @@ def forget_session() -> None:
 
 
 def flash(message: str, icon: str = ":material/check_circle:") -> None:
-    """A note shown as a toast on the next run (survives ``st.rerun``)."""
+    """A note shown as a toast on the next run (survives ``st.rerun``); plain text (names in it are
+    shown as they are, never as Markdown)."""
     state.setdefault("flash", []).append((message, icon))
 
 
 def show_flashes() -> None:
     for message, icon in state.pop("flash", []):
-        st.toast(message, icon=icon)
+        st.toast(md(message), icon=icon)
 
 
 def show_error(err: ApiError, what: str | None = None) -> None:
@@ -119,8 +121,9 @@ def show_error(err: ApiError, what: str | None = None) -> None:
         state["auth_notice"] = "Your session has ended; sign in again."
         forget_session()
         st.rerun()
-    st.error(f"{what}: {err.message}" if what else err.message, icon=":material/warning:")
-    st.caption(f"Error code: `{err.code}`")
+    # Plain text: ``what`` names a file or a subject, and the message may quote what was sent.
+    st.error(md(f"{what}: {err.message}" if what else err.message), icon=":material/warning:")
+    st.caption(f"Error code: `{str(err.code).replace('`', '')}`")  # in a code span nothing else renders
 
 
 @contextlib.contextmanager

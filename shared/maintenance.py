@@ -11,6 +11,9 @@ It removes what nothing refers to any more:
 - files in ``tmp/`` older than a day (upload spools left by a killed gateway);
 - share links that expired or were revoked.
 
+The task also releases uploads still waiting for an ingest slot when their owner has a free one
+(``shared.ingest_queue.release_stranded``): a release missed at a job's end strands nothing for long.
+
 Folders and files younger than ``orphan_grace`` are left alone: the gateway writes an upload's file just
 before it commits the lecture or job row, so a brand-new file can briefly have no row.
 """
@@ -29,6 +32,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from shared.celery_app import TASK_MAINTENANCE_CLEANUP
+from shared.ingest_queue import release_stranded
 from shared.models import GeneratedDocument, Job, JobStatus, Lecture, ShareLink
 
 log = logging.getLogger(__name__)
@@ -205,7 +209,11 @@ def register_maintenance_task(app: Any) -> Any:
         started = time.perf_counter()
         with ctx.session_factory() as db:
             report = cleanup(db=db, data_dir=ctx.settings.data_dir)
-        result = asdict(report)
+            # Uploads left waiting by a missed release (shared/ingest_queue.py) take their turn now.
+            released = release_stranded(
+                db, ctx.celery, ctx.redis, limit=ctx.settings.max_active_ingest_per_user
+            )
+        result: dict[str, int] = {**asdict(report), "ingest_released": released}
         log.info("maintenance done in %.2f s", time.perf_counter() - started, extra={"cleanup": result})
         return result
 

@@ -148,6 +148,11 @@ class Settings(BaseSettings):
     task_max_deliveries: int = Field(
         default=2, ge=1, description="deliveries of one task whose worker died before its job fails"
     )
+    max_active_ingest_per_user: int = Field(
+        default=2,
+        ge=0,
+        description="a user's ingest jobs in the ocr queue at once; the rest wait their turn; 0 = no cap",
+    )
 
     # Chat and generation (workers/ai, workers/generation)
     llm_provider: Literal["llamacpp", "ollama", "openai"] = "llamacpp"

@@ -29,6 +29,7 @@ from shared.celery_app import make_celery
 from shared.db import make_engine, make_session_factory
 from shared.errors import AppError, TransientError
 from shared.files import FileStore, LocalFileStore
+from shared.ingest_queue import release_after
 from shared.jobs import JobCancelled, JobReporter
 from shared.logging import configure_logging, job_id_var
 from shared.maintenance import register_maintenance_task
@@ -226,6 +227,14 @@ def job_task(
                     f"Unexpected error while processing ({type(exc).__name__}).",
                 )
             finally:
+                # The job's end frees one of its owner's ingest slots: their next upload takes it.
+                release_after(
+                    ctx.session_factory,
+                    ctx.celery,
+                    ctx.redis,
+                    job_id=job_id,
+                    limit=ctx.settings.max_active_ingest_per_user,
+                )
                 job_id_var.reset(token)
 
         return run

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
-from frontend.formatting import short_date
+from frontend.formatting import md, md_link, short_date
 from frontend.session import reporting, show_error, state
 from frontend.views.common import citation_card, load_subjects, subject_or_hint
 
@@ -81,14 +81,14 @@ def web_results(items: list[dict[str, Any]]) -> None:
         return
     with st.expander(f"From the web ({len(items)})", icon=":material/public:"):
         for item in items:
-            st.markdown(f"[{item.get('title') or item.get('url')}]({item.get('url')})")
+            st.markdown(md_link(item.get("title") or item.get("url"), item.get("url")))
             if item.get("snippet"):
-                st.caption(item["snippet"])
+                st.caption(md(item["snippet"]))
 
 
 def show_message(message: Message, key: str) -> None:
     with st.chat_message(message["role"]):
-        st.markdown(message["content"])
+        st.markdown(md(message["content"]))
         if message["role"] == "assistant":
             if message.get("meta"):
                 st.caption(message["meta"])
@@ -114,10 +114,10 @@ def stream_answer(client: GatewayClient, chat: dict[str, Any], question: str, we
                 status.update(label=label)
             elif kind == "chat.token":
                 text += str(event.get("text") or "")
-                placeholder.markdown(text + " ▌")
+                placeholder.markdown(md(text) + " ▌")
             elif kind == "chat.replace":
                 text = str(event.get("text") or "")
-                placeholder.markdown(text)
+                placeholder.markdown(md(text))
             elif kind == "chat.done":
                 result = event
     except ApiError as err:
@@ -141,7 +141,7 @@ def stream_answer(client: GatewayClient, chat: dict[str, Any], question: str, we
     timing = f" · first words after {first:.1f} s" if isinstance(first, int | float) else ""
     meta = f"Answered from {len(result.get('citations') or [])} slides{timing}"
     status.update(label=meta, state="complete")
-    placeholder.markdown(result["answer"])
+    placeholder.markdown(md(result["answer"]))
     return {
         "role": "assistant",
         "content": result["answer"],

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
-from frontend.formatting import plural
+from frontend.formatting import md, md_line, plural
 from frontend.session import LECTURE, SETTINGS, get_client, go_to, image_bytes, reporting, show_error, state
 
 THUMB_WIDTH = 200
@@ -127,12 +127,12 @@ def citation_card(citation: dict[str, Any], key: str, number: int | None = None)
     title = citation.get("lecture_title") or citation.get("file") or f"Lecture {lecture_id}"
     with st.container(border=True, key=f"card_{key}"):
         marker = f"[{number}] " if number is not None else ""
-        st.markdown(f"**{marker}{title}** · slide {page}")
+        st.markdown(f"**{marker}{md_line(title)}** · slide {page}")
         slide_image(lecture_id, page)
         for figure_id in (citation.get("figure_ids") or [])[:1]:
             figure_image(int(figure_id), caption="Figure on this slide")
         if citation.get("quote"):
-            st.caption(f"“{citation['quote']}”")
+            st.caption(f"“{md(citation['quote'])}”")
         st.button(
             "Open slide",
             key=key,

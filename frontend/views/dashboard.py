@@ -8,7 +8,7 @@ import streamlit as st
 
 from frontend import jobs
 from frontend.api import GatewayClient
-from frontend.formatting import STATUS_BADGE, failure_text, human_size, lecture_name, plural
+from frontend.formatting import STATUS_BADGE, failure_text, human_size, lecture_name, md, md_line, plural
 from frontend.session import CHAT, LECTURE, STUDY, flash, go_to, reporting, runtime_info, state
 from frontend.views.common import confirm_step, load_lectures, load_subjects, pick_subject
 
@@ -50,7 +50,7 @@ def manage_subject(client: GatewayClient, subject: dict[str, Any]) -> None:
                     flash("Subject saved.")
                     st.rerun()
         sure = st.checkbox(
-            f"Yes, delete “{subject['name']}” and all its lectures", key=f"confirm_subject_{sid}"
+            f"Yes, delete “{md_line(subject['name'])}” and all its lectures", key=f"confirm_subject_{sid}"
         )
         if st.button("Delete subject", type="primary", disabled=not sure, key=f"delete_subject_{sid}"):
             with reporting("Could not delete the subject"):
@@ -78,18 +78,18 @@ def upload_form(client: GatewayClient, subject_id: int) -> None:
         return
     bar = st.progress(0.0, text="Uploading…")
     for n, file in enumerate(files, start=1):
-        bar.progress((n - 1) / len(files), text=f"Uploading {n} of {len(files)}: {file.name}")
+        bar.progress((n - 1) / len(files), text=f"Uploading {n} of {len(files)}: {md_line(file.name)}")
         with reporting(f"“{file.name}” was not uploaded"):
             accepted = client.upload_lecture(subject_id, file.name, file.getvalue(), file.type)
             jobs.track(accepted["job"])
-            st.toast(f"“{file.name}” uploaded; reading it now.", icon=":material/upload:")
+            st.toast(f"“{md_line(file.name)}” uploaded; reading it now.", icon=":material/upload:")
     bar.empty()
 
 
 def lecture_card(client: GatewayClient, lecture: dict[str, Any]) -> None:
     lid, status = lecture["id"], lecture["status"]
     with st.container(border=True):
-        st.markdown(f"**{lecture_name(lecture)}** · {STATUS_BADGE.get(status, status)}")
+        st.markdown(f"**{md_line(lecture_name(lecture))}** · {STATUS_BADGE.get(status, md_line(status))}")
         facts = [lecture.get("filename") or "", human_size(lecture.get("size_bytes"))]
         if status == "done":
             facts += [plural(lecture.get("page_count"), "page"), plural(lecture.get("chunk_count"), "chunk")]
@@ -97,9 +97,9 @@ def lecture_card(client: GatewayClient, lecture: dict[str, Any]) -> None:
                 facts.append(plural(lecture["figure_count"], "figure"))
             if lecture.get("processing_seconds"):
                 facts.append(f"read in {lecture['processing_seconds']:.1f} s")
-        st.caption(" · ".join(f for f in facts if f))
+        st.caption(md_line(" · ".join(f for f in facts if f)))
         if status == "failed":
-            st.error(failure_text(lecture), icon=":material/error:")
+            st.error(md(failure_text(lecture)), icon=":material/error:")
         with st.container(horizontal=True):
             st.button(
                 "Open",
@@ -119,7 +119,7 @@ def lecture_card(client: GatewayClient, lecture: dict[str, Any]) -> None:
         confirm_step(
             "confirm_lecture",
             lid,
-            f"Delete “{lecture_name(lecture)}”? This cannot be undone.",
+            f"Delete “{md_line(lecture_name(lecture))}”? This cannot be undone.",
             yes="Yes, delete",
             key="delete",
             failure="Could not delete the lecture",
@@ -157,7 +157,7 @@ def render(client: GatewayClient) -> None:
         right.info("Create your first subject to start uploading lectures.", icon=":material/arrow_back:")
         return
     with right:
-        st.subheader(subject["name"])
+        st.subheader(md_line(subject["name"]))
         upload_form(client, subject["id"])
         lectures = load_lectures(client, subject["id"])
         if lectures is None:

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
-from frontend.formatting import card_sides, now_utc, parse_time, span
+from frontend.formatting import card_markdown, md_line, now_utc, parse_time, span
 from frontend.session import STUDY, flash, go_to, reporting, show_error, state
 from frontend.views.common import load_subjects, share_popover, slide_image, subject_or_hint
 from frontend.views.study import log_study
@@ -73,7 +73,7 @@ def reviewer(client: GatewayClient, subject_id: int, cards: list[Card]) -> None:
         st.success(f"{done}Nothing is due right now. {next_due_text(cards)}", icon=":material/celebration:")
         return
     card = queue[0]
-    question, answer = card_sides(card)
+    question, answer = card_markdown(card)
     with st.container(border=True):
         st.caption(f"{len(queue)} due · reviewed this visit: {review['reviewed']}")
         st.markdown(f"#### {question}")
@@ -193,13 +193,13 @@ def add_card_form(client: GatewayClient, subject_id: int) -> None:
 
 def card_row(client: GatewayClient, card: Card) -> None:
     cid = card["id"]
-    question, answer = card_sides(card)
+    question, answer = card_markdown(card)
     with st.container(border=True):
         st.markdown(f"**{question}**")
         st.markdown(answer)
         due = parse_time(card.get("due"))
         when = "suspended" if card.get("suspended") else f"due {_relative(due)}" if due else ""
-        st.caption(" · ".join(x for x in (str(card.get("state") or ""), when) if x))
+        st.caption(md_line(" · ".join(x for x in (str(card.get("state") or ""), when) if x)))
         with st.container(horizontal=True):
             with st.popover("Edit", icon=":material/edit:"), st.form(f"edit_card_{cid}"):
                 front = st.text_area("Front", value=card["front"], key=f"edit_front_{cid}")

@@ -15,6 +15,8 @@ from frontend.formatting import (
     TEXT_SOURCE,
     failure_text,
     lecture_name,
+    md,
+    md_line,
     plural,
 )
 from frontend.session import flash, forget_images, reporting, show_error, state
@@ -92,7 +94,7 @@ def thumbnail_grid(lecture_id: int, pages: list[dict[str, Any]], current: int) -
 
 def page_detail(lecture_id: int, page: dict[str, Any], figures: list[dict[str, Any]]) -> None:
     number = page["number"]
-    st.subheader(f"Page {number}" + (f" — {page['title']}" if page.get("title") else ""))
+    st.subheader(f"Page {number}" + (f" — {md_line(page['title'])}" if page.get("title") else ""))
     picture, words = st.columns([3, 2], gap="medium")
     with picture:
         if page.get("has_thumbnail"):
@@ -103,7 +105,7 @@ def page_detail(lecture_id: int, page: dict[str, Any], figures: list[dict[str, A
         source = page.get("text_source")
         if source:
             conf = page.get("ocr_confidence")
-            where = TEXT_SOURCE.get(source, source)
+            where = TEXT_SOURCE.get(source) or md_line(source)
             st.caption(f"Text from {where}" + (f" · confidence {conf:.0%}" if conf is not None else ""))
         st.text(page.get("text") or "(No text was found on this page.)", width="stretch")
     on_page = [f for f in figures if f.get("page_number") == number]
@@ -112,9 +114,11 @@ def page_detail(lecture_id: int, page: dict[str, Any], figures: list[dict[str, A
         cols = st.columns(FIGURES_PER_ROW)
         for n, figure in enumerate(on_page):
             with cols[n % FIGURES_PER_ROW]:
-                figure_image(figure["id"], caption=figure.get("caption") or None)
+                figure_image(
+                    figure["id"], caption=md_line(figure["caption"]) if figure.get("caption") else None
+                )
                 if figure.get("text"):
-                    st.caption("Words in the figure: " + " ".join(str(figure["text"]).split())[:300])
+                    st.caption("Words in the figure: " + md_line(" ".join(str(figure["text"]).split())[:300]))
 
 
 def all_figures(figures: list[dict[str, Any]]) -> None:
@@ -122,7 +126,7 @@ def all_figures(figures: list[dict[str, Any]]) -> None:
         return
     with st.expander(f"All figures in this lecture ({len(figures)})", icon=":material/image:"):
         for figure in figures:
-            caption = figure.get("caption") or "(no caption)"
+            caption = md_line(figure["caption"]) if figure.get("caption") else "(no caption)"
             st.markdown(f"**Page {figure['page_number']}** · {caption}")
             figure_image(figure["id"], width=320)
             st.button(
@@ -157,10 +161,10 @@ def render(client: GatewayClient) -> None:
     jobs.adopt_active_jobs(subject["id"], ["ingest"])
     jobs.jobs_panel(subject["id"], ["ingest"], {lid: lecture_name(lecture)}, lecture_id=lid)
     if lecture["status"] == "failed":
-        st.error(failure_text(lecture), icon=":material/error:")
+        st.error(md(failure_text(lecture)), icon=":material/error:")
         return
     if lecture["status"] != "done":
-        status = LECTURE_STATUS.get(lecture["status"], lecture["status"])
+        status = LECTURE_STATUS.get(lecture["status"]) or md_line(lecture["status"])
         st.info(f"This lecture is not ready yet ({status}). Its pages appear once it has been read.")
         return
     try:
@@ -172,9 +176,8 @@ def render(client: GatewayClient) -> None:
     if not pages:
         st.info("No pages were stored for this lecture.")
         return
-    st.caption(
-        f"{plural(len(pages), 'page')} · {plural(len(figures), 'figure')} · {lecture.get('filename') or ''}"
-    )
+    counts = f"{plural(len(pages), 'page')} · {plural(len(figures), 'figure')}"
+    st.caption(f"{counts} · {md_line(lecture.get('filename'))}")
     numbers = [p["number"] for p in pages]
     wanted: Any = state.get("page_number")
     current = int(wanted) if wanted in numbers else numbers[0]

@@ -9,7 +9,7 @@ import streamlit as st
 
 from frontend import stats
 from frontend.api import ApiError, GatewayClient
-from frontend.formatting import now_utc, parse_time, percent
+from frontend.formatting import md_line, now_utc, parse_time, percent
 from frontend.session import show_error
 from frontend.views.common import load_subjects
 
@@ -86,7 +86,7 @@ def per_subject(decks: dict[str, list[Card]], now: datetime) -> None:
     st.subheader("Per subject")
     rows = [
         {
-            "Subject": name,
+            "Subject": md_line(name),  # st.table renders Markdown in its cells
             "Cards": len(cards),
             "Due now": stats.due_within(cards, now, timedelta(0)),
             "Due this week": stats.due_within(cards, now, timedelta(days=7)),
@@ -111,7 +111,7 @@ def sessions(recorded: list[dict[str, Any]], names: dict[int, str]) -> None:
         rows.append(
             {
                 "Started": started.strftime("%d %b %H:%M") if started else "",
-                "Subject": names.get(entry.get("subject_id") or 0, ""),
+                "Subject": md_line(names.get(entry.get("subject_id") or 0, "")),
                 "What": "Quiz" if entry["kind"] == "quiz" else "Flashcards",
                 "Minutes": f"{minutes:.1f}",
                 "Cards reviewed": entry["cards_reviewed"],

@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
-from frontend.formatting import KIND_ICON, KIND_LABEL, now_utc, parse_time, short_date, span
+from frontend.formatting import KIND_ICON, KIND_LABEL, md_line, now_utc, parse_time, short_date, span
 from frontend.session import flash, reporting, show_error, state
 from frontend.views.common import confirm_step, load_subjects
 
@@ -51,14 +51,16 @@ def ocr_languages(client: GatewayClient) -> None:
         return
     with st.form("ocr_languages"):
         wanted = {
-            s["id"]: st.text_input(s["name"], value=s.get("ocr_languages") or "", key=f"langs_{s['id']}")
+            s["id"]: st.text_input(
+                md_line(s["name"]), value=s.get("ocr_languages") or "", key=f"langs_{s['id']}"
+            )
             for s in subjects
         }
         if not st.form_submit_button("Save languages", type="primary"):
             return
     bad = [s["name"] for s in subjects if not OCR_LANGS.match(wanted[s["id"]].strip())]
     if bad:
-        st.warning(f"Use codes like eng or eng+hin for: {', '.join(bad)}.")
+        st.warning(f"Use codes like eng or eng+hin for: {md_line(', '.join(bad))}.")
         return
     changed = [s for s in subjects if wanted[s["id"]].strip() != (s.get("ocr_languages") or "")]
     with reporting("Could not save the languages"):
@@ -69,17 +71,17 @@ def ocr_languages(client: GatewayClient) -> None:
 
 
 def share_target(link: dict[str, Any], docs: dict[int, Any], subjects: dict[int, Any]) -> tuple[str, str]:
-    """(icon, what the link opens) in words."""
+    """(icon, what the link opens) in words, as Markdown (names escaped)."""
     if link.get("kind") == "deck":
         subject = subjects.get(link.get("subject_id") or 0)
         name = subject["name"] if subject else f"subject {link.get('subject_id')}"
-        return ":material/style:", f"Flashcard deck: {name}"
+        return ":material/style:", f"Flashcard deck: {md_line(name)}"
     doc = docs.get(link.get("document_id") or 0)
     if doc is None:
         return ":material/description:", f"Document {link.get('document_id')}"
     kind = doc.get("kind")
     icon = KIND_ICON.get(kind, ":material/description:")
-    return icon, f"{KIND_LABEL.get(kind, 'Document')}: {doc['title']}"
+    return icon, f"{KIND_LABEL.get(kind, 'Document')}: {md_line(doc['title'])}"
 
 
 def share_status(link: dict[str, Any], now: datetime) -> tuple[str, bool]:
@@ -161,7 +163,8 @@ def account(client: GatewayClient) -> None:
     st.subheader("Account")
     user = state.get("user") or {}
     name = user.get("display_name")
-    st.markdown(f"**{name}** · {user.get('email', '')}" if name else f"**{user.get('email', '')}**")
+    email = md_line(user.get("email", ""))
+    st.markdown(f"**{md_line(name)}** · {email}" if name else f"**{email}**")
     st.caption(f"Server: {client.base_url}")
 
 

@@ -10,7 +10,16 @@ import streamlit as st
 
 from frontend import jobs
 from frontend.api import ApiError, GatewayClient
-from frontend.formatting import KIND_ICON, KIND_LABEL, QUIZ_LETTERS, human_size, lecture_name, short_date
+from frontend.formatting import (
+    KIND_ICON,
+    KIND_LABEL,
+    QUIZ_LETTERS,
+    human_size,
+    lecture_name,
+    md,
+    md_line,
+    short_date,
+)
 from frontend.session import (
     FLASHCARDS,
     LECTURE,
@@ -139,7 +148,7 @@ def past_paper_form(client: GatewayClient, subject: dict[str, Any], lectures: li
                 )
                 jobs.track(accepted["job"], label=past_paper_title(file.name, title))
                 state["paper_round"] = round_ + 1
-                st.toast(f"Answering “{file.name}”…", icon="⏳")
+                st.toast(f"Answering “{md_line(file.name)}”…", icon="⏳")
                 st.rerun()
 
 
@@ -149,9 +158,9 @@ def past_paper_form(client: GatewayClient, subject: dict[str, Any], lectures: li
 def document_row(client: GatewayClient, doc: dict[str, Any]) -> None:
     did = doc["id"]
     with st.container(border=True, key=f"doc_{did}"):
-        st.markdown(f"{KIND_ICON.get(doc['kind'], ':material/description:')} **{doc['title']}**")
+        st.markdown(f"{KIND_ICON.get(doc['kind'], ':material/description:')} **{md_line(doc['title'])}**")
         facts = [KIND_LABEL.get(doc["kind"], doc["kind"]), human_size(doc.get("size_bytes"))]
-        st.caption(" · ".join([*facts, short_date(doc.get("created_at"))]))
+        st.caption(md_line(" · ".join([*facts, short_date(doc.get("created_at"))])))
         with st.container(horizontal=True):
             st.download_button(
                 "Download",
@@ -189,7 +198,7 @@ def document_row(client: GatewayClient, doc: dict[str, Any]) -> None:
         confirm_step(
             "confirm_document",
             did,
-            f"Delete “{doc['title']}”?",
+            f"Delete “{md_line(doc['title'])}”?",
             yes="Yes, delete",
             key="delete_doc",
             failure="Could not delete the document",
@@ -234,7 +243,7 @@ def answer_widget(doc_id: int, question: dict[str, Any]) -> Any:
         return st.radio(
             "Your answer",
             letters,
-            format_func=lambda letter: f"{letter}. {texts[letter]}",
+            format_func=lambda letter: f"{letter}. {md_line(texts[letter])}",
             index=None,
             key=key,
             label_visibility="collapsed",
@@ -257,7 +266,7 @@ def quiz_form(client: GatewayClient, doc_id: int, quiz: dict[str, Any]) -> None:
     with st.form(f"quiz_form_{doc_id}"):
         given: dict[int, Any] = {}
         for question in questions:
-            st.markdown(f"**{question['number']}.** {question['prompt']}")
+            st.markdown(f"**{question['number']}.** {md(question['prompt'])}")
             given[question["number"]] = answer_widget(doc_id, question)
         submitted = st.form_submit_button("Check my answers", type="primary", icon=":material/grading:")
     if not submitted:
@@ -289,15 +298,17 @@ def quiz_result(doc_id: int, quiz: dict[str, Any], result: dict[str, Any]) -> No
     for item in result["results"]:
         mark = ":green[:material/check_circle:]" if item["correct"] else ":red[:material/cancel:]"
         with st.container(border=True):
-            st.markdown(f"{mark} **{item['number']}.** {prompts.get(item['number'], '')}")
-            st.markdown(f"Your answer: {item.get('given') or '—'}  \nCorrect answer: **{item['answer']}**")
+            st.markdown(f"{mark} **{item['number']}.** {md(prompts.get(item['number'], ''))}")
+            given, answer = md_line(item.get("given") or "—"), md_line(item["answer"])
+            st.markdown(f"Your answer: {given}  \nCorrect answer: **{answer}**")
             if item.get("explanation"):
-                st.caption(item["explanation"])
+                st.caption(md(item["explanation"]))
             source = item.get("source") or {}
             if source and not item["correct"]:
                 thumb = image_bytes(item["slide_url"]) if item.get("slide_url") else None
                 if thumb:
-                    st.image(thumb, width=260, caption=f"{source.get('lecture')}, slide {source.get('page')}")
+                    caption = f"{md_line(source.get('lecture'))}, slide {md_line(source.get('page'))}"
+                    st.image(thumb, width=260, caption=caption)
                 st.button(
                     f"Open slide {source.get('page')}",
                     key=f"quiz_slide_{doc_id}_{item['number']}",
@@ -322,8 +333,8 @@ def take_quiz(client: GatewayClient, doc_id: int) -> None:
             show_error(err, "Could not open the quiz")
             return
     quiz = cache[doc_id]
-    st.subheader(quiz["title"])
-    st.caption(f"{len(quiz['questions'])} questions · {quiz['difficulty']}")
+    st.subheader(md_line(quiz["title"]))
+    st.caption(f"{len(quiz['questions'])} questions · {md_line(quiz['difficulty'])}")
     result = state.get("quiz_results", {}).get(doc_id)
     if result is None:
         quiz_form(client, doc_id, quiz)

@@ -4,6 +4,8 @@ from fastapi import APIRouter
 
 from gateway.deps import AppContainer, CurrentUser, DbSession, JobId
 from gateway.services import jobs as service
+from gateway.services.lectures import release_waiting
+from shared.ingest_queue import INGEST
 from shared.jobs import announce
 from shared.schemas import JobRead
 
@@ -27,4 +29,12 @@ def cancel_job(job_id: JobId, user: CurrentUser, db: DbSession, container: AppCo
     job = service.cancel_job(db=db, celery=container.celery, job=job)
     db.commit()
     announce(container.redis, job)
+    if job.kind == INGEST:  # its slot is free: the user's next waiting upload takes it
+        release_waiting(
+            db=db,
+            celery=container.celery,
+            redis=container.redis,
+            user_id=user.id,
+            limit=container.settings.max_active_ingest_per_user,
+        )
     return JobRead.model_validate(job)

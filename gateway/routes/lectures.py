@@ -51,6 +51,7 @@ def upload_lecture(
         filename=file.filename or "upload",
         title=title,
         webhook_url=checked_webhook,
+        redis=container.redis,
     )
     return UploadAccepted(lecture=LectureRead.model_validate(lecture), job=JobRead.model_validate(job))
 
@@ -89,6 +90,14 @@ def delete_lecture(lecture_id: PathId, user: CurrentUser, db: DbSession, contain
     service.delete_lecture(
         db=db, files=container.files, celery=container.celery, user_id=user.id, lecture_id=lecture_id
     )
+    db.commit()
+    service.release_waiting(  # a slot the lecture's upload held is free: the user's next upload takes it
+        db=db,
+        celery=container.celery,
+        redis=container.redis,
+        user_id=user.id,
+        limit=container.settings.max_active_ingest_per_user,
+    )
 
 
 @router.post("/lectures/{lecture_id}/reprocess", status_code=status.HTTP_202_ACCEPTED)
@@ -97,7 +106,13 @@ def reprocess_lecture(
 ) -> UploadAccepted:
     """Read the lecture again from its stored file (e.g. after changing the subject's OCR languages)."""
     job = service.reprocess_lecture(
-        db=db, files=container.files, celery=container.celery, user_id=user.id, lecture_id=lecture_id
+        db=db,
+        files=container.files,
+        celery=container.celery,
+        user_id=user.id,
+        lecture_id=lecture_id,
+        limit=container.settings.max_active_ingest_per_user,
+        redis=container.redis,
     )
     lecture = service.get_lecture(db=db, user_id=user.id, lecture_id=lecture_id)
     return UploadAccepted(lecture=LectureRead.model_validate(lecture), job=JobRead.model_validate(job))

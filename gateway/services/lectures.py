@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from celery import Celery
+from redis import Redis
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gateway.services.jobs import cancel_job
 from gateway.services.subjects import get_subject
-from shared.celery_app import QUEUE_AI, QUEUE_OCR, TASK_DELETE_VECTORS, TASK_INGEST_LECTURE
+from shared import ingest_queue
+from shared.celery_app import QUEUE_AI, QUEUE_OCR, TASK_DELETE_VECTORS
 from shared.errors import AppError, not_found
 from shared.files import ArchiveLimits, FileStore, inspect, sniff
 from shared.jobs import TERMINAL, create_job
@@ -79,8 +81,11 @@ def create_lecture(
     filename: str,
     title: str | None = None,
     webhook_url: str | None = None,
+    redis: Redis | None = None,
 ) -> tuple[Lecture, Job]:
-    """Validate and store an upload, create its lecture and job rows, and enqueue ingestion.
+    """Validate and store an upload, create its lecture and job rows, and enqueue ingestion: at once
+    while the user has fewer than ``settings.max_active_ingest_per_user`` uploads in the queue, else
+    the job waits (stage ``waiting``) until one of theirs ends (shared/ingest_queue.py).
 
     Nothing is left behind when any step fails: no row, no file, no task.
     """
@@ -110,14 +115,16 @@ def create_lecture(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(tmp), target)
         lecture.storage_path = key
-        job = create_job(
-            db=db,
-            user_id=user_id,
-            kind="ingest",
-            queue=QUEUE_OCR,
-            subject_id=subject_id,
-            lecture_id=lecture.id,
-            webhook_url=webhook_url,
+        job = ingest_queue.hold(
+            create_job(
+                db=db,
+                user_id=user_id,
+                kind="ingest",
+                queue=QUEUE_OCR,
+                subject_id=subject_id,
+                lecture_id=lecture.id,
+                webhook_url=webhook_url,
+            )
         )
         db.commit()
     except BaseException:
@@ -126,24 +133,55 @@ def create_lecture(
         if "lecture" in locals() and lecture.id is not None:
             remove_lecture_files(files=files, user_id=user_id, lecture_id=lecture.id)
         raise
-    try:
-        result = celery.send_task(TASK_INGEST_LECTURE, args=[job.id], queue=QUEUE_OCR)
-    except Exception as exc:
-        log.exception("enqueue failed", extra={"job_id": job.id})
+    if not _enqueue(db, celery, redis, job, limit=settings.max_active_ingest_per_user):
         db.delete(lecture)
         db.delete(job)
         db.commit()
         remove_lecture_files(files=files, user_id=user_id, lecture_id=lecture.id)
-        raise AppError(
-            "QUEUE_UNAVAILABLE", "The processing queue is unreachable; try again shortly.", status_code=503
-        ) from exc
-    job.celery_task_id = result.id
-    db.commit()
+        raise _queue_unavailable()
     return lecture, job
 
 
-def reprocess_lecture(*, db: Session, files: FileStore, celery: Celery, user_id: int, lecture_id: int) -> Job:
-    """Read a lecture again from its stored file: a new ingest job, queued like an upload's.
+def _queue_unavailable() -> AppError:
+    return AppError(
+        "QUEUE_UNAVAILABLE", "The processing queue is unreachable; try again shortly.", status_code=503
+    )
+
+
+def _enqueue(db: Session, celery: Celery, redis: Redis | None, job: Job, *, limit: int) -> bool:
+    """Send the user's waiting uploads that fit under their cap (``job``, just created waiting, among
+    them when its turn has come). False when ``job`` was due but could not be sent."""
+    try:
+        released = ingest_queue.release(db, celery, redis, user_id=job.user_id, limit=limit)
+    except Exception:  # e.g. the database blinked: the job is stored and waits for the next release
+        db.rollback()
+        log.exception("could not release waiting uploads", extra={"job_id": job.id})
+        released = ingest_queue.Released()
+    db.refresh(job)
+    return job.id not in released.failed
+
+
+def release_waiting(*, db: Session, celery: Celery, redis: Redis | None, user_id: int, limit: int) -> None:
+    """After a cancel or delete (committed): the user's next waiting uploads take the freed slots."""
+    try:
+        ingest_queue.release(db, celery, redis, user_id=user_id, limit=limit)
+    except Exception:  # the maintenance pass releases them later
+        db.rollback()
+        log.exception("could not release waiting uploads", extra={"user_id": user_id})
+
+
+def reprocess_lecture(
+    *,
+    db: Session,
+    files: FileStore,
+    celery: Celery,
+    user_id: int,
+    lecture_id: int,
+    limit: int,
+    redis: Redis | None = None,
+) -> Job:
+    """Read a lecture again from its stored file: a new ingest job, queued like an upload's (``limit``:
+    the user's cap on uploads in the queue at once).
 
     Refused with 409 LECTURE_BUSY while one of the lecture's jobs is still queued or running.
     """
@@ -161,27 +199,22 @@ def reprocess_lecture(*, db: Session, files: FileStore, celery: Celery, user_id:
     previous = (lecture.status, lecture.error_code, lecture.error_message)
     lecture.status = LectureStatus.QUEUED
     lecture.error_code = lecture.error_message = None
-    job = create_job(
-        db=db,
-        user_id=user_id,
-        kind="ingest",
-        queue=QUEUE_OCR,
-        subject_id=lecture.subject_id,
-        lecture_id=lecture.id,
+    job = ingest_queue.hold(
+        create_job(
+            db=db,
+            user_id=user_id,
+            kind="ingest",
+            queue=QUEUE_OCR,
+            subject_id=lecture.subject_id,
+            lecture_id=lecture.id,
+        )
     )
     db.commit()
-    try:
-        result = celery.send_task(TASK_INGEST_LECTURE, args=[job.id], queue=QUEUE_OCR)
-    except Exception as exc:
-        log.exception("enqueue failed", extra={"job_id": job.id})
+    if not _enqueue(db, celery, redis, job, limit=limit):
         db.delete(job)
         lecture.status, lecture.error_code, lecture.error_message = previous
         db.commit()
-        raise AppError(
-            "QUEUE_UNAVAILABLE", "The processing queue is unreachable; try again shortly.", status_code=503
-        ) from exc
-    job.celery_task_id = result.id
-    db.commit()
+        raise _queue_unavailable()
     return job
 
 

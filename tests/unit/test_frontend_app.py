@@ -716,8 +716,15 @@ def signed_in(at: AppTest) -> bool:
     return "_client" in at.session_state and client_of(at).tokens is not None
 
 
+def visible(source: str) -> str:
+    """What a reader sees of text the app escaped for Markdown (``frontend.formatting.md``): the escaped
+    characters themselves, without the backslashes and the invisible word joiners."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(source)).replace("\u2060", "")
+
+
 def texts(elements: Any) -> list[str]:
-    return [e.value for e in elements]
+    """The elements' texts as a reader sees them (Markdown escapes resolved)."""
+    return [visible(e.value) for e in elements]
 
 
 def wait_until(check: Callable[[], bool], seconds: float = 5.0) -> None:
@@ -1312,3 +1319,12 @@ def test_the_sessions_client_is_given_the_browsers_address(
     at = make_app(fake, signed_in=False)
     assert not at.exception
     assert client_of(at).client_ip == "93.184.216.35"
+
+
+def test_an_upload_waiting_for_the_users_earlier_ones_says_so(fake: FakeGateway) -> None:
+    job = fake.job("job-w", 10, status="queued", progress=0.0)
+    job["stage"] = "waiting"  # held back by the per-user cap (shared/ingest_queue.py)
+    at = make_app(fake)
+    assert not at.exception
+    [bar] = at.get("progress")
+    assert visible(bar.proto.text) == "Cells — waiting for your earlier uploads to be read (0%)"
