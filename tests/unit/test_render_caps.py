@@ -136,3 +136,29 @@ def test_thumbnails_are_jpeg(tmp_path: Path) -> None:
     data = opts.store.path(keys[1]).read_bytes()
     with Image.open(io.BytesIO(data)) as img:
         assert img.format == "JPEG" and img.size == (480, 270)
+
+
+_FRAME_PEAK = """
+import io, resource, sys
+from PIL import Image
+from workers.ocr.readers import _decoded_frame
+img = Image.new("1", (8900, 8900), 1)
+buf = io.BytesIO(); img.save(buf, format="TIFF", compression="group4"); del img
+frame = Image.open(io.BytesIO(buf.getvalue())); frame.load()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+out = _decoded_frame(frame, 4000 / 8900)
+assert out.mode == "RGB" and max(out.size) == 4000, (out.mode, out.size)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+
+
+def test_a_large_bilevel_tiff_frame_is_shrunk_before_it_becomes_rgb() -> None:
+    """An 8900x8900 fax page is 238 MB as RGB; shrunk first it never needs more than its grey copy (79 MB)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _FRAME_PEAK], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert int(done.stdout.strip()) < 150, done.stdout
