@@ -2,8 +2,9 @@
 
 FastAPI reads (and, for multipart, spools to a temp file) the whole body before a route's dependencies run,
 authentication included. This ASGI middleware sits in front of that: it refuses a declared
-``Content-Length`` over the limit at once, counts the bytes of a chunked body as they arrive and stops at
-the limit, and refuses an upload that carries no bearer token before reading any of it.
+``Content-Length`` over the limit at once (413, before any authentication work), counts the bytes of a
+chunked body as they arrive and stops at the limit, and refuses an upload that carries no bearer token
+before reading any of it (401).
 
 Limits: the upload routes take ``SMARTNOTES_MAX_UPLOAD_MB`` plus 1 MB of multipart framing (nginx's
 ``client_max_body_size`` matches); every other request ``SMARTNOTES_MAX_JSON_BODY_KB`` (1 MB).
@@ -51,13 +52,6 @@ class BodySizeLimitMiddleware:
             (self.upload_limit, "FILE_TOO_LARGE") if upload else (self.json_limit, "REQUEST_TOO_LARGE")
         )
         headers = dict(scope.get("headers", []))
-        if upload and not headers.get(b"authorization", b"").lower().startswith(b"bearer "):
-            # nothing of the (possibly huge) body is read for a request that will get 401 anyway
-            response = error_response(
-                401, "NOT_AUTHENTICATED", "Sign in first: send 'Authorization: Bearer <token>'."
-            )
-            await response(scope, receive, send)
-            return
         declared = headers.get(b"content-length")
         if declared is not None:
             try:
@@ -70,6 +64,13 @@ class BodySizeLimitMiddleware:
             if length > limit:
                 await self._too_large(code, limit)(scope, receive, send)
                 return
+        if upload and not headers.get(b"authorization", b"").lower().startswith(b"bearer "):
+            # nothing of the (possibly huge) body is read for a request that will get 401 anyway
+            response = error_response(
+                401, "NOT_AUTHENTICATED", "Sign in first: send 'Authorization: Bearer <token>'."
+            )
+            await response(scope, receive, send)
+            return
 
         received = 0
         exceeded = False
