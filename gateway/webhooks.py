@@ -80,7 +80,13 @@ class WebhookTarget:
 
     @property
     def extensions(self) -> dict[str, Any]:
-        return {"sni_hostname": self.url.host} if self.url.scheme == "https" else {}
+        if self.url.scheme != "https":
+            return {}
+        try:
+            ipaddress.ip_address(self.url.host)
+        except ValueError:  # a name: TLS is verified against it, not against the address we dial
+            return {"sni_hostname": self.url.host}
+        return {}  # an address literal in the URL: the dialled address is the name
 
 
 def address_allowed(address: IPAddress) -> bool:

@@ -93,3 +93,19 @@ def test_without_a_forwarded_address_all_browsers_share_the_frontends_limit(gate
     finally:
         first.close()
         second.close()
+
+
+def test_a_frontend_that_is_not_a_trusted_proxy_cannot_pick_addresses(tmp_path: Path) -> None:
+    """The same forwarding from an address not in SMARTNOTES_TRUSTED_PROXIES (the default: none) is
+    ignored: every browser it claims shares the frontend's own limit."""
+    from tests.support.gateway import running_gateway
+
+    with running_gateway(tmp_path, rate_limit_login=f"{LIMIT}/minute") as gw:
+        first = GatewayClient(gw.url, client_ip="93.184.216.34")
+        second = GatewayClient(gw.url, client_ip="93.184.216.35")
+        try:
+            assert [failed_login(first) for _ in range(LIMIT)] == ["INVALID_CREDENTIALS"] * LIMIT
+            assert failed_login(second) == "RATE_LIMITED"
+        finally:
+            first.close()
+            second.close()

@@ -216,3 +216,67 @@ def test_delivery_does_not_follow_redirects(tmp_path: Path) -> None:
         container.engine.dispose()
     finally:
         redirecting.close()
+
+
+def self_signed(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A certificate for ``name`` only (not for 127.0.0.1), and its key."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+def test_https_delivery_dials_the_checked_address_and_verifies_the_name(tmp_path: Path) -> None:
+    """TLS to the pinned address, with the name as SNI and as the name the certificate must carry."""
+    import ssl
+
+    cert, key = self_signed(tmp_path, "hooks.example.test")
+    receiver = Receiver()
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    seen_sni: list[str | None] = []
+    server_ctx.sni_callback = lambda sock, name, ctx: seen_sni.append(name)  # type: ignore[assignment]
+    receiver.server.socket = server_ctx.wrap_socket(receiver.server.socket, server_side=True)
+    try:
+        s = settings(tmp_path, webhook_allow_private=True, webhook_max_attempts=1)
+        dns = fake_dns({"hooks.example.test": ["127.0.0.1"]})
+        container, job_id = job_with_webhook(s, f"https://hooks.example.test:{receiver.port}/hook")
+
+        async def go() -> bool:
+            client_ctx = ssl.create_default_context(cafile=str(cert))
+            async with httpx.AsyncClient(timeout=5, verify=client_ctx) as client:
+                return await deliver(container, client, job_id, resolver=dns)
+
+        assert asyncio.run(go()) is True
+        [(path, headers, _)] = receiver.requests
+        assert path == "/hook" and headers["Host"] == f"hooks.example.test:{receiver.port}"
+        assert seen_sni == ["hooks.example.test"]
+        container.engine.dispose()
+    finally:
+        receiver.close()
