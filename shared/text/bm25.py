@@ -27,9 +27,7 @@ class BM25Index:
         known = [t for t in dict.fromkeys(query) if t in vocabulary]
         if not known or k <= 0:
             return []
-        docs, scores = self._retriever.retrieve(
-            [known], k=min(k, self.size), show_progress=False, n_threads=1
-        )
+        docs, scores = self._retriever.retrieve([known], k=min(k, self.size), show_progress=False)
         scale = self.k1 + 1
         hits = [(int(d), float(s) * scale) for d, s in zip(docs[0], scores[0], strict=False) if s > 0]
         hits.sort(key=lambda h: (-h[1], h[0]))  # ties in document order

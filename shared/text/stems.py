@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 from typing import Any
 
 # ISO 639-1 -> Snowball algorithm. Chinese and Japanese have no stemmer (and need none: no inflection).
@@ -33,9 +32,8 @@ def _stemmer(algorithm: str) -> Any:
     return stemmers[algorithm]
 
 
-@lru_cache(maxsize=100_000)
-def _stem(algorithm: str, word: str) -> str:
-    return str(_stemmer(algorithm).stemWord(word))
+_cache: dict[str, dict[str, str]] = {}  # per algorithm: word -> stem (dict reads are atomic)
+CACHE_LIMIT = 200_000
 
 
 def stem(word: str, lang: str | None = "en") -> str:
@@ -43,4 +41,12 @@ def stem(word: str, lang: str | None = "en") -> str:
     slides and of the technical words in the others); unchanged in a language without a stemmer."""
     low = word.lower()
     algorithm = SNOWBALL.get(lang or "en")
-    return _stem(algorithm, low) if algorithm else low
+    if algorithm is None:
+        return low
+    cache = _cache.setdefault(algorithm, {})
+    found = cache.get(low)
+    if found is None:
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+        found = cache[low] = str(_stemmer(algorithm).stemWord(low))
+    return found
