@@ -8,7 +8,7 @@ from collections import Counter
 
 import regex
 
-from shared.text import CJK, INDIC, count_cjk, count_indic
+from shared.text import CJK, INDIC, count_cjk, count_indic, detect_language, plausible_share
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 _HYPHEN = re.compile(r"(\w)[-\u00ad]\n(?=[a-z\u00e0-\u00ff])")
@@ -16,6 +16,7 @@ _PAGE_NUMBER = re.compile(r"^\s*(page\s*)?\d{1,4}(\s*(/|of)\s*\d{1,4})?\s*$", re
 _DIGITS = re.compile(r"\d+")
 _LATIN_WORD = regex.compile(r"^\p{Latin}+$")
 _FOREIGN = regex.compile(f"[{CJK.pattern[1:-1]}{INDIC.pattern[1:-1]}]")  # CJK or Indic characters
+_PLAUSIBLE_WORD = regex.compile(r"\p{L}{2,}")
 _FOREIGN_LETTER = regex.compile(rf"(?=\p{{L}}){_FOREIGN.pattern}")
 BULLETS = "•◦▪▫‣⁃●○■□►▶❖◆◇➢➤✓✔-*"
 
@@ -113,9 +114,22 @@ def text_quality(text: str) -> float:
     return wordlike / len(tokens)
 
 
-def usable_text_layer(text: str, *, min_chars: int = 20, min_quality: float = 0.6) -> bool:
+def usable_text_layer(
+    text: str, *, min_chars: int = 20, min_quality: float = 0.6, min_plausible: float = 0.8
+) -> bool:
+    """A text layer worth keeping instead of OCR: it looks like words (text_quality), or, where letter
+    pairs misjudge it (formulas in math italics, short Spanish labels), at least ``min_plausible`` of its
+    words (four or more) are dictionary words of its language (wordfreq). Layers of control or private-use
+    characters never pass."""
     stripped = "".join(text.split())
-    return len(stripped) >= min_chars and text_quality(text) >= min_quality
+    if len(stripped) < min_chars:
+        return False
+    quality = text_quality(text)
+    if quality >= min_quality:
+        return True
+    if quality == 0.0 or len(_PLAUSIBLE_WORD.findall(text)) < 4:  # 0.0: control characters, no words
+        return False
+    return plausible_share(text, detect_language(text)) >= min_plausible
 
 
 def _edge_key(line: str) -> str:
