@@ -1,7 +1,7 @@
 """Speed of the text functions ingestion and generation run, on a made-up 300-page deck (English, with some
-Spanish and Chinese slides): text-layer quality and stray-script clean-up (ocr), candidate extraction
-(generation: language, sentences, stems, stop words), the past-paper slide index and the chat keyword
-index (BM25), grounding checks.
+Spanish and Chinese slides): whether a text layer is usable and stray-script clean-up (ocr), candidate
+extraction (generation: language, sentences, stems, stop words), the past-paper slide index and the chat
+keyword index (BM25), grounding checks.
 
     .venv/bin/python benchmarks/text_toolkit.py [--pages 300] [--repeat 3]
 
@@ -65,14 +65,14 @@ def run(pages: list[str]) -> dict[str, float]:
     from workers.generation.material import LectureMaterial, Slide
     from workers.generation.retrieval import SlideIndex
     from workers.generation.textutil import grounded_share
-    from workers.ocr.text import drop_stray_script, text_quality
+    from workers.ocr.text import drop_stray_script, usable_text_layer
 
     times: dict[str, float] = {}
     t = time.process_time()
     for page in pages:
-        text_quality(page)
+        usable_text_layer(page)
         drop_stray_script(page)
-    times["ocr_quality_and_scripts"] = time.process_time() - t
+    times["ocr_text_layer_and_scripts"] = time.process_time() - t
     slides = [
         Slide(
             ref=SourceRef(lecture_id=1, lecture="L", file="l.pdf", page=i + 1),
