@@ -11,8 +11,9 @@ import pytest
 
 from shared.errors import AppError
 from shared.llm import LLM, GenerationOptions, Message, OllamaLLM
+from shared.text import tokens as tokenize
 from workers.ai.answer import AnswerRequest, answer_question, cite_sentences
-from workers.ai.retrieval import Evidence, dedupe, tokenize
+from workers.ai.retrieval import Evidence, dedupe
 
 
 def ev(page: int, text: str, similarity: float = 0.6) -> Evidence:

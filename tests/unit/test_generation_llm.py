@@ -15,6 +15,7 @@ from shared.files import LocalFileStore
 from shared.llm import GenerationOptions, Message
 from shared.models import GeneratedDocument
 from shared.study_schemas import GenerateRequest, SourceRef
+from shared.text import fold
 from tests.support.study import BIO_SLIDES, FakeLLM, add_lecture, lecture, study_db
 from workers.generation.candidates import extract, find_definition
 from workers.generation.pastpaper import ExamQuestion, answer_questions
@@ -23,7 +24,6 @@ from workers.generation.prompts import question_for_term
 from workers.generation.quiz import QuizBuilder, build_quiz
 from workers.generation.retrieval import SlideIndex
 from workers.generation.service import GenerationEnv, generate_quiz
-from workers.generation.textutil import fold
 
 REF = SourceRef(lecture_id=1, lecture="L1", file="l1.pdf", page=3)
 RUBISCO = find_definition("RuBisCO is the enzyme that fixes carbon dioxide in the stroma.", REF)

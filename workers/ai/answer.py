@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 from shared.errors import AppError, not_found
 from shared.llm import LLM, GenerationOptions, Message
 from shared.models import Subject
-from workers.ai.retrieval import Evidence, Retriever, tokenize
+from shared.text import sentences as split_sentences
+from shared.text import tokens
+from workers.ai.retrieval import Evidence, Retriever
 
 log = logging.getLogger(__name__)
 Emit = Callable[[dict[str, Any]], None]
@@ -42,7 +44,6 @@ _MARKER = re.compile(r"\[(\d{1,2})\]")
 _HEADING = re.compile(r"[^.:\n\[\]]{0,120}, slide \d+:")  # a note's heading, echoed by the model
 _WRAP = re.compile(r"(?<=[^.!?:;\n])\n(?=[a-z(])")
 _BULLET = re.compile(r"^[\s•◦▪‣●○■□►▶❖◆➢➤✓✔*«»¢§–—-]+")
-_SENTENCE = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|\n+")
 
 
 @dataclass
@@ -89,10 +90,10 @@ def prompt_evidence(evidence: list[Evidence]) -> list[Evidence]:
 
 def supported(answer: str, question: str, evidence: list[Evidence]) -> bool:
     """Most of what the answer says (beyond the question's own words) is in the notes it was given."""
-    said = set(tokenize(_HEADING.sub(" ", _MARKER.sub(" ", answer)))) - set(tokenize(question))
+    said = set(tokens(_HEADING.sub(" ", _MARKER.sub(" ", answer)))) - set(tokens(question))
     if not said:
         return False
-    known = set().union(*(set(tokenize(e.text + " " + e.title)) for e in evidence))
+    known = set().union(*(set(tokens(e.text + " " + e.title)) for e in evidence))
     return len(said & known) / len(said) >= MIN_SUPPORT
 
 
@@ -121,7 +122,7 @@ def sentences(text: str) -> list[str]:
     OCR'd bullet marks stripped."""
     joined = _WRAP.sub(" ", text)
     out = []
-    for piece in _SENTENCE.split(joined):
+    for piece in split_sentences(joined):
         piece = _BULLET.sub("", piece).strip()
         if piece:
             out.append(piece)
@@ -131,7 +132,7 @@ def sentences(text: str) -> list[str]:
 def best_sentence(question: str, evidence: Evidence) -> str:
     """The most informative sentence of a slide for the question: the most words in common with it, then
     real sentences over headings; a short one is followed by the next."""
-    wanted = set(tokenize(question))
+    wanted = set(tokens(question))
     title = evidence.title.strip().lower()
     found = [s for s in sentences(evidence.text) if s.lower() != title and len(s.split()) >= 3]
     if not found:
@@ -139,7 +140,7 @@ def best_sentence(question: str, evidence: Evidence) -> str:
         return f"Your notes name “{topic}” on this slide but do not explain it in words; open the slide."
     best = max(
         range(len(found)),
-        key=lambda i: (len(wanted & set(tokenize(found[i]))), len(found[i].split()) >= 6, -i),
+        key=lambda i: (len(wanted & set(tokens(found[i]))), len(found[i].split()) >= 6, -i),
     )
     chosen = found[best]
     if len(chosen.split()) < 12 and best + 1 < len(found):
@@ -157,14 +158,14 @@ def cite_sentences(raw: str, evidence: list[Evidence], question: str) -> tuple[s
     dropped: a tiny model misplaces them. Sentences that say nothing (no words of their own) go. Returns
     the answer and the slides it cites, in order; never a slide that was not retrieved."""
     text = _HEADING.sub(" ", _MARKER.sub(" ", raw))
-    asked = set(tokenize(question))
+    asked = set(tokens(question))
     pieces: list[tuple[str, Evidence]] = []
     for sentence in (" ".join(s.split()) for s in sentences(text)):
-        words = set(tokenize(sentence))
+        words = set(tokens(sentence))
         if not words - asked or sentence.endswith(":"):  # says nothing new, or a lead-in ("The answer is:")
             continue
-        best = max(evidence, key=lambda e: len(words & set(tokenize(e.text + " " + e.title))))
-        if len(words & set(tokenize(best.text + " " + best.title))) < 2:  # too little to tell: as before
+        best = max(evidence, key=lambda e: len(words & set(tokens(e.text + " " + e.title))))
+        if len(words & set(tokens(best.text + " " + best.title))) < 2:  # too little to tell: as before
             best = pieces[-1][1] if pieces else evidence[0]
         pieces.append((sentence if sentence.endswith((".", "!", "?", "\u3002")) else sentence + ".", best))
     parts: list[str] = []

@@ -4,7 +4,6 @@ chunks of their own, so a question about a diagram finds its slide."""
 
 from __future__ import annotations
 
-import itertools
 import re
 import threading
 from collections import OrderedDict
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from shared.embeddings import Embedder
 from shared.models import Chunk, Lecture, LectureStatus, Subject
+from shared.text import BM25Index, is_cjk, tokens
 from workers.ai.vectors import VectorStore, collection_name
 
 Mode = Literal["hybrid", "vector", "keyword"]
@@ -26,30 +26,6 @@ _AGENDA = re.compile(
 )
 THIN_WEIGHT = 0.8
 CANDIDATES = 30
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
-STOPWORDS = frozenset(
-    """a an and are as at be by can do does for from has have how i in is it its of on or that the their them
-    then there these this to was were what when where which who why will with you your about into than also
-    they through by from its our we he she his her those very more most each other some such only own same
-    so too just not no nor but if because until while during before after above below up down out off over
-    under again once here all any both few being been had having did doing would should could may might must
-    shall let us me my called known
-    el la los las de del y en un una que es por para con se al lo""".split()  # noqa: SIM905
-)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case words without stop words; CJK runs become single characters and character pairs."""
-    tokens: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        if _CJK.search(word):
-            chars = [c for c in word if not c.isspace()]
-            tokens.extend(chars)
-            tokens.extend(a + b for a, b in itertools.pairwise(chars))
-        elif word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
-            tokens.append(word)
-    return tokens
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -78,28 +54,19 @@ class Evidence:
 
 @dataclass
 class KeywordIndex:
+    """BM25 (shared.text.BM25Index) over the toolkit's search tokens: words as written, not stemmed (the
+    question's words are matched as the slide spells them), stop words dropped, CJK as characters and
+    pairs."""
+
     chunk_ids: list[int]
-    retriever: object | None
+    index: BM25Index
 
     @classmethod
     def build(cls, chunks: list[tuple[int, str]]) -> KeywordIndex:
-        import bm25s
-
-        if not chunks:
-            return cls([], None)
-        retriever = bm25s.BM25()
-        corpus = [tokenize(text) or ["∅"] for _, text in chunks]
-        retriever.index(corpus, show_progress=False)
-        return cls([cid for cid, _ in chunks], retriever)
+        return cls([cid for cid, _ in chunks], BM25Index([tokens(text) for _, text in chunks]))
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        tokens = tokenize(query)
-        if not tokens or not self.chunk_ids or self.retriever is None:
-            return []
-        docs, scores = self.retriever.retrieve(  # type: ignore[attr-defined]
-            [tokens], k=min(k, len(self.chunk_ids)), show_progress=False
-        )
-        return [(self.chunk_ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=False) if s > 0]
+        return [(self.chunk_ids[i], score) for i, score in self.index.search(tokens(query), k)]
 
 
 @dataclass
@@ -205,11 +172,6 @@ class Retriever:
         return [found[c] for c in ordered if c in found]
 
 
-def is_cjk(text: str) -> bool:
-    visible = [ch for ch in text if not ch.isspace()]
-    return bool(visible) and sum(bool(_CJK.match(ch)) for ch in visible) / len(visible) > 0.3
-
-
 def one_per_page(items: list[Evidence]) -> list[Evidence]:
     """The best chunk of each slide: a slide's text and its figure's OCR should not take two places."""
     seen: set[tuple[int, int]] = set()
@@ -225,11 +187,11 @@ def content_weight(item: Evidence) -> float:
     """Section dividers, agenda and cover slides match a question on their title's words alone and answer
     nothing: a chunk that adds little beyond its title ranks lower in the keyword list. Slides with a figure
     (the picture carries the content), figure chunks and long titles are left alone."""
-    if item.source == "figure" or item.figure_ids or len(tokenize(item.title)) > 8:
+    if item.source == "figure" or item.figure_ids or len(tokens(item.title)) > 8:
         return 1.0
     if _AGENDA.match(item.title.strip()):
         return DIVIDER_WEIGHT
-    extra = [t for t in set(tokenize(item.text)) - set(tokenize(item.title)) if not t.isdigit()]
+    extra = [t for t in set(tokens(item.text)) - set(tokens(item.title)) if not t.isdigit()]
     if len(extra) < 3:
         return DIVIDER_WEIGHT
     return THIN_WEIGHT if len(extra) < 10 else 1.0
@@ -239,7 +201,7 @@ def dedupe(items: list[Evidence], threshold: float = 0.8) -> list[Evidence]:
     """Drop chunks whose words are nearly the same as a better-ranked one (repeated slides, copies)."""
     kept: list[tuple[Evidence, set[str]]] = []
     for item in items:
-        words = set(tokenize(item.text))
+        words = set(tokens(item.text))
         if any(_jaccard(words, other) >= threshold for _, other in kept):
             continue
         kept.append((item, words))

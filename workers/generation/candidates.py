@@ -16,13 +16,23 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from shared.study_schemas import SourceRef
+from shared.text import (
+    count_cjk,
+    count_indic,
+    detect_language,
+    fold,
+    has_cjk,
+    sentences,
+    stem,
+    stopwords,
+    words,
+)
 from workers.generation.material import FigureInfo, LectureMaterial, Slide
-from workers.generation.textutil import CJK, STOPWORDS, contains_phrase, fold, has_cjk, stem, words
+from workers.generation.textutil import contains_phrase
 
 BULLETS = "•◦▪▫‣⁃●○■□►▶❖◆◇➢➤✓✔-*–"
 _NUMBERED = re.compile(r"^(\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _PAGE_NUMBER = re.compile(r"^\s*(page\s*)?\d{1,4}(\s*(/|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u00dd¿¡\"“(])|(?<=[。！？])")
 _CONNECTIVE_END = re.compile(
     r"(\b(and|or|of|the|a|an|to|in|for|with|by|on|as|that|which|is|are|y|de|la|el|en)|[,(\-–/])$", re.I
 )
@@ -172,7 +182,8 @@ class LectureCandidates:
     groups: list[Group] = field(default_factory=list)
     formulas: list[Formula] = field(default_factory=list)
     figures: list[FigureItem] = field(default_factory=list)
-    lang: str = "en"
+    lang: str = "en"  # the language of generated phrases (i18n.PHRASES)
+    text_lang: str = "en"  # the notes' own language, for sentences, stems and stop words
     generic_terms: set[str] = field(default_factory=set)  # terms on so many lines they say little
 
     @property
@@ -183,13 +194,14 @@ class LectureCandidates:
     def topic_words(self) -> set[str]:
         """Stemmed content words of the slide titles (the lecture's own vocabulary), less the ones on so many
         lines that blanking them tests nothing ("system" in a systems lecture)."""
+        lang, stop = self.text_lang, stopwords(self.text_lang)
         vocabulary = {
-            stem(w.lower())
+            stem(w, lang)
             for g in self.groups
             for w in words(g.title)
-            if w.lower() not in STOPWORDS and len(w) >= 4 and not w.isdigit()
+            if w.lower() not in stop and len(w) >= 4 and not w.isdigit()
         }
-        lines = [{stem(w.lower()) for w in words(p.text)} for _, p in self.points]
+        lines = [{stem(w, lang) for w in words(p.text)} for _, p in self.points]
         limit = max(3, 0.15 * len(lines))
         return {v for v in vocabulary if sum(v in line for line in lines) <= limit}
 
@@ -241,7 +253,7 @@ def looks_like_ocr_noise(line: str) -> bool:
     tokens = words(line)
     if has_cjk(line):
         return False
-    indic = sum(1 for ch in line if "\u0900" <= ch <= "\u0dff")
+    indic = count_indic(line)
     if indic and indic < 6 and any(c.isascii() and c.isalpha() for c in line):
         return True
     if len(tokens) < 4:
@@ -249,7 +261,7 @@ def looks_like_ocr_noise(line: str) -> bool:
     short = [
         w
         for w in tokens
-        if len(w) <= 3 and w.lower() not in STOPWORDS and not w.isdigit() and not w.isupper()
+        if len(w) <= 3 and w.lower() not in stopwords() and not w.isdigit() and not w.isupper()
     ]
     return len(short) / len(tokens) >= 0.3
 
@@ -310,7 +322,7 @@ def statement_like(text: str) -> bool:
     if not text or text.endswith((":", "：", "?", "？")) or text[0] in "([" or " | " in text:
         return False
     if has_cjk(text):
-        return len(CJK.findall(text)) >= 8
+        return count_cjk(text) >= 8
     return len(words(text)) >= 5
 
 
@@ -345,10 +357,6 @@ def logical_lines(text: str, title: str = "") -> list[str]:
     return out
 
 
-def sentences(line: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(line) if s and s.strip()]
-
-
 # --- definitions ------------------------------------------------------------------------------------
 def _clean_term(term: str) -> str | None:
     term = term.strip(" \"'“”‘’*_`")
@@ -366,7 +374,7 @@ def _clean_term(term: str) -> str | None:
     ws = words(term)
     if not 1 <= len(ws) <= 6 or len(term) > 60:
         return None
-    if ws[0].lower() in _BAD_TERM_START or all(w.lower() in STOPWORDS for w in ws):
+    if ws[0].lower() in _BAD_TERM_START or all(w.lower() in stopwords() for w in ws):
         return None
     if any(
         w.lower() in {"is", "are", "was", "were", "be", "can", "will", "should", "must", "es", "son"}
@@ -489,16 +497,17 @@ def _usable_caption(caption: str) -> bool:
     if _FOOTER_CAPTION.match(caption.strip()):
         return False
     if has_cjk(caption):
-        return len(CJK.findall(caption)) >= 3
+        return count_cjk(caption) >= 3
     return len([w for w in words(caption) if any(c.isalpha() for c in w)]) >= 2 and not _DATE.match(caption)
 
 
 def extract(lecture: LectureMaterial) -> LectureCandidates:
     """Every candidate a lecture offers, in slide order."""
-    from workers.generation.i18n import detect
+    from workers.generation.i18n import PHRASES
 
     out = LectureCandidates(lecture=lecture)
-    out.lang = detect("\n".join(s.text for s in lecture.slides))
+    out.text_lang = detect_language("\n".join(s.text for s in lecture.slides))
+    out.lang = out.text_lang if out.text_lang in PHRASES else "en"
     seen_terms: set[str] = set()
     seen_formulas: set[str] = set()
     captions = Counter(fold(f.caption) for s in lecture.slides for f in s.figures if f.caption.strip())
@@ -520,7 +529,7 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
                         seen_formulas.add(key)
                         out.formulas.append(Formula(line, slide.ref))
                     continue
-                parts = sentences(line)
+                parts = sentences(line, out.text_lang)
                 defined = 0
                 for sentence in parts:
                     found = find_definition(sentence, slide.ref)
@@ -557,7 +566,10 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?%?(?![\w.])")
 
 
 def key_phrase(
-    sentence: str, terms: list[str], topic_words: set[str] | frozenset[str] = frozenset()
+    sentence: str,
+    terms: list[str],
+    topic_words: set[str] | frozenset[str] = frozenset(),
+    lang: str | None = None,
 ) -> str | None:
     """What to blank out of a sentence: a known term, else a number, else a word the lecture's slide titles
     use (or a capitalised technical word). Ordinary words ("becomes", "consider") are never blanked."""
@@ -573,11 +585,12 @@ def key_phrase(
     if numbers:
         return max(numbers, key=len)
     best, best_score = None, 0.0
+    stop = stopwords(lang)
     for i, w in enumerate(words(sentence)):
         low = w.lower()
-        if low in STOPWORDS or len(w) < 5 or CJK.search(w) or w.isdigit():
+        if low in stop or len(w) < 5 or has_cjk(w) or w.isdigit():
             continue
-        topical = stem(low) in topic_words
+        topical = stem(low, lang) in topic_words
         technical = (i > 0 and w[0].isupper()) or "-" in w
         if not (topical or technical):
             continue

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from shared import office
 from shared.errors import AppError
 from shared.files import FileStore
+from shared.text import count_cjk
 from workers.generation.candidates import (
     Definition,
     FigureItem,
@@ -32,7 +33,7 @@ from workers.generation.candidates import (
 from workers.generation.i18n import t
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
-from workers.generation.textutil import CJK, shorten
+from workers.generation.textutil import shorten
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class Item:
 
 def width(text: str) -> int:
     """Text width in average Latin characters: a CJK character is about two."""
-    return len(text) + len(CJK.findall(text))
+    return len(text) + count_cjk(text)
 
 
 def _lines(chars: int) -> float:

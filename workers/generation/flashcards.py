@@ -14,18 +14,18 @@ from sqlalchemy.orm import Session
 
 from shared.models import Flashcard, utcnow
 from shared.study_schemas import SourceRef
+from shared.text import fold, sentences
 from workers.generation.candidates import (
     LectureCandidates,
     blank_out,
     good_title,
     key_phrase,
-    sentences,
     statement_like,
 )
 from workers.generation.i18n import t
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import question_for_points
-from workers.generation.textutil import contains_phrase, fold, shorten
+from workers.generation.textutil import contains_phrase, shorten
 
 
 @dataclass
@@ -78,10 +78,10 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             )
             kinds["qa"].append(card)
         for p in points:
-            for sentence in sentences(p.text):
+            for sentence in sentences(p.text, lc.text_lang):
                 if len(sentence) > 240 or not statement_like(sentence):
                     continue
-                phrase = key_phrase(sentence, terms, lc.topic_words)
+                phrase = key_phrase(sentence, terms, lc.topic_words, lc.text_lang)
                 marked = cloze(sentence, phrase) if phrase else None
                 if marked:
                     kinds["point"].append(

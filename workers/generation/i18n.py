@@ -3,16 +3,10 @@ Chinese deck gets a Chinese quiz rather than English scaffolding around Chinese 
 
 from __future__ import annotations
 
-from workers.generation.textutil import CJK, words
+from shared.text import detect_language
 
 Lang = str  # "en" | "es" | "zh"
 
-_ES = frozenset(
-    {"el", "la", "los", "las", "un", "una", "de", "del", "que", "y", "en", "es", "son", "por", "para", "con"}
-)
-_EN = frozenset(
-    {"the", "a", "an", "of", "and", "to", "in", "is", "are", "that", "for", "with", "as", "on", "by"}
-)
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
@@ -109,15 +103,10 @@ PHRASES: dict[str, dict[str, str]] = {
 
 
 def detect(text: str) -> Lang:
-    """The dominant language of a sample of the notes: Chinese by script, Spanish by its function words."""
-    sample = text[:6000]
-    letters = sum(ch.isalpha() for ch in sample)
-    if letters and len(CJK.findall(sample)) / letters > 0.3:
-        return "zh"
-    tokens = [w.lower() for w in words(sample)]
-    es = sum(t in _ES for t in tokens)
-    en = sum(t in _EN for t in tokens)
-    return "es" if es > en * 1.2 and es >= 5 else "en"
+    """The language of the notes' phrases: the toolkit's detected language when we have phrases for it,
+    else English."""
+    lang = detect_language(text)
+    return lang if lang in PHRASES else "en"
 
 
 def t(lang: Lang, key: str, **values: object) -> str:

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 from shared.errors import AppError
 from shared.settings import Settings
 from shared.study_schemas import SourceRef
-from workers.generation.candidates import logical_lines, sentences
+from shared.text import content_tokens, sentences
+from workers.generation.candidates import logical_lines
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import answer_from_passages
 from workers.generation.retrieval import Hit, SlideIndex
-from workers.generation.textutil import content_tokens, shorten
+from workers.generation.textutil import shorten
 
 if TYPE_CHECKING:
     from PIL import Image

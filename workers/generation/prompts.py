@@ -8,9 +8,10 @@ from collections import Counter
 from itertools import pairwise
 
 from shared.llm import Message
+from shared.text import content_tokens, fold, has_cjk, words
 from workers.generation.candidates import Definition
 from workers.generation.phrasing import AnswerOut, DistractorsOut, Phraser, QuestionOut, SummaryOut
-from workers.generation.textutil import contains_phrase, content_tokens, fold, grounded_share, has_cjk, words
+from workers.generation.textutil import contains_phrase, grounded_share
 
 _QUESTION_SYSTEM = "Rewrite the fact as a question whose answer is the hidden word. Reply with JSON."
 _QUESTION_SHOTS: list[Message] = [

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import regex
+
 from shared.errors import AppError
 from shared.study_schemas import Difficulty, QuestionKind, QuizData, QuizQuestion, SourceRef
+from shared.text import count_cjk, fold, has_cjk, sentences, words
+from shared.text.scripts import CJK_WITH_PUNCTUATION
 from workers.generation.candidates import (
     Definition,
     Group,
@@ -22,13 +26,12 @@ from workers.generation.candidates import (
     blank_out,
     good_title,
     key_phrase,
-    sentences,
     statement_like,
 )
 from workers.generation.i18n import slide_label, t
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import distractors_for, question_for_term
-from workers.generation.textutil import CJK, contains_phrase, fold, has_cjk, shorten, words
+from workers.generation.textutil import contains_phrase, shorten
 
 log = logging.getLogger(__name__)
 LETTERS = "ABCDEF"
@@ -122,7 +125,7 @@ def term_question(d: Definition, lang: str) -> str:
 def _sentence_ok(sentence: str) -> bool:
     """Long enough to be a statement, short enough for a question."""
     if has_cjk(sentence):
-        return len(CJK.findall(sentence)) >= 8 and len(sentence) <= 160
+        return count_cjk(sentence) >= 8 and len(sentence) <= 160
     return len(words(sentence)) >= 6 and len(sentence) <= 260
 
 
@@ -416,10 +419,10 @@ class QuizBuilder:
         )
 
     def _fill_point(self, lc: LectureCandidates, group: Group, point: Point) -> QuizQuestion | None:
-        for sentence in sentences(point.text):
+        for sentence in sentences(point.text, lc.text_lang):
             if not _sentence_ok(sentence) or not statement_like(sentence):
                 continue
-            phrase = key_phrase(sentence, lc.specific_terms, lc.topic_words)
+            phrase = key_phrase(sentence, lc.specific_terms, lc.topic_words, lc.text_lang)
             if not phrase:
                 continue
             blanked = blank_out(sentence, phrase)
@@ -541,12 +544,12 @@ FALLBACKS: list[tuple[str, str, list[tuple[Path, int]]]] = [
         ],
     ),
 ]
-_SCRIPTS = {
-    "devanagari": re.compile(r"[\u0900-\u097f]"),
-    "bengali": re.compile(r"[\u0980-\u09ff]"),
-    "tamil": re.compile(r"[\u0b80-\u0bff]"),
-    "arabic": re.compile(r"[\u0600-\u06ff]"),
-    "cjk": re.compile(CJK.pattern[:-1] + "\u3000-\u303f\uff00-\uffef]"),  # with CJK punctuation
+_SCRIPTS = {  # the Unicode scripts each fallback font covers
+    "devanagari": regex.compile(r"\p{Devanagari}"),
+    "bengali": regex.compile(r"\p{Bengali}"),
+    "tamil": regex.compile(r"\p{Tamil}"),
+    "arabic": regex.compile(r"\p{Arabic}"),
+    "cjk": CJK_WITH_PUNCTUATION,
 }
 
 

@@ -3,13 +3,11 @@ to build (the chat issue's vector store can replace it behind the same call)."""
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from dataclasses import dataclass
 
 from shared.study_schemas import SourceRef
+from shared.text import BM25Index, content_tokens, detect_language
 from workers.generation.material import LectureMaterial
-from workers.generation.textutil import content_tokens
 
 
 @dataclass(frozen=True)
@@ -26,6 +24,9 @@ class Hit:
 
 
 class SlideIndex:
+    """The subject's slides in a BM25 index (shared.text.BM25Index, bm25s) over the toolkit's stemmed
+    content tokens, stemmed in the notes' language."""
+
     def __init__(self, lectures: list[LectureMaterial], *, k1: float = 1.5, b: float = 0.75) -> None:
         self.passages: list[Passage] = []
         for lec in lectures:
@@ -34,27 +35,10 @@ class SlideIndex:
                 body += "".join(f"\n{f.caption}" for f in slide.figures if f.caption)
                 if body.strip():
                     self.passages.append(Passage(body, slide.title, slide.ref))
-        self.docs = [Counter(content_tokens(f"{p.title} {p.text}")) for p in self.passages]
-        self.lengths = [sum(d.values()) for d in self.docs]
-        self.avg = sum(self.lengths) / max(1, len(self.lengths))
-        df: Counter[str] = Counter()
-        for d in self.docs:
-            df.update(d.keys())
-        n = len(self.docs)
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self.k1, self.b = k1, b
+        texts = [f"{p.title} {p.text}" for p in self.passages]
+        self.lang = detect_language("\n".join(texts))
+        self.index = BM25Index([content_tokens(t, self.lang) for t in texts], k1=k1, b=b)
 
     def search(self, query: str, k: int = 3) -> list[Hit]:
-        terms = set(content_tokens(query))
-        scored: list[Hit] = []
-        for passage, doc, length in zip(self.passages, self.docs, self.lengths, strict=True):
-            score = 0.0
-            for t in terms:
-                tf = doc.get(t, 0)
-                if tf:
-                    norm = tf + self.k1 * (1 - self.b + self.b * length / max(self.avg, 1e-9))
-                    score += self.idf[t] * tf * (self.k1 + 1) / norm
-            if score > 0:
-                scored.append(Hit(passage, score))
-        scored.sort(key=lambda h: -h.score)
-        return scored[:k]
+        found = self.index.search(content_tokens(query, self.lang), k)
+        return [Hit(self.passages[i], score) for i, score in found]

@@ -6,11 +6,18 @@ import re
 import unicodedata
 from collections import Counter
 
+import regex
+
+from shared.text import CJK, INDIC, count_cjk, count_indic, detect_language, plausible_share
+
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 _HYPHEN = re.compile(r"(\w)[-\u00ad]\n(?=[a-z\u00e0-\u00ff])")
 _PAGE_NUMBER = re.compile(r"^\s*(page\s*)?\d{1,4}(\s*(/|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
-_LATIN_WORD = re.compile(r"^[A-Za-z\u00c0-\u024f]+$")
+_LATIN_WORD = regex.compile(r"^\p{Latin}+$")
+_FOREIGN = regex.compile(f"[{CJK.pattern[1:-1]}{INDIC.pattern[1:-1]}]")  # CJK or Indic characters
+_PLAUSIBLE_WORD = regex.compile(r"\p{L}{2,}")
+_FOREIGN_LETTER = regex.compile(rf"(?=\p{{L}}){_FOREIGN.pattern}")
 BULLETS = "•◦▪▫‣⁃●○■□►▶❖◆◇➢➤✓✔-*"
 
 
@@ -45,14 +52,6 @@ def first_line(text: str) -> str:
             return stripped[:300]
         fallback = fallback or stripped[:300]
     return fallback
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3040" <= ch <= "\u30ff" or "\uac00" <= ch <= "\ud7af"
-
-
-def _is_indic(ch: str) -> bool:
-    return "\u0900" <= ch <= "\u0dff"
 
 
 # The commonest letter pairs of English, Spanish, French and German words. Real words are mostly made of
@@ -94,7 +93,7 @@ def text_quality(text: str) -> float:
     control = sum(1 for ch in visible if unicodedata.category(ch)[0] == "C")
     if control / len(visible) > 0.05:
         return 0.0
-    script = sum(1 for ch in visible if _is_cjk(ch) or _is_indic(ch))
+    script = count_cjk(raw) + count_indic(raw)
     if script / len(visible) > 0.3:
         return min(1.0, (script + sum(ch.isalnum() for ch in visible)) / len(visible))
     tokens = [t.strip(".,;:!?()[]{}\"'«»“”‘’`" + BULLETS) for t in raw.split()]
@@ -103,20 +102,34 @@ def text_quality(text: str) -> float:
         return 0.0
     wordlike = 0.0
     for token in tokens:
+        latin = not token.isdigit() and _LATIN_WORD.match(token) is not None
         if token.isdigit():
             wordlike += 1
-        elif _LATIN_WORD.match(token) and len(token) <= 3:
+        elif latin and len(token) <= 3:
             wordlike += 0.5  # short tokens say little either way
-        elif _LATIN_WORD.match(token) and _pronounceable(token):
+        elif latin and _pronounceable(token):
             wordlike += 1
         elif any(ch.isalpha() for ch in token) and sum(ch.isalnum() for ch in token) / len(token) >= 0.6:
             wordlike += 0.5  # formulas, code, hyphenated words: half credit
     return wordlike / len(tokens)
 
 
-def usable_text_layer(text: str, *, min_chars: int = 20, min_quality: float = 0.6) -> bool:
+def usable_text_layer(
+    text: str, *, min_chars: int = 20, min_quality: float = 0.6, min_plausible: float = 0.8
+) -> bool:
+    """A text layer worth keeping instead of OCR: it looks like words (text_quality), or, where letter
+    pairs misjudge it (formulas in math italics, short Spanish labels), at least ``min_plausible`` of its
+    words (four or more) are dictionary words of its language (wordfreq). Layers of control or private-use
+    characters never pass."""
     stripped = "".join(text.split())
-    return len(stripped) >= min_chars and text_quality(text) >= min_quality
+    if len(stripped) < min_chars:
+        return False
+    quality = text_quality(text)
+    if quality >= min_quality:
+        return True
+    if quality == 0.0 or len(_PLAUSIBLE_WORD.findall(text)) < 4:  # 0.0: control characters, no words
+        return False
+    return plausible_share(text, detect_language(text)) >= min_plausible
 
 
 def _edge_key(line: str) -> str:
@@ -132,19 +145,15 @@ def _edge_key(line: str) -> str:
 def drop_stray_script(text: str, *, max_share: float = 0.1) -> str:
     """OCR with several languages (eng+hin) reads some symbols of an English page as Devanagari or CJK
     letters. When such letters are a small minority of the page, the words made only of them go."""
-    letters = [ch for ch in text if ch.isalpha()]
-    foreign = [ch for ch in letters if _is_indic(ch) or _is_cjk(ch)]
-    if not foreign or len(foreign) > max_share * len(letters):
+    foreign = len(_FOREIGN_LETTER.findall(text))
+    if not foreign or foreign > max_share * sum(ch.isalpha() for ch in text):
         return text
     kept = []
     for line in text.split("\n"):
         words = [
             w
             for w in line.split(" ")
-            if not (
-                any(ch.isalpha() for ch in w)
-                and all(_is_indic(ch) or _is_cjk(ch) or not ch.isalpha() for ch in w)
-            )
+            if not (any(ch.isalpha() for ch in w) and all(_FOREIGN.match(ch) or not ch.isalpha() for ch in w))
         ]
         kept.append(" ".join(words))
     return "\n".join(kept)
