@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Literal
 
+import regex
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,7 +27,9 @@ _AGENDA = re.compile(
 )
 THIN_WEIGHT = 0.8
 CANDIDATES = 30
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# `regex`'s \w takes combining marks (Devanagari vowel signs, virama, anusvara are Mn/Mc): Python's `re`
+# splits 'विकल्प' into 'व', 'कल', 'प' and drops the one-letter pieces, so Hindi questions never matched.
+_WORD = regex.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 STOPWORDS = frozenset(
     """a an and are as at be by can do does for from has have how i in is it its of on or that the their them
@@ -35,7 +38,9 @@ STOPWORDS = frozenset(
     so too just not no nor but if because until while during before after above below up down out off over
     under again once here all any both few being been had having did doing would should could may might must
     shall let us me my called known
-    el la los las de del y en un una que es por para con se al lo""".split()  # noqa: SIM905
+    el la los las de del y en un una que es por para con se al lo
+    का की के है हैं में से को और या पर यह वह ये वे जो कि भी तो ने इस उस इन उन था थे थी हो होता होती होते
+    किया गया गए कर करता करते करें""".split()  # noqa: SIM905
 )
 
 

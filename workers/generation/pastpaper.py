@@ -79,9 +79,13 @@ def read_exam_text(
 def _ocr(images: list[Any], settings: Settings, languages: str) -> str:
     from workers.ocr.adapters import ocr_engine
     from workers.ocr.pipeline import ocr_languages
+    from workers.ocr.scripts import AUTO, AutoLanguages
 
     engine = ocr_engine(settings)
     langs = ocr_languages(languages, engine)
+    if langs == AUTO:  # each page with the packs its script needs
+        auto = AutoLanguages(engine)
+        return "\n".join(auto.read(img)[0].text for img in images)
     return "\n".join(engine.read(img, languages=langs).text for img in images)
 
 
