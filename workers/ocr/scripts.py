@@ -42,6 +42,9 @@ SCRIPT_PACKS: dict[str, str] = {
 MIN_SCRIPT_SHARE = 0.1  # a script with fewer of the page's letters is a stray word, not the page's language
 ENGLISH_CONFIDENCE = 0.8  # an English pass this confident (and not nearly empty) is the page's reading
 FEW_WORDS, FEW_WORDS_CONFIDENCE = 15, 0.9
+# ... or, less confident, made of English words: a Hindi page read as English has 65-72% of its 3+ letter
+# "words" in wordfreq's English list (the English in its options, and chance), maths slides 81-99%.
+WORDY_CONFIDENCE, WORDY_SHARE, WORDY_MIN = 0.6, 0.8, 5
 # A non-Latin pass that fits: a good share of its letters in its script (the Hindi paper's pages are half
 # English words), read confidently. English pages read with "eng+hin" have a few percent stray Devanagari.
 OTHER_SCRIPT_SHARE, OTHER_CONFIDENCE = 0.3, 0.7
@@ -89,12 +92,26 @@ def _share(text: str, script: str) -> float:
     return counts[script] / total if total else 0.0
 
 
+def english_share(text: str) -> float:
+    """Share of the text's words of three letters or more that wordfreq's English list knows."""
+    from wordfreq import zipf_frequency
+
+    words = [w for w in regex.findall(r"\p{L}+", text) if len(w) >= 3]
+    if len(words) < WORDY_MIN:
+        return 0.0
+    return sum(zipf_frequency(w.lower(), "en") >= 2.5 for w in words) / len(words)
+
+
 def fits(languages: str, result: OcrResult) -> bool:
     """The result reads like a page in these languages."""
     script = _script_of(languages)
     if script == "Latin":
-        return result.confidence >= ENGLISH_CONFIDENCE and (
+        confident = result.confidence >= ENGLISH_CONFIDENCE and (
             result.words >= FEW_WORDS or result.confidence >= FEW_WORDS_CONFIDENCE
+        )
+        # Formula-heavy slides read with low confidence, yet their words are English words.
+        return confident or (
+            result.confidence >= WORDY_CONFIDENCE and english_share(result.text) >= WORDY_SHARE
         )
     return _share(result.text, script) >= OTHER_SCRIPT_SHARE and result.confidence >= OTHER_CONFIDENCE
 
