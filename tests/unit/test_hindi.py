@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 
@@ -168,3 +169,40 @@ def test_a_hindi_question_finds_its_page_by_keywords() -> None:
     hits = index.search("अतिचालक चुंबक का उपयोग किसमें होता है?", k=3)
     assert hits and hits[0][0] == 3
     assert index.search("भरतनाट्यम किस भारत के विचारों को व्यक्त करता है", k=3)[0][0] == 2
+
+
+def test_migration_moves_subjects_on_the_old_default_to_auto(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    import shared
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(shared.__file__).parent / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url)
+    command.upgrade(cfg, "0002")
+    engine = sa.create_engine(url)
+    with engine.begin() as db:
+        db.execute(
+            sa.text(
+                "INSERT INTO users (id, email, password_hash, display_name, created_at) "
+                "VALUES (1, 'a@b.c', 'x', 'A', '2026-01-01 00:00:00')"
+            )
+        )
+        for i, langs in enumerate(["eng+hin", "eng", "eng+chi_sim"], start=1):
+            db.execute(
+                sa.text(
+                    "INSERT INTO subjects (id, user_id, name, ocr_languages, version, updated_at, created_at) "
+                    f"VALUES ({i}, 1, 's{i}', '{langs}', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
+    command.upgrade(cfg, "head")
+    with engine.connect() as db:
+        rows = db.execute(sa.text("SELECT ocr_languages FROM subjects ORDER BY id")).scalars().all()
+    assert rows == ["auto", "eng", "eng+chi_sim"]
+    command.downgrade(cfg, "0002")
+    with engine.connect() as db:
+        assert db.execute(sa.text("SELECT ocr_languages FROM subjects WHERE id = 1")).scalar() == "eng+hin"
+    engine.dispose()
