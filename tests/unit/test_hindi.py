@@ -194,7 +194,8 @@ def test_migration_moves_subjects_on_the_old_default_to_auto(tmp_path: Path) -> 
         for i, langs in enumerate(["eng+hin", "eng", "eng+chi_sim"], start=1):
             db.execute(
                 sa.text(
-                    "INSERT INTO subjects (id, user_id, name, ocr_languages, version, updated_at, created_at) "
+                    "INSERT INTO subjects"
+                    " (id, user_id, name, ocr_languages, version, updated_at, created_at) "
                     f"VALUES ({i}, 1, 's{i}', '{langs}', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
                 )
             )
