@@ -116,7 +116,7 @@ class Subject(Timestamped, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    ocr_languages: Mapped[str] = mapped_column(String(100), default="eng+hin")
+    ocr_languages: Mapped[str] = mapped_column(String(100), default="auto")
     # Bumped whenever the subject's content changes; caches key on it.
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

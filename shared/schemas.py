@@ -55,7 +55,7 @@ OCR_LANGS = r"^[a-z_]{3,10}(\+[a-z_]{3,10})*$"
 
 class SubjectCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    ocr_languages: str = Field(default="eng+hin", pattern=OCR_LANGS)
+    ocr_languages: str = Field(default="auto", pattern=OCR_LANGS)
 
 
 class SubjectUpdate(BaseModel):

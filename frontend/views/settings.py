@@ -41,7 +41,9 @@ def runtime(client: GatewayClient) -> None:
 def ocr_languages(client: GatewayClient) -> None:
     st.subheader("Text languages per subject")
     st.caption(
-        "Scans and photos are read with these Tesseract languages, joined with +: eng, hin, spa, chi_sim… "
+        "auto (the default) reads each page with the languages of its script: English pages with eng, "
+        "Hindi pages with eng+hin, Chinese with eng+chi_sim. Or name Tesseract languages for every page, "
+        "joined with +: eng, hin, spa, chi_sim… "
         "Re-process a lecture (Lecture page) to read it again with new languages."
     )
     subjects = load_subjects()

@@ -109,7 +109,11 @@ STOPWORDS: dict[str, frozenset[str]] = {
 # For text whose language is not known (a short query, a mixed deck): English and Spanish, and the few
 # French and German words every older list had. Not all of French and German: "war", "man", "will",
 # "also" and "sin" are English or Spanish content words that those lists would drop.
-DEFAULT_STOPWORDS: frozenset[str] = STOPWORDS["en"] | STOPWORDS["es"] | frozenset(_FR_DE_COMMON.split())
+# Hindi function words too: they share no letters with the Latin lists, and a Hindi question on a subject
+# whose language is unknown must not rank by "में" and "का".
+DEFAULT_STOPWORDS: frozenset[str] = (
+    STOPWORDS["en"] | STOPWORDS["es"] | STOPWORDS["hi"] | frozenset(_FR_DE_COMMON.split())
+)
 
 
 @cache

@@ -12,6 +12,7 @@ from shared.errors import AppError
 from shared.files import LocalFileStore
 from shared.settings import Settings
 from tests.support.factories import (
+    DEJAVU,
     DEVANAGARI,
     FIGURE_BOX,
     image_pdf,
@@ -176,3 +177,82 @@ def test_truncated_pdf_fails_with_pdf_corrupt(tmp_path: Path, opts: ReadOptions)
     with pytest.raises(AppError) as err:
         read(broken, "pdf", opts)
     assert err.value.code == "PDF_CORRUPT"
+
+
+# --- Hindi -----------------------------------------------------------------------------------------
+HINDI_LINES = [
+    "Q.9 उस विकल्प का चयन कीजिए, जो तीसरे पद से संबंधित है।",
+    "दिए गए संख्या-युग्मों में दूसरी संख्या पहली संख्या पर",
+    "Ans 1. 3246 (Harold Jeffrey)",
+]
+# What a "Print To PDF" layer stores for those lines: i-signs before their consonant, conjuncts dropped.
+HINDI_BROKEN = [
+    "Q.9 उस िवक का चयन कीिजए, जो तीसरे पद से सं बंिधत है।",
+    "िदए गए सं ा-यु मों म दू सरी सं ा पहली सं ा पर",
+    "Ans 1. 3246 (Harold Jeffrey)",
+]
+
+
+def broken_hindi_pdf(path: Path, size: int = 40) -> Path:
+    """The Hindi lines drawn as an image, with the broken layer laid word by word over them, invisible."""
+    from fpdf import FPDF
+    from fpdf.enums import TextMode
+    from PIL import ImageFont
+
+    image = render_text_image(HINDI_LINES, font=DEVANAGARI, size=size)
+    face = ImageFont.truetype(DEVANAGARI, size)
+    ratio = min(612 / image.width, 792 / image.height)
+    pdf = FPDF(unit="pt", format=(612, 792))
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.add_font("deva", fname=DEVANAGARI)
+    pdf.add_font("latin", fname=DEJAVU)
+    file = path.with_suffix(".png")
+    image.save(file)
+    pdf.image(str(file), x=0, y=0, w=image.width * ratio, h=image.height * ratio)
+    pdf.text_mode = TextMode.INVISIBLE
+    for i, (line, broken) in enumerate(zip(HINDI_LINES, HINDI_BROKEN, strict=True)):
+        top = 90 + i * int(size * 1.7)
+        x = 90.0
+        for word, broken_word in zip(
+            line.split(" "), broken.split(" ", len(line.split(" ")) - 1), strict=True
+        ):
+            pdf.set_font("deva" if devanagari(word) else "latin", size=size * ratio)
+            pdf.set_stretching(
+                100 * face.getlength(word) / max(1.0, pdf.get_string_width(broken_word) / ratio)
+            )
+            pdf.text((x) * ratio, (top + size) * ratio, broken_word)
+            x += face.getlength(word + " ")
+    pdf.set_stretching(100)
+    pdf.output(str(path))
+    return path
+
+
+def devanagari(text: str) -> int:
+    return sum("\u0900" <= ch <= "\u097f" for ch in text)
+
+
+def test_broken_devanagari_text_layer_is_mended_from_the_image(tmp_path: Path, opts: ReadOptions) -> None:
+    [page] = read(broken_hindi_pdf(tmp_path / "hi.pdf"), "pdf", opts)
+    assert "िवक" not in page.text and "विकल्प" in page.text and "संख्या" in page.text, page.text
+    assert "Harold Jeffrey" in page.text and "3246" in page.text and "Q.9" in page.text
+    assert cer("\n".join(HINDI_LINES), page.text) < 0.1, page.text
+
+
+def test_auto_languages_read_english_in_latin_and_hindi_in_devanagari(
+    tmp_path: Path, settings: Settings
+) -> None:
+    opts = ReadOptions(
+        store=LocalFileStore(tmp_path / "store"),
+        prefix="uploads/1/2",
+        languages="auto",
+        layout=layout_detector(settings),
+        ocr=ocr_engine(settings),
+    )
+    # Numbers, rules and symbols are what "eng+hin" turned into stray Devanagari on English slides.
+    english = render_text_image([*SCAN_LINES[:3], "Table 1: 1446 | 2 | 0411 | 00 --- 3/4 ~ 14.4%"])
+    hindi = render_text_image([HINDI_LINES[0], "प्रकाश संश्लेषण पौधों में होता है"], font=DEVANAGARI, size=44)
+    en_page, hi_page = read(image_pdf(tmp_path / "mixed.pdf", [english, hindi]), "pdf", opts)
+    assert devanagari(en_page.text) == 0, en_page.text
+    assert cer("\n".join(SCAN_LINES[:3]), "\n".join(en_page.text.split("\n")[:3])) < 0.05, en_page.text
+    assert devanagari(hi_page.text) > 30 and "विकल्प" in hi_page.text, hi_page.text

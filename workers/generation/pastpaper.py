@@ -123,9 +123,13 @@ def _image_page(path: Path, max_px: int) -> Iterator[Image.Image]:
 def _ocr(images: Iterable[Image.Image], settings: Settings, languages: str, engine: OcrEngine | None) -> str:
     from workers.ocr.adapters import ocr_engine
     from workers.ocr.pipeline import ocr_languages
+    from workers.ocr.scripts import AUTO, AutoLanguages
 
     engine = engine or ocr_engine(settings)
     langs = ocr_languages(languages, engine)
+    if langs == AUTO:  # each page with the packs its script needs
+        auto = AutoLanguages(engine)
+        return "\n".join(auto.read(img)[0].text for img in images)
     return "\n".join(engine.read(img, languages=langs).text for img in images)
 
 

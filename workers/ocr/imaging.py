@@ -37,13 +37,22 @@ def estimate_skew(gray: Image.Image, *, max_angle: float = 5.0, step: float = 0.
     return best_angle
 
 
+def mostly_white(gray: Image.Image, *, share: float = 0.6) -> bool:
+    """A rendered or scanned page (most pixels paper-white), not a photo of one (paper is grey in photos)."""
+    small = gray.copy()
+    small.thumbnail((400, 400))
+    return float((np.asarray(small) >= 245).mean()) >= share
+
+
 def prepare_for_ocr(image: Image.Image, *, scan: bool, photo: bool = False) -> Image.Image:
-    """Grayscale always; scans are also deskewed, photos also denoised (a 3x3 median).
+    """Grayscale always; scans are also deskewed, photos also denoised (a 3x3 median) unless the image is a
+    clean page (mostly paper-white: a render or a flatbed scan uploaded as an image), where the median
+    erases thin strokes: Devanagari vowel signs, dots, the i-sign's loop (printed Hindi CER 16% -> 8%).
 
     Binarisation is left to Tesseract's own Otsu step: on the corpus scans an explicit threshold and
     median filter before it lowered word confidence (0.91 -> 0.85 on the typewritten handout)."""
     gray = ImageOps.grayscale(image)
-    if photo:
+    if photo and not mostly_white(gray):
         gray = gray.filter(ImageFilter.MedianFilter(3))
     if scan or photo:
         angle = estimate_skew(gray)

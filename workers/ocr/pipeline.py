@@ -23,6 +23,7 @@ from workers.ocr.adapters import layout_detector, ocr_engine
 from workers.ocr.chunking import page_chunks
 from workers.ocr.ports import OcrEngine
 from workers.ocr.readers import PageContent, ReadOptions, read_document
+from workers.ocr.scripts import AUTO
 from workers.ocr.text import strip_repeated_edges
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,10 @@ DECORATION_SHARE = 0.4  # an image on this share of pages (and at least 3) is a 
 
 
 def ocr_languages(requested: str, engine: OcrEngine) -> str:
-    """The subject's languages that the OCR engine has; English when none of them is installed."""
+    """The subject's languages that the OCR engine has; English when none of them is installed; "auto" (each
+    page read with the packs its scripts need) as it is."""
+    if requested == AUTO:
+        return AUTO
     try:
         available = engine.available_languages()
     except AppError:

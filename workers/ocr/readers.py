@@ -34,8 +34,10 @@ from shared.files import (
     pdf_page_count,
     render_scale,
 )
+from workers.ocr.devanagari import broken_devanagari, layer_segments, mend_runs
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
-from workers.ocr.ports import LayoutDetector, OcrEngine
+from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult
+from workers.ocr.scripts import AUTO, AutoLanguages, languages_for_text
 from workers.ocr.text import clean_text, drop_stray_script, first_line, usable_text_layer
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ class ReadOptions:
     max_pages: int = 500
     archive: ArchiveLimits = field(default_factory=ArchiveLimits)
     hidden_dirs: tuple[str, ...] = ()  # never visible to LibreOffice (the data dir)
+    auto: AutoLanguages = field(init=False)  # languages == "auto": the packs each page needs
 
     @property
     def office(self) -> office.OfficeOptions:
@@ -94,6 +97,15 @@ class ReadOptions:
             archive=self.archive,
             hidden=self.hidden_dirs,
         )
+
+    def __post_init__(self) -> None:
+        self.auto = AutoLanguages(self.ocr)
+
+    def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> tuple[OcrResult, str]:
+        """OCR with these languages, or with the ones that fit the image when they are "auto"."""
+        if languages == AUTO:
+            return self.auto.read(image, sparse=sparse)
+        return self.ocr.read(image, languages=languages, sparse=sparse), languages
 
     def key(self, *parts: str) -> str:
         return "/".join((self.prefix, *parts))
@@ -200,6 +212,9 @@ class PageWork:
         self.photo = photo
         self.image_boxes = image_boxes or []  # pictures embedded in the page (PDF image objects)
         self.layout = opts.layout.detect(image) if opts.layout is not None else lp.Layout([])
+        self.languages = opts.languages  # "auto": decided by the text layer's scripts, else by the first OCR
+        if opts.languages == AUTO and runs:
+            self.languages = languages_for_text(" ".join(r.text for r in runs), opts.auto.available())
 
     def lookup(self, box: tuple[float, float, float, float]) -> str:
         """Text-layer text inside a box; OCR of the box when the page has no usable text layer."""
@@ -222,10 +237,8 @@ class PageWork:
             return "", 0.0
         if box is not None and max(image.size) > MAX_CROP_OCR_SIDE:  # labels stay legible, OCR gets cheaper
             image.thumbnail((MAX_CROP_OCR_SIDE, MAX_CROP_OCR_SIDE))
-        result = self.opts.ocr.read(
-            prepare_for_ocr(image, scan=self.scan, photo=self.photo),
-            languages=self.opts.languages,
-            sparse=sparse,
+        result, self.languages = self.opts.read(
+            prepare_for_ocr(image, scan=self.scan, photo=self.photo), languages=self.languages, sparse=sparse
         )
         return drop_stray_script(clean_text(result.text)), result.confidence
 
@@ -408,6 +421,9 @@ def _pdf_page(doc: Any, lock: threading.RLock, index: int, opts: ReadOptions) ->
             runs = _text_lines(textpage, height, scale) if good else None
             if runs is None and good:
                 runs = [Run(0, i, width * scale, i + 1, line) for i, line in enumerate(full_text.split("\n"))]
+            mend = good and broken_devanagari(raw) and "hin" in opts.auto.available()
+            if mend:  # keep the layer's Latin and digits, read its mangled Devanagari words from the image
+                runs = layer_segments(textpage, height, scale, Run)
             textpage.close()
             image = page.render(scale=scale).to_pil().convert("RGB")
             image_boxes = [
@@ -418,6 +434,9 @@ def _pdf_page(doc: Any, lock: threading.RLock, index: int, opts: ReadOptions) ->
             ]
         finally:
             page.close()
+    if mend and runs is not None:
+        gray = ImageOps.grayscale(image)
+        runs = mend_runs(runs, gray, lambda crop: opts.ocr.read(crop, languages="hin").text)
     work = PageWork(
         opts,
         number=index + 1,
@@ -630,7 +649,12 @@ def _pptx_figure(
     )
     inner = ""
     if image is not None and width * height >= slide_w * slide_h * 0.08:
-        result = opts.ocr.read(prepare_for_ocr(image, scan=False), languages=opts.languages, sparse=True)
+        languages = languages_for_text(" ".join(p[2] for p in pieces), opts.auto.available())
+        result, _ = opts.read(
+            prepare_for_ocr(image, scan=False),
+            languages=languages if opts.languages == AUTO and pieces else opts.languages,
+            sparse=True,
+        )
         inner = clean_text(result.text) if result.confidence >= 0.5 else ""
     bottom = top + height
     caption = ""

@@ -1,0 +1,210 @@
+"""Hindi: broken Devanagari text layers, OCR languages per page, Devanagari search tokens (no Tesseract)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from shared.schemas import SubjectCreate
+from shared.text import tokens as tokenize
+from workers.ai.retrieval import KeywordIndex
+from workers.ocr.devanagari import broken_devanagari, mend_runs, orphan_marks, split_segments
+from workers.ocr.imaging import mostly_white
+from workers.ocr.pipeline import ocr_languages
+from workers.ocr.ports import OcrEngine, OcrResult
+from workers.ocr.scripts import AutoLanguages, fits, languages_for_scripts, languages_for_text
+
+HINDI = (
+    "उस विकल्प का चयन कीजिए, जो तीसरे पद से उसी प्रकार संबंधित है, जिस प्रकार दूसरा पद पहले पद से और "
+    "छठा पद पाँचवें पद से संबंधित है। दिए गए संख्या-युग्मों में दूसरी संख्या पहली संख्या पर कुछ गणितीय "
+    "संक्रिया करके प्राप्त की जाती है।"
+)
+# The same text as a "Print To PDF" layer stores it: i-signs before their consonant, conjuncts dropped.
+BROKEN = (
+    "उस िवक का चयन कीिजए, जो तीसरे पद से उसी कार सं बंिधत है, िजस कार दू सरा पद पहले पद से और "
+    "छठा पद पाँचव पद से सं बंिधत है । िदए गए सं ा-यु मों म दू सरी सं ा पहली सं ा पर कु छ गिणतीय "
+    "सं ि या करके ा की जाती है ।"
+)
+
+
+def test_broken_devanagari_layer_is_told_from_real_hindi_and_other_text() -> None:
+    assert orphan_marks(BROKEN) >= 5 and orphan_marks(HINDI) == 0
+    assert broken_devanagari(BROKEN)
+    assert not broken_devanagari(HINDI)
+    assert not broken_devanagari("The Calvin cycle fixes carbon dioxide in the stroma of chloroplasts. " * 5)
+    assert not broken_devanagari("िवक कीिजए")  # too short to judge
+
+
+def test_virama_free_long_devanagari_is_broken_even_without_orphan_marks() -> None:
+    # Conjuncts dropped but no stray sign: 200 letters of Hindi-looking text without a single virama.
+    text = " ".join(["कर", "पर", "जब", "तक", "सब", "घर", "नल", "बस"] * 15)
+    assert orphan_marks(text) == 0 and broken_devanagari(text)
+
+
+def test_line_splits_into_devanagari_and_latin_segments() -> None:
+    line = "Q.11 एक िनिʮत कू ट-भाषा मŐ'TABLE' को ELEAT के"
+    spans = [(line[a:b], dev) for a, b, dev in split_segments(line)]
+    assert spans == [
+        ("Q.11", False),
+        ("एक िनिʮत कू ट-भाषा मŐ'", True),
+        ("TABLE'", False),
+        ("को", True),
+        ("ELEAT", False),
+        ("के", True),
+    ]
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+def test_mend_runs_reads_only_devanagari_runs_from_their_box() -> None:
+    image = Image.new("L", (400, 100), 255)
+    seen: list[tuple[int, int]] = []
+
+    def read(crop: Image.Image) -> str:
+        seen.append(crop.size)
+        return " विकल्प  का\n"
+
+    runs = [Box(10, 10, 50, 30, "Q.9"), Box(60, 10, 300, 30, "िवक का")]
+    mended = mend_runs(runs, image, read)
+    assert [r.text for r in mended] == ["Q.9", "विकल्प का"]
+    assert len(seen) == 1 and seen[0][0] > 240 and 20 < seen[0][1] < 40  # the run's box, a little wider
+
+
+class FakeOcr(OcrEngine):
+    """Reads an image as `text[languages]` with a set confidence; records the passes."""
+
+    def __init__(self, results: dict[str, tuple[str, float]]) -> None:
+        self.results = results
+        self.calls: list[str] = []
+
+    def available_languages(self) -> set[str]:
+        return {"eng", "hin", "chi_sim", "osd"}
+
+    def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> OcrResult:
+        self.calls.append(languages)
+        text, confidence = self.results[languages]
+        return OcrResult(text=text, confidence=confidence, words=len(text.split()))
+
+
+ENGLISH_PAGE = "Uniform convergence of empirical means to their expectations over a class of functions " * 2
+
+
+def test_auto_reads_an_english_page_with_english_alone_in_one_pass() -> None:
+    ocr = FakeOcr({"eng": (ENGLISH_PAGE, 0.93), "eng+hin": (ENGLISH_PAGE + " 1४४ 2 0४॥00", 0.93)})
+    result, languages = AutoLanguages(ocr).read(Image.new("L", (10, 10)))
+    assert languages == "eng" and ocr.calls == ["eng"]
+    assert not any("\u0900" <= ch <= "\u097f" for ch in result.text)
+
+
+def test_auto_reads_a_hindi_page_with_hindi_and_remembers_it_for_the_next_page() -> None:
+    ocr = FakeOcr(
+        {
+            "eng": ("Ura TeTH afar ured & urftter fer site " * 4, 0.6),
+            "eng+hin": (HINDI + " (LHC) MRI NMR", 0.85),
+            "eng+chi_sim": ("物种 形成 " * 10, 0.5),
+        }
+    )
+    auto = AutoLanguages(ocr)
+    result, languages = auto.read(Image.new("L", (10, 10)))
+    assert languages == "eng+hin" and "विकल्प" in result.text
+    assert ocr.calls == ["eng", "eng+hin"]
+    auto.read(Image.new("L", (10, 10)))
+    assert ocr.calls[2] == "eng+hin"  # the deck's last language set goes first
+
+
+def test_auto_keeps_the_most_confident_plausible_reading_when_nothing_fits() -> None:
+    ocr = FakeOcr({"eng": ("scribble words", 0.5), "eng+hin": ("a b c", 0.6), "eng+chi_sim": ("x", 0.1)})
+    _, languages = AutoLanguages(ocr).read(Image.new("L", (10, 10)))
+    assert languages == "eng"  # eng+hin read no Devanagari: not a Hindi page however confident
+
+
+def test_languages_follow_the_scripts_of_a_text_layer() -> None:
+    available = {"eng", "hin", "chi_sim"}
+    assert languages_for_text(ENGLISH_PAGE, available) == "eng"
+    assert languages_for_text(HINDI + " Harold Jeffrey", available) == "eng+hin"
+    assert languages_for_text("物种形成与灭绝 speciation", available) == "eng+chi_sim"
+    assert languages_for_scripts(Counter({"Devanagari": 5}), {"eng"}) == "eng"  # pack not installed
+    assert languages_for_text(ENGLISH_PAGE + " एक", available) == "eng"  # one stray word is not Hindi
+    assert fits("eng", OcrResult(ENGLISH_PAGE, 0.93, 30))
+    assert not fits("eng+hin", OcrResult(ENGLISH_PAGE, 0.93, 30))
+
+
+def test_subjects_default_to_auto_and_explicit_languages_still_work() -> None:
+    assert SubjectCreate(name="Hindi").ocr_languages == "auto"
+    assert SubjectCreate(name="Physics", ocr_languages="eng+hin").ocr_languages == "eng+hin"
+    ocr = FakeOcr({})
+    assert ocr_languages("auto", ocr) == "auto"
+    assert ocr_languages("eng+hin+fra", ocr) == "eng+hin"
+
+
+def test_clean_pages_are_told_from_photos() -> None:
+    page = Image.new("L", (800, 1000), 255)
+    page.paste(0, (100, 100, 700, 140))
+    photo = Image.new("L", (800, 1000), 180)
+    assert mostly_white(page) and not mostly_white(photo)
+
+
+def test_tokenizer_keeps_devanagari_words_whole() -> None:
+    assert tokenize("विकल्प") == ["विकल्प"]
+    assert tokenize("संख्या-युग्मों में दूसरी संख्या") == ["संख्या", "युग्मों", "दूसरी", "संख्या"]  # में: a stop word
+
+
+def test_a_hindi_question_finds_its_page_by_keywords() -> None:
+    index = KeywordIndex.build(
+        [
+            (1, "Uniform convergence and stability of learning algorithms"),
+            (2, "भरतनाट्यम दक्षिण भारत के धार्मिक विषयों और आध्यात्मिक विचारों को व्यक्त करता है।"),
+            (3, "लार्ज हैड्रोन कोलाइडर (LHC) और MRI स्कैनर में अतिचालक चुंबक का उपयोग होता है।"),
+        ]
+    )
+    hits = index.search("अतिचालक चुंबक का उपयोग किसमें होता है?", k=3)
+    assert hits and hits[0][0] == 3
+    assert index.search("भरतनाट्यम किस भारत के विचारों को व्यक्त करता है", k=3)[0][0] == 2
+
+
+def test_migration_moves_subjects_on_the_old_default_to_auto(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    import shared
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(shared.__file__).parent / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url)
+    command.upgrade(cfg, "0002")
+    engine = sa.create_engine(url)
+    with engine.begin() as db:
+        db.execute(
+            sa.text(
+                "INSERT INTO users (id, email, password_hash, display_name, created_at) "
+                "VALUES (1, 'a@b.c', 'x', 'A', '2026-01-01 00:00:00')"
+            )
+        )
+        for i, langs in enumerate(["eng+hin", "eng", "eng+chi_sim"], start=1):
+            db.execute(
+                sa.text(
+                    "INSERT INTO subjects"
+                    " (id, user_id, name, ocr_languages, version, updated_at, created_at) "
+                    f"VALUES ({i}, 1, 's{i}', '{langs}', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
+    command.upgrade(cfg, "head")
+    with engine.connect() as db:
+        rows = db.execute(sa.text("SELECT ocr_languages FROM subjects ORDER BY id")).scalars().all()
+    assert rows == ["auto", "eng", "eng+chi_sim"]
+    command.downgrade(cfg, "0002")
+    with engine.connect() as db:
+        assert db.execute(sa.text("SELECT ocr_languages FROM subjects WHERE id = 1")).scalar() == "eng+hin"
+    engine.dispose()

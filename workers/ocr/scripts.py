@@ -1,0 +1,161 @@
+"""OCR languages per page: what a page is written in, not one language set for every page.
+
+A subject's ``ocr_languages`` is "auto" by default. Then a page with a text layer is OCR'd (figures, mended
+words) with the packs for the scripts of its layer; a page without one is read first with the pack its deck
+last needed (English to begin with) and kept when the result fits: confident words for English, the script's
+own letters for the others. Only when it does not fit are the other installed packs tried, and the best fit
+kept. English pages therefore cost one English pass (cheaper than the old "eng+hin" pass on every page, which
+also turned symbols into stray Devanagari: "1४४ 2 0४॥00"); a Hindi page costs one or two passes.
+An explicit language set ("eng", "eng+hin", ...) is used as it is, on every page.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+import regex
+from PIL import Image
+
+from shared.errors import AppError
+from workers.ocr.ports import OcrEngine, OcrResult
+
+AUTO = "auto"
+SCRIPTS = ("Latin", "Devanagari", "Han", "Hiragana", "Katakana", "Hangul", "Cyrillic", "Arabic", "Greek")
+_SCRIPT_RES = {name: regex.compile(rf"\p{{Script={name}}}") for name in SCRIPTS}
+# The Tesseract pack for each script. Pages in any script carry English words, formulas and references, so a
+# non-Latin page is read with English too, English first: on the Hindi paper's tuning pages (4, 12) "eng+hin"
+# gave CER 7.9% where "hin+eng" gave 10.0% (the first pack leads where both read a glyph: Latin words,
+# digits).
+SCRIPT_PACKS: dict[str, str] = {
+    "Latin": "eng",
+    "Devanagari": "hin",
+    "Han": "chi_sim",
+    "Hiragana": "jpn",
+    "Katakana": "jpn",
+    "Hangul": "kor",
+    "Cyrillic": "rus",
+    "Arabic": "ara",
+    "Greek": "ell",
+}
+MIN_SCRIPT_SHARE = 0.1  # a script with fewer of the page's letters is a stray word, not the page's language
+ENGLISH_CONFIDENCE = 0.8  # an English pass this confident (and not nearly empty) is the page's reading
+FEW_WORDS, FEW_WORDS_CONFIDENCE = 15, 0.9
+# ... or, less confident, made of English words: a Hindi page read as English has 65-72% of its 3+ letter
+# "words" in wordfreq's English list (the English in its options, and chance), maths slides 81-99%.
+WORDY_CONFIDENCE, WORDY_SHARE, WORDY_MIN = 0.6, 0.8, 5
+# A non-Latin pass that fits: a good share of its letters in its script (the Hindi paper's pages are half
+# English words), read confidently. English pages read with "eng+hin" have a few percent stray Devanagari.
+OTHER_SCRIPT_SHARE, OTHER_CONFIDENCE = 0.3, 0.7
+
+
+def script_counts(text: str) -> Counter[str]:
+    """Letters per script (Latin, Devanagari, Han, ...); digits and punctuation belong to none."""
+    counts: Counter[str] = Counter()
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        for name, pattern in _SCRIPT_RES.items():
+            if pattern.match(ch):
+                counts[name] += 1
+                break
+    return counts
+
+
+def languages_for_scripts(counts: Counter[str], available: set[str]) -> str:
+    """Installed packs for the scripts with a real share of the letters: "eng" first, then the others by
+    share; "eng" when nothing is known."""
+    total = sum(counts.values())
+    packs = [
+        SCRIPT_PACKS[script]
+        for script, n in counts.most_common()
+        if n / total >= MIN_SCRIPT_SHARE and script in SCRIPT_PACKS and SCRIPT_PACKS[script] in available
+    ]
+    others = [pack for i, pack in enumerate(packs) if pack != "eng" and pack not in packs[:i]]
+    return "+".join(["eng", *others])
+
+
+def languages_for_text(text: str, available: set[str]) -> str:
+    return languages_for_scripts(script_counts(text), available)
+
+
+def _script_of(languages: str) -> str:
+    """The script a language set is for: its first pack that is not English's."""
+    packs = [p for p in languages.split("+") if p != "eng"]
+    return next((s for s, pack in SCRIPT_PACKS.items() if packs and pack == packs[0]), "Latin")
+
+
+def _share(text: str, script: str) -> float:
+    counts = script_counts(text)
+    total = sum(counts.values())
+    return counts[script] / total if total else 0.0
+
+
+def english_share(text: str) -> float:
+    """Share of the text's words of three letters or more that wordfreq's English list knows."""
+    from wordfreq import zipf_frequency
+
+    words = [w for w in regex.findall(r"\p{L}+", text) if len(w) >= 3]
+    if len(words) < WORDY_MIN:
+        return 0.0
+    return sum(zipf_frequency(w.lower(), "en") >= 2.5 for w in words) / len(words)
+
+
+def fits(languages: str, result: OcrResult) -> bool:
+    """The result reads like a page in these languages."""
+    script = _script_of(languages)
+    if script == "Latin":
+        confident = result.confidence >= ENGLISH_CONFIDENCE and (
+            result.words >= FEW_WORDS or result.confidence >= FEW_WORDS_CONFIDENCE
+        )
+        # Formula-heavy slides read with low confidence, yet their words are English words.
+        return confident or (
+            result.confidence >= WORDY_CONFIDENCE and english_share(result.text) >= WORDY_SHARE
+        )
+    return _share(result.text, script) >= OTHER_SCRIPT_SHARE and result.confidence >= OTHER_CONFIDENCE
+
+
+@dataclass
+class AutoLanguages:
+    """Per deck: which packs the last image page needed (tried first on the next page), shared by the page
+    threads of one read."""
+
+    engine: OcrEngine
+    last: str = "eng"
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def available(self) -> set[str]:
+        try:
+            return self.engine.available_languages()
+        except AppError:
+            return {"eng"}
+
+    def candidates(self) -> list[str]:
+        available = self.available()
+        out = [self.last]
+        for script in SCRIPTS:
+            langs = languages_for_scripts(Counter({script: 1}), available)
+            if langs not in out and (script == "Latin" or langs != "eng"):
+                out.append(langs)
+        return out
+
+    def read(self, image: Image.Image, *, sparse: bool = False) -> tuple[OcrResult, str]:
+        """The page read with the packs that fit it best, and those packs."""
+        with self._lock:
+            order = self.candidates()
+        tried: list[tuple[OcrResult, str]] = []
+        for languages in order:
+            result = self.engine.read(image, languages=languages, sparse=sparse)
+            if fits(languages, result):
+                with self._lock:
+                    self.last = languages
+                return result, languages
+            tried.append((result, languages))
+        # Nothing fits well (handwriting, noise): the most confident reading whose letters are its script's.
+        plausible = [
+            (r, langs)
+            for r, langs in tried
+            if _script_of(langs) == "Latin" or _share(r.text, _script_of(langs)) >= OTHER_SCRIPT_SHARE
+        ]
+        return max(plausible or tried, key=lambda pair: pair[0].confidence)
