@@ -27,6 +27,7 @@ from shared.errors import AppError
 from shared.files import PDFIUM_LOCK, FileStore, check_zip, image_size, pdf_page_count
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
 from workers.ocr.ports import LayoutDetector, OcrEngine
+from workers.ocr.roles import LineHint
 from workers.ocr.text import clean_text, drop_stray_script, first_line, usable_text_layer
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class PageContent:
     notes: str = ""
     figures: list[FigureContent] = field(default_factory=list)
     thumbnail_key: str | None = None
+    hints: list[LineHint] = field(default_factory=list)  # per text line: layout class and position
+    roles: list[str] = field(default_factory=list)  # per line of ``text`` (workers.ocr.roles)
 
 
 @dataclass
@@ -101,8 +104,8 @@ def _inside(run: Run, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def _lines(runs: list[Run]) -> str:
-    """Runs grouped into lines (similar vertical centre), top to bottom, left to right."""
+def _line_groups(runs: list[Run]) -> list[list[Run]]:
+    """Runs grouped into lines (similar vertical centre), top to bottom, each left to right."""
     ordered = sorted(runs, key=lambda r: (r.center[1], r.x0))
     lines: list[list[Run]] = []
     for run in ordered:
@@ -113,7 +116,12 @@ def _lines(runs: list[Run]) -> str:
                 lines[-1].append(run)
                 continue
         lines.append([run])
-    return "\n".join(" ".join(r.text for r in sorted(line, key=lambda r: r.x0)) for line in lines)
+    return [sorted(line, key=lambda r: r.x0) for line in lines]
+
+
+def _lines(runs: list[Run]) -> str:
+    """Runs grouped into lines (similar vertical centre), top to bottom, left to right."""
+    return "\n".join(" ".join(r.text for r in line) for line in _line_groups(runs))
 
 
 def _reading_order(blocks: list[lp.TextBlock], page_width: float) -> list[lp.TextBlock]:
@@ -175,6 +183,7 @@ class PageWork:
         self.photo = photo
         self.image_boxes = image_boxes or []  # pictures embedded in the page (PDF image objects)
         self.layout = opts.layout.detect(image) if opts.layout is not None else lp.Layout([])
+        self.hints: list[LineHint] = []
 
     def lookup(self, box: tuple[float, float, float, float]) -> str:
         """Text-layer text inside a box; OCR of the box when the page has no usable text layer."""
@@ -218,10 +227,8 @@ class PageWork:
             remaining = [r for r in remaining if r not in inside]
             if inside:
                 parts.append((block, inside))
-        for block in edges:
-            inside = [r for r in remaining if _inside(r, block.coordinates)]
-            if inside and len(" ".join(r.text for r in inside)) <= 60:
-                remaining = [r for r in remaining if r not in inside]
+        # Header/footer runs stay in the text (the role pass marks them footer); remember their class.
+        edge_of = {id(r): b for b in edges for r in remaining if _inside(r, b.coordinates)}
         # Runs no block covered keep their place by height among the blocks.
         for run in sorted(remaining, key=lambda r: r.center[1]):
             index = next(
@@ -236,6 +243,18 @@ class PageWork:
                 parts[index - 1][1].append(run)
             else:
                 parts.insert(index, (None, [run]))
+        height = max(self.image.height, 1)
+        self.hints = [
+            LineHint(
+                text=" ".join(r.text for r in line),
+                kind=block.type if block is not None else (edge_of[id(line[0])].type if id(line[0]) in edge_of else ""),
+                top=min(r.y0 for r in line) / height,
+                bottom=max(r.y1 for r in line) / height,
+                size=max(r.y1 - r.y0 for r in line) / height,
+            )
+            for block, runs in parts
+            for line in _line_groups(runs)
+        ]
         return clean_text("\n".join(_lines(runs) for _, runs in parts)), None
 
     def title(self, text: str) -> str:
@@ -298,6 +317,7 @@ class PageWork:
             confidence=confidence,
             figures=self.figures(),
             thumbnail_key=self.thumbnail(),
+            hints=self.hints,
         )
 
     def thumbnail(self) -> str:
@@ -445,6 +465,73 @@ def _shape_text(shape: Any) -> list[tuple[float, float, str]]:
     return out
 
 
+_PLACEHOLDER_KIND = {
+    "TITLE": "title",
+    "CENTER_TITLE": "title",
+    "VERTICAL_TITLE": "title",
+    "SUBTITLE": "subtitle",
+    "FOOTER": "footer",
+    "SLIDE_NUMBER": "footer",
+    "DATE": "footer",
+}
+
+
+def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
+    """A hint per text line of a slide, in the order read_pptx writes the text: the placeholder kind
+    (title, subtitle, footer), table, figure (a text box over a picture), and the position on the slide."""
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    pictures = [
+        (float(p.left or 0), float(p.top or 0), float(p.left or 0) + float(p.width or 0), float(p.top or 0) + float(p.height or 0))
+        for p in _pictures_of(slide)
+    ]
+    found: list[tuple[float, float, list[LineHint]]] = []
+
+    def visit(shape: Any) -> None:
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+            for child in shape.shapes:
+                visit(child)
+            return
+        top, left = float(shape.top or 0), float(shape.left or 0)
+        height, width = float(shape.height or 0), float(shape.width or 0)
+        kind = ""
+        if getattr(shape, "is_placeholder", False):
+            try:
+                kind = _PLACEHOLDER_KIND.get(shape.placeholder_format.type.name, "body")
+            except (AttributeError, ValueError):
+                kind = "body"
+        if getattr(shape, "has_table", False) and shape.has_table:
+            lines = [" | ".join(clean_text(c.text).replace("\n", " ") for c in row.cells) for row in shape.table.rows]
+            kind = "table"
+        elif shape.has_text_frame:
+            lines = [line for line in clean_text("\n".join(p.text for p in shape.text_frame.paragraphs)).split("\n")]
+            cx, cy = left + width / 2, top + height / 2
+            if not kind and any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in pictures):
+                kind = "figure"
+        else:
+            return
+        lines = [line for line in lines if line.strip()]
+        if not lines:
+            return
+        step = height / len(lines)
+        hints = [
+            LineHint(
+                text=line,
+                kind=kind,
+                top=(top + k * step) / slide_h,
+                bottom=(top + (k + 1) * step) / slide_h,
+                size=step / slide_h,
+            )
+            for k, line in enumerate(lines)
+        ]
+        found.append((top, left, hints))
+
+    for shape in slide.shapes:
+        visit(shape)
+    found.sort(key=lambda p: (round(p[0] / (slide_h / 40)), p[1]))
+    return [hint for _, _, hints in found for hint in hints]
+
+
 def _pictures(shape: Any) -> Iterator[Any]:
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -565,6 +652,7 @@ def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
                 notes=notes,
                 figures=figures,
                 thumbnail_key=thumbs.get(number),
+                hints=_pptx_hints(slide, slide_w, slide_h),
             )
 
 
