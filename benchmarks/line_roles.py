@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import re
 import sys
@@ -34,7 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "benchmarks" / "data" / "line_roles.jsonl"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = next(
+    (p for p in (Path(os.environ.get("CORPUS", "")), ROOT.parent / "shared" / "corpus", Path("/work/shared/corpus")) if str(p) != "." and p.is_dir()),
+    ROOT.parent / "shared" / "corpus",
+)
 KINDS = {".pdf": "pdf", ".pptx": "pptx"}
 MIN_RATIO = 0.8
 _SPACES = re.compile(r"\s+")

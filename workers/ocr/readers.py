@@ -362,14 +362,18 @@ def _text_lines(textpage: Any, page_height: float, scale: float) -> list[Run] | 
     None when characters and text do not line up (then the plain text layer is used as it is)."""
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count)
-    if len(text) != count:
+    # pdfium counts a character outside the BMP (maths italic 𝑀, emoji) as two: map text to char indexes.
+    index = [0] * (len(text) + 1)
+    for i, ch in enumerate(text):
+        index[i + 1] = index[i] + (2 if ord(ch) > 0xFFFF else 1)
+    if index[-1] != count:
         return None
     runs: list[Run] = []
     start = 0
-    for end in [*(i for i, ch in enumerate(text) if ch in "\r\n"), count]:
+    for end in [*(i for i, ch in enumerate(text) if ch in "\r\n"), len(text)]:
         line = clean_text(text[start:end])
         if line:
-            boxes = [textpage.get_charbox(i) for i in range(start, end) if not text[i].isspace()]
+            boxes = [textpage.get_charbox(index[i]) for i in range(start, end) if not text[i].isspace()]
             if boxes:
                 left = min(b[0] for b in boxes)
                 bottom = min(b[1] for b in boxes)
@@ -402,7 +406,8 @@ def _pdf_page(doc: Any, lock: threading.RLock, index: int, opts: ReadOptions) ->
             good = usable_text_layer(raw)  # judged before clean-up: garbage layers show control characters
             runs = _text_lines(textpage, height, scale) if good else None
             if runs is None and good:
-                runs = [Run(0, i, width * scale, i + 1, line) for i, line in enumerate(full_text.split("\n"))]
+                # Lines without boxes: far enough apart that _lines keeps them apart.
+                runs = [Run(0, 10 * i, width * scale, 10 * i + 1, line) for i, line in enumerate(full_text.split("\n"))]
             textpage.close()
             image = page.render(scale=scale).to_pil().convert("RGB")
             image_boxes = [

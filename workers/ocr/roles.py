@@ -374,8 +374,9 @@ def classify_page(
         kind = hint.kind if hint else ""
         if kind in ("title", "subtitle") and not _PAGE_NUMBER.match(text):
             continue
-        if kind in ("header", "footer") and len(text) <= 80:
-            roles[i] = "footer"
+        small = not hint or not hint.size or not median or hint.size <= 1.1 * median
+        if kind in ("header", "footer") and len(text) <= 80 and small:
+            roles[i] = "footer"  # the layout model also calls big slide titles "header": size decides
         elif i in edges and (
             (edge_key(text) in repeated and not _big(hint, median))
             or _PAGE_NUMBER.match(text)
@@ -385,14 +386,19 @@ def classify_page(
     content = [i for i in nonblank if not roles[i]]
 
     # 2. the title line(s)
-    titles = _title_lines(page, content, median)
+    title_slide = (
+        first
+        and deck_pages >= 3
+        and len(content) <= TITLE_SLIDE_MAX_LINES
+        and sum(len(lines[i].split()) for i in content) <= TITLE_SLIDE_MAX_WORDS
+    )
+    titles = _title_slide_title(page, content) if title_slide else _title_lines(page, content, median)
     for i in titles:
         roles[i] = "title"
     title_text = " ".join(lines[i].strip() for i in titles)
 
     # 3. the title slide: names, institutions, course codes and terms beside the title are course meta
-    words = sum(len(lines[i].split()) for i in content)
-    if first and deck_pages >= 3 and len(content) <= TITLE_SLIDE_MAX_LINES and words <= TITLE_SLIDE_MAX_WORDS:
+    if title_slide:
         for i in content:
             if i in titles:
                 continue
@@ -450,10 +456,42 @@ def classify_page(
     return roles
 
 
+def _title_slide_title(page: PageLines, content: list[int]) -> list[int]:
+    """The lecture title on a title slide: its title-class lines, else the biggest line that is not a course
+    code, an institution or a date (the first of equals), with its wrapped continuation."""
+    lines = page.lines
+    marked = [i for i in content if (h := _hint(page, i)) is not None and h.kind == "title"]
+    if marked:
+        return marked[:3]
+    candidates = [
+        i
+        for i in content
+        if not _META_CUE.search(lines[i]) and not is_url(lines[i]) and not is_credit(lines[i])
+        and sum(ch.isalpha() for ch in lines[i]) >= 3
+    ]
+    if not candidates:
+        return []
+    best = max(candidates, key=lambda i: ((h.size or 0.0) if (h := _hint(page, i)) else 0.0, -i))
+    run = [best]
+    for i in content[content.index(best) + 1 : content.index(best) + 3]:
+        if _is_continuation(lines[i], lines[run[-1]]):
+            run.append(i)
+        else:
+            break
+    return run
+
+
 def _title_lines(page: PageLines, content: list[int], median: float | None) -> list[int]:
     """The page's title: its title-class lines near the top; else its first line when it reads like one."""
     lines = page.lines
-    marked = [i for i in content if (h := _hint(page, i)) is not None and h.kind == "title"]
+    marked = [
+        i
+        for i in content
+        if (h := _hint(page, i)) is not None
+        and h.kind == "title"
+        and (h.top is None or h.top <= 0.4)
+        and strip_bullet(lines[i]) == lines[i].strip()
+    ]
     if marked:
         first = marked[0]
         run = [first]
@@ -492,13 +530,13 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
     kind = hint.kind if hint else ""
     if is_url(text):
         return "url"
-    if kind == "reference" or is_credit(text):
+    if is_credit(text):
         return "credit"
     if page_kind == "credit":
         return "credit"
     if previous_role in ("url",) and " " not in text and len(text) < 40 and re.search(r"[/_.]\w", text):
         return "url"  # a wrapped URL
-    if _AGENDA_LINE.match(strip_bullet(text)):
+    if _AGENDA_LINE.match(strip_bullet(text)) or (previous_role == "agenda" and page_kind != "agenda" and _AGENDA_LINE.match(strip_bullet(previous))):
         return "agenda"
     if page_kind in ("agenda", "meta"):
         return page_kind
