@@ -128,7 +128,7 @@ _AGENDA_LINE = re.compile(
     re.I,
 )
 _LOGISTICS_TITLE = re.compile(
-    r"^(?:announcements?|logistics|administrivia|reminders?|housekeeping|course\s+(?:information|info|logistics)|"
+    r"^(?:advertencia|disclaimer|notice|aviso|предупреждение|announcements?|logistics|administrivia|reminders?|housekeeping|course\s+(?:information|info|logistics)|"
     r"administrative|admin)\b",
     re.I,
 )
@@ -151,12 +151,12 @@ _CODE_START = re.compile(
 )
 _SQL = re.compile(
     r"^(?:SELECT|FROM|WHERE|GROUP BY|ORDER BY|HAVING|JOIN|INNER JOIN|LEFT JOIN|INSERT INTO|UPDATE|DELETE FROM|"
-    r"CREATE TABLE|CREATE INDEX|VALUES|LIMIT)\b"
+    r"CREATE (?:TABLE|INDEX|VIEW)|DROP (?:TABLE|VIEW|INDEX)|ALTER TABLE|ADD COLUMN|AS SELECT|VALUES|LIMIT)\b"
 )
 _CODE_ANYWHERE = re.compile(r"[;{}]\s*$|==|!=|\+=|:=|\w+\[\w+\]\s*=|^\s*\w+\s*=\s*\w+\(")
 _DEF_SEPARATOR = re.compile(r"^(?P<term>[^:：–—]{1,60}?)\s*(?:[:：]|\s[–—-]\s|[–—])\s*(?P<expl>\S.*)$")
 _DEF_VERB = re.compile(
-    r"^(?P<term>(?:(?:a|an|the)\s+)?[\w()\-’'/ ]{2,50}?)\s+(?:is|are|was|were|es|son|est|sont|ist|sind|—|это)\s+"
+    r"^(?P<term>(?:(?:a|an|the)\s+)?[\w()\-’'/ ]{2,50}?)\s+(?:is|are|was|were|es|son|est|sont|ist|sind|—|это)\s+(?:just\s+|simply\s+)?"
     r"(?:(?:a|an|the|one|any|called|defined|known|used|un|una|el|la|une|le|ein|eine)\b)(?P<expl>.*)$",
     re.I,
 )
@@ -175,6 +175,15 @@ _NOT_A_TERM = re.compile(
     r"problem\s+statement|assume|suppose|let|consider)$",
     re.I,
 )
+_NAME_LIST = re.compile(r"^(?:[A-Z][\w.&'’-]*(?:\s[A-Z][\w.&'’-]*)?,\s*){2,}")
+_END_CUE = re.compile(r"^(?:end\s+of\s+(?:lecture|class|chapter|part|session)|thank\s+you|thanks|the\s+end|конец|谢谢|gracias|fin)\b", re.I)
+_LOGISTICS_LINE = re.compile(
+    r"\b(?:problem\s+sets?|homework|gradescope|office\s+hours|final\s+exam|midterm|due\s+date|deadline|syllabus|"
+    r"PS\d+|HW\s?\d+)\b",
+    re.I,
+)
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s+\S")
+_CHAPTER_CREDIT = re.compile(r"^[A-Z][\w&.,'’ -]{2,60}:\s*(?:cap[ií]tulo|chapter|ch\.|глава|chapitre|kapitel)\s*\d+\s*$", re.I)
 _META_CUE = re.compile(
     r"\b(?:universit(?:y|é|ät|at)|universidad|университет|институт|institute|college|school\s+of|"
     r"department|departamento|faculty|facultad|факультет|professor|prof\.|lecturer|instructor|docente|"
@@ -215,7 +224,7 @@ def is_url(line: str) -> bool:
 
 def is_credit(line: str) -> bool:
     text = strip_bullet(line)
-    if _CREDIT.match(text) or _CREDIT_ANYWHERE.search(text):
+    if _CREDIT.match(text) or _CREDIT_ANYWHERE.search(text) or _CHAPTER_CREDIT.match(text):
         return True
     return bool(_BRACKET_CITATION.search(text)) and len(text.split()) <= 12
 
@@ -265,7 +274,9 @@ def split_definition(line: str) -> tuple[str, str] | None:
             term
             and not _NOT_A_TERM.match(term)
             and len(term.split()) <= 6
-            and len(expl.split()) >= 2
+            and len(expl.split()) >= 3
+            and term.count("(") == term.count(")")
+            and not _NAME_LIST.match(expl)
             and not term.endswith(("?", "!"))
             and any(ch.isalpha() for ch in term)
             and not _URL.search(term)
@@ -304,7 +315,7 @@ def _is_continuation(line: str, previous: str) -> bool:
     if prev.endswith((".", "!", "?", ":", "。", "？", "：")):
         return False
     first = text[0]
-    return first.islower() or (first in "([" and len(text) > 3)
+    return first.islower() or (first == "(" and len(text) > 3)
 
 
 # --- the deck-level pass --------------------------------------------------------------------------
@@ -344,6 +355,13 @@ def repeated_keys(pages: Sequence[PageLines]) -> set[str]:
     return {key for key, n in counts.items() if n >= threshold}
 
 
+def _is_repeated(key: str, repeated: set[str]) -> bool:
+    """Repeated as it is, or as the start of a repeated line (OCR splits "Course name  date  7" in pieces)."""
+    if key in repeated:
+        return True
+    return len(key) >= 15 and any(r.startswith(key) or (len(r) >= 15 and key.startswith(r)) for r in repeated)
+
+
 def classify_deck(pages: Sequence[PageLines]) -> list[list[str]]:
     """Roles for every line of every page (``BLANK`` for empty lines), in the pages' order."""
     repeated = repeated_keys(pages) if len(pages) >= 3 else set()
@@ -378,7 +396,7 @@ def classify_page(
         if kind in ("header", "footer") and len(text) <= 80 and small:
             roles[i] = "footer"  # the layout model also calls big slide titles "header": size decides
         elif i in edges and (
-            (edge_key(text) in repeated and not _big(hint, median))
+            (_is_repeated(edge_key(text), repeated) and not _big(hint, median))
             or _PAGE_NUMBER.match(text)
             or _DATE.match(text)
         ):
@@ -411,15 +429,23 @@ def classify_page(
 
     # 4. page kinds named by the title
     page_kind = ""
+    end_page = False
     if _REFERENCE_TITLE.match(title_text):
         page_kind = "credit"
     elif _AGENDA_TITLE.match(title_text):
         page_kind = "agenda"
     elif _LOGISTICS_TITLE.match(title_text):
         page_kind = "meta"
-    if page_kind:
+    elif _END_CUE.match(title_text) or (titles and _END_CUE.match(lines[titles[0]].strip())):
+        page_kind, end_page = "meta", True  # "End of Lecture 4" and the course name under it
+    elif sum(bool(_SECTION_NUMBER.match(strip_bullet(lines[i]))) for i in content if i not in titles) >= 3 and all(
+        _SECTION_NUMBER.match(strip_bullet(lines[i])) for i in content if i not in titles
+    ):
+        page_kind = "agenda"  # the contents of a section: "4.9.1. ...", "4.9.2. ..."
+        titles = []
+    if page_kind in ("agenda", "credit") or end_page:
         for i in titles:
-            roles[i] = page_kind
+            roles[i] = page_kind  # an outline's or reading list's title line is part of it
     if len(content) == 1 and titles == content and not page.has_figures and not first:
         roles[content[0]] = "heading"  # a section divider
 
@@ -453,7 +479,50 @@ def classify_page(
             and split_definition(lines[i]) is None
         ):
             roles[i] = "heading"
+    _term_pairs_and_leads(lines, roles, content)
     return roles
+
+
+def _short_term(line: str) -> bool:
+    text = strip_bullet(line).rstrip(":：")
+    return (
+        0 < len(text.split()) <= 4
+        and text[:1].isupper()
+        and not text.endswith((".", ",", ";", "?", "!"))
+        and not any(ch.isdigit() for ch in text)
+    )
+
+
+def _term_pairs_and_leads(lines: list[str], roles: list[str], content: list[int]) -> None:
+    """A term alone on its line with its explanation on the next (twice or more on a page): heading +
+    definition. A short line over two or more plain lines ("Advantages" + items): a list lead-in."""
+    body = [i for i in content if roles[i] in ("body", "definition", "list_lead")]
+    pairs = [
+        (a, b)
+        for a, b in zip(body, body[1:], strict=False)
+        if b == _next(content, a)
+        and roles[a] == "body"
+        and _short_term(lines[a])
+        and not _short_term(lines[b])
+        and len(lines[b].split()) >= 6
+        and roles[b] in ("body", "definition")
+    ]
+    chained = len(pairs) >= 2 and all(_next(content, b) == a2 for (_a, b), (a2, _b) in zip(pairs, pairs[1:], strict=False))
+    if chained:
+        for a, b in pairs:
+            roles[a], roles[b] = "heading", "definition"
+        return
+    for n, i in enumerate(content):
+        if roles[i] != "body" or not _short_term(lines[i]) or len(strip_bullet(lines[i]).split()) > 1 or n == 0:
+            continue
+        following = content[n + 1 : n + 3]
+        if len(following) == 2 and all(roles[j] == "body" for j in following) and len(lines[following[0]].split()) >= 3:
+            roles[i] = "list_lead"  # "Advantages" over its items
+
+
+def _next(content: list[int], i: int) -> int | None:
+    k = content.index(i)
+    return content[k + 1] if k + 1 < len(content) else None
 
 
 def _title_slide_title(page: PageLines, content: list[int]) -> list[int]:
@@ -490,6 +559,7 @@ def _title_lines(page: PageLines, content: list[int], median: float | None) -> l
         if (h := _hint(page, i)) is not None
         and h.kind == "title"
         and (h.top is None or h.top <= 0.4)
+        and not is_url(lines[i])
         and strip_bullet(lines[i]) == lines[i].strip()
     ]
     if marked:
@@ -504,7 +574,7 @@ def _title_lines(page: PageLines, content: list[int], median: float | None) -> l
     top = content[0]
     hint = _hint(page, top)
     text = lines[top].strip()
-    if hint is not None and hint.kind in ("figure", "table", "equation", "figure_caption", "table_caption"):
+    if hint is not None and hint.kind in ("figure", "table", "figure_caption", "table_caption"):
         return []
     if (
         len(text.split()) > 14
@@ -540,9 +610,11 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
         return "agenda"
     if page_kind in ("agenda", "meta"):
         return page_kind
+    if _LOGISTICS_LINE.search(text) and len(text.split()) <= 25 and not text.rstrip().endswith("?"):
+        return "meta"  # course logistics: problem sets, exams, office hours
     if kind in ("figure_caption", "table_caption") or _CAPTION.match(strip_bullet(text)):
         return "caption"
-    if previous_role in ("definition", "question", "credit", "caption", "list_lead") and _is_continuation(
+    if previous_role in ("definition", "question", "credit", "caption", "list_lead") and text[:1].islower() and _is_continuation(
         text, previous
     ):
         return "definition" if previous_role == "list_lead" else previous_role
@@ -552,7 +624,7 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
         return "table"
     if is_code(text, previous_role == "code"):
         return "code"
-    if kind == "equation" or is_formula(text):
+    if is_formula(text) or (kind == "equation" and (_MATH_CHARS.search(text) or len(_WORD.findall(text)) <= 2)):
         return "formula"
     if kind == "figure":
         return "figure_text"
@@ -586,8 +658,8 @@ def page_title(text: str, roles: Sequence[str] | None, fallback: str) -> str:
     titled = [line.strip() for line, role in zip(lines, roles, strict=True) if role == "title"]
     if titled:
         return " ".join(titled)[:300]
-    dropped = {line.strip() for line, role in zip(lines, roles, strict=True) if role in DROPPED}
-    if fallback.strip() in dropped:
+    dropped = [line.strip() for line, role in zip(lines, roles, strict=True) if role in DROPPED and line.strip()]
+    if any(line in fallback or fallback.strip() in line for line in dropped):
         kept = [strip_bullet(line) for line, role in zip(lines, roles, strict=True) if role and role not in DROPPED]
         return kept[0][:300] if kept else ""
     return fallback
