@@ -8,7 +8,7 @@ read options: layout model, text layer or OCR), decorations are dropped and role
 worker does (workers.ocr.pipeline.drop_decorations, assign_roles); no database. Every labelled line is matched
 to the product's line on the same page by normalised text (difflib ratio >= 0.8, or the labelled text
 contained in a longer product line, e.g. one cell of a table row; a line the product split in two matches the
-pair). Unmatched lines are counted and left out of the scores. Prints per-role precision/recall/F1, the
+pair; a short label such as a page number matches the first or last word of a product line). Unmatched lines are counted and left out of the scores. Prints per-role precision/recall/F1, the
 macro-F1 over the roles present in the split, and the precision of the dropped roles (footer, meta, credit,
 url: lines never indexed or quizzed) alone and together.
 
@@ -78,6 +78,8 @@ def match(labelled: list[dict[str, Any]], lines: list[str]) -> list[int | None]:
             score = SequenceMatcher(None, label, key, autojunk=False).ratio()
             if score < MIN_RATIO and len(label) >= 6 and label in key:
                 score = MIN_RATIO + 0.05 * len(label) / len(key)
+            elif score < MIN_RATIO and len(label) < 6 and label in key.split(" ")[:1] + key.split(" ")[-1:]:
+                score = MIN_RATIO  # a page number or a table cell the product keeps on a line with others
             if score < MIN_RATIO and i + 1 < len(keys) and len(key) < len(label):
                 score = max(score, SequenceMatcher(None, label, f"{key} {keys[i + 1]}", autojunk=False).ratio())
             score -= 0.001 * abs(i - expected) / max(len(keys), 1)  # ties go to the line at the same place
@@ -128,6 +130,8 @@ def main() -> int:
             for row, index in zip(labelled, match(labelled, lines), strict=True):
                 if index is None or page is None:
                     unmatched[row["role"]] += 1
+                    if args.errors:
+                        errors.append(f"{deck[:14]} p{number} {row['role']:>11} <- UNMATCHED   {row['text'][:90]}")
                     continue
                 role = page.roles[index] or "body"
                 gold.append(row["role"])

@@ -489,17 +489,31 @@ def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
     pictures = [
         (float(p.left or 0), float(p.top or 0), float(p.left or 0) + float(p.width or 0), float(p.top or 0) + float(p.height or 0))
         for p in _pictures_of(slide)
+        if float(p.width or 0) * float(p.height or 0) >= 0.05 * slide_w * slide_h  # not a logo
     ]
     found: list[tuple[float, float, list[LineHint]]] = []
 
-    def visit(shape: Any) -> None:
+    def box_of(shape: Any) -> tuple[float, float, float, float]:
+        left, top = float(shape.left or 0), float(shape.top or 0)
+        return left, top, left + float(shape.width or 0), top + float(shape.height or 0)
+
+    def near_picture(box: tuple[float, float, float, float]) -> bool:
+        """Beside or on a picture: a label of the diagram (callouts, "Input text" under a chart)."""
+        return any(
+            max(0.0, p[0] - box[2], box[0] - p[2]) <= 0.05 * slide_w
+            and max(0.0, p[1] - box[3], box[1] - p[3]) <= 0.06 * slide_h
+            for p in pictures
+        )
+
+    def visit(shape: Any, group_box: tuple[float, float, float, float] | None = None) -> None:
         if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
             for child in shape.shapes:
-                visit(child)
+                visit(child, group_box or box_of(shape))  # children's own offsets are in the group's space
             return
         top, left = float(shape.top or 0), float(shape.left or 0)
         height, width = float(shape.height or 0), float(shape.width or 0)
         kind = ""
+        label = not getattr(shape, "is_placeholder", False) and near_picture(group_box or box_of(shape))
         if getattr(shape, "is_placeholder", False):
             try:
                 kind = _PLACEHOLDER_KIND.get(shape.placeholder_format.type.name, "body")
@@ -510,9 +524,6 @@ def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
             kind = "table"
         elif shape.has_text_frame:
             lines = [line for line in clean_text("\n".join(p.text for p in shape.text_frame.paragraphs)).split("\n")]
-            cx, cy = left + width / 2, top + height / 2
-            if not kind and any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in pictures):
-                kind = "figure"
         else:
             return
         lines = [line for line in lines if line.strip()]
@@ -522,7 +533,7 @@ def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
         hints = [
             LineHint(
                 text=line,
-                kind=kind,
+                kind="figure" if label and not kind and len(line.split()) <= 6 else kind,
                 top=(top + k * step) / slide_h,
                 bottom=(top + (k + 1) * step) / slide_h,
                 size=step / slide_h,

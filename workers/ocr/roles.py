@@ -368,7 +368,36 @@ def classify_deck(pages: Sequence[PageLines]) -> list[list[str]]:
     out = []
     for index, page in enumerate(pages):
         out.append(classify_page(page, first=index == 0, deck_pages=len(pages), repeated=repeated))
+    _echo_agenda(pages, out)
     return out
+
+
+def _agenda_key(line: str) -> str:
+    return _norm(strip_bullet(line)).rstrip(".:")
+
+
+def _echo_agenda(pages: Sequence[PageLines], roles: list[list[str]]) -> None:
+    """Outline items said again elsewhere are agenda too: a "Take away" slide repeating the outline, and a
+    section's opening slide (its title is an outline item) listing the section's topics."""
+    items = {
+        _agenda_key(line)
+        for page, page_roles in zip(pages, roles, strict=True)
+        for line, role in zip(page.lines, page_roles, strict=False)
+        if role == "agenda" and len(_agenda_key(line)) >= 4
+    }
+    if not items:
+        return
+    for page, page_roles in zip(pages, roles, strict=True):
+        body = [i for i, role in enumerate(page_roles) if role == "body"]
+        titles = [i for i, role in enumerate(page_roles) if role == "title"]
+        echoed = [i for i in body if _agenda_key(page.lines[i]) in items]
+        opener = bool(titles) and _agenda_key(" ".join(page.lines[i] for i in titles)) in items
+        short = all(len(page.lines[i].split()) <= 8 and not page.lines[i].rstrip().endswith(".") for i in body)
+        if opener and short and len(body) >= 2:
+            echoed = body
+        if len(echoed) >= 2:
+            for i in echoed:
+                page_roles[i] = "agenda"
 
 
 def _hint(page: PageLines, i: int) -> LineHint | None:
@@ -452,6 +481,7 @@ def classify_page(
     # 5. line by line
     previous = ""
     previous_role = ""
+    agenda_run = False  # the lines under "Next week:" / "Coming up:"
     for i in content:
         if roles[i]:
             previous, previous_role = lines[i], roles[i]
@@ -459,6 +489,12 @@ def classify_page(
         text = lines[i].strip()
         hint = _hint(page, i)
         role = _line_role(text, hint, previous, previous_role, page_kind)
+        if _AGENDA_LINE.match(strip_bullet(text)):
+            agenda_run = text.endswith((":", "："))
+        elif agenda_run and is_list_lead(text):
+            agenda_run = False
+        elif agenda_run and role in ("body", "meta"):
+            role = "agenda"
         roles[i] = role
         previous, previous_role = lines[i], role
 
@@ -466,9 +502,16 @@ def classify_page(
     for n, i in enumerate(content):
         following = [roles[j] for j in content[n + 1 : n + 3]]
         if roles[i] in ("body", "definition") and is_list_lead(lines[i]) and following:
-            if following[0] in ("body", "definition", "question") and not is_formula(lines[content[n + 1]]):
-                roles[i] = "list_lead"
-            elif roles[i] == "definition":
+            items = content[n + 1 : n + 3]
+            if (
+                len(following) == 2
+                and all(r in ("body", "definition", "question") for r in following)
+                and not is_list_lead(lines[items[0]])
+                and not is_formula(lines[items[0]])
+            ):
+                if not (roles[i] == "definition" and re.search(r"\s[—–]\s", lines[i])):
+                    roles[i] = "list_lead"  # "Four necessary conditions:" over two or more items
+            elif roles[i] == "definition" and not re.search(r"\s[—–]\s", lines[i]):
                 roles[i] = "body"
         elif (
             roles[i] == "body"
@@ -606,7 +649,7 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
         return "credit"
     if previous_role in ("url",) and " " not in text and len(text) < 40 and re.search(r"[/_.]\w", text):
         return "url"  # a wrapped URL
-    if _AGENDA_LINE.match(strip_bullet(text)) or (previous_role == "agenda" and page_kind != "agenda" and _AGENDA_LINE.match(strip_bullet(previous))):
+    if _AGENDA_LINE.match(strip_bullet(text)):
         return "agenda"
     if page_kind in ("agenda", "meta"):
         return page_kind
@@ -626,8 +669,8 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
         return "code"
     if is_formula(text) or (kind == "equation" and (_MATH_CHARS.search(text) or len(_WORD.findall(text)) <= 2)):
         return "formula"
-    if kind == "figure":
-        return "figure_text"
+    if kind == "figure" and strip_bullet(text) == text and not is_list_lead(text) and len(text.split()) <= 10:
+        return "figure_text"  # labels in a diagram; bullets and sentences the model boxed stay prose
     if split_definition(text) is not None:
         return "definition"
     if previous_role == "definition" and _is_continuation(text, previous):
