@@ -8,8 +8,9 @@ read options: layout model, text layer or OCR), decorations are dropped and role
 worker does (workers.ocr.pipeline.drop_decorations, assign_roles); no database. Every labelled line is matched
 to the product's line on the same page by normalised text (difflib ratio >= 0.8, or the labelled text
 contained in a longer product line, e.g. one cell of a table row; a line the product split in two matches the
-pair; a short label such as a page number matches the first or last word of a product line). Unmatched lines are counted and left out of the scores. Prints per-role precision/recall/F1, the
-macro-F1 over the roles present in the split, and the precision of the dropped roles (footer, meta, credit,
+pair; a short label such as a page number matches the first or last word of a product line). Unmatched
+lines are counted and left out of the scores. Prints per-role precision/recall/F1, the macro-F1 over
+the roles present in the split, and the precision of the dropped roles (footer, meta, credit,
 url: lines never indexed or quizzed) alone and together.
 
 Tune on dev only. --errors lists each wrong line and is refused for the test split.
@@ -36,7 +37,15 @@ sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "benchmarks" / "data" / "line_roles.jsonl"
 CORPUS = next(
-    (p for p in (Path(os.environ.get("CORPUS", "")), ROOT.parent / "shared" / "corpus", Path("/work/shared/corpus")) if str(p) != "." and p.is_dir()),
+    (
+        p
+        for p in (
+            Path(os.environ.get("CORPUS", "")),
+            ROOT.parent / "shared" / "corpus",
+            Path("/work/shared/corpus"),
+        )
+        if str(p) != "." and p.is_dir()
+    ),
     ROOT.parent / "shared" / "corpus",
 )
 KINDS = {".pdf": "pdf", ".pptx": "pptx"}
@@ -81,7 +90,9 @@ def match(labelled: list[dict[str, Any]], lines: list[str]) -> list[int | None]:
             elif score < MIN_RATIO and len(label) < 6 and label in key.split(" ")[:1] + key.split(" ")[-1:]:
                 score = MIN_RATIO  # a page number or a table cell the product keeps on a line with others
             if score < MIN_RATIO and i + 1 < len(keys) and len(key) < len(label):
-                score = max(score, SequenceMatcher(None, label, f"{key} {keys[i + 1]}", autojunk=False).ratio())
+                score = max(
+                    score, SequenceMatcher(None, label, f"{key} {keys[i + 1]}", autojunk=False).ratio()
+                )
             score -= 0.001 * abs(i - expected) / max(len(keys), 1)  # ties go to the line at the same place
             if score > best_score:
                 best, best_score = i, score
@@ -90,7 +101,9 @@ def match(labelled: list[dict[str, Any]], lines: list[str]) -> list[int | None]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--split", choices=["dev", "test"], required=True)
     parser.add_argument("--errors", action="store_true", help="list wrong lines (dev only)")
     parser.add_argument("--cache", help="keep each deck's read pages here (roles are always recomputed)")
@@ -131,7 +144,9 @@ def main() -> int:
                 if index is None or page is None:
                     unmatched[row["role"]] += 1
                     if args.errors:
-                        errors.append(f"{deck[:14]} p{number} {row['role']:>11} <- UNMATCHED   {row['text'][:90]}")
+                        errors.append(
+                            f"{deck[:14]} p{number} {row['role']:>11} <- UNMATCHED   {row['text'][:90]}"
+                        )
                     continue
                 role = page.roles[index] or "body"
                 gold.append(row["role"])
@@ -143,7 +158,10 @@ def main() -> int:
     if errors:
         print("\n".join(errors))
         print()
-    print(f"split {args.split}: {len(rows)} labelled lines, {len(gold)} matched, {sum(unmatched.values())} unmatched")
+    print(
+        f"split {args.split}: {len(rows)} labelled lines, {len(gold)} matched, "
+        f"{sum(unmatched.values())} unmatched"
+    )
     print(f"{'role':<12} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'unmatched':>9}")
     f1s = []
     for role in ROLES:
@@ -156,7 +174,10 @@ def main() -> int:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         if n_gold:
             f1s.append(f1)
-        print(f"{role:<12} {n_gold:>5} {n_pred:>5} {precision:>6.3f} {recall:>6.3f} {f1:>6.3f} {unmatched[role]:>9}")
+        print(
+            f"{role:<12} {n_gold:>5} {n_pred:>5} {precision:>6.3f} {recall:>6.3f} {f1:>6.3f} "
+            f"{unmatched[role]:>9}"
+        )
     dropped_pred = [g for g, p in zip(gold, pred, strict=True) if p in DROPPED]
     kept_wrongly = sum(1 for g, p in zip(gold, pred, strict=True) if g in DROPPED and p not in DROPPED)
     content_dropped = sum(1 for g in dropped_pred if g not in DROPPED)

@@ -138,7 +138,9 @@ def split_page_text(text: str, roles: list[str] | None) -> tuple[str, str]:
     if not roles or len(roles) != len(lines):
         return text, ""
     main = [line for line, role in zip(lines, roles, strict=True) if role not in BOILERPLATE_ROLES]
-    muted = [line for line, role in zip(lines, roles, strict=True) if role in BOILERPLATE_ROLES and line.strip()]
+    muted = [
+        line for line, role in zip(lines, roles, strict=True) if role in BOILERPLATE_ROLES and line.strip()
+    ]
     return "\n".join(main).strip(), "\n".join(muted)
 
 

@@ -88,7 +88,9 @@ def test_a_pdf_deck_read_by_the_worker_marks_its_footer_and_keeps_it_out_of_chun
         pdf.cell(0, 12, f"{FOOTER} {number}")
     path = tmp_path / "os.pdf"
     pdf.output(str(path))
-    opts = ReadOptions(store=LocalFileStore(tmp_path / "store"), prefix="u/1", languages="eng", layout=None, ocr=NoOcr())
+    opts = ReadOptions(
+        store=LocalFileStore(tmp_path / "store"), prefix="u/1", languages="eng", layout=None, ocr=NoOcr()
+    )
     pages = list(read_document(path, "pdf", opts))
     assign_roles(pages)
     for page in pages:
@@ -100,7 +102,9 @@ def test_a_pdf_deck_read_by_the_worker_marks_its_footer_and_keeps_it_out_of_chun
 
 
 def test_course_code_and_instructor_on_the_title_slide_are_meta() -> None:
-    title_slide = "Deadlocks and Scheduling\nCS 4414 Operating Systems\nProf. Jane Smith, University of Virginia"
+    title_slide = (
+        "Deadlocks and Scheduling\nCS 4414 Operating Systems\nProf. Jane Smith, University of Virginia"
+    )
     roles = roles_of([title_slide, *CONTENT], 0)
     assert roles["Deadlocks and Scheduling"] == "title"
     assert roles["CS 4414 Operating Systems"] == "meta"
@@ -168,7 +172,10 @@ def test_chunks_leave_out_footer_meta_credit_and_url_lines() -> None:
         assert gone not in joined
     # without roles (pages stored before roles existed) nothing is lost
     assert "Wikimedia" in "\n".join(c.text for c in page_chunks(text=text, source="text_layer"))
-    assert content_text(text, roles).split("\n") == ["Deadlock example", "Two trains wait for each other at a crossing"]
+    assert content_text(text, roles).split("\n") == [
+        "Deadlock example",
+        "Two trains wait for each other at a crossing",
+    ]
 
 
 def test_the_lecture_view_splits_boilerplate_off_to_show_it_muted() -> None:
@@ -177,7 +184,9 @@ def test_the_lecture_view_splits_boilerplate_off_to_show_it_muted() -> None:
     assert split_page_text("a\nb", None) == ("a\nb", "")
 
 
-def test_the_migration_adds_line_roles_to_pages_on_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_migration_adds_line_roles_to_pages_on_sqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("DATABASE_URL", "SMARTNOTES_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]

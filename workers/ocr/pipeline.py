@@ -105,7 +105,11 @@ def assign_roles(pages: list[PageContent]) -> None:
     """A role for every line of every page (footers, meta, credits and URLs stay in the text, marked), and
     the page's title from the roles when they found one."""
     decks = [
-        PageLines(lines=p.text.split("\n"), hints=align_hints(p.text.split("\n"), p.hints), has_figures=bool(p.figures))
+        PageLines(
+            lines=p.text.split("\n"),
+            hints=align_hints(p.text.split("\n"), p.hints),
+            has_figures=bool(p.figures),
+        )
         for p in pages
     ]
     for page, roles in zip(pages, classify_deck(decks), strict=True):

@@ -247,7 +247,9 @@ class PageWork:
         self.hints = [
             LineHint(
                 text=" ".join(r.text for r in line),
-                kind=block.type if block is not None else (edge_of[id(line[0])].type if id(line[0]) in edge_of else ""),
+                kind=block.type
+                if block is not None
+                else (edge_of[id(line[0])].type if id(line[0]) in edge_of else ""),
                 top=min(r.y0 for r in line) / height,
                 bottom=max(r.y1 for r in line) / height,
                 size=max(r.y1 - r.y0 for r in line) / height,
@@ -362,7 +364,7 @@ def _text_lines(textpage: Any, page_height: float, scale: float) -> list[Run] | 
     None when characters and text do not line up (then the plain text layer is used as it is)."""
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count)
-    # pdfium counts a character outside the BMP (maths italic 𝑀, emoji) as two: map text to char indexes.
+    # pdfium counts a character outside the BMP (maths italic, emoji) as two: map text to char indexes.
     index = [0] * (len(text) + 1)
     for i, ch in enumerate(text):
         index[i + 1] = index[i] + (2 if ord(ch) > 0xFFFF else 1)
@@ -407,7 +409,10 @@ def _pdf_page(doc: Any, lock: threading.RLock, index: int, opts: ReadOptions) ->
             runs = _text_lines(textpage, height, scale) if good else None
             if runs is None and good:
                 # Lines without boxes: far enough apart that _lines keeps them apart.
-                runs = [Run(0, 10 * i, width * scale, 10 * i + 1, line) for i, line in enumerate(full_text.split("\n"))]
+                runs = [
+                    Run(0, 10 * i, width * scale, 10 * i + 1, line)
+                    for i, line in enumerate(full_text.split("\n"))
+                ]
             textpage.close()
             image = page.render(scale=scale).to_pil().convert("RGB")
             image_boxes = [
@@ -487,7 +492,12 @@ def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     pictures = [
-        (float(p.left or 0), float(p.top or 0), float(p.left or 0) + float(p.width or 0), float(p.top or 0) + float(p.height or 0))
+        (
+            float(p.left or 0),
+            float(p.top or 0),
+            float(p.left or 0) + float(p.width or 0),
+            float(p.top or 0) + float(p.height or 0),
+        )
         for p in _pictures_of(slide)
         if float(p.width or 0) * float(p.height or 0) >= 0.05 * slide_w * slide_h  # not a logo
     ]
@@ -511,7 +521,7 @@ def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
                 visit(child, group_box or box_of(shape))  # children's own offsets are in the group's space
             return
         top, left = float(shape.top or 0), float(shape.left or 0)
-        height, width = float(shape.height or 0), float(shape.width or 0)
+        height, _width = float(shape.height or 0), float(shape.width or 0)
         kind = ""
         label = not getattr(shape, "is_placeholder", False) and near_picture(group_box or box_of(shape))
         if getattr(shape, "is_placeholder", False):
@@ -520,10 +530,16 @@ def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
             except (AttributeError, ValueError):
                 kind = "body"
         if getattr(shape, "has_table", False) and shape.has_table:
-            lines = [" | ".join(clean_text(c.text).replace("\n", " ") for c in row.cells) for row in shape.table.rows]
+            lines = [
+                " | ".join(clean_text(c.text).replace("\n", " ") for c in row.cells)
+                for row in shape.table.rows
+            ]
             kind = "table"
         elif shape.has_text_frame:
-            lines = [line for line in clean_text("\n".join(p.text for p in shape.text_frame.paragraphs)).split("\n")]
+            lines = [
+                line
+                for line in clean_text("\n".join(p.text for p in shape.text_frame.paragraphs)).split("\n")
+            ]
         else:
             return
         lines = [line for line in lines if line.strip()]

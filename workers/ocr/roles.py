@@ -17,6 +17,7 @@ indexed, quizzed or answered from: ``content_text`` gives the rest.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -150,13 +151,15 @@ _CODE_START = re.compile(
     r"(?:let|const|var)\s+\w+\s*=|function\s+\w*\s*\(|[\w.]+\s*<-\s*|\$\s+\w+|>>>\s)",
 )
 _SQL = re.compile(
-    r"^(?:SELECT|FROM|WHERE|GROUP BY|ORDER BY|HAVING|JOIN|INNER JOIN|LEFT JOIN|INSERT INTO|UPDATE|DELETE FROM|"
-    r"CREATE (?:TABLE|INDEX|VIEW)|DROP (?:TABLE|VIEW|INDEX)|ALTER TABLE|ADD COLUMN|AS SELECT|VALUES|LIMIT)\b"
+    r"^(?:SELECT|FROM|WHERE|GROUP BY|ORDER BY|HAVING|JOIN|INNER JOIN|LEFT JOIN|INSERT INTO|UPDATE|"
+    r"DELETE FROM|CREATE (?:TABLE|INDEX|VIEW)|DROP (?:TABLE|VIEW|INDEX)|ALTER TABLE|ADD COLUMN|AS SELECT|"
+    r"VALUES|LIMIT)\b"
 )
 _CODE_ANYWHERE = re.compile(r"[;{}]\s*$|==|!=|\+=|:=|\w+\[\w+\]\s*=|^\s*\w+\s*=\s*\w+\(")
 _DEF_SEPARATOR = re.compile(r"^(?P<term>[^:：–—]{1,60}?)\s*(?:[:：]|\s[–—-]\s|[–—])\s*(?P<expl>\S.*)$")
 _DEF_VERB = re.compile(
-    r"^(?P<term>(?:(?:a|an|the)\s+)?[\w()\-’'/ ]{2,50}?)\s+(?:is|are|was|were|es|son|est|sont|ist|sind|—|это)\s+(?:just\s+|simply\s+)?"
+    r"^(?P<term>(?:(?:a|an|the)\s+)?[\w()\-’'/ ]{2,50}?)\s+"
+    r"(?:is|are|was|were|es|son|est|sont|ist|sind|—|это)\s+(?:just\s+|simply\s+)?"
     r"(?:(?:a|an|the|one|any|called|defined|known|used|un|una|el|la|une|le|ein|eine)\b)(?P<expl>.*)$",
     re.I,
 )
@@ -176,14 +179,19 @@ _NOT_A_TERM = re.compile(
     re.I,
 )
 _NAME_LIST = re.compile(r"^(?:[A-Z][\w.&'’-]*(?:\s[A-Z][\w.&'’-]*)?,\s*){2,}")
-_END_CUE = re.compile(r"^(?:end\s+of\s+(?:lecture|class|chapter|part|session)|thank\s+you|thanks|the\s+end|конец|谢谢|gracias|fin)\b", re.I)
+_END_CUE = re.compile(
+    r"^(?:end\s+of\s+(?:lecture|class|chapter|part|session)|thank\s+you|thanks|the\s+end|конец|谢谢|gracias|fin)\b",
+    re.I,
+)
 _LOGISTICS_LINE = re.compile(
     r"\b(?:problem\s+sets?|homework|gradescope|office\s+hours|final\s+exam|midterm|due\s+date|deadline|syllabus|"
     r"PS\d+|HW\s?\d+)\b",
     re.I,
 )
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s+\S")
-_CHAPTER_CREDIT = re.compile(r"^[A-Z][\w&.,'’ -]{2,60}:\s*(?:cap[ií]tulo|chapter|ch\.|глава|chapitre|kapitel)\s*\d+\s*$", re.I)
+_CHAPTER_CREDIT = re.compile(
+    r"^[A-Z][\w&.,'’ -]{2,60}:\s*(?:cap[ií]tulo|chapter|ch\.|глава|chapitre|kapitel)\s*\d+\s*$", re.I
+)
 _META_CUE = re.compile(
     r"\b(?:universit(?:y|é|ät|at)|universidad|университет|институт|institute|college|school\s+of|"
     r"department|departamento|faculty|facultad|факультет|professor|prof\.|lecturer|instructor|docente|"
@@ -192,9 +200,7 @@ _META_CUE = re.compile(
     r"|\b[A-Z]{2,6}[- ]?\d{3,5}[A-Z]?\b|\b(?:19|20)\d{2}[ab]?\b",
     re.I,
 )
-_MATH_CHARS = re.compile(
-    r"[\U0001d400-\U0001d7ff∑∏∫√∞≈≠≤≥±×÷→←↔⇒⇔∈∉⊂⊆⊃∪∩∀∃∂∇∝∼≡⊗⊕α-ωΑ-Ω=+^_]"
-)
+_MATH_CHARS = re.compile(r"[\U0001d400-\U0001d7ff∑∏∫√∞≈≠≤≥±×÷→←↔⇒⇔∈∉⊂⊆⊃∪∩∀∃∂∇∝∼≡⊗⊕α-ωΑ-Ω=+^_]")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -241,7 +247,9 @@ def is_formula(line: str) -> bool:
     if not math:
         return False
     italic = sum(1 for ch in text if "\U0001d400" <= ch <= "\U0001d7ff")
-    words = [w for w in _WORD.findall(text) if w.lower() not in {"log", "max", "min", "exp", "sin", "cos", "lim"}]
+    words = [
+        w for w in _WORD.findall(text) if w.lower() not in {"log", "max", "min", "exp", "sin", "cos", "lim"}
+    ]
     if italic and len(words) <= 2:
         return True
     if "=" in text or math >= 2:
@@ -264,7 +272,7 @@ def is_question(line: str) -> bool:
 
 
 def split_definition(line: str) -> tuple[str, str] | None:
-    """(term, explanation) when the line defines a term: "Term: ...", "Term – ...", "X is a ...",
+    """(term, explanation) when the line defines a term: "Term: ...", "Term - ...", "X is a ...",
     "... is called X". None otherwise."""
     text = strip_bullet(line)
     match = _DEF_SEPARATOR.match(text)
@@ -310,7 +318,7 @@ def is_list_lead(line: str) -> bool:
 def _is_continuation(line: str, previous: str) -> bool:
     """A wrapped line: the previous line did not end a sentence and this one starts in lower case."""
     text, prev = line.strip(), previous.strip()
-    if not text or not prev or _BULLET.match(line) and strip_bullet(line) != text:
+    if not text or not prev or (_BULLET.match(line) and strip_bullet(line) != text):
         return False
     if prev.endswith((".", "!", "?", ":", "。", "？", "：")):
         return False
@@ -392,7 +400,9 @@ def _echo_agenda(pages: Sequence[PageLines], roles: list[list[str]]) -> None:
         titles = [i for i, role in enumerate(page_roles) if role == "title"]
         echoed = [i for i in body if _agenda_key(page.lines[i]) in items]
         opener = bool(titles) and _agenda_key(" ".join(page.lines[i] for i in titles)) in items
-        short = all(len(page.lines[i].split()) <= 8 and not page.lines[i].rstrip().endswith(".") for i in body)
+        short = all(
+            len(page.lines[i].split()) <= 8 and not page.lines[i].rstrip().endswith(".") for i in body
+        )
         if opener and short and len(body) >= 2:
             echoed = body
         if len(echoed) >= 2:
@@ -467,9 +477,9 @@ def classify_page(
         page_kind = "meta"
     elif _END_CUE.match(title_text) or (titles and _END_CUE.match(lines[titles[0]].strip())):
         page_kind, end_page = "meta", True  # "End of Lecture 4" and the course name under it
-    elif sum(bool(_SECTION_NUMBER.match(strip_bullet(lines[i]))) for i in content if i not in titles) >= 3 and all(
-        _SECTION_NUMBER.match(strip_bullet(lines[i])) for i in content if i not in titles
-    ):
+    elif sum(
+        bool(_SECTION_NUMBER.match(strip_bullet(lines[i]))) for i in content if i not in titles
+    ) >= 3 and all(_SECTION_NUMBER.match(strip_bullet(lines[i])) for i in content if i not in titles):
         page_kind = "agenda"  # the contents of a section: "4.9.1. ...", "4.9.2. ..."
         titles = []
     if page_kind in ("agenda", "credit") or end_page:
@@ -542,7 +552,7 @@ def _term_pairs_and_leads(lines: list[str], roles: list[str], content: list[int]
     body = [i for i in content if roles[i] in ("body", "definition", "list_lead")]
     pairs = [
         (a, b)
-        for a, b in zip(body, body[1:], strict=False)
+        for a, b in itertools.pairwise(body)
         if b == _next(content, a)
         and roles[a] == "body"
         and _short_term(lines[a])
@@ -550,16 +560,27 @@ def _term_pairs_and_leads(lines: list[str], roles: list[str], content: list[int]
         and len(lines[b].split()) >= 6
         and roles[b] in ("body", "definition")
     ]
-    chained = len(pairs) >= 2 and all(_next(content, b) == a2 for (_a, b), (a2, _b) in zip(pairs, pairs[1:], strict=False))
+    chained = len(pairs) >= 2 and all(
+        _next(content, b) == a2 for (_a, b), (a2, _b) in itertools.pairwise(pairs)
+    )
     if chained:
         for a, b in pairs:
             roles[a], roles[b] = "heading", "definition"
         return
     for n, i in enumerate(content):
-        if roles[i] != "body" or not _short_term(lines[i]) or len(strip_bullet(lines[i]).split()) > 1 or n == 0:
+        if (
+            roles[i] != "body"
+            or not _short_term(lines[i])
+            or len(strip_bullet(lines[i]).split()) > 1
+            or n == 0
+        ):
             continue
         following = content[n + 1 : n + 3]
-        if len(following) == 2 and all(roles[j] == "body" for j in following) and len(lines[following[0]].split()) >= 3:
+        if (
+            len(following) == 2
+            and all(roles[j] == "body" for j in following)
+            and len(lines[following[0]].split()) >= 3
+        ):
             roles[i] = "list_lead"  # "Advantages" over its items
 
 
@@ -578,12 +599,19 @@ def _title_slide_title(page: PageLines, content: list[int]) -> list[int]:
     candidates = [
         i
         for i in content
-        if not _META_CUE.search(lines[i]) and not is_url(lines[i]) and not is_credit(lines[i])
+        if not _META_CUE.search(lines[i])
+        and not is_url(lines[i])
+        and not is_credit(lines[i])
         and sum(ch.isalpha() for ch in lines[i]) >= 3
     ]
     if not candidates:
         return []
-    best = max(candidates, key=lambda i: ((h.size or 0.0) if (h := _hint(page, i)) else 0.0, -i))
+
+    def size(i: int) -> float:
+        hint = _hint(page, i)
+        return hint.size or 0.0 if hint is not None else 0.0
+
+    best = max(candidates, key=lambda i: (size(i), -i))
     run = [best]
     for i in content[content.index(best) + 1 : content.index(best) + 3]:
         if _is_continuation(lines[i], lines[run[-1]]):
@@ -621,8 +649,7 @@ def _title_lines(page: PageLines, content: list[int], median: float | None) -> l
         return []
     if (
         len(text.split()) > 14
-        or _BULLET.match(text)
-        and strip_bullet(text) != text
+        or (_BULLET.match(text) and strip_bullet(text) != text)
         or text.endswith((".", ",", ";"))
         or is_url(text)
         or is_formula(text)
@@ -657,8 +684,10 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
         return "meta"  # course logistics: problem sets, exams, office hours
     if kind in ("figure_caption", "table_caption") or _CAPTION.match(strip_bullet(text)):
         return "caption"
-    if previous_role in ("definition", "question", "credit", "caption", "list_lead") and text[:1].islower() and _is_continuation(
-        text, previous
+    if (
+        previous_role in ("definition", "question", "credit", "caption", "list_lead")
+        and text[:1].islower()
+        and _is_continuation(text, previous)
     ):
         return "definition" if previous_role == "list_lead" else previous_role
     if is_question(text):
@@ -667,7 +696,9 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
         return "table"
     if is_code(text, previous_role == "code"):
         return "code"
-    if is_formula(text) or (kind == "equation" and (_MATH_CHARS.search(text) or len(_WORD.findall(text)) <= 2)):
+    if is_formula(text) or (
+        kind == "equation" and (_MATH_CHARS.search(text) or len(_WORD.findall(text)) <= 2)
+    ):
         return "formula"
     if kind == "figure" and strip_bullet(text) == text and not is_list_lead(text) and len(text.split()) <= 10:
         return "figure_text"  # labels in a diagram; bullets and sentences the model boxed stay prose
@@ -701,9 +732,15 @@ def page_title(text: str, roles: Sequence[str] | None, fallback: str) -> str:
     titled = [line.strip() for line, role in zip(lines, roles, strict=True) if role == "title"]
     if titled:
         return " ".join(titled)[:300]
-    dropped = [line.strip() for line, role in zip(lines, roles, strict=True) if role in DROPPED and line.strip()]
+    dropped = [
+        line.strip() for line, role in zip(lines, roles, strict=True) if role in DROPPED and line.strip()
+    ]
     if any(line in fallback or fallback.strip() in line for line in dropped):
-        kept = [strip_bullet(line) for line, role in zip(lines, roles, strict=True) if role and role not in DROPPED]
+        kept = [
+            strip_bullet(line)
+            for line, role in zip(lines, roles, strict=True)
+            if role and role not in DROPPED
+        ]
         return kept[0][:300] if kept else ""
     return fallback
 
@@ -718,7 +755,11 @@ def knowledge_units(lines: Sequence[str], roles: Sequence[str], *, page: int) ->
         text, role = pairs[n]
         if role == "definition":
             parts = [text]
-            while n + 1 < len(pairs) and pairs[n + 1][1] == "definition" and _is_continuation(pairs[n + 1][0], parts[-1]):
+            while (
+                n + 1 < len(pairs)
+                and pairs[n + 1][1] == "definition"
+                and _is_continuation(pairs[n + 1][0], parts[-1])
+            ):
                 n += 1
                 parts.append(pairs[n][0])
             joined = " ".join(parts)
@@ -760,7 +801,9 @@ def align_hints(lines: Sequence[str], hints: Sequence[LineHint]) -> list[LineHin
             continue
         found = None
         for j in range(cursor, min(len(hints), cursor + 40)):
-            if keys[j] == key or (len(key) > 6 and keys[j] and (keys[j].startswith(key) or key.startswith(keys[j]))):
+            if keys[j] == key or (
+                len(key) > 6 and keys[j] and (keys[j].startswith(key) or key.startswith(keys[j]))
+            ):
                 found = j
                 break
         if found is None:
