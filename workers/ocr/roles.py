@@ -334,9 +334,13 @@ TITLE_SLIDE_MAX_LINES = 14
 TITLE_SLIDE_MAX_WORDS = 80
 
 
-def _edge_positions(page: PageLines) -> set[int]:
+def _edge_positions(page: PageLines, *, by_position: bool = True) -> set[int]:
+    """The page's first and last lines; with ``by_position``, lines whose known position is in the top or
+    bottom band instead (a line with a known position away from the bands is no edge)."""
     nonblank = [i for i, line in enumerate(page.lines) if line.strip()]
     edges = set(nonblank[:EDGE_LINES] + nonblank[-EDGE_LINES:])
+    if not by_position:
+        return edges
     for i in nonblank:
         hint = page.hints[i] if i < len(page.hints) else None
         if hint is None or hint.top is None:
@@ -344,7 +348,7 @@ def _edge_positions(page: PageLines) -> set[int]:
         bottom = hint.bottom if hint.bottom is not None else hint.top
         if hint.top <= EDGE_SHARE or bottom >= 1 - EDGE_SHARE:
             edges.add(i)
-        elif i in edges and not (len(nonblank) <= 2 * EDGE_LINES):
+        elif i in edges:
             edges.discard(i)  # a known position away from the edges
     return edges
 
@@ -354,13 +358,40 @@ def _big(hint: LineHint | None, median: float | None) -> bool:
 
 
 def repeated_keys(pages: Sequence[PageLines]) -> set[str]:
-    """Edge lines found, digits normalised, on REPEAT_SHARE of the pages (at least 3 of them)."""
+    """Running headers and footers: lines in the top or bottom band found, digits normalised, on
+    REPEAT_SHARE of the pages (at least 3), and lines among a page's first or last ones found exactly so
+    (keys of the second kind start with "="). See ``_running`` for what may change from page to page."""
     counts: Counter[str] = Counter()
+    variants: dict[str, set[str]] = {}
     for page in pages:
-        keys = {edge_key(page.lines[i]) for i in _edge_positions(page)}
-        counts.update(k for k in keys if k and k != "#")
+        edge_lines = {page.lines[i].strip() for i in _edge_positions(page)}
+        keys = {edge_key(line) for line in edge_lines}
+        keys |= {"=" + _norm(page.lines[i]) for i in _edge_positions(page, by_position=False)}
+        counts.update(k for k in keys if k and k not in ("#", "=", "=#"))
+        for line in edge_lines:
+            variants.setdefault(edge_key(line), set()).add(line)
     threshold = max(3, int(len(pages) * REPEAT_SHARE + 0.999))
-    return {key for key, n in counts.items() if n >= threshold}
+    return {
+        key
+        for key, n in counts.items()
+        if n >= threshold and (key.startswith("=") or _running(variants.get(key, set())))
+    }
+
+
+_END_NUMBERS = re.compile(r"^[\d\s./:-]+|[\d\s./:-]+$")
+
+
+def _running(lines: set[str]) -> bool:
+    """The same line on every page but for a page number or date at its start or end ("Y. Cheng UVA DS5110
+    Spring '25 7"), or a line of mostly digits ("10/25/2022 14", "Page 3 of 20"). "Point 1 about cells",
+    "Point 2 about cells" are content, numbered."""
+    if len(lines) <= 1:
+        return True
+    if len({_END_NUMBERS.sub("", line) for line in lines}) == 1:
+        return True
+    sample = next(iter(lines)).lower()
+    letters = sum(ch.isalpha() for ch in sample)
+    return "page" in sample or "slide" in sample or letters < 0.5 * len(sample.replace(" ", ""))
 
 
 def _is_repeated(key: str, repeated: set[str]) -> bool:
@@ -422,6 +453,7 @@ def classify_page(
     repeated = repeated or set()
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     edges = _edge_positions(page)
+    loose_edges = _edge_positions(page, by_position=False)
     sizes = [h.size for h in (_hint(page, i) for i in nonblank) if h is not None and h.size]
     median = statistics.median(sizes) if sizes else None
 
@@ -434,10 +466,17 @@ def classify_page(
         small = not hint or not hint.size or not median or hint.size <= 1.1 * median
         if kind in ("header", "footer") and len(text) <= 80 and small:
             roles[i] = "footer"  # the layout model also calls big slide titles "header": size decides
-        elif i in edges and (
-            (_is_repeated(edge_key(text), repeated) and not _big(hint, median))
-            or _PAGE_NUMBER.match(text)
-            or _DATE.match(text)
+        elif (
+            ("=" + _norm(text) in repeated and i in loose_edges and not _big(hint, median))
+            or (i in (nonblank[0], nonblank[-1]) and _PAGE_NUMBER.match(text))
+            or (
+                i in edges
+                and (
+                    (_is_repeated(edge_key(text), repeated) and not _big(hint, median))
+                    or _PAGE_NUMBER.match(text)
+                    or _DATE.match(text)
+                )
+            )
         ):
             roles[i] = "footer"
     content = [i for i in nonblank if not roles[i]]
