@@ -487,8 +487,9 @@ _PLACEHOLDER_KIND = {
 
 
 def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
-    """A hint per text line of a slide, in the order read_pptx writes the text: the placeholder kind
-    (title, subtitle, footer), table, figure (a text box over a picture), and the position on the slide."""
+    """A hint per text line of a slide: the placeholder kind (title, subtitle, footer, body), table, figure
+    (a short text beside or on a picture), and the position on the slide. Placeholders get no position:
+    python-pptx looks theirs up in the layout, which costs more than the rest of the slide (~25 ms)."""
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     pictures = [
@@ -501,7 +502,7 @@ def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
         for p in _pictures_of(slide)
         if float(p.width or 0) * float(p.height or 0) >= 0.05 * slide_w * slide_h  # not a logo
     ]
-    found: list[tuple[float, float, list[LineHint]]] = []
+    found: list[LineHint] = []
 
     def box_of(shape: Any) -> tuple[float, float, float, float]:
         left, top = float(shape.left or 0), float(shape.top or 0)
@@ -520,11 +521,11 @@ def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
             for child in shape.shapes:
                 visit(child, group_box or box_of(shape))  # children's own offsets are in the group's space
             return
-        top, left = float(shape.top or 0), float(shape.left or 0)
-        height, _width = float(shape.height or 0), float(shape.width or 0)
         kind = ""
-        label = not getattr(shape, "is_placeholder", False) and near_picture(group_box or box_of(shape))
-        if getattr(shape, "is_placeholder", False):
+        placeholder = getattr(shape, "is_placeholder", False)
+        box = None if placeholder else box_of(shape)
+        label = box is not None and near_picture(group_box or box)
+        if placeholder:
             try:
                 kind = _PLACEHOLDER_KIND.get(shape.placeholder_format.type.name, "body")
             except (AttributeError, ValueError):
@@ -545,23 +546,21 @@ def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
         lines = [line for line in lines if line.strip()]
         if not lines:
             return
-        step = height / len(lines)
-        hints = [
+        step = (box[3] - box[1]) / len(lines) if box is not None else 0.0
+        found.extend(
             LineHint(
                 text=line,
                 kind="figure" if label and not kind and len(line.split()) <= 6 else kind,
-                top=(top + k * step) / slide_h,
-                bottom=(top + (k + 1) * step) / slide_h,
-                size=step / slide_h,
+                top=(box[1] + k * step) / slide_h if box is not None else None,
+                bottom=(box[1] + (k + 1) * step) / slide_h if box is not None else None,
+                size=step / slide_h if box is not None else None,
             )
             for k, line in enumerate(lines)
-        ]
-        found.append((top, left, hints))
+        )
 
     for shape in slide.shapes:
         visit(shape)
-    found.sort(key=lambda p: (round(p[0] / (slide_h / 40)), p[1]))
-    return [hint for _, _, hints in found for hint in hints]
+    return found  # in shape order: align_hints pairs them with the text's lines by their words
 
 
 def _pictures(shape: Any) -> Iterator[Any]:

@@ -828,15 +828,27 @@ def _norm(text: str) -> str:
 
 
 def align_hints(lines: Sequence[str], hints: Sequence[LineHint]) -> list[LineHint | None]:
-    """For each text line, the reader's hint for it (in order; clean-up may have merged or changed lines)."""
+    """For each text line, the reader's hint for it: the hint with the same words (the nearest unused one
+    after the last match), else the next hint that starts alike or nearly matches (clean-up may have merged
+    or changed lines)."""
     out: list[LineHint | None] = [None] * len(lines)
     if not hints:
         return out
     keys = [_norm(h.text) for h in hints]
+    exact: dict[str, list[int]] = {}
+    for j, key in enumerate(keys):
+        exact.setdefault(key, []).append(j)
+    used: set[int] = set()
     cursor = 0
     for i, line in enumerate(lines):
         key = _norm(line)
         if not key:
+            continue
+        free = [j for j in exact.get(key, []) if j not in used]
+        if free:  # the same words: whatever the order the reader wrote the lines in
+            j = min(free, key=lambda j: (j < cursor, abs(j - cursor)))
+            out[i], cursor = hints[j], j + 1
+            used.add(j)
             continue
         found = None
         for j in range(cursor, min(len(hints), cursor + 40)):
@@ -853,4 +865,5 @@ def align_hints(lines: Sequence[str], hints: Sequence[LineHint]) -> list[LineHin
         if found is not None:
             out[i] = hints[found]
             cursor = found + 1
+            used.add(found)
     return out
