@@ -244,15 +244,16 @@ class PageWork:
             else:
                 parts.insert(index, (None, [run]))
         height = max(self.image.height, 1)
+        placed = any(r.y1 - r.y0 > 1 for r in self.runs)  # the 1-pixel runs of a layer without boxes are not
         self.hints = [
             LineHint(
                 text=" ".join(r.text for r in line),
                 kind=block.type
                 if block is not None
                 else (edge_of[id(line[0])].type if id(line[0]) in edge_of else ""),
-                top=min(r.y0 for r in line) / height,
-                bottom=max(r.y1 for r in line) / height,
-                size=max(r.y1 - r.y0 for r in line) / height,
+                top=min(r.y0 for r in line) / height if placed else None,
+                bottom=max(r.y1 for r in line) / height if placed else None,
+                size=max(r.y1 - r.y0 for r in line) / height if placed else None,
             )
             for block, runs in parts
             for line in _line_groups(runs)
