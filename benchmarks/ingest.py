@@ -4,7 +4,7 @@
 
 For every PDF/PPTX/image in DIR (default ../shared/corpus) it runs, each in a fresh process so peak RSS
 is the deck's own: (1) the pipeline the ocr worker runs (render, layout, text layer or OCR, figures,
-thumbnails, header/footer removal, chunks; no database), one worker process, pages in parallel threads as
+thumbnails, line roles, chunks; no database), one worker process, pages in parallel threads as
 configured; (2) the baseline: text extraction only (pdfium text layer / python-pptx), no layout, no OCR.
 --synthetic-pages N adds a generated N-page text+figure PDF to show memory does not grow with length.
 """
@@ -29,9 +29,8 @@ def run_pipeline(path: str, kind: str, queue: mp.Queue) -> None:  # type: ignore
     from shared.files import LocalFileStore
     from shared.settings import Settings
     from workers.ocr.chunking import page_chunks
-    from workers.ocr.pipeline import read_options
+    from workers.ocr.pipeline import assign_roles, read_options
     from workers.ocr.readers import read_document
-    from workers.ocr.text import strip_repeated_edges
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     with tempfile.TemporaryDirectory() as tmp:
@@ -39,16 +38,18 @@ def run_pipeline(path: str, kind: str, queue: mp.Queue) -> None:  # type: ignore
         opts = read_options(settings, store=LocalFileStore(Path(tmp)), prefix="bench", languages="eng+hin")
         start = time.perf_counter()
         pages = list(read_document(Path(path), kind, opts))
-        texts = strip_repeated_edges([p.text for p in pages])
+        roles_start = time.perf_counter()
+        assign_roles(pages)  # line roles: footers, meta, credits, URLs marked and left out of chunks
+        roles_seconds = time.perf_counter() - roles_start
         chunks = sum(
-            len(page_chunks(text=t, source=p.source, notes=p.notes))
-            for p, t in zip(pages, texts, strict=True)
+            len(page_chunks(text=p.text, source=p.source, notes=p.notes, roles=p.roles)) for p in pages
         )
         seconds = time.perf_counter() - start
     queue.put(
         {
             "pages": len(pages),
             "seconds": seconds,
+            "roles_seconds": roles_seconds,
             "figures": sum(len(p.figures) for p in pages),
             "ocr_pages": sum(p.source == "ocr" for p in pages),
             "chunks": chunks,
@@ -126,7 +127,7 @@ def main() -> int:
         decks.append(synthetic_pdf(tmp / f"synthetic-{args.synthetic_pages}p.pdf", args.synthetic_pages))
     header = (
         f"{'deck':<52} {'pages':>5} {'ocr':>4} {'figs':>4} {'s/page':>7} {'pages/s':>7} {'rss MB':>7} "
-        f"{'base s/p':>9} {'ratio':>7}"
+        f"{'base s/p':>9} {'ratio':>7} {'roles s':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -143,7 +144,7 @@ def main() -> int:
         print(
             f"{deck.name[:52]:<52} {real['pages']:>5} {real['ocr_pages']:>4} {real['figures']:>4} "
             f"{per_page:>7.3f} {real['pages'] / real['seconds']:>7.2f} {real['rss_mb']:>7.0f} "
-            f"{base_pp:>9.4f} {per_page / max(base_pp, 1e-6):>7.0f}x",
+            f"{base_pp:>9.4f} {per_page / max(base_pp, 1e-6):>7.0f}x {real['roles_seconds']:>8.3f}",
             flush=True,
         )
     print("-" * len(header))

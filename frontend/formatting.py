@@ -199,3 +199,24 @@ def card_markdown(card: dict[str, Any]) -> tuple[str, str]:
 
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
+
+
+BOILERPLATE_ROLES = frozenset({"footer", "meta", "credit", "url"})  # as workers.ocr.roles.DROPPED
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def split_page_text(text: str, roles: list[str] | None) -> tuple[str, str]:
+    """(content, boilerplate): a page's lines split by their roles; footers, course meta, credits and URLs go
+    to the second, shown muted. All content when the page has no roles."""
+    lines = text.split("\n")
+    if not roles or len(roles) != len(lines):
+        return text, ""
+    main = [line for line, role in zip(lines, roles, strict=True) if role not in BOILERPLATE_ROLES]
+    muted = [
+        line for line, role in zip(lines, roles, strict=True) if role in BOILERPLATE_ROLES and line.strip()
+    ]
+    return "\n".join(main).strip(), "\n".join(muted)
+
+
+def escape_markdown(text: str) -> str:
+    return _MARKDOWN.sub(r"\\\1", text)

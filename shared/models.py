@@ -170,6 +170,8 @@ class Page(Base):
     text_source: Mapped[str] = mapped_column(String(20), default="text_layer")
     ocr_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     thumbnail_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # One role per line of ``text`` (workers.ocr.roles.ROLES, "" for empty lines); None for older pages.
+    line_roles: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
     lecture: Mapped[Lecture] = relationship(back_populates="pages")
 

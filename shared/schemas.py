@@ -107,6 +107,7 @@ class PageRead(ReadModel):
     text_source: str
     ocr_confidence: float | None
     has_thumbnail: bool = False
+    line_roles: list[str] | None = None  # one role per line of text (footer, meta, credit, url: boilerplate)
 
     @classmethod
     def from_page(cls, page: Any) -> PageRead:

@@ -13,11 +13,13 @@ from frontend.formatting import (
     STATUS_BADGE,
     TERMINAL_JOB,
     TEXT_SOURCE,
+    escape_markdown,
     failure_text,
     lecture_name,
     md,
     md_line,
     plural,
+    split_page_text,
 )
 from frontend.session import flash, forget_images, reporting, show_error, state
 from frontend.views.common import figure_image, load_lectures, load_subjects, slide_image, subject_or_hint
@@ -107,7 +109,10 @@ def page_detail(lecture_id: int, page: dict[str, Any], figures: list[dict[str, A
             conf = page.get("ocr_confidence")
             where = TEXT_SOURCE.get(source) or md_line(source)
             st.caption(f"Text from {where}" + (f" · confidence {conf:.0%}" if conf is not None else ""))
-        st.text(page.get("text") or "(No text was found on this page.)", width="stretch")
+        main, muted = split_page_text(page.get("text") or "", page.get("line_roles"))
+        st.text(main or "(No text was found on this page.)", width="stretch")
+        if muted:  # footers, course details, credits, links: shown, never quizzed or answered from
+            st.caption("  \n".join(escape_markdown(line) for line in muted.split("\n")))
     on_page = [f for f in figures if f.get("page_number") == number]
     if on_page:
         st.markdown(f"**Figures on this page** ({len(on_page)})")

@@ -23,6 +23,7 @@ from tests.support.factories import (
     render_text_image,
 )
 from workers.ocr.adapters import layout_detector, ocr_engine
+from workers.ocr.pipeline import assign_roles
 from workers.ocr.readers import PageContent, ReadOptions, read_document
 from workers.ocr.text import strip_repeated_edges
 
@@ -150,6 +151,12 @@ def test_headers_footers_and_page_numbers_are_removed(tmp_path: Path, opts: Read
     cleaned = strip_repeated_edges([p.text for p in pages])
     for i, text in enumerate(cleaned, start=1):
         assert text.split("\n") == [f"Topic {i}", f"Point {i} about cells"], text
+    # The worker keeps them in the page text, marked footer, and indexes only the rest.
+    assign_roles(pages)
+    for i, page in enumerate(pages, start=1):
+        roles = dict(zip(page.text.split("\n"), page.roles, strict=True))
+        assert roles["Biology 101 - Lecture 3"] == roles[str(i)] == "footer", roles
+        assert roles[f"Topic {i}"] == "title" and roles[f"Point {i} about cells"] == "body", roles
 
 
 def test_pages_come_back_in_order_with_several_threads(tmp_path: Path, opts: ReadOptions) -> None:

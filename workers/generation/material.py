@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from shared.errors import AppError
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page
 from shared.study_schemas import SourceRef
+from workers.ocr.roles import content_text
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def load_material(
                 Slide(
                     ref=material.ref(p.number),
                     title=p.title or "",
-                    text=p.text or "",
+                    text=content_text(p.text or "", p.line_roles),  # no footers, meta, credits, URLs
                     notes="\n".join(notes[(lec.id, p.number)]),
                     figures=figures[(lec.id, p.number)],
                 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from workers.ocr.roles import content_text
 
 
 @dataclass(frozen=True)
@@ -30,10 +33,18 @@ def split_lines(body: str, *, max_words: int) -> list[str]:
 
 
 def page_chunks(
-    *, text: str, source: str, notes: str = "", figure_texts: list[str] | None = None, max_words: int = 160
+    *,
+    text: str,
+    source: str,
+    notes: str = "",
+    figure_texts: list[str] | None = None,
+    max_words: int = 160,
+    roles: Sequence[str] | None = None,
 ) -> list[ChunkDraft]:
-    """The page's text, then its speaker notes, then what its figures say (captions, words inside)."""
-    drafts = [ChunkDraft(piece, source) for piece in split_lines(text, max_words=max_words)]
+    """The page's text, then its speaker notes, then what its figures say (captions, words inside).
+    With ``roles`` (one per line of ``text``), footer, course meta, credit and URL lines are left out."""
+    body = content_text(text, roles)
+    drafts = [ChunkDraft(piece, source) for piece in split_lines(body, max_words=max_words)]
     if notes.strip():
         drafts += [
             ChunkDraft(f"Speaker notes: {piece}", "notes")

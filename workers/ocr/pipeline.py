@@ -23,8 +23,8 @@ from workers.ocr.adapters import layout_detector, ocr_engine
 from workers.ocr.chunking import page_chunks
 from workers.ocr.ports import OcrEngine
 from workers.ocr.readers import PageContent, ReadOptions, read_document
+from workers.ocr.roles import PageLines, align_hints, classify_deck, page_title
 from workers.ocr.scripts import AUTO
-from workers.ocr.text import strip_repeated_edges
 
 log = logging.getLogger(__name__)
 READ_SHARE = 0.85  # the share of the job's progress that reading pages takes
@@ -104,12 +104,27 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any) -> None:
         raise AppError("NO_PAGES", "The file has no pages.")
     ctx.reporter.check_cancelled(job_id)
     drop_decorations(pages, ctx)
-    for page, text in zip(pages, strip_repeated_edges([p.text for p in pages]), strict=True):
-        page.text = text
+    assign_roles(pages)
     counts = store_pages(ctx, lecture_id=job.lecture_id, pages=pages)
     ctx.reporter.handoff(job_id, queue=QUEUE_AI, stage="indexing", progress=0.92)
     ctx.celery.send_task(TASK_INDEX_LECTURE, args=[job_id], queue=QUEUE_AI)
     log.info("pages stored; handed to ai", extra=counts)
+
+
+def assign_roles(pages: list[PageContent]) -> None:
+    """A role for every line of every page (footers, meta, credits and URLs stay in the text, marked), and
+    the page's title from the roles when they found one."""
+    decks = [
+        PageLines(
+            lines=p.text.split("\n"),
+            hints=align_hints(p.text.split("\n"), p.hints),
+            has_figures=bool(p.figures),
+        )
+        for p in pages
+    ]
+    for page, roles in zip(pages, classify_deck(decks), strict=True):
+        page.roles = roles
+        page.title = page_title(page.text, roles, page.title)
 
 
 def drop_decorations(pages: list[PageContent], ctx: WorkerContext) -> None:
@@ -146,6 +161,7 @@ def store_pages(ctx: WorkerContext, *, lecture_id: int, pages: list[PageContent]
                 text_source=content.source,
                 ocr_confidence=content.confidence,
                 thumbnail_path=content.thumbnail_key,
+                line_roles=content.roles or None,
             )
             db.add(page)
             db.flush()
@@ -168,7 +184,11 @@ def store_pages(ctx: WorkerContext, *, lecture_id: int, pages: list[PageContent]
             figure_count += len(figure_ids)
             figure_texts = [" ".join(x for x in (f.caption, f.text) if x) for f in content.figures]
             drafts = page_chunks(
-                text=content.text, source=content.source, notes=content.notes, figure_texts=figure_texts
+                text=content.text,
+                source=content.source,
+                notes=content.notes,
+                figure_texts=figure_texts,
+                roles=content.roles,
             )
             for ordinal, draft in enumerate(drafts):
                 db.add(

@@ -37,6 +37,7 @@ from shared.files import (
 from workers.ocr.devanagari import broken_devanagari, layer_segments, mend_runs
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
 from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult
+from workers.ocr.roles import LineHint
 from workers.ocr.scripts import AUTO, AutoLanguages, languages_for_text
 from workers.ocr.text import clean_text, drop_stray_script, first_line, usable_text_layer
 
@@ -67,6 +68,8 @@ class PageContent:
     notes: str = ""
     figures: list[FigureContent] = field(default_factory=list)
     thumbnail_key: str | None = None
+    hints: list[LineHint] = field(default_factory=list)  # per text line: layout class and position
+    roles: list[str] = field(default_factory=list)  # per line of ``text`` (workers.ocr.roles)
 
 
 @dataclass
@@ -138,8 +141,8 @@ def _inside(run: Run, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def _lines(runs: list[Run]) -> str:
-    """Runs grouped into lines (similar vertical centre), top to bottom, left to right."""
+def _line_groups(runs: list[Run]) -> list[list[Run]]:
+    """Runs grouped into lines (similar vertical centre), top to bottom, each left to right."""
     ordered = sorted(runs, key=lambda r: (r.center[1], r.x0))
     lines: list[list[Run]] = []
     for run in ordered:
@@ -150,7 +153,12 @@ def _lines(runs: list[Run]) -> str:
                 lines[-1].append(run)
                 continue
         lines.append([run])
-    return "\n".join(" ".join(r.text for r in sorted(line, key=lambda r: r.x0)) for line in lines)
+    return [sorted(line, key=lambda r: r.x0) for line in lines]
+
+
+def _lines(runs: list[Run]) -> str:
+    """Runs grouped into lines (similar vertical centre), top to bottom, left to right."""
+    return "\n".join(" ".join(r.text for r in line) for line in _line_groups(runs))
 
 
 def _reading_order(blocks: list[lp.TextBlock], page_width: float) -> list[lp.TextBlock]:
@@ -215,6 +223,7 @@ class PageWork:
         self.languages = opts.languages  # "auto": decided by the text layer's scripts, else by the first OCR
         if opts.languages == AUTO and runs:
             self.languages = languages_for_text(" ".join(r.text for r in runs), opts.auto.available())
+        self.hints: list[LineHint] = []
 
     def lookup(self, box: tuple[float, float, float, float]) -> str:
         """Text-layer text inside a box; OCR of the box when the page has no usable text layer."""
@@ -256,10 +265,8 @@ class PageWork:
             remaining = [r for r in remaining if r not in inside]
             if inside:
                 parts.append((block, inside))
-        for block in edges:
-            inside = [r for r in remaining if _inside(r, block.coordinates)]
-            if inside and len(" ".join(r.text for r in inside)) <= 60:
-                remaining = [r for r in remaining if r not in inside]
+        # Header/footer runs stay in the text (the role pass marks them footer); remember their class.
+        edge_of = {id(r): b for b in edges for r in remaining if _inside(r, b.coordinates)}
         # Runs no block covered keep their place by height among the blocks.
         for run in sorted(remaining, key=lambda r: r.center[1]):
             index = next(
@@ -274,6 +281,21 @@ class PageWork:
                 parts[index - 1][1].append(run)
             else:
                 parts.insert(index, (None, [run]))
+        height = max(self.image.height, 1)
+        placed = any(r.y1 - r.y0 > 1 for r in self.runs)  # the 1-pixel runs of a layer without boxes are not
+        self.hints = [
+            LineHint(
+                text=" ".join(r.text for r in line),
+                kind=block.type
+                if block is not None
+                else (edge_of[id(line[0])].type if id(line[0]) in edge_of else ""),
+                top=min(r.y0 for r in line) / height if placed else None,
+                bottom=max(r.y1 for r in line) / height if placed else None,
+                size=max(r.y1 - r.y0 for r in line) / height if placed else None,
+            )
+            for block, runs in parts
+            for line in _line_groups(runs)
+        ]
         return clean_text("\n".join(_lines(runs) for _, runs in parts)), None
 
     def title(self, text: str) -> str:
@@ -336,6 +358,7 @@ class PageWork:
             confidence=confidence,
             figures=self.figures(),
             thumbnail_key=self.thumbnail(),
+            hints=self.hints,
         )
 
     def thumbnail(self) -> str:
@@ -380,14 +403,18 @@ def _text_lines(textpage: Any, page_height: float, scale: float) -> list[Run] | 
     None when characters and text do not line up (then the plain text layer is used as it is)."""
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count)
-    if len(text) != count:
+    # pdfium counts a character outside the BMP (maths italic, emoji) as two: map text to char indexes.
+    index = [0] * (len(text) + 1)
+    for i, ch in enumerate(text):
+        index[i + 1] = index[i] + (2 if ord(ch) > 0xFFFF else 1)
+    if index[-1] != count:
         return None
     runs: list[Run] = []
     start = 0
-    for end in [*(i for i, ch in enumerate(text) if ch in "\r\n"), count]:
+    for end in [*(i for i, ch in enumerate(text) if ch in "\r\n"), len(text)]:
         line = clean_text(text[start:end])
         if line:
-            boxes = [textpage.get_charbox(i) for i in range(start, end) if not text[i].isspace()]
+            boxes = [textpage.get_charbox(index[i]) for i in range(start, end) if not text[i].isspace()]
             if boxes:
                 left = min(b[0] for b in boxes)
                 bottom = min(b[1] for b in boxes)
@@ -420,7 +447,11 @@ def _pdf_page(doc: Any, lock: threading.RLock, index: int, opts: ReadOptions) ->
             good = usable_text_layer(raw)  # judged before clean-up: garbage layers show control characters
             runs = _text_lines(textpage, height, scale) if good else None
             if runs is None and good:
-                runs = [Run(0, i, width * scale, i + 1, line) for i, line in enumerate(full_text.split("\n"))]
+                # Lines without boxes: far enough apart that _lines keeps them apart.
+                runs = [
+                    Run(0, 10 * i, width * scale, 10 * i + 1, line)
+                    for i, line in enumerate(full_text.split("\n"))
+                ]
             mend = good and broken_devanagari(raw) and "hin" in opts.auto.available()
             if mend:  # keep the layer's Latin and digits, read its mangled Devanagari words from the image
                 runs = layer_segments(textpage, height, scale, Run)
@@ -504,6 +535,94 @@ def _shape_text(shape: Any) -> list[tuple[float, float, str]]:
         ]
         out.append((top, left, "\n".join(rows)))
     return out
+
+
+_PLACEHOLDER_KIND = {
+    "TITLE": "title",
+    "CENTER_TITLE": "title",
+    "VERTICAL_TITLE": "title",
+    "SUBTITLE": "subtitle",
+    "FOOTER": "footer",
+    "SLIDE_NUMBER": "footer",
+    "DATE": "footer",
+}
+
+
+def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
+    """A hint per text line of a slide: the placeholder kind (title, subtitle, footer, body), table, figure
+    (a short text beside or on a picture), and the position on the slide. Placeholders get no position:
+    python-pptx looks theirs up in the layout, which costs more than the rest of the slide (~25 ms)."""
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    pictures = [
+        (
+            float(p.left or 0),
+            float(p.top or 0),
+            float(p.left or 0) + float(p.width or 0),
+            float(p.top or 0) + float(p.height or 0),
+        )
+        for p in _pictures_of(slide)
+        if float(p.width or 0) * float(p.height or 0) >= 0.05 * slide_w * slide_h  # not a logo
+    ]
+    found: list[LineHint] = []
+
+    def box_of(shape: Any) -> tuple[float, float, float, float]:
+        left, top = float(shape.left or 0), float(shape.top or 0)
+        return left, top, left + float(shape.width or 0), top + float(shape.height or 0)
+
+    def near_picture(box: tuple[float, float, float, float]) -> bool:
+        """Beside or on a picture: a label of the diagram (callouts, "Input text" under a chart)."""
+        return any(
+            max(0.0, p[0] - box[2], box[0] - p[2]) <= 0.05 * slide_w
+            and max(0.0, p[1] - box[3], box[1] - p[3]) <= 0.06 * slide_h
+            for p in pictures
+        )
+
+    def visit(shape: Any, group_box: tuple[float, float, float, float] | None = None) -> None:
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+            for child in shape.shapes:
+                visit(child, group_box or box_of(shape))  # children's own offsets are in the group's space
+            return
+        kind = ""
+        placeholder = getattr(shape, "is_placeholder", False)
+        box = None if placeholder else box_of(shape)
+        label = box is not None and near_picture(group_box or box)
+        if placeholder:
+            try:
+                kind = _PLACEHOLDER_KIND.get(shape.placeholder_format.type.name, "body")
+            except (AttributeError, ValueError):
+                kind = "body"
+        if getattr(shape, "has_table", False) and shape.has_table:
+            lines = [
+                " | ".join(clean_text(c.text).replace("\n", " ") for c in row.cells)
+                for row in shape.table.rows
+            ]
+            kind = "table"
+        elif shape.has_text_frame:
+            lines = [
+                line
+                for line in clean_text("\n".join(p.text for p in shape.text_frame.paragraphs)).split("\n")
+            ]
+        else:
+            return
+        lines = [line for line in lines if line.strip()]
+        if not lines:
+            return
+        step = (box[3] - box[1]) / len(lines) if box is not None else 0.0
+        found.extend(
+            LineHint(
+                text=line,
+                kind="figure" if label and not kind and len(line.split()) <= 6 else kind,
+                top=(box[1] + k * step) / slide_h if box is not None else None,
+                bottom=(box[1] + (k + 1) * step) / slide_h if box is not None else None,
+                size=step / slide_h if box is not None else None,
+            )
+            for k, line in enumerate(lines)
+        )
+
+    for shape in slide.shapes:
+        visit(shape)
+    return found  # in shape order: align_hints pairs them with the text's lines by their words
 
 
 def _pictures(shape: Any) -> Iterator[Any]:
@@ -605,6 +724,7 @@ def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
                 notes=notes,
                 figures=figures,
                 thumbnail_key=thumbs.get(number),
+                hints=_pptx_hints(slide, slide_w, slide_h),
             )
 
 

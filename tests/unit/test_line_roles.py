@@ -1,0 +1,202 @@
+"""Line roles: footers, course meta, credits and URLs are marked (and kept out of chunks and material);
+definitions and lists become knowledge units. Slides are made here (fpdf2) or given as page text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fpdf import FPDF
+from PIL import Image
+
+from frontend.formatting import split_page_text
+from shared.db import run_migrations
+from shared.files import LocalFileStore
+from shared.settings import Settings
+from workers.ocr.chunking import page_chunks
+from workers.ocr.pipeline import assign_roles
+from workers.ocr.ports import OcrEngine, OcrResult
+from workers.ocr.readers import ReadOptions, read_document
+from workers.ocr.roles import (
+    KnowledgeUnit,
+    PageLines,
+    classify_deck,
+    content_text,
+    knowledge_units,
+)
+
+FOOTER = "Y. Cheng UVA DS5110 Spring '25"
+
+
+def deck(*pages: str) -> list[list[str]]:
+    return classify_deck([PageLines(lines=p.split("\n")) for p in pages])
+
+
+def roles_of(pages: list[str], page: int) -> dict[str, str]:
+    roles = deck(*pages)[page]
+    return dict(zip(pages[page].split("\n"), roles, strict=True))
+
+
+CONTENT = [
+    "Deadlocks\nA process holds resources while it waits for others\nThe system can detect it",
+    "Scheduling\nThe scheduler picks the next process to run\nRound robin gives each a time slice",
+    "Memory\nPaging splits memory into frames\nThe page table maps pages to frames",
+    "Files\nA file system names and stores data\nDirectories group files together",
+]
+
+
+def with_footer(pages: list[str], first: int = 2) -> list[str]:
+    return [f"{p}\n{FOOTER} {n}" for n, p in enumerate(pages, start=first)]
+
+
+def test_a_repeated_footer_with_a_changing_page_number_is_a_footer() -> None:
+    pages = ["Operating Systems\nLecture 7: Deadlocks", *with_footer(CONTENT)]
+    for index in range(1, len(pages)):
+        roles = roles_of(pages, index)
+        footer = pages[index].split("\n")[-1]
+        assert footer != f"{FOOTER} 2" or index == 1  # the page number really changes
+        assert roles[footer] == "footer"
+        body = pages[index].split("\n")[1]
+        assert roles[body] == "body"
+        assert roles[pages[index].split("\n")[0]] == "title"
+
+
+class NoOcr(OcrEngine):
+    def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> OcrResult:
+        return OcrResult("", 0.0, 0)
+
+    def available_languages(self) -> set[str]:
+        return {"eng"}
+
+
+def test_a_pdf_deck_read_by_the_worker_marks_its_footer_and_keeps_it_out_of_chunks(tmp_path: Path) -> None:
+    pdf = FPDF(orientation="L", unit="pt", format=(540, 960))
+    pdf.set_auto_page_break(False)
+    for number, text in enumerate(CONTENT, start=1):
+        lines = text.split("\n")
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 28)
+        pdf.set_xy(40, 40)
+        pdf.cell(0, 34, lines[0])
+        pdf.set_font("Helvetica", "", 18)
+        for k, line in enumerate(lines[1:]):
+            pdf.set_xy(40, 110 + 30 * k)
+            pdf.cell(0, 22, line)
+        pdf.set_font("Helvetica", "", 10)
+        pdf.set_xy(40, 505)
+        pdf.cell(0, 12, f"{FOOTER} {number}")
+    path = tmp_path / "os.pdf"
+    pdf.output(str(path))
+    opts = ReadOptions(
+        store=LocalFileStore(tmp_path / "store"), prefix="u/1", languages="eng", layout=None, ocr=NoOcr()
+    )
+    pages = list(read_document(path, "pdf", opts))
+    assign_roles(pages)
+    for page in pages:
+        lines = page.text.split("\n")
+        assert f"{FOOTER} {page.number}" in lines  # the footer stays in the page text
+        assert page.roles[lines.index(f"{FOOTER} {page.number}")] == "footer"
+        chunks = " ".join(c.text for c in page_chunks(text=page.text, source=page.source, roles=page.roles))
+        assert "Cheng" not in chunks and CONTENT[page.number - 1].split("\n")[1] in chunks
+
+
+def test_course_code_and_instructor_on_the_title_slide_are_meta() -> None:
+    title_slide = (
+        "Deadlocks and Scheduling\nCS 4414 Operating Systems\nProf. Jane Smith, University of Virginia"
+    )
+    roles = roles_of([title_slide, *CONTENT], 0)
+    assert roles["Deadlocks and Scheduling"] == "title"
+    assert roles["CS 4414 Operating Systems"] == "meta"
+    assert roles["Prof. Jane Smith, University of Virginia"] == "meta"
+
+
+def test_image_credit_and_url_lines() -> None:
+    page = (
+        "Deadlock example\nTwo trains wait for each other at a crossing\n"
+        "Image: Wikimedia Commons, CC BY-SA\nhttps://en.wikipedia.org/wiki/Deadlock"
+    )
+    roles = roles_of([*CONTENT[:2], page, *CONTENT[2:]], 2)
+    assert roles["Image: Wikimedia Commons, CC BY-SA"] == "credit"
+    assert roles["https://en.wikipedia.org/wiki/Deadlock"] == "url"
+    assert roles["Two trains wait for each other at a crossing"] == "body"
+
+
+LIST_PAGE = (
+    "Deadlock\n"
+    "Deadlock: a set of processes each waiting for a resource held by another process in the set\n"
+    "Four necessary conditions:\n"
+    "• Mutual exclusion\n"
+    "• Hold and wait\n"
+    "• No preemption\n"
+    "• Circular wait"
+)
+
+
+def test_a_list_lead_in_and_its_items_become_a_list_unit() -> None:
+    roles = deck(CONTENT[0], LIST_PAGE, *CONTENT[1:])[1]
+    lines = LIST_PAGE.split("\n")
+    assert roles[lines.index("Four necessary conditions:")] == "list_lead"
+    units = knowledge_units(lines, roles, page=2)
+    lists = [u for u in units if u.kind == "list"]
+    assert lists == [
+        KnowledgeUnit(
+            "list",
+            2,
+            "Four necessary conditions",
+            items=("Mutual exclusion", "Hold and wait", "No preemption", "Circular wait"),
+        )
+    ]
+
+
+def test_a_term_and_its_explanation_is_a_definition_unit() -> None:
+    roles = deck(CONTENT[0], LIST_PAGE, *CONTENT[1:])[1]
+    lines = LIST_PAGE.split("\n")
+    assert roles[1] == "definition"
+    (definition,) = [u for u in knowledge_units(lines, roles, page=2) if u.kind == "definition"]
+    assert definition.term == "Deadlock"
+    assert definition.explanation.startswith("a set of processes each waiting")
+    assert definition.page == 2
+
+
+def test_chunks_leave_out_footer_meta_credit_and_url_lines() -> None:
+    text = (
+        "Deadlock example\nTwo trains wait for each other at a crossing\nImage: Wikimedia Commons, CC BY-SA\n"
+        "https://en.wikipedia.org/wiki/Deadlock\nCS 4414 Fall 2025\nY. Cheng UVA DS5110 Spring '25 7"
+    )
+    roles = ["title", "body", "credit", "url", "meta", "footer"]
+    chunks = page_chunks(text=text, source="text_layer", roles=roles)
+    joined = "\n".join(c.text for c in chunks)
+    assert "Two trains wait" in joined and "Deadlock example" in joined
+    for gone in ("Wikimedia", "wikipedia.org", "CS 4414", "Cheng"):
+        assert gone not in joined
+    # without roles (pages stored before roles existed) nothing is lost
+    assert "Wikimedia" in "\n".join(c.text for c in page_chunks(text=text, source="text_layer"))
+    assert content_text(text, roles).split("\n") == [
+        "Deadlock example",
+        "Two trains wait for each other at a crossing",
+    ]
+
+
+def test_the_lecture_view_splits_boilerplate_off_to_show_it_muted() -> None:
+    main, muted = split_page_text("Deadlock\nTwo trains wait\nY. Cheng 7", ["title", "body", "footer"])
+    assert main == "Deadlock\nTwo trains wait" and muted == "Y. Cheng 7"
+    assert split_page_text("a\nb", None) == ("a\nb", "")
+
+
+def test_the_migration_adds_line_roles_to_pages_on_sqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DATABASE_URL", "SMARTNOTES_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    assert settings.sqlalchemy_url.startswith("sqlite")
+    run_migrations(settings)
+    engine = sa.create_engine(settings.sqlalchemy_url)
+    try:
+        columns = {c["name"]: c for c in sa.inspect(engine).get_columns("pages")}
+        assert "line_roles" in columns and columns["line_roles"]["nullable"]
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0004"
+    finally:
+        engine.dispose()
