@@ -106,11 +106,15 @@ def ask_all(
     store: Any,
     subjects: dict[str, int],
     llm: Callable[[], Any],
+    partial_path: str = "",
 ) -> list[Outcome]:
+    """Ask every item in its deck's subject; each result is appended to ``partial_path`` as it comes (one
+    JSON line), so a run cut short still reports (--from-json)."""
     from shared.models import Subject
     from workers.ai.answer import AnswerRequest, answer_question
 
     retriever = make_recorder()(embedder, store)
+    partial = open(partial_path, "w", encoding="utf-8") if partial_path else None  # noqa: SIM115
     by_id: dict[str, Outcome] = {}
     outcomes: list[Outcome] = []
     with factory() as db:
@@ -157,9 +161,49 @@ def ask_all(
             out.first_token_s = marks.get("token")
             by_id[item.id] = out
             outcomes.append(out)
+            if partial is not None:
+                partial.write(json.dumps(out.as_json(), ensure_ascii=False) + "\n")
+                partial.flush()
             if n % 25 == 0:
                 print(f"  {n}/{len(items)} asked", flush=True)
+    if partial is not None:
+        partial.close()
     return outcomes
+
+
+def interleave(items: list[Item]) -> list[Item]:
+    """Decks taken in turn (each deck's items keep their order, so a follow-up comes after its question):
+    a run cut short has covered every deck alike."""
+    queues: dict[str, list[Item]] = {}
+    for item in items:
+        queues.setdefault(item.deck, []).append(item)
+    out: list[Item] = []
+    while any(queues.values()):
+        for queue in queues.values():
+            if queue:
+                out.append(queue.pop(0))
+    return out
+
+
+def from_json(path: Path) -> list[Outcome]:
+    """Outcomes back from a --json file or a run's .partial.jsonl."""
+    text = path.read_text(encoding="utf-8")
+    rows = (
+        json.loads(text) if text.lstrip().startswith("[") else [json.loads(x) for x in text.splitlines() if x]
+    )
+    fields = set(Item.__dataclass_fields__)
+    outs = []
+    for row in rows:
+        out = Outcome(Item(**{k: v for k, v in row.items() if k in fields}))
+        out.query, out.hits, out.rank = row["query"], row["hits"], row["rank"]
+        out.answered, out.answer, out.cited = row["answered_from_notes"], row["answer"], row["cited_pages"]
+        out.evidence_s, out.first_token_s, out.total_s = (
+            row["evidence_s"],
+            row["first_token_s"],
+            row["total_s"],
+        )
+        outs.append(out)
+    return outs
 
 
 def rate(values: list[bool]) -> str:
@@ -252,14 +296,21 @@ def main() -> int:
     parser.add_argument("--json", metavar="OUT", help="write every item's result to this file")
     parser.add_argument("--no-cache", action="store_true", help="re-read (re-OCR) every deck")
     parser.add_argument("--limit", type=int, default=0, help="ask only the first N items (a smoke run)")
+    parser.add_argument("--from-json", metavar="FILE", help="only print the report of an earlier run's file")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.from_json:
+        outs = [
+            o for o in from_json(Path(args.from_json)) if args.split == "all" or o.item.split == args.split
+        ]
+        report(outs, f"{args.split} (from {args.from_json})", 0, 0, "as recorded")
+        return 0
 
     from shared.files import LocalFileStore
     from shared.llm import make_llm
     from shared.settings import Settings
 
-    items = load_items(Path(args.items), args.split)
+    items = interleave(load_items(Path(args.items), args.split))
     if args.limit:
         items = items[: args.limit]
     start = time.perf_counter()
@@ -280,7 +331,8 @@ def main() -> int:
         llm.complete([{"role": "user", "content": "Hi"}], GenerationOptions(max_tokens=4))  # load + warm
         embedder.embed(["warm up"])
         model = f"{settings.llm_provider} {settings.llm_model or 'bundled SmolLM2-135M-Instruct Q4_1'}"
-        outcomes = ask_all(items, factory, embedder, store, subjects, lambda: make_llm(settings))
+        partial = f"{args.json}.partial.jsonl" if args.json else ""
+        outcomes = ask_all(items, factory, embedder, store, subjects, lambda: make_llm(settings), partial)
     report(outcomes, args.split, sum(len(p) for p in decks.values()), n_chunks, model)
     if args.json:
         Path(args.json).write_text(
