@@ -111,7 +111,15 @@ def ask_all(
     """Ask every item in its deck's subject; each result is appended to ``partial_path`` as it comes (one
     JSON line), so a run cut short still reports (--from-json)."""
     from shared.models import Subject
+    from shared.settings import Settings
     from workers.ai.answer import AnswerRequest, answer_question
+
+    try:  # the worker's choice of answer style for these settings (the code on main has none)
+        from workers.ai.answer import extractive_answers
+
+        style: dict[str, Any] = {"extractive": extractive_answers(Settings(_env_file=None))}  # type: ignore[call-arg]
+    except ImportError:
+        style = {}
 
     retriever = make_recorder()(embedder, store)
     partial = open(partial_path, "w", encoding="utf-8") if partial_path else None  # noqa: SIM115
@@ -145,7 +153,7 @@ def ask_all(
                 asked_at=time.time(),
             )
             result = answer_question(
-                db=db, retriever=retriever, llm_factory=llm, redis=None, req=req, emit=emit
+                db=db, retriever=retriever, llm_factory=llm, redis=None, req=req, emit=emit, **style
             )
             out.total_s = time.perf_counter() - start
             out.query = retriever.last_query

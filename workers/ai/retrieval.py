@@ -9,7 +9,8 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,6 +53,37 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+# Keyword matching on stems (kept apart from tokenize, which shared/text will take over): a question's
+# "matrices" finds a slide's "matrix", "вершины" finds "вершин". The stemmer follows each word's script.
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
+_LATIN = re.compile(r"[a-zà-ÿ]")
+
+
+@lru_cache(maxsize=8)
+def _stemmer(language: str) -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(language)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """One lower-case token's stem: Russian for Cyrillic, Hindi for Devanagari, English for Latin letters;
+    numbers, CJK and anything else unchanged."""
+    if word.isdigit() or _CJK.search(word):
+        return word
+    for script, language in ((_CYRILLIC, "russian"), (_DEVANAGARI, "hindi"), (_LATIN, "english")):
+        if script.search(word):
+            return str(_stemmer(language).stemWord(word)) or word
+    return word
+
+
+def match_terms(text: str) -> list[str]:
+    """The tokens of ``text`` as the keyword index and the answer's checks compare them: stemmed."""
+    return [stem(t) for t in tokenize(text)]
+
+
 def embedding_text(chunk: Chunk) -> str:
     return f"{chunk.title}\n{chunk.text}" if chunk.title and chunk.title not in chunk.text else chunk.text
 
@@ -88,12 +120,12 @@ class KeywordIndex:
         if not chunks:
             return cls([], None)
         retriever = bm25s.BM25()
-        corpus = [tokenize(text) or ["∅"] for _, text in chunks]
+        corpus = [match_terms(text) or ["∅"] for _, text in chunks]
         retriever.index(corpus, show_progress=False)
         return cls([cid for cid, _ in chunks], retriever)
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        tokens = tokenize(query)
+        tokens = match_terms(query)
         if not tokens or not self.chunk_ids or self.retriever is None:
             return []
         docs, scores = self.retriever.retrieve(  # type: ignore[attr-defined]
