@@ -83,6 +83,13 @@ def save_cache(cache: dict[str, Any], deck: str) -> None:
     tmp.replace(CACHE)
 
 
+class SilentLLM:
+    """--no-model: a model that writes nothing, so the answer pipeline takes its own fallback."""
+
+    def stream(self, messages: Any, options: Any) -> Any:
+        return iter(())
+
+
 def make_recorder() -> type:
     """The product's Retriever, remembering what its last search returned (the evidence the answer used)."""
     from workers.ai.retrieval import Retriever
@@ -304,6 +311,12 @@ def main() -> int:
     parser.add_argument("--json", metavar="OUT", help="write every item's result to this file")
     parser.add_argument("--no-cache", action="store_true", help="re-read (re-OCR) every deck")
     parser.add_argument("--limit", type=int, default=0, help="ask only the first N items (a smoke run)")
+    parser.add_argument(
+        "--no-model",
+        action="store_true",
+        help="a model that writes nothing (the answer is the product's own fallback): retrieval and "
+        "refusal in minutes; the answer figures are then not the model's",
+    )
     parser.add_argument("--from-json", metavar="FILE", help="only print the report of an earlier run's file")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -333,14 +346,18 @@ def main() -> int:
         print(f"pages ready in {time.perf_counter() - start:.0f} s (cache {CACHE})", flush=True)
         factory, embedder, store, subjects, n_chunks = build_subjects(decks, Path(tmp))
         settings = Settings(_env_file=None)  # type: ignore[call-arg]
-        llm = make_llm(settings)  # the product's provider, built once per process as the worker does
         from shared.llm import GenerationOptions
 
-        llm.complete([{"role": "user", "content": "Hi"}], GenerationOptions(max_tokens=4))  # load + warm
+        if not args.no_model:  # loaded and warm before the first question, as the worker's warm-up does
+            make_llm(settings).complete([{"role": "user", "content": "Hi"}], GenerationOptions(max_tokens=4))
         embedder.embed(["warm up"])
         model = f"{settings.llm_provider} {settings.llm_model or 'bundled SmolLM2-135M-Instruct Q4_1'}"
+        if args.no_model:
+            model = "none (--no-model: the product's fallback answers)"
         partial = f"{args.json}.partial.jsonl" if args.json else ""
-        outcomes = ask_all(items, factory, embedder, store, subjects, lambda: make_llm(settings), partial)
+        silent = SilentLLM()
+        factory_llm = (lambda: silent) if args.no_model else (lambda: make_llm(settings))
+        outcomes = ask_all(items, factory, embedder, store, subjects, factory_llm, partial)
     report(outcomes, args.split, sum(len(p) for p in decks.values()), n_chunks, model)
     if args.json:
         Path(args.json).write_text(

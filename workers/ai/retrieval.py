@@ -195,8 +195,7 @@ class Retriever:
             key=lambda c: -keyword_hits[c][1] * content_weight(by_id[c]),
         )
         vector_order = sorted((c for c in vector_hits if c in by_id), key=lambda c: vector_hits[c][0])
-        # The bundled embedder is English-only: for CJK questions its ranking is noise, so only keywords rank.
-        vector_weight = 0.0 if mode == "hybrid" and is_cjk(query) else 1.0
+        vector_weight = query_vector_weight(query) if mode == "hybrid" else 1.0
         for weight, order in ((vector_weight, vector_order), (1.0, keyword_order)):
             for rank, cid in enumerate(order):
                 by_id[cid].score += weight / (RRF_K + rank + 1)
@@ -235,6 +234,19 @@ class Retriever:
             for chunk, title, filename in db.execute(query).all()
         }
         return [found[c] for c in ordered if c in found]
+
+
+OTHER_SCRIPT_VECTOR_WEIGHT = 1.0
+
+
+def query_vector_weight(query: str) -> float:
+    """The vector ranking's weight in the fusion. The bundled embedder is English-only: for CJK questions
+    its ranking is noise, so only keywords rank; for other non-Latin scripts it is weaker than keywords."""
+    if is_cjk(query):
+        return 0.0
+    letters = [ch for ch in query if ch.isalpha()]
+    latin = sum(ch.isascii() or _LATIN.match(ch.lower()) is not None for ch in letters)
+    return OTHER_SCRIPT_VECTOR_WEIGHT if letters and latin / len(letters) < 0.5 else 1.0
 
 
 def is_cjk(text: str) -> bool:
