@@ -24,7 +24,7 @@ from shared.errors import AppError, not_found
 from shared.llm import LLM, GenerationOptions, Message
 from shared.models import Subject
 from shared.settings import Settings
-from workers.ai.retrieval import Evidence, Retriever, match_terms, tokenize
+from workers.ai.retrieval import Evidence, Retriever, is_cjk, match_terms, mostly_latin, tokenize
 
 log = logging.getLogger(__name__)
 Emit = Callable[[dict[str, Any]], None]
@@ -69,12 +69,13 @@ def answerable(evidence: list[Evidence]) -> bool:
 
 
 # Do the notes answer the question? Calibrated on the dev split of benchmarks/data/qa.jsonl (its answerable
-# and off-topic items): an off-topic question shares few of its content words with the closest slides, and
-# the embedder finds them only loosely similar. The test split was not looked at.
-COVERAGE_SLIDES = 3  # the question's words are looked for in this many of the best slides
+# and off-topic items; the test split was not looked at): an off-topic question shares few of its content
+# words with the retrieved slides, and the embedder finds them only loosely similar. The bundled embedder is
+# English-only: on other scripts its similarities run higher for anything, and on CJK they are noise.
+COVERAGE_SLIDES = 5  # the question's words are looked for in the retrieved slides
 MIN_COVERAGE = 0.5  # share of the question's content words (stemmed) found there
-MIN_COVERAGE_WEAK = 0.75  # needed instead when the best slide is only loosely similar
-WEAK_SIMILARITY = 0.3
+MIN_SIMILARITY_LATIN = 0.45  # or the best slide at least this similar (Latin-script question)
+MIN_SIMILARITY_OTHER_SCRIPT = 0.5  # Cyrillic, Devanagari...; CJK questions go by their words only
 
 
 def coverage(question: str, evidence: list[Evidence]) -> float:
@@ -89,13 +90,16 @@ def coverage(question: str, evidence: list[Evidence]) -> float:
 
 
 def notes_answer(question: str, evidence: list[Evidence]) -> bool:
-    """Whether the retrieved slides hold an answer: enough of the question's own words are on the best
-    slides, more of them when the embedder finds those slides only loosely similar."""
+    """Whether the retrieved slides hold an answer: half of the question's own words are on them, or the
+    embedder finds the best one close to the question."""
     if not evidence:
         return False
-    share = coverage(question, evidence)
+    if coverage(question, evidence) >= MIN_COVERAGE:
+        return True
+    if is_cjk(question):
+        return False
     best = max(e.similarity for e in evidence)
-    return share >= MIN_COVERAGE_WEAK or (share >= MIN_COVERAGE and best >= WEAK_SIMILARITY)
+    return best >= (MIN_SIMILARITY_LATIN if mostly_latin(question) else MIN_SIMILARITY_OTHER_SCRIPT)
 
 
 def retrieval_query(question: str, history: list[Message]) -> str:
@@ -186,7 +190,9 @@ def best_sentence(question: str, evidence: Evidence) -> str:
 # Extractive answers (the bundled model is too small to write reliable ones): the slide's own sentences and
 # bullets that share the most words with the question, never a credit, URL, footer or bare heading alone.
 EXTRACT_WORDS = 60  # about the length of an answer a student reads at a glance
-EXTRACT_UNITS = 3
+EXTRACT_UNITS = 3  # sentences chosen for their words in common with the question
+MAX_UNITS = 8  # at most this many sentences or bullets in all (a list slide's bullets are short)
+FILL_FROM_SLIDE = True
 MIN_EXTRACT_WORDS = 15  # fewer from the best slide: add the next slides' matching sentences
 EXTRACT_SLIDES = 2
 _CREDIT = re.compile(
@@ -199,21 +205,21 @@ _NOTES = re.compile(r"^speaker notes:\s*", re.IGNORECASE)
 
 def answer_units(evidence: Evidence) -> list[str]:
     """A slide's sentences and bullets that can stand in an answer: not its title, not a credit, URL,
-    footer or slide number, not a lone word or number."""
+    footer or slide number, not a bare mark."""
     title = " ".join(evidence.title.split()).lower()
     units = []
     for piece in sentences(_NOTES.sub("", evidence.text)):
         piece = " ".join(piece.split())
-        if piece.lower() == title or _CREDIT.search(piece) or len(tokenize(piece)) < 2:
+        if piece.lower() == title or _CREDIT.search(piece) or not tokenize(piece):
             continue
         units.append(piece)
     return units
 
 
 def extractive_pieces(question: str, evidence: list[Evidence]) -> list[tuple[str, Evidence]]:
-    """The best slide's units that share words with the question (best first, kept in the slide's order;
-    its first units when none does), topped up from the next slides' matching units when that says
-    little: each with the slide it comes from."""
+    """The best slide's units that share the most words with the question, then (FILL_FROM_SLIDE) its
+    other units while the answer is short, each group in the slide's order; topped up
+    from the next slide's matching units when that says little. Each with the slide it comes from."""
     wanted = set(match_terms(question))
     pieces: list[tuple[str, Evidence]] = []
     words = 0
@@ -223,16 +229,17 @@ def extractive_pieces(question: str, evidence: list[Evidence]) -> list[tuple[str
         order = sorted(
             (i for i in range(len(units)) if overlap[i]),
             key=lambda i: (-overlap[i], -(len(units[i].split()) >= 5), i),
-        )
-        if not order and not pieces and units:  # nothing in common (another language?): the slide's lead
-            order = list(range(len(units)))
+        )[:EXTRACT_UNITS]
+        if not pieces and (FILL_FROM_SLIDE or not order):  # the slide's other units, in order
+            order += [i for i in range(len(units)) if i not in order]
         chosen: list[int] = []
-        for i in order[:EXTRACT_UNITS]:
-            if words >= EXTRACT_WORDS:
+        for i in order:
+            if words >= EXTRACT_WORDS or len(chosen) >= MAX_UNITS:
                 break
             chosen.append(i)
             words += len(units[i].split())
-        pieces += [(units[i], e) for i in sorted(chosen)]
+        matched = sorted(i for i in chosen if overlap[i])  # the matching ones first, each run in slide order
+        pieces += [(units[i], e) for i in matched + sorted(set(chosen) - set(matched))]
         if words >= MIN_EXTRACT_WORDS or rank + 1 >= EXTRACT_SLIDES:
             break
     return pieces

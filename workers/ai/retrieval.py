@@ -79,9 +79,26 @@ def stem(word: str) -> str:
     return word
 
 
+# A word for matching also holds combining marks: Devanagari vowel signs, virama and nukta are not \w to
+# Python's re, so tokenize splits Hindi words into single letters.
+_MATCH_WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963])+")
+HINDI_STOPWORDS = frozenset(
+    """का की के को में से है हैं था थी थे और या पर भी तो ही ने एक यह वह इस उस इसे उसे क्या कौन कैसे कब
+    कहाँ क्यों किस किसे किसने कितना कितनी कितने होता होती होते हुआ हुई हुए गया गई गए दिया दीजिए लिए""".split()  # noqa: SIM905
+)
+
+
 def match_terms(text: str) -> list[str]:
-    """The tokens of ``text`` as the keyword index and the answer's checks compare them: stemmed."""
-    return [stem(t) for t in tokenize(text)]
+    """The tokens of ``text`` as the keyword index and the answer's checks compare them: stemmed, Hindi
+    words whole."""
+    tokens: list[str] = []
+    for word in _MATCH_WORD.findall(text):
+        if _DEVANAGARI.search(word):
+            if word not in HINDI_STOPWORDS and len(word) > 1:
+                tokens.append(stem(word))
+        else:
+            tokens += [stem(t) for t in tokenize(word)]
+    return tokens
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -236,7 +253,7 @@ class Retriever:
         return [found[c] for c in ordered if c in found]
 
 
-OTHER_SCRIPT_VECTOR_WEIGHT = 1.0
+OTHER_SCRIPT_VECTOR_WEIGHT = 0.5
 
 
 def query_vector_weight(query: str) -> float:
@@ -244,9 +261,14 @@ def query_vector_weight(query: str) -> float:
     its ranking is noise, so only keywords rank; for other non-Latin scripts it is weaker than keywords."""
     if is_cjk(query):
         return 0.0
-    letters = [ch for ch in query if ch.isalpha()]
+    return 1.0 if mostly_latin(query) else OTHER_SCRIPT_VECTOR_WEIGHT
+
+
+def mostly_latin(text: str) -> bool:
+    """At least half of the letters are Latin ones (English, Spanish...); True when there are none."""
+    letters = [ch for ch in text if ch.isalpha()]
     latin = sum(ch.isascii() or _LATIN.match(ch.lower()) is not None for ch in letters)
-    return OTHER_SCRIPT_VECTOR_WEIGHT if letters and latin / len(letters) < 0.5 else 1.0
+    return not letters or latin / len(letters) >= 0.5
 
 
 def is_cjk(text: str) -> bool:
