@@ -251,3 +251,15 @@ def test_keyword_search_matches_word_forms() -> None:
     index = KeywordIndex.build([(1, "Степень вершины: число смежных вершин"), (2, "Матрица смежности графа")])
     assert [cid for cid, _ in index.search("вершина", 5)] == [1]
     assert match_terms("2019 и 3") == ["2019", "3"]
+
+
+def test_a_slide_titled_with_the_questions_words_ranks_first() -> None:
+    from workers.ai.retrieval import KeywordIndex, keyword_text
+
+    slides = [
+        (1, "Overview", "Topics: flow control, congestion control, routing"),
+        (2, "Flow control", "The receiver advertises a window size in every segment; the sender waits"),
+        (3, "Routing", "Routers forward packets along paths"),
+    ]
+    index = KeywordIndex.build([(cid, keyword_text(title, text)) for cid, title, text in slides])
+    assert index.search("flow control", 3)[0][0] == 2  # not the agenda that lists it

@@ -101,6 +101,14 @@ def match_terms(text: str) -> list[str]:
     return tokens
 
 
+TITLE_REPEAT = 2  # dev: recall@1 0.67 -> 0.68, cites gold 0.63 -> 0.64 against 1
+
+
+def keyword_text(title: str, text: str) -> str:
+    """What the keyword index reads for a chunk: its slide's title (TITLE_REPEAT times), then its text."""
+    return f"{title}\n" * TITLE_REPEAT + text
+
+
 def embedding_text(chunk: Chunk) -> str:
     return f"{chunk.title}\n{chunk.text}" if chunk.title and chunk.title not in chunk.text else chunk.text
 
@@ -173,7 +181,7 @@ class Retriever:
             .where(Lecture.subject_id == subject.id, Lecture.status == LectureStatus.DONE)
             .order_by(Chunk.id)
         ).all()
-        index = KeywordIndex.build([(cid, f"{title}\n{text}") for cid, title, text in rows])
+        index = KeywordIndex.build([(cid, keyword_text(title, text)) for cid, title, text in rows])
         with self._lock:
             self._indexes[key] = index
             while len(self._indexes) > self.cache_size:
