@@ -41,9 +41,8 @@ def ingest(ctx: _Ctx, settings: Any, user_id: int, deck: Path) -> tuple[int, int
 
     from shared.models import Lecture, LectureStatus, Subject
     from workers.ocr.adapters import layout_detector, ocr_engine
-    from workers.ocr.pipeline import drop_decorations, store_pages
+    from workers.ocr.pipeline import assign_roles, drop_decorations, store_pages
     from workers.ocr.readers import ReadOptions, read_document
-    from workers.ocr.text import strip_repeated_edges
 
     kind = KINDS[deck.suffix.lower()]
     with ctx.session_factory() as db:
@@ -82,8 +81,7 @@ def ingest(ctx: _Ctx, settings: Any, user_id: int, deck: Path) -> tuple[int, int
     start = time.perf_counter()
     pages = list(read_document(deck, kind, opts))
     drop_decorations(pages, ctx)
-    for page, text in zip(pages, strip_repeated_edges([p.text for p in pages]), strict=True):
-        page.text = text
+    assign_roles(pages)
     store_pages(ctx, lecture_id=lecture_id, pages=pages)  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
     with ctx.session_factory() as db:

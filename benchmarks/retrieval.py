@@ -72,10 +72,20 @@ def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: boo
     from workers.ocr.readers import FigureContent, PageContent, read_document
 
     stat = deck.stat()
-    key = f"{deck.name}|{stat.st_size}|{stat.st_mtime_ns}|{languages}"
+    from workers.ocr.roles import LineHint
+
+    # the reader's version is part of the key: pages read by older code (no line hints) are read again
+    key = f"{deck.name}|{stat.st_size}|{stat.st_mtime_ns}|{languages}|hints"
     if use_cache and key in cache:
         pages = [
-            PageContent(**{**p, "figures": [FigureContent(**f) for f in p["figures"]]}) for p in cache[key]
+            PageContent(
+                **{
+                    **p,
+                    "figures": [FigureContent(**f) for f in p["figures"]],
+                    "hints": [LineHint(**h) for h in p.get("hints", [])],
+                }
+            )
+            for p in cache[key]
         ]
         return pages, False
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
@@ -91,13 +101,12 @@ def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: boo
 
 
 def clean_pages(pages: list[Any], files: Any) -> list[Any]:
-    """What the ocr worker does between reading and storing: drop decoration images, strip headers."""
-    from workers.ocr.pipeline import drop_decorations
-    from workers.ocr.text import strip_repeated_edges
+    """What the ocr worker does between reading and storing: drop decoration images, give every line a
+    role (footers, course meta, credits and URLs then stay out of the chunks)."""
+    from workers.ocr.pipeline import assign_roles, drop_decorations
 
     drop_decorations(pages, SimpleNamespace(files=files))  # type: ignore[arg-type]
-    for page, text in zip(pages, strip_repeated_edges([p.text for p in pages]), strict=True):
-        page.text = text
+    assign_roles(pages)
     return pages
 
 

@@ -160,6 +160,11 @@ class Settings(BaseSettings):
     llm_base_url: str = Field(default="", description="OpenAI-compatible server, e.g. http://host:8080/v1")
     llm_api_key: str = ""
     llm_threads: int = Field(default=2, ge=1, le=64)
+    answer_style: Literal["auto", "extractive", "model"] = Field(
+        default="auto",
+        description="chat answers: the slides' own sentences (extractive) or the model's; auto: extractive "
+        "with the bundled tiny model only",
+    )
     embedding_provider: Literal["minilm", "ollama"] = "minilm"
     embedding_model: str = Field(default="", description="ollama: the embedding model name")
     embedding_precision: Literal["auto", "fp32", "bf16"] = Field(

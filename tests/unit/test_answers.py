@@ -156,3 +156,111 @@ def test_tokenizer_and_near_duplicate_removal() -> None:
         ev(3, "x y z"),
     ]
     assert [e.page for e in dedupe(items)] == [1, 3]
+
+
+# Refusal, extractive answers and stemmed keyword matching (calibrated on the dev split of the frozen QA set).
+
+
+def test_similar_sounding_slides_without_the_questions_words_are_not_an_answer() -> None:
+    class Exploding(LLM):
+        def stream(self, messages: list[Message], options: GenerationOptions) -> Iterator[str]:
+            raise AssertionError("the model must not be asked")
+
+    closest = [
+        ev(4, "Cells divide by mitosis into two daughter cells.", similarity=0.4),
+        ev(7, "Membranes are lipid bilayers.", similarity=0.35),
+    ]
+    result, events = ask(closest, Exploding(), question="What is the recipe for a chocolate cake?")
+    assert result["answered_from_notes"] is False and result["citations"] == []
+    assert events[0]["evidence"] == []
+    assert [c["page"] for c in result["closest"]] == [4, 7]  # the closest slides are shown, not cited
+    assert "slide 4]" in result["answer"] and "slide 7]" in result["answer"]
+
+
+def test_notes_answer_needs_the_questions_words_on_the_best_slides() -> None:
+    from workers.ai.answer import notes_answer
+
+    slide = ev(2, "Mitochondria produce ATP by cellular respiration.", similarity=0.25)
+    assert notes_answer("How do mitochondria produce ATP?", [slide])
+    assert not notes_answer("How do chloroplasts capture sunlight?", [slide])
+    assert not notes_answer("How do mitochondria capture sunlight for photosynthesis?", [slide])
+    assert not notes_answer("anything", [])
+    close = ev(3, "Ribosomes translate messenger RNA.", similarity=0.6)
+    assert notes_answer("How do cells make their proteins?", [close])  # close in meaning, other words
+    assert not notes_answer(
+        "细胞如何制造蛋白质？", [close]
+    )  # CJK: the English embedder's similarity is noise
+
+
+def test_extractive_answer_takes_the_slides_matching_sentences_never_a_credit_and_cites_each() -> None:
+    class Exploding(LLM):
+        def stream(self, messages: list[Message], options: GenerationOptions) -> Iterator[str]:
+            raise AssertionError("the extractive answer asks no model")
+
+    slide = ev(
+        3,
+        "Respiration\nhttps://example.edu/bio101\nCells divide often.\nMitochondria produce ATP by "
+        "respiration.\n© 2021 University of Somewhere\n12",
+    )
+    slide.title = "Respiration"
+    other = ev(5, "Ribosomes build proteins.", similarity=0.4)
+    events: list[dict[str, Any]] = []
+    result = answer_question(
+        db=FakeDb(),  # type: ignore[arg-type]
+        retriever=FakeRetriever([slide, other]),  # type: ignore[arg-type]
+        llm_factory=lambda: Exploding(),
+        redis=None,
+        req=AnswerRequest(user_id=9, subject_id=5, question="How do mitochondria make ATP?", request_id="r"),
+        emit=events.append,
+        extractive=True,
+    )
+    answer = result["answer"]
+    assert answer.startswith("Mitochondria produce ATP by respiration.")
+    assert "http" not in answer and "©" not in answer and "University" not in answer
+    assert answer.endswith("[Cells, slide 3]") and [c["page"] for c in result["citations"]] == [3]
+    assert "".join(e["text"] for e in events if e["type"] == "chat.token") == answer
+
+
+def test_a_slide_of_only_credits_is_skipped_for_the_next_one() -> None:
+    from workers.ai.answer import extractive_answer
+
+    credits = ev(1, "Jane Doe, University of Somewhere\nhttps://example.edu\n© 2020")
+    content = ev(6, "Mitochondria produce ATP by respiration.")
+    answer, cited = extractive_answer("What produces ATP?", [credits, content])
+    assert answer == "Mitochondria produce ATP by respiration. [Cells, slide 6]"
+    assert [c.page for c in cited] == [6]
+
+
+def test_the_bundled_model_answers_extractively_a_real_model_writes() -> None:
+    from shared.settings import Settings
+    from workers.ai.answer import extractive_answers
+
+    def settings(**kw: Any) -> Settings:
+        return Settings(_env_file=None, **kw)  # type: ignore[call-arg]
+
+    assert extractive_answers(settings())
+    assert not extractive_answers(settings(llm_provider="ollama"))
+    assert not extractive_answers(settings(llm_model="/models/big.gguf"))
+    assert not extractive_answers(settings(answer_style="model"))
+    assert extractive_answers(settings(llm_provider="ollama", answer_style="extractive"))
+
+
+def test_keyword_search_matches_word_forms() -> None:
+    from workers.ai.retrieval import KeywordIndex, match_terms
+
+    assert match_terms("Graphs producing edges") == match_terms("graph produces edge")
+    index = KeywordIndex.build([(1, "Степень вершины: число смежных вершин"), (2, "Матрица смежности графа")])
+    assert [cid for cid, _ in index.search("вершина", 5)] == [1]
+    assert match_terms("2019 и 3") == ["2019", "3"]
+
+
+def test_a_slide_titled_with_the_questions_words_ranks_first() -> None:
+    from workers.ai.retrieval import KeywordIndex, keyword_text
+
+    slides = [
+        (1, "Overview", "Topics: flow control, congestion control, routing"),
+        (2, "Flow control", "The receiver advertises a window size in every segment; the sender waits"),
+        (3, "Routing", "Routers forward packets along paths"),
+    ]
+    index = KeywordIndex.build([(cid, keyword_text(title, text)) for cid, title, text in slides])
+    assert index.search("flow control", 3)[0][0] == 2  # not the agenda that lists it

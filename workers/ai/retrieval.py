@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from shared.embeddings import Embedder
 from shared.models import Chunk, Lecture, LectureStatus, Subject
-from shared.text import BM25Index, is_cjk, tokens
+from shared.text import BM25Index, dominant_script, is_cjk, script_of, tokens
+from shared.text import stem as text_stem
 from workers.ai.vectors import VectorStore, collection_name
 
 Mode = Literal["hybrid", "vector", "keyword"]
@@ -26,6 +27,34 @@ _AGENDA = re.compile(
 )
 THIN_WEIGHT = 0.8
 CANDIDATES = 30
+
+
+# Keyword matching on stems: a question's "matrices" finds a slide's "matrix", "вершины" finds "вершин".
+# The stemmer follows each word's script (Russian for Cyrillic, Hindi for Devanagari, English for Latin);
+# words come from the one tokenizer (shared.text), which keeps Devanagari words whole.
+_SCRIPT_STEMMER = {"Cyrillic": "ru", "Devanagari": "hi", "Latin": "en"}
+
+
+def stem(word: str) -> str:
+    """One lower-case token's stem in its script's language; numbers, CJK and anything else unchanged."""
+    if word.isdigit():
+        return word
+    lang = _SCRIPT_STEMMER.get(dominant_script(word) or "")
+    return text_stem(word, lang) or word if lang else word
+
+
+def match_terms(text: str) -> list[str]:
+    """The tokens of ``text`` as the keyword index and the answer's checks compare them: stemmed by script,
+    stop words dropped, CJK as characters and character pairs."""
+    return [stem(t) for t in tokens(text)]
+
+
+TITLE_REPEAT = 2  # dev: recall@1 0.67 -> 0.68, cites gold 0.63 -> 0.64 against 1
+
+
+def keyword_text(title: str, text: str) -> str:
+    """What the keyword index reads for a chunk: its slide's title (TITLE_REPEAT times), then its text."""
+    return f"{title}\n" * TITLE_REPEAT + text
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -63,10 +92,10 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, chunks: list[tuple[int, str]]) -> KeywordIndex:
-        return cls([cid for cid, _ in chunks], BM25Index([tokens(text) for _, text in chunks]))
+        return cls([cid for cid, _ in chunks], BM25Index([match_terms(text) for _, text in chunks]))
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        return [(self.chunk_ids[i], score) for i, score in self.index.search(tokens(query), k)]
+        return [(self.chunk_ids[i], score) for i, score in self.index.search(match_terms(query), k)]
 
 
 @dataclass
@@ -91,7 +120,7 @@ class Retriever:
             .where(Lecture.subject_id == subject.id, Lecture.status == LectureStatus.DONE)
             .order_by(Chunk.id)
         ).all()
-        index = KeywordIndex.build([(cid, f"{title}\n{text}") for cid, title, text in rows])
+        index = KeywordIndex.build([(cid, keyword_text(title, text)) for cid, title, text in rows])
         with self._lock:
             self._indexes[key] = index
             while len(self._indexes) > self.cache_size:
@@ -130,8 +159,7 @@ class Retriever:
             key=lambda c: -keyword_hits[c][1] * content_weight(by_id[c]),
         )
         vector_order = sorted((c for c in vector_hits if c in by_id), key=lambda c: vector_hits[c][0])
-        # The bundled embedder is English-only: for CJK questions its ranking is noise, so only keywords rank.
-        vector_weight = 0.0 if mode == "hybrid" and is_cjk(query) else 1.0
+        vector_weight = query_vector_weight(query) if mode == "hybrid" else 1.0
         for weight, order in ((vector_weight, vector_order), (1.0, keyword_order)):
             for rank, cid in enumerate(order):
                 by_id[cid].score += weight / (RRF_K + rank + 1)
@@ -170,6 +198,23 @@ class Retriever:
             for chunk, title, filename in db.execute(query).all()
         }
         return [found[c] for c in ordered if c in found]
+
+
+OTHER_SCRIPT_VECTOR_WEIGHT = 0.5
+
+
+def query_vector_weight(query: str) -> float:
+    """The vector ranking's weight in the fusion. The bundled embedder is English-only: for CJK questions
+    its ranking is noise, so only keywords rank; for other non-Latin scripts it is weaker than keywords."""
+    if is_cjk(query):
+        return 0.0
+    return 1.0 if mostly_latin(query) else OTHER_SCRIPT_VECTOR_WEIGHT
+
+
+def mostly_latin(text: str) -> bool:
+    """At least half of the letters are Latin ones (English, Spanish...); True when there are none."""
+    shares = script_of(text)
+    return not shares or shares.get("Latin", 0.0) >= 0.5
 
 
 def one_per_page(items: list[Evidence]) -> list[Evidence]:

@@ -14,7 +14,7 @@ from shared.errors import AppError
 from shared.events import publish
 from shared.models import ChatMessage, ChatSession
 from shared.worker import RETRYABLE, celery_app, context, job_task
-from workers.ai.answer import AnswerRequest, answer_question, check_question
+from workers.ai.answer import AnswerRequest, answer_question, check_question, extractive_answers
 from workers.ai.indexing import index_lecture
 from workers.ai.retrieval import Mode
 from workers.ai.services import services
@@ -128,6 +128,7 @@ def answer(payload: dict[str, Any]) -> dict[str, Any]:
                 req=req,
                 emit=emit,
                 persist=persist,
+                extractive=extractive_answers(ctx.settings),
             )
     except AppError as exc:
         emit({"type": "chat.error", "request_id": req.request_id, "error": _error(exc)["error"]})
