@@ -13,8 +13,8 @@ timings and facts, and exits non-zero on any failure.
 from __future__ import annotations
 
 import argparse
-import json
 import base64
+import json
 import os
 import secrets
 import shlex
@@ -50,13 +50,13 @@ class Api:
         url = self.base + path
         deadline = time.monotonic() + retry_for
         while True:
-            req = urllib.request.Request(url, data=body, method=method)
+            req = urllib.request.Request(url, data=body, method=method)  # noqa: S310 (http to our nginx)
             if body is not None:
                 req.add_header("Content-Type", content_type)
             if self.token:
                 req.add_header("Authorization", f"Bearer {self.token}")
             try:
-                with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (our own URL)
+                with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
                     status, data, headers = resp.status, resp.read(), dict(resp.headers)
             except urllib.error.HTTPError as err:
                 status, data, headers = err.code, err.read(), dict(err.headers)
@@ -83,7 +83,7 @@ class Api:
             "Content-Type: application/pdf\r\n\r\n"
         ).encode()
         body = head + file.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
-        status, data, _ = self.request(
+        _, data, _ = self.request(
             "POST", path, body, content_type=f"multipart/form-data; boundary={boundary}", expect=(202,)
         )
         return json.loads(data)
@@ -117,7 +117,8 @@ def wait_job(api: Api, job_id: str, timeout: float, on_running: Any = None) -> d
         if job["status"] == "done":
             return job
         if job["status"] in ("failed", "cancelled"):
-            raise RuntimeError(f"job {job_id} {job['status']}: {job.get('error_code')} {job.get('error_message')}")
+            error = f"{job.get('error_code')} {job.get('error_message')}"
+            raise RuntimeError(f"job {job_id} {job['status']}: {error}")
         if job["status"] == "running" and not seen_running and on_running is not None:
             seen_running = True
             on_running(job)
@@ -126,7 +127,8 @@ def wait_job(api: Api, job_id: str, timeout: float, on_running: Any = None) -> d
 
 
 def new_subject(api: Api, name: str) -> int:
-    return int(api.json("POST", "/api/v1/subjects", {"name": f"{name} {secrets.token_hex(3)}"}, expect=(201,))["id"])
+    created = api.json("POST", "/api/v1/subjects", {"name": f"{name} {secrets.token_hex(3)}"}, expect=(201,))
+    return int(created["id"])
 
 
 def smoke(args: argparse.Namespace) -> dict[str, Any]:
@@ -221,7 +223,9 @@ def restart(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("mode", choices=["smoke", "restart"])
     parser.add_argument("--base", default="http://127.0.0.1:18702")
     parser.add_argument("--deck", type=Path, required=True)
