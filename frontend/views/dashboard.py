@@ -23,9 +23,10 @@ def new_subject_form(client: GatewayClient) -> None:
         name = st.text_input("Name", key="new_subject_name", placeholder="e.g. Organic Chemistry")
         langs = st.text_input(
             "Text languages (OCR)",
-            value="eng+hin",
+            value="auto",
             key="new_subject_langs",
-            help="Tesseract language codes joined with +, e.g. eng, eng+hin, spa, chi_sim.",
+            help="auto: each page in the languages it is written in. Or Tesseract codes joined with +, "
+            "e.g. eng, eng+hin, spa, chi_sim, for every page.",
         )
         if st.form_submit_button("Create subject", type="primary"):
             if not name.strip():

@@ -39,7 +39,8 @@ def test_reprocess_queues_a_new_ingest_job_and_replaces_pages(stack: Stack, tmp_
     assert set(body) == {"lecture", "job"}
     job = body["job"]
     assert job["id"] != first_job and job["kind"] == "ingest" and job["lecture_id"] == lecture_id
-    assert job["status"] == "queued" and body["lecture"]["status"] == "queued"
+    # released to the ocr queue at once (the user has no other upload): a worker may already have it
+    assert job["status"] in ("queued", "running") and body["lecture"]["status"] in ("queued", "processing")
 
     busy = stack.client.post(f"/api/v1/lectures/{lecture_id}/reprocess", headers=headers)
     assert busy.status_code == 409, busy.text

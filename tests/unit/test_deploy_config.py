@@ -239,6 +239,19 @@ def dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
     return result
 
 
+CPU_TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+def dockerfile_args(path: Path) -> dict[str, str]:
+    """The defaults of the Dockerfile's ARG instructions (an ARG without one maps to "")."""
+    found: dict[str, str] = {}
+    for keyword, args in dockerfile_instructions(path):
+        if keyword == "ARG":
+            name, _, default = args.partition("=")
+            found[name.strip()] = default.strip().strip('"')
+    return found
+
+
 def final_stage(instructions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The instructions of the last build stage (what the image is made of)."""
     last = max(i for i, (k, _) in enumerate(instructions) if k == "FROM")
@@ -856,11 +869,22 @@ def test_worker_image_has_the_system_packages_and_cpu_torch() -> None:
     missing = {pkg for pkg in needed if not re.search(rf"(?<![\w-]){re.escape(pkg)}(?![\w-])", workers)}
     assert not missing, f"workers/Dockerfile lacks {missing}"
     assert "libreoffice-impress" in workers
-    assert re.search(r"pip install torch==[\d.]+ --index-url https://download\.pytorch\.org/whl/cpu", workers)
+    # The index is a build argument (a machine without the PyTorch index passes PyPI plus a folder holding
+    # the +cpu wheel, as deploy/local-proof/run.sh does); its default is the CPU index, and the build fails
+    # on a CUDA torch whatever the index served.
+    assert re.search(r'pip install torch==[\d.]+ --index-url "\$TORCH_INDEX_URL"', workers)
+    assert dockerfile_args(ROOT / "workers" / "Dockerfile")["TORCH_INDEX_URL"] == CPU_TORCH_INDEX
+    assert re.search(r"pip install torch==[^&]*&& python -c [^&]*torch\.version\.cuda is None", workers)
     for name in built_services():
-        text = " ".join(a for k, a in dockerfile_instructions(service_dockerfile(name)) if k == "RUN")
+        path = service_dockerfile(name)
+        text = " ".join(a for k, a in dockerfile_instructions(path) if k == "RUN")
         for match in re.finditer(r"pip install[^&]*\btorch\b[^&]*", text):
-            assert "download.pytorch.org/whl/cpu" in match.group(0), f"{name}: torch must be the CPU build"
+            index = re.search(r"--index-url \"?([^\s\"]+)", match.group(0))
+            assert index, f"{name}: torch must come from the CPU index"
+            url = index.group(1)
+            if url.startswith("$"):
+                url = dockerfile_args(path).get(url.strip("${}"), "")
+            assert url == CPU_TORCH_INDEX, f"{name}: torch must be the CPU build"
 
 
 # == nginx =========================================================================================
@@ -1011,3 +1035,82 @@ def test_make_run_gives_streamlit_the_gateways_upload_limit() -> None:
     settings = Settings(_env_file=None, max_upload_mb=7)  # type: ignore[call-arg]
     frontend = dict(commands(settings))["frontend"]
     assert option(frontend, "--server.maxUploadSize") == "7"
+
+
+# == deploy/local-proof ============================================================================
+# run.sh builds the images and runs this compose file for real with docker-compose.proof.yml on top; these
+# checks keep the override honest: it changes only what it says, and all its traffic stays on 127.0.0.1.
+
+PROOF = ROOT / "deploy" / "local-proof"
+
+
+class _ComposeLoader(yaml.SafeLoader):
+    """Compose's merge tags (!reset, !override) read as plain values."""
+
+
+for _tag in ("!reset", "!override"):
+    _ComposeLoader.add_constructor(
+        _tag,
+        lambda loader, node: (
+            loader.construct_mapping(node, deep=True)
+            if isinstance(node, yaml.MappingNode)
+            else loader.construct_sequence(node, deep=True)
+            if isinstance(node, yaml.SequenceNode)
+            else loader.construct_scalar(node)
+        ),
+    )
+
+
+def proof_services() -> dict[str, Any]:
+    return yaml.load((PROOF / "docker-compose.proof.yml").read_text(), Loader=_ComposeLoader)["services"]
+
+
+def test_proof_override_changes_only_services_of_the_production_file() -> None:
+    assert set(proof_services()) <= set(SERVICES)
+
+
+def test_proof_override_keeps_every_running_service_on_the_host_loopback() -> None:
+    services = proof_services()
+    left_out = {n for n, s in services.items() if s.get("profiles")}
+    assert left_out == {"ollama", "ollama-pull", "prometheus"}
+    for name in set(SERVICES) - left_out:
+        svc = services.get(name, {})
+        # Host networking: no docker bridge (172.x) traffic; and no port published to other interfaces.
+        assert svc.get("network_mode") == "host", name
+        assert not svc.get("ports") or svc["ports"] == [], name
+        command = " ".join(str(c) for c in svc.get("command") or [])
+        assert "0.0.0.0" not in command, f"{name} listens on every interface"
+        # Every server binds 127.0.0.1 explicitly (the production commands say 0.0.0.0).
+        if name in {"gateway", "frontend", "chroma", "redis", "flower"}:
+            assert "127.0.0.1" in command, name
+    assert services["postgres"]["environment"]["POSTGRES_LISTEN"] == "127.0.0.1"
+    # Nothing but the left-out services may still wait on them.
+    for name in set(SERVICES) - left_out:
+        depends = services.get(name, {}).get("depends_on") or SERVICES[name].get("depends_on") or {}
+        assert not set(depends) & left_out, name
+
+
+def test_proof_override_builds_the_workers_image_once_with_the_same_arguments() -> None:
+    services = proof_services()
+    workers_image = {n for n, s in SERVICES.items() if s.get("image") == "mysmartnotes-workers:latest"}
+    builds = [services[n]["build"] for n in sorted(workers_image)]
+    assert all(b == builds[0] for b in builds) and builds[0]["network"] == "host"
+    assert set(builds[0]["args"]) <= set(dockerfile_args(ROOT / "workers" / "Dockerfile"))
+
+
+def test_proof_nginx_config_substitutions_match_nginx_conf() -> None:
+    """run.sh writes nginx.proof.conf with sed: each pattern must still match the production file."""
+    script = (PROOF / "run.sh").read_text()
+    exprs = re.findall(r"-e 's/((?:[^/\\]|\\.)+)/((?:[^/\\]|\\.)*)/'", script)
+    assert len(exprs) == 4
+    conf = NGINX_CONF.read_text()
+    proof = conf
+    for pattern, repl in exprs:
+        assert re.search(pattern, conf), pattern
+        proof = re.sub(pattern, repl.replace("\\.", "."), proof)
+    # Every listen and upstream server of the proof is on the loopback or a name the override maps to it.
+    for line in re.findall(r"^\s*listen\s+([^;]+);", proof, flags=re.M):
+        assert line.startswith("127.0.0.1:"), line
+    hosts = {h.split(":")[0] for h in proof_services()["nginx"]["extra_hosts"]}
+    for server in re.findall(r"^\s*server\s+([\w.]+):(\d+)", proof, flags=re.M):
+        assert server[0] in hosts and server[1].startswith("187"), server
