@@ -231,6 +231,22 @@ def test_a_slide_of_only_credits_is_skipped_for_the_next_one() -> None:
     assert [c.page for c in cited] == [6]
 
 
+def test_a_short_answer_is_topped_up_only_with_what_the_best_slide_does_not_say() -> None:
+    from workers.ai.answer import extractive_answer
+
+    mitosis = ev(2, "Mitosis\nOne cell becomes two")
+    meiosis = ev(3, "Meiosis\nFour haploid cells")  # shares only "cell" with the question
+    answer, cited = extractive_answer("What does mitosis make of one cell?", [mitosis, meiosis])
+    assert [c.page for c in cited] == [2] and "haploid" not in answer
+    organs = ev(3, "Meiosis\nIt happens in the sex organs")  # one new word ("happens") is not enough
+    answer, cited = extractive_answer("What happens in mitosis?", [mitosis, organs])
+    assert [c.page for c in cited] == [2] and "organs" not in answer
+    # what the question asks and the best slide lacks does bring the next slide's sentence
+    division = ev(4, "Cytokinesis splits the cytoplasm after mitosis")
+    answer, cited = extractive_answer("What do cytokinesis and the cytoplasm do?", [mitosis, division])
+    assert [c.page for c in cited] == [2, 4] and "Cytokinesis" in answer
+
+
 def test_the_bundled_model_answers_extractively_a_real_model_writes() -> None:
     from shared.settings import Settings
     from workers.ai.answer import extractive_answers

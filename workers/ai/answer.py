@@ -188,6 +188,7 @@ MAX_UNITS = 8  # at most this many sentences or bullets in all (a list slide's b
 FILL_FROM_SLIDE = True
 MIN_EXTRACT_WORDS = 15  # fewer from the best slide: add the next slides' matching sentences
 EXTRACT_SLIDES = 2
+MIN_TOP_UP_TERMS = 2  # question words a later slide's sentence must add to be topped up with
 _CREDIT = re.compile(
     r"https?://|www\.|\S+@\S+\.\w|©|\(c\)\s*\d{4}|copyright|all rights reserved|creative commons|"
     r"\blicen[cs]ed?\b|\buniversit|университет|\bslide \d+\b|\bpage \d+\b|^\d+(\s*/\s*\d+)?$",
@@ -212,13 +213,20 @@ def answer_units(evidence: Evidence) -> list[str]:
 def extractive_pieces(question: str, evidence: list[Evidence]) -> list[tuple[str, Evidence]]:
     """The best slide's units that share the most words with the question, then (FILL_FROM_SLIDE) its
     other units while the answer is short, each group in the slide's order; topped up
-    from the next slide's matching units when that says little. Each with the slide it comes from."""
+    from the next slide's units when that says little, but only with units that match at least two question
+    words the chosen ones do not already contain (a shared "cell" or "happens" does not bring meiosis into a
+    mitosis answer).
+    Each with the slide it comes from."""
     wanted = set(match_terms(question))
     pieces: list[tuple[str, Evidence]] = []
     words = 0
     for rank, e in enumerate(evidence):
         units = answer_units(e)
+        if pieces:  # a later slide only for what the question asks that the chosen sentences do not say
+            wanted -= {t for piece, _ in pieces for t in match_terms(piece)}
         overlap = [len(wanted & set(match_terms(u))) for u in units]
+        if pieces:  # and with two of them at least: one shared word ("happens") is not a second answer
+            overlap = [n if n >= MIN_TOP_UP_TERMS else 0 for n in overlap]
         order = sorted(
             (i for i in range(len(units)) if overlap[i]),
             key=lambda i: (-overlap[i], -(len(units[i].split()) >= 5), i),
