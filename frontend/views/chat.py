@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from frontend.api import ApiError, GatewayClient
-from frontend.formatting import md, md_link, short_date
+from frontend.formatting import md, md_link, plural, short_date
 from frontend.session import reporting, show_error, state
 from frontend.views.common import citation_card, load_subjects, subject_or_hint
 
@@ -139,7 +139,7 @@ def stream_answer(client: GatewayClient, chat: dict[str, Any], question: str, we
         return None
     first = result.get("seconds_to_first_token")
     timing = f" · first words after {first:.1f} s" if isinstance(first, int | float) else ""
-    meta = f"Answered from {len(result.get('citations') or [])} slides{timing}"
+    meta = f"Answered from {plural(len(result.get('citations') or []), 'slide')}{timing}"
     status.update(label=meta, state="complete")
     placeholder.markdown(md(result["answer"]))
     return {

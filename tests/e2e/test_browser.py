@@ -149,7 +149,7 @@ class Student:
         box = self.page.get_by_placeholder("Ask about your slides…")
         box.fill(question)
         box.press("Enter")
-        self.see(re.compile(r"Answered from \d+ slides"), timeout=180)
+        self.see(re.compile(r"Answered from \d+ slides?"), timeout=180)
 
     def make(self, kind: str) -> None:
         self.main().get_by_role("radio", name=re.compile(kind)).first.click()  # "What to make"
