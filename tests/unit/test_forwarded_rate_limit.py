@@ -5,64 +5,24 @@ its own, as everywhere."""
 
 from __future__ import annotations
 
-import logging
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from frontend.api import ApiError, GatewayClient
-from gateway.app import create_app
-from shared.db import run_migrations
-from shared.settings import Settings
-from tests.support.services import RedisServer, free_port, wait_for
+from tests.support.gateway import running_gateway
 
 LIMIT = 3
 
 
 @pytest.fixture()
 def gateway(tmp_path: Path) -> Iterator[str]:
-    """The real gateway app on a real uvicorn server that trusts proxy headers; answers its base URL."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level  # create_app configures logging process-wide
-    redis_server = RedisServer(tmp_path / "redis")
-    settings = Settings(
-        environment="test",
-        secret_key="test-secret-key-that-is-long-enough-0123456789",
-        database_url=f"sqlite:///{tmp_path / 'smartnotes.db'}",
-        redis_url=redis_server.url,
-        data_dir=tmp_path / "data",
-        rate_limit_login=f"{LIMIT}/minute",
-        trusted_proxies=["127.0.0.1"],  # the frontend's address
-        log_json=False,
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    run_migrations(settings)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, start_background=False),
-            host="127.0.0.1",
-            port=port,
-            proxy_headers=False,
-            log_config=None,
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(lambda: server.started, 20, "uvicorn")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(20)
-        redis_server.stop()
-        root.handlers[:] = handlers
-        root.setLevel(level)
+    """The real gateway app on a real uvicorn server that trusts the frontend's address (127.0.0.1) as a
+    proxy; answers its base URL."""
+    with running_gateway(tmp_path, rate_limit_login=f"{LIMIT}/minute", trusted_proxies=["127.0.0.1"]) as gw:
+        yield gw.url
 
 
 def failed_login(client: GatewayClient) -> str:
@@ -98,8 +58,6 @@ def test_without_a_forwarded_address_all_browsers_share_the_frontends_limit(gate
 def test_a_frontend_that_is_not_a_trusted_proxy_cannot_pick_addresses(tmp_path: Path) -> None:
     """The same forwarding from an address not in SMARTNOTES_TRUSTED_PROXIES (the default: none) is
     ignored: every browser it claims shares the frontend's own limit."""
-    from tests.support.gateway import running_gateway
-
     with running_gateway(tmp_path, rate_limit_login=f"{LIMIT}/minute") as gw:
         first = GatewayClient(gw.url, client_ip="93.184.216.34")
         second = GatewayClient(gw.url, client_ip="93.184.216.35")
