@@ -78,9 +78,17 @@ VICTIM_COLOR = (13, 200, 77)
 CANARY_COLOR = (255, 0, 255)
 
 
-def thumbnail_of(user: User, lecture_id: int) -> bytes:
-    resp = user.client.get(f"/lectures/{lecture_id}/pages/1/thumbnail", headers=user.headers())
-    return resp.content if resp.status_code == 200 else b""
+def thumbnails_of(user: User, lecture_id: int) -> list[bytes]:
+    """Every page thumbnail of a lecture (the linked picture is on its second slide)."""
+    pages = user.client.get(f"/lectures/{lecture_id}/pages", headers=user.headers()).json()
+    out = []
+    for page in pages:
+        resp = user.client.get(
+            f"/lectures/{lecture_id}/pages/{page['number']}/thumbnail", headers=user.headers()
+        )
+        if resp.status_code == 200:
+            out.append(resp.content)
+    return out
 
 
 def attack_linked_file(ctx: Ctx) -> tuple[str, str, bool, str]:
@@ -96,14 +104,15 @@ def attack_linked_file(ctx: Ctx) -> tuple[str, str, bool, str]:
     if resp.status_code != 202:
         return str(resp.status_code), error_code(resp), True, "refused at upload"
     job = wait_job(ctx.attacker, resp.json()["job"]["id"])
-    share = share_of(
-        thumbnail_of(ctx.attacker, resp.json()["lecture"]["id"]) or solid_png((0, 0, 0)), VICTIM_COLOR
-    )
+    thumbnails = thumbnails_of(ctx.attacker, resp.json()["lecture"]["id"])
+    if len(thumbnails) < 2:  # nothing to look at is not a pass: the check must see the rendered slide
+        return job["status"], job.get("error_code") or "", False, "no thumbnail of the slide to check"
+    share = max(share_of(t, VICTIM_COLOR) for t in thumbnails)
     return (
         job["status"],
         job.get("error_code") or "",
         share < 0.05,
-        f"victim colour in thumbnail: {share:.0%}",
+        f"victim colour in the attacker's thumbnail: {share:.0%}",
     )
 
 
