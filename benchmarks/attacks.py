@@ -214,7 +214,11 @@ def attack_big_body(ctx: Ctx) -> tuple[str, str, bool, str]:
                 break
             sent += len(chunk)
         with contextlib.suppress(OSError):
-            reply = sock.recv(4096)
+            sock.settimeout(5)
+            while len(reply) < 16384 and (chunk := sock.recv(4096)):  # headers, then the error body
+                reply += chunk
+                if b'"error"' in reply and reply.rstrip().endswith(b"}"):
+                    break
     status = reply.split(b" ", 2)[1].decode() if reply.startswith(b"HTTP/") else "no reply"
     code = ""
     for known in (b"FILE_TOO_LARGE", b"REQUEST_TOO_LARGE", b"NOT_AUTHENTICATED"):
