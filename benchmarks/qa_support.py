@@ -16,7 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from retrieval import KINDS  # benchmarks/retrieval.py (qa.py puts benchmarks/ on the path)
+from retrieval import deck_lecture  # benchmarks/retrieval.py (qa.py puts benchmarks/ on the path)
 
 
 @dataclass
@@ -137,7 +137,7 @@ def build_subjects(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, A
 
     from shared.db import make_engine, make_session_factory, run_migrations
     from shared.embeddings import make_embedder
-    from shared.models import Chunk, Lecture, LectureStatus, Subject, User
+    from shared.models import Chunk, Subject, User
     from shared.settings import Settings
     from workers.ai.retrieval import embedding_text
     from workers.ai.vectors import ChromaVectorStore, collection_name
@@ -158,19 +158,7 @@ def build_subjects(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, A
             subject = Subject(user_id=user.id, name=deck.stem[:100])
             db.add(subject)
             db.flush()
-            lecture = Lecture(
-                user_id=user.id,
-                subject_id=subject.id,
-                title=deck.stem,
-                filename=deck.name,
-                file_type=KINDS[deck.suffix.lower()],
-                media_type="application/octet-stream",
-                size_bytes=deck.stat().st_size,
-                sha256="0" * 64,
-                storage_path=str(deck),
-                status=LectureStatus.DONE,
-                page_count=len(pages),
-            )
+            lecture = deck_lecture(user.id, subject.id, deck, pages)
             db.add(lecture)
             db.flush()
             subjects[deck.name], lectures[deck] = subject.id, lecture.id

@@ -110,6 +110,25 @@ def clean_pages(pages: list[Any], files: Any) -> list[Any]:
     return pages
 
 
+def deck_lecture(user_id: int, subject_id: int, deck: Path, pages: list[Any]) -> Any:
+    """The Lecture row for a deck read in place (done: its pages are stored next)."""
+    from shared.models import Lecture, LectureStatus
+
+    return Lecture(
+        user_id=user_id,
+        subject_id=subject_id,
+        title=deck.stem,
+        filename=deck.name,
+        file_type=KINDS[deck.suffix.lower()],
+        media_type="application/octet-stream",
+        size_bytes=deck.stat().st_size,
+        sha256="0" * 64,
+        storage_path=str(deck),
+        status=LectureStatus.DONE,
+        page_count=len(pages),
+    )
+
+
 def build_subject(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, Any, Any, int, int]:
     """One user, one subject, one lecture per deck; pages, figures and chunks stored by the worker's own
     store_pages (the same rows and chunks as an upload), then the chunks embedded as indexing does."""
@@ -119,7 +138,7 @@ def build_subject(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, An
 
     from shared.db import make_engine, make_session_factory, run_migrations
     from shared.embeddings import make_embedder
-    from shared.models import Chunk, Lecture, LectureStatus, Subject, User
+    from shared.models import Chunk, Subject, User
     from shared.settings import Settings
     from workers.ai.retrieval import embedding_text
     from workers.ai.vectors import ChromaVectorStore, collection_name
@@ -139,19 +158,7 @@ def build_subject(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, An
         db.flush()
         lectures = {}
         for deck, pages in decks.items():
-            lectures[deck] = Lecture(
-                user_id=user.id,
-                subject_id=subject.id,
-                title=deck.stem,
-                filename=deck.name,
-                file_type=KINDS[deck.suffix.lower()],
-                media_type="application/octet-stream",
-                size_bytes=deck.stat().st_size,
-                sha256="0" * 64,
-                storage_path=str(deck),
-                status=LectureStatus.DONE,
-                page_count=len(pages),
-            )
+            lectures[deck] = deck_lecture(user.id, subject.id, deck, pages)
             db.add(lectures[deck])
         db.commit()
         user_id, subject_id = user.id, subject.id
