@@ -200,3 +200,16 @@ def test_the_migration_adds_line_roles_to_pages_on_sqlite(
             assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0004"
     finally:
         engine.dispose()
+
+
+def test_words_inside_a_figure_lose_their_email_url_and_credit_lines() -> None:
+    from workers.ocr.chunking import page_chunks
+    from workers.ocr.roles import without_boilerplate
+
+    words = (
+        "Why Bother with Modelling?\nEduardo Massad edmassad@usp.br\nImage: Wikimedia Commons, CC BY-SA\nBone"
+    )
+    assert without_boilerplate(words) == "Why Bother with Modelling?\nBone"
+    drafts = page_chunks(text="Models", source="text_layer", notes="", figure_texts=[words])
+    figure = " ".join(d.text for d in drafts if d.source == "figure")
+    assert "Bone" in figure and "@" not in figure and "Wikimedia" not in figure

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shared.errors import AppError
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page
 from shared.study_schemas import SourceRef
-from workers.ocr.roles import content_text
+from workers.ocr.roles import content_text, without_boilerplate
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,8 @@ def load_material(
             FigureInfo(
                 id=f.id,
                 page=f.page_number,
-                caption=f.caption or "",
-                text=f.text or "",
+                caption=without_boilerplate(f.caption or ""),
+                text=without_boilerplate(f.text or ""),  # words inside a figure: no e-mail, URL, credit
                 image_path=f.image_path,
                 area=min(area, 1.0),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from workers.ocr.roles import content_text
+from workers.ocr.roles import content_text, without_boilerplate
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def page_chunks(
             ChunkDraft(f"Speaker notes: {piece}", "notes")
             for piece in split_lines(notes, max_words=max_words)
         ]
-    figure_body = "\n".join(t for t in (figure_texts or []) if t.strip())
+    figure_body = "\n".join(t for t in (without_boilerplate(x) for x in figure_texts or []) if t.strip())
     if figure_body:
         drafts += [ChunkDraft(piece, "figure") for piece in split_lines(figure_body, max_words=max_words)]
     return drafts

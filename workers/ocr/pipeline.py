@@ -182,7 +182,7 @@ def store_pages(ctx: WorkerContext, *, lecture_id: int, pages: list[PageContent]
                 db.flush()
                 figure_ids.append(figure.id)
             figure_count += len(figure_ids)
-            figure_texts = [" ".join(x for x in (f.caption, f.text) if x) for f in content.figures]
+            figure_texts = ["\n".join(x for x in (f.caption, f.text) if x) for f in content.figures]
             drafts = page_chunks(
                 text=content.text,
                 source=content.source,

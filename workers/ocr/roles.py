@@ -763,6 +763,13 @@ def content_text(text: str, roles: Sequence[str] | None) -> str:
     return "\n".join(line for line, role in zip(lines, roles, strict=True) if role not in DROPPED).strip()
 
 
+def without_boilerplate(text: str) -> str:
+    """Text with no line of its own role (a figure's caption or the words inside it): the lines that are a
+    URL, an e-mail address or a credit go, as they go from a page's content. Deck-level roles (footers,
+    meta) need the deck; these two are judged from the line alone."""
+    return "\n".join(line for line in text.split("\n") if not (is_url(line) or is_credit(line)))
+
+
 def page_title(text: str, roles: Sequence[str] | None, fallback: str) -> str:
     """The page's title from its roles: the title lines, else the fallback when it is not boilerplate."""
     lines = text.split("\n")
