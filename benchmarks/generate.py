@@ -31,6 +31,7 @@ KINDS = {".pdf": "pdf", ".pptx": "pptx"}
 class _Ctx:  # what workers.ocr.pipeline.store_pages / drop_decorations use of a WorkerContext
     session_factory: Any
     files: Any
+    models: Any  # workers.ocr.adapters.OcrModels, loaded once as in the ocr worker
 
 
 def ingest(ctx: _Ctx, settings: Any, user_id: int, deck: Path) -> tuple[int, int, float]:
@@ -40,7 +41,6 @@ def ingest(ctx: _Ctx, settings: Any, user_id: int, deck: Path) -> tuple[int, int
     import hashlib
 
     from shared.models import Lecture, LectureStatus, Subject
-    from workers.ocr.adapters import layout_detector, ocr_engine
     from workers.ocr.pipeline import assign_roles, drop_decorations, store_pages
     from workers.ocr.readers import ReadOptions, read_document
 
@@ -64,14 +64,14 @@ def ingest(ctx: _Ctx, settings: Any, user_id: int, deck: Path) -> tuple[int, int
         db.add(lecture)
         db.commit()
         subject_id, lecture_id = subject.id, lecture.id
-    ocr = ocr_engine(settings)
+    ocr = ctx.models.ocr
     from workers.ocr.pipeline import ocr_languages
 
     opts = ReadOptions(
         store=ctx.files,
         prefix=f"uploads/{user_id}/{lecture_id}",
         languages=ocr_languages("eng+hin+chi_sim", ocr),
-        layout=layout_detector(settings),
+        layout=ctx.models.layout,
         ocr=ocr,
         dpi=settings.ocr_dpi,
         parallel=settings.ocr_parallel_pages,
@@ -142,7 +142,9 @@ def main() -> int:
     run_migrations(settings)
     factory = make_session_factory(make_engine(settings))
     files = LocalFileStore(tmp)
-    ctx = _Ctx(factory, files)
+    from workers.ocr.adapters import OcrModels
+
+    ctx = _Ctx(factory, files, OcrModels(settings))
     with factory() as db:
         user = User(email="bench@example.com", password_hash="x")
         db.add(user)

@@ -94,12 +94,14 @@ def main() -> None:
 
     from shared.files import LocalFileStore
     from shared.settings import Settings
+    from workers.ocr.adapters import OcrModels
     from workers.ocr.pipeline import read_options
     from workers.ocr.readers import read_document
 
     only = {int(p) for p in args.pages.split(",") if p.strip()}
     pages = [p for p in json.loads(TRANSCRIPTS.read_text())["pages"] if not only or p["page"] in only]
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    models = OcrModels(settings)  # loaded once, as in the ocr worker
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for item in pages:
@@ -116,7 +118,11 @@ def main() -> None:
             for mode, (path, kind) in paths.items():
                 # Fresh options per file, as for one uploaded lecture (models are loaded once per process).
                 opts = read_options(
-                    settings, store=LocalFileStore(Path(tmp)), prefix="bench", languages=args.languages
+                    settings,
+                    store=LocalFileStore(Path(tmp)),
+                    prefix="bench",
+                    languages=args.languages,
+                    models=models,
                 )
                 start = time.perf_counter()
                 read = list(read_document(path, kind, opts))

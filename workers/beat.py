@@ -2,6 +2,7 @@
 ``maintenance.cleanup``, run by the generation worker). Run exactly one beat per deployment: two would
 send every task twice."""
 
-from shared.worker import celery_app
+from shared.settings import get_settings
+from workers.runtime.context import WorkerRuntime
 
-app = celery_app()
+app = WorkerRuntime(get_settings()).celery

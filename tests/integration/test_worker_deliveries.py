@@ -23,10 +23,10 @@ from shared.db import make_engine, make_session_factory, run_migrations
 from shared.jobs import create_job
 from shared.models import Job, Lecture, LectureStatus, Subject, User
 from shared.settings import Settings
-from shared.worker import count_delivery, lost_error, note_worker_lost
 from tests.integration.conftest import worker_env
 from tests.support.crashing_worker import TASK_ABORT, TASK_HOG, TASK_KILLED
 from tests.support.services import RedisServer, wait_for
+from workers.runtime.context import count_delivery, lost_error, note_worker_lost
 
 ROOT = Path(__file__).resolve().parents[2]
 

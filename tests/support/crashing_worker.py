@@ -10,30 +10,32 @@ import os
 import signal
 from typing import Any
 
-from shared.worker import WorkerContext, celery_app, job_task
+from shared.settings import get_settings
+from workers.runtime.context import WorkerContext, WorkerRuntime
 
-app = celery_app()
+runtime = WorkerRuntime(get_settings())
+app = runtime.celery
 
 TASK_KILLED = "test.killed_by_the_kernel"
 TASK_HOG = "test.allocates_too_much"
 TASK_ABORT = "test.native_crash"
 
 
-@job_task(app, TASK_KILLED, queue="ocr")
+@runtime.job_task(TASK_KILLED, queue="ocr")
 def killed(ctx: WorkerContext, job_id: str, task: Any) -> None:
     """What the OOM killer does to a worker decoding a bomb: SIGKILL, mid-task."""
     ctx.reporter.start(job_id, stage="reading", task_id=task.request.id, queue="ocr")
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-@job_task(app, TASK_ABORT, queue="ocr")
+@runtime.job_task(TASK_ABORT, queue="ocr")
 def aborted(ctx: WorkerContext, job_id: str, task: Any) -> None:
     """A crash in native code (not a memory kill)."""
     ctx.reporter.start(job_id, stage="reading", task_id=task.request.id, queue="ocr")
     os.abort()
 
 
-@job_task(app, TASK_HOG, queue="ocr")
+@runtime.job_task(TASK_HOG, queue="ocr")
 def hog(ctx: WorkerContext, job_id: str, task: Any) -> None:
     """Decoding a huge image: far more than a task may use."""
     ctx.reporter.start(job_id, stage="reading", task_id=task.request.id, queue="ocr")

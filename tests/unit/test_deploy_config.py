@@ -562,7 +562,7 @@ def test_worker_command_names_an_existing_bootstrap_and_queue(name: str) -> None
 
 def test_beat_sends_the_maintenance_schedule_from_one_replica() -> None:
     from shared.celery_app import TASK_MAINTENANCE_CLEANUP, TASK_QUEUES, beat_schedule, make_celery
-    from shared.maintenance import register_maintenance_task
+    from workers.runtime.maintenance import register_maintenance_task
 
     cmd = command("beat")
     assert cmd[:1] == ["celery"] and "beat" in cmd
@@ -580,7 +580,7 @@ def test_beat_sends_the_maintenance_schedule_from_one_replica() -> None:
     queue = TASK_QUEUES[TASK_MAINTENANCE_CLEANUP]
     assert f"worker-{queue}" in SERVICES, f"no worker consumes the {queue} queue"
     app = make_celery(Settings(_env_file=None))  # type: ignore[call-arg]
-    register_maintenance_task(app)
+    register_maintenance_task(app, lambda: pytest.fail("registering must not build the context"))
     assert TASK_MAINTENANCE_CLEANUP in app.tasks
 
 

@@ -284,32 +284,25 @@ def test_a_job_cancelled_while_being_released_is_not_sent(
 
 
 @pytest.mark.filterwarnings("ignore:task_always_eager has no effect on send_task")
-def test_the_maintenance_task_releases_stranded_uploads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The beat's maintenance.cleanup (shared/maintenance.py) runs the release pass: with a real broker,
-    a user's stranded uploads are sent to the ocr queue."""
-    from shared import worker
+def test_the_maintenance_task_releases_stranded_uploads(tmp_path: Path) -> None:
+    """The beat's maintenance.cleanup (workers/runtime/maintenance.py) runs the release pass: with a real
+    broker, a user's stranded uploads are sent to the ocr queue."""
     from shared.celery_app import make_celery
-    from shared.maintenance import register_maintenance_task
     from tests.support.services import RedisServer
+    from workers.runtime.context import build_context
+    from workers.runtime.maintenance import register_maintenance_task
 
     server = RedisServer(tmp_path / "redis")
     settings = Settings(data_dir=tmp_path / "data", redis_url=server.url, _env_file=None)  # type: ignore[call-arg]
     run_migrations(settings)
     factory = make_session_factory(make_engine(settings))
-    monkeypatch.setenv("SMARTNOTES_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("SMARTNOTES_DATABASE_URL", "")
-    monkeypatch.setenv("SMARTNOTES_REDIS_URL", server.url)
-    worker.get_settings.cache_clear()
-    monkeypatch.setattr(worker, "_context", None)
     app = make_celery(settings)
     app.conf.task_always_eager = True
-    monkeypatch.setattr(worker, "_celery", app)
+    ctx = build_context(settings, app)  # what the worker's runtime hands the task
     try:
         alice = make_user(factory, "a@example.com")
         jobs = upload(factory, alice, 3)
-        result = register_maintenance_task(app).apply().get()
+        result = register_maintenance_task(app, lambda: ctx).apply().get()
         assert result["ingest_released"] == 2
         assert stages(factory, jobs) == ["queued", "queued", WAITING]
         queued = [
@@ -317,6 +310,4 @@ def test_the_maintenance_task_releases_stranded_uploads(
         ]
         assert sorted(queued) == sorted(repr([j]) for j in jobs[:2])
     finally:
-        worker.get_settings.cache_clear()
-        monkeypatch.setattr(worker, "_context", None)
         server.stop()

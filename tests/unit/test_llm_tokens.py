@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from shared import metrics
 from shared.llm import GenerationOptions, LlamaCppLLM, OllamaLLM, OpenAICompatibleLLM, bundled_model_path
+from workers.runtime import metrics
 
 MESSAGES = [
     {"role": "system", "content": "You answer in one short sentence."},
@@ -37,7 +37,7 @@ class Counted:
 
 @pytest.fixture(scope="module")
 def llamacpp() -> Iterator[LlamaCppLLM]:
-    yield LlamaCppLLM(bundled_model_path(), threads=1)
+    yield LlamaCppLLM(bundled_model_path(), threads=1, on_tokens=metrics.count_tokens)
 
 
 def test_llamacpp_counts_what_the_model_read_and_wrote(llamacpp: LlamaCppLLM) -> None:
@@ -86,7 +86,12 @@ def ollama(body: bytes, seen: list[dict[str, Any]]) -> OllamaLLM:
         assert request.url.path == "/api/chat"
         return httpx.Response(200, content=body, headers={"content-type": "application/x-ndjson"})
 
-    return OllamaLLM("http://ollama.test:11434", "llama3", transport=httpx.MockTransport(handler))
+    return OllamaLLM(
+        "http://ollama.test:11434",
+        "llama3",
+        transport=httpx.MockTransport(handler),
+        on_tokens=metrics.count_tokens,
+    )
 
 
 def test_ollama_reports_the_counts_of_its_final_chunk() -> None:
@@ -119,7 +124,9 @@ def openai(handler: Callable[[dict[str, Any]], httpx.Response]) -> OpenAICompati
         assert request.url.path == "/v1/chat/completions"
         return handler(json.loads(request.content))
 
-    return OpenAICompatibleLLM("http://vllm.test/v1", "m", transport=httpx.MockTransport(transport))
+    return OpenAICompatibleLLM(
+        "http://vllm.test/v1", "m", transport=httpx.MockTransport(transport), on_tokens=metrics.count_tokens
+    )
 
 
 def test_openai_compatible_asks_for_usage_and_reports_it() -> None:

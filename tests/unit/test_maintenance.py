@@ -1,4 +1,5 @@
-"""maintenance.cleanup (shared/maintenance.py): what it removes, what it keeps, and the beat schedule."""
+"""maintenance.cleanup (workers/runtime/maintenance.py): what it removes, what it keeps, and the beat
+schedule."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from shared.celery_app import TASK_MAINTENANCE_CLEANUP, TASK_QUEUES, beat_schedule, make_celery
 from shared.db import make_engine, make_session_factory, run_migrations
-from shared.maintenance import cleanup, register_maintenance_task
 from shared.models import GeneratedDocument, Job, JobStatus, Lecture, ShareLink, Subject, User
 from shared.settings import Settings
+from workers.runtime.maintenance import cleanup, register_maintenance_task
 
 DAY = 24 * 3600
 
@@ -227,26 +228,17 @@ def test_beat_schedules_the_cleanup_on_the_generation_queue() -> None:
     assert beat_schedule(off) == {}
 
 
-def test_the_registered_task_runs_the_cleanup(
-    env: tuple[Settings, Session], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_registered_task_runs_the_cleanup(env: tuple[Settings, Session]) -> None:
     settings, db = env
-    monkeypatch.setenv("SMARTNOTES_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("SMARTNOTES_DATABASE_URL", "")
-    from shared import worker
+    from workers.runtime.context import build_context
 
-    get_settings = worker.get_settings
-    get_settings.cache_clear()
-    monkeypatch.setattr(worker, "_context", None)
     app = make_celery(settings)
     app.conf.task_always_eager = True
-    monkeypatch.setattr(worker, "_celery", app)  # the worker's context() takes this app, as is
+    ctx = build_context(settings, app)  # what the worker's runtime hands the task
     try:
-        task = register_maintenance_task(app)
+        task = register_maintenance_task(app, lambda: ctx)
         old = age(write(settings.data_dir / "tmp/stale.upload"), 3 * DAY)
         result = task.apply().get()
         assert result["tmp_removed"] == 1 and not old.exists()
     finally:
-        get_settings.cache_clear()
-        monkeypatch.setattr(worker, "_context", None)
         db.close()

@@ -1,5 +1,5 @@
-"""Worker metrics (shared/metrics.py): the Celery signal hooks, the helpers, a real worker's endpoint,
-and the Grafana dashboard only using metrics that exist."""
+"""Worker metrics (workers/runtime/metrics.py): the Celery signal hooks, the helpers, a real worker's
+endpoint, and the Grafana dashboard only using metrics that exist."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ import pytest
 from celery import Celery
 from prometheus_client import Metric
 
-from shared import metrics
 from shared.celery_app import QUEUE_GENERATION, TASK_MAINTENANCE_CLEANUP, make_celery
 from shared.db import run_migrations
 from shared.settings import Settings
 from tests.support.services import RedisServer, free_port, wait_for
+from workers.runtime import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,7 +73,7 @@ def test_an_exception_counts_as_a_failure_with_its_type(eager_app: Celery) -> No
 def test_a_job_marked_failed_is_counted_with_its_code(eager_app: Celery) -> None:
     @eager_app.task(name="test.bad_upload")
     def bad_upload() -> None:
-        metrics.job_failed("PDF_CORRUPT")  # what shared.worker.fail() does inside a job task
+        metrics.job_failed("PDF_CORRUPT")  # what workers.runtime.context.fail() does inside a job task
 
     bad_upload.apply()
     assert sample("smartnotes_worker_task_failures_total", task="test.bad_upload", reason="PDF_CORRUPT") == 1

@@ -10,19 +10,18 @@ from sqlalchemy import func, select, update
 from shared.celery_app import QUEUE_AI
 from shared.jobs import JobCancelled
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject, utcnow
-from shared.worker import WorkerContext
 from workers.ai.retrieval import embedding_text
-from workers.ai.services import services
+from workers.ai.services import AiServices
 from workers.ai.vectors import collection_name
+from workers.runtime.context import WorkerContext
 
 BATCH = 64
 
 
-def index_lecture(ctx: WorkerContext, job_id: str, task: Any) -> None:
+def index_lecture(ctx: WorkerContext, job_id: str, task: Any, ai: AiServices) -> None:
     job = ctx.reporter.start(job_id, stage="indexing", task_id=task.request.id, queue=QUEUE_AI)
     if job.lecture_id is None:
         raise JobCancelled(job_id)
-    ai = services(ctx.settings)
     with ctx.session_factory() as db:
         lecture = db.get(Lecture, job.lecture_id)
         if lecture is None:

@@ -1,4 +1,5 @@
-"""The ai worker's heavy services, built once per process on first use (or by the warm-up at start)."""
+"""The ai worker's heavy services, built once per process on first use (or by the warm-up at start); the
+worker's composition root (workers/ai/bootstrap.py) builds one of these."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from shared.llm import LLM, make_llm
 from shared.settings import Settings
 from workers.ai.retrieval import Retriever
 from workers.ai.vectors import VectorStore, vector_store
+from workers.runtime.metrics import count_tokens
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +21,8 @@ class AiServices:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
+        self._llm_lock = threading.Lock()
+        self._llm: LLM | None = None
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -34,7 +38,11 @@ class AiServices:
         return Retriever(self.embedder, self.store)
 
     def llm(self) -> LLM:
-        return make_llm(self.settings)
+        """The LLM, loaded on first use and kept; a provider that failed is tried again next time."""
+        with self._llm_lock:
+            if self._llm is None:
+                self._llm = make_llm(self.settings, on_tokens=count_tokens)
+            return self._llm
 
     def warm_up(self) -> None:
         """Load the embedding model, the vector store and the bundled LLM before the first question."""
@@ -46,15 +54,3 @@ class AiServices:
             log.info("ai services warm")
         except Exception as exc:  # a failing provider reports on the first real request instead
             log.warning("warm-up incomplete: %r", exc)
-
-
-_services: AiServices | None = None
-_services_lock = threading.Lock()
-
-
-def services(settings: Settings) -> AiServices:
-    global _services
-    with _services_lock:
-        if _services is None:
-            _services = AiServices(settings)
-        return _services

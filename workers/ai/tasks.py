@@ -1,43 +1,33 @@
-"""Tasks of the ai queue: indexing, search, answers, vector clean-up."""
+"""Tasks of the ai queue: indexing, search, answers, vector clean-up. Registered, with the services they use,
+by the worker's composition root (workers/ai/bootstrap.py)."""
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 from typing import Any
-
-from celery.signals import worker_ready
 
 from shared.celery_app import QUEUE_AI, TASK_ANSWER, TASK_DELETE_VECTORS, TASK_INDEX_LECTURE, TASK_SEARCH
 from shared.errors import AppError
 from shared.events import publish
-from shared.models import ChatMessage, ChatSession
-from shared.worker import RETRYABLE, celery_app, context, job_task
+from shared.models import ChatMessage, ChatSession, Subject
 from workers.ai.answer import AnswerRequest, answer_question, check_question, extractive_answers
 from workers.ai.indexing import index_lecture
 from workers.ai.retrieval import Mode
-from workers.ai.services import services
+from workers.ai.services import AiServices
 from workers.ai.vectors import collection_name
+from workers.runtime.context import RETRYABLE, WorkerContext, WorkerRuntime
 
 log = logging.getLogger(__name__)
-app = celery_app()
-index_lecture_task = job_task(app, TASK_INDEX_LECTURE, queue=QUEUE_AI)(index_lecture)
-
-
-@worker_ready.connect
-def _warm_up(**_: Any) -> None:
-    threading.Thread(
-        target=lambda: services(context().settings).warm_up(), name="warm-up", daemon=True
-    ).start()
 
 
 def _error(exc: AppError) -> dict[str, Any]:
     return {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
 
 
-@app.task(name=TASK_SEARCH, queue=QUEUE_AI)
 def search(
+    ctx: WorkerContext,
+    ai: AiServices,
     user_id: int,
     subject_id: int,
     query: str,
@@ -46,10 +36,6 @@ def search(
     mode: Mode = "hybrid",
 ) -> dict[str, Any]:
     """Hybrid search over a subject's chunks: {"hits": [{lecture, file, page, score, text, figure_ids}]}."""
-    from shared.models import Subject
-
-    ctx = context()
-    ai = services(ctx.settings)
     try:
         with ctx.session_factory() as db:
             subject = db.get(Subject, subject_id)
@@ -82,12 +68,9 @@ def search(
     }
 
 
-@app.task(name=TASK_ANSWER, queue=QUEUE_AI)
-def answer(payload: dict[str, Any]) -> dict[str, Any]:
+def answer(ctx: WorkerContext, ai: AiServices, payload: dict[str, Any]) -> dict[str, Any]:
     """Answer a chat question; events go to the user's channel as they happen. The assistant's message is
     stored in the chat session when one is given."""
-    ctx = context()
-    ai = services(ctx.settings)
     user_id = int(payload["user_id"])
     req = AnswerRequest(
         user_id=user_id,
@@ -141,10 +124,11 @@ def answer(payload: dict[str, Any]) -> dict[str, Any]:
         return _error(error)
 
 
-@app.task(name=TASK_DELETE_VECTORS, queue=QUEUE_AI, bind=True, max_retries=5, acks_late=True)
-def delete_vectors(self: Any, user_id: int, subject_id: int, lecture_id: int | None = None) -> str:
+def delete_vectors(
+    ai: AiServices, task: Any, user_id: int, subject_id: int, lecture_id: int | None = None
+) -> str:
     """Remove a deleted lecture's vectors (or a deleted subject's whole collection)."""
-    store = services(context().settings).store
+    store = ai.store
     name = collection_name(user_id, subject_id)
     try:
         if lecture_id is None:
@@ -152,5 +136,43 @@ def delete_vectors(self: Any, user_id: int, subject_id: int, lecture_id: int | N
         else:
             store.delete_lecture(name, lecture_id)
     except Exception as exc:
-        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+        raise task.retry(exc=exc, countdown=min(60, 2 ** (task.request.retries + 1))) from exc
     return json.dumps({"collection": name, "lecture_id": lecture_id})
+
+
+def register(runtime: WorkerRuntime, ai: AiServices) -> None:
+    """Register the ai queue's tasks on the worker's app, with the services they use. Names and arguments
+    as the gateway sends them (shared/celery_app.py)."""
+    app, context = runtime.celery, runtime.context
+
+    def index(ctx: WorkerContext, job_id: str, task: Any) -> None:
+        index_lecture(ctx, job_id, task, ai)
+
+    index.__doc__ = index_lecture.__doc__
+    runtime.job_task(TASK_INDEX_LECTURE, queue=QUEUE_AI)(index)
+
+    @app.task(name=TASK_SEARCH, queue=QUEUE_AI, doc=search.__doc__)
+    def search_task(
+        user_id: int,
+        subject_id: int,
+        query: str,
+        k: int = 5,
+        lecture_ids: list[int] | None = None,
+        mode: Mode = "hybrid",
+    ) -> dict[str, Any]:
+        return search(context(), ai, user_id, subject_id, query, k, lecture_ids, mode)
+
+    @app.task(name=TASK_ANSWER, queue=QUEUE_AI, doc=answer.__doc__)
+    def answer_task(payload: dict[str, Any]) -> dict[str, Any]:
+        return answer(context(), ai, payload)
+
+    @app.task(
+        name=TASK_DELETE_VECTORS,
+        queue=QUEUE_AI,
+        bind=True,
+        max_retries=5,
+        acks_late=True,
+        doc=delete_vectors.__doc__,
+    )
+    def delete_vectors_task(self: Any, user_id: int, subject_id: int, lecture_id: int | None = None) -> str:
+        return delete_vectors(ai, self, user_id, subject_id, lecture_id)

@@ -7,8 +7,6 @@ import abc
 import contextlib
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -131,11 +129,6 @@ class ChromaVectorStore(VectorStore):
             self._client.heartbeat()
 
 
-@lru_cache(maxsize=2)
-def _store(chroma_url: str, data_dir: str) -> VectorStore:
-    settings = Settings(chroma_url=chroma_url, data_dir=Path(data_dir), _env_file=None)  # type: ignore[call-arg]
-    return ChromaVectorStore.from_settings(settings)
-
-
 def vector_store(settings: Settings) -> VectorStore:
-    return _store(settings.chroma_url, str(settings.data_dir))
+    """A new store as settings configure it: the ai worker's composition root builds one per process."""
+    return ChromaVectorStore.from_settings(settings)

@@ -1,6 +1,5 @@
-"""Bootstrap of the ai worker: `celery -A workers.ai.worker worker -Q ai`."""
+"""Entry point of the ai worker: `celery -A workers.ai.worker worker -Q ai`."""
 
-from shared.worker import celery_app
-from workers.ai import tasks  # noqa: F401  (registers the queue's tasks)
+from workers.ai.bootstrap import build
 
-app = celery_app()
+app = build().celery

@@ -32,6 +32,7 @@ from workers.generation.candidates import LectureCandidates, extract
 from workers.generation.i18n import t
 from workers.generation.material import load_material
 from workers.generation.phrasing import Phraser
+from workers.ocr.ports import OcrEngine
 
 log = logging.getLogger(__name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -47,6 +48,7 @@ class GenerationEnv:
     settings: Settings
     progress: Progress = lambda _p, _s: None
     llm_note: str = ""
+    ocr: OcrEngine | None = None  # reads scanned past papers; a new engine from settings when None
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -284,7 +286,7 @@ def generate_past_paper_answers(
         raise AppError("FILE_MISSING", "The uploaded past paper is no longer stored.", status_code=410)
     env.progress(0.1, "reading the past paper")
     text, read_by = read_exam_text(
-        path, params.get("file_type", "pdf"), settings=env.settings, languages=languages
+        path, params.get("file_type", "pdf"), settings=env.settings, languages=languages, engine=env.ocr
     )
     questions = split_questions(text)
     if not questions:

@@ -1,4 +1,5 @@
-"""Tasks of the generation queue: a liveness ping, and one task for every kind of study material."""
+"""Tasks of the generation queue: a liveness ping, and one task for every kind of study material.
+Registered by the worker's composition root (workers/generation/bootstrap.py)."""
 
 from __future__ import annotations
 
@@ -6,34 +7,26 @@ import logging
 from typing import Any
 
 from shared.celery_app import QUEUE_GENERATION, TASK_GENERATE_DOCUMENT, TASK_GENERATION_PING
-from shared.errors import AppError
 from shared.jobs import JobCancelled
-from shared.worker import WorkerContext, celery_app, job_task
+from shared.models import GeneratedDocument
+from workers.generation.service import GenerationEnv, run
+from workers.generation.services import GenerationServices
+from workers.runtime.context import WorkerContext, WorkerRuntime
 
 log = logging.getLogger(__name__)
-app = celery_app()
 
 
-@app.task(name=TASK_GENERATION_PING, queue=QUEUE_GENERATION)
 def ping() -> str:
     """A liveness probe for the generation worker (used by the launcher test)."""
     return "pong"
 
 
-def generate_document(ctx: WorkerContext, job_id: str, task: Any) -> None:
+def generate_document(ctx: WorkerContext, job_id: str, task: Any, services: GenerationServices) -> None:
     """Cheat sheet, quiz, flashcards or past-paper answers, as the job's params say."""
-    from shared.llm import make_llm
-    from workers.generation.service import GenerationEnv, run
-
     job = ctx.reporter.start(job_id, stage="starting", task_id=task.request.id, queue=QUEUE_GENERATION)
     if job.subject_id is None:
         raise JobCancelled(job_id)
-    note = ""
-    try:
-        llm = make_llm(ctx.settings)
-    except AppError as exc:  # no model: everything is extractive, and the document says so
-        log.warning("no LLM for generation: %s", exc.message)
-        llm, note = None, exc.message
+    llm, note = services.llm()
 
     def progress(value: float, stage: str) -> None:
         ctx.reporter.progress(job_id, value, stage)  # raises JobCancelled when the job was cancelled
@@ -45,6 +38,7 @@ def generate_document(ctx: WorkerContext, job_id: str, task: Any) -> None:
         settings=ctx.settings,
         progress=progress,
         llm_note=note,
+        ocr=services.ocr,
     )
     result = run(env, job_id=job_id, user_id=job.user_id, subject_id=job.subject_id, params=dict(job.params))
     if ctx.reporter.done(job_id, result) is None and "document_id" in result:
@@ -52,8 +46,6 @@ def generate_document(ctx: WorkerContext, job_id: str, task: Any) -> None:
 
 
 def _discard(ctx: WorkerContext, document_id: int) -> None:
-    from shared.models import GeneratedDocument
-
     with ctx.session_factory() as db:
         doc = db.get(GeneratedDocument, document_id)
         if doc is not None:
@@ -62,6 +54,12 @@ def _discard(ctx: WorkerContext, document_id: int) -> None:
             db.commit()
 
 
-generate_document_task = job_task(app, TASK_GENERATE_DOCUMENT, queue=QUEUE_GENERATION, max_retries=2)(
-    generate_document
-)
+def register(runtime: WorkerRuntime, services: GenerationServices) -> None:
+    """Register the generation queue's tasks on the worker's app, with the services they use."""
+    runtime.celery.task(name=TASK_GENERATION_PING, queue=QUEUE_GENERATION)(ping)
+
+    def generate(ctx: WorkerContext, job_id: str, task: Any) -> None:
+        generate_document(ctx, job_id, task, services)
+
+    generate.__doc__ = generate_document.__doc__
+    runtime.job_task(TASK_GENERATE_DOCUMENT, queue=QUEUE_GENERATION, max_retries=2)(generate)

@@ -1,6 +1,5 @@
-"""Bootstrap of the generation worker: `celery -A workers.generation.worker worker -Q generation`."""
+"""Entry point of the generation worker: `celery -A workers.generation.worker worker -Q generation`."""
 
-from shared.worker import celery_app
-from workers.generation import tasks  # noqa: F401  (registers the queue's tasks)
+from workers.generation.bootstrap import build
 
-app = celery_app()
+app = build().celery

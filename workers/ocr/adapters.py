@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -162,32 +162,43 @@ class TesserocrOcr(OcrEngine):
         return OcrResult(text="\n".join(lines).strip(), confidence=round(mean, 4), words=len(confidences))
 
 
-@lru_cache(maxsize=4)
-def _layout(name: str, threads: int) -> LayoutDetector:
-    match name:
+def layout_detector(settings: Settings) -> LayoutDetector | None:
+    """A new detector as settings configure it (the model is loaded here); None when layout detection is
+    switched off. The worker's composition root builds one per process."""
+    match settings.layout_detector:
+        case "none":
+            return None
         case "rapid_layout":
-            return RapidLayoutDetector(threads=threads)
-        case _:
+            return RapidLayoutDetector(threads=settings.onnx_threads)
+        case name:
             raise ValueError(f"unknown layout detector {name!r}")
 
 
-def layout_detector(settings: Settings) -> LayoutDetector | None:
-    """The configured detector, loaded once per process; None when layout detection is switched off."""
-    if settings.layout_detector == "none":
-        return None
-    return _layout(settings.layout_detector, settings.onnx_threads)
-
-
-@lru_cache(maxsize=4)
-def _ocr(name: str) -> OcrEngine:
-    match name:
+def ocr_engine(settings: Settings) -> OcrEngine:
+    """A new OCR engine as settings configure it."""
+    match settings.ocr_engine:
         case "tesserocr":
             return TesserocrOcr()
         case "tesseract":
             return TesseractOcr()
-        case _:
+        case name:
             raise ValueError(f"unknown OCR engine {name!r}")
 
 
-def ocr_engine(settings: Settings) -> OcrEngine:
-    return _ocr(settings.ocr_engine)
+class OcrModels:
+    """The ocr worker's models, each built from settings on first use and kept (one per process: the
+    worker's composition root, workers/ocr/bootstrap.py, builds one of these)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+
+    @cached_property
+    def layout(self) -> LayoutDetector | None:
+        with self._lock:
+            return layout_detector(self.settings)
+
+    @cached_property
+    def ocr(self) -> OcrEngine:
+        with self._lock:
+            return ocr_engine(self.settings)

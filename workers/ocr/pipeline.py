@@ -18,13 +18,13 @@ from shared.files import ArchiveLimits, FileStore
 from shared.jobs import JobCancelled
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject
 from shared.settings import Settings
-from shared.worker import WorkerContext
-from workers.ocr.adapters import layout_detector, ocr_engine
+from workers.ocr.adapters import OcrModels
 from workers.ocr.chunking import page_chunks
 from workers.ocr.ports import OcrEngine
 from workers.ocr.readers import PageContent, ReadOptions, read_document
 from workers.ocr.roles import PageLines, align_hints, classify_deck, page_title
 from workers.ocr.scripts import AUTO
+from workers.runtime.context import WorkerContext
 
 log = logging.getLogger(__name__)
 READ_SHARE = 0.85  # the share of the job's progress that reading pages takes
@@ -47,14 +47,18 @@ def ocr_languages(requested: str, engine: OcrEngine) -> str:
     return "+".join(chosen)
 
 
-def read_options(settings: Settings, *, store: FileStore, prefix: str, languages: str) -> ReadOptions:
-    """How the worker reads a deck, from settings: the models (loaded once per process) and the knobs."""
-    ocr = ocr_engine(settings)
+def read_options(
+    settings: Settings, *, store: FileStore, prefix: str, languages: str, models: OcrModels | None = None
+) -> ReadOptions:
+    """How the worker reads a deck, from settings: the models (the worker's, kept for the process; new
+    ones when none are given) and the knobs."""
+    models = models or OcrModels(settings)
+    ocr = models.ocr
     return ReadOptions(
         store=store,
         prefix=prefix,
         languages=ocr_languages(languages, ocr),
-        layout=layout_detector(settings),
+        layout=models.layout,
         ocr=ocr,
         dpi=settings.ocr_dpi,
         parallel=settings.ocr_parallel_pages,
@@ -69,7 +73,7 @@ def read_options(settings: Settings, *, store: FileStore, prefix: str, languages
     )
 
 
-def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any) -> None:
+def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any, models: OcrModels) -> None:
     job = ctx.reporter.start(job_id, stage="reading", task_id=task.request.id, queue=QUEUE_OCR)
     if job.lecture_id is None:
         raise JobCancelled(job_id)
@@ -87,7 +91,9 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any) -> None:
         requested_languages = subject.ocr_languages if subject else "eng"
 
     settings = ctx.settings
-    opts = read_options(settings, store=ctx.files, prefix=prefix, languages=requested_languages)
+    opts = read_options(
+        settings, store=ctx.files, prefix=prefix, languages=requested_languages, models=models
+    )
     for folder in ("figures", "pages"):  # a retry starts from a clean slate
         ctx.files.delete_prefix(f"{prefix}/{folder}")
 

@@ -1,6 +1,5 @@
-"""Bootstrap of the ocr worker: `celery -A workers.ocr.worker worker -Q ocr`."""
+"""Entry point of the ocr worker: `celery -A workers.ocr.worker worker -Q ocr`."""
 
-from shared.worker import celery_app
-from workers.ocr import tasks  # noqa: F401  (registers the queue's tasks)
+from workers.ocr.bootstrap import build
 
-app = celery_app()
+app = build().celery

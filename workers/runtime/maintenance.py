@@ -23,23 +23,35 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from redis import Redis
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from shared.celery_app import TASK_MAINTENANCE_CLEANUP
 from shared.ingest_queue import release_stranded
 from shared.models import GeneratedDocument, Job, JobStatus, Lecture, ShareLink
+from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
 TMP_MAX_AGE = timedelta(days=1)
 ORPHAN_GRACE = timedelta(hours=1)
 PAST_PAPERS = "past-papers"  # uploads/<user>/past-papers/<uuid><ext> (gateway/services/generation.py)
+
+
+class MaintenanceContext(Protocol):
+    """What the task needs of a worker's context (workers.runtime.context.WorkerContext)."""
+
+    settings: Settings
+    session_factory: sessionmaker[Session]
+    redis: Redis
+    celery: Any
 
 
 @dataclass
@@ -197,14 +209,13 @@ def cleanup(
     return report
 
 
-def register_maintenance_task(app: Any) -> Any:
+def register_maintenance_task(app: Any, context: Callable[[], MaintenanceContext]) -> Any:
     """Register ``maintenance.cleanup`` on a worker's Celery app (task_routes send it to the generation
-    queue, see shared/celery_app.py; every worker knows it, only the generation worker receives it)."""
+    queue, see shared/celery_app.py; every worker knows it, only the generation worker receives it).
+    ``context()`` gives the worker process's context when the task runs."""
 
     @app.task(name=TASK_MAINTENANCE_CLEANUP, shared=False)
     def maintenance_cleanup() -> dict[str, int]:
-        from shared.worker import context
-
         ctx = context()
         started = time.perf_counter()
         with ctx.session_factory() as db:

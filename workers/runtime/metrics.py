@@ -3,12 +3,13 @@
 Each worker serves them on its own port when ``SMARTNOTES_WORKER_METRICS_PORT`` is set (0 = off), from
 the process that runs its tasks: a prefork pool's child (``--concurrency N`` children use ports
 ``port .. port+N-1``; this project runs one per container), or the main process of a threads/solo pool.
-``install_worker_metrics(app, settings)`` (called by ``shared.worker.celery_app()``) hooks the Celery
-signals; other code reports work with ``count_pages(n)`` and ``count_tokens(n)``.
+``install_worker_metrics(app, settings, session_factory=...)`` (called by
+``workers.runtime.context.WorkerRuntime``) hooks the Celery signals; other code reports work with
+``count_pages(n)`` and ``count_tokens(n)`` (the LLM adapters get ``count_tokens`` from the bootstraps).
 
 Outcome of a task, as the ``outcome`` label: ``success``, ``failure`` (an exception escaped the task),
 ``retry``, or ``job_failed`` (the task ended normally but marked its job failed: a bad upload, a
-timeout; ``shared.worker.fail`` calls ``job_failed(code)``).
+timeout; ``workers.runtime.context.fail`` calls ``job_failed(code)``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
 from prometheus_client import start_http_server as _start_http_server
 
+from shared.celery_app import QUEUE_AI, TASK_INGEST_LECTURE
+from shared.models import Job, Lecture
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,8 +58,18 @@ ProcessCollector(registry=REGISTRY)  # CPU seconds, resident memory, open files 
 _local = threading.local()  # the task running in this thread: {"id", "name", "job_failed", "pages"}
 _started: dict[str, float] = {}
 _lock = threading.Lock()
-_installed = False
-_served_port: int | None = None
+
+
+@dataclass
+class _Installed:
+    """What this process has set up (the signal hooks and the endpoint are per process, like REGISTRY)."""
+
+    hooks: bool = False
+    port: int | None = None
+    session_factory: Callable[[], Any] | None = None  # gives the worker's sessionmaker, for page counts
+
+
+_process = _Installed()
 
 
 # --- what other code calls ------------------------------------------------------------------------
@@ -74,7 +89,7 @@ def count_tokens(n: int, kind: str = "completion") -> None:
 
 
 def job_failed(code: str) -> None:
-    """The running task marked its job failed with ``code`` (called by ``shared.worker.fail``)."""
+    """The running task marked its job failed with ``code`` (called by ``workers.runtime.context.fail``)."""
     state = getattr(_local, "task", None)
     name = state["name"] if state is not None else "unknown"
     if state is not None:
@@ -119,15 +134,10 @@ def _on_failure(sender: Any = None, exception: BaseException | None = None, **_:
 
 def _count_ingested_pages(task_name: str, args: Any) -> None:
     """An ingestion that did not report its pages itself: count the pages it stored for its lecture."""
-    from shared.celery_app import QUEUE_AI, TASK_INGEST_LECTURE
-
-    if task_name != TASK_INGEST_LECTURE or not args:
+    if task_name != TASK_INGEST_LECTURE or not args or _process.session_factory is None:
         return
     try:
-        from shared.models import Job, Lecture
-        from shared.worker import context
-
-        with context().session_factory() as db:
+        with _process.session_factory()() as db:
             job = db.get(Job, str(args[0]))
             if job is None or job.lecture_id is None or job.queue != QUEUE_AI:
                 return  # cancelled or failed before the handoff: nothing stored
@@ -142,15 +152,14 @@ def _count_ingested_pages(task_name: str, args: Any) -> None:
 def serve(port: int) -> int | None:
     """Serve REGISTRY on ``port`` (all interfaces: Prometheus scrapes it over the compose network).
     Once per process; returns the port, or None when it could not bind."""
-    global _served_port
-    if _served_port is not None:
-        return _served_port
+    if _process.port is not None:
+        return _process.port
     try:
         _start_http_server(port, registry=REGISTRY)
     except OSError as exc:
         log.warning("worker metrics: cannot listen on port %s: %s", port, exc)
         return None
-    _served_port = port
+    _process.port = port
     log.info("worker metrics on port %s", port)
     return port
 
@@ -164,12 +173,16 @@ def _child_index() -> int:
         return 0
 
 
-def install_worker_metrics(app: Any, settings: Settings) -> None:
-    """Hook the task signals (always) and serve the metrics when ``settings.worker_metrics_port`` is set."""
-    global _installed
-    if _installed:
+def install_worker_metrics(
+    app: Any, settings: Settings, *, session_factory: Callable[[], Any] | None = None
+) -> None:
+    """Hook the task signals (always) and serve the metrics when ``settings.worker_metrics_port`` is set.
+    ``session_factory()`` gives the worker's sessionmaker, to count the pages an ingestion stored."""
+    if session_factory is not None:
+        _process.session_factory = session_factory
+    if _process.hooks:
         return
-    _installed = True
+    _process.hooks = True
     from celery.signals import (
         task_failure,
         task_postrun,

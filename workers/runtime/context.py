@@ -32,10 +32,10 @@ from shared.files import FileStore, LocalFileStore
 from shared.ingest_queue import release_after
 from shared.jobs import JobCancelled, JobReporter
 from shared.logging import configure_logging, job_id_var
-from shared.maintenance import register_maintenance_task
-from shared.metrics import install_worker_metrics, job_failed
 from shared.models import Job, JobStatus, Lecture, LectureStatus
-from shared.settings import Settings, get_settings
+from shared.settings import Settings
+from workers.runtime.maintenance import register_maintenance_task
+from workers.runtime.metrics import install_worker_metrics, job_failed
 
 log = logging.getLogger(__name__)
 RETRYABLE = (TransientError, OperationalError, redis.ConnectionError, redis.TimeoutError)
@@ -51,45 +51,61 @@ class WorkerContext:
     reporter: JobReporter
 
 
-_context: WorkerContext | None = None
-_celery: Celery | None = None
+def build_context(settings: Settings, celery: Celery) -> WorkerContext:
+    """Connections to the database, Redis and the files, for one worker process."""
+    r = redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=5)
+    factory = make_session_factory(make_engine(settings))
+    return WorkerContext(
+        settings=settings,
+        session_factory=factory,
+        redis=r,
+        files=LocalFileStore(settings.data_dir),
+        celery=celery,
+        reporter=JobReporter(factory, r),
+    )
 
 
-def context() -> WorkerContext:
-    """Built on first use in each worker process (after fork), never at import."""
-    global _context
-    if _context is None:
-        settings = get_settings()
-        r = redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=5)
-        factory = make_session_factory(make_engine(settings))
-        _context = WorkerContext(
-            settings=settings,
-            session_factory=factory,
-            redis=r,
-            files=LocalFileStore(settings.data_dir),
-            celery=celery_app(),
-            reporter=JobReporter(factory, r),
-        )
-    return _context
+class WorkerRuntime:
+    """One per worker process, built by the worker's composition root (workers/<name>/bootstrap.py): the
+    Celery app with the metrics hooks and the maintenance task, and the context, built on first use in each
+    worker process (after fork), never at import.
 
+    Tests hand in their own app (``celery=``) or context (``context=``)."""
 
-def celery_app() -> Celery:
-    global _celery
-    if _celery is None:
-        settings = get_settings()
-        configure_logging(level=settings.log_level, json_logs=settings.log_json, service="worker")
-        _celery = make_celery(settings)
-        install_worker_metrics(_celery, settings)
-        register_maintenance_task(_celery)
-    return _celery
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        celery: Celery | None = None,
+        context: WorkerContext | None = None,
+        build: Callable[[Settings, Celery], WorkerContext] = build_context,
+    ) -> None:
+        self.settings = settings
+        if celery is None:
+            configure_logging(level=settings.log_level, json_logs=settings.log_json, service="worker")
+            celery = make_celery(settings)
+        self.celery = celery
+        self._context = context
+        self._build = build
+        install_worker_metrics(celery, settings, session_factory=lambda: self.context().session_factory)
+        register_maintenance_task(celery, self.context)
+        # Connections must not be shared across the prefork boundary.
+        worker_process_init.connect(self._after_fork, weak=False, dispatch_uid=f"smartnotes-fork-{id(self)}")
 
+    def context(self) -> WorkerContext:
+        if self._context is None:
+            self._context = self._build(self.settings, self.celery)
+        return self._context
 
-@worker_process_init.connect
-def _reset_after_fork(**_: Any) -> None:
-    # Connections must not be shared across the prefork boundary.
-    global _context
-    _context = None
-    limit_task_memory(get_settings().worker_memory_mb)
+    def _after_fork(self, **_: Any) -> None:
+        self._context = None
+        limit_task_memory(self.settings.worker_memory_mb)
+
+    def job_task(
+        self, name: str, *, queue: str, max_retries: int = 3
+    ) -> Callable[[Callable[[WorkerContext, str, Task], None]], Task]:
+        """Register ``fn(ctx, job_id, task)`` as a job task of this worker (see :func:`job_task`)."""
+        return job_task(self.celery, name, queue=queue, max_retries=max_retries, context=self.context)
 
 
 def limit_task_memory(megabytes: int) -> None:
@@ -154,24 +170,35 @@ def lost_error(r: redis.Redis, task_id: str | None, deliveries: int) -> tuple[st
     )
 
 
-class JobRequest(Request):
-    """Runs in the worker's main process: remembers why a child died, for the next delivery to report."""
+def job_request(context: Callable[[], WorkerContext]) -> type[Request]:
+    """The request class of a job task: it remembers why a child died, for the next delivery to report."""
 
-    def on_failure(self, exc_info: Any, send_failed_event: bool = True, return_ok: bool = False) -> None:
-        exc = getattr(exc_info, "exception", None)
-        exc = getattr(exc, "exc", exc)  # ExceptionWithTraceback
-        if isinstance(exc, WorkerLostError):
-            try:
-                note_worker_lost(context().redis, self.id, str(exc))
-            except Exception:  # never let bookkeeping break the pool
-                log.warning("could not record the lost worker of task %s", self.id, exc_info=True)
-        super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
+    class JobRequest(Request):
+        """Runs in the worker's main process."""
+
+        def on_failure(self, exc_info: Any, send_failed_event: bool = True, return_ok: bool = False) -> None:
+            exc = getattr(exc_info, "exception", None)
+            exc = getattr(exc, "exc", exc)  # ExceptionWithTraceback
+            if isinstance(exc, WorkerLostError):
+                try:
+                    note_worker_lost(context().redis, self.id, str(exc))
+                except Exception:  # never let bookkeeping break the pool
+                    log.warning("could not record the lost worker of task %s", self.id, exc_info=True)
+            super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
+
+    return JobRequest
 
 
 def job_task(
-    app: Celery, name: str, *, queue: str, max_retries: int = 3
+    app: Celery,
+    name: str,
+    *,
+    queue: str,
+    context: Callable[[], WorkerContext],
+    max_retries: int = 3,
 ) -> Callable[[Callable[[WorkerContext, str, Task], None]], Task]:
-    """Register ``fn(ctx, job_id, task)`` as a task that reports every outcome on the job row."""
+    """Register ``fn(ctx, job_id, task)`` as a task that reports every outcome on the job row; ``context``
+    gives the worker process's context when the task runs."""
 
     def decorate(fn: Callable[[WorkerContext, str, Task], None]) -> Task:
         @app.task(
@@ -181,7 +208,7 @@ def job_task(
             max_retries=max_retries,
             acks_late=True,
             doc=fn.__doc__,
-            Request=JobRequest,
+            Request=job_request(context),
         )
         def run(self: Task, job_id: str) -> None:
             token = job_id_var.set(job_id)
