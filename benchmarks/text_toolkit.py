@@ -59,7 +59,7 @@ def make_pages(n: int, seed: int = 7) -> list[str]:
 
 
 def run(pages: list[str]) -> dict[str, float]:
-    from shared.study_schemas import SourceRef
+    from shared.schemas import SourceRef
     from workers.ai.retrieval import KeywordIndex
     from workers.generation.candidates import extract
     from workers.generation.material import LectureMaterial, Slide

@@ -15,7 +15,7 @@ from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
 from gateway.services import flashcards as service
 from gateway.services.subjects import get_subject
 from shared.models import Subject, utcnow
-from shared.study_schemas import (
+from shared.schemas import (
     DeckExport,
     FlashcardCreate,
     FlashcardCreateFor,

@@ -8,10 +8,10 @@ from fastapi import APIRouter, File, Form, UploadFile, status
 
 from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
 from gateway.services import generation as service
-from shared.schemas import JobRead
-from shared.study_schemas import (
+from shared.schemas import (
     GenerateRequest,
     GenerationAccepted,
+    JobRead,
     QuizAttemptCreate,
     QuizAttemptRead,
     QuizRead,

@@ -11,7 +11,7 @@ from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
 from gateway.routes.flashcards import deck_response
 from gateway.services import shares as service
 from shared.errors import AppError
-from shared.study_schemas import ShareCreate, ShareRead
+from shared.schemas import ShareCreate, ShareRead
 
 router = APIRouter(tags=["shares"])
 

@@ -19,8 +19,7 @@ from gateway.services.subjects import get_subject
 from shared.errors import AppError, not_found
 from shared.files import FileStore
 from shared.models import Figure, Flashcard, Lecture, ReviewLog, StudySession, Subject, utcnow
-from shared.settings import Settings
-from shared.study_schemas import (
+from shared.schemas import (
     DeckCard,
     DeckExport,
     FlashcardCreate,
@@ -29,6 +28,7 @@ from shared.study_schemas import (
     NextDue,
     SourceRef,
 )
+from shared.settings import Settings
 
 SESSION_GAP = timedelta(minutes=30)  # reviews closer than this extend the same study session
 RATINGS = ("again", "hard", "good", "easy")

@@ -22,8 +22,7 @@ from shared.errors import AppError
 from shared.files import ArchiveLimits, FileStore, inspect, sniff
 from shared.jobs import create_job
 from shared.models import GeneratedDocument, Job, Lecture, LectureStatus, StudySession, new_uuid, utcnow
-from shared.settings import Settings
-from shared.study_schemas import (
+from shared.schemas import (
     GenerateRequest,
     QuizAttemptCreate,
     QuizAttemptRead,
@@ -33,6 +32,7 @@ from shared.study_schemas import (
     QuizRead,
     QuizResultItem,
 )
+from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"

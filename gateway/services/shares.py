@@ -13,8 +13,8 @@ from gateway.services.documents import get_document
 from gateway.services.subjects import get_subject
 from shared.errors import AppError, not_found
 from shared.models import GeneratedDocument, ShareLink, Subject, utcnow
+from shared.schemas import ShareCreate, ShareRead
 from shared.settings import Settings
-from shared.study_schemas import ShareCreate, ShareRead
 
 API_PREFIX = "/api/v1"
 

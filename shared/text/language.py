@@ -12,15 +12,16 @@ from shared.text.scripts import script_of
 LATIN_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl")
 SUPPORTED = (*LATIN_LANGUAGES, "ru", "zh", "ja", "ko", "hi")
 SAMPLE_CHARS = 500
-_detector: Any = None
 _lock = threading.Lock()
+_built: dict[str, Any] = {}  # "lingua": the detector, built on first use
 
 
 def _lingua() -> Any:
-    global _detector
-    if _detector is None:
+    detector = _built.get("lingua")
+    if detector is None:
         with _lock:
-            if _detector is None:
+            detector = _built.get("lingua")
+            if detector is None:
                 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
                 languages = [
@@ -28,10 +29,9 @@ def _lingua() -> Any:
                 ]
                 # Low accuracy: trigram models only (about 0.2 s to load, about 1 ms a page); high accuracy
                 # loads every n-gram model the first time a short text comes, several seconds.
-                _detector = (
-                    LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
-                )
-    return _detector
+                detector = LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+                _built["lingua"] = detector
+    return detector
 
 
 def sample(text: str, size: int = SAMPLE_CHARS, windows: int = 5) -> str:

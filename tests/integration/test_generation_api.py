@@ -26,7 +26,7 @@ from fsrs import Card, Rating, Scheduler
 from sqlalchemy import select
 
 from shared.models import GeneratedDocument, ShareLink, StudySession, utcnow
-from shared.study_schemas import QuizData
+from shared.schemas import QuizData
 from tests.integration.conftest import Stack
 from tests.support.factories import make_chart_png, make_figure_pdf, make_pdf, pdf_bytes
 

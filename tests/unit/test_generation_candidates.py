@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.study_schemas import SourceRef
+from shared.schemas import SourceRef
 from tests.support.study import lecture
 from workers.generation.candidates import (
     blank_out,

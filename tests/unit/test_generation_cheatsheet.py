@@ -14,7 +14,7 @@ from docx.shared import Inches, Pt
 
 from shared.files import LocalFileStore
 from shared.models import GeneratedDocument
-from shared.study_schemas import GenerateRequest
+from shared.schemas import GenerateRequest
 from tests.support.factories import make_chart_png
 from tests.support.study import BIO_SLIDES, FakeLLM, StudyDb, add_lecture, study_db
 from workers.generation.service import GenerationEnv, generate_cheatsheet

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from gateway.services import flashcards as service
 from shared.errors import AppError
 from shared.models import Flashcard, ReviewLog, StudySession, utcnow
-from shared.study_schemas import FlashcardCreate, FlashcardUpdate
+from shared.schemas import FlashcardCreate, FlashcardUpdate
 from tests.support.study import StudyDb, study_db
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from shared.errors import AppError
 from shared.files import LocalFileStore
 from shared.llm import GenerationOptions, Message
 from shared.models import GeneratedDocument
-from shared.study_schemas import GenerateRequest, SourceRef
+from shared.schemas import GenerateRequest, SourceRef
 from shared.text import fold
 from tests.support.study import BIO_SLIDES, FakeLLM, add_lecture, lecture, study_db
 from workers.generation.candidates import extract, find_definition

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 from gateway.services.generation import is_correct, normalize_answer
 from shared.files import LocalFileStore
 from shared.models import GeneratedDocument
-from shared.study_schemas import GenerateRequest, QuizData, QuizQuestion, SourceRef
+from shared.schemas import GenerateRequest, QuizData, QuizQuestion, SourceRef
 from tests.support.study import FakeLLM, add_lecture, study_db
 from workers.generation.quiz import render_quiz_pdf
 from workers.generation.service import GenerationEnv, generate_quiz

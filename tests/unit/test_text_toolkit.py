@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from shared.study_schemas import SourceRef
+from shared.schemas import SourceRef
 from shared.text import (
     STOPWORDS,
     BM25Index,

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from shared.study_schemas import SourceRef
+from shared.schemas import SourceRef
 from shared.text import (
     count_cjk,
     count_indic,

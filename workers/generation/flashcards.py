@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.models import Flashcard, utcnow
-from shared.study_schemas import SourceRef
+from shared.schemas import SourceRef
 from shared.text import fold, sentences
 from workers.generation.candidates import (
     LectureCandidates,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from shared.errors import AppError
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page
-from shared.study_schemas import SourceRef
+from shared.schemas import SourceRef
 from workers.ocr.roles import content_text, without_boilerplate
 
 

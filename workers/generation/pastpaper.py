@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shared.errors import AppError
+from shared.schemas import SourceRef
 from shared.settings import Settings
-from shared.study_schemas import SourceRef
 from shared.text import content_tokens, sentences
 from workers.generation.candidates import logical_lines
 from workers.generation.phrasing import Phraser

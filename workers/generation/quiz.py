@@ -15,7 +15,7 @@ from pathlib import Path
 import regex
 
 from shared.errors import AppError
-from shared.study_schemas import Difficulty, QuestionKind, QuizData, QuizQuestion, SourceRef
+from shared.schemas import Difficulty, QuestionKind, QuizData, QuizQuestion, SourceRef
 from shared.text import count_cjk, fold, has_cjk, sentences, words
 from shared.text.scripts import CJK_WITH_PUNCTUATION
 from workers.generation.candidates import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.study_schemas import SourceRef
+from shared.schemas import SourceRef
 from shared.text import BM25Index, content_tokens, detect_language
 from workers.generation.material import LectureMaterial
 

@@ -26,8 +26,8 @@ from shared.files import FileStore
 from shared.llm import LLM
 from shared.models import GeneratedDocument, Subject
 from shared.office import OfficeOptions
+from shared.schemas import GenerateRequest
 from shared.settings import Settings
-from shared.study_schemas import GenerateRequest
 from workers.generation.candidates import LectureCandidates, extract
 from workers.generation.i18n import t
 from workers.generation.material import load_material

@@ -1,0 +1,35 @@
+"""Subjects (a course: its lectures, languages, webhook)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field, HttpUrl
+
+from shared.schemas.common import ReadModel
+
+OCR_LANGS = r"^[a-z_]{3,10}(\+[a-z_]{3,10})*$"
+
+
+class SubjectCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    ocr_languages: str = Field(default="auto", pattern=OCR_LANGS)
+
+
+class SubjectUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    ocr_languages: str | None = Field(default=None, pattern=OCR_LANGS)
+
+
+class SubjectRead(ReadModel):
+    id: int
+    name: str
+    ocr_languages: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    lecture_count: int = 0
+
+
+class WebhookForm(BaseModel):
+    webhook_url: HttpUrl | None = None
