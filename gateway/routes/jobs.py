@@ -4,7 +4,6 @@ from fastapi import APIRouter
 
 from gateway.deps import AppContainer, CurrentUser, DbSession, JobId
 from gateway.services import jobs as service
-from gateway.services.lectures import release_waiting
 from shared.ingest_queue import INGEST
 from shared.jobs import announce
 from shared.schemas import JobRead
@@ -30,7 +29,7 @@ def cancel_job(job_id: JobId, user: CurrentUser, db: DbSession, container: AppCo
     db.commit()
     announce(container.redis, job)
     if job.kind == INGEST:  # its slot is free: the user's next waiting upload takes it
-        release_waiting(
+        service.release_waiting(
             db=db,
             celery=container.celery,
             redis=container.redis,

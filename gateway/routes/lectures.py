@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse
 
 from gateway.deps import AppContainer, CurrentUser, DbSession, PageNumber, PathId, QueryId
 from gateway.services import lectures as service
+from gateway.services.jobs import release_waiting
 from gateway.services.subjects import get_subject
 from gateway.webhooks import check_webhook_url
 from shared.errors import AppError
@@ -91,7 +92,7 @@ def delete_lecture(lecture_id: PathId, user: CurrentUser, db: DbSession, contain
         db=db, files=container.files, celery=container.celery, user_id=user.id, lecture_id=lecture_id
     )
     db.commit()
-    service.release_waiting(  # a slot the lecture's upload held is free: the user's next upload takes it
+    release_waiting(  # a slot the lecture's upload held is free: the user's next upload takes it
         db=db,
         celery=container.celery,
         redis=container.redis,

@@ -4,8 +4,6 @@ from fastapi import APIRouter, status
 
 from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
 from gateway.services import subjects as service
-from gateway.services.lectures import cancel_active_jobs, release_waiting
-from shared.celery_app import QUEUE_AI, TASK_DELETE_VECTORS
 from shared.schemas import SubjectCreate, SubjectRead, SubjectUpdate
 
 router = APIRouter(prefix="/subjects", tags=["subjects"])
@@ -36,16 +34,12 @@ def update_subject(subject_id: PathId, data: SubjectUpdate, user: CurrentUser, d
 
 @router.delete("/{subject_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_subject(subject_id: PathId, user: CurrentUser, db: DbSession, container: AppContainer) -> None:
-    subject = service.get_subject(db=db, user_id=user.id, subject_id=subject_id)
-    for lecture in subject.lectures:
-        cancel_active_jobs(db=db, celery=container.celery, lecture_id=lecture.id)
-    service.delete_subject(db=db, files=container.files, user_id=user.id, subject_id=subject_id)
-    container.celery.send_task(TASK_DELETE_VECTORS, args=[user.id, subject_id, None], queue=QUEUE_AI)
-    db.commit()
-    release_waiting(  # the subject's uploads no longer take the user's ingest slots
+    service.delete_subject(
         db=db,
+        files=container.files,
         celery=container.celery,
         redis=container.redis,
         user_id=user.id,
-        limit=container.settings.max_active_ingest_per_user,
+        subject_id=subject_id,
+        ingest_limit=container.settings.max_active_ingest_per_user,
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from gateway.services.documents import get_document
 from gateway.services.lectures import get_lecture, spool_upload
 from gateway.services.subjects import get_subject
+from shared import storage
 from shared.celery_app import QUEUE_GENERATION, TASK_GENERATE_DOCUMENT
 from shared.errors import AppError
 from shared.files import ArchiveLimits, FileStore, inspect, sniff
@@ -117,7 +118,7 @@ def request_past_paper(
     """Store an exam (PDF or image) and queue answering it from the subject's notes."""
     processed_lecture_ids(db=db, user_id=user_id, subject_id=subject_id)
     tmp, _size, _sha = spool_upload(
-        upload, limit=settings.max_upload_bytes, tmp_dir=settings.data_dir / "tmp"
+        upload, limit=settings.max_upload_bytes, tmp_dir=storage.tmp_dir(settings.data_dir)
     )
     try:
         kind = sniff(tmp, max_entries=settings.archive_max_entries)
@@ -128,7 +129,7 @@ def request_past_paper(
                 status_code=415,
             )
         inspect(tmp, kind, max_pages=settings.max_pages, limits=ArchiveLimits.from_settings(settings))
-        key = f"uploads/{user_id}/past-papers/{new_uuid()}{kind.extension}"
+        key = storage.past_paper_key(user_id, f"{new_uuid()}{kind.extension}")
         with tmp.open("rb") as fh:
             files.save(key, fh)
     finally:

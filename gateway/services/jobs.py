@@ -1,15 +1,17 @@
-"""Job lookups and cancellation."""
+"""Job lookups and cancellation, and the release of waiting uploads when a slot frees."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import Celery
+from redis import Redis
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from shared import ingest_queue
 from shared.errors import AppError, not_found
-from shared.jobs import transition
+from shared.jobs import TERMINAL, transition
 from shared.models import Job, JobStatus, Lecture, LectureStatus
 
 log = logging.getLogger(__name__)
@@ -55,3 +57,18 @@ def cancel_job(*, db: Session, celery: Celery, job: Job) -> Job:
             log.warning("revoke failed", extra={"job_id": job.id})
     db.flush()
     return updated
+
+
+def cancel_active_jobs(*, db: Session, celery: Celery, lecture_id: int) -> None:
+    jobs = db.scalars(select(Job).where(Job.lecture_id == lecture_id, Job.status.not_in(TERMINAL)))
+    for job in jobs:
+        cancel_job(db=db, celery=celery, job=job)
+
+
+def release_waiting(*, db: Session, celery: Celery, redis: Redis | None, user_id: int, limit: int) -> None:
+    """After a cancel or delete (committed): the user's next waiting uploads take the freed slots."""
+    try:
+        ingest_queue.release(db, celery, redis, user_id=user_id, limit=limit)
+    except Exception:  # the maintenance pass releases them later
+        db.rollback()
+        log.exception("could not release waiting uploads", extra={"user_id": user_id})

@@ -14,9 +14,9 @@ from redis import Redis
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from gateway.services.jobs import cancel_job
+from gateway.services.jobs import cancel_active_jobs
 from gateway.services.subjects import get_subject
-from shared import ingest_queue
+from shared import ingest_queue, storage
 from shared.celery_app import QUEUE_AI, QUEUE_OCR, TASK_DELETE_VECTORS
 from shared.errors import AppError, not_found
 from shared.files import ArchiveLimits, FileStore, inspect, sniff
@@ -35,12 +35,8 @@ def get_lecture(*, db: Session, user_id: int, lecture_id: int) -> Lecture:
     return lecture
 
 
-def lecture_prefix(user_id: int, lecture_id: int) -> str:
-    return f"uploads/{user_id}/{lecture_id}"
-
-
 def remove_lecture_files(*, files: FileStore, user_id: int, lecture_id: int) -> None:
-    files.delete_prefix(lecture_prefix(user_id, lecture_id))
+    files.delete_prefix(storage.lecture_prefix(user_id, lecture_id))
 
 
 def spool_upload(upload: BinaryIO, *, limit: int, tmp_dir: Path) -> tuple[Path, int, str]:
@@ -90,7 +86,9 @@ def create_lecture(
     Nothing is left behind when any step fails: no row, no file, no task.
     """
     get_subject(db=db, user_id=user_id, subject_id=subject_id)
-    tmp, size, sha = spool_upload(upload, limit=settings.max_upload_bytes, tmp_dir=settings.data_dir / "tmp")
+    tmp, size, sha = spool_upload(
+        upload, limit=settings.max_upload_bytes, tmp_dir=storage.tmp_dir(settings.data_dir)
+    )
     try:
         kind = sniff(tmp, max_entries=settings.archive_max_entries)
         pages = inspect(tmp, kind, max_pages=settings.max_pages, limits=ArchiveLimits.from_settings(settings))
@@ -110,7 +108,7 @@ def create_lecture(
         )
         db.add(lecture)
         db.flush()
-        key = f"{lecture_prefix(user_id, lecture.id)}/original{kind.extension}"
+        key = storage.lecture_original(user_id, lecture.id, kind.extension)
         target = files.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(tmp), target)
@@ -159,15 +157,6 @@ def _enqueue(db: Session, celery: Celery, redis: Redis | None, job: Job, *, limi
         released = ingest_queue.Released()
     db.refresh(job)
     return job.id not in released.failed
-
-
-def release_waiting(*, db: Session, celery: Celery, redis: Redis | None, user_id: int, limit: int) -> None:
-    """After a cancel or delete (committed): the user's next waiting uploads take the freed slots."""
-    try:
-        ingest_queue.release(db, celery, redis, user_id=user_id, limit=limit)
-    except Exception:  # the maintenance pass releases them later
-        db.rollback()
-        log.exception("could not release waiting uploads", extra={"user_id": user_id})
 
 
 def reprocess_lecture(
@@ -251,12 +240,6 @@ def list_figures(*, db: Session, lecture: Lecture) -> list[Figure]:
             select(Figure).where(Figure.lecture_id == lecture.id).order_by(Figure.page_number, Figure.id)
         )
     )
-
-
-def cancel_active_jobs(*, db: Session, celery: Celery, lecture_id: int) -> None:
-    jobs = db.scalars(select(Job).where(Job.lecture_id == lecture_id, Job.status.not_in(TERMINAL)))
-    for job in jobs:
-        cancel_job(db=db, celery=celery, job=job)
 
 
 def delete_lecture(*, db: Session, files: FileStore, celery: Celery, user_id: int, lecture_id: int) -> None:

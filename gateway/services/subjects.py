@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from celery import Celery
+from redis import Redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gateway.services.jobs import cancel_active_jobs, release_waiting
+from shared import storage
+from shared.celery_app import QUEUE_AI, TASK_DELETE_VECTORS
 from shared.errors import AppError, not_found
 from shared.files import FileStore
 from shared.models import Lecture, Subject
@@ -70,14 +75,29 @@ def read_subject(*, db: Session, subject: Subject) -> SubjectRead:
     return SubjectRead.model_validate(subject).model_copy(update={"lecture_count": count})
 
 
-def delete_subject(*, db: Session, files: FileStore, user_id: int, subject_id: int) -> list[int]:
-    """Delete a subject with its lectures; returns the deleted lecture ids (their files are removed)."""
-    from gateway.services.lectures import remove_lecture_files
-
+def delete_subject(
+    *,
+    db: Session,
+    files: FileStore,
+    celery: Celery,
+    redis: Redis | None,
+    user_id: int,
+    subject_id: int,
+    ingest_limit: int,
+) -> list[int]:
+    """Delete a subject with its lectures (their jobs cancelled, their files and vectors removed), commit, and
+    let the user's waiting uploads take the freed ingest slots; returns the deleted lecture ids."""
     subject = get_subject(db=db, user_id=user_id, subject_id=subject_id)
     lecture_ids = list(db.scalars(select(Lecture.id).where(Lecture.subject_id == subject.id)))
+    for lecture_id in lecture_ids:
+        cancel_active_jobs(db=db, celery=celery, lecture_id=lecture_id)
     db.delete(subject)
     db.flush()
     for lecture_id in lecture_ids:
-        remove_lecture_files(files=files, user_id=user_id, lecture_id=lecture_id)
+        files.delete_prefix(storage.lecture_prefix(user_id, lecture_id))
+    # Vectors live with the ai worker (the one writer of the embedded store): it drops the collection.
+    celery.send_task(TASK_DELETE_VECTORS, args=[user_id, subject_id, None], queue=QUEUE_AI)
+    db.commit()
+    # the subject's uploads no longer take the user's ingest slots
+    release_waiting(db=db, celery=celery, redis=redis, user_id=user_id, limit=ingest_limit)
     return lecture_ids

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared import storage
 from shared.errors import AppError
 from shared.files import FileStore
 from shared.llm import LLM
@@ -73,7 +74,7 @@ def save_document(
     """Store the file under generated/{user}/{document}/ and its row; replaces the job's earlier document."""
     if job_id is not None:
         for old in db.scalars(select(GeneratedDocument).where(GeneratedDocument.job_id == job_id)):
-            files.delete_prefix(f"generated/{old.user_id}/{old.id}")
+            files.delete_prefix(storage.generated_prefix(old.user_id, old.id))
             db.delete(old)
         db.flush()
     doc = GeneratedDocument(
@@ -90,7 +91,7 @@ def save_document(
     )
     db.add(doc)
     db.flush()
-    key = f"generated/{user_id}/{doc.id}/{filename}"
+    key = storage.generated_key(user_id, doc.id, filename)
     try:
         with source.open("rb") as fh:
             files.save(key, fh)
@@ -98,7 +99,7 @@ def save_document(
         db.commit()
     except BaseException:
         db.rollback()
-        files.delete_prefix(f"generated/{user_id}/{doc.id}")
+        files.delete_prefix(storage.generated_prefix(user_id, doc.id))
         raise
     return doc
 

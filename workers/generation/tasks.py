@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from shared import storage
 from shared.celery_app import QUEUE_GENERATION, TASK_GENERATE_DOCUMENT, TASK_GENERATION_PING
 from shared.jobs import JobCancelled
 from shared.models import GeneratedDocument
@@ -49,7 +50,7 @@ def _discard(ctx: WorkerContext, document_id: int) -> None:
     with ctx.session_factory() as db:
         doc = db.get(GeneratedDocument, document_id)
         if doc is not None:
-            ctx.files.delete_prefix(f"generated/{doc.user_id}/{doc.id}")
+            ctx.files.delete_prefix(storage.generated_prefix(doc.user_id, doc.id))
             db.delete(doc)
             db.commit()
 

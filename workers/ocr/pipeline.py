@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
+from shared import storage
 from shared.celery_app import QUEUE_AI, QUEUE_OCR, TASK_INDEX_LECTURE
 from shared.errors import AppError
 from shared.files import ArchiveLimits, FileStore
@@ -87,14 +88,14 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any, models: OcrModels
         db.commit()
         path = ctx.files.path(lecture.storage_path)
         file_type, expected = lecture.file_type, max(lecture.page_count, 1)
-        prefix = lecture.storage_path.rsplit("/", 1)[0]
+        prefix = storage.lecture_prefix_of(lecture.storage_path)
         requested_languages = subject.ocr_languages if subject else "eng"
 
     settings = ctx.settings
     opts = read_options(
         settings, store=ctx.files, prefix=prefix, languages=requested_languages, models=models
     )
-    for folder in ("figures", "pages"):  # a retry starts from a clean slate
+    for folder in storage.LECTURE_FOLDERS:  # a retry starts from a clean slate
         ctx.files.delete_prefix(f"{prefix}/{folder}")
 
     pages: list[PageContent] = []

@@ -33,6 +33,7 @@ from redis import Redis
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared import storage
 from shared.celery_app import TASK_MAINTENANCE_CLEANUP
 from shared.ingest_queue import release_stranded
 from shared.models import GeneratedDocument, Job, JobStatus, Lecture, ShareLink
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 
 TMP_MAX_AGE = timedelta(days=1)
 ORPHAN_GRACE = timedelta(hours=1)
-PAST_PAPERS = "past-papers"  # uploads/<user>/past-papers/<uuid><ext> (gateway/services/generation.py)
 
 
 class MaintenanceContext(Protocol):
@@ -101,7 +101,7 @@ def _remove_if_empty(folder: Path, grace: timedelta, now: float, *, emptied: boo
 def clean_uploads(
     db: Session, data_dir: Path, report: CleanupReport, *, grace: timedelta, now: float
 ) -> None:
-    for user_id, user_dir in _user_dirs(data_dir / "uploads"):
+    for user_id, user_dir in _user_dirs(data_dir / storage.UPLOADS):
         lectures = {str(i) for i in db.scalars(select(Lecture.id).where(Lecture.user_id == user_id))}
         removed = report.uploads_removed + report.past_papers_removed
         for entry in sorted(user_dir.iterdir()):
@@ -109,7 +109,7 @@ def clean_uploads(
                 log.info("removing orphaned upload %s", entry.relative_to(data_dir))
                 _remove(entry, report)
                 report.uploads_removed += 1
-        clean_past_papers(db, data_dir, user_id, user_dir / PAST_PAPERS, report, grace=grace, now=now)
+        clean_past_papers(db, data_dir, user_id, user_dir / storage.PAST_PAPERS, report, grace=grace, now=now)
         emptied = report.uploads_removed + report.past_papers_removed > removed
         _remove_if_empty(user_dir, grace, now, emptied=emptied)
 
@@ -148,14 +148,14 @@ def clean_past_papers(
 def clean_generated(
     db: Session, data_dir: Path, report: CleanupReport, *, grace: timedelta, now: float
 ) -> None:
-    for user_id, user_dir in _user_dirs(data_dir / "generated"):
+    for user_id, user_dir in _user_dirs(data_dir / storage.GENERATED):
         keep: set[str] = set()
         rows = db.execute(
             select(GeneratedDocument.id, GeneratedDocument.storage_path).where(
                 GeneratedDocument.user_id == user_id
             )
         )
-        prefix = f"generated/{user_id}/"
+        prefix = storage.generated_user_prefix(user_id) + "/"
         for doc_id, storage_path in rows:
             keep.add(str(doc_id))
             if storage_path and storage_path.startswith(prefix):
@@ -170,7 +170,7 @@ def clean_generated(
 
 
 def clean_tmp(data_dir: Path, report: CleanupReport, *, max_age: timedelta, now: float) -> None:
-    tmp = data_dir / "tmp"
+    tmp = storage.tmp_dir(data_dir)
     if not tmp.is_dir():
         return
     for entry in sorted(tmp.iterdir()):
