@@ -28,8 +28,8 @@ from redis import Redis
 from sqlalchemy import ColumnElement, and_, func, not_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared.celery_app import QUEUE_OCR, TASK_INGEST_LECTURE
-from shared.jobs import TERMINAL, announce
+from shared.celery_app import TASK_INGEST_LECTURE
+from shared.jobs import TERMINAL, announce, enqueue_job
 from shared.models import Job, JobStatus, User
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def release(db: Session, celery: Celery, redis: Redis | None, *, user_id: int, l
     done = Released()
     for job_id, task_id in claimed:
         try:
-            celery.send_task(TASK_INGEST_LECTURE, args=[job_id], queue=QUEUE_OCR, task_id=task_id)
+            enqueue_job(celery, TASK_INGEST_LECTURE, job_id, task_id=task_id)
         except Exception:
             log.exception("enqueue failed; the job waits for the next release", extra={"job_id": job_id})
             unclaim(db, job_id, task_id)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from celery import Celery
 from redis import Redis
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.celery_app import TASK_QUEUES
 from shared.events import WEBHOOK_QUEUE, job_event, publish
 from shared.models import Job, JobStatus, utcnow
 
@@ -50,6 +52,15 @@ def create_job(
     db.add(job)
     db.flush()
     return job
+
+
+def enqueue_job(celery: Celery, task: str, job_id: str, *, task_id: str | None = None) -> str:
+    """Send a job's task (by name, to its queue in ``shared.celery_app.TASK_QUEUES``: tasks take the job id
+    and nothing else); returns the Celery task id. Raises what the broker raises when it is unreachable."""
+    if task_id is not None:
+        celery.send_task(task, args=[job_id], queue=TASK_QUEUES[task], task_id=task_id)
+        return task_id
+    return str(celery.send_task(task, args=[job_id], queue=TASK_QUEUES[task]).id)
 
 
 def _duration(started: datetime | None, now: datetime) -> float | None:

@@ -21,7 +21,7 @@ from shared import storage
 from shared.celery_app import QUEUE_GENERATION, TASK_GENERATE_DOCUMENT
 from shared.errors import AppError
 from shared.files import ArchiveLimits, FileStore, inspect, sniff
-from shared.jobs import create_job
+from shared.jobs import create_job, enqueue_job
 from shared.models import GeneratedDocument, Job, Lecture, LectureStatus, StudySession, new_uuid, utcnow
 from shared.schemas import (
     GenerateRequest,
@@ -74,7 +74,7 @@ def processed_lecture_ids(
 def _enqueue(db: Session, celery: Celery, job: Job, on_failure: list[str] | None = None) -> Job:
     db.commit()
     try:
-        result = celery.send_task(TASK_GENERATE_DOCUMENT, args=[job.id], queue=QUEUE_GENERATION)
+        task_id = enqueue_job(celery, TASK_GENERATE_DOCUMENT, job.id)
     except Exception as exc:
         log.exception("enqueue failed", extra={"job_id": job.id})
         db.delete(job)
@@ -82,7 +82,7 @@ def _enqueue(db: Session, celery: Celery, job: Job, on_failure: list[str] | None
         raise AppError(
             "QUEUE_UNAVAILABLE", "The generation queue is unreachable; try again shortly.", status_code=503
         ) from exc
-    job.celery_task_id = result.id
+    job.celery_task_id = task_id
     db.commit()
     return job
 

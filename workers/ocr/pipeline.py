@@ -16,7 +16,7 @@ from shared import storage
 from shared.celery_app import QUEUE_AI, QUEUE_OCR, TASK_INDEX_LECTURE
 from shared.errors import AppError
 from shared.files import ArchiveLimits, FileStore
-from shared.jobs import JobCancelled
+from shared.jobs import JobCancelled, enqueue_job
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject
 from shared.settings import Settings
 from workers.ocr.adapters import OcrModels
@@ -114,7 +114,7 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any, models: OcrModels
     assign_roles(pages)
     counts = store_pages(ctx, lecture_id=job.lecture_id, pages=pages)
     ctx.reporter.handoff(job_id, queue=QUEUE_AI, stage="indexing", progress=0.92)
-    ctx.celery.send_task(TASK_INDEX_LECTURE, args=[job_id], queue=QUEUE_AI)
+    enqueue_job(ctx.celery, TASK_INDEX_LECTURE, job_id)
     log.info("pages stored; handed to ai", extra=counts)
 
 
