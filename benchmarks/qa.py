@@ -146,8 +146,8 @@ def ask_all(
             marks: dict[str, float] = {}
             start = time.perf_counter()
 
-            def emit(event: dict[str, Any], marks: dict[str, float] = marks, start: float = start) -> None:
-                kind = event["type"].removeprefix("chat.")
+            def emit(event: Any, marks: dict[str, float] = marks, start: float = start) -> None:
+                kind = event.type.removeprefix("chat.")
                 if kind in ("evidence", "token") and kind not in marks:
                     marks[kind] = time.perf_counter() - start
 

@@ -18,7 +18,7 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from gateway.container import Container
@@ -27,7 +27,7 @@ from gateway.services import auth as auth_service
 from gateway.services import chat as chat_service
 from gateway.services.jobs import list_jobs
 from shared.errors import AppError
-from shared.events import user_channel
+from shared.events import ChatAccepted, ChatError, ErrorEvent, ErrorInfo, Pong, Ready, user_channel
 from shared.logging import REQUEST_ID_HEADER, request_id, request_id_var
 from shared.schemas import ChatRequest, JobRead
 
@@ -65,7 +65,7 @@ def origin_allowed(origin: str | None, allowed: list[str]) -> bool:
     return origin is None or origin.rstrip("/") in allowed
 
 
-def _ask(container: Container, user_id: int, msg: dict[str, Any]) -> dict[str, Any]:
+def _ask(container: Container, user_id: int, msg: dict[str, Any]) -> ChatAccepted | ChatError:
     """Record the question and hand it to the ai queue; the answer arrives as chat.* events."""
     try:
         data = ChatRequest.model_validate({k: v for k, v in msg.items() if k != "type"})
@@ -73,18 +73,22 @@ def _ask(container: Container, user_id: int, msg: dict[str, Any]) -> dict[str, A
             payload = chat_service.prepare_question(db=db, user_id=user_id, data=data)
         chat_service.enqueue_answer(container.celery, payload)
     except ValidationError as exc:
-        return {
-            "type": "chat.error",
-            "request_id": msg.get("request_id"),
-            "error": {"code": "VALIDATION_ERROR", "message": str(exc.errors()[0].get("msg", "invalid"))},
-        }
+        message = str(exc.errors()[0].get("msg", "invalid"))
+        return ChatError(
+            request_id=_request_id(msg), error=ErrorInfo(code="VALIDATION_ERROR", message=message)
+        )
     except AppError as exc:
-        return {
-            "type": "chat.error",
-            "request_id": msg.get("request_id"),
-            "error": {"code": exc.code, "message": exc.message},
-        }
-    return {"type": "chat.accepted", "request_id": payload["request_id"], "session_id": payload["session_id"]}
+        return ChatError(request_id=_request_id(msg), error=ErrorInfo(code=exc.code, message=exc.message))
+    return ChatAccepted(request_id=payload["request_id"], session_id=payload["session_id"])
+
+
+def _request_id(msg: dict[str, Any]) -> str | None:
+    value = msg.get("request_id")
+    return None if value is None else str(value)
+
+
+async def _send(websocket: WebSocket, event: BaseModel) -> None:
+    await websocket.send_json(event.model_dump(mode="json"))
 
 
 @router.websocket("/ws")
@@ -114,7 +118,7 @@ async def events(websocket: WebSocket) -> None:
         code = exc.code if isinstance(exc, AppError) else "NOT_AUTHENTICATED"
         message = exc.message if isinstance(exc, AppError) else "Send a token first."
         with contextlib.suppress(Exception):
-            await websocket.send_json({"type": "error", "error": {"code": code, "message": message}})
+            await _send(websocket, ErrorEvent(error=ErrorInfo(code=code, message=message)))
             await websocket.close(code=CLOSE_UNAUTHENTICATED)
         return
     except WebSocketDisconnect:
@@ -123,7 +127,7 @@ async def events(websocket: WebSocket) -> None:
     pubsub = container.aredis.pubsub()
     await pubsub.subscribe(user_channel(user_id))
     log.info("websocket open for user %s", user_id, extra={"user_id": user_id})
-    await websocket.send_json({"type": "ready", "user_id": user_id, "active_jobs": active, "request_id": rid})
+    await _send(websocket, Ready(user_id=user_id, active_jobs=active, request_id=rid))
 
     async def forward() -> None:
         async for message in pubsub.listen():
@@ -150,9 +154,9 @@ async def events(websocket: WebSocket) -> None:
             if not isinstance(msg, dict):
                 continue
             if msg.get("type") == "ping":
-                await websocket.send_json({"type": "pong"})
+                await _send(websocket, Pong())
             elif msg.get("type") == "chat":
-                await websocket.send_json(await run_in_threadpool(_ask, container, user_id, msg))
+                await _send(websocket, await run_in_threadpool(_ask, container, user_id, msg))
 
     tasks = [asyncio.create_task(forward()), asyncio.create_task(receive()), asyncio.create_task(watch())]
     try:
@@ -162,8 +166,9 @@ async def events(websocket: WebSocket) -> None:
             if isinstance(error, SessionEnded):
                 log.info("websocket closed: the session ended", extra={"user_id": user_id})
                 with contextlib.suppress(Exception):
-                    await websocket.send_json(
-                        {"type": "error", "error": {"code": error.error.code, "message": error.error.message}}
+                    await _send(
+                        websocket,
+                        ErrorEvent(error=ErrorInfo(code=error.error.code, message=error.error.message)),
                     )
                     await websocket.close(code=CLOSE_UNAUTHENTICATED)
             elif error and not isinstance(error, WebSocketDisconnect):

@@ -68,7 +68,7 @@ def ask(
         llm_factory=lambda: llm,
         redis=None,
         req=AnswerRequest(user_id=9, subject_id=5, question=question, request_id="r"),
-        emit=events.append,
+        emit=lambda e: events.append(e.model_dump(mode="json")),
     )
     return result, events
 
@@ -211,7 +211,7 @@ def test_extractive_answer_takes_the_slides_matching_sentences_never_a_credit_an
         llm_factory=lambda: Exploding(),
         redis=None,
         req=AnswerRequest(user_id=9, subject_id=5, question="How do mitochondria make ATP?", request_id="r"),
-        emit=events.append,
+        emit=lambda e: events.append(e.model_dump(mode="json")),
         extractive=True,
     )
     answer = result["answer"]

@@ -23,6 +23,7 @@ from redis import Redis
 from sqlalchemy.orm import Session
 
 from shared.errors import AppError, not_found
+from shared.events import ChatDone, ChatEvent, ChatEvidence, ChatReplace, ChatToken
 from shared.llm import LLM, GenerationOptions, Message
 from shared.models import Subject
 from shared.settings import Settings
@@ -31,7 +32,7 @@ from shared.text import tokens
 from workers.ai.retrieval import Evidence, Retriever, is_cjk, match_terms, mostly_latin
 
 log = logging.getLogger(__name__)
-Emit = Callable[[dict[str, Any]], None]
+Emit = Callable[[ChatEvent], None]
 NOT_FOUND = "I could not find this in your notes for this subject."
 CLOSEST_SLIDES = 3  # shown with a refusal, so the student can look for themselves
 EVIDENCE_FOR_PROMPT = 3
@@ -353,34 +354,34 @@ def answer_question(
     subject = db.get(Subject, req.subject_id)
     if subject is None or subject.user_id != req.user_id:
         raise not_found("subject")
-    base = {"request_id": req.request_id, "subject_id": subject.id}
+    base: dict[str, Any] = {"request_id": req.request_id, "subject_id": subject.id}
     key = cache_key(req, subject.version)
     if redis is not None and (hit := redis.get(key)):
         result = dict(json.loads(hit), cached=True, seconds_to_first_token=_since(req.asked_at))
-        emit({"type": "chat.evidence", **base, "evidence": result["evidence"]})
-        emit({"type": "chat.token", **base, "text": result["answer"]})
+        emit(ChatEvidence(**base, evidence=result["evidence"]))
+        emit(ChatToken(**base, text=result["answer"]))
         if persist is not None:
             persist(result)
-        emit({"type": "chat.done", **base, **result})
+        emit(ChatDone(**base, **result))
         return result
 
     query = retrieval_query(req.question, req.history)
     evidence = retriever.search(db, subject=subject, query=query, k=5, lecture_ids=req.lecture_ids or None)
     found = notes_answer(query, evidence)
     shown = evidence if found else []
-    emit({"type": "chat.evidence", **base, "evidence": [evidence_dict(e) for e in shown]})
+    emit(ChatEvidence(**base, evidence=[evidence_dict(e) for e in shown]))
     web_items, notice = web_search(req.question) if req.web else ([], "")
 
     closest = [] if found else evidence[:CLOSEST_SLIDES]
     if not found:
         cited: list[Evidence] = []
         answer, first_token = not_found_answer(closest), _since(req.asked_at)
-        emit({"type": "chat.token", **base, "text": answer})
+        emit(ChatToken(**base, text=answer))
     elif extractive:
         answer, cited = extractive_answer(query, evidence)
         first_token = _since(req.asked_at)
         for piece in re.findall(r"\S+(?:\s+\S+){0,3}\s*", answer):  # streamed as the model's words would be
-            emit({"type": "chat.token", **base, "text": piece})
+            emit(ChatToken(**base, text=piece))
     else:
         top = prompt_evidence(evidence)
         messages = build_messages(req.question, top, language=req.language, history=req.history)
@@ -389,12 +390,12 @@ def answer_question(
             if first_token is None:
                 first_token = _since(req.asked_at)
             raw += piece
-            emit({"type": "chat.token", **base, "text": piece})
+            emit(ChatToken(**base, text=piece))
         if not supported(raw, req.question, top):
             # Nothing useful, or words the notes do not hold: answer from the slide itself instead.
             log.info("model answer not supported by the notes; answering extractively: %r", raw[:200])
             raw = f"{best_sentence(req.question, top[0])} [1]"
-            emit({"type": "chat.replace", **base, "text": raw})
+            emit(ChatReplace(**base, text=raw))
         answer, cited = cite_sentences(raw, top, req.question)
         if not answer:  # every sentence was filler: answer from the slide itself
             answer, cited = cite_sentences(best_sentence(req.question, top[0]), top, req.question)
@@ -417,7 +418,7 @@ def answer_question(
         )
     if persist is not None:  # stored before "done", so a client reloading the session on done sees it
         persist(result)
-    emit({"type": "chat.done", **base, **result})
+    emit(ChatDone(**base, **result))
     return result
 
 

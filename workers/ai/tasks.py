@@ -9,7 +9,7 @@ from typing import Any
 
 from shared.celery_app import QUEUE_AI, TASK_ANSWER, TASK_DELETE_VECTORS, TASK_INDEX_LECTURE, TASK_SEARCH
 from shared.errors import AppError
-from shared.events import publish
+from shared.events import ChatError, ChatEvent, ErrorDetails, publish
 from shared.models import ChatMessage, ChatSession, Subject
 from workers.ai.answer import AnswerRequest, answer_question, check_question, extractive_answers
 from workers.ai.indexing import index_lecture
@@ -84,7 +84,7 @@ def answer(ctx: WorkerContext, ai: AiServices, payload: dict[str, Any]) -> dict[
         asked_at=float(payload.get("asked_at") or 0.0),
     )
 
-    def emit(event: dict[str, Any]) -> None:
+    def emit(event: ChatEvent) -> None:
         publish(ctx.redis, user_id, event)
 
     try:
@@ -114,13 +114,13 @@ def answer(ctx: WorkerContext, ai: AiServices, payload: dict[str, Any]) -> dict[
                 extractive=extractive_answers(ctx.settings),
             )
     except AppError as exc:
-        emit({"type": "chat.error", "request_id": req.request_id, "error": _error(exc)["error"]})
+        emit(ChatError(request_id=req.request_id, error=ErrorDetails(**_error(exc)["error"])))
         return _error(exc)
     except RETRYABLE as exc:
         error = AppError(
             "SERVICE_UNAVAILABLE", f"A service is unreachable: {type(exc).__name__}.", status_code=503
         )
-        emit({"type": "chat.error", "request_id": req.request_id, "error": _error(error)["error"]})
+        emit(ChatError(request_id=req.request_id, error=ErrorDetails(**_error(error)["error"])))
         return _error(error)
 
 
