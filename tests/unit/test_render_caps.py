@@ -16,7 +16,8 @@ from shared.settings import Settings
 from tests.support.bombs import grey_frame, tiff_pages
 from workers.generation.pastpaper import read_exam_text
 from workers.ocr.ports import OcrEngine, OcrResult
-from workers.ocr.readers import ReadOptions, _render_thumbnails, read_image
+from workers.ocr.readers import ReadOptions, read_image
+from workers.ocr.slides import _render_thumbnails
 
 
 class RecordingOcr(OcrEngine):

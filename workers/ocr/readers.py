@@ -3,121 +3,42 @@
 Pages go through a small thread pool: pdfium calls are serialised by a lock (pdfium is not
 thread-safe), while Tesseract (a subprocess) and ONNX Runtime (which releases the GIL) overlap.
 Figure crops and thumbnails are written to the file store as soon as they exist, so memory stays
-flat however many pages a deck has.
+flat however many pages a deck has. PDFs and images are read here; slide decks in workers/ocr/slides.py;
+what a reader produces (PageContent) and its options (ReadOptions) are in workers/ocr/content.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import layoutparser as lp
 from PIL import Image, ImageOps
 
-from shared import office
 from shared.errors import AppError
 from shared.files import (
     PDFIUM_LOCK,
-    ArchiveLimits,
-    FileStore,
-    check_zip,
     image_frames,
     image_size,
     pdf_page_count,
     render_scale,
 )
+from workers.ocr.content import FigureContent, PageContent, ReadOptions
 from workers.ocr.devanagari import broken_devanagari, layer_segments, mend_runs
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
-from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult
 from workers.ocr.roles import LineHint
-from workers.ocr.scripts import AUTO, AutoLanguages, languages_for_text
+from workers.ocr.scripts import AUTO, languages_for_text
+from workers.ocr.slides import read_converted, read_pptx
 from workers.ocr.text import clean_text, drop_stray_script, first_line, usable_text_layer
 
 log = logging.getLogger(__name__)
 MAX_RENDER_SIDE = 2000
 MAX_CROP_OCR_SIDE = 900
-
-
-@dataclass
-class FigureContent:
-    bbox: list[float]  # page points, origin top-left: x0, y0, x1, y1
-    image_key: str
-    caption: str = ""
-    text: str = ""
-    source: str = "layout"
-    hash: str = ""
-
-
-@dataclass
-class PageContent:
-    number: int
-    width: float
-    height: float
-    text: str
-    title: str = ""
-    source: str = "text_layer"
-    confidence: float | None = None
-    notes: str = ""
-    figures: list[FigureContent] = field(default_factory=list)
-    thumbnail_key: str | None = None
-    hints: list[LineHint] = field(default_factory=list)  # per text line: layout class and position
-    roles: list[str] = field(default_factory=list)  # per line of ``text`` (workers.ocr.roles)
-
-
-@dataclass
-class ReadOptions:
-    store: FileStore
-    prefix: str  # e.g. uploads/<user>/<lecture>
-    languages: str
-    layout: LayoutDetector | None
-    ocr: OcrEngine
-    dpi: int = 150
-    parallel: int = 2
-    figure_min_area: float = 0.015
-    libreoffice_timeout: int = 180
-    libreoffice_memory_mb: int = 2048
-    libreoffice_user: str = "nobody"
-    max_render_px: int = 4000  # the longest side of any rendered page or thumbnail
-    max_pages: int = 500
-    archive: ArchiveLimits = field(default_factory=ArchiveLimits)
-    hidden_dirs: tuple[str, ...] = ()  # never visible to LibreOffice (the data dir)
-    auto: AutoLanguages = field(init=False)  # languages == "auto": the packs each page needs
-
-    @property
-    def office(self) -> office.OfficeOptions:
-        return office.OfficeOptions(
-            timeout=self.libreoffice_timeout,
-            memory_mb=self.libreoffice_memory_mb,
-            user=self.libreoffice_user,
-            archive=self.archive,
-            hidden=self.hidden_dirs,
-        )
-
-    def __post_init__(self) -> None:
-        self.auto = AutoLanguages(self.ocr)
-
-    def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> tuple[OcrResult, str]:
-        """OCR with these languages, or with the ones that fit the image when they are "auto"."""
-        if languages == AUTO:
-            return self.auto.read(image, sparse=sparse)
-        return self.ocr.read(image, languages=languages, sparse=sparse), languages
-
-    def key(self, *parts: str) -> str:
-        return "/".join((self.prefix, *parts))
-
-    def save(self, key: str, data: bytes) -> str:
-        target = self.store.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        return key
 
 
 # --- shared page logic ----------------------------------------------------------------------------
@@ -516,293 +437,6 @@ def _upright(image: Image.Image) -> Image.Image:
 
 
 # --- PPTX -----------------------------------------------------------------------------------------
-def _shape_text(shape: Any) -> list[tuple[float, float, str]]:
-    """(top, left, text) for a shape and, for groups, its children."""
-    from pptx.enum.shapes import MSO_SHAPE_TYPE
-
-    out: list[tuple[float, float, str]] = []
-    top, left = float(shape.top or 0), float(shape.left or 0)
-    if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
-        for child in shape.shapes:
-            out.extend(_shape_text(child))
-    elif shape.has_text_frame:
-        text = clean_text("\n".join(p.text for p in shape.text_frame.paragraphs))
-        if text:
-            out.append((top, left, text))
-    elif getattr(shape, "has_table", False) and shape.has_table:
-        rows = [
-            " | ".join(clean_text(c.text).replace("\n", " ") for c in row.cells) for row in shape.table.rows
-        ]
-        out.append((top, left, "\n".join(rows)))
-    return out
-
-
-_PLACEHOLDER_KIND = {
-    "TITLE": "title",
-    "CENTER_TITLE": "title",
-    "VERTICAL_TITLE": "title",
-    "SUBTITLE": "subtitle",
-    "FOOTER": "footer",
-    "SLIDE_NUMBER": "footer",
-    "DATE": "footer",
-}
-
-
-def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
-    """A hint per text line of a slide: the placeholder kind (title, subtitle, footer, body), table, figure
-    (a short text beside or on a picture), and the position on the slide. Placeholders get no position:
-    python-pptx looks theirs up in the layout, which costs more than the rest of the slide (~25 ms)."""
-    from pptx.enum.shapes import MSO_SHAPE_TYPE
-
-    pictures = [
-        (
-            float(p.left or 0),
-            float(p.top or 0),
-            float(p.left or 0) + float(p.width or 0),
-            float(p.top or 0) + float(p.height or 0),
-        )
-        for p in _pictures_of(slide)
-        if float(p.width or 0) * float(p.height or 0) >= 0.05 * slide_w * slide_h  # not a logo
-    ]
-    found: list[LineHint] = []
-
-    def box_of(shape: Any) -> tuple[float, float, float, float]:
-        left, top = float(shape.left or 0), float(shape.top or 0)
-        return left, top, left + float(shape.width or 0), top + float(shape.height or 0)
-
-    def near_picture(box: tuple[float, float, float, float]) -> bool:
-        """Beside or on a picture: a label of the diagram (callouts, "Input text" under a chart)."""
-        return any(
-            max(0.0, p[0] - box[2], box[0] - p[2]) <= 0.05 * slide_w
-            and max(0.0, p[1] - box[3], box[1] - p[3]) <= 0.06 * slide_h
-            for p in pictures
-        )
-
-    def visit(shape: Any, group_box: tuple[float, float, float, float] | None = None) -> None:
-        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
-            for child in shape.shapes:
-                visit(child, group_box or box_of(shape))  # children's own offsets are in the group's space
-            return
-        kind = ""
-        placeholder = getattr(shape, "is_placeholder", False)
-        box = None if placeholder else box_of(shape)
-        label = box is not None and near_picture(group_box or box)
-        if placeholder:
-            try:
-                kind = _PLACEHOLDER_KIND.get(shape.placeholder_format.type.name, "body")
-            except (AttributeError, ValueError):
-                kind = "body"
-        if getattr(shape, "has_table", False) and shape.has_table:
-            lines = [
-                " | ".join(clean_text(c.text).replace("\n", " ") for c in row.cells)
-                for row in shape.table.rows
-            ]
-            kind = "table"
-        elif shape.has_text_frame:
-            lines = [
-                line
-                for line in clean_text("\n".join(p.text for p in shape.text_frame.paragraphs)).split("\n")
-            ]
-        else:
-            return
-        lines = [line for line in lines if line.strip()]
-        if not lines:
-            return
-        step = (box[3] - box[1]) / len(lines) if box is not None else 0.0
-        found.extend(
-            LineHint(
-                text=line,
-                kind="figure" if label and not kind and len(line.split()) <= 6 else kind,
-                top=(box[1] + k * step) / slide_h if box is not None else None,
-                bottom=(box[1] + (k + 1) * step) / slide_h if box is not None else None,
-                size=step / slide_h if box is not None else None,
-            )
-            for k, line in enumerate(lines)
-        )
-
-    for shape in slide.shapes:
-        visit(shape)
-    return found  # in shape order: align_hints pairs them with the text's lines by their words
-
-
-def _pictures(shape: Any) -> Iterator[Any]:
-    from pptx.enum.shapes import MSO_SHAPE_TYPE
-
-    if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
-        for child in shape.shapes:
-            yield from _pictures(child)
-    elif shape.shape_type == MSO_SHAPE_TYPE.PICTURE or (
-        getattr(shape, "is_placeholder", False) and hasattr(shape, "image")
-    ):
-        yield shape
-
-
-def libreoffice() -> str | None:
-    return office.find_soffice()
-
-
-def convert_with_libreoffice(path: Path, target: str, opts: ReadOptions) -> Path:
-    """LibreOffice in its sandbox (shared/office.py); the result lies alone in a temp dir that the caller
-    removes."""
-    out_dir = Path(tempfile.mkdtemp(prefix="smartnotes-lo-"))
-    try:
-        return office.convert(path, target, out_dir=out_dir, options=opts.office)
-    except BaseException:
-        shutil.rmtree(out_dir, ignore_errors=True)
-        raise
-
-
-def _render_thumbnails(pdf: Path, opts: ReadOptions) -> dict[int, str]:
-    import pypdfium2 as pdfium
-
-    keys: dict[int, str] = {}
-    with PDFIUM_LOCK:
-        doc = pdfium.PdfDocument(str(pdf))
-        try:
-            for index in range(len(doc)):
-                page = doc[index]
-                try:
-                    width, height = page.get_size()
-                    # 480 px wide, but a very tall slide stays within the render cap.
-                    scale = render_scale(width, height, 480 / max(width, 1), opts.max_render_px)
-                    image = page.render(scale=scale).to_pil()
-                finally:
-                    page.close()
-                keys[index + 1] = opts.save(opts.key("pages", f"{index + 1:04d}.jpg"), thumbnail_bytes(image))
-                del image
-        finally:
-            doc.close()
-    return keys
-
-
-def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
-    from pptx import Presentation
-    from pptx.util import Emu
-
-    check_zip(path, opts.archive)
-    try:
-        prs = Presentation(str(path))
-    except Exception as exc:
-        raise AppError("PPTX_CORRUPT", "The presentation is damaged and cannot be read.") from exc
-    slide_w, slide_h = float(prs.slide_width or 12192000), float(prs.slide_height or 6858000)
-    thumbs: dict[int, str] = {}
-    if libreoffice() is not None:
-        try:
-            pdf = convert_with_libreoffice(path, "pdf", opts)
-        except AppError as exc:
-            log.warning("no thumbnails for this deck: %s", exc.message)
-        else:
-            try:
-                thumbs = _render_thumbnails(pdf, opts)
-            finally:
-                shutil.rmtree(pdf.parent, ignore_errors=True)
-
-    with ThreadPoolExecutor(max_workers=opts.parallel, thread_name_prefix="pic") as pool:
-        for number, slide in enumerate(prs.slides, start=1):
-            pieces: list[tuple[float, float, str]] = []
-            for shape in slide.shapes:
-                pieces.extend(_shape_text(shape))
-            title = ""
-            if slide.shapes.title is not None and slide.shapes.title.has_text_frame:
-                title = first_line(clean_text(slide.shapes.title.text_frame.text))
-            pieces.sort(key=lambda p: (round(p[0] / (slide_h / 40)), p[1]))
-            text = clean_text("\n".join(p[2] for p in pieces))
-            notes = ""
-            if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
-                notes = clean_text(slide.notes_slide.notes_text_frame.text)
-            futures = [
-                pool.submit(_pptx_figure, pic, number, i, slide_w, slide_h, pieces, opts)
-                for i, pic in enumerate(_pictures_of(slide))
-            ]
-            figures = [f for f in (fut.result() for fut in futures) if f is not None]
-            yield PageContent(
-                number=number,
-                width=Emu(int(slide_w)).pt,
-                height=Emu(int(slide_h)).pt,
-                text=text,
-                title=title or first_line(text),
-                notes=notes,
-                figures=figures,
-                thumbnail_key=thumbs.get(number),
-                hints=_pptx_hints(slide, slide_w, slide_h),
-            )
-
-
-def _pictures_of(slide: Any) -> list[Any]:
-    return [pic for shape in slide.shapes for pic in _pictures(shape)]
-
-
-def _pptx_figure(
-    pic: Any,
-    number: int,
-    index: int,
-    slide_w: float,
-    slide_h: float,
-    pieces: list[tuple[float, float, str]],
-    opts: ReadOptions,
-) -> FigureContent | None:
-    from pptx.util import Emu
-
-    try:
-        blob, ext = pic.image.blob, pic.image.ext
-    except Exception:  # linked or missing image parts
-        return None
-    left, top = float(pic.left or 0), float(pic.top or 0)
-    width, height = float(pic.width or 0), float(pic.height or 0)
-    if width * height < slide_w * slide_h * opts.figure_min_area:
-        return None
-    digest = hashlib.sha1(blob, usedforsecurity=False).hexdigest()
-    try:
-        from io import BytesIO
-
-        with Image.open(BytesIO(blob)) as img:
-            if img.width * img.height > 60_000_000:
-                return None
-            image = img.convert("RGB")
-    except Exception:  # EMF/WMF and other formats Pillow cannot open: keep the original bytes
-        image = None
-    if image is not None and is_blank(image):
-        return None
-    key = opts.save(
-        opts.key("figures", f"p{number:04d}-{index}.{ext if image is None else 'png'}"),
-        blob if image is None else png_bytes(image),
-    )
-    inner = ""
-    if image is not None and width * height >= slide_w * slide_h * 0.08:
-        languages = languages_for_text(" ".join(p[2] for p in pieces), opts.auto.available())
-        result, _ = opts.read(
-            prepare_for_ocr(image, scan=False),
-            languages=languages if opts.languages == AUTO and pieces else opts.languages,
-            sparse=True,
-        )
-        inner = clean_text(result.text) if result.confidence >= 0.5 else ""
-    bottom = top + height
-    caption = ""
-    for t_top, t_left, t_text in pieces:  # a short text right below the picture, overlapping it
-        if (
-            0 <= t_top - bottom < slide_h * 0.12
-            and left - slide_w * 0.05 <= t_left <= left + width
-            and len(t_text) < 200
-        ):
-            caption = t_text.replace("\n", " ")
-            break
-    return FigureContent(
-        bbox=[round(Emu(int(v)).pt, 2) for v in (left, top, left + width, bottom)],
-        image_key=key,
-        caption=caption,
-        text=inner[:4000],
-        source="pptx",
-        hash=digest,
-    )
-
-
-def read_converted(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
-    """.ppt and .odp: LibreOffice turns them into PPTX, read like any deck."""
-    converted = convert_with_libreoffice(path, "pptx", opts)
-    try:
-        yield from read_pptx(converted, opts)
-    finally:
-        shutil.rmtree(converted.parent, ignore_errors=True)
 
 
 READERS: dict[str, Callable[[Path, ReadOptions], Iterator[PageContent]]] = {
