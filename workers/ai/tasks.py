@@ -151,7 +151,7 @@ def register(runtime: WorkerRuntime, ai: AiServices) -> None:
     index.__doc__ = index_lecture.__doc__
     runtime.job_task(TASK_INDEX_LECTURE, queue=QUEUE_AI)(index)
 
-    @app.task(name=TASK_SEARCH, queue=QUEUE_AI, doc=search.__doc__)
+    @app.task(name=TASK_SEARCH, queue=QUEUE_AI, doc=search.__doc__, shared=False)
     def search_task(
         user_id: int,
         subject_id: int,
@@ -162,7 +162,7 @@ def register(runtime: WorkerRuntime, ai: AiServices) -> None:
     ) -> dict[str, Any]:
         return search(context(), ai, user_id, subject_id, query, k, lecture_ids, mode)
 
-    @app.task(name=TASK_ANSWER, queue=QUEUE_AI, doc=answer.__doc__)
+    @app.task(name=TASK_ANSWER, queue=QUEUE_AI, doc=answer.__doc__, shared=False)
     def answer_task(payload: dict[str, Any]) -> dict[str, Any]:
         return answer(context(), ai, payload)
 
@@ -173,6 +173,7 @@ def register(runtime: WorkerRuntime, ai: AiServices) -> None:
         max_retries=5,
         acks_late=True,
         doc=delete_vectors.__doc__,
+        shared=False,
     )
     def delete_vectors_task(self: Any, user_id: int, subject_id: int, lecture_id: int | None = None) -> str:
         return delete_vectors(ai, self, user_id, subject_id, lecture_id)

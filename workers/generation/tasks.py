@@ -57,7 +57,7 @@ def _discard(ctx: WorkerContext, document_id: int) -> None:
 
 def register(runtime: WorkerRuntime, services: GenerationServices) -> None:
     """Register the generation queue's tasks on the worker's app, with the services they use."""
-    runtime.celery.task(name=TASK_GENERATION_PING, queue=QUEUE_GENERATION)(ping)
+    runtime.celery.task(name=TASK_GENERATION_PING, queue=QUEUE_GENERATION, shared=False)(ping)
 
     def generate(ctx: WorkerContext, job_id: str, task: Any) -> None:
         generate_document(ctx, job_id, task, services)

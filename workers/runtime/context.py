@@ -209,6 +209,7 @@ def job_task(
             acks_late=True,
             doc=fn.__doc__,
             Request=job_request(context),
+            shared=False,  # on this worker's app only
         )
         def run(self: Task, job_id: str) -> None:
             token = job_id_var.set(job_id)
