@@ -137,3 +137,22 @@ def test_a_cycle_through_a_function_level_import_is_found(tmp_path: Path) -> Non
     graph = import_graph(tmp_path, ["pkg"])
     assert graph["pkg.e"] == {"pkg.d"} and graph["pkg.d"] == set()
     assert cycles(graph) == [["pkg.a", "pkg.b", "pkg.c"]]
+
+
+def test_the_layers_import_only_downwards() -> None:
+    """gateway -> shared <- workers, frontend apart: shared imports none of the others, the gateway and the
+    workers never import each other, and the frontend imports neither (it talks to the gateway over HTTP)."""
+    forbidden = {
+        "shared": ("gateway", "workers", "frontend"),
+        "gateway": ("workers", "frontend"),
+        "workers": ("gateway", "frontend"),
+        "frontend": ("gateway", "workers"),
+    }
+    graph = import_graph(ROOT, PACKAGES)
+    wrong = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        for target in targets
+        if target.split(".")[0] in forbidden[module.split(".")[0]]
+    )
+    assert wrong == []
