@@ -51,12 +51,15 @@ def error_code(response: httpx.Response) -> tuple[int, str]:
 
 
 def raw_request(port: int, head: str, timeout: float = 5.0) -> bytes:
-    """Send only the request head (a body is announced but never sent); the response, or b"" on timeout."""
+    """Send only the request head (a body is announced but never sent); the response, or b"" on timeout.
+
+    The response's head and body may arrive in separate packets: read on until the body its
+    Content-Length announces is in, or the server closes the connection."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(head.encode())
         data = b""
         try:
-            while b"\r\n\r\n" not in data:
+            while not _complete(data):
                 chunk = sock.recv(65536)
                 if not chunk:
                     break
@@ -64,6 +67,17 @@ def raw_request(port: int, head: str, timeout: float = 5.0) -> bytes:
         except TimeoutError:
             return data
         return data
+
+
+def _complete(data: bytes) -> bool:
+    if b"\r\n\r\n" not in data:
+        return False
+    head, _, body = data.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) >= int(value.strip())
+    return True
 
 
 # --- request bodies -------------------------------------------------------------------------------
