@@ -34,12 +34,14 @@ def exam_dates(client: GatewayClient, subjects: list[dict[str, Any]] | None) -> 
         st.caption("No subjects yet.")
         return
     with st.form("exam_dates"):
-        wanted = {
-            s["id"]: st.date_input(
-                md_line(s["name"]), value=_exam(s), key=f"exam_{s['id']}", format="YYYY-MM-DD"
+        wanted: dict[int, Any] = {}
+        for s in subjects:
+            name, field = st.columns([2, 3], vertical_alignment="bottom")
+            name.markdown(f"**{md_line(s['name'])}**")
+            # labelled "Exam date", not by the subject's name: the OCR languages field above has that label
+            wanted[s["id"]] = field.date_input(
+                "Exam date", value=_exam(s), key=f"exam_{s['id']}", format="YYYY-MM-DD"
             )
-            for s in subjects
-        }
         if not st.form_submit_button("Save exam dates", type="primary"):
             return
     changed = [s for s in subjects if wanted[s["id"]] != _exam(s)]
