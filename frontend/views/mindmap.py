@@ -21,8 +21,9 @@ _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)  # the XML declaration, DOCTYPE an
 
 
 def inline_svg(svg: bytes) -> str:
-    """The SVG as an HTML fragment: no XML prolog, scaled to the page width, scrolling when tall."""
-    body = _PROLOG.sub("", svg.decode("utf-8", errors="replace"), count=1)
+    """The SVG as one line of HTML (Markdown ends an HTML block at a blank line): no XML prolog, scaled to
+    the page width, scrolling when tall."""
+    body = _PROLOG.sub("", svg.decode("utf-8", errors="replace"), count=1).replace("\n", " ")
     body = re.sub(
         r'<svg width="[^"]*" height="[^"]*"', '<svg style="max-width:100%;height:auto"', body, count=1
     )
@@ -47,23 +48,26 @@ def build(client: GatewayClient, subject_id: int, lecture_id: int | None) -> Non
         st.rerun()
 
 
+def open_node(nodes: dict[str, dict[str, Any]], subject_id: int) -> None:
+    """Open the slide of the node picked now (read at click time, not when the button was drawn)."""
+    node = nodes.get(state.get("mindmap_node") or "")
+    if node is not None:
+        go_to(LECTURE, subject_id=subject_id, lecture_id=node["lecture_id"], page_number=node["slide"])
+
+
 def open_slide_picker(graph: dict[str, Any], subject_id: int) -> None:
     """The same links as the map's nodes, as a list, for keyboards and small screens."""
-    nodes = [n for n in graph["nodes"] if n.get("lecture_id") and n["kind"] != "root"]
+    nodes = {n["id"]: n for n in graph["nodes"] if n.get("lecture_id") and n["kind"] != "root"}
     if not nodes:
         return
-    labels = {n["id"]: f"{n['label']} (slide {n['slide']})" for n in nodes}
-    choice = st.selectbox(
-        "Open the slide of", list(labels), format_func=labels.__getitem__, key="mindmap_node"
-    )
-    node = next(n for n in nodes if n["id"] == choice)
+    labels = {i: f"{n['label']} (slide {n['slide']})" for i, n in nodes.items()}
+    st.selectbox("Open the slide of", list(labels), format_func=labels.__getitem__, key="mindmap_node")
     st.button(
         "Open slide",
         icon=":material/slideshow:",
         key="mindmap_open",
-        on_click=go_to,
-        args=(LECTURE,),
-        kwargs={"subject_id": subject_id, "lecture_id": node["lecture_id"], "page_number": node["slide"]},
+        on_click=open_node,
+        args=(nodes, subject_id),
     )
 
 
@@ -109,7 +113,8 @@ def render(client: GatewayClient) -> None:
     except ApiError as err:
         show_error(err, "Could not load the drawing")
         return
-    st.html(inline_svg(svg))
+    # Markdown keeps the SVG's links (st.html strips the SVG); dot escaped every label
+    st.markdown(inline_svg(svg), unsafe_allow_html=True)
     st.caption(f"{len(graph['nodes'])} nodes. Redraw after adding or re-reading slides.")
     cols = st.columns(3)
     cols[0].download_button(

@@ -156,7 +156,7 @@ def test_the_mind_map_is_drawn_shown_and_opens_a_slide(fake: StudyFake) -> None:
     button(at, "Draw the mind map").click().run()
     assert not at.exception
     assert fake.bodies[("POST", "/subjects/1/mindmap")] == {"lecture_id": None}
-    html = "".join(h.proto.body for h in at.get("html"))
+    html = "".join(m.value for m in at.markdown if "smartnotes-mindmap" in m.value)
     assert 'xlink:href="?page=lecture&amp;lecture=10&amp;slide=2"' in html and "<?xml" not in html
     assert {b.label for b in at.get("download_button")} == {"Download SVG", "Download PNG"}
     at.selectbox(key="mindmap_node").set_value("n2").run()
@@ -167,5 +167,5 @@ def test_the_mind_map_is_drawn_shown_and_opens_a_slide(fake: StudyFake) -> None:
 
 def test_inline_svg_drops_the_xml_prolog_and_scales() -> None:
     html = inline_svg(SVG)
-    assert html.startswith('<div class="smartnotes-mindmap"') and "<!DOCTYPE" not in html
+    assert html.startswith('<div class="smartnotes-mindmap"') and "<!DOCTYPE" not in html and "\n" not in html
     assert '<svg style="max-width:100%;height:auto"' in html
