@@ -118,6 +118,11 @@ def personal_scheduling(client: GatewayClient) -> None:
             f"Reviews use FSRS's default parameters. From {needed} reviews they can be fitted to how you "
             f"remember (you have {reviews})."
         )
+    if not profile["personal"] and profile.get("log_loss_before") is not None:
+        st.caption(
+            f"Last fit {short_date(profile['optimized_at'])}: the defaults predicted your reviews as well "
+            f"(log loss {profile['log_loss_before']:.4f}), so they stay. More reviews help."
+        )
     job = profile.get("job")
     if job and job.get("status") in ("queued", "running"):
         st.caption("Fitting your parameters…")

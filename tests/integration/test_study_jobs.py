@@ -9,7 +9,7 @@ from pathlib import Path
 from shared.models import Flashcard, ReviewLog
 from tests.integration.conftest import Stack
 from tests.support.factories import make_pdf
-from tests.unit.test_fsrs_optimizer import synthetic_history
+from tests.support.fsrs_history import synthetic_history
 
 
 def test_personal_fsrs_parameters_are_fitted_by_the_generation_worker(stack: Stack) -> None:

@@ -4,8 +4,7 @@ scheduling uses them afterwards; fewer than 400 reviews is a clear error."""
 
 from __future__ import annotations
 
-import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,33 +18,9 @@ from shared.errors import AppError
 from shared.models import Flashcard, ReviewLog, User
 from shared.settings import Settings
 from shared.study_schemas import FSRS_MIN_REVIEWS, FlashcardCreate
+from tests.support.fsrs_history import T0, synthetic_history
 from tests.support.study import StudyDb, study_db
 from workers.generation.fsrs_optimizer import due_for_weekly, optimize, optimize_user
-
-T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-
-def synthetic_history(cards: int, reviews: int, seed: int = 7) -> list[FsrsLog]:
-    """Reviews scheduled by default FSRS, recalled (Good) or not (Again) with the probability a 'true'
-    memory model gives: this student's initial stabilities are a quarter of the defaults."""
-    rng = random.Random(seed)
-    true_params = list(DEFAULT_PARAMETERS)
-    for i in range(4):
-        true_params[i] *= 0.25
-    truth = Scheduler(parameters=true_params, enable_fuzzing=False)
-    app = Scheduler(enable_fuzzing=False)
-    logs = []
-    for card_id in range(1, cards + 1):
-        seen, remembered = Card(card_id=card_id, due=T0), Card(card_id=card_id, due=T0)
-        now = T0 + timedelta(minutes=card_id)
-        for k in range(reviews):
-            recalled = k == 0 or rng.random() < truth.get_card_retrievability(remembered, now)
-            rating = Rating.Good if recalled else Rating.Again
-            seen, log = app.review_card(seen, rating, now)
-            remembered, _ = truth.review_card(remembered, rating, now)
-            logs.append(log)
-            now = max(seen.due, now + timedelta(days=1))
-    return logs
 
 
 def _store_history(sdb: StudyDb, logs: list[FsrsLog]) -> None:
@@ -160,3 +135,22 @@ def test_weekly_runs_pick_users_with_enough_reviews_and_old_parameters(
     schedule = beat_schedule(Settings(_env_file=None, environment="test"))  # type: ignore[call-arg]
     weekly = [entry for entry in schedule.values() if entry["task"] == TASK_OPTIMIZE_FSRS_ALL]
     assert len(weekly) == 1 and weekly[0]["schedule"] == 7 * 24 * 3600.0
+
+
+def test_a_fit_no_better_than_the_defaults_keeps_the_defaults(tmp_path: Path) -> None:
+    sdb = study_db(tmp_path)
+    _store_history(sdb, synthetic_history(cards=60, reviews=7, seed=3))  # 420 reviews: fsrs fits nothing
+    with sdb.session_factory() as db:
+        profile = optimize_user(db, user_id=sdb.user_id)
+        assert profile["improved"] is False and profile["parameters"] is None
+        assert profile["log_loss_after"] == profile["log_loss_before"]
+        card = service.create_card(
+            db=db, user_id=sdb.user_id, subject_id=sdb.subject_id, data=FlashcardCreate(front="q", back="a")
+        )
+        card, _, _ = service.review_card(
+            db=db, settings=sdb.settings, user_id=sdb.user_id, card_id=card.id, rating=3, now=T0
+        )
+        expected, _ = Scheduler(enable_fuzzing=False).review_card(
+            Card(card_id=card.id, due=T0), Rating.Good, T0
+        )
+        assert card.fsrs_card["stability"] == pytest.approx(expected.stability)

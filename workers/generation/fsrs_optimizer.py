@@ -77,7 +77,8 @@ def optimize_user(db: Session, *, user_id: int, now: datetime | None = None) -> 
     current = (user.fsrs_profile or {}).get("parameters")
     result = optimize(logs, current)
     profile = {
-        "parameters": result.parameters,
+        # not better than those in use (fsrs fits nothing below 512 reviews on later days): keep those
+        "parameters": result.parameters if result.improved else current,
         "log_loss_before": round(result.log_loss_before, 6),
         "log_loss_after": round(result.log_loss_after, 6),
         "reviews": result.reviews,
