@@ -438,6 +438,28 @@ class GatewayClient:
     def export_flashcards(self, subject_id: int, fmt: str = "apkg") -> bytes:
         return self.get_bytes(f"/subjects/{subject_id}/flashcards/export", format=fmt)
 
+    # -- exam plan, personal FSRS parameters, mind maps ------------------------------------------------
+
+    def study_plan(self, subject_id: int) -> Json:
+        """Readiness per lecture by the exam date, today's desired retention, the cram days."""
+        return self._request("GET", f"/subjects/{subject_id}/study-plan")
+
+    def fsrs_profile(self) -> Json:
+        return self._request("GET", "/fsrs")
+
+    def optimize_fsrs(self) -> Json:
+        return self._request("POST", "/fsrs/optimize")
+
+    def build_mindmap(self, subject_id: int, lecture_id: int | None = None) -> Json:
+        return self._request("POST", f"/subjects/{subject_id}/mindmap", json={"lecture_id": lecture_id})
+
+    def latest_mindmap(self, subject_id: int, lecture_id: int | None = None) -> Json:
+        params = {"lecture_id": lecture_id} if lecture_id else None
+        return self._request("GET", f"/subjects/{subject_id}/mindmap", params=params)
+
+    def mindmap_file(self, document_id: int, fmt: str) -> bytes:
+        return self.get_bytes(f"/documents/{document_id}/mindmap.{fmt}")
+
     # -- shares ----------------------------------------------------------------------------------------
 
     def create_share(

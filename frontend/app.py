@@ -18,6 +18,7 @@ from frontend.session import (
     DASHBOARD,
     FLASHCARDS,
     LECTURE,
+    MINDMAP,
     PAGE_ICONS,
     PAGES,
     PROGRESS,
@@ -30,7 +31,7 @@ from frontend.session import (
     signed_in,
     state,
 )
-from frontend.views import auth, chat, dashboard, flashcards, lecture, progress, settings, study
+from frontend.views import auth, chat, dashboard, flashcards, lecture, mindmap, progress, settings, study
 
 VIEWS: dict[str, Callable[[GatewayClient], None]] = {
     DASHBOARD: dashboard.render,
@@ -38,6 +39,7 @@ VIEWS: dict[str, Callable[[GatewayClient], None]] = {
     CHAT: chat.render,
     STUDY: study.render,
     FLASHCARDS: flashcards.render,
+    MINDMAP: mindmap.render,
     PROGRESS: progress.render,
     SETTINGS: settings.render,
 }

@@ -27,14 +27,16 @@ CHAT = "Chat"
 STUDY = "Study"
 FLASHCARDS = "Flashcards"
 PROGRESS = "Progress"
+MINDMAP = "Mind map"
 SETTINGS = "Settings"
-PAGES = [DASHBOARD, LECTURE, CHAT, STUDY, FLASHCARDS, PROGRESS, SETTINGS]
+PAGES = [DASHBOARD, LECTURE, CHAT, STUDY, FLASHCARDS, MINDMAP, PROGRESS, SETTINGS]
 PAGE_ICONS = {
     DASHBOARD: ":material/home:",
     LECTURE: ":material/menu_book:",
     CHAT: ":material/chat:",
     STUDY: ":material/edit_note:",
     FLASHCARDS: ":material/style:",
+    MINDMAP: ":material/account_tree:",
     PROGRESS: ":material/insights:",
     SETTINGS: ":material/settings:",
 }

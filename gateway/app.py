@@ -34,6 +34,7 @@ from gateway.routes import (
     runtime,
     shares,
     stats,
+    study_plan,
     subjects,
     ws,
 )
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
         generation.router,
         flashcards.router,
         shares.router,
+        study_plan.router,
         runtime.router,
         stats.router,
         ws.router,

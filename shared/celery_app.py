@@ -25,6 +25,9 @@ TASK_DELETE_VECTORS = "ai.delete_vectors"
 TASK_GENERATION_PING = "generation.ping"
 TASK_MAINTENANCE_CLEANUP = "maintenance.cleanup"
 TASK_GENERATE_DOCUMENT = "generation.generate_document"
+TASK_OPTIMIZE_FSRS = "generation.optimize_fsrs"  # one user's FSRS parameters (a job)
+TASK_OPTIMIZE_FSRS_ALL = "generation.optimize_fsrs_all"  # beat: a job for each user due a re-fit
+TASK_BUILD_MINDMAP = "generation.build_mindmap"
 
 TASK_QUEUES = {
     TASK_INGEST_LECTURE: QUEUE_OCR,
@@ -36,6 +39,9 @@ TASK_QUEUES = {
     # Housekeeping sent by `celery beat` (workers/beat.py); the generation worker runs it.
     TASK_MAINTENANCE_CLEANUP: QUEUE_GENERATION,
     TASK_GENERATE_DOCUMENT: QUEUE_GENERATION,
+    TASK_OPTIMIZE_FSRS: QUEUE_GENERATION,
+    TASK_OPTIMIZE_FSRS_ALL: QUEUE_GENERATION,
+    TASK_BUILD_MINDMAP: QUEUE_GENERATION,
 }
 
 
@@ -47,15 +53,20 @@ def visibility_timeout(settings: Settings) -> int:
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
     """The periodic tasks `celery beat` sends (run exactly one beat process per deployment)."""
-    if settings.maintenance_interval_seconds <= 0:
-        return {}
-    return {
-        "maintenance-cleanup": {
+    schedule: dict[str, dict[str, object]] = {}
+    if settings.maintenance_interval_seconds > 0:
+        schedule["maintenance-cleanup"] = {
             "task": TASK_MAINTENANCE_CLEANUP,
             "schedule": float(settings.maintenance_interval_seconds),
             "options": {"queue": QUEUE_GENERATION, "expires": settings.maintenance_interval_seconds},
         }
-    }
+    if settings.fsrs_optimize_interval_seconds > 0:
+        schedule["fsrs-optimize"] = {
+            "task": TASK_OPTIMIZE_FSRS_ALL,
+            "schedule": float(settings.fsrs_optimize_interval_seconds),
+            "options": {"queue": QUEUE_GENERATION, "expires": settings.fsrs_optimize_interval_seconds},
+        }
+    return schedule
 
 
 def make_celery(settings: Settings, name: str = "smartnotes") -> Celery:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -93,6 +94,9 @@ class User(Timestamped, Base):
     email: Mapped[str] = mapped_column(String(320), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    # FSRS parameters fitted to the user's own reviews (migration 0006): {"parameters", "log_loss_before",
+    # "log_loss_after", "reviews", "optimized_at"}; None: the default parameters.
+    fsrs_profile: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -117,6 +121,8 @@ class Subject(Timestamped, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     ocr_languages: Mapped[str] = mapped_column(String(100), default="auto")
+    # The day of the exam (migration 0006): reviews are planned so every card is seen shortly before it.
+    exam_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     # Bumped whenever the subject's content changes; caches key on it.
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

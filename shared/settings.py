@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     maintenance_interval_seconds: int = Field(
         default=3600, ge=0, description="how often beat runs maintenance.cleanup; 0 = never"
     )
+    fsrs_optimize_interval_seconds: int = Field(
+        default=7 * 24 * 3600,
+        ge=0,
+        description="how often beat re-fits the FSRS parameters of users with enough reviews; 0 = never",
+    )
 
     # Ingestion (workers/ocr)
     layout_detector: Literal["rapid_layout", "none"] = "rapid_layout"

@@ -87,7 +87,7 @@ def reviewer(client: GatewayClient, subject_id: int, cards: list[Card]) -> None:
         st.divider()
         st.markdown(answer)
         if card.get("lecture_id") and card.get("page_number"):
-            with st.expander(f"Slide {card['page_number']}", icon=":material/slideshow:"):
+            with st.expander(f"Slide {card['page_number']}", icon=":material/slideshow:", expanded=True):
                 slide_image(int(card["lecture_id"]), int(card["page_number"]), width=360)
         rating_buttons(client, card, review)
 

@@ -11,6 +11,7 @@ from frontend import stats
 from frontend.api import ApiError, GatewayClient
 from frontend.formatting import md_line, now_utc, parse_time, percent
 from frontend.session import show_error
+from frontend.views import exam
 from frontend.views.common import load_subjects
 
 Card = dict[str, Any]
@@ -149,4 +150,5 @@ def render(client: GatewayClient) -> None:
     else:
         charts(decks, per_subject_stats, now)
         per_subject(decks, now)
+        exam.readiness_section(client, [s for s in subjects if decks.get(s["name"])])
     sessions(overall["sessions"], {s["id"]: s["name"] for s in subjects})

@@ -13,6 +13,7 @@ import streamlit as st
 from frontend.api import ApiError, GatewayClient
 from frontend.formatting import KIND_ICON, KIND_LABEL, md_line, now_utc, parse_time, short_date, span
 from frontend.session import flash, reporting, show_error, state
+from frontend.views import exam
 from frontend.views.common import confirm_step, load_subjects
 
 OCR_LANGS = re.compile(r"^[a-z_]{3,10}(\+[a-z_]{3,10})*$")
@@ -174,5 +175,7 @@ def render(client: GatewayClient) -> None:
     st.header("Settings")
     runtime(client)
     ocr_languages(client)
+    exam.exam_dates(client, load_subjects())
+    exam.personal_scheduling(client)
     share_links(client)
     account(client)

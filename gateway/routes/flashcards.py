@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -13,8 +14,9 @@ from starlette.background import BackgroundTask
 
 from gateway.deps import AppContainer, CurrentUser, DbSession, PathId
 from gateway.services import flashcards as service
+from gateway.services.study_plan import plan_for
 from gateway.services.subjects import get_subject
-from shared.models import Subject, utcnow
+from shared.models import Flashcard, Subject, utcnow
 from shared.schemas import (
     DeckExport,
     FlashcardCreate,
@@ -27,6 +29,14 @@ from shared.schemas import (
 )
 
 router = APIRouter(tags=["flashcards"])
+
+
+def _read(
+    container: AppContainer, db: DbSession, user_id: int, card: Flashcard, now: datetime | None = None
+) -> FlashcardRead:
+    """The card with the review buttons' due dates as its user's parameters and exam plan give them."""
+    plan = plan_for(db=db, user_id=user_id, subject_id=card.subject_id)
+    return service.to_read(container.settings, card, now, plan=plan)
 
 
 @router.get("/subjects/{subject_id}/flashcards")
@@ -43,7 +53,8 @@ def list_flashcards(
     cards = service.list_cards(
         db=db, user_id=user.id, subject_id=subject_id, due=due, include_suspended=include_suspended, now=now
     )
-    return [service.to_read(container.settings, c, now) for c in cards]
+    plan = plan_for(db=db, user_id=user.id, subject_id=subject_id)
+    return [service.to_read(container.settings, c, now, plan=plan) for c in cards]
 
 
 @router.post("/subjects/{subject_id}/flashcards", status_code=status.HTTP_201_CREATED)
@@ -51,7 +62,7 @@ def add_flashcard(
     subject_id: PathId, data: FlashcardCreate, user: CurrentUser, db: DbSession, container: AppContainer
 ) -> FlashcardRead:
     card = service.create_card(db=db, user_id=user.id, subject_id=subject_id, data=data)
-    return service.to_read(container.settings, card)
+    return _read(container, db, user.id, card)
 
 
 @router.post("/flashcards", status_code=status.HTTP_201_CREATED)
@@ -59,14 +70,14 @@ def add_flashcard_for(
     data: FlashcardCreateFor, user: CurrentUser, db: DbSession, container: AppContainer
 ) -> FlashcardRead:
     card = service.create_card(db=db, user_id=user.id, subject_id=data.subject_id, data=data)
-    return service.to_read(container.settings, card)
+    return _read(container, db, user.id, card)
 
 
 @router.get("/flashcards/{card_id}")
 def get_flashcard(
     card_id: PathId, user: CurrentUser, db: DbSession, container: AppContainer
 ) -> FlashcardRead:
-    return service.to_read(container.settings, service.get_card(db=db, user_id=user.id, card_id=card_id))
+    return _read(container, db, user.id, service.get_card(db=db, user_id=user.id, card_id=card_id))
 
 
 @router.patch("/flashcards/{card_id}")
@@ -75,7 +86,7 @@ def edit_flashcard(
 ) -> FlashcardRead:
     """Edit the text, or suspend / unsuspend (`{"suspended": true}`)."""
     card = service.update_card(db=db, user_id=user.id, card_id=card_id, data=data)
-    return service.to_read(container.settings, card)
+    return _read(container, db, user.id, card)
 
 
 @router.delete("/flashcards/{card_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -97,7 +108,7 @@ def review_flashcard(
         duration_ms=data.duration_ms,
     )
     return ReviewResult(
-        card=service.to_read(container.settings, card, log.reviewed_at),
+        card=_read(container, db, user.id, card, log.reviewed_at),
         log=ReviewLogRead.model_validate(log),
         session_id=session.id,
     )

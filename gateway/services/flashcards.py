@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.services.lectures import get_lecture
+from gateway.services.study_plan import SchedulePlan, cram_due, desired_retention, fsrs_card, plan_for
 from gateway.services.subjects import get_subject
 from shared.errors import AppError, not_found
 from shared.files import FileStore
@@ -35,32 +36,43 @@ RATINGS = ("again", "hard", "good", "easy")
 
 
 # --- FSRS -------------------------------------------------------------------------------------------
-def scheduler(settings: Settings) -> Any:
+def scheduler(settings: Settings, plan: SchedulePlan | None = None, now: datetime | None = None) -> Any:
+    """FSRS with the user's own parameters when optimized, and a desired retention that rises toward the
+    subject's exam date (0.9 without one): see gateway/services/study_plan.py."""
     from fsrs import Scheduler
 
-    return Scheduler(desired_retention=0.9, enable_fuzzing=settings.fsrs_enable_fuzzing)
+    plan = plan or SchedulePlan()
+    retention = desired_retention(now or utcnow(), plan.exam_date)
+    if plan.parameters:
+        return Scheduler(
+            parameters=plan.parameters,
+            desired_retention=retention,
+            enable_fuzzing=settings.fsrs_enable_fuzzing,
+        )
+    return Scheduler(desired_retention=retention, enable_fuzzing=settings.fsrs_enable_fuzzing)
 
 
-def fsrs_card(card: Flashcard) -> Any:
-    from fsrs import Card
-
-    if card.fsrs_card:
-        return Card.from_dict(dict(card.fsrs_card))  # type: ignore[arg-type]
-    return Card(card_id=card.id, due=card.due)
-
-
-def next_due(settings: Settings, card: Flashcard, now: datetime) -> NextDue:
+def next_due(settings: Settings, card: Flashcard, now: datetime, plan: SchedulePlan | None = None) -> NextDue:
     """When the card would come back for each rating, reviewed now (what the review buttons show)."""
     from fsrs import Rating
 
-    sched = scheduler(settings)
+    sched = scheduler(settings, plan, now)
     state = fsrs_card(card)
-    dues = {name: sched.review_card(state, Rating(i), now)[0].due for i, name in enumerate(RATINGS, start=1)}
+    exam = plan.exam_date if plan else None
+    dues = {
+        name: cram_due(card.id, sched.review_card(state, Rating(i), now)[0].due, now, exam)
+        for i, name in enumerate(RATINGS, start=1)
+    }
     return NextDue(**dues)
 
 
 def to_read(
-    settings: Settings, card: Flashcard, now: datetime | None = None, *, preview: bool = True
+    settings: Settings,
+    card: Flashcard,
+    now: datetime | None = None,
+    *,
+    preview: bool = True,
+    plan: SchedulePlan | None = None,
 ) -> FlashcardRead:
     state = fsrs_card(card)
     from fsrs import State
@@ -72,7 +84,9 @@ def to_read(
             "stability": state.stability,
             "difficulty": state.difficulty,
             "last_review": state.last_review,
-            "next_due": next_due(settings, card, now or utcnow()) if preview and not card.suspended else None,
+            "next_due": next_due(settings, card, now or utcnow(), plan)
+            if preview and not card.suspended
+            else None,
         }
     )
 
@@ -199,9 +213,12 @@ def review_card(
     if card.suspended:
         raise AppError("CARD_SUSPENDED", "The card is suspended; unsuspend it to review it.", status_code=409)
     now = now or utcnow()
-    new_state, log = scheduler(settings).review_card(fsrs_card(card), Rating(rating), now, duration_ms)
-    card.fsrs_card = dict(new_state.to_dict())
-    card.due = new_state.due
+    plan = plan_for(db=db, user_id=user_id, subject_id=card.subject_id)
+    new_state, log = scheduler(settings, plan, now).review_card(
+        fsrs_card(card), Rating(rating), now, duration_ms
+    )
+    card.fsrs_card = dict(new_state.to_dict())  # FSRS's own due date stays here
+    card.due = cram_due(card.id, new_state.due, now, plan.exam_date)  # pulled before the exam if need be
     card.updated_at = now
     entry = ReviewLog(
         user_id=user_id,

@@ -71,10 +71,12 @@ def processed_lecture_ids(
     return ids
 
 
-def _enqueue(db: Session, celery: Celery, job: Job, on_failure: list[str] | None = None) -> Job:
+def enqueue_generation(db: Session, celery: Celery, job: Job, task: str = TASK_GENERATE_DOCUMENT) -> Job:
+    """Commit the job and send its task to the generation queue; QUEUE_UNAVAILABLE (503, the job removed)
+    when the broker is unreachable."""
     db.commit()
     try:
-        task_id = enqueue_job(celery, TASK_GENERATE_DOCUMENT, job.id)
+        task_id = enqueue_job(celery, task, job.id)
     except Exception as exc:
         log.exception("enqueue failed", extra={"job_id": job.id})
         db.delete(job)
@@ -100,7 +102,7 @@ def request_generation(
         subject_id=subject_id,
         params=data.model_dump(mode="json"),
     )
-    return _enqueue(db, celery, job)
+    return enqueue_generation(db, celery, job)
 
 
 def request_past_paper(
@@ -150,7 +152,7 @@ def request_past_paper(
         },
     )
     try:
-        return _enqueue(db, celery, job)
+        return enqueue_generation(db, celery, job)
     except AppError:
         files.delete_prefix(key)
         raise

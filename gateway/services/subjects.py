@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.services.jobs import cancel_active_jobs, release_waiting
+from gateway.services.study_plan import replan_subject
 from shared import storage
 from shared.celery_app import QUEUE_AI, TASK_DELETE_VECTORS
 from shared.errors import AppError, not_found
@@ -36,7 +37,7 @@ def create_subject(*, db: Session, user_id: int, data: SubjectCreate) -> Subject
         raise AppError("VALIDATION_ERROR", "A subject needs a name.", status_code=422)
     if _name_taken(db, user_id, name):
         raise AppError("SUBJECT_EXISTS", f"You already have a subject named {name!r}.", status_code=409)
-    subject = Subject(user_id=user_id, name=name, ocr_languages=data.ocr_languages)
+    subject = Subject(user_id=user_id, name=name, ocr_languages=data.ocr_languages, exam_date=data.exam_date)
     db.add(subject)
     db.flush()
     return subject
@@ -51,7 +52,12 @@ def update_subject(*, db: Session, user_id: int, subject_id: int, data: SubjectU
         subject.name = name
     if data.ocr_languages is not None:
         subject.ocr_languages = data.ocr_languages
+    exam_changed = "exam_date" in data.model_fields_set and data.exam_date != subject.exam_date
+    if exam_changed:
+        subject.exam_date = data.exam_date
     db.flush()
+    if exam_changed:
+        replan_subject(db=db, subject=subject)  # cards due after the new exam come back before it
     return subject
 
 

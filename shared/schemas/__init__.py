@@ -41,9 +41,21 @@ from shared.schemas.quizzes import (
     QuizResultItem,
 )
 from shared.schemas.shares import ShareCreate, ShareRead
+from shared.schemas.study import (
+    FSRS_MIN_REVIEWS,
+    CramDay,
+    FsrsProfileRead,
+    LectureReadiness,
+    MindMapEdge,
+    MindMapNode,
+    MindMapRead,
+    MindMapRequest,
+    StudyPlanRead,
+)
 from shared.schemas.subjects import OCR_LANGS, SubjectCreate, SubjectRead, SubjectUpdate, WebhookForm
 
 __all__ = [
+    "FSRS_MIN_REVIEWS",
     "MAX_DURATION_MS",
     "MAX_ID",
     "MAX_IDS",
@@ -54,6 +66,7 @@ __all__ = [
     "ChatMessageRead",
     "ChatRequest",
     "ChatSessionRead",
+    "CramDay",
     "DbId",
     "DeckCard",
     "DeckExport",
@@ -64,14 +77,20 @@ __all__ = [
     "FlashcardCreateFor",
     "FlashcardRead",
     "FlashcardUpdate",
+    "FsrsProfileRead",
     "GenerateRequest",
     "GenerationAccepted",
     "GenerationKind",
     "IdList",
     "JobRead",
     "LectureRead",
+    "LectureReadiness",
     "LectureUpdate",
     "LoginRequest",
+    "MindMapEdge",
+    "MindMapNode",
+    "MindMapRead",
+    "MindMapRequest",
     "NextDue",
     "PageRead",
     "QuestionKind",
@@ -92,6 +111,7 @@ __all__ = [
     "ShareCreate",
     "ShareRead",
     "SourceRef",
+    "StudyPlanRead",
     "SubjectCreate",
     "SubjectRead",
     "SubjectUpdate",

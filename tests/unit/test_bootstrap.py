@@ -14,12 +14,15 @@ from celery import Celery
 
 from shared.celery_app import (
     TASK_ANSWER,
+    TASK_BUILD_MINDMAP,
     TASK_DELETE_VECTORS,
     TASK_GENERATE_DOCUMENT,
     TASK_GENERATION_PING,
     TASK_INDEX_LECTURE,
     TASK_INGEST_LECTURE,
     TASK_MAINTENANCE_CLEANUP,
+    TASK_OPTIMIZE_FSRS,
+    TASK_OPTIMIZE_FSRS_ALL,
     TASK_SEARCH,
     make_celery,
 )
@@ -57,7 +60,16 @@ def unbuilt() -> WorkerContext:
     [
         (ocr_bootstrap, {TASK_INGEST_LECTURE}),
         (ai_bootstrap, {TASK_INDEX_LECTURE, TASK_SEARCH, TASK_ANSWER, TASK_DELETE_VECTORS}),
-        (generation_bootstrap, {TASK_GENERATION_PING, TASK_GENERATE_DOCUMENT}),
+        (
+            generation_bootstrap,
+            {
+                TASK_GENERATION_PING,
+                TASK_GENERATE_DOCUMENT,
+                TASK_OPTIMIZE_FSRS,
+                TASK_OPTIMIZE_FSRS_ALL,
+                TASK_BUILD_MINDMAP,
+            },
+        ),
     ],
     ids=["ocr", "ai", "generation"],
 )

@@ -561,7 +561,13 @@ def test_worker_command_names_an_existing_bootstrap_and_queue(name: str) -> None
 
 
 def test_beat_sends_the_maintenance_schedule_from_one_replica() -> None:
-    from shared.celery_app import TASK_MAINTENANCE_CLEANUP, TASK_QUEUES, beat_schedule, make_celery
+    from shared.celery_app import (
+        TASK_MAINTENANCE_CLEANUP,
+        TASK_OPTIMIZE_FSRS_ALL,
+        TASK_QUEUES,
+        beat_schedule,
+        make_celery,
+    )
     from workers.runtime.maintenance import register_maintenance_task
 
     cmd = command("beat")
@@ -574,9 +580,13 @@ def test_beat_sends_the_maintenance_schedule_from_one_replica() -> None:
     health = " ".join(SERVICES["beat"]["healthcheck"]["test"]).replace("$$", "$")
     assert f"-A {module} inspect ping" in health and "-d beat@$HOSTNAME" in health
     assert not SERVICES["beat"].get("ports")
-    # The schedule names the maintenance task, and the worker of its queue registers it.
+    # The schedule names the maintenance task (and the weekly FSRS re-fit), and the worker of its queue
+    # registers it.
     schedule = beat_schedule(Settings(_env_file=None))  # type: ignore[call-arg]
-    assert {entry["task"] for entry in schedule.values()} == {TASK_MAINTENANCE_CLEANUP}
+    assert {entry["task"] for entry in schedule.values()} == {
+        TASK_MAINTENANCE_CLEANUP,
+        TASK_OPTIMIZE_FSRS_ALL,
+    }
     queue = TASK_QUEUES[TASK_MAINTENANCE_CLEANUP]
     assert f"worker-{queue}" in SERVICES, f"no worker consumes the {queue} queue"
     app = make_celery(Settings(_env_file=None))  # type: ignore[call-arg]

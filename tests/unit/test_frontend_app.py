@@ -823,15 +823,16 @@ def test_every_page_is_in_the_sidebar_and_renders(fake: FakeGateway) -> None:
         "Chat",
         "Study",
         "Flashcards",
+        "Mind map",
         "Progress",
         "Settings",
     ]
     headers = []
-    for page in ("Lecture", "Chat", "Study", "Flashcards", "Progress", "Settings"):
+    for page in ("Lecture", "Chat", "Study", "Flashcards", "Mind map", "Progress", "Settings"):
         at.sidebar.radio(key="page").set_value(page).run()
         assert not at.exception, (page, at.exception)
         headers += texts(at.header)
-    assert headers == ["Lecture view", "Chat", "Study", "Flashcards", "Progress", "Settings"]
+    assert headers == ["Lecture view", "Chat", "Study", "Flashcards", "Mind map", "Progress", "Settings"]
 
 
 # -- the dashboard -----------------------------------------------------------------------------------------

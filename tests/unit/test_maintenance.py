@@ -218,13 +218,13 @@ def test_cleanup_leaves_unknown_names_and_copes_with_missing_folders(env: tuple[
 
 
 def test_beat_schedules_the_cleanup_on_the_generation_queue() -> None:
-    settings = Settings(maintenance_interval_seconds=900, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(maintenance_interval_seconds=900, fsrs_optimize_interval_seconds=0, _env_file=None)  # type: ignore[call-arg]
     schedule = beat_schedule(settings)
     (entry,) = schedule.values()
     assert entry["task"] == TASK_MAINTENANCE_CLEANUP and entry["schedule"] == 900.0
     assert TASK_QUEUES[TASK_MAINTENANCE_CLEANUP] == "generation"
     assert make_celery(settings).conf.beat_schedule == schedule
-    off = Settings(maintenance_interval_seconds=0, _env_file=None)  # type: ignore[call-arg]
+    off = Settings(maintenance_interval_seconds=0, fsrs_optimize_interval_seconds=0, _env_file=None)  # type: ignore[call-arg]
     assert beat_schedule(off) == {}
 
 
