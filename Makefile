@@ -54,7 +54,7 @@ setup: apt venv
 setup-test: setup apt-test
 
 run: setup
-	$(PY) -m shared.launcher
+	$(PY) -m smartnotes_tools.launcher
 
 lint: venv
 	$(VENV)/bin/ruff check .

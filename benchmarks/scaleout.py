@@ -67,9 +67,9 @@ from sqlalchemy.engine import Engine  # noqa: E402
 
 from shared.celery_app import make_celery  # noqa: E402
 from shared.events import user_channel  # noqa: E402
-from shared.launcher import worker_command  # noqa: E402
 from shared.models import Chunk, Figure, Job, Lecture, Page  # noqa: E402
 from shared.settings import Settings  # noqa: E402
+from smartnotes_tools.launcher import worker_command  # noqa: E402
 from tests.support.services import PostgresServer, free_port, wait_for  # noqa: E402
 
 COMPOSE = ROOT / "docker-compose.yml"
@@ -1417,7 +1417,7 @@ def main() -> int:
             f"ocr workers (ocr1's counters died with it), maintenance.cleanup ran {cleanup_runs:.0f} times "
             f"(beat every 60 s). Compose healthchecks run against the local nodes: "
             + ", ".join(f"{k} {'ok' if v else 'FAILED'}" for k, v in health.items())
-            + ". The ocr worker command is the one of shared.launcher.worker_command: "
+            + ". The ocr worker command is the one of smartnotes_tools.launcher.worker_command: "
             + ("yes." if same_as_launcher else "no.")
             + (
                 " Workers ran without compose's lower CPU weight (--no-cpu-shares)."

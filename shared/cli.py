@@ -122,7 +122,7 @@ def fail(error: CliError) -> NoReturn:
 
 # --- commands -----------------------------------------------------------------------------------
 def cmd_up(args: argparse.Namespace) -> int:
-    from shared.launcher import main as launch
+    from smartnotes_tools.launcher import main as launch
 
     return launch()
 

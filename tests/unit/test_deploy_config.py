@@ -545,9 +545,10 @@ def test_worker_command_names_an_existing_bootstrap_and_queue(name: str) -> None
     assert module == f"workers.{queue}.worker", f"{name}: queue {queue} served by {module}"
     assert name == f"worker-{queue}"
     assert option(cmd, "-n") == f"{queue}@%h"
-    # the pool of `make run` (shared.launcher.WORKER_POOL): one process per ocr/generation container,
+    # the pool of `make run` (smartnotes_tools.launcher.WORKER_POOL): one process per ocr/generation
+    # container,
     # threads for ai (one copy of the models, chat beside indexing)
-    from shared.launcher import WORKER_POOL
+    from smartnotes_tools.launcher import WORKER_POOL
 
     pool = WORKER_POOL[queue]
     assert option(cmd, "--concurrency") == option(pool, "--concurrency")
@@ -1029,8 +1030,9 @@ def test_prometheus_scrapes_every_gateway_replica() -> None:
 
 
 def test_make_run_gives_streamlit_the_gateways_upload_limit() -> None:
-    """`make run` (shared.launcher) as compose: the uploader refuses, and says, what the gateway would."""
-    from shared.launcher import commands
+    """`make run` (smartnotes_tools.launcher) as compose: the uploader refuses, and says, what the gateway
+    would."""
+    from smartnotes_tools.launcher import commands
 
     settings = Settings(_env_file=None, max_upload_mb=7)  # type: ignore[call-arg]
     frontend = dict(commands(settings))["frontend"]
