@@ -129,8 +129,8 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Local: dump the configured database and data dir into one archive (not through the gateway)."""
-    from shared.backup import BackupError, backup
     from shared.settings import Settings
+    from smartnotes_tools.backup import BackupError, backup
 
     try:
         result = backup(Settings(), Path(args.output))
@@ -142,8 +142,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Local: put an archive made by `smartnotes backup` back; refuses to overwrite without --force."""
-    from shared.backup import BackupError, restore
     from shared.settings import Settings
+    from smartnotes_tools.backup import BackupError, restore
 
     try:
         result = restore(Settings(), Path(args.archive), force=args.force)
