@@ -17,7 +17,7 @@ class SearchHit(_Wire):
     lecture: int
     file: str
     page: int
-    score: float
+    score: int | float  # kept as the gateway sent it (an int stays an int in the output)
     text: str
     figure_ids: list[int] = Field(default_factory=list)
 
@@ -36,4 +36,4 @@ class Citation(_Wire):
 class ChatAnswer(_Wire):
     answer: str
     citations: list[Citation]
-    seconds_to_first_token: float | None = None
+    seconds_to_first_token: int | float | None = None

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from shared import cli
 from shared.db import make_engine, make_session_factory, run_migrations
 from shared.models import Subject, User
 from shared.settings import Settings
+from smartnotes_tools import cli
 from smartnotes_tools.backup import BackupError, backup, database_has_rows, restore
 
 
