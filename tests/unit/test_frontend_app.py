@@ -22,10 +22,13 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from frontend.api import ApiError, GatewayClient, Tokens
+from tests.support.openapi import gateway_contract
 
 APP = str(Path(__file__).resolve().parents[2] / "frontend" / "app.py")
 BASE = "http://gateway.test"
 NOW = datetime.now(UTC)
+STAMPS = {"created_at": NOW.isoformat(), "updated_at": NOW.isoformat()}
+ADA = {"id": 1, "email": "ada@example.com", "display_name": "Ada"}
 
 
 def _err(status: int, code: str, message: str) -> httpx.Response:
@@ -90,8 +93,22 @@ class FakeGateway:
         self.ws_enabled = False
         self.sockets: list[FakeSocket] = []
         self.subjects: dict[int, dict[str, Any]] = {
-            1: {"id": 1, "name": "Biology", "ocr_languages": "eng+hin", "version": 1, "lecture_count": 2},
-            2: {"id": 2, "name": "History", "ocr_languages": "eng", "version": 1, "lecture_count": 0},
+            1: {
+                "id": 1,
+                "name": "Biology",
+                "ocr_languages": "eng+hin",
+                "version": 1,
+                "lecture_count": 2,
+                **STAMPS,
+            },
+            2: {
+                "id": 2,
+                "name": "History",
+                "ocr_languages": "eng",
+                "version": 1,
+                "lecture_count": 0,
+                **STAMPS,
+            },
         }
         self.lectures: dict[int, dict[str, Any]] = {
             10: self._lecture(10, 1, "Cells", "done", page_count=2, chunk_count=7, figure_count=1),
@@ -197,10 +214,11 @@ class FakeGateway:
             "status": status,
             "error_code": None,
             "error_message": None,
-            "page_count": None,
+            "page_count": 0,
             "figure_count": 0,
-            "chunk_count": None,
+            "chunk_count": 0,
             "processing_seconds": None,
+            **STAMPS,
         }
         return {**base, **extra}
 
@@ -356,6 +374,9 @@ class FakeGateway:
             "error_code": None,
             "error_message": None,
             "result": {},
+            "created_at": NOW.isoformat(),
+            "started_at": None,
+            "finished_at": None,
         }
         self.jobs[jid] = job
         return job
@@ -378,6 +399,12 @@ class FakeGateway:
     # -- HTTP ----------------------------------------------------------------------------------------
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        """Answer as the gateway would, only what its OpenAPI document allows (tests/support/openapi.py)."""
+        response = self.answer_http(request)
+        gateway_contract().check(request.method, request.url.path, response)
+        return response
+
+    def answer_http(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/api/v1")
         method = request.method
         self.calls.append((method, path))
@@ -397,7 +424,8 @@ class FakeGateway:
             if not isinstance(body.get("display_name"), str):
                 return _err(422, "VALIDATION_ERROR", "display_name must be a string.")
             self.users[body["email"]] = body["password"]
-            return httpx.Response(201, json={"id": 2, "email": body["email"], "display_name": ""})
+            user = {"id": 2, "email": body["email"], "display_name": "", "created_at": NOW.isoformat()}
+            return httpx.Response(201, json=user)
         if path == "/auth/refresh":
             if body["refresh_token"] not in self.refresh_tokens:
                 return _err(401, "INVALID_REFRESH_TOKEN", "Your session has ended; sign in again.")
@@ -418,7 +446,7 @@ class FakeGateway:
             (
                 "GET",
                 r"/auth/me",
-                lambda m, r, b: ok(200, json={"id": 1, "email": "ada@example.com", "display_name": "Ada"}),
+                lambda m, r, b: ok(200, json={**ADA, "created_at": NOW.isoformat()}),
             ),
             ("GET", r"/subjects", lambda m, r, b: ok(200, json=list(self.subjects.values()))),
             ("POST", r"/subjects", self._create_subject),
@@ -488,9 +516,10 @@ class FakeGateway:
         self.subjects[sid] = {
             "id": sid,
             "name": body["name"],
-            "ocr_languages": body.get("ocr_languages"),
+            "ocr_languages": body.get("ocr_languages") or "auto",
             "version": 1,
             "lecture_count": 0,
+            **STAMPS,
         }
         return httpx.Response(201, json=self.subjects[sid])
 
