@@ -146,12 +146,19 @@ class FakeGateway:
         }
         self.messages: dict[int, list[dict[str, Any]]] = {
             5: [
-                {"id": 1, "role": "user", "content": "What do cells do?", "citations": []},
+                {
+                    "id": 1,
+                    "role": "user",
+                    "content": "What do cells do?",
+                    "citations": [],
+                    "created_at": NOW.isoformat(),
+                },
                 {
                     "id": 2,
                     "role": "assistant",
                     "content": "Cells are the unit of life [1].",
                     "citations": [self.citation(1, "Cells are the unit of life.")],
+                    "created_at": NOW.isoformat(),
                 },
             ]
         }
@@ -705,7 +712,13 @@ class FakeGateway:
             state="review",
             stability=2.0,
         )
-        log = {"id": len(self.reviews), "flashcard_id": card["id"], "rating": body["rating"]}
+        log = {
+            "id": len(self.reviews),
+            "flashcard_id": card["id"],
+            "rating": body["rating"],
+            "reviewed_at": datetime.now(UTC).isoformat(),
+            "review_duration_ms": body.get("duration_ms"),
+        }
         return httpx.Response(200, json={"card": card, "log": log, "session_id": 3})
 
 
