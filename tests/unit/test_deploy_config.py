@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 NGINX_CONF = ROOT / "nginx" / "nginx.conf"
 NGINX_BIN = Path("/usr/sbin/nginx")
-PACKAGES = ("shared", "gateway", "workers", "frontend")
+PACKAGES = ("shared", "gateway", "workers", "frontend", "gateway_client", "smartnotes_tools")
 
 REQUIRED_SERVICES = {
     "nginx",
