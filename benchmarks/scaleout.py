@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import secrets
 import shutil
@@ -40,7 +39,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +48,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))  # its sibling modules (a site pack
 
 from scaleout_load import Auth, EventLog, api_client, make_charts, make_deck, run_readers  # noqa: E402
 from scaleout_phases import ingest_phase, kill_phase, measured_phase  # noqa: E402
-from scaleout_report import cpu_summary, latency_table, machine, scrape, table, write_docs_section  # noqa: E402
+from scaleout_report import (  # noqa: E402
+    cpu_summary,
+    docs_section,
+    latency_table,
+    scrape,
+    table,
+    write_docs_section,
+)
 from scaleout_stack import HOST, NGINX_BIN, Stack, say  # noqa: E402
 from sqlalchemy import create_engine, select  # noqa: E402
 
@@ -341,22 +346,19 @@ def main() -> int:
                 "weight 272 of 1024), the gateways, stores and nginx at the default weight."
             )
         )
-        print()
-        print(targets)
-        print()
-        print(throughput)
-        print()
-        print(scaling)
-        print()
-        print(latency)
-        print()
-        print(stress_table)
-        print()
-        print(kill_table)
-        print()
-        print(recovery)
-        print()
-        print(extras)
+        parts = {
+            "targets": targets,
+            "throughput": throughput,
+            "scaling": scaling,
+            "latency": latency,
+            "stress_table": stress_table,
+            "kill_table": kill_table,
+            "recovery": recovery,
+            "extras": extras,
+        }
+        for part in parts.values():
+            print()
+            print(part)
         result_json = workdir / "results.json"
         result_json.write_text(
             json.dumps(
@@ -378,42 +380,7 @@ def main() -> int:
             )
         )
         if args.write_docs:
-            section = f"""
-## Scale-out (`benchmarks/scaleout.py`)
-
-The docker-compose topology as separate local processes, every command read from `docker-compose.yml`:
-PostgreSQL 15, redis-server (AOF), a Chroma server, the migration job, two gateways behind nginx (config
-generated from `nginx/nginx.conf`), ocr workers (`--concurrency 1`, `SMARTNOTES_OCR_PARALLEL_PAGES=1`,
-`OMP_THREAD_LIMIT=1`: one core each), one ai and one generation worker, and celery beat. Decks are generated:
-text-layer PDFs of {args.pages} pages with a chart on every third page. Uploads go through nginx, all at
-once. "CPU seconds by process" adds up each component's processes; "not this run" is what the machine
-spent on other processes meanwhile (it is shared; each phase first waits for it to be quiet).
-
-    .venv/bin/python benchmarks/scaleout.py --write-docs
-
-Run of {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")} on {machine()}; the PostgreSQL cluster runs
-with fsync off (a throwaway). Everything shares these {os.cpu_count()} cores: workers, gateways, stores,
-nginx and the load generator.
-
-{targets}
-
-{throughput}
-
-{scaling}
-
-Phase L: the same ingestion while {args.clients} clients read metadata through nginx, first
-{args.read_seconds:.0f} s at the app's pace, then {args.read_seconds:.0f} s four times faster:
-
-{latency}
-
-{stress_table}
-
-{extras}
-
-{kill_table}
-
-{recovery}
-"""
+            section = docs_section(args, parts)
             write_docs_section(ROOT / "docs" / "benchmarks.md", section)
             say("wrote the results to docs/benchmarks.md")
         say(f"details in {result_json}")

@@ -3,12 +3,14 @@ and the section written to docs/benchmarks.md. Part of benchmarks/scaleout.py.""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import platform
 import re
 import sys
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,3 +126,43 @@ def cpu_summary(phase: Phase) -> str:
         groups[key] += secs
     order = sorted(groups.items(), key=lambda kv: -kv[1])
     return ", ".join(f"{k} {v:.0f}" for k, v in order if v >= 1)
+
+
+def docs_section(args: argparse.Namespace, parts: dict[str, str]) -> str:
+    """The section `--write-docs` puts into docs/benchmarks.md: the setup, then the run's tables and notes."""
+    return f"""
+## Scale-out (`benchmarks/scaleout.py`)
+
+The docker-compose topology as separate local processes, every command read from `docker-compose.yml`:
+PostgreSQL 15, redis-server (AOF), a Chroma server, the migration job, two gateways behind nginx (config
+generated from `nginx/nginx.conf`), ocr workers (`--concurrency 1`, `SMARTNOTES_OCR_PARALLEL_PAGES=1`,
+`OMP_THREAD_LIMIT=1`: one core each), one ai and one generation worker, and celery beat. Decks are generated:
+text-layer PDFs of {args.pages} pages with a chart on every third page. Uploads go through nginx, all at
+once. "CPU seconds by process" adds up each component's processes; "not this run" is what the machine
+spent on other processes meanwhile (it is shared; each phase first waits for it to be quiet).
+
+    .venv/bin/python benchmarks/scaleout.py --write-docs
+
+Run of {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")} on {machine()}; the PostgreSQL cluster runs
+with fsync off (a throwaway). Everything shares these {os.cpu_count()} cores: workers, gateways, stores,
+nginx and the load generator.
+
+{parts["targets"]}
+
+{parts["throughput"]}
+
+{parts["scaling"]}
+
+Phase L: the same ingestion while {args.clients} clients read metadata through nginx, first
+{args.read_seconds:.0f} s at the app's pace, then {args.read_seconds:.0f} s four times faster:
+
+{parts["latency"]}
+
+{parts["stress_table"]}
+
+{parts["extras"]}
+
+{parts["kill_table"]}
+
+{parts["recovery"]}
+"""
