@@ -284,3 +284,29 @@ def test_login_keeps_the_token_pair_in_the_config_dir(
     saved = cli.load_credentials()
     assert (saved["access_token"], saved["refresh_token"], saved["email"]) == ("a1", "r1", "a@b.c")
     assert cli.credentials_path().is_relative_to(config_dir)
+
+
+def test_against_the_real_gateway_the_typed_output_is_the_gateways_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Register, create, list and delete through a real gateway (uvicorn, SQLite, redis-server): what the
+    CLI prints from the shared schemas' models is exactly the JSON the gateway sent."""
+    from tests.support.gateway import running_gateway
+
+    with running_gateway(tmp_path) as gw:
+
+        def smartnotes(*argv: str) -> Any:
+            assert cli.main(["--api", gw.url, *argv, "--json"]) == 0
+            return json.loads(capsys.readouterr().out)
+
+        registered = smartnotes("register", "--email", "cli@example.com", "--password", "a good password")
+        assert registered["logged_in"] and registered["user"]["email"] == "cli@example.com"
+        token = cli.load_credentials()["access_token"]
+        created = smartnotes("subjects", "create", "Biology")["subject"]
+        with gw.client(headers={"Authorization": f"Bearer {token}"}) as raw:
+            assert (
+                smartnotes("subjects", "list")["subjects"] == raw.get("/api/v1/subjects").json() == [created]
+            )
+            assert registered["user"] == raw.get("/api/v1/auth/me").json()
+        assert smartnotes("subjects", "delete", "biology")["deleted"] == created
+        assert smartnotes("subjects")["subjects"] == []
