@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 import yaml
 from fastapi import FastAPI
@@ -619,6 +620,32 @@ def test_every_queue_has_a_worker_service() -> None:
     assert {option(command(name), "-Q") for name in WORKERS} == set(QUEUES)
 
 
+def app_client_url(script: str, api_url: str) -> str:
+    """The address the Streamlit app (run as the compose command runs it) builds its gateway client for,
+    with SMARTNOTES_API_URL set as compose sets it."""
+    from streamlit.testing.v1 import AppTest
+
+    from gateway_client import GatewayClient
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("no gateway in this test", request=request)
+
+    seen: list[str] = []
+
+    def factory(url: str) -> GatewayClient:
+        seen.append(url)
+        return GatewayClient(url, transport=httpx.MockTransport(refuse))
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SMARTNOTES_API_URL", api_url)
+        at = AppTest.from_file(str(ROOT / script), default_timeout=10)
+        at.session_state["client_factory"] = factory
+        at.run()
+    assert not at.exception, at.exception
+    assert len(set(seen)) == 1, seen
+    return seen[0]
+
+
 def test_frontend_command_runs_the_app_and_reaches_the_gateway() -> None:
     cmd = command("frontend")
     assert cmd[:2] == ["streamlit", "run"]
@@ -630,7 +657,7 @@ def test_frontend_command_runs_the_app_and_reaches_the_gateway() -> None:
     assert int(option(cmd, "--server.maxUploadSize")) == DEFAULTS.max_upload_mb
     api_url = environment("frontend")["SMARTNOTES_API_URL"]
     assert http_port(api_url) == ("gateway", DEFAULTS.api_port)
-    assert "SMARTNOTES_API_URL" in (ROOT / cmd[2]).read_text(), "the app no longer reads SMARTNOTES_API_URL"
+    assert app_client_url(cmd[2], api_url) == api_url, "the app no longer reaches SMARTNOTES_API_URL"
     health = " ".join(SERVICES["frontend"]["healthcheck"]["test"])
     assert f"127.0.0.1:{DEFAULTS.frontend_port}/_stcore/health" in health
 
