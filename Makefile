@@ -54,7 +54,7 @@ setup: apt venv
 setup-test: setup apt-test
 
 run: setup
-	$(PY) -m shared.launcher
+	$(PY) -m smartnotes_tools.launcher
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -66,7 +66,8 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 test: setup-test lint
-	$(PY) -m pytest -q -p no:cacheprovider
+	@# --cov: coverage of the product's packages; below pyproject's [tool.coverage.report] fail_under it fails
+	$(PY) -m pytest -q -p no:cacheprovider --cov --cov-report=term
 
 unit: venv
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit

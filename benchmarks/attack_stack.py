@@ -113,7 +113,7 @@ class Stack:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.log = (data_dir / "stack.log").open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "shared.launcher"],
+            [sys.executable, "-m", "smartnotes_tools.launcher"],
             cwd=ROOT,
             env=env,
             stdout=self.log,

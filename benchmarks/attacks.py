@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/attacks.py [--keep] [--json OUT]
 
-Starts the whole stack as `make run` does (shared.launcher: redis-server, gateway, three workers, beat off,
+Starts the whole stack as `make run` does (smartnotes_tools.launcher: redis-server, gateway, three
+workers, beat off,
 Streamlit) on free ports with a temporary data dir, registers two users, then runs each attack of the
 security issue, one after the other. Per attack it prints: the HTTP status, the error code (or the job's),
 whether the defence held, and the peak memory of each worker (the whole process tree: the Celery main

@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/chat.py [--corpus ../shared/corpus] [--questions 30] [--api URL]
 
-Without --api it starts the stack (shared.launcher: redis-server, gateway, one Celery worker per queue,
+Without --api it starts the stack (smartnotes_tools.launcher: redis-server, gateway, one Celery worker
+per queue,
 Streamlit) on free ports with a temporary data dir, registers a user, ingests the corpus decks that the
 questions need into one subject, then asks each question over /api/v1/ws and measures, from the moment the
 question is sent: time to the evidence event, time to the first answer token, time to the whole answer.
@@ -50,7 +51,7 @@ def start_stack(data: Path) -> tuple[subprocess.Popen[bytes], str]:
     )
     log = (data.parent / "stack.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "shared.launcher"],
+        [sys.executable, "-m", "smartnotes_tools.launcher"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -1,6 +1,7 @@
 """Who the client is behind a reverse proxy: ``X-Forwarded-For`` is believed only from trusted proxies.
 
-uvicorn runs with ``--no-proxy-headers`` everywhere (shared/launcher.py, docker-compose.yml, the Dockerfile):
+uvicorn runs with ``--no-proxy-headers`` everywhere (smartnotes_tools/launcher.py, docker-compose.yml, the
+Dockerfile):
 its own handling trusts 127.0.0.1 by default, so any local process could pick its address per request and
 walk around the per-address sign-in limits. This middleware is the one place that reads the headers, from
 the peers listed in ``SMARTNOTES_TRUSTED_PROXIES`` (addresses or CIDR networks; empty: nobody).

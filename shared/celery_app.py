@@ -7,7 +7,7 @@ imports its own task module.
 from __future__ import annotations
 
 from celery import Celery
-from kombu import Exchange, Queue
+from kombu.entity import Exchange, Queue
 
 from shared.settings import Settings
 

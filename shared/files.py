@@ -207,14 +207,14 @@ def zip_entry_count(path: Path) -> int | None:
         if at < 0 or len(tail) - at < 22:
             return None
         disk_entries, total_entries = struct.unpack("<HH", tail[at + 8 : at + 12])
-        count = max(disk_entries, total_entries)
+        count: int = max(disk_entries, total_entries)
         if count != 0xFFFF:
             return count
         # zip64: the locator sits right before the record and points at the zip64 record.
         locator = tail[at - 20 : at] if at >= 20 else b""
         if not locator.startswith(b"PK\x06\x07"):
             return count
-        (offset,) = struct.unpack("<Q", locator[8:16])
+        offset: int = struct.unpack("<Q", locator[8:16])[0]
         if offset > size - 56:
             return count
         fh.seek(offset)
@@ -222,7 +222,7 @@ def zip_entry_count(path: Path) -> int | None:
         if not record.startswith(b"PK\x06\x06"):
             return count
         disk64, total64 = struct.unpack("<QQ", record[24:40])
-        return max(disk64, total64)
+        return int(max(disk64, total64))
 
 
 def check_entry_count(path: Path, max_entries: int) -> None:

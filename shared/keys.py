@@ -1,6 +1,7 @@
 """Secrets kept in the data directory: generated once at random, then read back (mode 0600).
 
-`make run` (shared/launcher.py) uses them when ``SMARTNOTES_SECRET_KEY`` / ``SMARTNOTES_WEBHOOK_SECRET`` are
+`make run` (smartnotes_tools/launcher.py) uses them when ``SMARTNOTES_SECRET_KEY`` /
+``SMARTNOTES_WEBHOOK_SECRET`` are
 not set, so a fresh install never signs with a published default key."""
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ CjkMode = Literal["chars+bigrams", "bigrams"]
 
 
 def words(text: str) -> list[str]:
-    return WORD.findall(text)
+    found: list[str] = WORD.findall(text)
+    return found
 
 
 def fold(text: str) -> str:

@@ -57,7 +57,7 @@ def test_make_run_starts_everything_and_the_cli_ingests(tmp_path: Path) -> None:
 
         def cli(*args: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(
-                [sys.executable, "-m", "shared.cli", "--api", api, *args],
+                [sys.executable, "-m", "smartnotes_tools.cli", "--api", api, *args],
                 env=env,
                 capture_output=True,
                 text=True,

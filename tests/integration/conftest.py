@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.app import create_app
 from shared.db import make_engine, make_session_factory, run_migrations
-from shared.launcher import worker_command
 from shared.settings import Settings
+from smartnotes_tools.launcher import worker_command
 from tests.support.services import PostgresServer, RedisServer, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

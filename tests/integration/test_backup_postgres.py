@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from shared.backup import BackupError, backup, database_has_rows, restore
 from shared.db import make_engine, make_session_factory, run_migrations
 from shared.models import Lecture, Subject, User
 from shared.settings import Settings
+from smartnotes_tools.backup import BackupError, backup, database_has_rows, restore
 from tests.support.services import PostgresServer
 
 pytestmark = pytest.mark.integration

@@ -465,33 +465,40 @@ def test_a_redelivered_generation_task_replaces_its_document(stack: Stack, deck:
 
 
 def test_cli_generate_and_flashcards_export(
-    stack: Stack, deck: dict[str, Any], tmp_path: Path, monkeypatch
+    stack: Stack, deck: dict[str, Any], tmp_path: Path, monkeypatch, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from shared import cli
+    from smartnotes_tools import cli
+    from tests.support.gateway import InProcess
 
     monkeypatch.setenv("SMARTNOTES_TOKEN", deck["headers"]["Authorization"].split()[1])
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    api = cli.Api("http://testserver")
-    api.client = TestClient(
-        stack.client.app, base_url="http://testserver/api/v1"
-    )  # the stack's gateway, in-process
+    gateway = InProcess(TestClient(stack.client.app))  # the stack's gateway, in-process
+
+    def smartnotes(*argv: str) -> int:
+        return cli.main(["--api", "http://testserver", *argv], transport=gateway)
+
     out = tmp_path / "sheet.docx"
-    args = cli.build_parser().parse_args(
-        ["generate", "cheatsheet", "--subject", "biology", "-o", str(out), "--json", "--timeout", "180"]
+    assert (
+        smartnotes(
+            "generate", "cheatsheet", "--subject", "biology", "-o", str(out), "--json", "--timeout", "180"
+        )
+        == 0
     )
-    assert cli.cmd_generate(args, api) == 0
     assert Document(str(out)).sections[0]._sectPr.find(qn("w:cols")).get(qn("w:num")) == "2"
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["path"] == str(out) and printed["job"]["status"] == "done"
+    assert printed["document"]["id"] == printed["job"]["result"]["document_id"]
+    assert printed["document"]["size_bytes"] == out.stat().st_size
     deck_out = tmp_path / "deck.apkg"
-    args = cli.build_parser().parse_args(
-        ["flashcards", "export", "--subject", "Biology", "-o", str(deck_out), "--json"]
-    )
-    assert cli.cmd_flashcards(args, api) == 0
+    assert smartnotes("flashcards", "export", "--subject", "Biology", "-o", str(deck_out), "--json") == 0
     assert zipfile.is_zipfile(deck_out)
-    missing = cli.build_parser().parse_args(
-        ["flashcards", "export", "--subject", "Nope", "-o", str(deck_out)]
-    )
-    with pytest.raises(cli.CliError) as err:
-        cli.cmd_flashcards(missing, api)
-    assert err.value.code == "SUBJECT_NOT_FOUND"
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["format"] == "apkg" and printed["size_bytes"] == deck_out.stat().st_size
+    assert printed["subject"]["name"].lower() == "biology"
+    with pytest.raises(SystemExit) as err:
+        smartnotes("flashcards", "export", "--subject", "Nope", "-o", str(deck_out))
+    assert err.value.code == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: SUBJECT_NOT_FOUND: ")

@@ -137,7 +137,7 @@ def test_gateway_image_serves_without_the_worker_and_frontend_extras(tmp_path: P
     try:
         out = run_child(
             [*extra_modules("workers", "frontend"), "workers", "frontend"],
-            ["shared", "gateway"],
+            ["shared", "gateway", "gateway_client", "smartnotes_tools"],  # the CLI: backup runs in this image
             GATEWAY_SESSION,
             str(tmp_path),
             redis_server.url,
@@ -148,5 +148,6 @@ def test_gateway_image_serves_without_the_worker_and_frontend_extras(tmp_path: P
 
 
 def test_frontend_image_imports_without_the_worker_extra() -> None:
-    # the image holds the frontend package alone (frontend/Dockerfile copies nothing else)
-    assert "imported" in run_child([*extra_modules("workers"), "shared", "gateway", "workers"], ["frontend"])
+    # the image holds the frontend, the gateway client and the shared schemas it types its answers with
+    blocked = [*extra_modules("workers"), "gateway", "workers", "smartnotes_tools"]
+    assert "imported" in run_child(blocked, ["frontend", "gateway_client"])

@@ -1,4 +1,4 @@
-"""`smartnotes backup` / `restore` (shared/backup.py) on SQLite; the PostgreSQL case is in
+"""`smartnotes backup` / `restore` (smartnotes_tools/backup.py) on SQLite; the PostgreSQL case is in
 tests/integration/test_backup_postgres.py."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from shared import cli
-from shared.backup import BackupError, backup, database_has_rows, restore
 from shared.db import make_engine, make_session_factory, run_migrations
 from shared.models import Subject, User
 from shared.settings import Settings
+from smartnotes_tools import cli
+from smartnotes_tools.backup import BackupError, backup, database_has_rows, restore
 
 
 def make_settings(root: Path) -> Settings:

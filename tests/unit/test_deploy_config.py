@@ -10,6 +10,8 @@ the cache / certificate paths point into a temporary directory).
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 import os
 import re
 import secrets
@@ -22,8 +24,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 import yaml
+from fastapi import FastAPI
+from starlette.routing import Match
 
 from shared.celery_app import QUEUES
 from shared.settings import Settings
@@ -32,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 NGINX_CONF = ROOT / "nginx" / "nginx.conf"
 NGINX_BIN = Path("/usr/sbin/nginx")
-PACKAGES = ("shared", "gateway", "workers", "frontend")
+PACKAGES = ("shared", "gateway", "workers", "frontend", "gateway_client", "smartnotes_tools")
 
 REQUIRED_SERVICES = {
     "nginx",
@@ -125,11 +130,21 @@ def interpolate(value: str, env: dict[str, str]) -> str:
 def referenced_variables() -> dict[str, str | None]:
     """Every variable the compose file interpolates, with its operator (":?", ":-", ... or None)."""
     found: dict[str, str | None] = {}
-    for line in COMPOSE_FILE.read_text().splitlines():
-        if not line.lstrip().startswith("#"):
-            for match in INTERPOLATION.finditer(line):
-                found.setdefault(match.group(1), match.group(2))
+    for value in yaml_strings(yaml.safe_load(COMPOSE_FILE.read_text())):
+        for match in INTERPOLATION.finditer(value):
+            found.setdefault(match.group(1), match.group(2))
     return found
+
+
+def yaml_strings(node: Any) -> list[str]:
+    """Every string of a parsed YAML document, keys and values, in document order."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in yaml_strings(k) + yaml_strings(v)]
+    if isinstance(node, list):
+        return [s for item in node for s in yaml_strings(item)]
+    return []
 
 
 def depends_on(name: str) -> dict[str, dict[str, Any]]:
@@ -179,32 +194,20 @@ def top_level_names(path: Path) -> set[str]:
     return names
 
 
-def route_paths(path: Path) -> dict[str, set[str]]:
-    """`@router.<method>("/path")` decorators of a routes module, by method."""
-    routes: dict[str, set[str]] = {}
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
-        for dec in node.decorator_list:
-            if (
-                isinstance(dec, ast.Call)
-                and isinstance(dec.func, ast.Attribute)
-                and isinstance(dec.func.value, ast.Name)
-                and dec.func.value.id == "router"
-                and dec.args
-                and isinstance(dec.args[0], ast.Constant)
-            ):
-                routes.setdefault(dec.func.attr, set()).add(str(dec.args[0].value))
-    return routes
+def serves(app: FastAPI, path: str, *, method: str = "GET", kind: str = "http") -> bool:
+    """Whether one of the app's routes (create_app().routes, included routers too) takes this request."""
+    scope = {"type": kind, "path": path, "method": method, "root_path": "", "headers": [], "app": app}
+    return any(route.matches(scope)[0] == Match.FULL for route in app.router.routes)
 
 
-def module_constant(path: Path, name: str) -> Any:
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in node.targets
-        ):
-            return ast.literal_eval(node.value)
-    raise AssertionError(f"{name} not defined in {path}")
+def gateway_app() -> FastAPI:
+    """The app the compose `gateway` command builds (uvicorn --factory gateway.app:create_app); its
+    routes and OpenAPI document are built without the lifespan (no database, Redis or Chroma)."""
+    from gateway.app import create_app
+
+    return create_app(
+        Settings(_env_file=None, environment="test", secret_key="x" * 40), start_background=False
+    )
 
 
 def http_port(url: str) -> tuple[str, int]:
@@ -502,8 +505,10 @@ def test_gateway_command_points_at_the_app_factory_on_the_settings_port() -> Non
     assert cmd[0] == "uvicorn" and "--factory" in cmd
     target = next(part for part in cmd if re.fullmatch(r"[\w.]+:\w+", part))
     module, attr = target.split(":")
-    assert module_file(module).exists(), module
-    assert attr in top_level_names(module_file(module)), f"{module} defines no {attr}"
+    assert module == "gateway.app", target
+    factory = getattr(importlib.import_module(module), attr)
+    assert callable(factory) and inspect.signature(factory).parameters == {}, f"{target}: not a factory"
+    assert factory.__annotations__.get("return") in (FastAPI, "FastAPI"), f"{target} does not build the app"
     assert int(option(cmd, "--port")) == DEFAULTS.api_port == 8000
     assert option(cmd, "--host") == "0.0.0.0"
     # nginx and the frontend set X-Forwarded-For; the gateway believes it from its own network only
@@ -517,20 +522,23 @@ def test_gateway_command_points_at_the_app_factory_on_the_settings_port() -> Non
 
 
 def test_gateway_serves_the_paths_nginx_and_prometheus_rely_on() -> None:
-    health = route_paths(ROOT / "gateway" / "routes" / "health.py").get("get", set())
-    assert {"/health", "/ready", "/metrics"} <= health
-    ws = route_paths(ROOT / "gateway" / "routes" / "ws.py").get("websocket", set())
-    assert module_constant(ROOT / "gateway" / "app.py", "API_PREFIX") + "/ws" == "/api/v1/ws"
-    assert "/ws" in ws
-    app_source = (ROOT / "gateway" / "app.py").read_text()
-    assert 'docs_url="/docs"' in app_source and 'openapi_url="/openapi.json"' in app_source
+    app = gateway_app()
+    for path in ("/health", "/ready", "/metrics"):
+        assert serves(app, path), path
+    assert not serves(app, "/health", method="POST") and not serves(app, "/nowhere")  # the check can fail
+    assert serves(app, "/api/v1/ws", kind="websocket") and not serves(app, "/api/v1/nows", kind="websocket")
+    assert app.docs_url == "/docs" and app.openapi_url == "/openapi.json"
+    paths = app.openapi()["paths"]
+    assert {"/health", "/ready", "/metrics"} <= set(paths) and "get" in paths["/health"]
+    assert "post" in paths["/api/v1/subjects/{subject_id}/lectures"]  # the upload nginx lets through
 
 
 def test_migrate_runs_the_real_migration_entry_point() -> None:
     cmd = " ".join(command("migrate"))
     assert "from shared.db import run_migrations" in cmd and "run_migrations(Settings())" in cmd
-    assert "run_migrations" in top_level_names(ROOT / "shared" / "db.py")
-    assert "Settings" in top_level_names(ROOT / "shared" / "settings.py")
+    from shared import db, settings
+
+    assert callable(db.run_migrations) and isinstance(settings.Settings(_env_file=None), settings.Settings)
 
 
 @pytest.mark.parametrize("name", sorted(WORKERS))
@@ -545,9 +553,10 @@ def test_worker_command_names_an_existing_bootstrap_and_queue(name: str) -> None
     assert module == f"workers.{queue}.worker", f"{name}: queue {queue} served by {module}"
     assert name == f"worker-{queue}"
     assert option(cmd, "-n") == f"{queue}@%h"
-    # the pool of `make run` (shared.launcher.WORKER_POOL): one process per ocr/generation container,
+    # the pool of `make run` (smartnotes_tools.launcher.WORKER_POOL): one process per ocr/generation
+    # container,
     # threads for ai (one copy of the models, chat beside indexing)
-    from shared.launcher import WORKER_POOL
+    from smartnotes_tools.launcher import WORKER_POOL
 
     pool = WORKER_POOL[queue]
     assert option(cmd, "--concurrency") == option(pool, "--concurrency")
@@ -621,6 +630,32 @@ def test_every_queue_has_a_worker_service() -> None:
     assert {option(command(name), "-Q") for name in WORKERS} == set(QUEUES)
 
 
+def app_client_url(script: str, api_url: str) -> str:
+    """The address the Streamlit app (run as the compose command runs it) builds its gateway client for,
+    with SMARTNOTES_API_URL set as compose sets it."""
+    from streamlit.testing.v1 import AppTest
+
+    from gateway_client import GatewayClient
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("no gateway in this test", request=request)
+
+    seen: list[str] = []
+
+    def factory(url: str) -> GatewayClient:
+        seen.append(url)
+        return GatewayClient(url, transport=httpx.MockTransport(refuse))
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SMARTNOTES_API_URL", api_url)
+        at = AppTest.from_file(str(ROOT / script), default_timeout=10)
+        at.session_state["client_factory"] = factory
+        at.run()
+    assert not at.exception, at.exception
+    assert len(set(seen)) == 1, seen
+    return seen[0]
+
+
 def test_frontend_command_runs_the_app_and_reaches_the_gateway() -> None:
     cmd = command("frontend")
     assert cmd[:2] == ["streamlit", "run"]
@@ -632,7 +667,7 @@ def test_frontend_command_runs_the_app_and_reaches_the_gateway() -> None:
     assert int(option(cmd, "--server.maxUploadSize")) == DEFAULTS.max_upload_mb
     api_url = environment("frontend")["SMARTNOTES_API_URL"]
     assert http_port(api_url) == ("gateway", DEFAULTS.api_port)
-    assert "SMARTNOTES_API_URL" in (ROOT / cmd[2]).read_text(), "the app no longer reads SMARTNOTES_API_URL"
+    assert app_client_url(cmd[2], api_url) == api_url, "the app no longer reaches SMARTNOTES_API_URL"
     health = " ".join(SERVICES["frontend"]["healthcheck"]["test"])
     assert f"127.0.0.1:{DEFAULTS.frontend_port}/_stcore/health" in health
 
@@ -1039,8 +1074,9 @@ def test_prometheus_scrapes_every_gateway_replica() -> None:
 
 
 def test_make_run_gives_streamlit_the_gateways_upload_limit() -> None:
-    """`make run` (shared.launcher) as compose: the uploader refuses, and says, what the gateway would."""
-    from shared.launcher import commands
+    """`make run` (smartnotes_tools.launcher) as compose: the uploader refuses, and says, what the gateway
+    would."""
+    from smartnotes_tools.launcher import commands
 
     settings = Settings(_env_file=None, max_upload_mb=7)  # type: ignore[call-arg]
     frontend = dict(commands(settings))["frontend"]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from gateway.security import decode_token, encode_token, hash_password, verify_password
-from shared.cli import _lecture_row, build_parser
 from shared.errors import AppError
 from shared.files import LocalFileStore, check_zip, sniff
 from shared.settings import Settings
+from smartnotes_tools.cli import _lecture_row, app
 from tests.support.factories import make_png
 from workers.ocr.chunking import page_chunks, split_lines
 from workers.ocr.text import clean_text
@@ -124,7 +125,13 @@ def test_cli_contract_rows_and_parser() -> None:
         "seconds": None,
         "error": {"code": "PDF_CORRUPT", "message": "bad"},
     }
-    args = build_parser().parse_args(["ingest", "a.pdf", "b.pdf", "--subject", "Demo", "--wait", "--json"])
-    assert args.files == ["a.pdf", "b.pdf"] and args.wait and args.json
-    args = build_parser().parse_args(["search", "q", "--subject", "S", "--k", "3"])
-    assert args.k == 3
+    args = parse(["ingest", "a.pdf", "b.pdf", "--subject", "Demo", "--wait", "--json"])
+    assert args["files"] == ("a.pdf", "b.pdf") and args["wait"] and args["as_json"]
+    args = parse(["search", "q", "--subject", "S", "--k", "3"])
+    assert args["k"] == 3 and not args["as_json"]
+
+
+def parse(argv: list[str]) -> dict[str, Any]:
+    """The parameters `smartnotes ARGV` would run its command with."""
+    command = app.commands[argv[0]]
+    return dict(command.make_context(argv[0], argv[1:]).params)

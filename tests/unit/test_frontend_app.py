@@ -22,10 +22,13 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from frontend.api import ApiError, GatewayClient, Tokens
+from tests.support.openapi import gateway_contract
 
 APP = str(Path(__file__).resolve().parents[2] / "frontend" / "app.py")
 BASE = "http://gateway.test"
 NOW = datetime.now(UTC)
+STAMPS = {"created_at": NOW.isoformat(), "updated_at": NOW.isoformat()}
+ADA = {"id": 1, "email": "ada@example.com", "display_name": "Ada"}
 
 
 def _err(status: int, code: str, message: str) -> httpx.Response:
@@ -90,8 +93,22 @@ class FakeGateway:
         self.ws_enabled = False
         self.sockets: list[FakeSocket] = []
         self.subjects: dict[int, dict[str, Any]] = {
-            1: {"id": 1, "name": "Biology", "ocr_languages": "eng+hin", "version": 1, "lecture_count": 2},
-            2: {"id": 2, "name": "History", "ocr_languages": "eng", "version": 1, "lecture_count": 0},
+            1: {
+                "id": 1,
+                "name": "Biology",
+                "ocr_languages": "eng+hin",
+                "version": 1,
+                "lecture_count": 2,
+                **STAMPS,
+            },
+            2: {
+                "id": 2,
+                "name": "History",
+                "ocr_languages": "eng",
+                "version": 1,
+                "lecture_count": 0,
+                **STAMPS,
+            },
         }
         self.lectures: dict[int, dict[str, Any]] = {
             10: self._lecture(10, 1, "Cells", "done", page_count=2, chunk_count=7, figure_count=1),
@@ -129,12 +146,19 @@ class FakeGateway:
         }
         self.messages: dict[int, list[dict[str, Any]]] = {
             5: [
-                {"id": 1, "role": "user", "content": "What do cells do?", "citations": []},
+                {
+                    "id": 1,
+                    "role": "user",
+                    "content": "What do cells do?",
+                    "citations": [],
+                    "created_at": NOW.isoformat(),
+                },
                 {
                     "id": 2,
                     "role": "assistant",
                     "content": "Cells are the unit of life [1].",
                     "citations": [self.citation(1, "Cells are the unit of life.")],
+                    "created_at": NOW.isoformat(),
                 },
             ]
         }
@@ -197,10 +221,11 @@ class FakeGateway:
             "status": status,
             "error_code": None,
             "error_message": None,
-            "page_count": None,
+            "page_count": 0,
             "figure_count": 0,
-            "chunk_count": None,
+            "chunk_count": 0,
             "processing_seconds": None,
+            **STAMPS,
         }
         return {**base, **extra}
 
@@ -356,6 +381,9 @@ class FakeGateway:
             "error_code": None,
             "error_message": None,
             "result": {},
+            "created_at": NOW.isoformat(),
+            "started_at": None,
+            "finished_at": None,
         }
         self.jobs[jid] = job
         return job
@@ -378,6 +406,12 @@ class FakeGateway:
     # -- HTTP ----------------------------------------------------------------------------------------
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        """Answer as the gateway would, only what its OpenAPI document allows (tests/support/openapi.py)."""
+        response = self.answer_http(request)
+        gateway_contract().check(request.method, request.url.path, response)
+        return response
+
+    def answer_http(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/api/v1")
         method = request.method
         self.calls.append((method, path))
@@ -397,7 +431,8 @@ class FakeGateway:
             if not isinstance(body.get("display_name"), str):
                 return _err(422, "VALIDATION_ERROR", "display_name must be a string.")
             self.users[body["email"]] = body["password"]
-            return httpx.Response(201, json={"id": 2, "email": body["email"], "display_name": ""})
+            user = {"id": 2, "email": body["email"], "display_name": "", "created_at": NOW.isoformat()}
+            return httpx.Response(201, json=user)
         if path == "/auth/refresh":
             if body["refresh_token"] not in self.refresh_tokens:
                 return _err(401, "INVALID_REFRESH_TOKEN", "Your session has ended; sign in again.")
@@ -418,7 +453,7 @@ class FakeGateway:
             (
                 "GET",
                 r"/auth/me",
-                lambda m, r, b: ok(200, json={"id": 1, "email": "ada@example.com", "display_name": "Ada"}),
+                lambda m, r, b: ok(200, json={**ADA, "created_at": NOW.isoformat()}),
             ),
             ("GET", r"/subjects", lambda m, r, b: ok(200, json=list(self.subjects.values()))),
             ("POST", r"/subjects", self._create_subject),
@@ -488,9 +523,10 @@ class FakeGateway:
         self.subjects[sid] = {
             "id": sid,
             "name": body["name"],
-            "ocr_languages": body.get("ocr_languages"),
+            "ocr_languages": body.get("ocr_languages") or "auto",
             "version": 1,
             "lecture_count": 0,
+            **STAMPS,
         }
         return httpx.Response(201, json=self.subjects[sid])
 
@@ -676,7 +712,13 @@ class FakeGateway:
             state="review",
             stability=2.0,
         )
-        log = {"id": len(self.reviews), "flashcard_id": card["id"], "rating": body["rating"]}
+        log = {
+            "id": len(self.reviews),
+            "flashcard_id": card["id"],
+            "rating": body["rating"],
+            "reviewed_at": datetime.now(UTC).isoformat(),
+            "review_duration_ms": body.get("duration_ms"),
+        }
         return httpx.Response(200, json={"card": card, "log": log, "session_id": 3})
 
 

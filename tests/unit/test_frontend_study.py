@@ -102,9 +102,18 @@ class StudyFake(FakeGateway):
         job = {
             "id": "mm-1",
             "kind": "mindmap",
+            "queue": "generation",
             "status": "done",
             "progress": 1.0,
+            "stage": "done",
+            "subject_id": 1,
+            "lecture_id": None,
+            "error_code": None,
+            "error_message": None,
             "result": {"document_id": 77},
+            "created_at": "2026-11-30T00:00:00Z",
+            "started_at": "2026-11-30T00:00:01Z",
+            "finished_at": "2026-11-30T00:00:02Z",
         }
         self.jobs["mm-1"] = job
         return httpx.Response(202, json={"job": job})

@@ -18,8 +18,8 @@ from gateway.proxies import forwarded_client, is_trusted
 from gateway.security import decode_token, encode_token
 from shared.db import run_migrations
 from shared.errors import AppError
-from shared.launcher import ROOT, child_env, commands, ensure_secrets
 from shared.settings import DEV_SECRET, Settings
+from smartnotes_tools.launcher import ROOT, child_env, commands, ensure_secrets
 from tests.support.services import RedisServer, free_port, wait_for
 
 LOCAL = [ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("172.28.0.0/16")]

@@ -9,7 +9,6 @@ every child, newest first; if any child dies, the rest are stopped too and the e
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-import redis
-
 from shared.db import run_migrations
 from shared.keys import ensure_secrets
 from shared.settings import Settings
+from smartnotes_tools.devstack import redis_answers, redis_server_command, start_group, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -40,13 +38,6 @@ def say(message: str) -> None:
     print(f"[smartnotes] {message}", flush=True)
 
 
-def redis_answers(url: str) -> bool:
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def port_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -55,15 +46,6 @@ def port_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def wait_until(check: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(check) and check():
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"{what} did not come up within {timeout:.0f} s")
 
 
 def child_env(settings: Settings) -> dict[str, str]:
@@ -191,31 +173,11 @@ def start_redis(settings: Settings, children: list[Child]) -> None:
         return
     if host not in LOCAL_HOSTS:
         raise RuntimeError(f"Redis at {settings.redis_url} does not answer, and it is not local to start it")
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server is not installed; run `make setup` (apt-get install redis-server)")
     redis_dir = (settings.data_dir / "redis").resolve()
-    redis_dir.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(redis_dir),
-            "--save",
-            "60 1",
-            "--appendonly",
-            "no",
-            "--protected-mode",
-            "yes",
-        ],
-        start_new_session=True,
-    )
+    options = ("--save", "60 1", "--appendonly", "no", "--protected-mode", "yes")
+    proc = start_group(redis_server_command(port, redis_dir, options))
     children.append(Child("redis", proc))
-    wait_until(lambda: redis_answers(settings.redis_url), 20, "redis-server")
+    wait_for(lambda: redis_answers(settings.redis_url), 20, "redis-server")
     say(f"redis-server started on {host}:{port}")
 
 
