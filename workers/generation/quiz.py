@@ -29,9 +29,11 @@ from workers.generation.candidates import (
     statement_like,
 )
 from workers.generation.i18n import slide_label, t
+from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import distractors_for, question_for_term
 from workers.generation.textutil import contains_phrase, shorten
+from workers.generation.validity import quiz_problem
 
 log = logging.getLogger(__name__)
 LETTERS = "ABCDEF"
@@ -145,6 +147,7 @@ class QuizBuilder:
         self.n_options = OPTIONS[difficulty]
         self._groups_asked: set[int] = set()
         self._texts: dict[int, str] = {}
+        self._terms: list[str] | None = None
 
     @property
     def language(self) -> str:
@@ -222,12 +225,15 @@ class QuizBuilder:
     def seeds(self) -> Iterator[_Seed]:
         all_terms = [(d.term, d.ref) for lc in self.lectures for d in lc.definitions]
         all_defs = [(d.definition, d.ref) for lc in self.lectures for d in lc.definitions]
-        all_points = [
-            (p.text, p.ref)
-            for lc in self.lectures
-            for _, p in lc.points
-            if len(p.text) <= 220 and statement_like(p.text)
-        ]
+        units = [(li, u) for li, lc in enumerate(self.lectures) for u in list_units(lc)]
+        for li, unit in units:
+            siblings = [u for lj, u in units if lj == li and u is not unit]
+            yield _Seed(
+                "multiple_choice",
+                f"l:{fold(unit.title)}",
+                (li, unit.ref.page),
+                partial(self._mc_list, self.lectures[li], unit, siblings),
+            )
         for li, lc in enumerate(self.lectures):
             for di, d in enumerate(lc.definitions):
                 order = (li, d.ref.page)
@@ -246,9 +252,6 @@ class QuizBuilder:
                     continue  # asked through its definition
                 order = (li, point.ref.page)
                 key = f"p:{fold(point.text)}"
-                yield _Seed(
-                    "multiple_choice", key, order, partial(self._mc_point, lc, group, point, all_points)
-                )
                 yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point, all_terms))
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
 
@@ -292,28 +295,35 @@ class QuizBuilder:
             options=options,
         )
 
-    def _mc_point(
-        self, lc: LectureCandidates, group: Group, point: Point, points: list[tuple[str, SourceRef]]
+    def _mc_list(
+        self, lc: LectureCandidates, unit: ListUnit, siblings: list[ListUnit]
     ) -> QuizQuestion | None:
-        if not good_title(group.title) or id(group) in self._groups_asked or len(point.text) > 220:
-            return None
-        if not statement_like(point.text):
-            return None
-        own = {fold(p.text) for p in group.points}
-        size = len(point.text)
-        alike = [(x, r) for x, r in points if size / 2.5 <= len(x) <= size * 2.5]  # no giveaway by length
-        distractors = self._near(point.ref, alike, own, self.n_options - 1)
+        """Name an item of a list: the distractors are items of the lecture's other lists (the same kind)."""
+        own = {fold(i) for i in unit.items}
+        pool = [
+            i for u in siblings for i in u.items if fold(i) not in own and not contains_phrase(unit.title, i)
+        ]
+        self.rng.shuffle(pool)
+        distractors: list[str] = []
+        for item in pool:
+            if fold(item) not in {fold(x) for x in distractors}:
+                distractors.append(item)
+            if len(distractors) == self.n_options - 1:
+                break
         if len(distractors) < 2:
             return None
-        self._groups_asked.add(id(group))
-        options, letter = self._options(point.text, distractors)
+        key = next((i for i in unit.items if not contains_phrase(unit.title, i)), None)
+        if key is None:
+            return None
+        options, letter = self._options(key, distractors)
+        listed = "; ".join(unit.items)
         return _question(
             "multiple_choice",
-            t(lc.lang, "mc_point", title=group.title),
+            t(lc.lang, "mc_point", title=unit.title),
             letter,
-            point.text,
-            self._explain_point(lc.lang, group.title, point.text),
-            point.ref,
+            key,
+            shorten(t(lc.lang, "slides_on_say", title=unit.title, point=listed), 240),
+            unit.ref,
             options=options,
         )
 
@@ -439,6 +449,16 @@ class QuizBuilder:
         return None
 
     # --- assembly ---------------------------------------------------------------------------------
+    def _keep(self, question: QuizQuestion) -> bool:
+        """Valid (validity.quiz_problem) and about one of the lecture's key terms."""
+        problem = quiz_problem(question)
+        if problem:
+            log.debug("quiz question dropped (%s): %s", problem, question.prompt)
+            return False
+        if self._terms is None:
+            self._terms = sorted({t for lc in self.lectures for t in key_terms(lc)}, key=len, reverse=True)
+        return term_in(f"{question.prompt} {question.answer_text}", self._terms) is not None
+
     def _interleaved(self, seeds: list[_Seed]) -> list[_Seed]:
         """Shuffled within each lecture, then round-robin across lectures (every lecture gets asked)."""
         by_lecture: dict[int, list[_Seed]] = {}
@@ -473,7 +493,7 @@ class QuizBuilder:
                 if seed.key in used:
                     continue
                 question = seed.build()
-                if question is None or fold(question.prompt) in prompts:
+                if question is None or fold(question.prompt) in prompts or not self._keep(question):
                     continue
                 used.add(seed.key)
                 prompts.add(fold(question.prompt))
