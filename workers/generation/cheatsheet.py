@@ -34,6 +34,7 @@ from workers.generation.i18n import t
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
 from workers.generation.textutil import shorten
+from workers.generation.validity import agenda_title, entry_ok, plausible_formula
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,8 @@ class _Queues:
 def _ranked(q: _Queues) -> list[Item]:
     """A lecture's items, most useful first: terms and the first point of each slide group lead,
     formulas and the best figure follow, then the rest."""
-    points = [p for rnd in q.rounds for p in rnd]
-    pattern = ["term", "point", "term", "point", "formula", "figure", "point", "term"]
+    points = [p for rnd in q.rounds for p in rnd]  # every section's first point comes first
+    pattern = ["point", "term", "point", "point", "term", "formula", "point", "figure", "term"]
     sources: dict[str, list[Item]] = {
         "term": list(q.terms),
         "point": points,
@@ -142,15 +143,20 @@ def plan_items(
     for li, lc in enumerate(lectures):
         q = _Queues()
         for d in lc.definitions:
+            if not entry_ok(d.term, d.definition):
+                continue
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
             q.terms.append(Item("term", li, _lines(width(text)), d.ref.page, term=d))
         for f in lc.formulas:
+            if not plausible_formula(f.text):
+                continue
             q.formulas.append(Item("formula", li, _lines(width(f.text) + 8), f.ref.page, formula=f))
-        depth = max((len(g.points) for g in lc.groups), default=0)  # an upper bound
+        groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
+        depth = max((len(g.points) for g in groups), default=0)  # an upper bound
         for k in range(depth):
             rnd = []
-            for g in lc.groups:
-                shown = [p for p in g.points if not p.is_definition]
+            for g in groups:
+                shown = [p for p in g.points if not p.is_definition and entry_ok(g.title, p.text)]
                 if k < len(shown):
                     p = shown[k]
                     extra = width(g.title) + 3 if k == 0 else 0
@@ -166,8 +172,8 @@ def plan_items(
                     )
             q.rounds.append(rnd)
         for fig in sorted(lc.figures, key=lambda f: -f.score)[:4]:
-            if fig.score < 0.3:
-                continue
+            if fig.score < 0.3 or not fig.figure.caption.strip() or not entry_ok("", fig.figure.caption):
+                continue  # a key figure has its own caption; the slide title alone explains nothing
             prepared = _prepare_figure(fig, files, workdir)
             if prepared is None:
                 continue

@@ -5,6 +5,7 @@ in the deck is not added again."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from shared.models import Flashcard, utcnow
 from shared.study_schemas import SourceRef
-from shared.text import fold, sentences
+from shared.text import fold, has_cjk, sentences
 from workers.generation.candidates import (
     LectureCandidates,
     blank_out,
@@ -25,7 +26,7 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.textutil import contains_phrase
-from workers.generation.validity import card_problem, near_duplicates
+from workers.generation.validity import card_problem, fragment_reason, near_duplicates
 
 
 @dataclass
@@ -45,8 +46,18 @@ def _digest(text: str) -> str:
 
 
 def cloze(sentence: str, phrase: str) -> str | None:
-    marked = blank_out(sentence, phrase, "{{c1::" + phrase.replace("}", ")") + "}}")
+    """The sentence with ``phrase`` hidden as it is written there (its own case), or None."""
+    if fragment_reason(phrase):
+        return None
+    found = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", sentence, re.IGNORECASE)
+    written = found.group(0) if found else phrase
+    marked = blank_out(sentence, phrase, "{{c1::" + written.replace("}", ")") + "}}")
     return marked if marked != sentence else None
+
+
+def _specific(term: str) -> bool:
+    """Worth hiding inside an ordinary sentence: several words, an acronym, or CJK."""
+    return len(term.split()) >= 2 or (term.isupper() and len(term) >= 2) or has_cjk(term)
 
 
 def _list_cards(lc: LectureCandidates) -> list[CardDraft]:
@@ -88,7 +99,7 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             for sentence in sentences(p.text, lc.text_lang):
                 if len(sentence) > 240 or not statement_like(sentence):
                     continue
-                phrase = term_in(sentence, terms)  # clozes only on key terms
+                phrase = term_in(sentence, [x for x in terms if _specific(x)])  # clozes only on key terms
                 marked = cloze(sentence, phrase) if phrase and fold(phrase) != fold(sentence) else None
                 if marked:
                     kinds["point"].append(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from shared.study_schemas import QuizQuestion
 from shared.text import content_tokens, fold, has_cjk, stem
-from workers.ocr.roles import is_credit, is_url
+from workers.ocr.roles import is_code, is_credit, is_formula, is_url
 
 MAX_BACK_WORDS = 25
 
@@ -44,6 +44,18 @@ _AGENDA_ANYWHERE = re.compile(
     r"\b(?:starting\s+with\s+chapter|(?:next|this)\s+(?:week|lecture|class|chapter)|in\s+this\s+chapter|"
     r"as\s+we\s+saw|we\s+will\s+(?:discuss|see|cover)|similar\s+to\s+what\s+we\s+saw|office\s+hours|"
     r"homework|due\s+date|deadline|midterm|final\s+exam|gradescope|syllabus)\b",
+    re.I,
+)
+_AGENDA_TITLE = re.compile(
+    r"^\W*(?:outline|overview|agenda|contents|table\s+of\s+contents|topics(?:\s+covered)?|today|"
+    r"(?:learning\s+)?(?:objectives|outcomes|goals)|lecture\s+(?:plan|outline|overview|goals)|roadmap|"
+    r"take\s*-?\s*aways?|key\s+points|summary|recap|review|announcements?|logistics|administrivia|"
+    r"reminders?|housekeeping|course\s+\w+|(?:final\s+|midterm\s+)?exam\b.*|homework.*|assignments?|"
+    r"references?|bibliography|(?:further|suggested|recommended)\s+readings?|readings?|acknowledge?ments|"
+    r"credits|questions\??|thank\s+you|thanks|план(?:\s+\w+)?|содержание|литература|цели|目录|提纲|"
+    r"本章(?:内容|要点)|小结|总结|参考文献|contenido|índice|temario|objetivos|referencias|bibliografía|"
+    r"sommaire|plan\s+du\s+cours)\W*$"
+    r"|^.{0,40}\boutline\s+of\s+(?:this|the|today)",
     re.I,
 )
 _TRAILING_NUMBER = re.compile(r"\s\d{1,3}\s*$")
@@ -91,6 +103,38 @@ def boilerplate_reason(text: str) -> str | None:
     if _CITATION.search(flat):
         return "citation"
     return None
+
+
+def agenda_title(title: str) -> bool:
+    """A section that is about the course, not the subject: outline, announcements, exam, references..."""
+    return bool(_AGENDA_TITLE.search(" ".join(title.split())))
+
+
+def entry_ok(label: str, content: str) -> bool:
+    """A cheat-sheet entry (label + content) with no boilerplate and no broken fragment."""
+    if label and (boilerplate_reason(label) or agenda_title(label)):
+        return False
+    if boilerplate_reason(content) is not None:
+        return False
+    reason = fragment_reason(content)
+    return reason is None or (reason == "dangling" and content.rstrip().endswith(":"))  # a lead-in line
+
+
+def plausible_formula(text: str) -> bool:
+    """Mathematics a student can read: the line is a formula (not code, not prose, not OCR debris), its
+    brackets balance and it relates two sides or uses maths symbols."""
+    flat = " ".join(text.split())
+    if not 3 <= len(flat) <= 160 or boilerplate_reason(flat) or is_code(flat):
+        return False
+    if not is_formula(flat):
+        return False
+    for pair in ("()", "[]", "{}"):
+        if flat.count(pair[0]) != flat.count(pair[1]):
+            return False
+    if "=" in flat:
+        left, _, right = flat.partition("=")
+        return any(ch.isalnum() for ch in left) and any(ch.isalnum() for ch in right)
+    return sum(ch.isalnum() for ch in flat) >= 2
 
 
 def fragment_reason(text: str) -> str | None:
