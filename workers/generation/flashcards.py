@@ -167,13 +167,13 @@ def store_cards(
 
     The cards are chosen and phrased first (progress is reported meanwhile, by other short transactions)
     and written at the end in one transaction: SQLite allows one writer at a time."""
-    existing = set(
-        db.scalars(
-            select(Flashcard.source_key).where(
-                Flashcard.subject_id == subject_id, Flashcard.source_key.is_not(None)
-            )
+    rows = db.execute(
+        select(Flashcard.source_key, Flashcard.front, Flashcard.back).where(
+            Flashcard.subject_id == subject_id
         )
-    )
+    ).all()
+    existing = {key for key, _, _ in rows if key is not None}
+    known = [_text(front, back) for _, front, back in rows]  # a new card must not repeat one in the deck
     db.rollback()  # end the read transaction before the slow part
     pool: list[CardDraft] = []
     skipped = phrased = 0
@@ -185,7 +185,8 @@ def store_cards(
             continue
         existing.add(draft.source_key)
         pool.append(draft)
-    dropped = near_duplicates([_card_text(d) for d in pool], embed=embed)
+    repeats = near_duplicates(known + [_text(d.front, d.back) for d in pool], embed=embed)
+    dropped = {i - len(known) for i in repeats if i >= len(known)}
     chosen: list[CardDraft] = []
     for i, draft in enumerate(pool):
         if i in dropped:
@@ -227,5 +228,9 @@ def store_cards(
     }
 
 
-def _card_text(draft: CardDraft) -> str:
-    return f"{draft.front.replace('{{c1::', '').replace('}}', '')} {draft.back}"
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)\}\}")
+
+
+def _text(front: str, back: str) -> str:
+    """A card's words for near-duplicate search (cloze marks removed)."""
+    return _CLOZE.sub(r"\1", front) + " " + back

@@ -126,8 +126,8 @@ def plausible_formula(text: str) -> bool:
     flat = " ".join(text.split())
     if not 3 <= len(flat) <= 160 or boilerplate_reason(flat) or is_code(flat):
         return False
-    if not is_formula(flat):
-        return False
+    if not is_formula(flat) or re.search(r"[A-Za-z_]\w*\[\w*\]|==|^\d+\s+[a-z_]\w*\s*=", flat):
+        return False  # code: indexing, comparison, a listing's line number
     for pair in ("()", "[]", "{}"):
         if flat.count(pair[0]) != flat.count(pair[1]):
             return False
