@@ -302,6 +302,14 @@ def main() -> int:
 
             llm, note = make_llm(stack.settings), "bundled LLM"
         env = GenerationEnv(session_factory=stack.factory, files=files, llm=llm, settings=stack.settings)
+        warm = time.perf_counter()
+        try:  # the generation worker loads the embedder once, at its first flashcards job (as for the LLM)
+            from shared.embeddings import make_embedder
+
+            make_embedder(stack.settings).embed(["warm up"])
+        except Exception as exc:  # no model: cards are then deduplicated by word overlap
+            print(f"  no embedder ({exc}); dedupe by word overlap", flush=True)
+        embedder_load = round(time.perf_counter() - warm, 2)
         for deck in paths:
             res = generate_deck(env, user_id, subjects[deck.name], deck.name)
             row = score(res, entries[deck.name])
@@ -320,6 +328,7 @@ def main() -> int:
         "split": args.split,
         "decks": len(results),
         "mode": note,
+        "embedder_load_s": embedder_load,
         "coverage": _mean([r["coverage"] for r in results]),
         "boilerplate_items": sum(r["boilerplate_items"] for r in results),
         "items": len(items),

@@ -567,10 +567,12 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
 def _drop_boilerplate(out: LectureCandidates) -> None:
     """No definition, point or section built from course material that is not subject matter (dates,
     course codes, authors, citations, logistics): nothing generated can then carry it."""
-    from workers.generation.validity import agenda_title, boilerplate_reason
+    from workers.generation.validity import agenda_title, boilerplate_reason, generic_label
 
     out.definitions = [
-        d for d in out.definitions if not boilerplate_reason(d.sentence) and not boilerplate_reason(d.term)
+        d
+        for d in out.definitions
+        if not boilerplate_reason(d.sentence) and not boilerplate_reason(d.term) and not generic_label(d.term)
     ]
     groups = []
     for g in out.groups:

@@ -8,6 +8,7 @@ Lists are slide groups whose lines are short items (3 to 8 of them): they become
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from shared.study_schemas import SourceRef
@@ -43,6 +44,7 @@ def key_terms(lc: LectureCandidates) -> list[str]:
         g.title for g in lc.groups if good_title(g.title) and (has_cjk(g.title) or len(words(g.title)) <= 5)
     ]
     for term in candidates:
+        term = re.sub(r"^(?:the|a|an|el|la|los|las|le|les|un|una)\s+(?=\w)", "", term.strip(), flags=re.I)
         key = fold(term)
         if key in seen or len(key) < 3 or boilerplate_reason(term) or fragment_reason(term):
             continue

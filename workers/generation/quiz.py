@@ -42,6 +42,12 @@ MIX: dict[str, dict[QuestionKind, float]] = {
 OPTIONS = {"easy": 3, "medium": 4, "hard": 4}
 
 Builder = Callable[[], QuizQuestion | None]
+# A statement that leans on the slide before it ("These all have one flaw") is no self-contained question.
+_ANAPHORIC = re.compile(
+    r"^(?:these|those|this|that|they|it|its|then|there|here|such|both|the\s+problem\s+is|however|but|also|"
+    r"estos|estas|esto|ellos|это|эти|он|она|они|这|那|它|他们)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -355,7 +361,9 @@ class QuizBuilder:
     def _tf_point(
         self, lc: LectureCandidates, group: Group, point: Point, all_terms: list[tuple[str, SourceRef]]
     ) -> QuizQuestion | None:
-        if not _sentence_ok(point.text) or not statement_like(point.text):
+        if not _sentence_ok(point.text) or not statement_like(point.text) or _ANAPHORIC.match(point.text):
+            return None
+        if term_in(point.text, key_terms(lc)) is None:  # the statement itself names a key term
             return None
         lang = lc.lang
         context = t(lang, "on_slides", title=group.title) if good_title(group.title) else ""

@@ -43,13 +43,26 @@ _AGENDA = re.compile(
 _AGENDA_ANYWHERE = re.compile(
     r"\b(?:starting\s+with\s+chapter|(?:next|this)\s+(?:week|lecture|class|chapter)|in\s+this\s+chapter|"
     r"as\s+we\s+saw|we\s+will\s+(?:discuss|see|cover)|similar\s+to\s+what\s+we\s+saw|office\s+hours|"
-    r"homework|due\s+date|deadline|midterm|final\s+exam|gradescope|syllabus)\b",
+    r"homework|due\s+date|deadline|midterm|final\s+exam|gradescope|syllabus|(?:available|click|see)\s+here|"
+    r"to\s+be\s+continued|universit(?:y|é|ät)|universidad|университет|department\s+of|departamento\s+de|"
+    r"faculty\s+of|institute\s+of|school\s+of|professor|lecturer|instructor|docente|teaching\s+assistant)\b"
+    r"|大学|学院",
     re.I,
 )
+# Words that label a field of a form or a pros/cons slide rather than name a concept ("Upside: ...",
+# "Stimulus: ...", "Первый способ: ..."): never a key term.
+_LABEL_WORDS = """upside downside pros cons pro con advantage advantages disadvantage disadvantages
+    description stimulus response actors actor assumption assumptions requirement requirements
+    mitigation mitigations
+    answer question problem solution example examples note notes remark idea goal goals input output
+    result results first second third fourth fifth step steps case option options method approach way
+    первый второй третий четвертый четвёртый пятый способ пример задача ответ вопрос
+    primero segundo tercero ventaja ventajas desventaja desventajas ejemplo respuesta problema"""
+GENERIC_LABELS = frozenset(_LABEL_WORDS.split())
 _AGENDA_TITLE = re.compile(
     r"^\W*(?:outline|overview|agenda|contents|table\s+of\s+contents|topics(?:\s+covered)?|today|"
     r"(?:learning\s+)?(?:objectives|outcomes|goals)|lecture\s+(?:plan|outline|overview|goals)|roadmap|"
-    r"take\s*-?\s*aways?|key\s+points|summary|recap|review|announcements?|logistics|administrivia|"
+    r"take\s*-?\s*aways?|key\s+points|recap|announcements?|logistics|administrivia|"
     r"reminders?|housekeeping|course\s+\w+|(?:final\s+|midterm\s+)?exam\b.*|homework.*|assignments?|"
     r"references?|bibliography|(?:further|suggested|recommended)\s+readings?|readings?|acknowledge?ments|"
     r"credits|questions\??|thank\s+you|thanks|план(?:\s+\w+)?|содержание|литература|цели|目录|提纲|"
@@ -103,6 +116,12 @@ def boilerplate_reason(text: str) -> str | None:
     if _CITATION.search(flat):
         return "citation"
     return None
+
+
+def generic_label(term: str) -> bool:
+    """A form field or ordinal label ("Stimulus", "Upside", "Second way") rather than a concept's name."""
+    tokens = [t for t in re.findall(r"\w+", term.casefold()) if not t.isdigit()]
+    return bool(tokens) and (tokens[0] in GENERIC_LABELS or all(t in GENERIC_LABELS for t in tokens))
 
 
 def agenda_title(title: str) -> bool:
