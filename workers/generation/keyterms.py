@@ -15,7 +15,7 @@ from shared.study_schemas import SourceRef
 from shared.text import fold, has_cjk, words
 from workers.generation.candidates import Group, LectureCandidates, good_title
 from workers.generation.textutil import contains_phrase
-from workers.generation.validity import boilerplate_reason, fragment_reason
+from workers.generation.validity import boilerplate_reason, fragment_reason, generic_label
 
 MAX_ITEM_WORDS = 6
 MIN_ITEMS, MAX_ITEMS = 3, 8
@@ -40,9 +40,14 @@ def key_terms(lc: LectureCandidates) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     candidates = [d.term for d in lc.definitions if fold(d.term) not in lc.generic_terms]
-    candidates += [
-        g.title for g in lc.groups if good_title(g.title) and (has_cjk(g.title) or len(words(g.title)) <= 5)
-    ]
+    titles = [g.title for g in lc.groups if good_title(g.title)]
+    candidates += [x for x in titles if has_cjk(x) or len(words(x)) <= 5]
+    for title in titles:  # "Training: Acceptor RNN" -> "Acceptor RNN"; "Vanishing vs. exploding gradients"
+        for part in _TITLE_SPLIT.split(title):
+            part = part.strip(" “”\"'")
+            if 2 <= len(words(part)) <= 4 and not has_cjk(part):
+                candidates.append(part)
+    candidates += _acronyms(lc)
     for term in candidates:
         term = re.sub(r"^(?:the|a|an|el|la|los|las|le|les|un|una)\s+(?=\w)", "", term.strip(), flags=re.I)
         key = fold(term)
@@ -53,6 +58,21 @@ def key_terms(lc: LectureCandidates) -> list[str]:
         seen.add(key)
         out.append(term)
     return sorted(out, key=len, reverse=True)
+
+
+_TITLE_SPLIT = re.compile(r"\s*(?::|/|\bvs\.?\s|\bversus\b|\(|\)|\s[–—-]\s|,)\s*", re.I)
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
+
+
+def _acronyms(lc: LectureCandidates) -> list[str]:
+    """Upper-case abbreviations the lecture uses on at least two slides (RNN, LSTM, SQL), not codes."""
+    pages: dict[str, set[int]] = {}
+    for slide in lc.lecture.slides:
+        for m in _ACRONYM.finditer(f"{slide.title}\n{slide.text}"):
+            token = m.group(0).rstrip("s") if m.group(0).endswith("s") else m.group(0)
+            if sum(ch.isalpha() for ch in token) >= 2 and not any(ch.isdigit() for ch in token):
+                pages.setdefault(token, set()).add(slide.ref.page)
+    return [a for a, seen in pages.items() if len(seen) >= 2 and not generic_label(a)]
 
 
 def term_in(text: str, terms: list[str]) -> str | None:
@@ -81,6 +101,8 @@ def _as_list(g: Group) -> ListUnit | None:
         item = _clean_item(p.text)
         n = len(words(item)) if not has_cjk(item) else len(item) // 2
         if not item or n > MAX_ITEM_WORDS or boilerplate_reason(item) or fragment_reason(item):
+            return None
+        if generic_label(item) or item.endswith("?"):
             return None
         if fold(item) not in {fold(i) for i in items}:
             items.append(item)
