@@ -572,7 +572,11 @@ def _drop_boilerplate(out: LectureCandidates) -> None:
     out.definitions = [
         d
         for d in out.definitions
-        if not boilerplate_reason(d.sentence) and not boilerplate_reason(d.term) and not generic_label(d.term)
+        if not boilerplate_reason(d.sentence)
+        and not boilerplate_reason(d.term)
+        and not generic_label(d.term)
+        and d.term[:1].isalnum()  # "¢« Relational database", "+ Hourly_Emps": OCR debris in the term
+        and not d.definition.rstrip().endswith("?")  # a question is no definition
     ]
     groups = []
     for g in out.groups:

@@ -72,13 +72,19 @@ def _acronyms(lc: LectureCandidates) -> list[str]:
             token = m.group(0).rstrip("s") if m.group(0).endswith("s") else m.group(0)
             if sum(ch.isalpha() for ch in token) >= 2 and not any(ch.isdigit() for ch in token):
                 pages.setdefault(token, set()).add(slide.ref.page)
-    return [a for a, seen in pages.items() if len(seen) >= 2 and not generic_label(a)]
+    lower = {w for slide in lc.lecture.slides for w in re.findall(r"\b[a-z]{2,}\b", slide.text)}
+    return [  # "KEY", "DROP" in SQL listings are words in capitals, not abbreviations
+        a for a, seen in pages.items() if len(seen) >= 2 and not generic_label(a) and a.lower() not in lower
+    ]
 
 
 def term_in(text: str, terms: list[str]) -> str | None:
     """The longest key term ``text`` names, as written in the text."""
     for term in terms:
-        if contains_phrase(text, term):
+        if term.isupper() and not has_cjk(term):  # an abbreviation matches in capitals only
+            if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text):
+                return term
+        elif contains_phrase(text, term):
             return term
     return None
 

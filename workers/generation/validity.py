@@ -55,7 +55,9 @@ _LABEL_WORDS = """upside downside pros cons pro con advantage advantages disadva
     description stimulus response actors actor assumption assumptions requirement requirements
     mitigation mitigations
     answer question problem solution example examples note notes remark idea goal goals input output
-    result results first second third fourth fifth step steps case option options method approach way
+    result results conclusion conclusions prediction predictions comment comments observation observations
+    claim claims hint hints tip tips warning caution motivation intuition summary vendors
+    first second third fourth fifth step steps case option options method approach way
     первый второй третий четвертый четвёртый пятый способ пример задача ответ вопрос
     primero segundo tercero ventaja ventajas desventaja desventajas ejemplo respuesta problema"""
 GENERIC_LABELS = frozenset(_LABEL_WORDS.split())
@@ -121,7 +123,9 @@ def boilerplate_reason(text: str) -> str | None:
 def generic_label(term: str) -> bool:
     """A form field or ordinal label ("Stimulus", "Upside", "Second way") rather than a concept's name."""
     tokens = [t for t in re.findall(r"\w+", term.casefold()) if not t.isdigit()]
-    return bool(tokens) and (tokens[0] in GENERIC_LABELS or all(t in GENERIC_LABELS for t in tokens))
+    if not tokens:
+        return True
+    return tokens[0] in GENERIC_LABELS or (len(tokens) <= 4 and tokens[-1] in GENERIC_LABELS)
 
 
 def agenda_title(title: str) -> bool:
@@ -156,8 +160,9 @@ def plausible_formula(text: str) -> bool:
     return sum(ch.isalnum() for ch in flat) >= 2
 
 
-def fragment_reason(text: str) -> str | None:
-    """Why ``text`` is a cut-off or broken fragment, or None."""
+def fragment_reason(text: str, *, sentence: bool = False) -> str | None:
+    """Why ``text`` is a cut-off or broken fragment, or None. ``sentence``: the text must be a whole
+    sentence (a cloze's sentence), so it may not start in lower case as the tail of a cut one does."""
     flat = " ".join(text.split())
     if not flat:
         return "empty"
@@ -170,6 +175,11 @@ def fragment_reason(text: str) -> str | None:
         return "dangling"
     if "\ufffd" in flat:
         return "broken_text"
+    first = flat[0]
+    if not (first.isalnum() or first in "\"'“‘(¿¡[{$\\") and not ("\U0001d400" <= first <= "\U0001d7ff"):
+        return "leading_debris"  # "«+ A weak entity", ". since DATE": a bullet glyph or a cut sentence
+    if sentence and first.islower() and first.isascii() and len(flat.split()) >= 4:
+        return "starts_mid_sentence"
     if _TRAILING_NUMBER.search(flat) and not re.search(r"[=<>≤≥]", flat):
         return "page_number"
     letters = sum(ch.isalpha() for ch in flat)
@@ -239,7 +249,7 @@ def card_problem(front: str, back: str, kind: str, *, figure: bool = False) -> s
             return "front_contains_back"
         if fragment_reason(back):
             return "fragment_back"
-    elif fragment_reason(back):
+    elif fragment_reason(back, sentence=True):
         return "fragment_back"
     return None
 
