@@ -20,7 +20,7 @@ from typing import Any, Literal
 from shared import office
 from shared.errors import AppError
 from shared.files import FileStore
-from shared.text import count_cjk
+from shared.text import count_cjk, sentences
 from workers.generation.candidates import (
     Definition,
     FigureItem,
@@ -31,6 +31,7 @@ from workers.generation.candidates import (
     good_title,
 )
 from workers.generation.i18n import t
+from workers.generation.keyterms import as_list
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
 from workers.generation.textutil import shorten
@@ -135,6 +136,24 @@ def _prepare_figure(fig: FigureItem, files: FileStore, workdir: Path) -> tuple[P
         return None
 
 
+def _shown_points(g: Group) -> list[Point]:
+    """A section's points for the sheet: a list in one line ("A • B • C"), long points cut to their first
+    sentence, nothing with boilerplate, no table header."""
+    unit = as_list(g)
+    if unit is not None:
+        return [Point(" • ".join(unit.items), unit.ref)]
+    out = []
+    for p in g.points:
+        if p.is_definition or not entry_ok(g.title, p.text):
+            continue
+        if len(p.text) > 170:
+            first = sentences(p.text)[0] if sentences(p.text) else p.text
+            if len(first) <= 170 and first.rstrip().endswith((".", "!", "。")):
+                p = Point(first.strip(), p.ref)
+        out.append(p)
+    return out
+
+
 def plan_items(
     lectures: list[LectureCandidates], files: FileStore, workdir: Path, *, summaries: dict[int, str]
 ) -> list[list[Item]]:
@@ -156,7 +175,7 @@ def plan_items(
         for k in range(depth):
             rnd = []
             for g in groups:
-                shown = [p for p in g.points if not p.is_definition and entry_ok(g.title, p.text)]
+                shown = _shown_points(g)
                 if k < len(shown):
                     p = shown[k]
                     extra = width(g.title) + 3 if k == 0 else 0

@@ -93,13 +93,13 @@ def list_units(lc: LectureCandidates) -> list[ListUnit]:
     """Groups whose lines are 3-8 short items under a good title."""
     out: list[ListUnit] = []
     for g in lc.groups:
-        unit = _as_list(g)
+        unit = as_list(g)
         if unit is not None:
             out.append(unit)
     return out
 
 
-def _as_list(g: Group) -> ListUnit | None:
+def as_list(g: Group) -> ListUnit | None:
     if not good_title(g.title) or boilerplate_reason(g.title):
         return None
     items: list[str] = []

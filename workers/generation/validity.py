@@ -139,6 +139,9 @@ def entry_ok(label: str, content: str) -> bool:
         return False
     if boilerplate_reason(content) is not None:
         return False
+    cells = [c.strip() for c in content.split("|")]
+    if len(cells) >= 2 and all(len(c.split()) <= 2 for c in cells):  # a table's header row
+        return False
     reason = fragment_reason(content)
     return reason is None or (reason == "dangling" and content.rstrip().endswith(":"))  # a lead-in line
 
