@@ -194,3 +194,19 @@ def test_only_plausible_formulas_reach_the_cheat_sheet() -> None:
     assert not plausible_formula("5 pivot = array[0]")
     assert not plausible_formula("R0(1 =")
     assert not plausible_formula("https://youtube.com/watch?v=abc")
+
+
+def test_cheat_sheet_shows_a_list_in_one_entry_and_leaves_logistics_out(tmp_path: Path) -> None:
+    import docx
+
+    from workers.generation.cheatsheet import render_docx, select_items
+
+    lc = extract(lecture(SECURITY, title="Security"))
+    plans = plan_items([lc], files=None, workdir=tmp_path, summaries={})  # type: ignore[arg-type]
+    out = tmp_path / "sheet.docx"
+    render_docx(out, title="Sheet", lectures=[lc], items=select_items(plans, 500))
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "Confidentiality • Integrity • Availability" in text
+    assert "Interception threats • Interruption threats • Modification threats • Fabrication threats" in text
+    for banned in ("Announcements", "Homework", "CS 4510", "10/25/2022", "chapter 14"):
+        assert banned not in text

@@ -171,11 +171,12 @@ def plan_items(
                 continue
             q.formulas.append(Item("formula", li, _lines(width(f.text) + 8), f.ref.page, formula=f))
         groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
-        depth = max((len(g.points) for g in groups), default=0)  # an upper bound
+        shown_by = {id(g): _shown_points(g) for g in groups}
+        depth = max((len(x) for x in shown_by.values()), default=0)
         for k in range(depth):
             rnd = []
             for g in groups:
-                shown = _shown_points(g)
+                shown = shown_by[id(g)]
                 if k < len(shown):
                     p = shown[k]
                     extra = width(g.title) + 3 if k == 0 else 0
@@ -398,7 +399,7 @@ def render_docx(
                 picked = [i for i in points if i.group is group]
                 if not picked:
                     continue
-                picked.sort(key=lambda i: group.points.index(i.point))  # type: ignore[arg-type]
+                picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
                 p = doc.add_paragraph()
                 if good_title(group.title):
                     _run(p, f"{group.title}: ", bold=True)
