@@ -170,7 +170,8 @@ def test_quiz_is_generated_downloaded_and_taken_in_the_app(stack: Stack, deck: d
     headers = deck["headers"]
     job = _generate(stack, deck, {"kind": "quiz", "questions": 8, "difficulty": "medium"})
     document_id = job["result"]["document_id"]
-    assert job["result"]["questions"] == 8
+    n = job["result"]["questions"]
+    assert 4 <= n <= 8  # only valid questions on a key term: these four short slides offer fewer than 8
     with stack.session_factory() as db:
         row = db.get(GeneratedDocument, document_id)
         assert row is not None
@@ -188,7 +189,7 @@ def test_quiz_is_generated_downloaded_and_taken_in_the_app(stack: Stack, deck: d
     public = stack.client.get(f"{API}/documents/{document_id}/quiz", headers=headers)
     assert public.status_code == 200
     payload = public.json()
-    assert len(payload["questions"]) == 8
+    assert len(payload["questions"]) == n
     assert all(set(q) == {"number", "kind", "prompt", "options"} for q in payload["questions"])  # no answers
     assert "explanation" not in json.dumps(payload) and "accepted" not in json.dumps(payload)
 
@@ -202,7 +203,9 @@ def test_quiz_is_generated_downloaded_and_taken_in_the_app(stack: Stack, deck: d
     )
     assert r.status_code == 201, r.text
     result = r.json()
-    assert result["correct"] == 7 and result["total"] == 8 and result["score"] == pytest.approx(7 / 8)
+    assert (
+        result["correct"] == n - 1 and result["total"] == n and result["score"] == pytest.approx((n - 1) / n)
+    )
     first = result["results"][0]
     assert first["correct"] is False and first["given"] == "zzz not it"
     assert (
@@ -213,7 +216,11 @@ def test_quiz_is_generated_downloaded_and_taken_in_the_app(stack: Stack, deck: d
     assert slide.status_code == 200 and slide.headers["content-type"] == "image/jpeg"
     with stack.session_factory() as db:
         session = db.get(StudySession, result["session_id"])
-        assert session is not None and session.kind == "quiz" and session.quiz_score == pytest.approx(7 / 8)
+        assert (
+            session is not None
+            and session.kind == "quiz"
+            and session.quiz_score == pytest.approx((n - 1) / n)
+        )
         assert session.details["wrong"] == [wrong.number]
     unknown = stack.client.post(
         f"{API}/documents/{document_id}/quiz/attempts", json={"answers": {"99": "A"}}, headers=headers
@@ -230,7 +237,7 @@ def test_flashcards_generate_review_with_fsrs_edit_and_export(stack: Stack, deck
     assert stack.wait_job(headers, r.json()["job"]["id"], timeout=180)["status"] == "done"
     mine = {"headers": headers, "subject": subject}
     job = _generate(stack, mine, {"kind": "flashcards", "cards": 12})
-    assert 5 <= job["result"]["cards"] <= 12
+    assert 4 <= job["result"]["cards"] <= 12  # one card per fact: near-duplicates are left out
     base = f"{API}/subjects/{subject['id']}/flashcards"
     cards = stack.client.get(base, headers=headers).json()
     assert len(cards) == job["result"]["cards"]

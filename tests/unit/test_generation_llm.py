@@ -123,12 +123,12 @@ def test_quiz_with_garbage_llm_is_extractive_and_cites_only_the_source_slide() -
     llm = FakeLLM(["Sorry, I cannot help with that.", "{not json", '{"distractors": []}'])
     phraser = Phraser(llm, budget_seconds=10)
     quiz = build_quiz([extract(lecture())], phraser, questions=12, difficulty="medium", title="Bio", seed=3)
-    assert len(quiz.questions) == 12
-    assert [q.number for q in quiz.questions] == list(range(1, 13))
+    assert 5 <= len(quiz.questions) <= 12  # only valid questions on key terms: the notes offer fewer
+    assert [q.number for q in quiz.questions] == list(range(1, len(quiz.questions) + 1))
     assert {q.phrased_by for q in quiz.questions} == {"extractive"}
     assert phraser.stats.accepted == 0 and phraser.stats.fallbacks > 0
     kinds = {q.kind for q in quiz.questions}
-    assert kinds == {"multiple_choice", "true_false", "short_answer", "fill_blank"}
+    assert len(kinds) >= 2 and kinds <= {"multiple_choice", "true_false", "short_answer", "fill_blank"}
     for q in quiz.questions:
         slide = fold(_slide_text(q.source.page))
         if q.kind in ("short_answer", "fill_blank"):
@@ -208,7 +208,7 @@ def test_service_stores_a_quiz_when_every_llm_output_breaks_the_schema(tmp_path:
         assert env.files.path(doc.storage_path).read_bytes().startswith(b"%PDF")
         stats = doc.params["llm_stats"]
         assert stats["calls"] > 0 and stats["accepted"] == 0 and stats["fallbacks"] >= 1
-        assert len(doc.params["quiz"]["questions"]) == 12
+        assert 5 <= len(doc.params["quiz"]["questions"]) == result["questions"] <= 12
         json.dumps(doc.params)  # stored as plain JSON
 
 

@@ -27,6 +27,8 @@ from shared.text import (
     stopwords,
     words,
 )
+from workers.generation.keyphrases import blank_out as blank_out  # re-exported
+from workers.generation.keyphrases import key_phrase as key_phrase  # re-exported
 from workers.generation.material import FigureInfo, LectureMaterial, Slide
 from workers.generation.textutil import contains_phrase
 
@@ -553,6 +555,7 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
                 )
         if group.points:
             out.groups.append(group)
+    _drop_boilerplate(out)
     n_points = len(out.points)
     for d in out.definitions:  # a term on many lines ("security" in a security lecture) is no key phrase
         hits = sum(contains_phrase(p.text, d.term) for _, p in out.points)
@@ -561,46 +564,25 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
     return out
 
 
-# --- key phrases (cloze, fill in the blank) -----------------------------------------------------------
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?%?(?![\w.])")
+def _drop_boilerplate(out: LectureCandidates) -> None:
+    """No definition, point or section built from course material that is not subject matter (dates,
+    course codes, authors, citations, logistics): nothing generated can then carry it."""
+    from workers.generation.validity import agenda_title, boilerplate_reason, generic_label
 
-
-def key_phrase(
-    sentence: str,
-    terms: list[str],
-    topic_words: set[str] | frozenset[str] = frozenset(),
-    lang: str | None = None,
-) -> str | None:
-    """What to blank out of a sentence: a known term, else a number, else a word the lecture's slide titles
-    use (or a capitalised technical word). Ordinary words ("becomes", "consider") are never blanked."""
-    for term in sorted(terms, key=len, reverse=True):
-        if contains_phrase(sentence, term) and fold(term) != fold(sentence):
-            m = re.search(re.escape(term), sentence, re.IGNORECASE) if not has_cjk(term) else None
-            return m.group(0) if m else term
-    if has_cjk(sentence):
-        return None
-    if len(words(sentence)) < 6:
-        return None
-    numbers = [m.group(0).strip() for m in _NUMBER.finditer(sentence)]
-    if numbers:
-        return max(numbers, key=len)
-    best, best_score = None, 0.0
-    stop = stopwords(lang)
-    for i, w in enumerate(words(sentence)):
-        low = w.lower()
-        if low in stop or len(w) < 5 or has_cjk(w) or w.isdigit():
+    out.definitions = [
+        d
+        for d in out.definitions
+        if not boilerplate_reason(d.sentence)
+        and not boilerplate_reason(d.term)
+        and not generic_label(d.term)
+        and d.term[:1].isalnum()  # "¢« Relational database", "+ Hourly_Emps": OCR debris in the term
+        and not d.definition.rstrip().endswith("?")  # a question is no definition
+    ]
+    groups = []
+    for g in out.groups:
+        if agenda_title(g.title):
             continue
-        topical = stem(low, lang) in topic_words
-        technical = (i > 0 and w[0].isupper()) or "-" in w
-        if not (topical or technical):
-            continue
-        score = len(w) + (6 if topical else 0) + (3 if technical else 0) - (5 if i == 0 else 0)
-        if score > best_score:
-            best, best_score = w, score
-    return best
-
-
-def blank_out(sentence: str, phrase: str, blank: str = "_____") -> str:
-    if has_cjk(phrase):
-        return sentence.replace(phrase, blank, 1)
-    return re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", blank, sentence, count=1, flags=re.IGNORECASE)
+        g.points = [p for p in g.points if not boilerplate_reason(p.text)]
+        if g.points:
+            groups.append(g)
+    out.groups = groups

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from shared import office
 from shared.errors import AppError
 from shared.files import FileStore
-from shared.text import count_cjk
+from shared.text import count_cjk, sentences
 from workers.generation.candidates import (
     Definition,
     FigureItem,
@@ -31,9 +31,11 @@ from workers.generation.candidates import (
     good_title,
 )
 from workers.generation.i18n import t
+from workers.generation.keyterms import as_list
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
 from workers.generation.textutil import shorten
+from workers.generation.validity import agenda_title, entry_ok, plausible_formula
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +96,8 @@ class _Queues:
 def _ranked(q: _Queues) -> list[Item]:
     """A lecture's items, most useful first: terms and the first point of each slide group lead,
     formulas and the best figure follow, then the rest."""
-    points = [p for rnd in q.rounds for p in rnd]
-    pattern = ["term", "point", "term", "point", "formula", "figure", "point", "term"]
+    points = [p for rnd in q.rounds for p in rnd]  # every section's first point comes first
+    pattern = ["point", "term", "point", "point", "term", "formula", "point", "figure", "term"]
     sources: dict[str, list[Item]] = {
         "term": list(q.terms),
         "point": points,
@@ -134,6 +136,24 @@ def _prepare_figure(fig: FigureItem, files: FileStore, workdir: Path) -> tuple[P
         return None
 
 
+def _shown_points(g: Group) -> list[Point]:
+    """A section's points for the sheet: a list in one line ("A • B • C"), long points cut to their first
+    sentence, nothing with boilerplate, no table header."""
+    unit = as_list(g)
+    if unit is not None:
+        return [Point(" • ".join(unit.items), unit.ref)]
+    out = []
+    for p in g.points:
+        if p.is_definition or not entry_ok(g.title, p.text):
+            continue
+        if len(p.text) > 170:
+            first = sentences(p.text)[0] if sentences(p.text) else p.text
+            if len(first) <= 170 and first.rstrip().endswith((".", "!", "。")):
+                p = Point(first.strip(), p.ref)
+        out.append(p)
+    return out
+
+
 def plan_items(
     lectures: list[LectureCandidates], files: FileStore, workdir: Path, *, summaries: dict[int, str]
 ) -> list[list[Item]]:
@@ -142,15 +162,21 @@ def plan_items(
     for li, lc in enumerate(lectures):
         q = _Queues()
         for d in lc.definitions:
+            if not entry_ok(d.term, d.definition):
+                continue
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
             q.terms.append(Item("term", li, _lines(width(text)), d.ref.page, term=d))
         for f in lc.formulas:
+            if not plausible_formula(f.text):
+                continue
             q.formulas.append(Item("formula", li, _lines(width(f.text) + 8), f.ref.page, formula=f))
-        depth = max((len(g.points) for g in lc.groups), default=0)  # an upper bound
+        groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
+        shown_by = {id(g): _shown_points(g) for g in groups}
+        depth = max((len(x) for x in shown_by.values()), default=0)
         for k in range(depth):
             rnd = []
-            for g in lc.groups:
-                shown = [p for p in g.points if not p.is_definition]
+            for g in groups:
+                shown = shown_by[id(g)]
                 if k < len(shown):
                     p = shown[k]
                     extra = width(g.title) + 3 if k == 0 else 0
@@ -166,8 +192,8 @@ def plan_items(
                     )
             q.rounds.append(rnd)
         for fig in sorted(lc.figures, key=lambda f: -f.score)[:4]:
-            if fig.score < 0.3:
-                continue
+            if fig.score < 0.3 or not fig.figure.caption.strip() or not entry_ok("", fig.figure.caption):
+                continue  # a key figure has its own caption; the slide title alone explains nothing
             prepared = _prepare_figure(fig, files, workdir)
             if prepared is None:
                 continue
@@ -373,7 +399,7 @@ def render_docx(
                 picked = [i for i in points if i.group is group]
                 if not picked:
                     continue
-                picked.sort(key=lambda i: group.points.index(i.point))  # type: ignore[arg-type]
+                picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
                 p = doc.add_paragraph()
                 if good_title(group.title):
                     _run(p, f"{group.title}: ", bold=True)

@@ -5,6 +5,7 @@ in the deck is not added again."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,18 +15,18 @@ from sqlalchemy.orm import Session
 
 from shared.models import Flashcard, utcnow
 from shared.schemas import SourceRef
-from shared.text import fold, sentences
+from shared.text import fold, has_cjk, sentences
 from workers.generation.candidates import (
     LectureCandidates,
     blank_out,
     good_title,
-    key_phrase,
     statement_like,
 )
 from workers.generation.i18n import t
+from workers.generation.keyterms import key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
-from workers.generation.prompts import question_for_points
-from workers.generation.textutil import contains_phrase, shorten
+from workers.generation.textutil import contains_phrase
+from workers.generation.validity import card_problem, fragment_reason, near_duplicates
 
 
 @dataclass
@@ -45,13 +46,45 @@ def _digest(text: str) -> str:
 
 
 def cloze(sentence: str, phrase: str) -> str | None:
-    marked = blank_out(sentence, phrase, "{{c1::" + phrase.replace("}", ")") + "}}")
+    """The sentence with ``phrase`` hidden as it is written there (its own case), or None."""
+    if fragment_reason(phrase):
+        return None
+    found = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", sentence, re.IGNORECASE)
+    written = found.group(0) if found else phrase
+    marked = blank_out(sentence, phrase, "{{c1::" + written.replace("}", ")") + "}}")
     return marked if marked != sentence else None
+
+
+def _specific(term: str) -> bool:
+    """Worth hiding inside an ordinary sentence: several words, an acronym, or CJK."""
+    return len(term.split()) >= 2 or (term.isupper() and len(term) >= 2) or has_cjk(term)
+
+
+def _list_cards(lc: LectureCandidates) -> list[CardDraft]:
+    """Lists as ordered clozes: one card per item, the items before it shown, the ones after it not."""
+    out: list[CardDraft] = []
+    lid = lc.lecture.id
+    for unit in list_units(lc):
+        n = len(unit.items)
+        for k, item in enumerate(unit.items):
+            shown = [*unit.items[:k], "{{c1::" + item.replace("}", ")") + "}}"]
+            front = f"{unit.title} ({n}): " + "; ".join(shown) + ("; …" if k < n - 1 else "")
+            out.append(
+                CardDraft(
+                    "cloze",
+                    front,
+                    f"{item} ({k + 1}/{n})",
+                    unit.ref,
+                    f"list:{lid}:{unit.ref.page}:{_digest(unit.title)}:{k}",
+                )
+            )
+    return out
 
 
 def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft]]:
     lid = lc.lecture.id
-    kinds: dict[str, list[CardDraft]] = {"term": [], "qa": [], "cloze": [], "figure": [], "point": []}
+    kinds: dict[str, list[CardDraft]] = {"term": [], "list": [], "cloze": [], "figure": [], "point": []}
+    terms = key_terms(lc)
     for d in lc.definitions:
         kinds["term"].append(CardDraft("basic", d.term, d.definition, d.ref, f"term:{lid}:{_digest(d.term)}"))
         sentence = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
@@ -60,29 +93,14 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             kinds["cloze"].append(
                 CardDraft("cloze", marked, sentence, d.ref, f"cloze:{lid}:{_digest(d.term)}")
             )
-    terms = lc.specific_terms
+    kinds["list"] = _list_cards(lc)
     for g in lc.groups:
-        points = [p for p in g.points if not p.is_definition]
-        if good_title(g.title) and points:
-            shown = points[:4]
-            back = "\n".join(f"• {shorten(p.text, 160)}" for p in shown)
-            card = CardDraft(
-                "qa",
-                t(lc.lang, "key_points", title=g.title),
-                back,
-                shown[0].ref,
-                f"group:{lid}:{g.refs[0].page}:{_digest(g.title)}",
-            )
-            card.question = lambda g=g, shown=shown: question_for_points(
-                phraser, g.title, [p.text for p in shown]
-            )
-            kinds["qa"].append(card)
-        for p in points:
+        for p in (p for p in g.points if not p.is_definition):
             for sentence in sentences(p.text, lc.text_lang):
                 if len(sentence) > 240 or not statement_like(sentence):
                     continue
-                phrase = key_phrase(sentence, terms, lc.topic_words, lc.text_lang)
-                marked = cloze(sentence, phrase) if phrase else None
+                phrase = term_in(sentence, [x for x in terms if _specific(x)])  # clozes only on key terms
+                marked = cloze(sentence, phrase) if phrase and fold(phrase) != fold(sentence) else None
                 if marked:
                     kinds["point"].append(
                         CardDraft(
@@ -91,7 +109,7 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                     )
                     break
     for f in sorted(lc.figures, key=lambda f: -f.score):
-        caption = f.figure.caption.strip() or f.figure.text.strip()
+        caption = f.figure.caption.strip()  # the figure's own caption only: words inside it are no answer
         if not caption:
             continue
         slide = next((s for s in lc.lecture.slides if s.ref.page == f.ref.page), None)
@@ -100,7 +118,7 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             CardDraft(
                 "basic",
                 t(lc.lang, "figure_q", where=where),
-                shorten(caption, 400),
+                caption,
                 f.ref,
                 f"figure:{f.figure.id}",
                 figure_id=f.figure.id,
@@ -109,15 +127,22 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
     return kinds
 
 
+def valid(draft: CardDraft) -> bool:
+    return card_problem(draft.front, draft.back, draft.kind, figure=draft.figure_id is not None) is None
+
+
 def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator[CardDraft]:
-    """Every card the notes offer, interleaved across lectures and kinds so any prefix covers them all."""
-    pattern = ["term", "qa", "point", "cloze", "figure"]
+    """Every valid card the notes offer, interleaved across lectures and kinds so any prefix covers them."""
+    pattern = ["term", "list", "point", "cloze", "figure"]
     queues = [_drafts(lc, phraser) for lc in lectures]
     while any(any(q.values()) for q in queues):
         for q in queues:
             for name in pattern:
-                if q[name]:
-                    yield q[name].pop(0)
+                while q[name]:
+                    draft = q[name].pop(0)
+                    if valid(draft):
+                        yield draft
+                        break
 
 
 def new_fsrs_card(card_id: int, now: datetime) -> dict[str, object]:
@@ -135,33 +160,44 @@ def store_cards(
     phraser: Phraser,
     count: int,
     progress: Callable[[int, int], None] | None = None,
+    embed: Callable[[list[str]], list[list[float]]] | None = None,
 ) -> dict[str, int]:
-    """Add up to ``count`` new cards to the subject's deck (skipping sources already in it).
+    """Add up to ``count`` new cards to the subject's deck (skipping sources already in it); near-duplicate
+    cards (embedding similarity, given ``embed``; else word overlap) are left out.
 
     The cards are chosen and phrased first (progress is reported meanwhile, by other short transactions)
     and written at the end in one transaction: SQLite allows one writer at a time."""
-    existing = set(
-        db.scalars(
-            select(Flashcard.source_key).where(
-                Flashcard.subject_id == subject_id, Flashcard.source_key.is_not(None)
-            )
+    rows = db.execute(
+        select(Flashcard.source_key, Flashcard.front, Flashcard.back).where(
+            Flashcard.subject_id == subject_id
         )
-    )
+    ).all()
+    existing = {key for key, _, _ in rows if key is not None}
+    known = [_text(front, back) for _, front, back in rows]  # a new card must not repeat one in the deck
     db.rollback()  # end the read transaction before the slow part
-    chosen: list[CardDraft] = []
+    pool: list[CardDraft] = []
     skipped = phrased = 0
     for draft in card_drafts(lectures, phraser):
-        if len(chosen) >= count:
+        if len(pool) >= 2 * count:
             break
         if draft.source_key in existing:
             skipped += 1
             continue
+        existing.add(draft.source_key)
+        pool.append(draft)
+    repeats = near_duplicates(known + [_text(d.front, d.back) for d in pool], embed=embed)
+    dropped = {i - len(known) for i in repeats if i >= len(known)}
+    chosen: list[CardDraft] = []
+    for i, draft in enumerate(pool):
+        if i in dropped:
+            continue
+        if len(chosen) >= count:
+            break
         if draft.question is not None:
             asked = draft.question()
             if asked:
                 draft.front, draft.phrased_by = asked, "llm"
                 phrased += 1
-        existing.add(draft.source_key)
         chosen.append(draft)
         if progress:
             progress(len(chosen), count)
@@ -184,4 +220,17 @@ def store_cards(
         db.flush()
         card.fsrs_card = new_fsrs_card(card.id, now)
     db.flush()
-    return {"cards": len(chosen), "skipped_existing": skipped, "llm_phrased": phrased}
+    return {
+        "cards": len(chosen),
+        "skipped_existing": skipped,
+        "near_duplicates": len(dropped),
+        "llm_phrased": phrased,
+    }
+
+
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)\}\}")
+
+
+def _text(front: str, back: str) -> str:
+    """A card's words for near-duplicate search (cloze marks removed)."""
+    return _CLOZE.sub(r"\1", front) + " " + back

@@ -10,7 +10,7 @@ Lang = str  # "en" | "es" | "zh"
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
-        "mc_point": "Which statement is made on the slides about {title}?",
+        "mc_point": "Which of these is one of the items of “{title}”?",
         "mc_term": "Which term is defined as: {definition}?",
         "mc_def": "What is {term}?",
         "tf": "True or false: {statement}",
@@ -40,7 +40,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "quiz": "quiz",
     },
     "es": {
-        "mc_point": "¿Qué afirmación aparece en las diapositivas sobre {title}?",
+        "mc_point": "¿Cuál de estos es uno de los elementos de «{title}»?",
         "mc_term": "¿Qué término se define como: {definition}?",
         "mc_def": "¿Qué es {term}?",
         "tf": "Verdadero o falso: {statement}",
@@ -70,7 +70,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "quiz": "cuestionario",
     },
     "zh": {
-        "mc_point": "关于「{title}」，幻灯片中提到了以下哪一项？",
+        "mc_point": "以下哪一项属于「{title}」？",
         "mc_term": "哪个术语的含义是：{definition}？",
         "mc_def": "{term}是什么？",
         "tf": "判断对错：{statement}",

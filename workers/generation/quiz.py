@@ -1,5 +1,5 @@
 """Quizzes: questions built from the notes' own candidates, phrased by the LLM when it passes the checks,
-rendered to a PDF (fpdf2, Unicode fonts embedded) with the answer key on its own page(s)."""
+rendered to a PDF by workers.generation.quiz_pdf (re-exported here)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
-
-import regex
 
 from shared.errors import AppError
 from shared.schemas import Difficulty, QuestionKind, QuizData, QuizQuestion, SourceRef
 from shared.text import count_cjk, fold, has_cjk, sentences, words
-from shared.text.scripts import CJK_WITH_PUNCTUATION
 from workers.generation.candidates import (
     Definition,
     Group,
@@ -25,13 +21,15 @@ from workers.generation.candidates import (
     Point,
     blank_out,
     good_title,
-    key_phrase,
     statement_like,
 )
-from workers.generation.i18n import slide_label, t
+from workers.generation.i18n import t
+from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import distractors_for, question_for_term
+from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
 from workers.generation.textutil import contains_phrase, shorten
+from workers.generation.validity import quiz_problem
 
 log = logging.getLogger(__name__)
 LETTERS = "ABCDEF"
@@ -44,6 +42,12 @@ MIX: dict[str, dict[QuestionKind, float]] = {
 OPTIONS = {"easy": 3, "medium": 4, "hard": 4}
 
 Builder = Callable[[], QuizQuestion | None]
+# A statement that leans on the slide before it ("These all have one flaw") is no self-contained question.
+_ANAPHORIC = re.compile(
+    r"^(?:these|those|this|that|they|it|its|then|there|here|such|both|the\s+problem\s+is|however|but|also|"
+    r"estos|estas|esto|ellos|это|эти|он|она|они|这|那|它|他们)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -145,6 +149,7 @@ class QuizBuilder:
         self.n_options = OPTIONS[difficulty]
         self._groups_asked: set[int] = set()
         self._texts: dict[int, str] = {}
+        self._terms: list[str] | None = None
 
     @property
     def language(self) -> str:
@@ -222,12 +227,15 @@ class QuizBuilder:
     def seeds(self) -> Iterator[_Seed]:
         all_terms = [(d.term, d.ref) for lc in self.lectures for d in lc.definitions]
         all_defs = [(d.definition, d.ref) for lc in self.lectures for d in lc.definitions]
-        all_points = [
-            (p.text, p.ref)
-            for lc in self.lectures
-            for _, p in lc.points
-            if len(p.text) <= 220 and statement_like(p.text)
-        ]
+        units = [(li, u) for li, lc in enumerate(self.lectures) for u in list_units(lc)]
+        for li, unit in units:
+            siblings = [u for lj, u in units if lj == li and u is not unit]
+            yield _Seed(
+                "multiple_choice",
+                f"l:{fold(unit.title)}",
+                (li, unit.ref.page),
+                partial(self._mc_list, self.lectures[li], unit, siblings),
+            )
         for li, lc in enumerate(self.lectures):
             for di, d in enumerate(lc.definitions):
                 order = (li, d.ref.page)
@@ -246,9 +254,6 @@ class QuizBuilder:
                     continue  # asked through its definition
                 order = (li, point.ref.page)
                 key = f"p:{fold(point.text)}"
-                yield _Seed(
-                    "multiple_choice", key, order, partial(self._mc_point, lc, group, point, all_points)
-                )
                 yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point, all_terms))
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
 
@@ -292,28 +297,35 @@ class QuizBuilder:
             options=options,
         )
 
-    def _mc_point(
-        self, lc: LectureCandidates, group: Group, point: Point, points: list[tuple[str, SourceRef]]
+    def _mc_list(
+        self, lc: LectureCandidates, unit: ListUnit, siblings: list[ListUnit]
     ) -> QuizQuestion | None:
-        if not good_title(group.title) or id(group) in self._groups_asked or len(point.text) > 220:
-            return None
-        if not statement_like(point.text):
-            return None
-        own = {fold(p.text) for p in group.points}
-        size = len(point.text)
-        alike = [(x, r) for x, r in points if size / 2.5 <= len(x) <= size * 2.5]  # no giveaway by length
-        distractors = self._near(point.ref, alike, own, self.n_options - 1)
+        """Name an item of a list: the distractors are items of the lecture's other lists (the same kind)."""
+        own = {fold(i) for i in unit.items}
+        pool = [
+            i for u in siblings for i in u.items if fold(i) not in own and not contains_phrase(unit.title, i)
+        ]
+        self.rng.shuffle(pool)
+        distractors: list[str] = []
+        for item in pool:
+            if fold(item) not in {fold(x) for x in distractors}:
+                distractors.append(item)
+            if len(distractors) == self.n_options - 1:
+                break
         if len(distractors) < 2:
             return None
-        self._groups_asked.add(id(group))
-        options, letter = self._options(point.text, distractors)
+        key = next((i for i in unit.items if not contains_phrase(unit.title, i)), None)
+        if key is None:
+            return None
+        options, letter = self._options(key, distractors)
+        listed = "; ".join(unit.items)
         return _question(
             "multiple_choice",
-            t(lc.lang, "mc_point", title=group.title),
+            t(lc.lang, "mc_point", title=unit.title),
             letter,
-            point.text,
-            self._explain_point(lc.lang, group.title, point.text),
-            point.ref,
+            key,
+            shorten(t(lc.lang, "slides_on_say", title=unit.title, point=listed), 240),
+            unit.ref,
             options=options,
         )
 
@@ -349,7 +361,9 @@ class QuizBuilder:
     def _tf_point(
         self, lc: LectureCandidates, group: Group, point: Point, all_terms: list[tuple[str, SourceRef]]
     ) -> QuizQuestion | None:
-        if not _sentence_ok(point.text) or not statement_like(point.text):
+        if not _sentence_ok(point.text) or not statement_like(point.text) or _ANAPHORIC.match(point.text):
+            return None
+        if term_in(point.text, key_terms(lc)) is None:  # the statement itself names a key term
             return None
         lang = lc.lang
         context = t(lang, "on_slides", title=group.title) if good_title(group.title) else ""
@@ -422,8 +436,9 @@ class QuizBuilder:
         for sentence in sentences(point.text, lc.text_lang):
             if not _sentence_ok(sentence) or not statement_like(sentence):
                 continue
-            phrase = key_phrase(sentence, lc.specific_terms, lc.topic_words, lc.text_lang)
-            if not phrase:
+            terms = [x for x in key_terms(lc) if len(x.split()) >= 2 or x.isupper() or has_cjk(x)]
+            phrase = term_in(sentence, terms)  # blanks only on key terms
+            if not phrase or fold(phrase) == fold(sentence):
                 continue
             blanked = blank_out(sentence, phrase)
             if blanked != sentence:
@@ -439,6 +454,16 @@ class QuizBuilder:
         return None
 
     # --- assembly ---------------------------------------------------------------------------------
+    def _keep(self, question: QuizQuestion) -> bool:
+        """Valid (validity.quiz_problem) and about one of the lecture's key terms."""
+        problem = quiz_problem(question)
+        if problem:
+            log.debug("quiz question dropped (%s): %s", problem, question.prompt)
+            return False
+        if self._terms is None:
+            self._terms = sorted({t for lc in self.lectures for t in key_terms(lc)}, key=len, reverse=True)
+        return term_in(f"{question.prompt} {question.answer_text}", self._terms) is not None
+
     def _interleaved(self, seeds: list[_Seed]) -> list[_Seed]:
         """Shuffled within each lecture, then round-robin across lectures (every lecture gets asked)."""
         by_lecture: dict[int, list[_Seed]] = {}
@@ -473,7 +498,7 @@ class QuizBuilder:
                 if seed.key in used:
                     continue
                 question = seed.build()
-                if question is None or fold(question.prompt) in prompts:
+                if question is None or fold(question.prompt) in prompts or not self._keep(question):
                     continue
                 used.add(seed.key)
                 prompts.add(fold(question.prompt))
@@ -525,150 +550,6 @@ def build_quiz(
 
 
 # --- PDF ------------------------------------------------------------------------------------------------
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-NOTO = Path("/usr/share/fonts/truetype/noto")
-NOTO_CJK = Path("/usr/share/fonts/opentype/noto")
-# Scripts DejaVu Sans lacks: (script, family, candidate font files with their collection index).
-FALLBACKS: list[tuple[str, str, list[tuple[Path, int]]]] = [
-    ("devanagari", "NotoDevanagari", [(NOTO / "NotoSansDevanagari-Regular.ttf", 0)]),
-    ("bengali", "NotoBengali", [(NOTO / "NotoSansBengali-Regular.ttf", 0)]),
-    ("tamil", "NotoTamil", [(NOTO / "NotoSansTamil-Regular.ttf", 0)]),
-    ("arabic", "NotoArabic", [(NOTO / "NotoSansArabic-Regular.ttf", 0)]),
-    (
-        "cjk",
-        "NotoCJK",
-        [
-            (NOTO_CJK / "NotoSansCJK-Regular.ttc", 2),  # index 2: Simplified Chinese
-            (NOTO_CJK / "NotoSerifCJK-Regular.ttc", 2),
-            (Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"), 0),
-        ],
-    ),
-]
-_SCRIPTS = {  # the Unicode scripts each fallback font covers
-    "devanagari": regex.compile(r"\p{Devanagari}"),
-    "bengali": regex.compile(r"\p{Bengali}"),
-    "tamil": regex.compile(r"\p{Tamil}"),
-    "arabic": regex.compile(r"\p{Arabic}"),
-    "cjk": CJK_WITH_PUNCTUATION,
-}
 
 
-def scripts_in(text: str) -> list[str]:
-    return [name for name, pattern in _SCRIPTS.items() if pattern.search(text)]
-
-
-def _setup_fonts(pdf: object, text: str) -> dict[str, object]:
-    """DejaVu Sans as the main face; Noto fallbacks for the scripts the text uses (loading the CJK
-    collection costs seconds, so it is only loaded when needed). Returns what was embedded."""
-    from fpdf import FPDF
-
-    assert isinstance(pdf, FPDF)
-    main = DEJAVU / "DejaVuSans.ttf"
-    if not main.is_file():
-        raise AppError(
-            "FONT_MISSING", f"The quiz font is not installed ({main}): apt-get install fonts-dejavu-core"
-        )
-    pdf.add_font("DejaVu", "", str(main))
-    pdf.add_font("DejaVu", "B", str(DEJAVU / "DejaVuSans-Bold.ttf"))
-    pdf.add_font("DejaVu", "I", str(DEJAVU / "DejaVuSans-Oblique.ttf"))
-    needed = scripts_in(text)
-    fallbacks: list[str] = []
-    missing: list[str] = []
-    for script, family, candidates in FALLBACKS:
-        if script not in needed:
-            continue
-        found = next(((path, index) for path, index in candidates if path.is_file()), None)
-        if found is None:
-            missing.append(script)
-            log.warning("no font for %s text: it will render as empty boxes", script)
-            continue
-        pdf.add_font(family, "", str(found[0]), collection_font_number=found[1])
-        fallbacks.append(family)
-    if fallbacks:
-        pdf.set_fallback_fonts(fallbacks, exact_match=False)
-    shaping = False
-    if any(s in needed for s in ("devanagari", "bengali", "tamil", "arabic")):
-        try:
-            import uharfbuzz  # noqa: F401  (fpdf2's text shaping: conjuncts, vowel signs, joining)
-
-            pdf.set_text_shaping(True)
-            shaping = True
-        except ImportError:
-            log.warning("uharfbuzz missing: Indic and Arabic text will render without shaping")
-    return {
-        "font": "DejaVu Sans",
-        "fallback_fonts": fallbacks,
-        "missing_scripts": missing,
-        "text_shaping": shaping,
-    }
-
-
-def _all_text(quiz: QuizData) -> str:
-    parts = [quiz.title]
-    for q in quiz.questions:
-        parts += [q.prompt, *q.options, q.answer_text, q.explanation, q.source.lecture, q.source.file]
-    return "\n".join(parts)
-
-
-def render_quiz_pdf(quiz: QuizData, path: Path) -> dict[str, object]:
-    """Write the quiz (questions, then the answer key from a new page) to ``path``; returns font facts."""
-    from fpdf import FPDF
-
-    lang = quiz.language
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.set_title(quiz.title)
-    pdf.set_creator("MySmartNotes")
-    fonts = _setup_fonts(pdf, _all_text(quiz))
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-
-    def para(text: str, size: float, style: str = "", h: float | None = None) -> None:
-        pdf.set_font("DejaVu", style, size)
-        pdf.set_x(pdf.l_margin)
-        pdf.multi_cell(width, h or size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
-
-    pdf.add_page()
-    para(quiz.title, 16, "B", h=8)
-    para(t(lang, "subtitle", n=len(quiz.questions), difficulty=quiz.difficulty), 9, "I")
-    para(t(lang, "name_score", n=len(quiz.questions)), 9)
-    pdf.ln(3)
-    for q in quiz.questions:
-        with pdf.unbreakable() as doc:
-            doc.set_font("DejaVu", "B", 10.5)
-            doc.set_x(doc.l_margin)
-            doc.multi_cell(width, 5.2, f"{q.number}. {q.prompt}", new_x="LMARGIN", new_y="NEXT")
-            doc.set_font("DejaVu", "", 10)
-            doc.set_x(doc.l_margin + 6)
-            if q.kind == "multiple_choice":
-                for letter, option in zip(LETTERS, q.options, strict=False):
-                    doc.set_x(doc.l_margin + 6)
-                    doc.multi_cell(width - 6, 5, f"{letter}. {option}", new_x="LMARGIN", new_y="NEXT")
-            elif q.kind == "true_false":
-                line = f"{t(lang, 'true')}  /  {t(lang, 'false')}"
-                doc.multi_cell(width - 6, 5, line, new_x="LMARGIN", new_y="NEXT")
-            else:
-                line = f"{t(lang, 'answer')}: " + "_" * 48
-                doc.multi_cell(width - 6, 7, line, new_x="LMARGIN", new_y="NEXT")
-            doc.ln(2.5)
-
-    pdf.add_page()
-    para(t(lang, "answer_key"), 14, "B", h=7)
-    pdf.ln(1)
-    for q in quiz.questions:
-        answer = f"{q.answer}. {q.answer_text}" if q.kind == "multiple_choice" else q.answer_text
-        where = f"{t(lang, 'source')}: {slide_label(lang, q.source.lecture, q.source.page)} ({q.source.file})"
-        with pdf.unbreakable() as doc:
-            doc.set_font("DejaVu", "B", 10)
-            doc.set_x(doc.l_margin)
-            doc.multi_cell(width, 5, f"{q.number}. {answer}", new_x="LMARGIN", new_y="NEXT")
-            doc.set_font("DejaVu", "", 9)
-            doc.set_x(doc.l_margin + 6)
-            doc.multi_cell(width - 6, 4.4, q.explanation, new_x="LMARGIN", new_y="NEXT")
-            doc.set_font("DejaVu", "I", 8.5)
-            doc.set_x(doc.l_margin + 6)
-            doc.multi_cell(width - 6, 4.4, where, new_x="LMARGIN", new_y="NEXT")
-            doc.ln(1.8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
-    return fonts
+__all__ = ["QuizBuilder", "build_quiz", "render_quiz_pdf", "scripts_in", "term_question"]

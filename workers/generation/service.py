@@ -261,9 +261,21 @@ def generate_flashcards(
             phraser=phraser,
             count=request.cards,
             progress=lambda n, total: env.progress(0.1 + 0.85 * n / max(total, 1), f"card {n} of {total}"),
+            embed=_embedder(env),
         )
         db.commit()
     return {**result, "kind": "flashcards", "llm": phraser.name, "llm_stats": phraser.stats.as_dict()}
+
+
+def _embedder(env: GenerationEnv) -> Callable[[list[str]], list[list[float]]] | None:
+    """The configured embedder (for near-duplicate cards), or None when it cannot be built here."""
+    try:
+        from shared.embeddings import make_embedder
+
+        return make_embedder(env.settings).embed
+    except Exception as exc:  # no model on this machine: duplicates are then found by word overlap
+        log.warning("no embedder for flashcard dedupe: %s", exc)
+        return None
 
 
 def generate_past_paper_answers(
