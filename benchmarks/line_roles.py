@@ -111,8 +111,8 @@ def main() -> int:
     if args.errors and args.split == "test":
         parser.error("--errors is for the dev split only: do not tune on test")
 
+    from workers.ocr.line_cues import DROPPED, ROLES
     from workers.ocr.pipeline import assign_roles
-    from workers.ocr.roles import DROPPED, ROLES
 
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [r for r in rows if r["split"] == args.split]

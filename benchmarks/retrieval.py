@@ -72,7 +72,7 @@ def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: boo
     from workers.ocr.readers import FigureContent, PageContent, read_document
 
     stat = deck.stat()
-    from workers.ocr.roles import LineHint
+    from workers.ocr.line_cues import LineHint
 
     # the reader's version is part of the key: pages read by older code (no line hints) are read again
     key = f"{deck.name}|{stat.st_size}|{stat.st_mtime_ns}|{languages}|hints"

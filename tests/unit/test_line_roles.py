@@ -15,16 +15,11 @@ from shared.db import run_migrations
 from shared.files import LocalFileStore
 from shared.settings import Settings
 from workers.ocr.chunking import page_chunks
+from workers.ocr.line_cues import KnowledgeUnit, PageLines
 from workers.ocr.pipeline import assign_roles
 from workers.ocr.ports import OcrEngine, OcrResult
 from workers.ocr.readers import ReadOptions, read_document
-from workers.ocr.roles import (
-    KnowledgeUnit,
-    PageLines,
-    classify_deck,
-    content_text,
-    knowledge_units,
-)
+from workers.ocr.roles import classify_deck, content_text, knowledge_units
 
 FOOTER = "Y. Cheng UVA DS5110 Spring '25"
 

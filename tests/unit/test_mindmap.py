@@ -15,7 +15,8 @@ from shared.models import GeneratedDocument, Page
 from shared.schemas import MindMapRead
 from tests.support.study import StudyDb, add_lecture, study_db
 from workers.generation.mindmap import build_and_store, build_graph, load_lectures, render, slide_link
-from workers.ocr.roles import PageLines, classify_deck
+from workers.ocr.line_cues import PageLines
+from workers.ocr.roles import classify_deck
 
 FOOTER = "Prof. A. Smith BIO 101 Fall 2026"
 SLIDES = [

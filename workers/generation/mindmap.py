@@ -25,7 +25,8 @@ from shared.files import FileStore
 from shared.models import Figure, Page, Subject
 from shared.schemas import MindMapEdge, MindMapNode, MindMapRead
 from workers.generation.material import no_processed_lectures, processed_lectures
-from workers.ocr.roles import is_credit, is_url, knowledge_units, page_title, without_boilerplate
+from workers.ocr.line_cues import is_credit, is_url
+from workers.ocr.roles import knowledge_units, page_title, without_boilerplate
 
 MAX_NODES = 400  # beyond this a map is unreadable and Graphviz slow: later slides are left out
 MAX_FIGURES_PER_SLIDE = 2

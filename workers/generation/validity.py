@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from shared.schemas import QuizQuestion
 from shared.text import content_tokens, fold, has_cjk, stem
-from workers.ocr.roles import is_code, is_credit, is_formula, is_url
+from workers.ocr.line_cues import is_code, is_credit, is_formula, is_url
 
 MAX_BACK_WORDS = 25
 

@@ -11,8 +11,8 @@ from shared.files import (
     ArchiveLimits,
     FileStore,
 )
+from workers.ocr.line_cues import LineHint
 from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult
-from workers.ocr.roles import LineHint
 from workers.ocr.scripts import AUTO, AutoLanguages
 
 

@@ -21,9 +21,10 @@ from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject
 from shared.settings import Settings
 from workers.ocr.adapters import OcrModels
 from workers.ocr.chunking import page_chunks
+from workers.ocr.line_cues import PageLines, align_hints
 from workers.ocr.ports import OcrEngine
 from workers.ocr.readers import PageContent, ReadOptions, read_document
-from workers.ocr.roles import PageLines, align_hints, classify_deck, page_title
+from workers.ocr.roles import classify_deck, page_title
 from workers.ocr.scripts import AUTO
 from workers.runtime.context import WorkerContext
 

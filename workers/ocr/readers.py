@@ -31,7 +31,7 @@ from shared.files import (
 from workers.ocr.content import FigureContent, PageContent, ReadOptions
 from workers.ocr.devanagari import broken_devanagari, layer_segments, mend_runs
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
-from workers.ocr.roles import LineHint
+from workers.ocr.line_cues import LineHint
 from workers.ocr.scripts import AUTO, languages_for_text
 from workers.ocr.slides import read_converted, read_pptx
 from workers.ocr.text import clean_text, drop_stray_script, first_line, usable_text_layer

@@ -22,309 +22,40 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
-ROLES = (
-    "title",
-    "heading",
-    "body",
-    "definition",
-    "list_lead",
-    "formula",
-    "code",
-    "table",
-    "caption",
-    "figure_text",
-    "question",
-    "agenda",
-    "credit",
-    "url",
-    "footer",
-    "meta",
+from workers.ocr.line_cues import (
+    AGENDA_LINE,
+    AGENDA_TITLE,
+    BLANK,
+    BULLET,
+    CAPTION,
+    DATE,
+    DROPPED,
+    END_CUE,
+    LOGISTICS_LINE,
+    LOGISTICS_TITLE,
+    MATH_CHARS,
+    META_CUE,
+    PAGE_NUMBER,
+    REFERENCE_TITLE,
+    SECTION_NUMBER,
+    WORD,
+    KnowledgeUnit,
+    LineHint,
+    PageLines,
+    edge_key,
+    is_code,
+    is_continuation,
+    is_credit,
+    is_formula,
+    is_list_lead,
+    is_question,
+    is_url,
+    looks_meta,
+    norm_line,
+    split_definition,
+    strip_bullet,
 )
-DROPPED = frozenset({"footer", "meta", "credit", "url"})
-BLANK = ""  # the role of an empty line
-
-
-@dataclass(frozen=True)
-class LineHint:
-    """What the reader knows about a line besides its text. ``kind`` is the layout model's class (title, text,
-    figure, figure_caption, table, table_caption, header, footer, reference, equation) or the PPTX shape's
-    (title, subtitle, footer, table, figure, body); ``top``/``bottom`` are fractions of the page height,
-    ``size`` the line's height as a fraction of the page height."""
-
-    text: str
-    kind: str = ""
-    top: float | None = None
-    bottom: float | None = None
-    size: float | None = None
-
-
-@dataclass
-class PageLines:
-    lines: list[str]
-    hints: list[LineHint | None] = field(default_factory=list)  # aligned with lines (None: unknown)
-    has_figures: bool = False
-
-
-@dataclass(frozen=True)
-class KnowledgeUnit:
-    """A definition (term + explanation) or a list (lead-in + items), with the slide it is on."""
-
-    kind: str  # "definition" | "list"
-    page: int
-    term: str
-    explanation: str = ""
-    items: tuple[str, ...] = ()
-
-
-# --- text cues ------------------------------------------------------------------------------------
-BULLET_CHARS = "•◦▪▫‣⁃●○■□►▶❖◆◇➢➤✓✔-–*·o§Ø"
-_BULLET = re.compile(r"^\s*(?:[•◦▪▫‣⁃●○■□►▶❖◆◇➢➤✓✔*·§Ø]|-~?|–|o(?=\s))\s*")
-_DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
-_PAGE_NUMBER = re.compile(r"^\s*(?:(?:page|slide|p\.)\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
-_DATE = re.compile(
-    r"^\s*(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}\s+\w{3,9}\.?\s+\d{4}|\w{3,9}\.?\s+\d{1,2},?\s+\d{4})\s*$"
-)
-_URL = re.compile(
-    r"(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|edu|net|io|gov|info|ru|de|fr|uk|cn|in|co)(?:/\S*)?\b",
-    re.I,
-)
-_CREDIT = re.compile(
-    r"^(?:(?:image|images|photo|photos|picture|figure|fig\.?|diagram|graphic|illustration|video|map|table|"
-    r"chart|data|icon)s?\s*(?:source|credit|courtesy|by|from|adapted)?\s*[:：]"
-    r"|sources?\s*[:：]|credits?\s*[:：]|courtesy\b|adapted\s+(?:from|with)|reproduced\s+(?:from|with)"
-    r"|reprinted\s+(?:from|with)|based\s+on\s+(?:slides|material|figures?|work)|slides?\s+(?:by|from|adapted)"
-    r"|fuente\s*[:：]|источник\s*[:：]|来源\s*[:：]|资料来源|图片来源|quelle\s*[:：])",
-    re.I,
-)
-_CREDIT_ANYWHERE = re.compile(
-    r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|\bcc[- ]by\b|creative commons|wikimedia|"
-    r"licen[cs]ed under|public domain|removed due to copyright|image removed|courtesy of|"
-    r"\bpermission\b.*\b(?:reproduc|reprint)",
-    re.I,
-)
-_BRACKET_CITATION = re.compile(r"\[[^\]]*\b(?:1[89]|20)\d{2}[a-z]?\][.;]?\s*$")
-_REFERENCE_TITLE = re.compile(
-    r"^(?:references?|bibliography|further\s+reading|(?:suggested|recommended|additional)\s+"
-    r"(?:reading|readings|materials?|literature)|readings?|literature|sources|credits|acknowledge?ments|"
-    r"дополнительные\s+материалы|литература|список\s+литературы|参考文献|参考资料|延伸阅读|"
-    r"referencias|bibliografía|lecturas|références|literatur)\b",
-    re.I,
-)
-_AGENDA_TITLE = re.compile(
-    r"^(?:outline|overview|agenda|contents|table\s+of\s+contents|topics(?:\s+covered)?|today(?:'s|’s)?"
-    r"(?:\s+(?:lecture|class|topics|plan|agenda))?|(?:learning\s+)?(?:objectives|outcomes|goals)|"
-    r"lecture\s+(?:plan|outline|overview|goals)|roadmap|road\s+map|in\s+this\s+(?:lecture|chapter|class|talk)|"
-    r"this\s+(?:lecture|week|class)|план(?:\s+\w+)?|содержание|цели|目录|提纲|本章(?:内容|要点)|学习目标|"
-    r"contenido|índice|temario|objetivos|sommaire|plan\s+du\s+cours|inhalt|gliederung)\b",
-    re.I,
-)
-_AGENDA_LINE = re.compile(
-    r"^(?:next\s+(?:week|time|lecture|class|session)|coming\s+up|in\s+the\s+next\s+(?:lecture|chapter|class)|"
-    r"starting\s+with\s+chapter|next\s+chapter)\b",
-    re.I,
-)
-_LOGISTICS_TITLE = re.compile(
-    r"^(?:advertencia|disclaimer|notice|aviso|предупреждение|announcements?|logistics|administrivia|reminders?|housekeeping|course\s+(?:information|info|logistics)|"
-    r"administrative|admin)\b",
-    re.I,
-)
-_QUESTION_START = re.compile(
-    r"^(?:quiz|exercises?|question|problem|task|practice|check\s+your\s+understanding|try\s+it|"
-    r"discussion|in-class\s+exercise|homework|упражнение|задача|вопрос|练习|思考题|问题|ejercicio|pregunta)"
-    r"\s*(?:\d+[.:)]?|[:：.])",
-    re.I,
-)
-_CAPTION = re.compile(
-    r"^(?:figure|fig\.|table|tab\.|chart|exhibit|рис\.|рисунок|таблица|figura|tabla|图|表)\s*[\dIVX]+"
-    r"(?:[.\-–]\d+)*\s*[:：.\-–]?",
-    re.I,
-)
-_CODE_START = re.compile(
-    r"^(?:for\s+\w+(?:,\s*\w+)*\s+in\b|while\b.*[:{]|if\b.*[:{)]\s*$|elif\b|else\s*[:{]|def\s+\w+\s*\(|"
-    r"class\s+\w+.*[:{]|return\b|import\s+\w|from\s+\w+\s+import|print\s*\(|#include|"
-    r"(?:int|void|float|double|char|public|private|static)\s+\w+.*[;({]|"
-    r"(?:let|const|var)\s+\w+\s*=|function\s+\w*\s*\(|[\w.]+\s*<-\s*|\$\s+\w+|>>>\s)",
-)
-_SQL = re.compile(
-    r"^(?:SELECT|FROM|WHERE|GROUP BY|ORDER BY|HAVING|JOIN|INNER JOIN|LEFT JOIN|INSERT INTO|UPDATE|"
-    r"DELETE FROM|CREATE (?:TABLE|INDEX|VIEW)|DROP (?:TABLE|VIEW|INDEX)|ALTER TABLE|ADD COLUMN|AS SELECT|"
-    r"VALUES|LIMIT)\b"
-)
-_CODE_ANYWHERE = re.compile(r"[;{}]\s*$|==|!=|\+=|:=|\w+\[\w+\]\s*=|^\s*\w+\s*=\s*\w+\(")
-_DEF_SEPARATOR = re.compile(r"^(?P<term>[^:：–—]{1,60}?)\s*(?:[:：]|\s[–—-]\s|[–—])\s*(?P<expl>\S.*)$")
-_DEF_VERB = re.compile(
-    r"^(?P<term>(?:(?:a|an|the)\s+)?[\w()\-’'/ ]{2,50}?)\s+"
-    r"(?:is|are|was|were|es|son|est|sont|ist|sind|—|это)\s+(?:just\s+|simply\s+)?"
-    r"(?:(?:a|an|the|one|any|called|defined|known|used|un|una|el|la|une|le|ein|eine)\b)(?P<expl>.*)$",
-    re.I,
-)
-_DEF_PHRASE = re.compile(
-    r"\b(?:is|are)\s+(?:called|defined\s+as|known\s+as|termed)\b|\brefers?\s+to\b|\bwe\s+call\b|"
-    r"\bstands\s+for\b|\bis\s+the\s+(?:process|set|study|ability|practice|measure)\s+of\b|"
-    r"\bназывается\b|\bназываются\b|是指|称为|叫做|se\s+(?:llama|denomina|define)\b",
-    re.I,
-)
-_NOT_A_TERM = re.compile(
-    r"^(?:note|notes|example|examples|e\.g|i\.e|eg|ie|hint|tip|remember|recall|warning|important|answer|"
-    r"solution|solutions|idea|key\s+idea|intuition|goal|goals|question|problem|in\s+addition|also|but|and|"
-    r"so|then|thus|here|there|this|that|these|those|it|we|you|they|today|now|step\s*\d*|case\s*\d*|"
-    r"short\s+form|matrix\s+form|result|results|summary|conclusion|why|how|what|when|where|see|"
-    r"advantages?|disadvantages?|pros|cons|input|output|given|find|proof|claim|observation|motivation|"
-    r"problem\s+statement|assume|suppose|let|consider)$",
-    re.I,
-)
-_NAME_LIST = re.compile(r"^(?:[A-Z][\w.&'’-]*(?:\s[A-Z][\w.&'’-]*)?,\s*){2,}")
-_END_CUE = re.compile(
-    r"^(?:end\s+of\s+(?:lecture|class|chapter|part|session)|thank\s+you|thanks|the\s+end|конец|谢谢|gracias|fin)\b",
-    re.I,
-)
-_LOGISTICS_LINE = re.compile(
-    r"\b(?:problem\s+sets?|homework|gradescope|office\s+hours|final\s+exam|midterm|due\s+date|deadline|syllabus|"
-    r"PS\d+|HW\s?\d+)\b",
-    re.I,
-)
-_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s+\S")
-_CHAPTER_CREDIT = re.compile(
-    r"^[A-Z][\w&.,'’ -]{2,60}:\s*(?:cap[ií]tulo|chapter|ch\.|глава|chapitre|kapitel)\s*\d+\s*$", re.I
-)
-_META_CUE = re.compile(
-    r"\b(?:universit(?:y|é|ät|at)|universidad|университет|институт|institute|college|school\s+of|"
-    r"department|departamento|faculty|facultad|факультет|professor|prof\.|lecturer|instructor|docente|"
-    r"teaching\s+assistant|semester|spring|fall|autumn|winter|summer|осень|весна|学期|大学|学院|"
-    r"edition|publisher|press|inc\.|ltd\.?|wiley|pearson|mcgraw|springer|elsevier|o'reilly)\b"
-    r"|\b[A-Z]{2,6}[- ]?\d{3,5}[A-Z]?\b|\b(?:19|20)\d{2}[ab]?\b",
-    re.I,
-)
-_MATH_CHARS = re.compile(r"[\U0001d400-\U0001d7ff∑∏∫√∞≈≠≤≥±×÷→←↔⇒⇔∈∉⊂⊆⊃∪∩∀∃∂∇∝∼≡⊗⊕α-ωΑ-Ω=+^_]")
-_WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def strip_bullet(line: str) -> str:
-    return _BULLET.sub("", line, count=1).strip()
-
-
-def edge_key(line: str) -> str:
-    """The line as repetition sees it: lower case, spaces folded, every run of digits one '#'."""
-    return _DIGITS.sub("#", _SPACES.sub(" ", line.strip().lower()))
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-def is_url(line: str) -> bool:
-    """The line is essentially a URL or an e-mail address (a few words around it allowed)."""
-    found = _URL.findall(line)
-    if not found:
-        return False
-    rest = _URL.sub(" ", line)
-    rest_words = [w for w in rest.split() if any(ch.isalnum() for ch in w)]
-    linked = sum(len(u) for u in found)
-    return len(rest_words) <= 6 or linked >= 0.5 * len(line.replace(" ", ""))
-
-
-def is_credit(line: str) -> bool:
-    text = strip_bullet(line)
-    if _CREDIT.match(text) or _CREDIT_ANYWHERE.search(text) or _CHAPTER_CREDIT.match(text):
-        return True
-    return bool(_BRACKET_CITATION.search(text)) and len(text.split()) <= 12
-
-
-def is_formula(line: str) -> bool:
-    """Mathematics rather than prose: maths symbols and few real words (symbol-font fragments included)."""
-    text = strip_bullet(line)
-    if not text:
-        return False
-    compact = text.replace(" ", "")
-    if len(compact) <= 3 and not any(ch.isalnum() for ch in compact) and not compact.endswith("?"):
-        return any(ch in "{}()[],+=-|∑∫" for ch in compact)
-    math = len(_MATH_CHARS.findall(text))
-    if not math:
-        return False
-    italic = sum(1 for ch in text if "\U0001d400" <= ch <= "\U0001d7ff")
-    words = [
-        w for w in _WORD.findall(text) if w.lower() not in {"log", "max", "min", "exp", "sin", "cos", "lim"}
-    ]
-    if italic and len(words) <= 2:
-        return True
-    if "=" in text or math >= 2:
-        return len(words) <= 2 and len(compact) <= 80 and math >= 1
-    return False
-
-
-def is_code(line: str, previous_code: bool = False) -> bool:
-    text = line.strip()
-    if _SQL.match(text) or _CODE_START.match(text):
-        return True
-    return previous_code and bool(_CODE_ANYWHERE.search(text) or re.match(r"^\s*\w+\s*=\s*\S", text))
-
-
-def is_question(line: str) -> bool:
-    text = strip_bullet(line)
-    if text.endswith(("?", "？")) and (len(text) == 1 or len(text.split()) >= 2 or len(text) >= 4):
-        return True
-    return bool(_QUESTION_START.match(text))
-
-
-def split_definition(line: str) -> tuple[str, str] | None:
-    """(term, explanation) when the line defines a term: "Term: ...", "Term - ...", "X is a ...",
-    "... is called X". None otherwise."""
-    text = strip_bullet(line)
-    match = _DEF_SEPARATOR.match(text)
-    if match:
-        term, expl = match["term"].strip(" .,"), match["expl"].strip()
-        if (
-            term
-            and not _NOT_A_TERM.match(term)
-            and len(term.split()) <= 6
-            and len(expl.split()) >= 3
-            and term.count("(") == term.count(")")
-            and not _NAME_LIST.match(expl)
-            and not term.endswith(("?", "!"))
-            and any(ch.isalpha() for ch in term)
-            and not _URL.search(term)
-        ):
-            return term, expl
-    match = _DEF_VERB.match(text)
-    if match and len(match["term"].split()) <= 5 and not _NOT_A_TERM.match(match["term"].strip()):
-        return match["term"].strip(), text[len(match["term"]) :].strip()
-    if _DEF_PHRASE.search(text) and len(text.split()) >= 3:
-        return "", text
-    return None
-
-
-def looks_meta(line: str) -> bool:
-    """Title-slide words: a course code, institution, term or year, or a short line of names (every longer
-    word capitalised: "Mihai Surdeanu and Marco A. Valenzuela-Escárcega", "Docente Ocasional")."""
-    text = strip_bullet(line)
-    if _META_CUE.search(text) or _DATE.match(text):
-        return True
-    tokens = [t for t in re.split(r"[\s,;]+", text) if t]
-    if not tokens or len(tokens) > 7 or text.endswith((".", "?", ":")):
-        return False
-    return all(not t[0].isalpha() or t[0].isupper() or len(t) <= 3 for t in tokens)
-
-
-def is_list_lead(line: str) -> bool:
-    text = strip_bullet(line).rstrip()
-    return text.endswith((":", "：")) and 1 <= len(text.split()) <= 20
-
-
-def _is_continuation(line: str, previous: str) -> bool:
-    """A wrapped line: the previous line did not end a sentence and this one starts in lower case."""
-    text, prev = line.strip(), previous.strip()
-    if not text or not prev or (_BULLET.match(line) and strip_bullet(line) != text):
-        return False
-    if prev.endswith((".", "!", "?", ":", "。", "？", "：")):
-        return False
-    first = text[0]
-    return first.islower() or (first == "(" and len(text) > 3)
-
 
 # --- the deck-level pass --------------------------------------------------------------------------
 EDGE_SHARE = 0.15  # top or bottom share of the page where running headers and footers sit
@@ -366,7 +97,7 @@ def repeated_keys(pages: Sequence[PageLines]) -> set[str]:
     for page in pages:
         edge_lines = {page.lines[i].strip() for i in _edge_positions(page)}
         keys = {edge_key(line) for line in edge_lines}
-        keys |= {"=" + _norm(page.lines[i]) for i in _edge_positions(page, by_position=False)}
+        keys |= {"=" + norm_line(page.lines[i]) for i in _edge_positions(page, by_position=False)}
         counts.update(k for k in keys if k and k not in ("#", "=", "=#"))
         for line in edge_lines:
             variants.setdefault(edge_key(line), set()).add(line)
@@ -412,7 +143,7 @@ def classify_deck(pages: Sequence[PageLines]) -> list[list[str]]:
 
 
 def _agenda_key(line: str) -> str:
-    return _norm(strip_bullet(line)).rstrip(".:")
+    return norm_line(strip_bullet(line)).rstrip(".:")
 
 
 def _echo_agenda(pages: Sequence[PageLines], roles: list[list[str]]) -> None:
@@ -461,20 +192,20 @@ def classify_page(
     for i in nonblank:
         hint, text = _hint(page, i), lines[i].strip()
         kind = hint.kind if hint else ""
-        if kind in ("title", "subtitle") and not _PAGE_NUMBER.match(text):
+        if kind in ("title", "subtitle") and not PAGE_NUMBER.match(text):
             continue
         small = not hint or not hint.size or not median or hint.size <= 1.1 * median
         if kind in ("header", "footer") and len(text) <= 80 and small:
             roles[i] = "footer"  # the layout model also calls big slide titles "header": size decides
         elif (
-            ("=" + _norm(text) in repeated and i in loose_edges and not _big(hint, median))
-            or (i in (nonblank[0], nonblank[-1]) and _PAGE_NUMBER.match(text))
+            ("=" + norm_line(text) in repeated and i in loose_edges and not _big(hint, median))
+            or (i in (nonblank[0], nonblank[-1]) and PAGE_NUMBER.match(text))
             or (
                 i in edges
                 and (
                     (_is_repeated(edge_key(text), repeated) and not _big(hint, median))
-                    or _PAGE_NUMBER.match(text)
-                    or _DATE.match(text)
+                    or PAGE_NUMBER.match(text)
+                    or DATE.match(text)
                 )
             )
         ):
@@ -508,17 +239,17 @@ def classify_page(
     # 4. page kinds named by the title
     page_kind = ""
     end_page = False
-    if _REFERENCE_TITLE.match(title_text):
+    if REFERENCE_TITLE.match(title_text):
         page_kind = "credit"
-    elif _AGENDA_TITLE.match(title_text):
+    elif AGENDA_TITLE.match(title_text):
         page_kind = "agenda"
-    elif _LOGISTICS_TITLE.match(title_text):
+    elif LOGISTICS_TITLE.match(title_text):
         page_kind = "meta"
-    elif _END_CUE.match(title_text) or (titles and _END_CUE.match(lines[titles[0]].strip())):
+    elif END_CUE.match(title_text) or (titles and END_CUE.match(lines[titles[0]].strip())):
         page_kind, end_page = "meta", True  # "End of Lecture 4" and the course name under it
     elif sum(
-        bool(_SECTION_NUMBER.match(strip_bullet(lines[i]))) for i in content if i not in titles
-    ) >= 3 and all(_SECTION_NUMBER.match(strip_bullet(lines[i])) for i in content if i not in titles):
+        bool(SECTION_NUMBER.match(strip_bullet(lines[i]))) for i in content if i not in titles
+    ) >= 3 and all(SECTION_NUMBER.match(strip_bullet(lines[i])) for i in content if i not in titles):
         page_kind = "agenda"  # the contents of a section: "4.9.1. ...", "4.9.2. ..."
         titles = []
     if page_kind in ("agenda", "credit") or end_page:
@@ -538,7 +269,7 @@ def classify_page(
         text = lines[i].strip()
         hint = _hint(page, i)
         role = _line_role(text, hint, previous, previous_role, page_kind)
-        if _AGENDA_LINE.match(strip_bullet(text)):
+        if AGENDA_LINE.match(strip_bullet(text)):
             agenda_run = text.endswith((":", "："))
         elif agenda_run and is_list_lead(text):
             agenda_run = False
@@ -638,7 +369,7 @@ def _title_slide_title(page: PageLines, content: list[int]) -> list[int]:
     candidates = [
         i
         for i in content
-        if not _META_CUE.search(lines[i])
+        if not META_CUE.search(lines[i])
         and not is_url(lines[i])
         and not is_credit(lines[i])
         and sum(ch.isalpha() for ch in lines[i]) >= 3
@@ -653,7 +384,7 @@ def _title_slide_title(page: PageLines, content: list[int]) -> list[int]:
     best = max(candidates, key=lambda i: (size(i), -i))
     run = [best]
     for i in content[content.index(best) + 1 : content.index(best) + 3]:
-        if _is_continuation(lines[i], lines[run[-1]]):
+        if is_continuation(lines[i], lines[run[-1]]):
             run.append(i)
         else:
             break
@@ -688,7 +419,7 @@ def _title_lines(page: PageLines, content: list[int], median: float | None) -> l
         return []
     if (
         len(text.split()) > 14
-        or (_BULLET.match(text) and strip_bullet(text) != text)
+        or (BULLET.match(text) and strip_bullet(text) != text)
         or text.endswith((".", ",", ";"))
         or is_url(text)
         or is_formula(text)
@@ -698,7 +429,7 @@ def _title_lines(page: PageLines, content: list[int], median: float | None) -> l
     run = [top]
     for i in content[1:3]:
         h = _hint(page, i)
-        if _is_continuation(lines[i], lines[run[-1]]) and (h is None or hint is None or h.kind == hint.kind):
+        if is_continuation(lines[i], lines[run[-1]]) and (h is None or hint is None or h.kind == hint.kind):
             run.append(i)
         else:
             break
@@ -715,18 +446,18 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
         return "credit"
     if previous_role in ("url",) and " " not in text and len(text) < 40 and re.search(r"[/_.]\w", text):
         return "url"  # a wrapped URL
-    if _AGENDA_LINE.match(strip_bullet(text)):
+    if AGENDA_LINE.match(strip_bullet(text)):
         return "agenda"
     if page_kind in ("agenda", "meta"):
         return page_kind
-    if _LOGISTICS_LINE.search(text) and len(text.split()) <= 25 and not text.rstrip().endswith("?"):
+    if LOGISTICS_LINE.search(text) and len(text.split()) <= 25 and not text.rstrip().endswith("?"):
         return "meta"  # course logistics: problem sets, exams, office hours
-    if kind in ("figure_caption", "table_caption") or _CAPTION.match(strip_bullet(text)):
+    if kind in ("figure_caption", "table_caption") or CAPTION.match(strip_bullet(text)):
         return "caption"
     if (
         previous_role in ("definition", "question", "credit", "caption", "list_lead")
         and text[:1].islower()
-        and _is_continuation(text, previous)
+        and is_continuation(text, previous)
     ):
         return "definition" if previous_role == "list_lead" else previous_role
     if is_question(text):
@@ -735,15 +466,13 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
         return "table"
     if is_code(text, previous_role == "code"):
         return "code"
-    if is_formula(text) or (
-        kind == "equation" and (_MATH_CHARS.search(text) or len(_WORD.findall(text)) <= 2)
-    ):
+    if is_formula(text) or (kind == "equation" and (MATH_CHARS.search(text) or len(WORD.findall(text)) <= 2)):
         return "formula"
     if kind == "figure" and strip_bullet(text) == text and not is_list_lead(text) and len(text.split()) <= 10:
         return "figure_text"  # labels in a diagram; bullets and sentences the model boxed stay prose
     if split_definition(text) is not None:
         return "definition"
-    if previous_role == "definition" and _is_continuation(text, previous):
+    if previous_role == "definition" and is_continuation(text, previous):
         return "definition"
     return "body"
 
@@ -804,7 +533,7 @@ def knowledge_units(lines: Sequence[str], roles: Sequence[str], *, page: int) ->
             while (
                 n + 1 < len(pairs)
                 and pairs[n + 1][1] == "definition"
-                and _is_continuation(pairs[n + 1][0], parts[-1])
+                and is_continuation(pairs[n + 1][0], parts[-1])
             ):
                 n += 1
                 parts.append(pairs[n][0])
@@ -819,7 +548,7 @@ def knowledge_units(lines: Sequence[str], roles: Sequence[str], *, page: int) ->
             while n + 1 < len(pairs) and pairs[n + 1][1] in ("body", "definition", "question", "agenda"):
                 n += 1
                 item = pairs[n][0]
-                if items and _is_continuation(item, items[-1]):
+                if items and is_continuation(item, items[-1]):
                     items[-1] = f"{items[-1]} {item}"
                 else:
                     items.append(item)
@@ -827,50 +556,3 @@ def knowledge_units(lines: Sequence[str], roles: Sequence[str], *, page: int) ->
                 units.append(KnowledgeUnit("list", page, text.rstrip(":：").strip(), items=tuple(items)))
         n += 1
     return units
-
-
-# --- lining reader hints up with the final text ---------------------------------------------------
-def _norm(text: str) -> str:
-    return _SPACES.sub(" ", text).strip().lower()
-
-
-def align_hints(lines: Sequence[str], hints: Sequence[LineHint]) -> list[LineHint | None]:
-    """For each text line, the reader's hint for it: the hint with the same words (the nearest unused one
-    after the last match), else the next hint that starts alike or nearly matches (clean-up may have merged
-    or changed lines)."""
-    out: list[LineHint | None] = [None] * len(lines)
-    if not hints:
-        return out
-    keys = [_norm(h.text) for h in hints]
-    exact: dict[str, list[int]] = {}
-    for j, key in enumerate(keys):
-        exact.setdefault(key, []).append(j)
-    used: set[int] = set()
-    cursor = 0
-    for i, line in enumerate(lines):
-        key = _norm(line)
-        if not key:
-            continue
-        free = [j for j in exact.get(key, []) if j not in used]
-        if free:  # the same words: whatever the order the reader wrote the lines in
-            j = min(free, key=lambda j: (j < cursor, abs(j - cursor)))
-            out[i], cursor = hints[j], j + 1
-            used.add(j)
-            continue
-        found = None
-        for j in range(cursor, min(len(hints), cursor + 40)):
-            if keys[j] == key or (
-                len(key) > 6 and keys[j] and (keys[j].startswith(key) or key.startswith(keys[j]))
-            ):
-                found = j
-                break
-        if found is None:
-            for j in range(cursor, min(len(hints), cursor + 10)):
-                if SequenceMatcher(None, keys[j], key).ratio() >= 0.8:
-                    found = j
-                    break
-        if found is not None:
-            out[i] = hints[found]
-            cursor = found + 1
-            used.add(found)
-    return out

@@ -23,7 +23,7 @@ from shared.files import (
 )
 from workers.ocr.content import FigureContent, PageContent, ReadOptions
 from workers.ocr.imaging import is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
-from workers.ocr.roles import LineHint
+from workers.ocr.line_cues import LineHint
 from workers.ocr.scripts import AUTO, languages_for_text
 from workers.ocr.text import clean_text, first_line
 
