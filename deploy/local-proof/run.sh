@@ -27,7 +27,12 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
+# ../shared/corpus beside the repository, or beside the main checkout when this is a git worktree
 CORPUS="${SMARTNOTES_CORPUS:-$REPO/../shared/corpus}"
+if [[ -z "${SMARTNOTES_CORPUS:-}" && ! -d "$CORPUS" ]]; then
+    common="$(git -C "$REPO" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)"
+    [[ -n "$common" ]] && CORPUS="$(dirname "$common")/../shared/corpus"
+fi
 DECK="$CORPUS/${PROOF_DECK:-stat_cross-validation_nyu-statcomp-L13.pdf}"
 DATA_ROOT="${DOCKER_DATA_ROOT:-/var/lib/docker}"
 # overlay2: vfs copies every layer and container in full, and the stack does not fit this kind of disk
