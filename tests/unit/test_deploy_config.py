@@ -850,6 +850,14 @@ def test_worker_image_compiles_llama_cpp_in_a_builder_stage() -> None:
     wheel_install = next(i for i, (k, a) in enumerate(final) if k == "RUN" and "/wheels/*.whl" in a)
     deps_install = next(i for i, (k, a) in enumerate(final) if k == "RUN" and "pip install -r" in a)
     assert wheel_install < deps_install, "the wheel goes in before pip would try to compile it"
+    # A prebuilt wheel (LLAMA_FIND_LINKS, empty by default) is taken as a wheel only, never compiled, and
+    # the compilers are installed only on the branch that compiles.
+    assert [a for k, a in builder if k == "ARG"] == ["LLAMA_FIND_LINKS="]
+    branch = re.search(r'if \[ -n "\$LLAMA_FIND_LINKS" \];\s+then\s+(.*?);\s+else\s+(.*?);\s+fi', built)
+    assert branch, "the builder branches on LLAMA_FIND_LINKS"
+    prebuilt, compiled = branch.groups()
+    assert "--only-binary :all:" in prebuilt and "--no-index" in prebuilt and "apt-get" not in prebuilt
+    assert "build-essential" in compiled and "pip wheel" in compiled
     libreoffice = [a for k, a in final if k == "ARG" and a.startswith("INSTALL_LIBREOFFICE=")]
     assert libreoffice == ["INSTALL_LIBREOFFICE=true"], "the product's .ppt/.odp and page checks need it"
 
