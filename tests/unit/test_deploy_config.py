@@ -868,6 +868,26 @@ def test_gateway_image_has_pg_dump_of_the_postgres_major() -> None:
     assert f"postgresql-client-{major}" in run, "smartnotes backup needs pg_dump >= the server's version"
 
 
+def test_worker_image_installs_the_package_of_every_font_the_quiz_always_embeds() -> None:
+    """The quiz PDF always embeds DejaVu Sans regular, bold and oblique: the oblique face is in
+    fonts-dejavu-extra, not -core (the first real image build lacked it and every quiz failed)."""
+    from workers.generation import quiz
+
+    source = (ROOT / "workers" / "generation" / "quiz.py").read_text()
+    fonts = [quiz.DEJAVU / name for name in re.findall(r'DEJAVU / "([^"]+\.ttf)"', source)]
+    assert len(fonts) >= 3, fonts
+    workers = " ".join(a for k, a in dockerfile_instructions(ROOT / "workers" / "Dockerfile") if k == "RUN")
+    makefile = (ROOT / "Makefile").read_text()
+    apt_run = re.search(r"(?m)^APT_RUN\s*:=\s*(.+)$", makefile)
+    assert apt_run
+    for font in fonts:
+        owner = subprocess.run(["dpkg", "-S", str(font)], capture_output=True, text=True, check=False)
+        assert owner.returncode == 0, f"no Debian package on this machine ships {font}"
+        package = owner.stdout.split(":")[0]
+        assert re.search(rf"(?<![\w-]){re.escape(package)}(?![\w-])", workers), f"{font}: {package}"
+        assert package in apt_run.group(1).split(), f"make apt lacks {package} for {font}"
+
+
 def test_worker_image_has_the_system_packages_and_cpu_torch() -> None:
     makefile = (ROOT / "Makefile").read_text()
     apt_run = re.search(r"(?m)^APT_RUN\s*:=\s*(.+)$", makefile)
