@@ -895,6 +895,14 @@ def test_worker_image_compiles_llama_cpp_in_a_builder_stage() -> None:
     wheel_install = next(i for i, (k, a) in enumerate(final) if k == "RUN" and "/wheels/*.whl" in a)
     deps_install = next(i for i, (k, a) in enumerate(final) if k == "RUN" and "pip install -r" in a)
     assert wheel_install < deps_install, "the wheel goes in before pip would try to compile it"
+    # A prebuilt wheel (LLAMA_FIND_LINKS, empty by default) is taken as a wheel only, never compiled, and
+    # the compilers are installed only on the branch that compiles.
+    assert [a for k, a in builder if k == "ARG"] == ["LLAMA_FIND_LINKS="]
+    branch = re.search(r'if \[ -n "\$LLAMA_FIND_LINKS" \];\s+then\s+(.*?);\s+else\s+(.*?);\s+fi', built)
+    assert branch, "the builder branches on LLAMA_FIND_LINKS"
+    prebuilt, compiled = branch.groups()
+    assert "--only-binary :all:" in prebuilt and "--no-index" in prebuilt and "apt-get" not in prebuilt
+    assert "build-essential" in compiled and "pip wheel" in compiled
     libreoffice = [a for k, a in final if k == "ARG" and a.startswith("INSTALL_LIBREOFFICE=")]
     assert libreoffice == ["INSTALL_LIBREOFFICE=true"], "the product's .ppt/.odp and page checks need it"
 
@@ -903,6 +911,37 @@ def test_gateway_image_has_pg_dump_of_the_postgres_major() -> None:
     major = SERVICES["postgres"]["image"].split(":")[1].split(".")[0]
     run = " ".join(a for k, a in dockerfile_instructions(ROOT / "gateway" / "Dockerfile") if k == "RUN")
     assert f"postgresql-client-{major}" in run, "smartnotes backup needs pg_dump >= the server's version"
+
+
+def test_worker_image_installs_the_package_of_every_font_the_quiz_always_embeds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The quiz PDF always embeds DejaVu Sans regular, bold and oblique: the oblique face is in
+    fonts-dejavu-extra, not -core (the first real image build lacked it and every quiz failed)."""
+    from fpdf import FPDF
+
+    from workers.generation import quiz_pdf
+
+    embedded: list[Path] = []
+    add_font = FPDF.add_font
+
+    def recording(self: FPDF, family: str, style: str = "", fname: str | None = None, **kw: Any) -> None:
+        embedded.append(Path(str(fname)))
+        add_font(self, family, style, fname, **kw)
+
+    monkeypatch.setattr(FPDF, "add_font", recording)
+    quiz_pdf._setup_fonts(FPDF(), "plain English text")  # what every quiz loads, whatever its language
+    assert len(embedded) >= 3, embedded
+    workers = " ".join(a for k, a in dockerfile_instructions(ROOT / "workers" / "Dockerfile") if k == "RUN")
+    makefile = (ROOT / "Makefile").read_text()
+    apt_run = re.search(r"(?m)^APT_RUN\s*:=\s*(.+)$", makefile)
+    assert apt_run
+    for font in embedded:
+        owner = subprocess.run(["dpkg", "-S", str(font)], capture_output=True, text=True, check=False)
+        assert owner.returncode == 0, f"no Debian package on this machine ships {font}"
+        package = owner.stdout.split(":")[0]
+        assert re.search(rf"(?<![\w-]){re.escape(package)}(?![\w-])", workers), f"{font}: {package}"
+        assert package in apt_run.group(1).split(), f"make apt lacks {package} for {font}"
 
 
 def test_worker_image_has_the_system_packages_and_cpu_torch() -> None:
