@@ -97,6 +97,7 @@ def forget_session() -> None:
     if feed is not None:
         feed.stop()
     keep = {"_client", "client_factory", "auth_notice", "flash"}
+    keep |= {"_cookie_resumed", "_navigate_to", "_url_applied"}  # browser_session, urlstate
     for key in list(state.keys()):
         if key not in keep:
             del state[key]
@@ -157,6 +158,7 @@ def go_to(page: str, **focus: Any) -> None:
     state["page"] = page
     for key, value in focus.items():
         state[key] = value
+    state["_navigated"] = True  # a phone closes the sidebar after this (frontend/layout.py)
 
 
 def current_page() -> str:

@@ -9,6 +9,7 @@ import streamlit as st
 from frontend.api import ApiError, GatewayClient
 from frontend.formatting import md, md_link, plural, short_date
 from frontend.session import reporting, show_error, state
+from frontend.urlstate import OPEN_CONVERSATION
 from frontend.views.common import citation_card, load_subjects, subject_or_hint
 
 CARDS_PER_ROW = 3
@@ -175,6 +176,8 @@ def render(client: GatewayClient) -> None:
     if subject is None:
         return
     chat = conversation(subject["id"])
+    if (wanted := state.pop(OPEN_CONVERSATION, None)) is not None:  # from the address bar
+        open_session(client, chat, int(wanted))
     sessions_bar(client, chat)
     web = st.toggle(
         "Search the web too",
