@@ -197,7 +197,9 @@ def test_the_migration_adds_line_roles_to_pages_on_sqlite(
         columns = {c["name"]: c for c in sa.inspect(engine).get_columns("pages")}
         assert "line_roles" in columns and columns["line_roles"]["nullable"]
         with engine.connect() as conn:
-            assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0004"
+            assert (
+                conn.execute(sa.text("select version_num from alembic_version")).scalar() >= "0004"
+            )  # later revisions keep it
     finally:
         engine.dispose()
 
