@@ -68,6 +68,7 @@ def main() -> None:
         state.update(urlstate.from_params(st.query_params.to_dict(), PAGES))
         state["_url_applied"] = True
     browser_session.resume(client)
+    layout.page_style()
     st.title("📚 MySmartNotes")
     show_flashes()
     if not signed_in():
