@@ -289,7 +289,7 @@ def render(client: GatewayClient) -> None:
         ask(client, chat, question.strip(), web)
     elif again:
         ask(client, chat, again, web)
-    elif messages and messages[-1]["role"] == "assistant" and (previous := last_question(chat)):
+    if messages and messages[-1]["role"] == "assistant" and (previous := last_question(chat)):
         st.button(
             "Regenerate",
             icon=":material/autorenew:",
