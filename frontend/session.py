@@ -118,6 +118,9 @@ def show_flashes() -> None:
 
 
 def show_error(err: ApiError, what: str | None = None) -> None:
+    if err.status == 401 and state.get("user") is not None:
+        # Signed out elsewhere (another tab), revoked or expired: this tab's sign-in has ended too.
+        get_client().tokens = None
     if err.status == 401 and get_client().tokens is None and state.get("user") is not None:
         state["auth_notice"] = "Your session has ended; sign in again."
         forget_session()
