@@ -83,6 +83,7 @@ class FakeGateway:
     def __init__(self) -> None:
         self.users = {"ada@example.com": "correct-horse"}
         self.valid_access: set[str] = set()
+        self.revoked_access: set[str] = set()
         self.refresh_tokens: set[str] = set()
         self.issued = 0
         self.calls: list[tuple[str, str]] = []
@@ -404,6 +405,8 @@ class FakeGateway:
             self.refresh_tokens.discard(body["refresh_token"])
             return httpx.Response(200, json=self.issue())
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if token in self.revoked_access:  # signed out in another tab
+            return _err(401, "TOKEN_REVOKED", "This session has ended; sign in again.")
         if token not in self.valid_access:
             return _err(401, "TOKEN_EXPIRED", "Your session has expired; sign in again.")
         for route_method, pattern, handler in self.routes():
@@ -1357,3 +1360,13 @@ def test_a_lecture_is_renamed_from_its_view_and_the_new_name_is_used(fake: FakeG
     assert ("PATCH", "/lectures/10") in fake.calls
     assert fake.lectures[10]["title"] == "Cells and their parts"
     assert any("Cells and their parts" in o for o in at.selectbox[1].options)
+
+
+def test_signed_out_in_another_tab_this_tab_asks_to_sign_in(fake: FakeGateway) -> None:
+    at = make_app(fake)
+    assert signed_in(at)
+    fake.revoked_access |= fake.valid_access  # the sign-in behind this tab ended elsewhere
+    button(at, "Ask your notes").click().run()
+    assert not at.exception
+    assert not signed_in(at)
+    assert "Your session has ended; sign in again." in texts(at.info)
