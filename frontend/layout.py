@@ -15,7 +15,7 @@ CLOSE_SIDEBAR = f"""<script>
   const close = () => {{
     const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
     const sidebar = document.querySelector('[data-testid="stSidebar"]');
-    if (button && sidebar && sidebar.getAttribute('aria-expanded') !== 'false') button.click();
+    if (button && sidebar && sidebar.getAttribute('data-collapsed') !== 'true') button.click();
   }};
   setTimeout(close, 50);
 }})();
@@ -31,7 +31,7 @@ STYLE = f"""<style>
 @media (max-width: {PHONE_MAX_WIDTH - 1}px) {{
   #stMain h1 {{ font-size: 1.5rem; padding: 0 0 0.25rem 0; }}
   #stMain h2 {{ font-size: 1.3rem; padding: 0.25rem 0; }}
-  #stMain .block-container {{ padding-top: 3rem; }}
+  #stMain .block-container {{ padding-top: 4rem; }}
 }}
 </style>"""
 

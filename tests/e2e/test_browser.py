@@ -36,8 +36,10 @@ SLIDES = [
 SECOND = 1000  # Playwright counts milliseconds
 COOKIE = "smartnotes_session"
 OFF_TOPIC = "Who won the football World Cup in 1998?"
+# The focused element's name: a container that takes focus (a scrolling region) is named by its label only.
 ACTIVE = """(() => { const e = document.activeElement; if (!e) return '';
-  return [e.getAttribute('aria-label'), e.getAttribute('placeholder'), e.innerText,
+  const text = (e.innerText || '').length < 100 ? e.innerText : '';
+  return [e.getAttribute('aria-label'), e.getAttribute('placeholder'), text,
           e.labels && e.labels[0] && e.labels[0].innerText, e.value].filter(Boolean).join(' | '); })()"""
 
 
@@ -406,10 +408,10 @@ def test_a_student_uses_every_page_in_the_browser(
     small.shot("phone.png")
     sidebar = small.page.get_by_test_id("stSidebar")
     small.page.get_by_test_id("stExpandSidebarButton").click()
-    expect(sidebar).to_have_attribute("aria-expanded", "true")
+    expect(sidebar).to_have_attribute("data-collapsed", "false")
     sidebar.get_by_test_id("stRadioOption").filter(has_text="Flashcards").click()
-    expect(sidebar).to_have_attribute("aria-expanded", "false", timeout=10 * SECOND)
-    show = small.button("Show answer")
+    expect(sidebar).to_have_attribute("data-collapsed", "true", timeout=10 * SECOND)
+    show = small.button(re.compile(r"^Show answer"))
     expect(show).to_be_visible()
     box = show.bounding_box()
     assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
@@ -483,6 +485,8 @@ def test_keyboard_only(shared_stack: RunningStack, browser: Browser, tmp_path: P
     me.blur()
     page.keyboard.press("Space")
     expect(me.button(re.compile(r"^Good"))).to_be_visible()
+    me.settle()
+    me.blur()  # as in the other test: the keys go to the page's shortcuts
     page.keyboard.press("3")
     me.see("reviewed this visit: 1")
     context.close()
