@@ -8,6 +8,7 @@ Each page is a module in ``frontend/views`` with a ``render(client)`` function; 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -56,7 +57,7 @@ def sidebar(client: GatewayClient) -> None:
             on_change=layout.navigated,
         )
         st.button("Sign out", on_click=auth.sign_out, width="stretch", icon=":material/logout:")
-        st.caption(f"Server: {client.base_url}")
+        st.caption(f"Server: {md_line(urlsplit(client.base_url).netloc or client.base_url)}")
 
 
 def main() -> None:

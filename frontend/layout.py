@@ -28,6 +28,15 @@ STYLE = f"""<style>
 /* Captions in Streamlit's default grey fall short of WCAG AA contrast (4.5:1): the text colour, a little
    lighter (works on the light and the dark theme alike). */
 [data-testid="stCaptionContainer"] {{ color: inherit; opacity: 0.8; }}
+/* The same for the shortcut hints on buttons and a segmented control's unselected options. */
+#stMain kbd, #stMain [data-variant="segmented_control"] [data-testid="stMarkdownContainer"] {{
+  color: rgb(49, 51, 63);
+}}
+@media (prefers-color-scheme: dark) {{
+  #stMain kbd, #stMain [data-variant="segmented_control"] [data-testid="stMarkdownContainer"] {{
+    color: rgb(250, 250, 250);
+  }}
+}}
 @media (max-width: {PHONE_MAX_WIDTH - 1}px) {{
   #stMain h1 {{ font-size: 1.5rem; padding: 0 0 0.25rem 0; }}
   #stMain h2 {{ font-size: 1.3rem; padding: 0.25rem 0; }}
