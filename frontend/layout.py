@@ -28,12 +28,12 @@ STYLE = f"""<style>
 /* Captions in Streamlit's default grey fall short of WCAG AA contrast (4.5:1): the text colour, a little
    lighter (works on the light and the dark theme alike). */
 [data-testid="stCaptionContainer"] {{ color: inherit; opacity: 0.8; }}
-/* The same for the shortcut hints on buttons and a segmented control's unselected options. */
-#stMain kbd, #stMain [data-variant="segmented_control"] [data-testid="stMarkdownContainer"] {{
-  color: rgb(49, 51, 63);
-}}
+/* The same for the shortcut hints on buttons (the button's own text colour) and a segmented control's
+   unselected options. */
+#stMain kbd {{ color: inherit; opacity: 1; }}
+#stMain [data-variant="segmented_control"] [data-testid="stMarkdownContainer"] {{ color: rgb(49, 51, 63); }}
 @media (prefers-color-scheme: dark) {{
-  #stMain kbd, #stMain [data-variant="segmented_control"] [data-testid="stMarkdownContainer"] {{
+  #stMain [data-variant="segmented_control"] [data-testid="stMarkdownContainer"] {{
     color: rgb(250, 250, 250);
   }}
 }}

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import ROOT, RunningStack
@@ -446,8 +447,13 @@ def test_keyboard_only(shared_stack: RunningStack, browser: Browser, tmp_path: P
     expect(me.main().get_by_role("heading", name="Genetics")).to_be_visible(timeout=30 * SECOND)
     # Upload: the file picker opens from the keyboard
     me.tab_to(r"(^|\n)Upload$|Browse files")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Enter")
+    for key in ("Enter", "Space"):  # either key activates the focused button
+        try:
+            with page.expect_file_chooser(timeout=10 * SECOND) as chooser:
+                page.keyboard.press(key)
+            break
+        except PlaywrightTimeout:
+            continue
     chooser.value.set_files(str(deck))
     me.see(re.compile(r"week2\.pdf · PDF"))
     me.tab_to(r"Upload and read")
