@@ -7,5 +7,14 @@ gateway_client/. This module names what the app uses of it.
 from __future__ import annotations
 
 from gateway_client import ApiError, EventSocket, GatewayClient, Json, Tokens, error_from_response
+from gateway_client.http import ANSWER_SECONDS
 
-__all__ = ["ApiError", "EventSocket", "GatewayClient", "Json", "Tokens", "error_from_response"]
+__all__ = [
+    "ANSWER_SECONDS",
+    "ApiError",
+    "EventSocket",
+    "GatewayClient",
+    "Json",
+    "Tokens",
+    "error_from_response",
+]

@@ -99,6 +99,7 @@ def forget_session() -> None:
     if feed is not None:
         feed.stop()
     keep = {"_client", "client_factory", "auth_notice", "flash"}
+    keep |= {"_cookie_resumed", "_navigate_to", "_url_applied"}  # browser_session, urlstate
     for key in list(state.keys()):
         if key not in keep:
             del state[key]
@@ -119,6 +120,9 @@ def show_flashes() -> None:
 
 
 def show_error(err: ApiError, what: str | None = None) -> None:
+    if err.status == 401 and state.get("user") is not None:
+        # Signed out elsewhere (another tab), revoked or expired: this tab's sign-in has ended too.
+        get_client().tokens = None
     if err.status == 401 and get_client().tokens is None and state.get("user") is not None:
         state["auth_notice"] = "Your session has ended; sign in again."
         forget_session()
@@ -159,6 +163,7 @@ def go_to(page: str, **focus: Any) -> None:
     state["page"] = page
     for key, value in focus.items():
         state[key] = value
+    state["_navigated"] = True  # a phone closes the sidebar after this (frontend/layout.py)
 
 
 def current_page() -> str:

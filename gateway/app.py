@@ -24,6 +24,7 @@ from gateway.responses import HTTP_CODES, error_body
 from gateway.responses import error_response as _error_response
 from gateway.routes import (
     auth,
+    browser_session,
     chat,
     documents,
     flashcards,
@@ -171,6 +172,7 @@ def create_app(settings: Settings | None = None, *, start_background: bool = Tru
     app.include_router(health.router)
     for router in (
         auth.router,
+        browser_session.router,
         subjects.router,
         lectures.router,
         jobs.router,

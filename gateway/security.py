@@ -30,7 +30,15 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def encode_token(settings: Settings, *, user_id: int, session_id: str, kind: str, jti: str) -> str:
+def encode_token(
+    settings: Settings,
+    *,
+    user_id: int,
+    session_id: str,
+    kind: str,
+    jti: str,
+    extra: dict[str, str] | None = None,
+) -> str:
     now = utcnow()
     lifetime = (
         timedelta(minutes=settings.access_token_minutes)
@@ -44,6 +52,7 @@ def encode_token(settings: Settings, *, user_id: int, session_id: str, kind: str
         "jti": jti,
         "iat": int(now.timestamp()),
         "exp": int((now + lifetime).timestamp()),
+        **(extra or {}),
     }
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
 

@@ -139,6 +139,8 @@ class Lecture(Timestamped, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    # Where the title comes from: "file" (the file name), "document" (title slide or metadata), "user".
+    title_source: Mapped[str] = mapped_column(String(20), default="file", server_default="file")
     filename: Mapped[str] = mapped_column(String(300))
     file_type: Mapped[str] = mapped_column(String(20))
     media_type: Mapped[str] = mapped_column(String(120))

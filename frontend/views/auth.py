@@ -6,6 +6,7 @@ import contextlib
 
 import streamlit as st
 
+from frontend import browser_session, urlstate
 from frontend.api import ApiError, GatewayClient
 from frontend.session import flash, forget_session, get_client, reporting, state
 
@@ -14,6 +15,8 @@ def sign_in(client: GatewayClient, email: str, password: str) -> None:
     client.login(email.strip(), password)
     state["user"] = client.me()
     state.pop("auth_notice", None)
+    # Stay signed in across reloads: the browser fetches its HttpOnly cookie, then comes back here.
+    browser_session.remember_browser(client, urlstate.to_params(state))
     st.rerun()
 
 
@@ -80,6 +83,8 @@ def ensure_user(client: GatewayClient) -> None:
 
 
 def sign_out() -> None:
+    client = get_client()
     with contextlib.suppress(ApiError):
-        get_client().logout()
+        client.logout()  # ends this tab's sign-in and the browser cookie's (every tab)
     forget_session()
+    browser_session.forget_browser(client)  # and the browser drops the cookie

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
 
-from frontend.api import ApiError, GatewayClient
-from frontend.formatting import md, md_link, plural, short_date
+from frontend.answer_state import ANSWERED, EMPTY, REFUSED, STOPPED, UNCITED, kind_of, status_line
+from frontend.api import ANSWER_SECONDS, ApiError, GatewayClient
+from frontend.formatting import md, md_link, short_date
 from frontend.session import reporting, show_error, state
+from frontend.urlstate import OPEN_CONVERSATION
 from frontend.views.common import citation_card, load_subjects, subject_or_hint
 
 CARDS_PER_ROW = 3
+STREAM = "_chat_stream"  # the answer being written in this run (see stream_answer)
+REGENERATE = "_chat_regenerate"  # a question to ask again on the next run
 Message = dict[str, Any]
 
 
@@ -30,7 +35,12 @@ def open_session(client: GatewayClient, chat: dict[str, Any], session_id: int | 
         return
     with reporting("Could not load that conversation"):
         chat["messages"] = [
-            {"role": m["role"], "content": m["content"], "citations": m.get("citations") or []}
+            {
+                "role": m["role"],
+                "content": m["content"],
+                "citations": m.get("citations") or [],
+                "created_at": m.get("created_at"),
+            }
             for m in client.chat_messages(session_id)
         ]
 
@@ -88,26 +98,64 @@ def web_results(items: list[dict[str, Any]]) -> None:
 
 def show_message(message: Message, key: str) -> None:
     with st.chat_message(message["role"]):
-        st.markdown(md(message["content"]))
         if message["role"] == "assistant":
-            if message.get("meta"):
-                st.caption(message["meta"])
-            citations_row(message.get("citations") or [], key)
-            web_results(message.get("web") or [])
+            answer_body(message, key)
+        else:
+            st.markdown(md(message["content"]))
+
+
+def answer_body(message: Message, key: str) -> None:
+    """An answer as what it is: a refusal card, an empty answer, an uncited or stopped one, or a cited one."""
+    kind = kind_of(message)
+    if kind == REFUSED:
+        refusal_card(message, key)
+    elif kind == EMPTY:
+        st.error(
+            "No answer came back for this question. Try again, or ask it another way.",
+            icon=":material/error:",
+        )
+    else:
+        st.markdown(md(message["content"]))
+        if kind == UNCITED:
+            st.warning("No slide backs this answer: check it against your notes.", icon=":material/warning:")
+        elif kind == STOPPED:
+            st.caption(":material/stop_circle: Stopped: the answer above is unfinished.")
+        if message.get("meta") and kind == ANSWERED:
+            st.caption(message["meta"])
+        citations_row(message.get("citations") or [], key)
+    web_results(message.get("web") or [])
+
+
+def refusal_card(message: Message, key: str) -> None:
+    """ "Not in your notes": said as its own card, with the closest slides to look at (not cited)."""
+    with st.container(border=True, key=f"refusal_{key}"):
+        st.markdown("**:material/search_off: Not in your notes**")
+        st.markdown(md(message["content"]))
+        closest = message.get("closest") or []
+        if closest:
+            st.caption("The closest slides, to look at yourself:")
+            citations_row(closest, f"{key}_closest")
 
 
 def stream_answer(client: GatewayClient, chat: dict[str, Any], question: str, web: bool) -> Message | None:
-    """Ask over the WebSocket, writing the words as they come; fall back to one HTTP request."""
+    """Ask over the WebSocket, writing the words as they come; fall back to one HTTP request. The words so
+    far are kept in ``state[STREAM]``: a Stop (or any click) ends this run, and the next shows them as a
+    stopped answer."""
     status = st.status("Looking through your slides…")
+    st.button("Stop", icon=":material/stop_circle:", key="chat_stop", help="Stop writing this answer.")
     placeholder = st.empty()
     options = {"session_id": chat["session_id"], "web": web or None}
     text, result, accepted = "", None, False
+    streaming = state[STREAM] = {"text": "", "subject_id": chat["subject_id"]}
     try:
         for event in client.ask_stream(chat["subject_id"], question, **options):
             kind = event.get("type")
             if kind == "chat.accepted":
                 accepted = True
-                chat["session_id"] = event.get("session_id") or chat["session_id"]
+                new_id = event.get("session_id")
+                if new_id and new_id != chat["session_id"]:
+                    chat["session_id"] = new_id
+                    st.query_params["conversation"] = str(new_id)  # a reload now reopens this conversation
             elif kind == "chat.evidence":
                 found = len(event.get("evidence") or [])
                 label = f"Found {found} matching slides — writing the answer…" if found else "Writing…"
@@ -120,8 +168,10 @@ def stream_answer(client: GatewayClient, chat: dict[str, Any], question: str, we
                 placeholder.markdown(md(text))
             elif kind == "chat.done":
                 result = event
+            streaming["text"] = text
     except ApiError as err:
         if err.code != "EVENTS_UNAVAILABLE" or accepted:
+            state.pop(STREAM, None)
             status.update(label="No answer", state="error")
             show_error(err, "Could not answer")
             return None
@@ -129,25 +179,29 @@ def stream_answer(client: GatewayClient, chat: dict[str, Any], question: str, we
         try:
             result = client.chat(chat["subject_id"], question, **options)
         except ApiError as http_err:
+            state.pop(STREAM, None)
             status.update(label="No answer", state="error")
             show_error(http_err, "Could not answer")
             return None
         chat["session_id"] = result.get("session_id") or chat["session_id"]
+    state.pop(STREAM, None)
     if result is None:
         status.update(label="No answer", state="error")
         st.error("The answer was interrupted; ask again.")
         return None
-    first = result.get("seconds_to_first_token")
-    timing = f" · first words after {first:.1f} s" if isinstance(first, int | float) else ""
-    meta = f"Answered from {plural(len(result.get('citations') or []), 'slide')}{timing}"
-    status.update(label=meta, state="complete")
-    placeholder.markdown(md(result["answer"]))
+    answer = str(result.get("answer") or "")
+    kind = kind_of(result)
+    label, box = status_line(kind, len(result.get("citations") or []), result.get("seconds_to_first_token"))
+    status.update(label=label, state=box)  # type: ignore[arg-type]
+    placeholder.empty()
     return {
         "role": "assistant",
-        "content": result["answer"],
+        "content": answer,
         "citations": result.get("citations") or [],
+        "closest": result.get("closest") or [],
+        "answered_from_notes": result.get("answered_from_notes"),
         "web": result.get("web") or [],
-        "meta": meta,
+        "meta": label,
     }
 
 
@@ -161,11 +215,43 @@ def ask(client: GatewayClient, chat: dict[str, Any], question: str, web: bool) -
         if answer is None:
             return
         messages.append(answer)
-        key = f"m{len(messages) - 1}"
-        citations_row(answer["citations"], key)
-        web_results(answer["web"])
+        answer_body(answer, f"m{len(messages) - 1}")
     if new_session and chat["session_id"] is not None:
         st.rerun()  # list the new conversation
+
+
+def stopped_answer(chat: dict[str, Any]) -> None:
+    """The last run streamed an answer and was stopped (Stop, or another click): keep what came, marked."""
+    streaming = state.pop(STREAM, None)
+    if not streaming or streaming.get("subject_id") != chat["subject_id"]:
+        return
+    messages: list[Message] = chat["messages"]
+    if messages and messages[-1]["role"] == "user":
+        messages.append({"role": "assistant", "content": streaming.get("text") or "", "stopped": True})
+
+
+def last_question(chat: dict[str, Any]) -> str | None:
+    return next((m["content"] for m in reversed(chat["messages"]) if m["role"] == "user"), None)
+
+
+def regenerate(question: str) -> None:
+    state[REGENERATE] = question
+
+
+@st.fragment(run_every=2.0)
+def still_writing(client: GatewayClient, chat: dict[str, Any]) -> None:
+    """The conversation's last question has no answer yet (a reload while it was being written): say so,
+    and show the answer as soon as it is stored."""
+    with st.chat_message("assistant"):
+        st.status("Still writing the answer…", state="running")
+    session_id = chat["session_id"]
+    try:
+        stored = client.chat_messages(session_id) if session_id else []
+    except ApiError:
+        return
+    if stored and stored[-1]["role"] == "assistant":
+        open_session(client, chat, session_id)
+        st.rerun()
 
 
 def render(client: GatewayClient) -> None:
@@ -175,6 +261,8 @@ def render(client: GatewayClient) -> None:
     if subject is None:
         return
     chat = conversation(subject["id"])
+    if (wanted := state.pop(OPEN_CONVERSATION, None)) is not None:  # from the address bar
+        open_session(client, chat, int(wanted))
     sessions_bar(client, chat)
     web = st.toggle(
         "Search the web too",
@@ -186,8 +274,42 @@ def render(client: GatewayClient) -> None:
             "Ask a question below, e.g. “What is mitosis?” or “Summarise lecture 2”.",
             icon=":material/chat:",
         )
-    for n, message in enumerate(chat["messages"]):
+    stopped_answer(chat)
+    messages = chat["messages"]
+    for n, message in enumerate(messages):
         show_message(message, key=f"m{n}")
+    again = state.pop(REGENERATE, None)
+    if messages and messages[-1]["role"] == "user" and again is None:
+        if waiting(messages[-1]):
+            still_writing(client, chat)
+        else:
+            st.error("This question was not answered. Ask it again.", icon=":material/error:")
     question = st.chat_input("Ask about your slides…", key="chat_question")
     if question and question.strip():
         ask(client, chat, question.strip(), web)
+    elif again:
+        ask(client, chat, again, web)
+    if messages and messages[-1]["role"] == "assistant" and (previous := last_question(chat)):
+        st.button(
+            "Regenerate",
+            icon=":material/autorenew:",
+            key="chat_regenerate",
+            on_click=regenerate,
+            args=(previous,),
+            help="Ask the last question again.",
+        )
+
+
+def waiting(message: Message) -> bool:
+    """Could this stored question's answer still be on its way (asked less than the answer time limit
+    ago)? A question asked in this session and left unanswered failed (its error was shown)."""
+    asked = message.get("created_at")
+    if not asked:
+        return False
+    try:
+        when = datetime.fromisoformat(str(asked).replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - when).total_seconds() < ANSWER_SECONDS

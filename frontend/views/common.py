@@ -110,7 +110,7 @@ def slide_image(
 ) -> None:
     data = image_bytes(GatewayClient.thumbnail_path(lecture_id, page))
     if data:
-        st.image(data, width=width, caption=caption)  # type: ignore[arg-type]
+        st.image(data, width=width, caption=caption, alt=f"Picture of slide {page}")  # type: ignore[arg-type]
     else:
         st.caption(f"(no picture of slide {page})")
 
@@ -118,7 +118,7 @@ def slide_image(
 def figure_image(figure_id: int, *, width: int | str = "stretch", caption: str | None = None) -> None:
     data = image_bytes(GatewayClient.figure_path(figure_id))
     if data:
-        st.image(data, width=width, caption=caption)  # type: ignore[arg-type]
+        st.image(data, width=width, caption=caption, alt=caption or "Figure")  # type: ignore[arg-type]
 
 
 def citation_card(citation: dict[str, Any], key: str, number: int | None = None) -> None:

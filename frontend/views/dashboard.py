@@ -7,12 +7,13 @@ from typing import Any
 import streamlit as st
 
 from frontend import jobs
-from frontend.api import GatewayClient
+from frontend.api import ApiError, GatewayClient
 from frontend.formatting import STATUS_BADGE, failure_text, human_size, lecture_name, md, md_line, plural
-from frontend.session import CHAT, LECTURE, STUDY, flash, go_to, reporting, runtime_info, state
+from frontend.session import CHAT, LECTURE, STUDY, flash, go_to, reporting, runtime_info, show_error, state
+from frontend.upload_checks import check_file, file_kind
 from frontend.views.common import confirm_step, load_lectures, load_subjects, pick_subject
 
-UPLOAD_TYPES = ["pdf", "pptx", "png", "jpg", "jpeg", "tif", "tiff"]
+UPLOAD_TYPES = ["pdf", "pptx", "png", "jpg", "jpeg", "tif", "tiff"]  # what the gateway reads (by content)
 
 
 def new_subject_form(client: GatewayClient) -> None:
@@ -62,29 +63,63 @@ def manage_subject(client: GatewayClient, subject: dict[str, Any]) -> None:
 
 
 def upload_form(client: GatewayClient, subject_id: int) -> None:
+    """Pick files; each is checked at once and a problem is said in words next to it (the gateway's code
+    and message). "Upload and read" sends the files without a problem; what the gateway refuses is shown
+    next to that file the same way."""
     limit = (runtime_info() or {}).get("max_upload_mb")
-    with st.form(f"upload_{subject_id}", clear_on_submit=True):
-        files = st.file_uploader(
-            "Add lecture files",
-            type=UPLOAD_TYPES,
-            accept_multiple_files=True,
-            help="Drag and drop one or several files: PDF, PowerPoint (.pptx) or images (PNG, JPEG, TIFF)"
-            + (f", up to {limit} MB each." if limit else "."),
-        )
-        submitted = st.form_submit_button("Upload and read", type="primary", icon=":material/upload:")
-    if not submitted:
-        return
-    if not files:
-        st.warning("Choose at least one file first.")
+    round_key = f"upload_round_{subject_id}"
+    files = st.file_uploader(
+        "Add lecture files",
+        accept_multiple_files=True,
+        key=f"upload_{subject_id}_{state.get(round_key, 0)}",
+        help="Drag and drop one or several files: PDF, PowerPoint (.pptx) or images (PNG, JPEG, TIFF)"
+        + (f", up to {limit} MB each." if limit else "."),
+    )
+    ready = []
+    for file in files or []:
+        data = file.getvalue()
+        problem = check_file(data, max_upload_mb=limit)
+        if problem is None:
+            kind = file_kind(data[:2048]) or "file"
+            st.caption(f":material/check_circle: {md_line(file.name)} · {kind} · {human_size(len(data))}")
+            ready.append(file)
+        else:
+            file_problem(file.name, problem.code, problem.message)
+    refused: list[tuple[str, str, str]] = state.get(f"upload_refused_{subject_id}") or []
+    for name, code, message in refused:
+        file_problem(name, code, message)
+    if not st.button(
+        "Upload and read",
+        type="primary",
+        icon=":material/upload:",
+        key=f"upload_go_{subject_id}",
+        disabled=not ready,
+        help=None if ready else "Choose a PDF, PowerPoint or image file first.",
+    ):
         return
     bar = st.progress(0.0, text="Uploading…")
-    for n, file in enumerate(files, start=1):
-        bar.progress((n - 1) / len(files), text=f"Uploading {n} of {len(files)}: {md_line(file.name)}")
-        with reporting(f"“{file.name}” was not uploaded"):
+    refused = []
+    for n, file in enumerate(ready, start=1):
+        bar.progress((n - 1) / len(ready), text=f"Uploading {n} of {len(ready)}: {md_line(file.name)}")
+        try:
             accepted = client.upload_lecture(subject_id, file.name, file.getvalue(), file.type)
-            jobs.track(accepted["job"])
-            st.toast(f"“{md_line(file.name)}” uploaded; reading it now.", icon=":material/upload:")
+        except ApiError as err:
+            if err.status == 401:
+                show_error(err)
+            refused.append((file.name, str(err.code), err.message))
+            continue
+        jobs.track(accepted["job"])
+        flash(f"“{file.name}” uploaded; reading it now.", ":material/upload:")
     bar.empty()
+    state[f"upload_refused_{subject_id}"] = refused
+    state[round_key] = state.get(round_key, 0) + 1  # an empty picker for the next files
+    st.rerun()
+
+
+def file_problem(name: str, code: str, message: str) -> None:
+    """A file's problem in words, next to its name, with the gateway's error code."""
+    st.error(f"“{md_line(name)}” was not uploaded: {md(message)}", icon=":material/block:")
+    st.caption(f"Error code: `{code.replace('`', '')}`")
 
 
 def lecture_card(client: GatewayClient, lecture: dict[str, Any]) -> None:

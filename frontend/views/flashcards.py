@@ -253,11 +253,12 @@ def render(client: GatewayClient) -> None:
     except ApiError as err:
         show_error(err, "Could not load the flashcards")
         return
-    counts_row(due_counts(cards))
     if not cards:
+        counts_row(due_counts(cards))
         st.info("No flashcards yet. Make some from your slides on the Study page, or add your own below.")
         st.button("Go to Study", on_click=go_to, args=(STUDY,), key="cards_to_study")
     else:
-        reviewer(client, subject["id"], cards)
+        reviewer(client, subject["id"], cards)  # first: on a phone the card and its buttons fit on screen
+        counts_row(due_counts(cards))
         export_row(client, subject)
     manage_cards(client, subject["id"], cards)

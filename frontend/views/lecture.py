@@ -61,6 +61,18 @@ def reprocess_button(client: GatewayClient, lecture: dict[str, Any], busy: bool)
             st.rerun()
 
 
+def rename_popover(client: GatewayClient, lecture: dict[str, Any]) -> None:
+    """Give the lecture another name (kept when it is read again); citations and lists use it."""
+    with st.popover("Rename", icon=":material/edit:"), st.form(f"rename_{lecture['id']}", border=False):
+        title = st.text_input("Lecture name", value=lecture_name(lecture), max_chars=300)
+        st.caption(f"File: {md_line(lecture.get('filename'))}")
+        if st.form_submit_button("Save name", type="primary") and title.strip():
+            with reporting("Could not rename the lecture"):
+                client.rename_lecture(lecture["id"], title.strip())
+                flash(f"Renamed to “{title.strip()}”.", ":material/edit:")
+                st.rerun()
+
+
 def set_page(number: int) -> None:
     state["page_number"] = number
 
@@ -163,6 +175,7 @@ def render(client: GatewayClient) -> None:
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(STATUS_BADGE.get(lecture["status"], lecture["status"]))
         reprocess_button(client, lecture, busy)
+        rename_popover(client, lecture)
     jobs.adopt_active_jobs(subject["id"], ["ingest"])
     jobs.jobs_panel(subject["id"], ["ingest"], {lid: lecture_name(lecture)}, lecture_id=lid)
     if lecture["status"] == "failed":

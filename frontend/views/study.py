@@ -308,7 +308,7 @@ def quiz_result(doc_id: int, quiz: dict[str, Any], result: dict[str, Any]) -> No
                 thumb = image_bytes(item["slide_url"]) if item.get("slide_url") else None
                 if thumb:
                     caption = f"{md_line(source.get('lecture'))}, slide {md_line(source.get('page'))}"
-                    st.image(thumb, width=260, caption=caption)
+                    st.image(thumb, width=260, caption=caption, alt=caption)
                 st.button(
                     f"Open slide {source.get('page')}",
                     key=f"quiz_slide_{doc_id}_{item['number']}",

@@ -81,7 +81,8 @@ def update_lecture(lecture_id: PathId, data: LectureUpdate, user: CurrentUser, d
         get_subject(db=db, user_id=user.id, subject_id=data.subject_id)
         lecture.subject_id = data.subject_id
     if data.title is not None:
-        lecture.title = data.title
+        lecture.title = data.title.strip()[:300] or lecture.title
+        lecture.title_source = "user"  # reading the slides again keeps it
     db.flush()
     return LectureRead.model_validate(lecture)
 

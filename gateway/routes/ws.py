@@ -52,13 +52,16 @@ def _authenticate(container: Container, token: str) -> tuple[int, str, list[dict
             JobRead.model_validate(j).model_dump(mode="json")
             for j in list_jobs(db=db, user_id=user.id, active_only=True)
         ]
-        return user.id, str(claims["sid"]), active
+        # A tab opened from the browser cookie ends with the cookie's sign-in too: "sid,bsid", both checked.
+        sessions = ",".join(str(s) for s in (claims["sid"], claims.get(auth_service.BROWSER_SID)) if s)
+        return user.id, sessions, active
 
 
 def _check_session(container: Container, user_id: int, session_id: str) -> None:
     """Raise AppError(401) once the sign-in session is revoked (logout), expired or gone."""
     with container.session_factory() as db:
-        auth_service.live_session(db=db, session_id=session_id, user_id=user_id)
+        for one in session_id.split(","):
+            auth_service.live_session(db=db, session_id=one, user_id=user_id)
 
 
 def origin_allowed(origin: str | None, allowed: list[str]) -> bool:

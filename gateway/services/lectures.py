@@ -97,6 +97,7 @@ def create_lecture(
             user_id=user_id,
             subject_id=subject_id,
             title=(title or Path(safe_name).stem or "Lecture")[:300],
+            title_source="user" if title else "file",
             filename=safe_name,
             file_type=kind.file_type,
             media_type=kind.media_type,

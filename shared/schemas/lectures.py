@@ -20,6 +20,7 @@ class LectureRead(ReadModel):
     id: int
     subject_id: int
     title: str
+    title_source: str = "file"  # file | document (title slide or metadata) | user
     filename: str
     file_type: str
     size_bytes: int

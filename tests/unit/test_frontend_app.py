@@ -86,6 +86,7 @@ class FakeGateway:
     def __init__(self) -> None:
         self.users = {"ada@example.com": "correct-horse"}
         self.valid_access: set[str] = set()
+        self.revoked_access: set[str] = set()
         self.refresh_tokens: set[str] = set()
         self.issued = 0
         self.calls: list[tuple[str, str]] = []
@@ -439,6 +440,8 @@ class FakeGateway:
             self.refresh_tokens.discard(body["refresh_token"])
             return httpx.Response(200, json=self.issue())
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if token in self.revoked_access:  # signed out in another tab
+            return _err(401, "TOKEN_REVOKED", "This session has ended; sign in again.")
         if token not in self.valid_access:
             return _err(401, "TOKEN_EXPIRED", "Your session has expired; sign in again.")
         for route_method, pattern, handler in self.routes():
@@ -458,6 +461,7 @@ class FakeGateway:
             ("GET", r"/subjects", lambda m, r, b: ok(200, json=list(self.subjects.values()))),
             ("POST", r"/subjects", self._create_subject),
             ("PATCH", r"/subjects/(\d+)", self._update_subject),
+            ("PATCH", r"/lectures/(\d+)", self._rename_lecture),
             ("DELETE", r"/subjects/(\d+)", self._delete_subject),
             ("GET", r"/subjects/(\d+)/lectures", lambda m, r, b: ok(200, json=self._lectures_of(int(m[1])))),
             ("POST", r"/subjects/(\d+)/lectures", self._upload),
@@ -538,9 +542,16 @@ class FakeGateway:
         del self.subjects[int(m[1])]
         return httpx.Response(204)
 
+    def _rename_lecture(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        lecture = self.lectures[int(m.group(1))]
+        lecture.update(title=body["title"], title_source="user")
+        return httpx.Response(200, json=lecture)
+
     def _upload(self, m: re.Match[str], r: httpx.Request, body: dict[str, Any]) -> httpx.Response:
         if b"not a pdf" in r.content:
             return _err(415, "UNSUPPORTED_FORMAT", "This file type is not supported.")
+        if b"too many pages" in r.content:
+            return _err(422, "TOO_MANY_PAGES", "The file has more than 500 pages.")
         lid = max(self.lectures) + 1
         self.lectures[lid] = self._lecture(lid, int(m[1]), "upload", "queued")
         job = self.job(f"job-{lid}", lid, "queued")
@@ -945,15 +956,23 @@ def test_upload_several_files_tracks_each_and_explains_a_refusal(fake: FakeGatew
     at.file_uploader[0].set_value(
         [
             ("one.pdf", b"%PDF-1.4 one", "application/pdf"),
-            ("notes.pdf", b"not a pdf at all", "application/pdf"),
+            ("notes.txt", b"just some text", "text/plain"),
             ("two.pdf", b"%PDF-1.4 two", "application/pdf"),
+            ("huge.pdf", b"%PDF-1.4 too many pages", "application/pdf"),
         ]
+    ).run()
+    # Before sending: the .txt is refused in words next to its name, with the gateway's code.
+    assert "“notes.txt” was not uploaded: This file type is not supported. Upload a PDF" in " ".join(
+        texts(at.error)
     )
+    assert any("Error code: `UNSUPPORTED_FORMAT`" in c for c in texts(at.caption))
     button(at, "Upload and read").click().run()
     assert not at.exception
-    assert fake.calls.count(("POST", "/subjects/1/lectures")) == 3
+    assert fake.calls.count(("POST", "/subjects/1/lectures")) == 3  # the .txt is never sent
     assert set(at.session_state["jobs"]) == {"job-12", "job-13"}
-    assert any("“notes.pdf” was not uploaded: This file type is not supported." in e for e in texts(at.error))
+    # After sending: what the gateway refused is said next to that file the same way.
+    assert any("“huge.pdf” was not uploaded: The file has more than 500 pages." in e for e in texts(at.error))
+    assert any("Error code: `TOO_MANY_PAGES`" in c for c in texts(at.caption))
     assert len(at.get("progress")) == 2  # one live bar per file being read
 
 
@@ -1371,3 +1390,26 @@ def test_an_upload_waiting_for_the_users_earlier_ones_says_so(fake: FakeGateway)
     assert not at.exception
     [bar] = at.get("progress")
     assert visible(bar.proto.text) == "Cells — waiting for your earlier uploads to be read (0%)"
+
+
+def test_a_lecture_is_renamed_from_its_view_and_the_new_name_is_used(fake: FakeGateway) -> None:
+    at = make_app(fake, page="Lecture")
+    at.session_state["lecture_id"] = 10
+    at.run()
+    box = next(t for t in at.text_input if t.label == "Lecture name")
+    box.set_value("Cells and their parts")
+    button(at, "Save name").click().run()
+    assert not at.exception
+    assert ("PATCH", "/lectures/10") in fake.calls
+    assert fake.lectures[10]["title"] == "Cells and their parts"
+    assert any("Cells and their parts" in o for o in at.selectbox[1].options)
+
+
+def test_signed_out_in_another_tab_this_tab_asks_to_sign_in(fake: FakeGateway) -> None:
+    at = make_app(fake)
+    assert signed_in(at)
+    fake.revoked_access |= fake.valid_access  # the sign-in behind this tab ended elsewhere
+    button(at, "Ask your notes").click().run()
+    assert not at.exception
+    assert not signed_in(at)
+    assert "Your session has ended; sign in again." in texts(at.info)

@@ -26,6 +26,7 @@ from workers.ocr.ports import OcrEngine
 from workers.ocr.readers import PageContent, ReadOptions, read_document
 from workers.ocr.roles import classify_deck, page_title
 from workers.ocr.scripts import AUTO
+from workers.ocr.titles import lecture_title, metadata_title, slide_title
 from workers.runtime.context import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any, models: OcrModels
         db.commit()
         path = ctx.files.path(lecture.storage_path)
         file_type, expected = lecture.file_type, max(lecture.page_count, 1)
+        filename = lecture.filename
         prefix = storage.lecture_prefix_of(lecture.storage_path)
         requested_languages = subject.ocr_languages if subject else "eng"
 
@@ -113,7 +115,12 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any, models: OcrModels
     ctx.reporter.check_cancelled(job_id)
     drop_decorations(pages, ctx)
     assign_roles(pages)
-    counts = store_pages(ctx, lecture_id=job.lecture_id, pages=pages)
+    title = lecture_title(
+        first_slide=slide_title(pages[0].text, pages[0].roles),
+        metadata=metadata_title(path, file_type),
+        filename=filename,
+    )
+    counts = store_pages(ctx, lecture_id=job.lecture_id, pages=pages, title=title)
     ctx.reporter.handoff(job_id, queue=QUEUE_AI, stage="indexing", progress=0.92)
     enqueue_job(ctx.celery, TASK_INDEX_LECTURE, job_id)
     log.info("pages stored; handed to ai", extra=counts)
@@ -148,8 +155,11 @@ def drop_decorations(pages: list[PageContent], ctx: WorkerContext) -> None:
             page.figures.remove(figure)
 
 
-def store_pages(ctx: WorkerContext, *, lecture_id: int, pages: list[PageContent]) -> dict[str, int]:
-    """Replace the lecture's pages, figures and chunks with these, in one transaction."""
+def store_pages(
+    ctx: WorkerContext, *, lecture_id: int, pages: list[PageContent], title: str | None = None
+) -> dict[str, int]:
+    """Replace the lecture's pages, figures and chunks with these, in one transaction; ``title`` (read from
+    the slides) names the lecture unless the student named it."""
     with ctx.session_factory() as db:
         lecture = db.get(Lecture, lecture_id)
         if lecture is None:
@@ -212,6 +222,8 @@ def store_pages(ctx: WorkerContext, *, lecture_id: int, pages: list[PageContent]
                     )
                 )
             chunk_count += len(drafts)
+        if title and lecture.title_source != "user":
+            lecture.title, lecture.title_source = title, "document"
         lecture.page_count = len(pages)
         lecture.chunk_count = chunk_count
         lecture.figure_count = figure_count
