@@ -270,3 +270,13 @@ def test_a_running_header_glued_to_the_first_words_of_a_line_is_cut_off_them() -
     # a line that only starts like the header keeps its words
     text = "Multiple antenna communications are studied here"
     assert page_chunks(text=text, source="text_layer", roles=["body"], footers=footers)[0].text == text
+
+
+def test_figure_words_lose_the_page_date_footer_but_keep_numbers_and_lines_the_page_keeps() -> None:
+    footers = frozenset({boilerplate_key("Chapter 13 Security Engineering")})
+    text = "Stress in x\nChapter 13 Security Engineering\n10/25/2022 13\n(3)\n13"
+    roles = ["title", "body", "footer", "footer", "footer"]  # this page keeps the chapter line as content
+    figure = "Chapter 13 Security Engineering\n240\n(4)\n10/25/2022 13\n13 kPa"
+    drafts = page_chunks(text=text, source="text_layer", roles=roles, figure_texts=[figure], footers=footers)
+    words = next(d.text for d in drafts if d.source == "figure")
+    assert words.split("\n") == ["Chapter 13 Security Engineering", "240", "(4)", "13 kPa"]

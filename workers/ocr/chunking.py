@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from workers.ocr.line_cues import DROPPED, boilerplate_key
+from workers.ocr.line_cues import DROPPED, boilerplate_key, edge_key
 from workers.ocr.roles import content_text, without_boilerplate
 
 MIN_PREFIX = 12  # a running footer at least this long is cut off the start of a content line
@@ -61,17 +61,19 @@ def _without_footer_prefix(line: str, footers: frozenset[str]) -> str:
     return line
 
 
-def _clean_figure_text(text: str, dropped: set[str], footers: frozenset[str]) -> str:
-    """A figure's caption and words without the page's own footer/meta lines or the deck's footers (a figure
-    region read by OCR often takes the slide's footer or the title slide's names with it)."""
-    kept = []
+def _clean_figure_text(text: str, dropped: set[str], kept: set[str], footers: frozenset[str]) -> str:
+    """A figure's caption and words without the page's own footer/meta lines (``dropped``: their keys, and
+    their exact text for page numbers and dates) or the deck's footers unless the page's text keeps that line
+    as content (``kept``): a figure region read by OCR often takes the slide's footer or, on a title slide
+    drawn as a picture, the names with it."""
+    out = []
     for line in without_boilerplate(text).split("\n"):
         line = _without_footer_prefix(line, footers)
         key = boilerplate_key(line)
-        if key and (key in dropped or key in footers):
+        if edge_key(line) in dropped or (key and (key in dropped or (key in footers and key not in kept))):
             continue
-        kept.append(line)
-    return "\n".join(kept)
+        out.append(line)
+    return "\n".join(out)
 
 
 def page_chunks(
@@ -91,19 +93,18 @@ def page_chunks(
     body = content_text(text, roles)
     if footers:
         body = "\n".join(_without_footer_prefix(line, footers) for line in body.split("\n"))
-    dropped = {
-        boilerplate_key(line)
-        for line, role in zip(text.split("\n"), roles or (), strict=False)
-        if role in DROPPED
-    }
-    dropped.discard("")
+    pairs = list(zip(text.split("\n"), roles or (), strict=False))
+    dropped = {f(line) for line, role in pairs if role in DROPPED for f in (boilerplate_key, edge_key)}
+    kept = {boilerplate_key(line) for line, role in pairs if role and role not in DROPPED}
+    # a bare page number or "(3)" would take every such number in a figure with it; dates stay in
+    dropped = {k for k in dropped if k.count("#") >= 2 or any(ch.isalpha() for ch in k)}
     drafts = [ChunkDraft(piece, source) for piece in split_lines(body, max_words=max_words)]
     if notes.strip():
         drafts += [
             ChunkDraft(f"Speaker notes: {piece}", "notes")
             for piece in split_lines(notes, max_words=max_words)
         ]
-    cleaned = (_clean_figure_text(x, dropped, footers) for x in figure_texts or [])
+    cleaned = (_clean_figure_text(x, dropped, kept, footers) for x in figure_texts or [])
     figure_body = "\n".join(t for t in cleaned if t.strip())
     if figure_body:
         drafts += [ChunkDraft(piece, "figure") for piece in split_lines(figure_body, max_words=max_words)]
