@@ -14,8 +14,8 @@ from frontend.formatting import split_page_text
 from shared.db import run_migrations
 from shared.files import LocalFileStore
 from shared.settings import Settings
-from workers.ocr.chunking import page_chunks
-from workers.ocr.line_cues import KnowledgeUnit, PageLines
+from workers.ocr.chunking import deck_footers, page_chunks
+from workers.ocr.line_cues import KnowledgeUnit, LineHint, PageLines, boilerplate_key
 from workers.ocr.pipeline import assign_roles
 from workers.ocr.ports import OcrEngine, OcrResult
 from workers.ocr.readers import ReadOptions, read_document
@@ -209,3 +209,74 @@ def test_words_inside_a_figure_lose_their_email_url_and_credit_lines() -> None:
     drafts = page_chunks(text="Models", source="text_layer", notes="", figure_texts=[words])
     figure = " ".join(d.text for d in drafts if d.source == "figure")
     assert "Bone" in figure and "@" not in figure and "Wikimedia" not in figure
+
+
+# --- boilerplate that the line roles alone missed (benchmarks/chunk_boilerplate.py) -------------------
+HEADER = "TSKS14 Multiple Antenna Communications"
+
+
+def header_deck(odd: str, hint: LineHint | None = None) -> list[list[str]]:
+    """Six slides under a running header with date and page number; slide 4's header is ``odd``."""
+    pages = [PageLines(lines=["Multiple Antenna Communications", "Lecture 4, 2020", "Emil Björnson"])]
+    for n, body in enumerate(CONTENT + CONTENT[:1], start=2):
+        header = odd if n == 4 else f"{HEADER} 2020-04-15 {n}"
+        lines = [header, *body.split("\n")]
+        hints: list[LineHint | None] = [hint if n == 4 else None] + [None] * (len(lines) - 1)
+        pages.append(PageLines(lines=lines, hints=hints))
+    return classify_deck(pages)
+
+
+def test_a_running_header_with_its_date_spaced_otherwise_is_a_footer() -> None:
+    roles = header_deck(f"{HEADER} 2020 -04 -15 4")  # text extraction spaced the date's dashes
+    assert roles[3][0] == "footer"
+    assert roles[3][1] == "title" and roles[3][2] == "body"
+
+
+def test_a_running_header_the_layout_model_calls_a_title_is_a_footer() -> None:
+    hint = LineHint(text=f"{HEADER} 2020-04-15 4", kind="title", top=0.02, bottom=0.05, size=0.03)
+    roles = header_deck(f"{HEADER} 2020-04-15 4", hint)
+    assert roles[3][0] == "footer"
+    assert roles[3][1] == "title"
+
+
+def test_a_figure_read_with_the_slide_footer_or_title_slide_names_leaves_them_out_of_chunks() -> None:
+    footer = "Database Management Systems, R. Ramakrishnan and J. Gehrke"
+    pages = [f"{p}\n{footer} {n}" for n, p in enumerate(CONTENT + CONTENT[:1], start=2)]
+    footers = deck_footers((p, r) for p, r in zip(pages, deck(*pages), strict=True))
+    figure = f"Employees\nCREATE TABLE Employees\n{footer}"  # OCR of the figure's region took the footer
+    roles = deck(*pages)[1]
+    drafts = page_chunks(text=pages[1], source="ocr", roles=roles, figure_texts=[figure], footers=footers)
+    joined = "\n".join(d.text for d in drafts)
+    assert "CREATE TABLE Employees" in joined and "The scheduler picks" in joined
+    assert "Gehrke" not in joined
+    # the title slide drawn as a picture: its words repeat the page's meta lines, which go with them
+    title_slide = "Mecánica de Sólidos\nInterpretación de los gráficos\nUniversidad Nacional de Colombia"
+    drafts = page_chunks(
+        text=title_slide,
+        source="text_layer",
+        roles=["meta", "title", "meta"],
+        figure_texts=["\n".join(reversed(title_slide.split("\n")))],
+    )
+    joined = "\n".join(d.text for d in drafts)
+    assert "Universidad" not in joined and "Mecánica" not in joined
+    assert joined.count("Interpretación de los gráficos") == 2  # the title, in the text and in the figure
+
+
+def test_a_running_header_glued_to_the_first_words_of_a_line_is_cut_off_them() -> None:
+    footers = frozenset({boilerplate_key(f"{HEADER} 2020-04-15 3")})
+    text = f"{HEADER} 2020-04-15 Channel from\nantenna k to antenna m"
+    drafts = page_chunks(text=text, source="text_layer", roles=["body", "body"], footers=footers)
+    assert drafts[0].text == "Channel from\nantenna k to antenna m"
+    # a line that only starts like the header keeps its words
+    text = "Multiple antenna communications are studied here"
+    assert page_chunks(text=text, source="text_layer", roles=["body"], footers=footers)[0].text == text
+
+
+def test_figure_words_lose_the_page_date_footer_but_keep_numbers_and_lines_the_page_keeps() -> None:
+    footers = frozenset({boilerplate_key("Chapter 13 Security Engineering")})
+    text = "Stress in x\nChapter 13 Security Engineering\n10/25/2022 13\n(3)\n13"
+    roles = ["title", "body", "footer", "footer", "footer"]  # this page keeps the chapter line as content
+    figure = "Chapter 13 Security Engineering\n240\n(4)\n10/25/2022 13\n13 kPa"
+    drafts = page_chunks(text=text, source="text_layer", roles=roles, figure_texts=[figure], footers=footers)
+    words = next(d.text for d in drafts if d.source == "figure")
+    assert words.split("\n") == ["Chapter 13 Security Engineering", "240", "(4)", "13 kPa"]

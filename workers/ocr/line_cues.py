@@ -197,6 +197,15 @@ def edge_key(line: str) -> str:
     return _DIGITS.sub("#", SPACES.sub(" ", line.strip().lower()))
 
 
+_KEY_ENDS = re.compile(r"^[#\s.,;:/'’()\-–]+|[#\s.,;:/'’()\-–]+$")
+
+
+def boilerplate_key(line: str) -> str:
+    """A line as footer matching sees it: ``edge_key`` without the page number or date at either end
+    ("TSKS14 Multiple Antenna Communications 2020 -04 -15 3" -> "tsks# multiple antenna communications")."""
+    return _KEY_ENDS.sub("", edge_key(line))
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 

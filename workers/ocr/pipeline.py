@@ -20,7 +20,7 @@ from shared.jobs import JobCancelled, enqueue_job
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject
 from shared.settings import Settings
 from workers.ocr.adapters import OcrModels
-from workers.ocr.chunking import page_chunks
+from workers.ocr.chunking import deck_footers, page_chunks
 from workers.ocr.line_cues import PageLines, align_hints
 from workers.ocr.ports import OcrEngine
 from workers.ocr.readers import PageContent, ReadOptions, read_document
@@ -168,6 +168,7 @@ def store_pages(
         db.execute(delete(Figure).where(Figure.lecture_id == lecture_id))
         db.execute(delete(Page).where(Page.lecture_id == lecture_id))
         chunk_count = figure_count = 0
+        footers = deck_footers((p.text, p.roles) for p in pages)
         for content in pages:
             page = Page(
                 lecture_id=lecture_id,
@@ -207,6 +208,7 @@ def store_pages(
                 notes=content.notes,
                 figure_texts=figure_texts,
                 roles=content.roles,
+                footers=footers,
             )
             for ordinal, draft in enumerate(drafts):
                 db.add(

@@ -43,6 +43,7 @@ from workers.ocr.line_cues import (
     KnowledgeUnit,
     LineHint,
     PageLines,
+    boilerplate_key,
     edge_key,
     is_code,
     is_continuation,
@@ -61,6 +62,7 @@ from workers.ocr.line_cues import (
 EDGE_SHARE = 0.15  # top or bottom share of the page where running headers and footers sit
 EDGE_LINES = 3  # without positions, the first and last lines of a page count as its edges
 REPEAT_SHARE = 0.3  # a line at the edge of this share of pages (and at least 3) is a running header/footer
+RUNNING_MIN_CHARS = 12  # a repeated line this long matches with its numbers and dates cut off at both ends
 TITLE_SLIDE_MAX_LINES = 14
 TITLE_SLIDE_MAX_WORDS = 80
 
@@ -187,11 +189,22 @@ def classify_page(
     loose_edges = _edge_positions(page, by_position=False)
     sizes = [h.size for h in (_hint(page, i) for i in nonblank) if h is not None and h.size]
     median = statistics.median(sizes) if sizes else None
+    bare = {boilerplate_key(k) for k in repeated if not k.startswith("=")}
 
     # 1. running headers/footers, page numbers, placeholders
     for i in nonblank:
         hint, text = _hint(page, i), lines[i].strip()
         kind = hint.kind if hint else ""
+        key = boilerplate_key(text)
+        running = (
+            i in edges | loose_edges
+            and len(key) >= RUNNING_MIN_CHARS
+            and key in bare
+            and not _big(hint, median)
+        )  # the footer with its date spaced otherwise ("2020 -04 -15"), or called a title by the layout
+        if running:
+            roles[i] = "footer"
+            continue
         if kind in ("title", "subtitle") and not PAGE_NUMBER.match(text):
             continue
         small = not hint or not hint.size or not median or hint.size <= 1.1 * median
