@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_BIN ?= /usr/lib/postgresql/15/bin
 # Debian packages the product needs at run time, and the extra ones its tests need.
 APT_RUN  := redis-server graphviz tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin tesseract-ocr-chi-sim poppler-utils fonts-dejavu-core fonts-dejavu-extra fonts-noto-core fonts-noto-cjk libgl1 libglib2.0-0 libreoffice-impress libreoffice-writer
-APT_TEST := chromium nginx npm
+APT_TEST := chromium nginx
 QUIET_PIP := sed '/is ignored: it is neither a file nor a directory/d'
 
 .PHONY: help setup setup-test apt apt-test venv run test lint format unit integration e2e clean
@@ -34,9 +34,15 @@ apt:
 apt-test:
 	$(call apt_install,$(APT_TEST))
 	@if [ ! -x $(PG_BIN)/postgres ]; then $(MAKE) --no-print-directory _apt-postgres; fi
+	@# npm fetches axe-core for the browser test; it may come with a nodejs package of its own (NodeSource's),
+	@# which Debian's npm package conflicts with, so Debian's is installed only when there is no npm at all.
+	@if ! command -v npm >/dev/null; then $(MAKE) --no-print-directory _apt-npm; fi
 
 _apt-postgres:
 	$(call apt_install,postgresql)
+
+_apt-npm:
+	$(call apt_install,npm)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
