@@ -69,7 +69,8 @@ def reviewer(client: GatewayClient, subject_id: int, cards: list[Card]) -> None:
         review["shown"] = False
     queue: list[Card] = review["queue"]
     if not queue:
-        done = f"You reviewed {review['reviewed']} cards. " if review["reviewed"] else ""
+        count = review["reviewed"]
+        done = f"You reviewed {count} card{'' if count == 1 else 's'}. " if count else ""
         st.success(f"{done}Nothing is due right now. {next_due_text(cards)}", icon=":material/celebration:")
         return
     card = queue[0]

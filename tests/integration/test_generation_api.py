@@ -427,7 +427,7 @@ def test_past_paper_is_answered_from_the_notes(stack: Stack, deck: dict[str, Any
     answers = Document(io.BytesIO(_download(stack, headers, job["result"]["document_id"])))
     text = "\n".join(p.text for p in answers.paragraphs)
     assert "Which enzyme fixes carbon dioxide?" in text and "RuBisCO" in text
-    assert "Sources: bio, slide 2 (bio.pdf)" in text
+    assert "Sources: Photosynthesis, slide 2 (bio.pdf)" in text  # the title slide names the lecture
     not_exam = stack.client.post(
         f"{API}/subjects/{deck['subject']['id']}/past-papers",
         files={"file": ("x.txt", b"hello there")},
