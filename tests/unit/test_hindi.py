@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
@@ -12,10 +12,17 @@ from shared.schemas import SubjectCreate
 from shared.text import tokens as tokenize
 from workers.ai.retrieval import KeywordIndex
 from workers.ocr.devanagari import broken_devanagari, mend_runs, orphan_marks, split_segments
-from workers.ocr.imaging import mostly_white
+from workers.ocr.imaging import mostly_white, prepare_and_angle, turn
+from workers.ocr.marks import drop_coloured_marks, ink_saturation
 from workers.ocr.pipeline import ocr_languages
-from workers.ocr.ports import OcrEngine, OcrResult
-from workers.ocr.scripts import AutoLanguages, fits, languages_for_scripts, languages_for_text
+from workers.ocr.ports import OcrEngine, OcrResult, OcrWord
+from workers.ocr.scripts import (
+    AutoLanguages,
+    fits,
+    languages_for_scripts,
+    languages_for_text,
+    latin_only,
+)
 
 HINDI = (
     "उस विकल्प का चयन कीजिए, जो तीसरे पद से उसी प्रकार संबंधित है, जिस प्रकार दूसरा पद पहले पद से और "
@@ -208,3 +215,57 @@ def test_migration_moves_subjects_on_the_old_default_to_auto(tmp_path: Path) -> 
     with engine.connect() as db:
         assert db.execute(sa.text("SELECT ocr_languages FROM subjects WHERE id = 1")).scalar() == "eng+hin"
     engine.dispose()
+
+
+# --- coloured answer-key marks (workers/ocr/marks.py) ---------------------------------------------------
+def _answer_key_page() -> tuple[Image.Image, list[OcrWord]]:
+    """A page the test draws: a red cross and a green tick before red/black options, and a black "X"."""
+    from PIL import ImageDraw
+
+    page = Image.new("RGB", (400, 120), "white")
+    draw = ImageDraw.Draw(page)
+    draw.line((10, 10, 30, 30), fill=(220, 30, 30), width=5)  # red cross
+    draw.line((10, 30, 30, 10), fill=(220, 30, 30), width=5)
+    draw.line((10, 70, 18, 80), fill=(40, 170, 40), width=5)  # green tick
+    draw.line((18, 80, 32, 60), fill=(40, 170, 40), width=5)
+    draw.rectangle((40, 12, 60, 28), fill=(220, 30, 30))  # the red option's "1." (ink only matters)
+    draw.rectangle((70, 12, 200, 28), fill=(220, 30, 30))  # a red Hindi word
+    draw.rectangle((40, 62, 200, 78), fill=(0, 0, 0))  # black option text
+    draw.rectangle((210, 62, 230, 78), fill=(0, 0, 0))  # a black "X" (a real letter)
+    words = [
+        OcrWord("X", 0.45, (8, 8, 33, 33), line=0, paragraph=0),
+        OcrWord("1.", 0.36, (40, 12, 60, 28), line=0, paragraph=0),
+        OcrWord("अनुसरण", 0.5, (70, 12, 200, 28), line=0, paragraph=0),
+        OcrWord("J", 0.33, (8, 58, 34, 82), line=1, paragraph=1),
+        OcrWord("2.", 0.9, (40, 62, 200, 78), line=1, paragraph=1),
+        OcrWord("X", 0.5, (210, 62, 230, 78), line=1, paragraph=1),
+    ]
+    return page, words
+
+
+def test_coloured_low_confidence_marks_are_dropped_and_coloured_text_kept() -> None:
+    page, words = _answer_key_page()
+    result = OcrResult("X 1. अनुसरण\n\nJ 2. X", 0.5, len(words), word_boxes=tuple(words))
+    gray = page.convert("L")
+    assert drop_coloured_marks(result, gray, ink_saturation(page)) == "1. अनुसरण\n\n2. X"
+
+
+def test_a_confident_coloured_word_and_results_without_boxes_are_kept() -> None:
+    page, words = _answer_key_page()
+    sure = [replace(w, confidence=0.95) if w.text in ("X", "J") else w for w in words]
+    gray, saturation = page.convert("L"), ink_saturation(page)
+    text = "X 1. अनुसरण\n\nJ 2. X"
+    assert drop_coloured_marks(OcrResult(text, 0.9, 6, word_boxes=tuple(sure)), gray, saturation) == text
+    assert drop_coloured_marks(OcrResult(text, 0.5, 6), gray, saturation) == text  # engine without boxes
+
+
+def test_saturation_turns_with_the_deskewed_page() -> None:
+    page, _ = _answer_key_page()
+    tilted = page.rotate(3, expand=True, fillcolor="white")
+    gray, angle = prepare_and_angle(tilted, scan=True)
+    assert angle != 0 and turn(ink_saturation(tilted), angle).size == gray.size
+
+
+def test_only_non_latin_language_sets_take_the_marks_path() -> None:
+    assert latin_only("eng") and latin_only("auto")
+    assert not latin_only("eng+hin") and not latin_only("hin")

@@ -14,7 +14,7 @@ from PIL import Image
 
 from shared.errors import AppError
 from shared.settings import Settings
-from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult
+from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult, OcrWord
 
 
 class RapidLayoutDetector(LayoutDetector):
@@ -152,14 +152,39 @@ class TesserocrOcr(OcrEngine):
         return apis[key]
 
     def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> OcrResult:
+        import tesserocr
+
         api = self._api(languages, sparse)
         api.SetImage(image)
         text = api.GetUTF8Text() or ""
         confidences = [c for c in api.AllWordConfidences() if c >= 0]
+        words: list[OcrWord] = []
+        iterator = api.GetIterator() if text.strip() else None  # reuses the recognition above: cheap
+        line_no = para_no = -1
+        while iterator is not None:
+            if iterator.IsAtBeginningOf(tesserocr.RIL.PARA):
+                para_no += 1
+            if iterator.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+                line_no += 1
+            try:
+                word = iterator.GetUTF8Text(tesserocr.RIL.WORD)
+            except RuntimeError:  # an element without text
+                word = ""
+            if word.strip():
+                x0, y0, x1, y1 = iterator.BoundingBox(tesserocr.RIL.WORD)
+                conf = round(iterator.Confidence(tesserocr.RIL.WORD) / 100, 4)
+                words.append(OcrWord(word.strip(), conf, (x0, y0, x1, y1), line_no, para_no))
+            if not iterator.Next(tesserocr.RIL.WORD):
+                break
         api.Clear()
         mean = sum(confidences) / len(confidences) / 100 if confidences else 0.0
         lines = [line.rstrip() for line in text.split("\n")]
-        return OcrResult(text="\n".join(lines).strip(), confidence=round(mean, 4), words=len(confidences))
+        return OcrResult(
+            text="\n".join(lines).strip(),
+            confidence=round(mean, 4),
+            words=len(confidences),
+            word_boxes=tuple(words),
+        )
 
 
 def layout_detector(settings: Settings) -> LayoutDetector | None:

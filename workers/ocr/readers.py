@@ -30,9 +30,10 @@ from shared.files import (
 )
 from workers.ocr.content import FigureContent, PageContent, ReadOptions
 from workers.ocr.devanagari import broken_devanagari, layer_segments, mend_runs
-from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
+from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_and_angle, thumbnail_bytes, turn
 from workers.ocr.line_cues import LineHint
-from workers.ocr.scripts import AUTO, languages_for_text
+from workers.ocr.marks import drop_coloured_marks, ink_saturation
+from workers.ocr.scripts import AUTO, languages_for_text, latin_only
 from workers.ocr.slides import read_converted, read_pptx
 from workers.ocr.text import clean_text, drop_stray_script, first_line, usable_text_layer
 
@@ -167,10 +168,13 @@ class PageWork:
             return "", 0.0
         if box is not None and max(image.size) > MAX_CROP_OCR_SIDE:  # labels stay legible, OCR gets cheaper
             image.thumbnail((MAX_CROP_OCR_SIDE, MAX_CROP_OCR_SIDE))
-        result, self.languages = self.opts.read(
-            prepare_for_ocr(image, scan=self.scan, photo=self.photo), languages=self.languages, sparse=sparse
-        )
-        return drop_stray_script(clean_text(result.text)), result.confidence
+        gray, angle = prepare_and_angle(image, scan=self.scan, photo=self.photo)
+        result, self.languages = self.opts.read(gray, languages=self.languages, sparse=sparse)
+        text = result.text
+        if box is None and image.mode == "RGB" and not latin_only(self.languages):
+            # Answer-key crosses and ticks read as "X", "J", "%": dropped (workers/ocr/marks.py).
+            text = drop_coloured_marks(result, gray, turn(ink_saturation(image), angle))
+        return drop_stray_script(clean_text(text)), result.confidence
 
     def text(self) -> tuple[str, float | None]:
         """The page's text in reading order: layout blocks ordered top to bottom (and by column), the

@@ -1,0 +1,59 @@
+"""Coloured marks that OCR reads as letters: the red cross and green tick beside the options of an exam
+paper's answer key come out as "X", "XK", "J", "%", "#(", "३९" in front of each option.
+
+They are told apart by what they are made of: a short "word" (three characters at most, no digit) that
+Tesseract reads with low confidence and whose ink is coloured, not black or grey. Coloured text stays: it
+reads as longer words, digits or confidently (the paper's options are red and green too). Used on pages read
+with a non-Latin pack (Hindi) only, where the measured gain is (page 4 and 12 of the Hindi paper); English
+pages keep their one plain pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from workers.ocr.ports import OcrResult, OcrWord
+
+MAX_LENGTH = 3  # characters of a mark's reading
+MAX_CONFIDENCE = 0.8  # a mark is read with less
+MIN_SATURATION = 80  # mean HSV saturation (0-255) of its ink: coloured, not black or grey
+INK = 160  # grey level below which a pixel is ink
+
+
+def ink_saturation(image: Image.Image) -> Image.Image:
+    """Saturation (0-255) of each pixel of an RGB image, as a greyscale image of the same size."""
+    return image.convert("RGB").convert("HSV").getchannel("S")
+
+
+def is_mark(word: OcrWord, gray: np.ndarray, saturation: np.ndarray) -> bool:
+    if len(word.text) > MAX_LENGTH or word.confidence >= MAX_CONFIDENCE:
+        return False
+    if any(ch.isdigit() for ch in word.text):  # "1.", "2." of coloured options
+        return False
+    x0, y0, x1, y1 = word.box
+    ink = gray[y0:y1, x0:x1] < INK
+    return bool(ink.any()) and float(saturation[y0:y1, x0:x1][ink].mean()) >= MIN_SATURATION
+
+
+def drop_coloured_marks(result: OcrResult, gray: Image.Image, saturation: Image.Image) -> str:
+    """The result's text without the words that are coloured marks (see the module docstring); the text as
+    it is when there is none or the engine gave no word boxes. ``gray`` is the image that was read,
+    ``saturation`` its saturation (same size)."""
+    if not result.word_boxes or gray.size != saturation.size:
+        return result.text
+    gray_px, sat_px = np.asarray(gray.convert("L")), np.asarray(saturation)
+    kept = [w for w in result.word_boxes if not is_mark(w, gray_px, sat_px)]
+    if len(kept) == len(result.word_boxes):
+        return result.text
+    lines: list[str] = []
+    last: OcrWord | None = None
+    for word in kept:
+        if last is not None and word.line == last.line:
+            lines[-1] += " " + word.text
+        else:
+            if last is not None and word.paragraph != last.paragraph:
+                lines.append("")
+            lines.append(word.text)
+        last = word
+    return "\n".join(lines)
