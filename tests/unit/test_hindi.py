@@ -16,6 +16,7 @@ from workers.ocr.imaging import mostly_white, prepare_and_angle, turn
 from workers.ocr.marks import drop_coloured_marks, ink_saturation
 from workers.ocr.pipeline import ocr_languages
 from workers.ocr.ports import OcrEngine, OcrResult, OcrWord
+from workers.ocr.readers import _decoded_frame
 from workers.ocr.scripts import (
     AutoLanguages,
     fits,
@@ -269,3 +270,14 @@ def test_saturation_turns_with_the_deskewed_page() -> None:
 def test_only_non_latin_language_sets_take_the_marks_path() -> None:
     assert latin_only("eng") and latin_only("auto")
     assert not latin_only("eng+hin") and not latin_only("hin")
+
+
+def test_shrunk_uploads_are_area_averaged_without_halos_around_thin_strokes() -> None:
+    # A grey page with 1-pixel dark strokes (a vowel sign's hairline), shrunk as a 200 dpi scan is to 2000 px:
+    # area averaging keeps every pixel between paper and ink; bicubic adds light halos that thin the strokes.
+    page = Image.new("L", (1000, 200), 160)
+    for x in range(50, 950, 7):
+        page.paste(20, (x, 20, x + 1, 180))
+    shrunk = _decoded_frame(page, 0.85).convert("L")
+    low, high = shrunk.getextrema()
+    assert shrunk.size == (850, 170) and low >= 20 and high <= 160
