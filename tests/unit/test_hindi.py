@@ -13,7 +13,7 @@ from shared.text import tokens as tokenize
 from workers.ai.retrieval import KeywordIndex
 from workers.ocr.devanagari import broken_devanagari, mend_runs, orphan_marks, split_segments
 from workers.ocr.imaging import mostly_white, prepare_and_angle, turn
-from workers.ocr.marks import drop_coloured_marks, ink_saturation
+from workers.ocr.marks import drop_coloured_marks, ink_saturation, refine_words
 from workers.ocr.pipeline import ocr_languages
 from workers.ocr.ports import OcrEngine, OcrResult, OcrWord
 from workers.ocr.readers import _decoded_frame
@@ -281,3 +281,34 @@ def test_shrunk_uploads_are_area_averaged_without_halos_around_thin_strokes() ->
     shrunk = _decoded_frame(page, 0.85).convert("L")
     low, high = shrunk.getextrema()
     assert shrunk.size == (850, 170) and low >= 20 and high <= 160
+
+
+def test_unsure_words_are_read_again_on_their_own_and_kept_only_when_surer() -> None:
+    page, words = _answer_key_page()
+    seen: list[tuple[int, int]] = []
+
+    def read_line(crop: Image.Image) -> OcrResult:
+        seen.append(crop.size)
+        return {1: OcrResult("अनुसरण", 0.93, 1), 2: OcrResult("Xx", 0.3, 1)}.get(
+            len(seen), OcrResult("", 0, 0)
+        )
+
+    black_x = replace(words[5], confidence=0.5)
+    unsure = [replace(words[2], text="GERI", confidence=0.6), replace(words[4], confidence=0.9), black_x]
+    result = OcrResult("GERI 2. X", 0.7, 3, word_boxes=tuple(unsure))
+    assert refine_words(result, page.convert("L"), None, read_line) == "अनुसरण\n\n2. X"
+    # Two words were unsure (the confident "2." was not read again); each crop is its box with a margin.
+    assert seen == [(130 + 2 * 4, 16 + 2 * 4), (20 + 2 * 4, 16 + 2 * 4)]
+
+
+def test_refining_drops_marks_and_leaves_results_without_boxes_alone() -> None:
+    page, words = _answer_key_page()
+    sure = [replace(w, confidence=0.95) if w.text not in ("X", "J") else w for w in words]
+    result = OcrResult("X 1. अनुसरण\n\nJ 2. X", 0.5, 6, word_boxes=tuple(sure))
+
+    def nothing(crop: Image.Image) -> OcrResult:
+        return OcrResult("", 0.0, 0)
+
+    assert refine_words(result, page.convert("L"), ink_saturation(page), nothing) == "1. अनुसरण\n\n2. X"
+    plain = OcrResult("X 1. अनुसरण", 0.5, 3)
+    assert refine_words(plain, page.convert("L"), ink_saturation(page), nothing) == "X 1. अनुसरण"

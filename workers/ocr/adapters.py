@@ -135,14 +135,20 @@ class TesserocrOcr(OcrEngine):
     def available_languages(self) -> set[str]:
         return {p.stem for p in Path(tessdata_dir()).glob("*.traineddata")} - {"osd"}
 
-    def _api(self, languages: str, sparse: bool) -> Any:
+    def _api(self, languages: str, sparse: bool, line: bool = False) -> Any:
         import tesserocr
 
-        apis: dict[tuple[str, bool], Any] = getattr(self._local, "apis", None) or {}
+        apis: dict[tuple[str, bool, bool], Any] = getattr(self._local, "apis", None) or {}
         self._local.apis = apis
-        key = (languages, sparse)
+        key = (languages, sparse, line)
         if key not in apis:
-            psm = tesserocr.PSM.SPARSE_TEXT if sparse else tesserocr.PSM.AUTO
+            psm = (
+                tesserocr.PSM.SINGLE_LINE
+                if line
+                else tesserocr.PSM.SPARSE_TEXT
+                if sparse
+                else tesserocr.PSM.AUTO
+            )
             try:
                 apis[key] = tesserocr.PyTessBaseAPI(
                     path=tessdata_dir(), lang=languages, psm=psm, oem=tesserocr.OEM.LSTM_ONLY
@@ -152,9 +158,14 @@ class TesserocrOcr(OcrEngine):
         return apis[key]
 
     def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> OcrResult:
+        return self._read(self._api(languages, sparse), image)
+
+    def read_line(self, image: Image.Image, *, languages: str) -> OcrResult:
+        return self._read(self._api(languages, False, line=True), image)
+
+    def _read(self, api: Any, image: Image.Image) -> OcrResult:
         import tesserocr
 
-        api = self._api(languages, sparse)
         api.SetImage(image)
         text = api.GetUTF8Text() or ""
         confidences = [c for c in api.AllWordConfidences() if c >= 0]

@@ -43,5 +43,9 @@ class OcrEngine(abc.ABC):
     @abc.abstractmethod
     def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> OcrResult: ...
 
+    def read_line(self, image: Image.Image, *, languages: str) -> OcrResult:
+        """An image holding one line or word of text (engines that can say so to the engine do)."""
+        return self.read(image, languages=languages)
+
     @abc.abstractmethod
     def available_languages(self) -> set[str]: ...

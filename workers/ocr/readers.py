@@ -32,7 +32,7 @@ from workers.ocr.content import FigureContent, PageContent, ReadOptions
 from workers.ocr.devanagari import broken_devanagari, layer_segments, mend_runs
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_and_angle, thumbnail_bytes, turn
 from workers.ocr.line_cues import LineHint
-from workers.ocr.marks import drop_coloured_marks, ink_saturation
+from workers.ocr.marks import ink_saturation, refine_words
 from workers.ocr.scripts import AUTO, languages_for_text, latin_only
 from workers.ocr.slides import read_converted, read_pptx
 from workers.ocr.text import clean_text, drop_stray_script, first_line, usable_text_layer
@@ -171,9 +171,16 @@ class PageWork:
         gray, angle = prepare_and_angle(image, scan=self.scan, photo=self.photo)
         result, self.languages = self.opts.read(gray, languages=self.languages, sparse=sparse)
         text = result.text
-        if box is None and image.mode == "RGB" and not latin_only(self.languages):
-            # Answer-key crosses and ticks read as "X", "J", "%": dropped (workers/ocr/marks.py).
-            text = drop_coloured_marks(result, gray, turn(ink_saturation(image), angle))
+        if box is None and result.word_boxes and not latin_only(self.languages):
+            # Non-Latin pages: answer-key crosses and ticks read as "X", "J", "%" dropped, unsure words read
+            # again on their own (workers/ocr/marks.py). English pages keep their one pass.
+            languages = self.languages
+            text = refine_words(
+                result,
+                gray,
+                turn(ink_saturation(image), angle) if image.mode == "RGB" else None,
+                lambda crop: self.opts.ocr.read_line(crop, languages=languages),
+            )
         return drop_stray_script(clean_text(text)), result.confidence
 
     def text(self) -> tuple[str, float | None]:
