@@ -312,3 +312,15 @@ def test_refining_drops_marks_and_leaves_results_without_boxes_alone() -> None:
     assert refine_words(result, page.convert("L"), ink_saturation(page), nothing) == "1. अनुसरण\n\n2. X"
     plain = OcrResult("X 1. अनुसरण", 0.5, 3)
     assert refine_words(plain, page.convert("L"), ink_saturation(page), nothing) == "X 1. अनुसरण"
+
+
+def test_a_coloured_mark_read_as_symbols_goes_however_confident() -> None:
+    page, words = _answer_key_page()
+    symbols = [
+        replace(words[0], text="><", confidence=0.96),
+        words[1],
+        replace(words[3], text="J", confidence=0.96),
+    ]
+    result = OcrResult(">< 1.\n\nJ", 0.9, 3, word_boxes=tuple(symbols))
+    # "><" has no letter or digit: a mark even when confident; a confident coloured "J" may be a letter.
+    assert drop_coloured_marks(result, page.convert("L"), ink_saturation(page)) == "1.\n\nJ"

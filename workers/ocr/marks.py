@@ -4,7 +4,8 @@ Coloured marks that OCR reads as letters: the red cross and green tick beside th
 paper's answer key come out as "X", "XK", "J", "%", "#(", "३९" in front of each option.
 
 They are told apart by what they are made of: a short "word" (three characters at most, no digit) that
-Tesseract reads with low confidence and whose ink is coloured, not black or grey. Coloured text stays: it
+Tesseract reads with low confidence, or reads as symbols only ("><", "%"), and whose ink is coloured, not
+black or grey. Coloured text stays: it
 reads as longer words, digits or confidently (the paper's options are red and green too). Used on pages read
 with a non-Latin pack (Hindi) only, where the measured gain is (page 4 and 12 of the Hindi paper); English
 pages keep their one plain pass.
@@ -38,7 +39,8 @@ def ink_saturation(image: Image.Image) -> Image.Image:
 
 
 def is_mark(word: OcrWord, gray: np.ndarray, saturation: np.ndarray) -> bool:
-    if len(word.text) > MAX_LENGTH or word.confidence >= MAX_CONFIDENCE:
+    symbols = not any(ch.isalnum() for ch in word.text)  # "><", "%": no reading of text, however confident
+    if len(word.text) > MAX_LENGTH or (word.confidence >= MAX_CONFIDENCE and not symbols):
         return False
     if any(ch.isdigit() for ch in word.text):  # "1.", "2." of coloured options
         return False
