@@ -263,3 +263,30 @@ def test_auto_languages_read_english_in_latin_and_hindi_in_devanagari(
     assert devanagari(en_page.text) == 0, en_page.text
     assert cer("\n".join(SCAN_LINES[:3]), "\n".join(en_page.text.split("\n")[:3])) < 0.05, en_page.text
     assert devanagari(hi_page.text) > 30 and "विकल्प" in hi_page.text, hi_page.text
+
+
+def test_hindi_image_upload_drops_red_answer_crosses_but_keeps_its_options(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from PIL import ImageDraw
+
+    opts = ReadOptions(
+        store=LocalFileStore(tmp_path / "store"),
+        prefix="uploads/1/3",
+        languages="auto",
+        layout=layout_detector(settings),
+        ocr=ocr_engine(settings),
+    )
+    options = ["1. कुचिपुड़ी और भरतनाट्यम", "2. भरतनाट्यम और कथकली", "3. यक्षगान"]
+    page = render_text_image([HINDI_LINES[0], *(" " * 6 + o for o in options)], font=DEVANAGARI, size=44)
+    draw = ImageDraw.Draw(page)
+    step = int(44 * 1.7)
+    for i in range(1, 4):  # a red cross before each option, as on an exam paper's answer key
+        top = 90 + i * step + 12
+        draw.line((95, top, 125, top + 30), fill=(230, 40, 40), width=6)
+        draw.line((95, top + 30, 125, top), fill=(230, 40, 40), width=6)
+    page.save(tmp_path / "key.png")
+    [read_page] = read(tmp_path / "key.png", "image", opts)
+    lines = [line for line in read_page.text.split("\n") if "नाट्यम" in line or "यक्षगान" in line]
+    assert len(lines) == 3, read_page.text
+    assert all(line.lstrip().startswith(("1.", "2.", "3.")) for line in lines), read_page.text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
@@ -12,10 +12,18 @@ from shared.schemas import SubjectCreate
 from shared.text import tokens as tokenize
 from workers.ai.retrieval import KeywordIndex
 from workers.ocr.devanagari import broken_devanagari, mend_runs, orphan_marks, split_segments
-from workers.ocr.imaging import mostly_white
+from workers.ocr.imaging import mostly_white, prepare_and_angle, turn
+from workers.ocr.marks import drop_coloured_marks, ink_saturation, refine_words
 from workers.ocr.pipeline import ocr_languages
-from workers.ocr.ports import OcrEngine, OcrResult
-from workers.ocr.scripts import AutoLanguages, fits, languages_for_scripts, languages_for_text
+from workers.ocr.ports import OcrEngine, OcrResult, OcrWord
+from workers.ocr.readers import _decoded_frame
+from workers.ocr.scripts import (
+    AutoLanguages,
+    fits,
+    languages_for_scripts,
+    languages_for_text,
+    latin_only,
+)
 
 HINDI = (
     "उस विकल्प का चयन कीजिए, जो तीसरे पद से उसी प्रकार संबंधित है, जिस प्रकार दूसरा पद पहले पद से और "
@@ -208,3 +216,111 @@ def test_migration_moves_subjects_on_the_old_default_to_auto(tmp_path: Path) -> 
     with engine.connect() as db:
         assert db.execute(sa.text("SELECT ocr_languages FROM subjects WHERE id = 1")).scalar() == "eng+hin"
     engine.dispose()
+
+
+# --- coloured answer-key marks (workers/ocr/marks.py) ---------------------------------------------------
+def _answer_key_page() -> tuple[Image.Image, list[OcrWord]]:
+    """A page the test draws: a red cross and a green tick before red/black options, and a black "X"."""
+    from PIL import ImageDraw
+
+    page = Image.new("RGB", (400, 120), "white")
+    draw = ImageDraw.Draw(page)
+    draw.line((10, 10, 30, 30), fill=(220, 30, 30), width=5)  # red cross
+    draw.line((10, 30, 30, 10), fill=(220, 30, 30), width=5)
+    draw.line((10, 70, 18, 80), fill=(40, 170, 40), width=5)  # green tick
+    draw.line((18, 80, 32, 60), fill=(40, 170, 40), width=5)
+    draw.rectangle((40, 12, 60, 28), fill=(220, 30, 30))  # the red option's "1." (ink only matters)
+    draw.rectangle((70, 12, 200, 28), fill=(220, 30, 30))  # a red Hindi word
+    draw.rectangle((40, 62, 200, 78), fill=(0, 0, 0))  # black option text
+    draw.rectangle((210, 62, 230, 78), fill=(0, 0, 0))  # a black "X" (a real letter)
+    words = [
+        OcrWord("X", 0.45, (8, 8, 33, 33), line=0, paragraph=0),
+        OcrWord("1.", 0.36, (40, 12, 60, 28), line=0, paragraph=0),
+        OcrWord("अनुसरण", 0.5, (70, 12, 200, 28), line=0, paragraph=0),
+        OcrWord("J", 0.33, (8, 58, 34, 82), line=1, paragraph=1),
+        OcrWord("2.", 0.9, (40, 62, 200, 78), line=1, paragraph=1),
+        OcrWord("X", 0.5, (210, 62, 230, 78), line=1, paragraph=1),
+    ]
+    return page, words
+
+
+def test_coloured_low_confidence_marks_are_dropped_and_coloured_text_kept() -> None:
+    page, words = _answer_key_page()
+    result = OcrResult("X 1. अनुसरण\n\nJ 2. X", 0.5, len(words), word_boxes=tuple(words))
+    gray = page.convert("L")
+    assert drop_coloured_marks(result, gray, ink_saturation(page)) == "1. अनुसरण\n\n2. X"
+
+
+def test_a_confident_coloured_word_and_results_without_boxes_are_kept() -> None:
+    page, words = _answer_key_page()
+    sure = [replace(w, confidence=0.95) if w.text in ("X", "J") else w for w in words]
+    gray, saturation = page.convert("L"), ink_saturation(page)
+    text = "X 1. अनुसरण\n\nJ 2. X"
+    assert drop_coloured_marks(OcrResult(text, 0.9, 6, word_boxes=tuple(sure)), gray, saturation) == text
+    assert drop_coloured_marks(OcrResult(text, 0.5, 6), gray, saturation) == text  # engine without boxes
+
+
+def test_saturation_turns_with_the_deskewed_page() -> None:
+    page, _ = _answer_key_page()
+    tilted = page.rotate(3, expand=True, fillcolor="white")
+    gray, angle = prepare_and_angle(tilted, scan=True)
+    assert angle != 0 and turn(ink_saturation(tilted), angle).size == gray.size
+
+
+def test_only_non_latin_language_sets_take_the_marks_path() -> None:
+    assert latin_only("eng") and latin_only("auto")
+    assert not latin_only("eng+hin") and not latin_only("hin")
+
+
+def test_shrunk_uploads_are_area_averaged_without_halos_around_thin_strokes() -> None:
+    # A grey page with 1-pixel dark strokes (a vowel sign's hairline), shrunk as a 200 dpi scan is to 2000 px:
+    # area averaging keeps every pixel between paper and ink; bicubic adds light halos that thin the strokes.
+    page = Image.new("L", (1000, 200), 160)
+    for x in range(50, 950, 7):
+        page.paste(20, (x, 20, x + 1, 180))
+    shrunk = _decoded_frame(page, 0.85).convert("L")
+    low, high = shrunk.getextrema()
+    assert shrunk.size == (850, 170) and low >= 20 and high <= 160
+
+
+def test_unsure_words_are_read_again_on_their_own_and_kept_only_when_surer() -> None:
+    page, words = _answer_key_page()
+    seen: list[tuple[int, int]] = []
+
+    def read_line(crop: Image.Image) -> OcrResult:
+        seen.append(crop.size)
+        return {1: OcrResult("अनुसरण", 0.93, 1), 2: OcrResult("Xx", 0.3, 1)}.get(
+            len(seen), OcrResult("", 0, 0)
+        )
+
+    black_x = replace(words[5], confidence=0.5)
+    unsure = [replace(words[2], text="GERI", confidence=0.6), replace(words[4], confidence=0.9), black_x]
+    result = OcrResult("GERI 2. X", 0.7, 3, word_boxes=tuple(unsure))
+    assert refine_words(result, page.convert("L"), None, read_line) == "अनुसरण\n\n2. X"
+    # Two words were unsure (the confident "2." was not read again); each crop is its box with a margin.
+    assert seen == [(130 + 2 * 4, 16 + 2 * 4), (20 + 2 * 4, 16 + 2 * 4)]
+
+
+def test_refining_drops_marks_and_leaves_results_without_boxes_alone() -> None:
+    page, words = _answer_key_page()
+    sure = [replace(w, confidence=0.95) if w.text not in ("X", "J") else w for w in words]
+    result = OcrResult("X 1. अनुसरण\n\nJ 2. X", 0.5, 6, word_boxes=tuple(sure))
+
+    def nothing(crop: Image.Image) -> OcrResult:
+        return OcrResult("", 0.0, 0)
+
+    assert refine_words(result, page.convert("L"), ink_saturation(page), nothing) == "1. अनुसरण\n\n2. X"
+    plain = OcrResult("X 1. अनुसरण", 0.5, 3)
+    assert refine_words(plain, page.convert("L"), ink_saturation(page), nothing) == "X 1. अनुसरण"
+
+
+def test_a_coloured_mark_read_as_symbols_goes_however_confident() -> None:
+    page, words = _answer_key_page()
+    symbols = [
+        replace(words[0], text="><", confidence=0.96),
+        words[1],
+        replace(words[3], text="J", confidence=0.96),
+    ]
+    result = OcrResult(">< 1.\n\nJ", 0.9, 3, word_boxes=tuple(symbols))
+    # "><" has no letter or digit: a mark even when confident; a confident coloured "J" may be a letter.
+    assert drop_coloured_marks(result, page.convert("L"), ink_saturation(page)) == "1.\n\nJ"

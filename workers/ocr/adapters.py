@@ -14,7 +14,7 @@ from PIL import Image
 
 from shared.errors import AppError
 from shared.settings import Settings
-from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult
+from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult, OcrWord
 
 
 class RapidLayoutDetector(LayoutDetector):
@@ -135,14 +135,20 @@ class TesserocrOcr(OcrEngine):
     def available_languages(self) -> set[str]:
         return {p.stem for p in Path(tessdata_dir()).glob("*.traineddata")} - {"osd"}
 
-    def _api(self, languages: str, sparse: bool) -> Any:
+    def _api(self, languages: str, sparse: bool, line: bool = False) -> Any:
         import tesserocr
 
-        apis: dict[tuple[str, bool], Any] = getattr(self._local, "apis", None) or {}
+        apis: dict[tuple[str, bool, bool], Any] = getattr(self._local, "apis", None) or {}
         self._local.apis = apis
-        key = (languages, sparse)
+        key = (languages, sparse, line)
         if key not in apis:
-            psm = tesserocr.PSM.SPARSE_TEXT if sparse else tesserocr.PSM.AUTO
+            psm = (
+                tesserocr.PSM.SINGLE_LINE
+                if line
+                else tesserocr.PSM.SPARSE_TEXT
+                if sparse
+                else tesserocr.PSM.AUTO
+            )
             try:
                 apis[key] = tesserocr.PyTessBaseAPI(
                     path=tessdata_dir(), lang=languages, psm=psm, oem=tesserocr.OEM.LSTM_ONLY
@@ -152,14 +158,44 @@ class TesserocrOcr(OcrEngine):
         return apis[key]
 
     def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> OcrResult:
-        api = self._api(languages, sparse)
+        return self._read(self._api(languages, sparse), image)
+
+    def read_line(self, image: Image.Image, *, languages: str) -> OcrResult:
+        return self._read(self._api(languages, False, line=True), image)
+
+    def _read(self, api: Any, image: Image.Image) -> OcrResult:
+        import tesserocr
+
         api.SetImage(image)
         text = api.GetUTF8Text() or ""
         confidences = [c for c in api.AllWordConfidences() if c >= 0]
+        words: list[OcrWord] = []
+        iterator = api.GetIterator() if text.strip() else None  # reuses the recognition above: cheap
+        line_no = para_no = -1
+        while iterator is not None:
+            if iterator.IsAtBeginningOf(tesserocr.RIL.PARA):
+                para_no += 1
+            if iterator.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+                line_no += 1
+            try:
+                word = iterator.GetUTF8Text(tesserocr.RIL.WORD)
+            except RuntimeError:  # an element without text
+                word = ""
+            if word.strip():
+                x0, y0, x1, y1 = iterator.BoundingBox(tesserocr.RIL.WORD)
+                conf = round(iterator.Confidence(tesserocr.RIL.WORD) / 100, 4)
+                words.append(OcrWord(word.strip(), conf, (x0, y0, x1, y1), line_no, para_no))
+            if not iterator.Next(tesserocr.RIL.WORD):
+                break
         api.Clear()
         mean = sum(confidences) / len(confidences) / 100 if confidences else 0.0
         lines = [line.rstrip() for line in text.split("\n")]
-        return OcrResult(text="\n".join(lines).strip(), confidence=round(mean, 4), words=len(confidences))
+        return OcrResult(
+            text="\n".join(lines).strip(),
+            confidence=round(mean, 4),
+            words=len(confidences),
+            word_boxes=tuple(words),
+        )
 
 
 def layout_detector(settings: Settings) -> LayoutDetector | None:
