@@ -66,7 +66,8 @@ def upload_form(client: GatewayClient, subject_id: int) -> None:
     """Pick files; each is checked at once and a problem is said in words next to it (the gateway's code
     and message). "Upload and read" sends the files without a problem; what the gateway refuses is shown
     next to that file the same way."""
-    limit = (runtime_info() or {}).get("max_upload_mb")
+    runtime = runtime_info() or {}
+    limit, max_pages = runtime.get("max_upload_mb"), runtime.get("max_pages")
     round_key = f"upload_round_{subject_id}"
     files = st.file_uploader(
         "Add lecture files",
@@ -78,7 +79,7 @@ def upload_form(client: GatewayClient, subject_id: int) -> None:
     ready = []
     for file in files or []:
         data = file.getvalue()
-        problem = check_file(data, max_upload_mb=limit)
+        problem = check_file(data, max_upload_mb=limit, max_pages=max_pages)
         if problem is None:
             kind = file_kind(data[:2048]) or "file"
             st.caption(f":material/check_circle: {md_line(file.name)} · {kind} · {human_size(len(data))}")

@@ -20,6 +20,7 @@ class RuntimeRead(BaseModel):
     ocr_engine: str
     layout_detector: str
     max_upload_mb: int
+    max_pages: int  # pages (or image frames) one upload may have
 
 
 @router.get("/runtime")
@@ -36,4 +37,5 @@ def runtime(user: CurrentUser, container: AppContainer) -> RuntimeRead:
         ocr_engine=settings.ocr_engine,
         layout_detector=settings.layout_detector,
         max_upload_mb=settings.max_upload_mb,
+        max_pages=settings.max_pages,
     )

@@ -90,7 +90,9 @@ def test_runtime_settings_name_the_providers_for_a_signed_in_user(stack: Stack) 
         "ocr_engine",
         "layout_detector",
         "max_upload_mb",
+        "max_pages",
     }
+    assert body["max_pages"] == stack.settings.max_pages
     assert body["llm_provider"] == stack.settings.llm_provider
     assert body["max_upload_mb"] == stack.settings.max_upload_mb == 2
     assert body["llm_model"]  # the bundled model is named, never an empty string

@@ -22,6 +22,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from frontend.api import ApiError, GatewayClient, Tokens
+from tests.support.factories import make_pdf
 from tests.support.openapi import gateway_contract
 
 APP = str(Path(__file__).resolve().parents[2] / "frontend" / "app.py")
@@ -515,6 +516,7 @@ class FakeGateway:
             "ocr_engine": "tesserocr",
             "layout_detector": "rapid_layout",
             "max_upload_mb": 50,
+            "max_pages": 500,
         }
 
     def _lectures_of(self, sid: int) -> list[dict[str, Any]]:
@@ -951,16 +953,23 @@ def test_delete_lecture_asks_first(fake: FakeGateway) -> None:
     assert "The scan is unreadable." not in texts(at.error)
 
 
-def test_upload_several_files_tracks_each_and_explains_a_refusal(fake: FakeGateway) -> None:
+def test_upload_several_files_tracks_each_and_explains_a_refusal(fake: FakeGateway, tmp_path: Path) -> None:
+    def pdf(name: str) -> bytes:
+        return make_pdf(tmp_path / name, [f"{name}\nA slide"]).read_bytes()
+
     at = make_app(fake)
     at.file_uploader[0].set_value(
         [
-            ("one.pdf", b"%PDF-1.4 one", "application/pdf"),
+            ("one.pdf", pdf("one.pdf"), "application/pdf"),
             ("notes.txt", b"just some text", "text/plain"),
-            ("two.pdf", b"%PDF-1.4 two", "application/pdf"),
-            ("huge.pdf", b"%PDF-1.4 too many pages", "application/pdf"),
+            ("two.pdf", pdf("two.pdf"), "application/pdf"),
+            ("broken.pdf", b"%PDF-1.4 not a real PDF", "application/pdf"),
+            # a comment after %%EOF the fake gateway answers with TOO_MANY_PAGES, as for a 600-page deck
+            ("huge.pdf", pdf("huge.pdf") + b"\n% too many pages\n", "application/pdf"),
         ]
     ).run()
+    # A PDF pdfium cannot open is refused before sending too, with the gateway's code.
+    assert any("“broken.pdf” was not uploaded" in e for e in texts(at.error))
     # Before sending: the .txt is refused in words next to its name, with the gateway's code.
     assert "“notes.txt” was not uploaded: This file type is not supported. Upload a PDF" in " ".join(
         texts(at.error)

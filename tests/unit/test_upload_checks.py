@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from frontend.upload_checks import check_file, file_kind
 from shared.errors import AppError
-from shared.files import SUPPORTED_HINT, sniff
+from shared.files import SUPPORTED_HINT, inspect, sniff
+from tests.support.factories import make_pdf
 
 
 @pytest.mark.parametrize(
@@ -46,3 +49,19 @@ def test_the_same_code_and_message_as_the_gateways_sniff(tmp_path: pytest.TempPa
             sniff(path)
         mine = check_file(data, max_upload_mb=50)
         assert mine is not None and (mine.code, mine.message) == (caught.value.code, caught.value.message)
+
+
+def test_pages_are_counted_before_sending_as_the_gateway_counts_them(tmp_path: Path) -> None:
+    deck = make_pdf(tmp_path / "three.pdf", ["One\nfirst slide", "Two\nsecond slide", "Three\nthird slide"])
+    data = deck.read_bytes()
+    assert check_file(data, max_upload_mb=50, max_pages=3) is None
+    too_many = check_file(data, max_upload_mb=50, max_pages=2)
+    with pytest.raises(AppError) as caught:
+        inspect(deck, sniff(deck), max_pages=2)
+    assert too_many is not None and too_many.code == "TOO_MANY_PAGES"
+    assert (too_many.code, too_many.message) == (caught.value.code, caught.value.message)
+    # A file that starts like a PDF but pdfium cannot open is refused before sending too, in the same words.
+    broken = check_file(b"%PDF-1.4\n" + b"\x00garbage" * 100, max_upload_mb=50, max_pages=500)
+    assert broken is not None and broken.code != "UNSUPPORTED_FORMAT" and broken.message
+    # Without the limit (a gateway that does not say it), pages are left to the gateway.
+    assert check_file(data, max_upload_mb=50) is None
