@@ -13,10 +13,9 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from retrieval import deck_lecture  # benchmarks/retrieval.py (qa.py puts benchmarks/ on the path)
+from retrieval import store_decks  # benchmarks/retrieval.py (qa.py puts benchmarks/ on the path)
 
 
 @dataclass
@@ -135,38 +134,14 @@ def build_subjects(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, A
     from chromadb.config import Settings as ChromaSettings
     from sqlalchemy import select
 
-    from shared.db import make_engine, make_session_factory, run_migrations
     from shared.embeddings import make_embedder
-    from shared.models import Chunk, Subject, User
-    from shared.settings import Settings
+    from shared.models import Chunk
     from workers.ai.retrieval import embedding_text
     from workers.ai.vectors import ChromaVectorStore, collection_name
-    from workers.ocr.pipeline import store_pages
 
-    settings = Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
-    run_migrations(settings)
-    factory = make_session_factory(make_engine(settings))
+    settings, factory, user_id, subjects, lectures = store_decks(decks, data_dir)
     embedder = make_embedder(settings)
     store = ChromaVectorStore(chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False)))
-    subjects: dict[str, int] = {}
-    lectures: dict[Path, int] = {}
-    with factory() as db:
-        user = User(email="bench@example.com", password_hash="x", display_name="bench")
-        db.add(user)
-        db.flush()
-        for deck, pages in decks.items():
-            subject = Subject(user_id=user.id, name=deck.stem[:100])
-            db.add(subject)
-            db.flush()
-            lecture = deck_lecture(user.id, subject.id, deck, pages)
-            db.add(lecture)
-            db.flush()
-            subjects[deck.name], lectures[deck] = subject.id, lecture.id
-        db.commit()
-        user_id = user.id
-    ctx = SimpleNamespace(session_factory=factory)
-    for deck, pages in decks.items():
-        store_pages(ctx, lecture_id=lectures[deck], pages=pages)  # type: ignore[arg-type]
     start = time.perf_counter()
     n_chunks = 0
     with factory() as db:

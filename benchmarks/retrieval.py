@@ -129,6 +129,44 @@ def deck_lecture(user_id: int, subject_id: int, deck: Path, pages: list[Any]) ->
     )
 
 
+def store_decks(
+    decks: dict[Path, list[Any]], data_dir: Path
+) -> tuple[Any, Any, int, dict[str, int], dict[Path, int]]:
+    """One user; one subject and one lecture per deck, stored by the worker's own store_pages (the same rows
+    and chunks as an upload). Returns the settings, the session factory, the user id, {deck file name:
+    subject id} and {deck: lecture id}."""
+    from types import SimpleNamespace
+
+    from shared.db import make_engine, make_session_factory, run_migrations
+    from shared.models import Subject, User
+    from shared.settings import Settings
+    from workers.ocr.pipeline import store_pages
+
+    settings = Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
+    run_migrations(settings)
+    factory = make_session_factory(make_engine(settings))
+    subjects: dict[str, int] = {}
+    lectures: dict[Path, int] = {}
+    with factory() as db:
+        user = User(email="bench@example.com", password_hash="x", display_name="bench")
+        db.add(user)
+        db.flush()
+        for deck, pages in decks.items():
+            subject = Subject(user_id=user.id, name=deck.stem[:100])
+            db.add(subject)
+            db.flush()
+            lecture = deck_lecture(user.id, subject.id, deck, pages)
+            db.add(lecture)
+            db.flush()
+            subjects[deck.name], lectures[deck] = subject.id, lecture.id
+        db.commit()
+        user_id = user.id
+    ctx = SimpleNamespace(session_factory=factory)
+    for deck, pages in decks.items():
+        store_pages(ctx, lecture_id=lectures[deck], pages=pages)  # type: ignore[arg-type]
+    return settings, factory, user_id, subjects, lectures
+
+
 def build_subject(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, Any, Any, int, int]:
     """One user, one subject, one lecture per deck; pages, figures and chunks stored by the worker's own
     store_pages (the same rows and chunks as an upload), then the chunks embedded as indexing does."""

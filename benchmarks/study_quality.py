@@ -49,8 +49,8 @@ from retrieval import (  # noqa: E402  (benchmarks/retrieval.py)
     KINDS,
     clean_pages,
     deck_languages,
-    deck_lecture,
     read_pages,
+    store_decks,
 )
 
 CONCEPTS = ROOT / "benchmarks" / "data" / "study_concepts.json"
@@ -222,33 +222,7 @@ def score(res: DeckResult, entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def build(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, int, dict[str, int]]:
-    from shared.db import make_engine, make_session_factory, run_migrations
-    from shared.models import Subject, User
-    from shared.settings import Settings
-    from workers.ocr.pipeline import store_pages
-
-    settings = Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
-    run_migrations(settings)
-    factory = make_session_factory(make_engine(settings))
-    subjects: dict[str, int] = {}
-    lectures: dict[Path, int] = {}
-    with factory() as db:
-        user = User(email="bench@example.com", password_hash="x", display_name="bench")
-        db.add(user)
-        db.flush()
-        for deck, pages in decks.items():
-            subject = Subject(user_id=user.id, name=deck.stem[:100])
-            db.add(subject)
-            db.flush()
-            lecture = deck_lecture(user.id, subject.id, deck, pages)
-            db.add(lecture)
-            db.flush()
-            subjects[deck.name], lectures[deck] = subject.id, lecture.id
-        db.commit()
-        user_id = user.id
-    ctx = SimpleNamespace(session_factory=factory)
-    for deck, pages in decks.items():
-        store_pages(ctx, lecture_id=lectures[deck], pages=pages)  # type: ignore[arg-type]
+    settings, factory, user_id, subjects, _ = store_decks(decks, data_dir)
     return SimpleNamespace(settings=settings, factory=factory), user_id, subjects
 
 
