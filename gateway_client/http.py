@@ -15,6 +15,7 @@ gateway, run with uvicorn's ``--proxy-headers``, keys the sign-in rate limits on
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -133,9 +134,11 @@ class GatewayClient:
             headers[FORWARDED_FOR] = self.client_ip
         return headers
 
-    def _send(self, method: str, path: str, *, auth: bool, **kwargs: Any) -> httpx.Response:
+    @contextlib.contextmanager
+    def _transport_errors(self) -> Iterator[None]:
+        """A timeout or a connection failure as the client's ApiError, in words."""
         try:
-            return self._http.request(method, path, headers=self._headers(auth), **kwargs)
+            yield
         except httpx.TimeoutException as exc:
             raise ApiError("GATEWAY_TIMEOUT", "The server took too long to answer; try again.") from exc
         except httpx.TransportError as exc:
@@ -143,6 +146,10 @@ class GatewayClient:
                 "GATEWAY_UNREACHABLE",
                 f"Cannot reach the MySmartNotes server at {self.base_url}. Is it running?",
             ) from exc
+
+    def _send(self, method: str, path: str, *, auth: bool, **kwargs: Any) -> httpx.Response:
+        with self._transport_errors():
+            return self._http.request(method, path, headers=self._headers(auth), **kwargs)
 
     def _response(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
         sent_with = self.tokens
@@ -161,34 +168,29 @@ class GatewayClient:
         """Stream a file the gateway serves into ``out`` (refreshing an expired token once); its size."""
         for attempt in (1, 2):
             sent_with = self.tokens
-            try:
-                with self._http.stream(
+            with (
+                self._transport_errors(),
+                self._http.stream(
                     "GET", path, headers=self._headers(True), params=params or None, timeout=UPLOAD_TIMEOUT
-                ) as response:
-                    if response.is_error:
-                        response.read()
-                        error = error_from_response(response)
-                        if (
-                            attempt == 1
-                            and error.code == "TOKEN_EXPIRED"
-                            and sent_with is not None
-                            and sent_with.refresh_token
-                        ):
-                            self._refresh_after(sent_with)
-                            continue
-                        raise error
-                    size = 0
-                    for block in response.iter_bytes():
-                        out.write(block)
-                        size += len(block)
-                    return size
-            except httpx.TimeoutException as exc:
-                raise ApiError("GATEWAY_TIMEOUT", "The server took too long to answer; try again.") from exc
-            except httpx.TransportError as exc:
-                raise ApiError(
-                    "GATEWAY_UNREACHABLE",
-                    f"Cannot reach the MySmartNotes server at {self.base_url}. Is it running?",
-                ) from exc
+                ) as response,
+            ):
+                if response.is_error:
+                    response.read()
+                    error = error_from_response(response)
+                    if (
+                        attempt == 1
+                        and error.code == "TOKEN_EXPIRED"
+                        and sent_with is not None
+                        and sent_with.refresh_token
+                    ):
+                        self._refresh_after(sent_with)
+                        continue
+                    raise error
+                size = 0
+                for block in response.iter_bytes():
+                    out.write(block)
+                    size += len(block)
+                return size
         raise ApiError("NOT_AUTHENTICATED", "Your session has ended; sign in again.", 401)
 
     def _request(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Json:
