@@ -141,6 +141,32 @@ def test_only_the_fonts_the_text_needs_are_loaded(tmp_path: Path) -> None:
     assert fonts["fallback_fonts"] == [] and fonts["text_shaping"] is False
 
 
+def test_maths_letters_of_a_text_layer_are_drawn_with_a_maths_font(tmp_path: Path) -> None:
+    # Text layers of formula slides carry italic maths letters (U+1D400..1D7FF); DejaVu Sans has no glyph
+    # for them, so without a fallback the student sees empty boxes where the variables were.
+    quiz = QuizData(
+        title="Capacity",
+        difficulty="easy",
+        questions=[
+            QuizQuestion(
+                number=1,
+                kind="short_answer",
+                prompt="What does 𝑁 count in 𝐶 = log(1 + 𝑁)?",
+                answer="antennas",
+                answer_text="antennas",
+                explanation="𝑁 is the number of antennas.",
+                source=SRC,
+            )
+        ],
+    )
+    out = tmp_path / "q.pdf"
+    fonts = render_quiz_pdf(quiz, out)
+    assert fonts["fallback_fonts"] == ["NotoMath"] and fonts["missing_scripts"] == []
+    with pdfplumber.open(out) as pdf:
+        drawn = [c for page in pdf.pages for c in page.chars if c["text"] in "𝑁𝐶"]
+    assert drawn and all("Math" in c["fontname"] for c in drawn)
+
+
 def _q(
     kind: str,
     answer: str,

@@ -25,6 +25,8 @@ FALLBACKS: list[tuple[str, str, list[tuple[Path, int]]]] = [
     ("bengali", "NotoBengali", [(NOTO / "NotoSansBengali-Regular.ttf", 0)]),
     ("tamil", "NotoTamil", [(NOTO / "NotoSansTamil-Regular.ttf", 0)]),
     ("arabic", "NotoArabic", [(NOTO / "NotoSansArabic-Regular.ttf", 0)]),
+    # italic and bold maths letters (U+1D400..1D7FF) from slides' text layers: DejaVu Sans lacks them
+    ("math", "NotoMath", [(NOTO / "NotoSansMath-Regular.ttf", 0), (DEJAVU / "DejaVuMathTeXGyre.ttf", 0)]),
     (
         "cjk",
         "NotoCJK",
@@ -40,6 +42,7 @@ _SCRIPTS = {  # the Unicode scripts each fallback font covers
     "bengali": regex.compile(r"\p{Bengali}"),
     "tamil": regex.compile(r"\p{Tamil}"),
     "arabic": regex.compile(r"\p{Arabic}"),
+    "math": regex.compile(r"[\U0001D400-\U0001D7FF]"),  # Mathematical Alphanumeric Symbols
     "cjk": CJK_WITH_PUNCTUATION,
 }
 
