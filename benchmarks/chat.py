@@ -8,7 +8,9 @@ Streamlit) on free ports with a temporary data dir, registers a user, ingests th
 questions need into one subject, then asks each question over /api/v1/ws and measures, from the moment the
 question is sent: time to the evidence event, time to the first answer token, time to the whole answer.
 Baseline in the same run: the WebSocket ping/pong round trip through the same gateway.
-Questions come from benchmarks/questions.json (distinct, so the answer cache is never hit).
+Questions come from benchmarks/questions.json (distinct, so the answer cache is never hit), or with
+--qa-split dev|test from the frozen blind set benchmarks/data/qa.jsonl: that split's decks, each in its own
+subject, and its questions (answerable and off-topic, follow-ups left out) taken in turn across the decks.
 """
 
 from __future__ import annotations
@@ -105,6 +107,28 @@ def ping(ws: Any) -> float:
     return time.perf_counter() - start
 
 
+def tuned_questions(n: int) -> list[dict[str, Any]]:
+    """benchmarks/questions.json: spread over decks, text questions first; at most n."""
+    questions = json.loads((ROOT / "benchmarks" / "questions.json").read_text())[: n * 3]
+    return sorted(questions, key=lambda q: q["kind"] != "text")[:n]
+
+
+def qa_questions(split: str, n: int) -> list[dict[str, Any]]:
+    """The split's qa.jsonl items but follow-ups (they need a conversation), in turn across decks."""
+    by_deck: dict[str, list[dict[str, Any]]] = {}
+    for line in (ROOT / "benchmarks" / "data" / "qa.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        if item["split"] == split and not item.get("follows"):
+            by_deck.setdefault(item["deck"], []).append({"file": item["deck"], "question": item["question"]})
+    chosen: list[dict[str, Any]] = []
+    queues = [by_deck[d] for d in sorted(by_deck)]
+    while len(chosen) < n and any(queues):
+        for queue in queues:
+            if queue and len(chosen) < n:
+                chosen.append(queue.pop(0))
+    return chosen
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -112,13 +136,9 @@ def main() -> int:
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--questions", type=int, default=30)
     parser.add_argument("--api", help="use a running gateway instead of starting one")
+    parser.add_argument("--qa-split", choices=("dev", "test"), help="questions and decks of qa.jsonl's split")
     args = parser.parse_args()
-    questions = json.loads((ROOT / "benchmarks" / "questions.json").read_text())[: args.questions * 3]
-    # Spread over decks, text questions first; at most args.questions.
-    chosen: list[dict[str, Any]] = []
-    for item in sorted(questions, key=lambda q: q["kind"] != "text"):
-        if len(chosen) < args.questions:
-            chosen.append(item)
+    chosen = qa_questions(args.qa_split, args.questions) if args.qa_split else tuned_questions(args.questions)
     decks = sorted({q["file"] for q in chosen})
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-chat-"))
@@ -134,12 +154,19 @@ def main() -> int:
         ).raise_for_status()
         tokens = client.post("/auth/login", json={"email": email, "password": "benchmark password"}).json()
         client.headers["Authorization"] = f"Bearer {tokens['access_token']}"
-        subject = client.post("/subjects", json={"name": "Benchmark", "ocr_languages": "eng+chi_sim"}).json()
+        subjects: dict[str, int] = {}  # deck -> subject: one per deck with --qa-split, else one for all
+        for name in decks:
+            if args.qa_split or not subjects:
+                body = {"name": name[:100] if args.qa_split else "Benchmark"}
+                if not args.qa_split:
+                    body["ocr_languages"] = "eng+chi_sim"
+                subject_id = client.post("/subjects", json=body).json()["id"]
+            subjects[name] = subject_id
         start = time.perf_counter()
         jobs = []
         for name in decks:
             with (Path(args.corpus) / name).open("rb") as fh:
-                r = client.post(f"/subjects/{subject['id']}/lectures", files={"file": (name, fh)})
+                r = client.post(f"/subjects/{subjects[name]}/lectures", files={"file": (name, fh)})
             r.raise_for_status()
             jobs.append(r.json()["job"]["id"])
         for job_id in jobs:
@@ -157,12 +184,13 @@ def main() -> int:
         with connect(ws_url, max_size=None) as ws:
             assert json.loads(ws.recv(timeout=30))["type"] == "ready"
             pings = [ping(ws) for _ in range(30)]
-            ask(ws, subject["id"], "warm-up question about the first lecture", "warm")
-            results = [ask(ws, subject["id"], q["question"], f"q{i}") for i, q in enumerate(chosen)]
+            ask(ws, subjects[decks[0]], "warm-up question about the first lecture", "warm")
+            results = [ask(ws, subjects[q["file"]], q["question"], f"q{i}") for i, q in enumerate(chosen)]
         evidence = [r["evidence"] for r in results if r["evidence"] is not None]
         first = [r["first_token"] for r in results if r["first_token"] is not None]
         total = [r["total"] for r in results if r["total"] is not None]
-        print(f"\n{len(results)} questions over the WebSocket, {len(decks)} decks in one subject")
+        where = f"{len(decks)} decks, " + ("one subject each" if args.qa_split else "in one subject")
+        print(f"\n{len(results)} questions over the WebSocket, {where}")
         print(f"{'measure':<34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
         for name, values in (
             ("ws ping round trip (baseline)", pings),
