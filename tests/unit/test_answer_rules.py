@@ -304,6 +304,13 @@ def test_what_about_x_keeps_the_previous_topic_and_a_standalone_question_stands_
     assert follow is not None and follow.kind == "short" and not follow.pin_previous_slide
     assert follow.query == "What are the four types of security threat? What about controls?"
     assert resolve("How do digital certificates bind a public key to an owner?", PREVIOUS) is None
+    for question in (
+        "And which of them needs an attacker inside the network?",
+        "Is that list complete for a hospital records system?",
+    ):
+        follow = resolve(question, PREVIOUS)
+        assert follow is not None and follow.kind == "refers", question
+        assert follow.query.startswith("What are the four types of security threat?")
     assert resolve("Why?", []) is None
 
 

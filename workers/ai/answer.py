@@ -195,6 +195,10 @@ MAX_UNITS = 8  # at most this many sentences or bullets in all (a list slide's b
 FILL_FROM_SLIDE = True
 MIN_EXTRACT_WORDS = 15  # fewer from the best slide: add the next slides' matching sentences
 EXTRACT_SLIDES = 2
+# A unit that starts with a word of the question ("Threat | Circumstances that...", "Vulnerability: a
+# weakness...") is that term's definition: it counts as DEFINES_BONUS more words in common.
+DEFINED_WORDS = 3
+DEFINES_BONUS = 1
 MIN_TOP_UP_TERMS = 2  # question words a later slide's sentence must add to be topped up with
 _CREDIT = re.compile(
     r"https?://|www\.|\S+@\S+\.\w|©|\(c\)\s*\d{4}|copyright|all rights reserved|creative commons|"
@@ -234,9 +238,10 @@ def extractive_pieces(question: str, evidence: list[Evidence]) -> list[tuple[str
         overlap = [len(wanted & set(match_terms(u))) for u in units]
         if pieces:  # and with two of them at least: one shared word ("happens") is not a second answer
             overlap = [n if n >= MIN_TOP_UP_TERMS else 0 for n in overlap]
+        defines = [bool(wanted & set(match_terms(" ".join(u.split()[:DEFINED_WORDS])))) for u in units]
         order = sorted(
             (i for i in range(len(units)) if overlap[i]),
-            key=lambda i: (-overlap[i], -(len(units[i].split()) >= 5), i),
+            key=lambda i: (-overlap[i] - DEFINES_BONUS * defines[i], -(len(units[i].split()) >= 5), i),
         )[:EXTRACT_UNITS]
         if not pieces and (FILL_FROM_SLIDE or not order):  # the slide's other units, in order
             order += [i for i in range(len(units)) if i not in order]
@@ -287,16 +292,21 @@ def compose(pieces: list[tuple[str, Evidence]]) -> tuple[str, list[Evidence]]:
     return re.sub(r"\s+([.,;:])", r"\1", " ".join(parts)), cited
 
 
-REPEAT = 0.8  # share of a sentence's words already said by an earlier sentence that makes it a repeat
+REPEAT = 0.8  # words in common (Jaccard) with an earlier sentence that make a sentence a repeat
 
 
 def without_repeats(pieces: list[tuple[str, Evidence]]) -> list[tuple[str, Evidence]]:
-    """The sentences, each said once: one whose words are (nearly) all in an earlier one goes."""
+    """The sentences, each said once: one with nearly the same words (numbers included) as an earlier one,
+    or all of whose three or more words an earlier one says, goes. Parallel bullets ("Low SNR: power to one
+    subchannel", "High SNR: the same power to all subchannels") differ in a word or two and stay."""
     kept: list[tuple[str, Evidence]] = []
     seen: list[set[str]] = []
     for sentence, source in pieces:
         words = set(match_terms(sentence)) or {sentence.strip().lower()}
-        if any(len(words & other) >= REPEAT * len(words) for other in seen):
+        if any(
+            len(words & other) >= REPEAT * len(words | other) or (len(words) >= 3 and words <= other)
+            for other in seen
+        ):
             continue
         kept.append((sentence, source))
         seen.append(words)

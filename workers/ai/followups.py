@@ -20,7 +20,7 @@ from shared.llm import Message
 from shared.text import sentences as split_sentences
 from shared.text import tokens
 
-Kind = Literal["why", "example", "ordinal", "short"]
+Kind = Literal["why", "example", "ordinal", "short", "refers"]
 SHORT_WORDS = 6  # a question this short, after a first one, leans on it ("And at low SNR?")
 LABEL = re.compile(r"\s*\[([^\[\]]*), slide (\d+)\]")
 _BULLET = re.compile(r"^[\s•◦▪‣●○■□►▶❖◆➢➤✓✔*–—-]+|^\(?\d{1,2}[.)]\s+")
@@ -41,6 +41,14 @@ _WHY = regex.compile(
     r"^\W*(and\s+|y\s+|et\s+|а\s+|и\s+)?(why|how come|por\s*qué|pourquoi|почему|зачем|क्यों)\b", regex.I
 )
 _EXAMPLE = regex.compile(r"\b(example|examples|instance|ejemplos?|exemples?|пример\w*|उदाहरण)\b", regex.I)
+# A question that opens with "and"/"but" or points back ("that analogy", "в этом примере") continues the
+# previous one, however long it is.
+_CONTINUES = regex.compile(r"^\W*(and|but|so|y|pero|et|mais|а|и|но|और)\s", regex.I)
+_POINTS_BACK = regex.compile(
+    r"(?<!\w)(that|this|these|those|the same|ese|esa|esos|esas|este|esta|ce|cette|ces|этом|этот|эта|это|"
+    r"этого|этой|उस|इस)\s+\w+",
+    regex.I,
+)
 # Words that only make the follow-up ("give", "one", "what about") and say nothing about the topic.
 _FILLER_WORDS = (
     "give show tell one ones item point step why how come example examples instance about more explain "
@@ -123,4 +131,6 @@ def resolve(question: str, history: list[Message]) -> FollowUp | None:
         return FollowUp("example", f"{previous} {question}", f"{previous} {question}", previous, pages)
     if short:  # "And at low SNR?", "What about X?": the previous question's topic, with the new words
         return FollowUp("short", f"{previous} {question}", f"{previous} {question}", previous, pages)
+    if _CONTINUES.search(question) or _POINTS_BACK.search(question):
+        return FollowUp("refers", f"{previous} {question}", question, previous, pages)
     return None
