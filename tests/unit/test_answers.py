@@ -13,6 +13,7 @@ from shared.errors import AppError
 from shared.llm import LLM, GenerationOptions, Message, OllamaLLM
 from shared.text import tokens as tokenize
 from workers.ai.answer import AnswerRequest, answer_question, cite_sentences
+from workers.ai.refusal import VOCABULARIES
 from workers.ai.retrieval import Evidence, dedupe
 
 
@@ -31,13 +32,34 @@ def ev(page: int, text: str, similarity: float = 0.6) -> Evidence:
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_vocabularies() -> None:
+    VOCABULARIES.clear()  # every test's fake subject has the same id and version
+
+
 class FakeSubject:
     id, user_id, version = 5, 9, 1
 
 
+class FakeRows:
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        self.rows = rows
+
+    def all(self) -> list[tuple[str, str]]:
+        return self.rows
+
+
 class FakeDb:
+    """The subject, and its notes' (title, text) rows for the refusal's vocabulary (none: not checked)."""
+
+    def __init__(self, notes: list[tuple[str, str]] | None = None) -> None:
+        self.notes = notes or []
+
     def get(self, _model: Any, _id: int) -> FakeSubject:
         return FakeSubject()
+
+    def execute(self, _query: Any) -> FakeRows:
+        return FakeRows(self.notes)
 
 
 class FakeRetriever:

@@ -29,7 +29,14 @@ from shared.models import Subject
 from shared.settings import Settings
 from shared.text import sentences as split_sentences
 from shared.text import tokens
-from workers.ai.retrieval import Evidence, Retriever, is_cjk, match_terms, mostly_latin
+from workers.ai.entailment import Embed
+from workers.ai.entailment import check as entailment_check
+from workers.ai.followups import FollowUp
+from workers.ai.followups import resolve as resolve_followup
+from workers.ai.refusal import VOCABULARIES, NotesVocabulary, coverage, notes_answer
+from workers.ai.retrieval import Evidence, Retriever, match_terms
+
+__all__ = ["AnswerRequest", "answer_question", "coverage", "extractive_answer", "notes_answer"]
 
 log = logging.getLogger(__name__)
 Emit = Callable[[ChatEvent], None]
@@ -40,9 +47,9 @@ WORDS_PER_EVIDENCE = 70
 PROMPT_SIMILARITY_MARGIN = (
     0.2  # notes much further from the question than the best one stay out of the prompt
 )
-MIN_SUPPORT = 0.6  # share of the answer's words that must appear in the notes it was given
 CACHE_TTL = 24 * 3600
-CACHE_FORMAT = 5  # bump when answering changes, so cached answers from older code are not served
+CACHE_FORMAT = 6  # bump when answering changes, so cached answers from older code are not served
+_END = (".", "!", "?", "\u3002")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _HEADING = re.compile(r"[^.:\n\[\]]{0,120}, slide \d+:")  # a note's heading, echoed by the model
 _WRAP = re.compile(r"(?<=[^.!?:;\n])\n(?=[a-z(])")
@@ -62,46 +69,21 @@ class AnswerRequest:
     asked_at: float = 0.0  # epoch seconds when the student asked (for time to first token)
 
 
-# Do the notes answer the question? Calibrated on the dev split of benchmarks/data/qa.jsonl (its answerable
-# and off-topic items; the test split was not looked at): an off-topic question shares few of its content
-# words with the retrieved slides, and the embedder finds them only loosely similar. The bundled embedder is
-# English-only: on other scripts its similarities run higher for anything, and on CJK they are noise.
-COVERAGE_SLIDES = 5  # the question's words are looked for in the retrieved slides
-MIN_COVERAGE = 0.5  # share of the question's content words (stemmed) found there
-MIN_SIMILARITY_LATIN = 0.45  # or the best slide at least this similar (Latin-script question)
-MIN_SIMILARITY_OTHER_SCRIPT = 0.5  # Cyrillic, Devanagari...; CJK questions go by their words only
-
-
-def coverage(question: str, evidence: list[Evidence]) -> float:
-    """Share of the question's content words (stemmed, distinct) that the best slides contain."""
-    wanted = set(match_terms(question))
-    if not wanted:
-        return 0.0
-    have: set[str] = set()
-    for e in evidence[:COVERAGE_SLIDES]:
-        have |= set(match_terms(f"{e.title}\n{e.text}"))
-    return len(wanted & have) / len(wanted)
-
-
-def notes_answer(question: str, evidence: list[Evidence]) -> bool:
-    """Whether the retrieved slides hold an answer: half of the question's own words are on them, or the
-    embedder finds the best one close to the question."""
-    if not evidence:
-        return False
-    if coverage(question, evidence) >= MIN_COVERAGE:
-        return True
-    if is_cjk(question):
-        return False
-    best = max(e.similarity for e in evidence)
-    return best >= (MIN_SIMILARITY_LATIN if mostly_latin(question) else MIN_SIMILARITY_OTHER_SCRIPT)
-
-
 def retrieval_query(question: str, history: list[Message]) -> str:
-    """A short follow-up ("and why?") is searched together with the previous question."""
-    previous = [m["content"] for m in history if m["role"] == "user"]
-    if previous and len(question.split()) < 6:
-        return f"{previous[-1]} {question}"
-    return question
+    """A follow-up ("and why?", "the third one?") is searched with the previous turn (see followups)."""
+    follow = resolve_followup(question, history)
+    return follow.query if follow else question
+
+
+def pin_previous_slide(evidence: list[Evidence], follow: FollowUp | None) -> list[Evidence]:
+    """A follow-up with no words of its own ("why?", "an example?", "the third one?") is about the slide the
+    previous answer cited first: that slide leads when retrieval found it."""
+    if follow is None or not follow.pin_previous_slide or not follow.cited_pages:
+        return evidence
+    first = next((e for e in evidence if e.page in follow.cited_pages), None)
+    if first is None:
+        return evidence
+    return [first, *(e for e in evidence if e is not first)]
 
 
 def trim_words(text: str, limit: int) -> str:
@@ -117,13 +99,37 @@ def prompt_evidence(evidence: list[Evidence]) -> list[Evidence]:
     return close[:EVIDENCE_FOR_PROMPT] or evidence[:1]
 
 
-def supported(answer: str, question: str, evidence: list[Evidence]) -> bool:
-    """Most of what the answer says (beyond the question's own words) is in the notes it was given."""
-    said = set(tokens(_HEADING.sub(" ", _MARKER.sub(" ", answer)))) - set(tokens(question))
-    if not said:
-        return False
-    known = set().union(*(set(tokens(e.text + " " + e.title)) for e in evidence))
-    return len(said & known) / len(said) >= MIN_SUPPORT
+def notes_vocabulary(db: Session, subject: Subject) -> NotesVocabulary | None:
+    """Every word of the subject's notes (cached per subject version), for the refusal's missing words."""
+    return VOCABULARIES.get(db, subject)
+
+
+def entailed_answer(
+    raw: str, evidence: list[Evidence], question: str, embed: Embed | None
+) -> tuple[str, list[Evidence]] | None:
+    """The model's answer when every sentence it wrote is entailed by one sentence of the notes it was
+    given (workers.ai.entailment), each cited by that sentence's slide; None otherwise. Lead-ins ("The
+    answer is:") and sentences that only repeat the question are dropped first."""
+    text = _HEADING.sub(" ", _MARKER.sub(" ", raw))
+    asked = set(tokens(question))
+    said = [" ".join(s.split()) for s in sentences(text)]
+    said = [s for s in said if set(tokens(s)) - asked and not s.endswith(":")]
+    sources = [(unit, e) for e in evidence for unit in [*answer_units(e), *([e.title] if e.title else [])]]
+    if not said or not sources:
+        return None
+    verdicts = entailment_check(said, [u for u, _ in sources], question=question, embed=embed)
+    if not all(v.ok for v in verdicts):
+        log.info("not entailed: %s", [(v.sentence[:60], v.reason) for v in verdicts if not v.ok])
+        return None
+    pieces = [
+        (
+            v.sentence if v.sentence.endswith((".", "!", "?", "\u3002")) else v.sentence + ".",
+            sources[v.source][1],
+        )
+        for v in verdicts
+        if v.source is not None
+    ]
+    return compose(pieces)
 
 
 def build_messages(
@@ -189,6 +195,10 @@ MAX_UNITS = 8  # at most this many sentences or bullets in all (a list slide's b
 FILL_FROM_SLIDE = True
 MIN_EXTRACT_WORDS = 15  # fewer from the best slide: add the next slides' matching sentences
 EXTRACT_SLIDES = 2
+# A unit that starts with a word of the question ("Threat | Circumstances that...", "Vulnerability: a
+# weakness...") is that term's definition: it counts as DEFINES_BONUS more words in common.
+DEFINED_WORDS = 3
+DEFINES_BONUS = 1
 MIN_TOP_UP_TERMS = 2  # question words a later slide's sentence must add to be topped up with
 _CREDIT = re.compile(
     r"https?://|www\.|\S+@\S+\.\w|©|\(c\)\s*\d{4}|copyright|all rights reserved|creative commons|"
@@ -228,9 +238,10 @@ def extractive_pieces(question: str, evidence: list[Evidence]) -> list[tuple[str
         overlap = [len(wanted & set(match_terms(u))) for u in units]
         if pieces:  # and with two of them at least: one shared word ("happens") is not a second answer
             overlap = [n if n >= MIN_TOP_UP_TERMS else 0 for n in overlap]
+        defines = [bool(wanted & set(match_terms(" ".join(u.split()[:DEFINED_WORDS])))) for u in units]
         order = sorted(
             (i for i in range(len(units)) if overlap[i]),
-            key=lambda i: (-overlap[i], -(len(units[i].split()) >= 5), i),
+            key=lambda i: (-overlap[i] - DEFINES_BONUS * defines[i], -(len(units[i].split()) >= 5), i),
         )[:EXTRACT_UNITS]
         if not pieces and (FILL_FROM_SLIDE or not order):  # the slide's other units, in order
             order += [i for i in range(len(units)) if i not in order]
@@ -255,8 +266,22 @@ def extractive_answer(question: str, evidence: list[Evidence]) -> tuple[str, lis
     return compose([(p if p.endswith((".", "!", "?", "\u3002", ":")) else p + ".", e) for p, e in pieces])
 
 
+def item_answer(item: str, evidence: list[Evidence]) -> tuple[str, list[Evidence]]:
+    """For "the third one?": the slide sentence that is the previous answer's n-th item, cited."""
+    wanted = set(match_terms(item))
+    for e in evidence:
+        units = answer_units(e)
+        if units:
+            best = max(units, key=lambda u: len(wanted & set(match_terms(u))))
+            if len(wanted & set(match_terms(best))) >= min(2, len(wanted)):
+                return compose([(best if best.endswith(_END) else best + ".", e)])
+    return compose([(item if item.endswith(_END) else item + ".", evidence[0])])
+
+
 def compose(pieces: list[tuple[str, Evidence]]) -> tuple[str, list[Evidence]]:
-    """Sentences with their slide's label after each run of sentences from the same slide."""
+    """Sentences with their slide's label after each run of sentences from the same slide; a sentence that
+    repeats an earlier one (near-duplicate words) is left out."""
+    pieces = without_repeats(pieces)
     parts: list[str] = []
     cited: list[Evidence] = []
     for index, (sentence, source) in enumerate(pieces):
@@ -265,6 +290,27 @@ def compose(pieces: list[tuple[str, Evidence]]) -> tuple[str, list[Evidence]]:
         if source not in cited:
             cited.append(source)
     return re.sub(r"\s+([.,;:])", r"\1", " ".join(parts)), cited
+
+
+REPEAT = 0.8  # words in common (Jaccard) with an earlier sentence that make a sentence a repeat
+
+
+def without_repeats(pieces: list[tuple[str, Evidence]]) -> list[tuple[str, Evidence]]:
+    """The sentences, each said once: one with nearly the same words (numbers included) as an earlier one,
+    or all of whose three or more words an earlier one says, goes. Parallel bullets ("Low SNR: power to one
+    subchannel", "High SNR: the same power to all subchannels") differ in a word or two and stay."""
+    kept: list[tuple[str, Evidence]] = []
+    seen: list[set[str]] = []
+    for sentence, source in pieces:
+        words = set(match_terms(sentence)) or {sentence.strip().lower()}
+        if any(
+            len(words & other) >= REPEAT * len(words | other) or (len(words) >= 3 and words <= other)
+            for other in seen
+        ):
+            continue
+        kept.append((sentence, source))
+        seen.append(words)
+    return kept
 
 
 def cite_sentences(raw: str, evidence: list[Evidence], question: str) -> tuple[str, list[Evidence]]:
@@ -365,9 +411,12 @@ def answer_question(
         emit(ChatDone(**base, **result))
         return result
 
-    query = retrieval_query(req.question, req.history)
+    follow = resolve_followup(req.question, req.history)
+    query = follow.query if follow else req.question
+    asked = follow.question if follow else req.question  # what the answer's sentences are chosen for
     evidence = retriever.search(db, subject=subject, query=query, k=5, lecture_ids=req.lecture_ids or None)
-    found = notes_answer(query, evidence)
+    evidence = pin_previous_slide(evidence, follow)
+    found = notes_answer(query, evidence, notes_vocabulary(db, subject))
     shown = evidence if found else []
     emit(ChatEvidence(**base, evidence=[evidence_dict(e) for e in shown]))
     web_items, notice = web_search(req.question) if req.web else ([], "")
@@ -377,8 +426,12 @@ def answer_question(
         cited: list[Evidence] = []
         answer, first_token = not_found_answer(closest), _since(req.asked_at)
         emit(ChatToken(**base, text=answer))
+    elif extractive and follow is not None and follow.kind == "ordinal":
+        answer, cited = item_answer(follow.item, evidence)
+        first_token = _since(req.asked_at)
+        emit(ChatToken(**base, text=answer))
     elif extractive:
-        answer, cited = extractive_answer(query, evidence)
+        answer, cited = extractive_answer(asked, evidence)
         first_token = _since(req.asked_at)
         for piece in re.findall(r"\S+(?:\s+\S+){0,3}\s*", answer):  # streamed as the model's words would be
             emit(ChatToken(**base, text=piece))
@@ -391,14 +444,15 @@ def answer_question(
                 first_token = _since(req.asked_at)
             raw += piece
             emit(ChatToken(**base, text=piece))
-        if not supported(raw, req.question, top):
-            # Nothing useful, or words the notes do not hold: answer from the slide itself instead.
-            log.info("model answer not supported by the notes; answering extractively: %r", raw[:200])
-            raw = f"{best_sentence(req.question, top[0])} [1]"
-            emit(ChatReplace(**base, text=raw))
-        answer, cited = cite_sentences(raw, top, req.question)
-        if not answer:  # every sentence was filler: answer from the slide itself
-            answer, cited = cite_sentences(best_sentence(req.question, top[0]), top, req.question)
+        embedder = getattr(retriever, "embedder", None)
+        gated = entailed_answer(raw, top, asked, embedder.embed if embedder is not None else None)
+        if gated is None:
+            # A sentence no source sentence entails (or nothing said): the slides' own sentences stand.
+            log.info("model answer not entailed by the notes; answering extractively: %r", raw[:200])
+            answer, cited = extractive_answer(asked, top)
+            emit(ChatReplace(**base, text=answer))
+        else:
+            answer, cited = gated
     if notice:
         answer = f"{answer}\n\n{notice}"
     result = {
