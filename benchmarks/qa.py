@@ -22,6 +22,7 @@ benchmarks/chat.py. --json OUT writes every item's result.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import sys
@@ -127,6 +128,10 @@ def ask_all(
         style: dict[str, Any] = {"extractive": extractive_answers(Settings(_env_file=None))}  # type: ignore[call-arg]
     except ImportError:
         style = {}
+    if "vocabularies" in inspect.signature(answer_question).parameters:  # the worker's per-subject word cache
+        from workers.ai.refusal import VocabularyCache
+
+        style["vocabularies"] = VocabularyCache()
 
     retriever = make_recorder()(embedder, store)
     partial = open(partial_path, "w", encoding="utf-8") if partial_path else None  # noqa: SIM115

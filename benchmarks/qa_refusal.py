@@ -52,6 +52,7 @@ def main() -> int:
         decks = read_decks(Path(args.dir), {i.deck for i in items}, True, LocalFileStore(Path(tmp) / "f"))
         factory, embedder, store, subjects, _ = build_subjects(decks, Path(tmp))
         retriever = Retriever(embedder, store)
+        vocabularies = refusal.VocabularyCache()
         with factory() as db:
             for item in items:
                 subject = db.get(Subject, subjects[item.deck])
@@ -59,7 +60,7 @@ def main() -> int:
                 if item.follows and item.follows in by_id:
                     query = f"{by_id[item.follows].question} {item.question}"
                 evidence = retriever.search(db, subject=subject, query=query, k=5)
-                vocabulary = refusal.VOCABULARIES.get(db, subject)
+                vocabulary = vocabularies.get(db, subject)
                 rows.append((item, query, refusal.features(query, evidence, vocabulary)))
     answerable = [r for r in rows if r[0].answerable]
     off = [r for r in rows if not r[0].answerable]

@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from shared.embeddings import Embedder
 from shared.llm import LLM, GenerationOptions, Message
 from workers.ai.answer import AnswerRequest, answer_question, compose
 from workers.ai.entailment import check
 from workers.ai.followups import answer_items, resolve
-from workers.ai.refusal import VOCABULARIES, NotesVocabulary, notes_answer
+from workers.ai.refusal import NotesVocabulary, notes_answer
 from workers.ai.retrieval import Evidence
 
 
@@ -31,11 +29,6 @@ def ev(page: int, text: str, similarity: float = 0.5, title: str = "") -> Eviden
         figure_ids=[],
         similarity=similarity,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_vocabularies() -> None:
-    VOCABULARIES.clear()
 
 
 class FakeSubject:
@@ -317,3 +310,26 @@ def test_what_about_x_keeps_the_previous_topic_and_a_standalone_question_stands_
 def test_the_items_of_an_answer_that_enumerates_in_one_sentence() -> None:
     items = answer_items("The controls are: avoidance, detection and recovery. [Sec, slide 17]")
     assert items == ["avoidance", "detection", "recovery"]
+
+
+def test_the_workers_vocabulary_cache_is_reused_until_the_subject_changes() -> None:
+    from workers.ai.refusal import VocabularyCache
+
+    db = FakeDb([ev(1, "K-fold cross-validation splits the data into folds.", title="Cross-validation")])
+    reads = 0
+    execute = db.execute
+
+    def counting(query: Any) -> FakeRows:
+        nonlocal reads
+        reads += 1
+        return execute(query)
+
+    db.execute = counting  # type: ignore[method-assign]
+    cache, subject = VocabularyCache(), FakeSubject()
+    first = cache.get(db, subject)  # type: ignore[arg-type]
+    assert cache.get(db, subject) is first and reads == 1  # type: ignore[arg-type]
+    db.notes.append(("Bootstrap", "The bootstrap resamples with replacement."))
+    subject.version = 2  # a lecture was added: the subject's version moves
+    second = cache.get(db, subject)  # type: ignore[arg-type]
+    assert reads == 2 and second is not first
+    assert second.knows("bootstrap") and not first.knows("bootstrap")

@@ -13,7 +13,6 @@ from shared.errors import AppError
 from shared.llm import LLM, GenerationOptions, Message, OllamaLLM
 from shared.text import tokens as tokenize
 from workers.ai.answer import AnswerRequest, answer_question, cite_sentences
-from workers.ai.refusal import VOCABULARIES
 from workers.ai.retrieval import Evidence, dedupe
 
 
@@ -30,11 +29,6 @@ def ev(page: int, text: str, similarity: float = 0.6) -> Evidence:
         figure_ids=[],
         similarity=similarity,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_vocabularies() -> None:
-    VOCABULARIES.clear()  # every test's fake subject has the same id and version
 
 
 class FakeSubject:

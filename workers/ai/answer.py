@@ -33,7 +33,7 @@ from workers.ai.entailment import Embed
 from workers.ai.entailment import check as entailment_check
 from workers.ai.followups import FollowUp
 from workers.ai.followups import resolve as resolve_followup
-from workers.ai.refusal import VOCABULARIES, NotesVocabulary, coverage, notes_answer
+from workers.ai.refusal import NotesVocabulary, VocabularyCache, coverage, notes_answer
 from workers.ai.retrieval import Evidence, Retriever, match_terms
 
 __all__ = ["AnswerRequest", "answer_question", "coverage", "extractive_answer", "notes_answer"]
@@ -99,9 +99,12 @@ def prompt_evidence(evidence: list[Evidence]) -> list[Evidence]:
     return close[:EVIDENCE_FOR_PROMPT] or evidence[:1]
 
 
-def notes_vocabulary(db: Session, subject: Subject) -> NotesVocabulary | None:
-    """Every word of the subject's notes (cached per subject version), for the refusal's missing words."""
-    return VOCABULARIES.get(db, subject)
+def notes_vocabulary(
+    db: Session, subject: Subject, vocabularies: VocabularyCache | None
+) -> NotesVocabulary | None:
+    """Every word of the subject's notes (cached per subject version when the worker passes its cache), for
+    the refusal's missing words."""
+    return (vocabularies or VocabularyCache(size=1)).get(db, subject)
 
 
 def entailed_answer(
@@ -394,6 +397,7 @@ def answer_question(
     emit: Emit,
     persist: Callable[[dict[str, Any]], None] | None = None,
     extractive: bool = False,
+    vocabularies: VocabularyCache | None = None,
 ) -> dict[str, Any]:
     """Answer one question: evidence event, token events, done event. Returns the final result.
     ``extractive``: answer with the slides' own sentences instead of the model's (see extractive_answers)."""
@@ -416,7 +420,7 @@ def answer_question(
     asked = follow.question if follow else req.question  # what the answer's sentences are chosen for
     evidence = retriever.search(db, subject=subject, query=query, k=5, lecture_ids=req.lecture_ids or None)
     evidence = pin_previous_slide(evidence, follow)
-    found = notes_answer(query, evidence, notes_vocabulary(db, subject))
+    found = notes_answer(query, evidence, notes_vocabulary(db, subject, vocabularies))
     shown = evidence if found else []
     emit(ChatEvidence(**base, evidence=[evidence_dict(e) for e in shown]))
     web_items, notice = web_search(req.question) if req.web else ([], "")

@@ -129,9 +129,6 @@ class VocabularyCache:
         return vocabulary
 
 
-VOCABULARIES = VocabularyCache()
-
-
 @lru_cache(maxsize=4096)
 def zipf(word: str, lang: str) -> float:
     """How common a word is (wordfreq's Zipf scale, 0 when unknown) in the language or in English."""

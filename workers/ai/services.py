@@ -10,6 +10,7 @@ from functools import cached_property
 from shared.embeddings import Embedder, make_embedder
 from shared.llm import LLM, make_llm
 from shared.settings import Settings
+from workers.ai.refusal import VocabularyCache
 from workers.ai.retrieval import Retriever
 from workers.ai.vectors import VectorStore, vector_store
 from workers.runtime.metrics import count_tokens
@@ -36,6 +37,11 @@ class AiServices:
     @cached_property
     def retriever(self) -> Retriever:
         return Retriever(self.embedder, self.store)
+
+    @cached_property
+    def vocabularies(self) -> VocabularyCache:
+        """Each subject's words, for the refusal's missing-word check (rebuilt when the subject changes)."""
+        return VocabularyCache()
 
     def llm(self) -> LLM:
         """The LLM, loaded on first use and kept; a provider that failed is tried again next time."""

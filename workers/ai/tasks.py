@@ -112,6 +112,7 @@ def answer(ctx: WorkerContext, ai: AiServices, payload: dict[str, Any]) -> dict[
                 emit=emit,
                 persist=persist,
                 extractive=extractive_answers(ctx.settings),
+                vocabularies=ai.vocabularies,
             )
     except AppError as exc:
         emit(ChatError(request_id=req.request_id, error=ErrorDetails(**_error(exc)["error"])))
