@@ -20,7 +20,7 @@ from typing import Any, Literal
 from shared import office
 from shared.errors import AppError
 from shared.files import FileStore
-from shared.text import count_cjk, sentences
+from shared.text import count_cjk, fold, sentences
 from workers.generation.candidates import (
     Definition,
     FigureItem,
@@ -30,10 +30,12 @@ from workers.generation.candidates import (
     Point,
     good_title,
 )
+from workers.generation.cardrules import agenda_like, good_definition
 from workers.generation.i18n import t
-from workers.generation.keyterms import as_list
+from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
+from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import shorten
 from workers.generation.validity import agenda_title, entry_ok, plausible_formula
 
@@ -93,13 +95,24 @@ class _Queues:
     rounds: list[list[Item]] = field(default_factory=list)  # k-th point of every group
 
 
+def spread(items: list[Item]) -> list[Item]:
+    """The items in an order whose every prefix spreads over the whole list (1st, middle, quarters, ...):
+    when the page budget ends early, the sheet still covers the lecture's last slides, not only its first."""
+    n = len(items)
+    if n <= 2:
+        return list(items)
+    bits = max(1, (n - 1).bit_length())
+    order = sorted(range(1 << bits), key=lambda i: int(f"{i:0{bits}b}"[::-1], 2))
+    return [items[i] for i in order if i < n]
+
+
 def _ranked(q: _Queues) -> list[Item]:
-    """A lecture's items, most useful first: terms and the first point of each slide group lead,
-    formulas and the best figure follow, then the rest."""
-    points = [p for rnd in q.rounds for p in rnd]  # every section's first point comes first
+    """A lecture's items, most useful first: every section's first point (spread over the lecture) and
+    the definitions lead, formulas and the best figure follow, then the rest."""
+    points = [p for rnd in q.rounds for p in spread(rnd)]  # every section's first point comes first
     pattern = ["point", "term", "point", "point", "term", "formula", "point", "figure", "term"]
     sources: dict[str, list[Item]] = {
-        "term": list(q.terms),
+        "term": spread(q.terms),
         "point": points,
         "formula": list(q.formulas),
         "figure": list(q.figures),
@@ -136,21 +149,47 @@ def _prepare_figure(fig: FigureItem, files: FileStore, workdir: Path) -> tuple[P
         return None
 
 
-def _shown_points(g: Group) -> list[Point]:
+COMPACT_CHARS = 130
+
+
+def _compact(p: Point) -> Point:
+    """A long point cut to its first sentence when that sentence is whole and short enough."""
+    if len(p.text) <= COMPACT_CHARS:
+        return p
+    first = sentences(p.text)[0] if sentences(p.text) else p.text
+    if len(first) < len(p.text) and first.rstrip().endswith((".", "!", "。")):
+        return Point(first.strip(), p.ref)
+    return p
+
+
+def _shown_points(
+    g: Group, other_titles: list[str] | None = None, named: ListUnit | None = None
+) -> list[Point]:
     """A section's points for the sheet: a list in one line ("A • B • C"), long points cut to their first
-    sentence, nothing with boilerplate, no table header."""
+    sentence, nothing with boilerplate, no table row of short cells, no outline of the lecture's own
+    sections. The shortest of the first three leads when the first is
+    long (one line per section leaves room for every section). A section naming its kinds line by line
+    (``named``) shows their names in one line; their explanations are key terms."""
+    if named is not None:
+        return [Point(" • ".join(named.items), named.ref)]
     unit = as_list(g)
     if unit is not None:
+        if agenda_like(unit.items, other_titles or []):
+            return []
         return [Point(" • ".join(unit.items), unit.ref)]
     out = []
     for p in g.points:
         if p.is_definition or not entry_ok(g.title, p.text):
             continue
-        if len(p.text) > 170:
-            first = sentences(p.text)[0] if sentences(p.text) else p.text
-            if len(first) <= 170 and first.rstrip().endswith((".", "!", "。")):
-                p = Point(first.strip(), p.ref)
-        out.append(p)
+        cells = [c.strip() for c in p.text.split("|")]
+        if len(cells) >= 2 and all(len(c.split()) <= 3 for c in cells):
+            continue  # a table row of short cells says nothing on its own
+        out.append(_compact(p))
+    if out and (len(out[0].text) > COMPACT_CHARS or out[0].text.rstrip().endswith(":")):
+        best = min(out[:3], key=lambda p: (p.text.rstrip().endswith(":"), len(p.text)))
+        if len(best.text) <= COMPACT_CHARS:
+            out.remove(best)
+            out.insert(0, best)
     return out
 
 
@@ -161,8 +200,12 @@ def plan_items(
     plans: list[list[Item]] = []
     for li, lc in enumerate(lectures):
         q = _Queues()
-        for d in lc.definitions:
-            if not entry_ok(d.term, d.definition):
+        layout = structured(lc)  # kinds named line by line on a slide
+        section = {r.page: g.title for g in lc.groups for r in g.refs}
+        for d in [*lc.definitions, *layout.definitions]:
+            if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
+                continue
+            if worked_case(section.get(d.ref.page, "")):
                 continue
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
             q.terms.append(Item("term", li, _lines(width(text)), d.ref.page, term=d))
@@ -171,7 +214,12 @@ def plan_items(
                 continue
             q.formulas.append(Item("formula", li, _lines(width(f.text) + 8), f.ref.page, formula=f))
         groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
-        shown_by = {id(g): _shown_points(g) for g in groups}
+        titles = [g.title for g in groups]
+        named = {fold(u.title): u for u in layout.lists}
+        shown_by = {
+            id(g): _shown_points(g, [x for x in titles if x != g.title], named.get(fold(g.title)))
+            for g in groups
+        }
         depth = max((len(x) for x in shown_by.values()), default=0)
         for k in range(depth):
             rnd = []
