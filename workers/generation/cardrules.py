@@ -18,7 +18,7 @@ import re
 
 from shared.text import content_tokens, fold, has_cjk, has_indic, stem, words
 from shared.text.plausibility import plausible_share, word_known
-from workers.generation.validity import fragment_reason
+from workers.generation.validity import boilerplate_reason, fragment_reason
 
 _LEAD_WORDS = {
     "let", "note", "suppose", "assume", "where", "here", "then", "thus", "hence", "so", "also", "e.g",
@@ -155,6 +155,6 @@ def figure_answer(caption: str, lang: str = "en") -> str | None:
     text = flat[mark.end() :].strip()
     if has_cjk(text):
         return text if len(text) >= 4 else None
-    if len(words(text)) < 3 or fragment_reason(text) or not readable(text, lang):
+    if len(words(text)) < 3 or fragment_reason(text) or boilerplate_reason(text) or not readable(text, lang):
         return None
     return text

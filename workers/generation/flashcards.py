@@ -120,7 +120,7 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                 phrase = term_in(sentence, [x for x in terms if _specific(x)])  # clozes only on key terms
                 if not phrase or fold(phrase) in hidden or fold(phrase) == fold(sentence):
                     continue
-                if len(g.title) > 10 and fold(g.title) in fold(sentence):
+                if len(g.title.split()) >= 4 and fold(g.title) in fold(sentence):
                     continue  # the slide's title merged into the line
                 if not cloze_ok(sentence, phrase, lang):
                     continue
