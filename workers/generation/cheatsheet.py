@@ -35,19 +35,21 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
+from workers.generation.sheet_docx import (
+    HEADING_PT,
+    MARGIN_IN,
+    PAGE_H_IN,
+    add_text,
+    heading,
+    style_document,
+)
 from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import shorten
 from workers.generation.validity import agenda_title, entry_ok, plausible_formula
 
 log = logging.getLogger(__name__)
 
-FONT = "Arial"
-BODY_PT = 9
-HEADING_PT = 11
-MARGIN_IN = 0.5
 FIGURE_WIDTH_IN = 3.2
-COLUMN_GAP_IN = 0.25
-PAGE_W_IN, PAGE_H_IN = 8.5, 11.0
 # Arial 9 pt in a 3.625" column: about 58 characters a line, lines 10.35 pt apart.
 CHARS_PER_LINE = 58
 LINE_PT = 10.35
@@ -301,104 +303,6 @@ def _section_heading_cost(chosen: list[Item], item: Item) -> float:
     return HEADING_LINES * 0.8
 
 
-# --- docx ----------------------------------------------------------------------------------------------
-def _set_fonts(rpr_parent: Any, size_pt: float | None = None, *, bold: bool | None = None) -> None:
-    """Arial for every script slot, with theme fonts removed (they would win over w:ascii)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    rpr = rpr_parent.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(attr), FONT)
-
-
-def _style_document(doc: Any) -> None:
-    from docx.enum.text import WD_LINE_SPACING
-    from docx.oxml.ns import qn
-    from docx.shared import Inches, Pt, RGBColor
-
-    section = doc.sections[0]
-    section.page_width, section.page_height = Inches(PAGE_W_IN), Inches(PAGE_H_IN)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Inches(MARGIN_IN))
-    section.header_distance = section.footer_distance = Inches(0.3)
-    cols = section._sectPr.find(qn("w:cols"))
-    if cols is None:
-        cols = section._sectPr.makeelement(qn("w:cols"), {})
-        section._sectPr.append(cols)
-    cols.set(qn("w:num"), "2")
-    cols.set(qn("w:space"), str(int(COLUMN_GAP_IN * 1440)))
-
-    # Document defaults carry theme fonts; replace them so nothing falls back to Calibri/Cambria.
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    if defaults is not None:
-        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
-        if rpr is not None:
-            rfonts = rpr.find(qn("w:rFonts"))
-            if rfonts is not None:
-                for key in list(rfonts.attrib):
-                    del rfonts.attrib[key]
-                for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-                    rfonts.set(qn(attr), FONT)
-
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(BODY_PT)
-    _set_fonts(normal.element)
-    fmt = normal.paragraph_format
-    fmt.space_before = fmt.space_after = Pt(0)
-    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    for name in ("Heading 1", "Heading 2"):
-        style = doc.styles[name]
-        style.font.name = FONT
-        style.font.size = Pt(HEADING_PT)
-        style.font.bold = True
-        style.font.italic = False
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        _set_fonts(style.element)
-        style.paragraph_format.space_before = Pt(4 if name == "Heading 1" else 2)
-        style.paragraph_format.space_after = Pt(1)
-        style.paragraph_format.keep_with_next = True
-    caption = doc.styles["Caption"] if "Caption" in [s.name for s in doc.styles] else None
-    if caption is not None:
-        caption.font.name = FONT
-        caption.font.size = Pt(BODY_PT)
-        _set_fonts(caption.element)
-
-
-def _run(
-    paragraph: Any,
-    text: str,
-    *,
-    size: float = BODY_PT,
-    bold: bool = False,
-    italic: bool = False,
-    grey: bool = False,
-) -> Any:
-    from docx.shared import Pt, RGBColor
-
-    run = paragraph.add_run(text)
-    run.font.name = FONT
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.italic = italic
-    if grey:
-        run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
-    _set_fonts(run._r)
-    return run
-
-
-def _heading(doc: Any, text: str, level: int) -> None:
-    p = doc.add_paragraph(style=f"Heading {level}")
-    _run(p, text, size=HEADING_PT, bold=True)
-
-
 def render_docx(
     path: Path, *, title: str, lectures: list[LectureCandidates], items: list[Item]
 ) -> dict[str, int]:
@@ -407,42 +311,42 @@ def render_docx(
     from docx.shared import Inches
 
     doc = Document()
-    _style_document(doc)
+    style_document(doc)
     counts = {"terms": 0, "formulas": 0, "points": 0, "figures": 0}
     head = doc.add_paragraph(style="Heading 1")
-    _run(head, title, size=HEADING_PT, bold=True)
+    add_text(head, title, size=HEADING_PT, bold=True)
     legend = doc.add_paragraph()
-    _run(legend, t(lectures[0].lang if lectures else "en", "legend"), italic=True, grey=True)
+    add_text(legend, t(lectures[0].lang if lectures else "en", "legend"), italic=True, grey=True)
     for li, lc in enumerate(lectures):
         mine = [i for i in items if i.lecture == li]
         if not mine:
             continue
-        _heading(doc, f"{lc.lecture.title}", 1)
+        heading(doc, f"{lc.lecture.title}", 1)
         for item in mine:
             if item.kind == "summary":
-                _run(doc.add_paragraph(), item.text, italic=True)
+                add_text(doc.add_paragraph(), item.text, italic=True)
         terms = sorted((i for i in mine if i.kind == "term"), key=lambda i: i.page)
         if terms:
-            _heading(doc, t(lc.lang, "key_terms"), 2)
+            heading(doc, t(lc.lang, "key_terms"), 2)
             for item in terms:
                 assert item.term is not None
                 p = doc.add_paragraph()
-                _run(p, item.term.term, bold=True)
-                _run(p, f" — {item.term.definition} ")
-                _run(p, ref_label(item.term.ref.page), grey=True)
+                add_text(p, item.term.term, bold=True)
+                add_text(p, f" — {item.term.definition} ")
+                add_text(p, ref_label(item.term.ref.page), grey=True)
                 counts["terms"] += 1
         formulas = sorted((i for i in mine if i.kind == "formula"), key=lambda i: i.page)
         if formulas:
-            _heading(doc, t(lc.lang, "formulas"), 2)
+            heading(doc, t(lc.lang, "formulas"), 2)
             for item in formulas:
                 assert item.formula is not None
                 p = doc.add_paragraph()
-                _run(p, item.formula.text + " ")
-                _run(p, ref_label(item.formula.ref.page), grey=True)
+                add_text(p, item.formula.text + " ")
+                add_text(p, ref_label(item.formula.ref.page), grey=True)
                 counts["formulas"] += 1
         points = [i for i in mine if i.kind == "point"]
         if points:
-            _heading(doc, t(lc.lang, "main_points"), 2)
+            heading(doc, t(lc.lang, "main_points"), 2)
             for group in lc.groups:
                 picked = [i for i in points if i.group is group]
                 if not picked:
@@ -450,15 +354,15 @@ def render_docx(
                 picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
                 p = doc.add_paragraph()
                 if good_title(group.title):
-                    _run(p, f"{group.title}: ", bold=True)
+                    add_text(p, f"{group.title}: ", bold=True)
                 for n, item in enumerate(picked):
                     assert item.point is not None
-                    _run(p, item.point.text)
+                    add_text(p, item.point.text)
                     nxt = picked[n + 1] if n + 1 < len(picked) else None
                     if nxt is None or nxt.point is None or nxt.point.ref.page != item.point.ref.page:
-                        _run(p, " " + ref_label(item.point.ref.page), grey=True)
+                        add_text(p, " " + ref_label(item.point.ref.page), grey=True)
                     if nxt is not None:
-                        _run(p, " • ")
+                        add_text(p, " • ")
                     counts["points"] += 1
         figures = sorted((i for i in mine if i.kind == "figure"), key=lambda i: i.page)
         for item in figures:
@@ -466,7 +370,7 @@ def render_docx(
             p = doc.add_paragraph()
             p.paragraph_format.keep_with_next = True
             p.add_run().add_picture(str(item.image), width=Inches(FIGURE_WIDTH_IN))
-            _run(doc.add_paragraph(), item.text, italic=True)
+            add_text(doc.add_paragraph(), item.text, italic=True)
             counts["figures"] += 1
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
