@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.support.study import BIO_SLIDES as BIO
 from tests.support.study import lecture
 from workers.generation.candidates import extract
 from workers.generation.cardrules import (
@@ -15,7 +16,7 @@ from workers.generation.cardrules import (
     list_ok,
     looks_like_code,
 )
-from workers.generation.cheatsheet import Item, plan_items, select_items, spread
+from workers.generation.cheatsheet import SLIDE_FIGURE_WIDTH_IN, Item, plan_items, select_items, spread
 from workers.generation.flashcards import _drafts, card_drafts
 from workers.generation.material import FigureInfo
 from workers.generation.phrasing import Phraser
@@ -36,6 +37,7 @@ def test_a_definition_names_a_concept_and_says_what_it_is() -> None:
     assert not good_definition("Assurption", "Kid doesn't know interpretation of Tense")  # a misread word
     assert not good_definition("conclusion from our generalization", "the stem is the infinitive form")
     assert not good_definition("Keys for each", "FOREIGN KEY (ssn) REFERENCES Employees")  # a listing
+    assert not good_definition("Two movements", "V to C (probably through I)")  # a count, not a name
 
 
 def test_code_is_recognised_and_prose_with_abbreviations_is_not() -> None:
@@ -55,6 +57,11 @@ def test_clozes_hide_key_terms_in_readable_self_contained_prose_only() -> None:
     assert not cloze_ok("This is called Leave One Out Cross Validation (LOO-CV)", "Cross Validation")
     assert not cloze_ok("Divide your training set into buckets, called folds k", "training set")
     assert not cloze_ok("Note that did is since DATE, the kev wsxq plorf now ghtu!", "since DATE")
+    owner = (
+        "The owner and the weak entity set form a one-to-many relationship set (1 owner, many weak entities)."
+    )
+    assert not cloze_ok(owner, "weak entities")  # the rest of the sentence says it
+    assert cloze_ok("IC: a statement about all possible instances of the database.", "IC", definition=True)
 
 
 def test_outlines_and_formula_pieces_are_no_lists() -> None:
@@ -81,7 +88,8 @@ KINDS = [
         "Security dimensions",
         "Security dimensions\nConfidentiality\nInformation in a system may be disclosed to people who are "
         "not authorized to see it.\nIntegrity\nInformation in a system may be damaged or corrupted so that "
-        "it is unreliable.\nAvailability\nAccess to a system or its data may not be possible.",
+        "it is unreliable.\nAvailability\nAccess to a system or its data that is normally available may "
+        "not be possible.",
     ),
     (
         "Security levels",
@@ -100,7 +108,8 @@ KINDS = [
         "Security policies\nThe DBMS checks every request against the policy.\n"
         "The DBMS logs every request it refuses.\nSecurity policies should set out general information "
         "access strategies for the organization.\nSecurity policies should be short documents that "
-        "everyone in the organization reads.",
+        "everyone in the organization reads.\nSecurity policies are approved by the management of the "
+        "whole organization.",
     ),
 ]
 
@@ -119,16 +128,22 @@ def test_kinds_named_line_by_line_become_definitions_and_an_ordered_list() -> No
     drafts = _drafts(lc, Phraser(None))
     fronts = [d.front for d in drafts["list"]]
     assert "Security levels (3): Infrastructure security; {{c1::Application security}}; …" in fronts
-    assert {d.front for d in drafts["term"]} >= {"Confidentiality", "Integrity", "Operational security"}
+    assert {d.front for d in drafts["term"]} >= {"Operational security", "Application security"}
+    # one ordinary word is no cue on its own: it is asked inside its definition
+    assert "{{c1::Integrity}}: Information in a system may be damaged" in " ".join(
+        d.front for d in drafts["cloze"]
+    )
+    assert "Integrity" not in {d.front for d in drafts["term"]}
+    assert "Availability" not in {d.front for d in drafts["term"]}  # no fair cloze ("available"): no card
 
 
-def test_cards_are_atomic_and_ask_each_term_once_without_guessable_clozes() -> None:
+def test_cards_are_atomic_and_ask_a_term_at_most_twice_without_guessable_clozes() -> None:
     lc = extract(lecture(KINDS, title="Security"))
     cards = list(card_drafts([lc], Phraser(None)))
     assert cards and all(word_count(c.back) <= 25 for c in cards)
     clozes = [c.front for c in cards if "{{c1::" in c.front and c.source_key.startswith("pcloze")]
     assert not any("{{c1::DBMS}}" in f for f in clozes)  # an abbreviation anyone can guess
-    assert sum("{{c1::Security policies}}" in f for f in clozes) == 1  # one cloze per term
+    assert sum("{{c1::Security policies}}" in f for f in clozes) == 2  # three statements, asked twice
     assert not any(c.front in ("Attacks", "Data (assets)") for c in cards)
 
 
@@ -168,3 +183,21 @@ def test_a_small_cheat_sheet_still_covers_the_last_sections(tmp_path: Path) -> N
     chosen = select_items(plans, 25)
     pages = sorted(i.page for i in chosen if i.kind == "point")
     assert pages and pages[0] <= 3 and pages[-1] >= 25  # not only the first slides
+
+
+def test_a_slide_said_in_a_picture_gets_its_figure_under_its_title(tmp_path: Path) -> None:
+    from shared.files import LocalFileStore
+    from tests.support.factories import make_chart_png
+
+    files = LocalFileStore(tmp_path / "data")
+    key = "uploads/1/1/figures/p0006-0.png"
+    files.path(key).parent.mkdir(parents=True, exist_ok=True)
+    files.path(key).write_bytes(make_chart_png(tmp_path / "chart.png").read_bytes())
+    chart = FigureInfo(id=9, page=6, caption="", text="", image_path=key, area=0.6)
+    slides = [*BIO, ("Mohr-Coulomb failure criterion", "Mohr-Coulomb failure criterion")]
+    lc = extract(lecture(slides, figures={6: [chart]}))
+    (tmp_path / "work").mkdir()
+    plans = plan_items([lc], files, tmp_path / "work", summaries={})
+    figures = [i for i in plans[0] if i.kind == "figure"]
+    assert [(i.page, i.image_width) for i in figures] == [(6, SLIDE_FIGURE_WIDTH_IN)]
+    assert "Mohr-Coulomb failure criterion (s. 6)" in figures[0].text

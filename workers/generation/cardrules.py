@@ -18,9 +18,10 @@ import re
 
 from shared.text import content_tokens, fold, has_cjk, has_indic, stem, words
 from shared.text.plausibility import plausible_share, word_known
-from workers.generation.validity import boilerplate_reason, fragment_reason
+from workers.generation.validity import boilerplate_reason, fragment_reason, gives_away
 
 _LEAD_WORDS = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many",
     "let", "note", "suppose", "assume", "where", "here", "then", "thus", "hence", "so", "also", "e.g",
     "пусть", "тогда", "где", "soit", "sea", "donde", "sean", "where's", "today",
 }  # fmt: skip
@@ -96,27 +97,36 @@ def known_term(term: str, lang: str) -> bool:
     return word_known(term, lang) or word_known(term, "en")
 
 
-def cloze_ok(sentence: str, phrase: str, lang: str = "en") -> bool:
-    """Whether hiding ``phrase`` in ``sentence`` makes a fair cloze."""
+def named_precisely(term: str) -> bool:
+    """A name that points at one thing on its own (several words, an abbreviation, inner capitals, CJK);
+    a single ordinary word ("Security", "English") does not determine which of its facts a card wants."""
+    return len(words(term)) >= 2 or any(ch.isupper() for ch in term[1:]) or has_cjk(term)
+
+
+def cloze_ok(sentence: str, phrase: str, lang: str = "en", *, definition: bool = False) -> bool:
+    """Whether hiding ``phrase`` in ``sentence`` makes a fair cloze. In a ``definition`` sentence the
+    term may be an abbreviation or stand before a colon: the definition determines it."""
     flat = sentence.strip()
     if _ANAPHORA.match(flat):
         return False  # "This is called ...": not self-contained
     last = flat.rstrip(".!?)").split()[-1] if flat.rstrip(".!?)").split() else ""
     if len(last) == 1 and last.isalpha() and not has_cjk(last):
         return False  # a stray letter at the end: a formula or a label merged into the line
-    if not has_cjk(phrase) and re.fullmatch(r"[A-Z0-9\-/]{2,8}s?", phrase.strip()):
+    if not definition and not has_cjk(phrase) and re.fullmatch(r"[A-Z0-9\-/]{2,8}s?", phrase.strip()):
         return False  # a bare abbreviation: guessable, or a keyword of a listing
     found = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", sentence, re.IGNORECASE)
     if found is None:
         return False
     after = sentence[found.end() :].lstrip()
-    if after.startswith((":", "：", "|")):
+    if not definition and after.startswith((":", "：", "|")):
         return False  # a label in front of its content ("Attacks: ..."): the card would ask for a heading
     if looks_like_code(sentence):
         return False
     rest = (sentence[: found.start()] + " " + sentence[found.end() :]).strip()
     if len(words(rest)) < 4 and not has_cjk(rest):
         return False  # too little left to point at the term
+    if gives_away(rest, phrase):
+        return False  # "weak entity set ... many {{weak entities}}": the rest says it
     return readable(sentence, lang)
 
 

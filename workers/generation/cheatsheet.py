@@ -28,6 +28,7 @@ from workers.generation.candidates import (
     Group,
     LectureCandidates,
     Point,
+    clean_title,
     good_title,
 )
 from workers.generation.cardrules import agenda_like, good_definition
@@ -74,6 +75,7 @@ class Item:
     text: str = ""
     image: Path | None = None
     image_ratio: float = 0.75
+    image_width: float = FIGURE_WIDTH_IN
 
 
 def width(text: str) -> int:
@@ -95,6 +97,7 @@ class _Queues:
     formulas: list[Item] = field(default_factory=list)
     figures: list[Item] = field(default_factory=list)
     rounds: list[list[Item]] = field(default_factory=list)  # k-th point of every group
+    slide_figures: list[Item] = field(default_factory=list)  # the picture of a slide that has no text
 
 
 def spread(items: list[Item]) -> list[Item]:
@@ -112,12 +115,13 @@ def _ranked(q: _Queues) -> list[Item]:
     """A lecture's items, most useful first: every section's first point (spread over the lecture) and
     the definitions lead, formulas and the best figure follow, then the rest."""
     points = [p for rnd in q.rounds for p in spread(rnd)]  # every section's first point comes first
-    pattern = ["point", "term", "point", "point", "term", "formula", "point", "figure", "term"]
+    pattern = ["point", "term", "point", "point", "term", "formula", "point", "figure", "term", "slide"]
     sources: dict[str, list[Item]] = {
         "term": spread(q.terms),
         "point": points,
         "formula": list(q.formulas),
         "figure": list(q.figures),
+        "slide": spread(q.slide_figures),
     }
     out: list[Item] = []
     while any(sources.values()):
@@ -262,11 +266,51 @@ def plan_items(
                     text=caption,
                 )
             )
+        shown_pages = {r.page for g in groups if shown_by[id(g)] for r in g.refs}
+        q.slide_figures = _slide_figures(lc, li, shown_pages, files, workdir)
         ranked = _ranked(q)
         if li in summaries:
             ranked.insert(0, Item("summary", li, _lines(width(summaries[li])), 0, text=summaries[li]))
         plans.append(ranked)
     return plans
+
+
+SLIDE_FIGURE_WIDTH_IN = 1.8
+SLIDE_FIGURE_MIN_AREA = 0.25
+
+
+def _slide_figures(
+    lc: LectureCandidates, li: int, shown_pages: set[int], files: FileStore, workdir: Path
+) -> list[Item]:
+    """For a slide that says what it says in a picture (no text line of it reaches the sheet), its main
+    figure at half width under the slide's title: the section is on the sheet, not only the slides with
+    bullet points."""
+    out: list[Item] = []
+    seen: set[str] = set()
+    by_page: dict[int, list[FigureItem]] = {}
+    for f in lc.figures:
+        by_page.setdefault(f.ref.page, []).append(f)
+    for slide in lc.lecture.slides:
+        page = slide.ref.page
+        title = clean_title(slide.title).rstrip(" :")
+        if page in shown_pages or not good_title(title) or agenda_title(title) or not entry_ok("", title):
+            continue
+        if fold(title) in seen:
+            continue
+        figs = [f for f in by_page.get(page, []) if f.figure.area >= SLIDE_FIGURE_MIN_AREA]
+        if not figs:
+            continue
+        fig = max(figs, key=lambda f: f.figure.area)
+        prepared = _prepare_figure(fig, files, workdir)
+        if prepared is None:
+            continue
+        seen.add(fold(title))
+        image, ratio = prepared
+        caption = f"{t(lc.lang, 'figure')}: {shorten(title, 140)} {ref_label(page)}"
+        cost = SLIDE_FIGURE_WIDTH_IN * ratio * 72 / LINE_PT + _lines(width(caption)) + 0.6
+        out.append(Item("figure", li, cost, page, figure=fig, image=image, image_ratio=ratio, text=caption))
+        out[-1].image_width = SLIDE_FIGURE_WIDTH_IN
+    return out
 
 
 def select_items(plans: list[list[Item]], budget: float) -> list[Item]:
@@ -369,7 +413,7 @@ def render_docx(
             assert item.image is not None
             p = doc.add_paragraph()
             p.paragraph_format.keep_with_next = True
-            p.add_run().add_picture(str(item.image), width=Inches(FIGURE_WIDTH_IN))
+            p.add_run().add_picture(str(item.image), width=Inches(item.image_width))
             add_text(doc.add_paragraph(), item.text, italic=True)
             counts["figures"] += 1
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,14 @@ from workers.generation.candidates import (
     good_title,
     statement_like,
 )
-from workers.generation.cardrules import agenda_like, cloze_ok, figure_answer, good_definition, list_ok
+from workers.generation.cardrules import (
+    agenda_like,
+    cloze_ok,
+    figure_answer,
+    good_definition,
+    list_ok,
+    named_precisely,
+)
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
@@ -41,6 +49,9 @@ class CardDraft:
     figure_id: int | None = None
     phrased_by: str = "extractive"
     question: Callable[[], str | None] | None = None  # the LLM phrasing, asked only when the card is kept
+
+
+MAX_ASKED = 2  # cards that hide or ask one term: its definition and one more statement about it
 
 
 def _digest(text: str) -> str:
@@ -101,24 +112,24 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
         if not good_definition(d.term, d.definition, lang) or worked_case(section.get(d.ref.page, "")):
             continue
         term_card = CardDraft("basic", d.term, d.definition, d.ref, f"term:{lid}:{_digest(d.term)}")
-        if valid(term_card):  # the reverse cloze would test the same fact again
-            kinds["term"].append(term_card)
-            continue
         sentence = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
-        marked = cloze(sentence, d.term) if cloze_ok(sentence, d.term, lang) else None
-        if marked:
+        marked = cloze(sentence, d.term) if cloze_ok(sentence, d.term, lang, definition=True) else None
+        if named_precisely(d.term) and valid(term_card):
+            kinds["term"].append(term_card)  # a specific name is a fair cue for its definition
+        elif marked:  # a broad word ("Security") says too little alone: ask it inside its definition
             kinds["cloze"].append(
                 CardDraft("cloze", marked, sentence, d.ref, f"cloze:{lid}:{_digest(d.term)}")
             )
     kinds["list"] = _list_cards(lc, layout.lists)
-    hidden: set[str] = {fold(c.front) for c in kinds["term"]}  # a term is asked once
+    asked = Counter(fold(d.term) for d in lc.definitions)  # a term is asked at most twice
+
     for g in lc.groups:
         for p in (p for p in g.points if not p.is_definition):
             for sentence in sentences(p.text, lang):
                 if len(sentence) > 240 or not statement_like(sentence):
                     continue
                 phrase = term_in(sentence, [x for x in terms if _specific(x)])  # clozes only on key terms
-                if not phrase or fold(phrase) in hidden or fold(phrase) == fold(sentence):
+                if not phrase or asked[fold(phrase)] >= MAX_ASKED or fold(phrase) == fold(sentence):
                     continue
                 if len(g.title.split()) >= 4 and fold(g.title) in fold(sentence):
                     continue  # the slide's title merged into the line
@@ -126,7 +137,7 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                     continue
                 marked = cloze(sentence, phrase)
                 if marked:
-                    hidden.add(fold(phrase))
+                    asked[fold(phrase)] += 1
                     kinds["point"].append(
                         CardDraft(
                             "cloze", marked, sentence, p.ref, f"pcloze:{lid}:{p.ref.page}:{_digest(sentence)}"
