@@ -73,6 +73,15 @@ def test_outlines_and_formula_pieces_are_no_lists() -> None:
     assert not list_ok("Transmit diversity", ["Ideal capacity with MISO", "2𝑁Z", "Outage probability"])
 
 
+def test_only_whole_formulas_reach_the_sheet() -> None:
+    from workers.generation.cardrules import sheet_formula
+
+    assert sheet_formula("C = log2(1 + SNR)") and sheet_formula("Rate = k × [CO2]")
+    assert not sheet_formula("We have S = 1:")  # a lead-in whose formula was an image
+    assert not sheet_formula("MIMO, M = K antennas:")
+    assert not sheet_formula("q+ = q")
+
+
 def test_a_figure_card_answers_with_the_numbered_caption_only() -> None:
     stroma = "Carbon fixed per hour in the stroma"
     assert figure_answer(f"Figure 2: {stroma}") == stroma

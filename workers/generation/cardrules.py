@@ -168,3 +168,16 @@ def figure_answer(caption: str, lang: str = "en") -> str | None:
     if len(words(text)) < 3 or fragment_reason(text) or boilerplate_reason(text) or not readable(text, lang):
         return None
     return text
+
+
+_PROSE_START = re.compile(r"^(?:we|let|then|so|here|for|if|where|note|thus|hence|since|with)\b", re.I)
+
+
+def sheet_formula(text: str) -> bool:
+    """A formula line worth a line of the sheet: not a lead-in ("We have S = 1:") whose formula is lost,
+    nor a trivial identity with one symbol on each side."""
+    flat = " ".join(text.split())
+    if flat.endswith((":", "：")) or _PROSE_START.match(flat):
+        return False
+    left, eq, right = flat.partition("=")
+    return not (eq and len(left.strip()) <= 3 and len(right.strip()) <= 3)

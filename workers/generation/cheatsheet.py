@@ -31,7 +31,7 @@ from workers.generation.candidates import (
     clean_title,
     good_title,
 )
-from workers.generation.cardrules import agenda_like, good_definition
+from workers.generation.cardrules import agenda_like, good_definition, sheet_formula
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
@@ -216,7 +216,7 @@ def plan_items(
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
             q.terms.append(Item("term", li, _lines(width(text)), d.ref.page, term=d))
         for f in lc.formulas:
-            if not plausible_formula(f.text):
+            if not plausible_formula(f.text) or not sheet_formula(f.text):
                 continue
             q.formulas.append(Item("formula", li, _lines(width(f.text) + 8), f.ref.page, formula=f))
         groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
