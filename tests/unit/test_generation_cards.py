@@ -64,6 +64,15 @@ def test_clozes_hide_key_terms_in_readable_self_contained_prose_only() -> None:
     assert cloze_ok("IC: a statement about all possible instances of the database.", "IC", definition=True)
 
 
+def test_misread_photographed_lines_are_not_readable() -> None:
+    from workers.generation.cardrules import readable
+
+    assert not readable("StarLine: Page • Date: • ART — enn eee • GAT WT समाज Se", "hi")
+    assert not readable("— StarLine-: loud SI qxz", "hi")
+    assert readable("मनुष्य के जीवन में पोशाक का महत्व", "hi")
+    assert readable("Security policies should be short documents", "en")
+
+
 def test_outlines_and_formula_pieces_are_no_lists() -> None:
     titles = ["Graph theory basics", "Chemical graphs: reduction", "Matrices of molecular graphs", "SMILES"]
     assert agenda_like(["Chemical graphs", "Molecular graphs", "Graph matrices", "SMILES"], titles)

@@ -55,6 +55,8 @@ def readable(text: str, lang: str) -> bool:
     """Most of its words are words of the language (not OCR debris, not two columns merged)."""
     if has_indic(text) and len(_LATIN_WORD.findall(text)) >= 2:
         return False  # Devanagari with Latin letters around it: a photographed page read badly
+    if lang == "hi" and not has_indic(text):
+        return plausible_share(text, "en") >= 0.85  # Latin letters in Hindi notes: English, or misread
     if has_cjk(text) or lang not in ("en", "es", "fr", "de", "it", "pt", "ru", "nl"):
         return True  # no reliable word list: do not judge
     if len([w for w in words(text) if any(ch.isalpha() for ch in w)]) < 3:

@@ -31,7 +31,7 @@ from workers.generation.candidates import (
     clean_title,
     good_title,
 )
-from workers.generation.cardrules import agenda_like, good_definition, sheet_formula
+from workers.generation.cardrules import agenda_like, good_definition, readable, sheet_formula
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
@@ -169,7 +169,7 @@ def _compact(p: Point) -> Point:
 
 
 def _shown_points(
-    g: Group, other_titles: list[str] | None = None, named: ListUnit | None = None
+    g: Group, other_titles: list[str] | None = None, named: ListUnit | None = None, lang: str = "en"
 ) -> list[Point]:
     """A section's points for the sheet: a list in one line ("A • B • C"), long points cut to their first
     sentence, nothing with boilerplate, no table row of short cells, no outline of the lecture's own
@@ -185,8 +185,8 @@ def _shown_points(
         return [Point(" • ".join(unit.items), unit.ref)]
     out = []
     for p in g.points:
-        if p.is_definition or not entry_ok(g.title, p.text):
-            continue
+        if p.is_definition or not entry_ok(g.title, p.text) or not readable(p.text, lang):
+            continue  # boilerplate, a fragment, or words misread from a photo
         cells = [c.strip() for c in p.text.split("|")]
         if len(cells) >= 2 and all(len(c.split()) <= 3 for c in cells):
             continue  # a table row of short cells says nothing on its own
@@ -223,7 +223,9 @@ def plan_items(
         titles = [g.title for g in groups]
         named = {fold(u.title): u for u in layout.lists}
         shown_by = {
-            id(g): _shown_points(g, [x for x in titles if x != g.title], named.get(fold(g.title)))
+            id(g): _shown_points(
+                g, [x for x in titles if x != g.title], named.get(fold(g.title)), lc.text_lang
+            )
             for g in groups
         }
         depth = max((len(x) for x in shown_by.values()), default=0)
