@@ -20,7 +20,7 @@ from typing import Any, Literal
 from shared import office
 from shared.errors import AppError
 from shared.files import FileStore
-from shared.text import count_cjk, sentences
+from shared.text import count_cjk, fold, sentences
 from workers.generation.candidates import (
     Definition,
     FigureItem,
@@ -28,24 +28,29 @@ from workers.generation.candidates import (
     Group,
     LectureCandidates,
     Point,
+    clean_title,
     good_title,
 )
+from workers.generation.cardrules import agenda_like, good_definition, readable, sheet_formula
 from workers.generation.i18n import t
-from workers.generation.keyterms import as_list
+from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
+from workers.generation.sheet_docx import (
+    HEADING_PT,
+    MARGIN_IN,
+    PAGE_H_IN,
+    add_text,
+    heading,
+    style_document,
+)
+from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import shorten
 from workers.generation.validity import agenda_title, entry_ok, plausible_formula
 
 log = logging.getLogger(__name__)
 
-FONT = "Arial"
-BODY_PT = 9
-HEADING_PT = 11
-MARGIN_IN = 0.5
 FIGURE_WIDTH_IN = 3.2
-COLUMN_GAP_IN = 0.25
-PAGE_W_IN, PAGE_H_IN = 8.5, 11.0
 # Arial 9 pt in a 3.625" column: about 58 characters a line, lines 10.35 pt apart.
 CHARS_PER_LINE = 58
 LINE_PT = 10.35
@@ -70,6 +75,7 @@ class Item:
     text: str = ""
     image: Path | None = None
     image_ratio: float = 0.75
+    image_width: float = FIGURE_WIDTH_IN
 
 
 def width(text: str) -> int:
@@ -91,18 +97,31 @@ class _Queues:
     formulas: list[Item] = field(default_factory=list)
     figures: list[Item] = field(default_factory=list)
     rounds: list[list[Item]] = field(default_factory=list)  # k-th point of every group
+    slide_figures: list[Item] = field(default_factory=list)  # the picture of a slide that has no text
+
+
+def spread(items: list[Item]) -> list[Item]:
+    """The items in an order whose every prefix spreads over the whole list (1st, middle, quarters, ...):
+    when the page budget ends early, the sheet still covers the lecture's last slides, not only its first."""
+    n = len(items)
+    if n <= 2:
+        return list(items)
+    bits = max(1, (n - 1).bit_length())
+    order = sorted(range(1 << bits), key=lambda i: int(f"{i:0{bits}b}"[::-1], 2))
+    return [items[i] for i in order if i < n]
 
 
 def _ranked(q: _Queues) -> list[Item]:
-    """A lecture's items, most useful first: terms and the first point of each slide group lead,
-    formulas and the best figure follow, then the rest."""
-    points = [p for rnd in q.rounds for p in rnd]  # every section's first point comes first
-    pattern = ["point", "term", "point", "point", "term", "formula", "point", "figure", "term"]
+    """A lecture's items, most useful first: every section's first point (spread over the lecture) and
+    the definitions lead, formulas and the best figure follow, then the rest."""
+    points = [p for rnd in q.rounds for p in spread(rnd)]  # every section's first point comes first
+    pattern = ["point", "term", "point", "point", "term", "formula", "point", "figure", "term", "slide"]
     sources: dict[str, list[Item]] = {
-        "term": list(q.terms),
+        "term": spread(q.terms),
         "point": points,
         "formula": list(q.formulas),
         "figure": list(q.figures),
+        "slide": spread(q.slide_figures),
     }
     out: list[Item] = []
     while any(sources.values()):
@@ -136,21 +155,47 @@ def _prepare_figure(fig: FigureItem, files: FileStore, workdir: Path) -> tuple[P
         return None
 
 
-def _shown_points(g: Group) -> list[Point]:
+COMPACT_CHARS = 130
+
+
+def _compact(p: Point) -> Point:
+    """A long point cut to its first sentence when that sentence is whole and short enough."""
+    if len(p.text) <= COMPACT_CHARS:
+        return p
+    first = sentences(p.text)[0] if sentences(p.text) else p.text
+    if len(first) < len(p.text) and first.rstrip().endswith((".", "!", "。")):
+        return Point(first.strip(), p.ref)
+    return p
+
+
+def _shown_points(
+    g: Group, other_titles: list[str] | None = None, named: ListUnit | None = None, lang: str = "en"
+) -> list[Point]:
     """A section's points for the sheet: a list in one line ("A • B • C"), long points cut to their first
-    sentence, nothing with boilerplate, no table header."""
+    sentence, nothing with boilerplate, no table row of short cells, no outline of the lecture's own
+    sections. The shortest of the first three leads when the first is
+    long (one line per section leaves room for every section). A section naming its kinds line by line
+    (``named``) shows their names in one line; their explanations are key terms."""
+    if named is not None:
+        return [Point(" • ".join(named.items), named.ref)]
     unit = as_list(g)
     if unit is not None:
+        if agenda_like(unit.items, other_titles or []):
+            return []
         return [Point(" • ".join(unit.items), unit.ref)]
     out = []
     for p in g.points:
-        if p.is_definition or not entry_ok(g.title, p.text):
-            continue
-        if len(p.text) > 170:
-            first = sentences(p.text)[0] if sentences(p.text) else p.text
-            if len(first) <= 170 and first.rstrip().endswith((".", "!", "。")):
-                p = Point(first.strip(), p.ref)
-        out.append(p)
+        if p.is_definition or not entry_ok(g.title, p.text) or not readable(p.text, lang):
+            continue  # boilerplate, a fragment, or words misread from a photo
+        cells = [c.strip() for c in p.text.split("|")]
+        if len(cells) >= 2 and all(len(c.split()) <= 3 for c in cells):
+            continue  # a table row of short cells says nothing on its own
+        out.append(_compact(p))
+    if out and (len(out[0].text) > COMPACT_CHARS or out[0].text.rstrip().endswith(":")):
+        best = min(out[:3], key=lambda p: (p.text.rstrip().endswith(":"), len(p.text)))
+        if len(best.text) <= COMPACT_CHARS:
+            out.remove(best)
+            out.insert(0, best)
     return out
 
 
@@ -161,17 +206,28 @@ def plan_items(
     plans: list[list[Item]] = []
     for li, lc in enumerate(lectures):
         q = _Queues()
-        for d in lc.definitions:
-            if not entry_ok(d.term, d.definition):
+        layout = structured(lc)  # kinds named line by line on a slide
+        section = {r.page: g.title for g in lc.groups for r in g.refs}
+        for d in [*lc.definitions, *layout.definitions]:
+            if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
+                continue
+            if worked_case(section.get(d.ref.page, "")):
                 continue
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
             q.terms.append(Item("term", li, _lines(width(text)), d.ref.page, term=d))
         for f in lc.formulas:
-            if not plausible_formula(f.text):
+            if not plausible_formula(f.text) or not sheet_formula(f.text):
                 continue
             q.formulas.append(Item("formula", li, _lines(width(f.text) + 8), f.ref.page, formula=f))
         groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
-        shown_by = {id(g): _shown_points(g) for g in groups}
+        titles = [g.title for g in groups]
+        named = {fold(u.title): u for u in layout.lists}
+        shown_by = {
+            id(g): _shown_points(
+                g, [x for x in titles if x != g.title], named.get(fold(g.title)), lc.text_lang
+            )
+            for g in groups
+        }
         depth = max((len(x) for x in shown_by.values()), default=0)
         for k in range(depth):
             rnd = []
@@ -212,11 +268,51 @@ def plan_items(
                     text=caption,
                 )
             )
+        shown_pages = {r.page for g in groups if shown_by[id(g)] for r in g.refs}
+        q.slide_figures = _slide_figures(lc, li, shown_pages, files, workdir)
         ranked = _ranked(q)
         if li in summaries:
             ranked.insert(0, Item("summary", li, _lines(width(summaries[li])), 0, text=summaries[li]))
         plans.append(ranked)
     return plans
+
+
+SLIDE_FIGURE_WIDTH_IN = 1.8
+SLIDE_FIGURE_MIN_AREA = 0.25
+
+
+def _slide_figures(
+    lc: LectureCandidates, li: int, shown_pages: set[int], files: FileStore, workdir: Path
+) -> list[Item]:
+    """For a slide that says what it says in a picture (no text line of it reaches the sheet), its main
+    figure at half width under the slide's title: the section is on the sheet, not only the slides with
+    bullet points."""
+    out: list[Item] = []
+    seen: set[str] = set()
+    by_page: dict[int, list[FigureItem]] = {}
+    for f in lc.figures:
+        by_page.setdefault(f.ref.page, []).append(f)
+    for slide in lc.lecture.slides:
+        page = slide.ref.page
+        title = clean_title(slide.title).rstrip(" :")
+        if page in shown_pages or not good_title(title) or agenda_title(title) or not entry_ok("", title):
+            continue
+        if fold(title) in seen:
+            continue
+        figs = [f for f in by_page.get(page, []) if f.figure.area >= SLIDE_FIGURE_MIN_AREA]
+        if not figs:
+            continue
+        fig = max(figs, key=lambda f: f.figure.area)
+        prepared = _prepare_figure(fig, files, workdir)
+        if prepared is None:
+            continue
+        seen.add(fold(title))
+        image, ratio = prepared
+        caption = f"{t(lc.lang, 'figure')}: {shorten(title, 140)} {ref_label(page)}"
+        cost = SLIDE_FIGURE_WIDTH_IN * ratio * 72 / LINE_PT + _lines(width(caption)) + 0.6
+        out.append(Item("figure", li, cost, page, figure=fig, image=image, image_ratio=ratio, text=caption))
+        out[-1].image_width = SLIDE_FIGURE_WIDTH_IN
+    return out
 
 
 def select_items(plans: list[list[Item]], budget: float) -> list[Item]:
@@ -253,104 +349,6 @@ def _section_heading_cost(chosen: list[Item], item: Item) -> float:
     return HEADING_LINES * 0.8
 
 
-# --- docx ----------------------------------------------------------------------------------------------
-def _set_fonts(rpr_parent: Any, size_pt: float | None = None, *, bold: bool | None = None) -> None:
-    """Arial for every script slot, with theme fonts removed (they would win over w:ascii)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    rpr = rpr_parent.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(attr), FONT)
-
-
-def _style_document(doc: Any) -> None:
-    from docx.enum.text import WD_LINE_SPACING
-    from docx.oxml.ns import qn
-    from docx.shared import Inches, Pt, RGBColor
-
-    section = doc.sections[0]
-    section.page_width, section.page_height = Inches(PAGE_W_IN), Inches(PAGE_H_IN)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Inches(MARGIN_IN))
-    section.header_distance = section.footer_distance = Inches(0.3)
-    cols = section._sectPr.find(qn("w:cols"))
-    if cols is None:
-        cols = section._sectPr.makeelement(qn("w:cols"), {})
-        section._sectPr.append(cols)
-    cols.set(qn("w:num"), "2")
-    cols.set(qn("w:space"), str(int(COLUMN_GAP_IN * 1440)))
-
-    # Document defaults carry theme fonts; replace them so nothing falls back to Calibri/Cambria.
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    if defaults is not None:
-        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
-        if rpr is not None:
-            rfonts = rpr.find(qn("w:rFonts"))
-            if rfonts is not None:
-                for key in list(rfonts.attrib):
-                    del rfonts.attrib[key]
-                for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-                    rfonts.set(qn(attr), FONT)
-
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(BODY_PT)
-    _set_fonts(normal.element)
-    fmt = normal.paragraph_format
-    fmt.space_before = fmt.space_after = Pt(0)
-    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    for name in ("Heading 1", "Heading 2"):
-        style = doc.styles[name]
-        style.font.name = FONT
-        style.font.size = Pt(HEADING_PT)
-        style.font.bold = True
-        style.font.italic = False
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        _set_fonts(style.element)
-        style.paragraph_format.space_before = Pt(4 if name == "Heading 1" else 2)
-        style.paragraph_format.space_after = Pt(1)
-        style.paragraph_format.keep_with_next = True
-    caption = doc.styles["Caption"] if "Caption" in [s.name for s in doc.styles] else None
-    if caption is not None:
-        caption.font.name = FONT
-        caption.font.size = Pt(BODY_PT)
-        _set_fonts(caption.element)
-
-
-def _run(
-    paragraph: Any,
-    text: str,
-    *,
-    size: float = BODY_PT,
-    bold: bool = False,
-    italic: bool = False,
-    grey: bool = False,
-) -> Any:
-    from docx.shared import Pt, RGBColor
-
-    run = paragraph.add_run(text)
-    run.font.name = FONT
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.italic = italic
-    if grey:
-        run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
-    _set_fonts(run._r)
-    return run
-
-
-def _heading(doc: Any, text: str, level: int) -> None:
-    p = doc.add_paragraph(style=f"Heading {level}")
-    _run(p, text, size=HEADING_PT, bold=True)
-
-
 def render_docx(
     path: Path, *, title: str, lectures: list[LectureCandidates], items: list[Item]
 ) -> dict[str, int]:
@@ -359,42 +357,42 @@ def render_docx(
     from docx.shared import Inches
 
     doc = Document()
-    _style_document(doc)
+    style_document(doc)
     counts = {"terms": 0, "formulas": 0, "points": 0, "figures": 0}
     head = doc.add_paragraph(style="Heading 1")
-    _run(head, title, size=HEADING_PT, bold=True)
+    add_text(head, title, size=HEADING_PT, bold=True)
     legend = doc.add_paragraph()
-    _run(legend, t(lectures[0].lang if lectures else "en", "legend"), italic=True, grey=True)
+    add_text(legend, t(lectures[0].lang if lectures else "en", "legend"), italic=True, grey=True)
     for li, lc in enumerate(lectures):
         mine = [i for i in items if i.lecture == li]
         if not mine:
             continue
-        _heading(doc, f"{lc.lecture.title}", 1)
+        heading(doc, f"{lc.lecture.title}", 1)
         for item in mine:
             if item.kind == "summary":
-                _run(doc.add_paragraph(), item.text, italic=True)
+                add_text(doc.add_paragraph(), item.text, italic=True)
         terms = sorted((i for i in mine if i.kind == "term"), key=lambda i: i.page)
         if terms:
-            _heading(doc, t(lc.lang, "key_terms"), 2)
+            heading(doc, t(lc.lang, "key_terms"), 2)
             for item in terms:
                 assert item.term is not None
                 p = doc.add_paragraph()
-                _run(p, item.term.term, bold=True)
-                _run(p, f" — {item.term.definition} ")
-                _run(p, ref_label(item.term.ref.page), grey=True)
+                add_text(p, item.term.term, bold=True)
+                add_text(p, f" — {item.term.definition} ")
+                add_text(p, ref_label(item.term.ref.page), grey=True)
                 counts["terms"] += 1
         formulas = sorted((i for i in mine if i.kind == "formula"), key=lambda i: i.page)
         if formulas:
-            _heading(doc, t(lc.lang, "formulas"), 2)
+            heading(doc, t(lc.lang, "formulas"), 2)
             for item in formulas:
                 assert item.formula is not None
                 p = doc.add_paragraph()
-                _run(p, item.formula.text + " ")
-                _run(p, ref_label(item.formula.ref.page), grey=True)
+                add_text(p, item.formula.text + " ")
+                add_text(p, ref_label(item.formula.ref.page), grey=True)
                 counts["formulas"] += 1
         points = [i for i in mine if i.kind == "point"]
         if points:
-            _heading(doc, t(lc.lang, "main_points"), 2)
+            heading(doc, t(lc.lang, "main_points"), 2)
             for group in lc.groups:
                 picked = [i for i in points if i.group is group]
                 if not picked:
@@ -402,23 +400,23 @@ def render_docx(
                 picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
                 p = doc.add_paragraph()
                 if good_title(group.title):
-                    _run(p, f"{group.title}: ", bold=True)
+                    add_text(p, f"{group.title}: ", bold=True)
                 for n, item in enumerate(picked):
                     assert item.point is not None
-                    _run(p, item.point.text)
+                    add_text(p, item.point.text)
                     nxt = picked[n + 1] if n + 1 < len(picked) else None
                     if nxt is None or nxt.point is None or nxt.point.ref.page != item.point.ref.page:
-                        _run(p, " " + ref_label(item.point.ref.page), grey=True)
+                        add_text(p, " " + ref_label(item.point.ref.page), grey=True)
                     if nxt is not None:
-                        _run(p, " • ")
+                        add_text(p, " • ")
                     counts["points"] += 1
         figures = sorted((i for i in mine if i.kind == "figure"), key=lambda i: i.page)
         for item in figures:
             assert item.image is not None
             p = doc.add_paragraph()
             p.paragraph_format.keep_with_next = True
-            p.add_run().add_picture(str(item.image), width=Inches(FIGURE_WIDTH_IN))
-            _run(doc.add_paragraph(), item.text, italic=True)
+            p.add_run().add_picture(str(item.image), width=Inches(item.image_width))
+            add_text(doc.add_paragraph(), item.text, italic=True)
             counts["figures"] += 1
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))

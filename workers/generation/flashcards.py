@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,9 +23,18 @@ from workers.generation.candidates import (
     good_title,
     statement_like,
 )
+from workers.generation.cardrules import (
+    agenda_like,
+    cloze_ok,
+    figure_answer,
+    good_definition,
+    list_ok,
+    named_precisely,
+)
 from workers.generation.i18n import t
-from workers.generation.keyterms import key_terms, list_units, term_in
+from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
+from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import contains_phrase
 from workers.generation.validity import card_problem, fragment_reason, near_duplicates
 
@@ -39,6 +49,9 @@ class CardDraft:
     figure_id: int | None = None
     phrased_by: str = "extractive"
     question: Callable[[], str | None] | None = None  # the LLM phrasing, asked only when the card is kept
+
+
+MAX_ASKED = 2  # cards that hide or ask one term: its definition and one more statement about it
 
 
 def _digest(text: str) -> str:
@@ -60,11 +73,18 @@ def _specific(term: str) -> bool:
     return len(term.split()) >= 2 or (term.isupper() and len(term) >= 2) or has_cjk(term)
 
 
-def _list_cards(lc: LectureCandidates) -> list[CardDraft]:
-    """Lists as ordered clozes: one card per item, the items before it shown, the ones after it not."""
+def _list_cards(lc: LectureCandidates, extra: list[ListUnit] | None = None) -> list[CardDraft]:
+    """Lists as ordered clozes with their lead-in: one card per item, the items before it shown, the ones
+    after it not. The lecture's outline and lists of formula pieces are no lists."""
     out: list[CardDraft] = []
     lid = lc.lecture.id
-    for unit in list_units(lc):
+    titles = [g.title for g in lc.groups]
+    units = list_units(lc)
+    units += [u for u in extra or [] if fold(u.title) not in {fold(x.title) for x in units}]
+    for unit in units:
+        others = [x for x in titles if fold(x) != fold(unit.title)]
+        if agenda_like(unit.items, others, lc.text_lang) or not list_ok(unit.title, unit.items, lc.text_lang):
+            continue
         n = len(unit.items)
         for k, item in enumerate(unit.items):
             shown = [*unit.items[:k], "{{c1::" + item.replace("}", ")") + "}}"]
@@ -83,25 +103,41 @@ def _list_cards(lc: LectureCandidates) -> list[CardDraft]:
 
 def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft]]:
     lid = lc.lecture.id
+    lang = lc.text_lang
     kinds: dict[str, list[CardDraft]] = {"term": [], "list": [], "cloze": [], "figure": [], "point": []}
     terms = key_terms(lc)
-    for d in lc.definitions:
-        kinds["term"].append(CardDraft("basic", d.term, d.definition, d.ref, f"term:{lid}:{_digest(d.term)}"))
+    layout = structured(lc)  # kinds named line by line: definitions and lists the layout states
+    section = {r.page: g.title for g in lc.groups for r in g.refs}
+    for d in [*lc.definitions, *layout.definitions]:
+        if not good_definition(d.term, d.definition, lang) or worked_case(section.get(d.ref.page, "")):
+            continue
+        term_card = CardDraft("basic", d.term, d.definition, d.ref, f"term:{lid}:{_digest(d.term)}")
         sentence = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
-        marked = cloze(sentence, d.term)
-        if marked:
+        marked = cloze(sentence, d.term) if cloze_ok(sentence, d.term, lang, definition=True) else None
+        if named_precisely(d.term) and valid(term_card):
+            kinds["term"].append(term_card)  # a specific name is a fair cue for its definition
+        elif marked:  # a broad word ("Security") says too little alone: ask it inside its definition
             kinds["cloze"].append(
                 CardDraft("cloze", marked, sentence, d.ref, f"cloze:{lid}:{_digest(d.term)}")
             )
-    kinds["list"] = _list_cards(lc)
+    kinds["list"] = _list_cards(lc, layout.lists)
+    asked = Counter(fold(d.term) for d in lc.definitions)  # a term is asked at most twice
+
     for g in lc.groups:
         for p in (p for p in g.points if not p.is_definition):
-            for sentence in sentences(p.text, lc.text_lang):
+            for sentence in sentences(p.text, lang):
                 if len(sentence) > 240 or not statement_like(sentence):
                     continue
                 phrase = term_in(sentence, [x for x in terms if _specific(x)])  # clozes only on key terms
-                marked = cloze(sentence, phrase) if phrase and fold(phrase) != fold(sentence) else None
+                if not phrase or asked[fold(phrase)] >= MAX_ASKED or fold(phrase) == fold(sentence):
+                    continue
+                if len(g.title.split()) >= 4 and fold(g.title) in fold(sentence):
+                    continue  # the slide's title merged into the line
+                if not cloze_ok(sentence, phrase, lang):
+                    continue
+                marked = cloze(sentence, phrase)
                 if marked:
+                    asked[fold(phrase)] += 1
                     kinds["point"].append(
                         CardDraft(
                             "cloze", marked, sentence, p.ref, f"pcloze:{lid}:{p.ref.page}:{_digest(sentence)}"
@@ -109,8 +145,8 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                     )
                     break
     for f in sorted(lc.figures, key=lambda f: -f.score):
-        caption = f.figure.caption.strip()  # the figure's own caption only: words inside it are no answer
-        if not caption:
+        answer = figure_answer(f.figure.caption, lang)  # the figure's own numbered caption, nothing else
+        if not answer:
             continue
         slide = next((s for s in lc.lecture.slides if s.ref.page == f.ref.page), None)
         where = t(lc.lang, "figure_where", title=slide.title) if slide and good_title(slide.title) else ""
@@ -118,7 +154,7 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             CardDraft(
                 "basic",
                 t(lc.lang, "figure_q", where=where),
-                caption,
+                answer,
                 f.ref,
                 f"figure:{f.figure.id}",
                 figure_id=f.figure.id,
