@@ -135,3 +135,51 @@ def test_a_big_or_title_class_line_below_the_title_is_a_heading() -> None:
     assert roles[1] == roles[3] == roles[5] == "body"
     old = classify_deck([plain[0], page, *plain[1:]], rules=without("heading_size"))[1]
     assert old[2] == "body" and old[4] == "body"
+
+
+def test_names_and_institution_on_a_long_first_page_are_meta() -> None:
+    cover = "\n".join(
+        [
+            "Language acquisition: a handout",
+            "Ken Wexler",
+            "Department of Linguistics and Philosophy",
+            *[f"Children learn verb placement early, finding {n} in the data" for n in range(14)],
+        ]
+    )
+    roles = roles_of([cover, *CONTENT], 0)
+    assert roles["Ken Wexler"] == "meta"
+    assert roles["Department of Linguistics and Philosophy"] == "meta"
+    assert roles["Children learn verb placement early, finding 3 in the data"] == "body"
+    old = roles_of([cover, *CONTENT], 0, without("edge_page_meta"))
+    assert old["Ken Wexler"] != "meta" and old["Department of Linguistics and Philosophy"] != "meta"
+    # the same lines in the middle of a deck are left alone
+    middle = roles_of([*CONTENT[:2], cover, *CONTENT[2:]], 2)
+    assert middle["Department of Linguistics and Philosophy"] != "meta"
+
+
+def test_a_question_wrapped_onto_the_next_line_is_a_question_from_its_start() -> None:
+    page = (
+        "Relations\nDo all columns in a relation instance have to\nbe distinct?\nA relation is a set of rows"
+    )
+    roles = roles_of([*CONTENT[:2], page, *CONTENT[2:]], 2)
+    assert roles["Do all columns in a relation instance have to"] == "question"
+    assert roles["be distinct?"] == "question"
+    assert roles["A relation is a set of rows"] != "question"
+    old = roles_of([*CONTENT[:2], page, *CONTENT[2:]], 2, without("question_form"))
+    assert old["Do all columns in a relation instance have to"] != "question"
+
+
+def test_a_line_that_is_one_author_year_reference_is_a_credit() -> None:
+    page = (
+        "Shear and moment\n[Hibbeler R.C.(2012) Structural Analysis]\n(Poeppel & Wexler, 1993)\n"
+        "h. children place the verb second\nIn 2012 the code changed\nWindows 2000"
+    )
+    roles = roles_of([*CONTENT[:2], page, *CONTENT[2:]], 2)
+    assert roles["[Hibbeler R.C.(2012) Structural Analysis]"] == "credit"
+    assert roles["(Poeppel & Wexler, 1993)"] == "credit"
+    # a closed reference is not continued by the next line; years in prose are no reference
+    for line in ("h. children place the verb second", "In 2012 the code changed", "Windows 2000"):
+        assert roles[line] not in ("credit", "meta", "footer", "url"), line
+    old = roles_of([*CONTENT[:2], page, *CONTENT[2:]], 2, without("citation_form"))
+    assert old["[Hibbeler R.C.(2012) Structural Analysis]"] != "credit"
+    assert old["(Poeppel & Wexler, 1993)"] != "credit"

@@ -69,9 +69,12 @@ from workers.ocr.role_rules import (
     DEFAULT_RULES,
     agenda_title,
     anywhere_repeats,
+    edge_page_meta,
+    is_citation,
     is_heading_line,
     is_meta_label,
     is_question_form,
+    wrapped_questions,
 )
 from workers.ocr.role_use import content_text, knowledge_units, page_title, without_boilerplate
 
@@ -162,6 +165,7 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
             classify_page(
                 page,
                 first=index == 0,
+                edge_page=index <= 1 or index == len(pages) - 1,
                 deck_pages=len(pages),
                 repeated=repeated,
                 rules=rules,
@@ -210,6 +214,7 @@ def classify_page(
     page: PageLines,
     *,
     first: bool = False,
+    edge_page: bool = False,
     deck_pages: int = 1,
     repeated: set[str] | None = None,
     rules: frozenset[str] = DEFAULT_RULES,
@@ -335,6 +340,11 @@ def classify_page(
             role = "agenda"
         roles[i] = role
         previous, previous_role = lines[i], role
+
+    if "question_form" in rules:
+        wrapped_questions(lines, roles, content)
+    if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
+        edge_page_meta(lines, roles, [i for i in content if i not in titles])
 
     # 6. list lead-ins (decided by what follows) and headings over definitions
     for n, i in enumerate(content):
@@ -507,7 +517,7 @@ def _line_role(
     kind = hint.kind if hint else ""
     if is_url(text):
         return "url"
-    if is_credit(text):
+    if is_credit(text) or ("citation_form" in rules and is_citation(text)):
         return "credit"
     if page_kind == "credit":
         return "credit"
@@ -527,6 +537,7 @@ def _line_role(
         previous_role in ("definition", "question", "credit", "caption", "list_lead")
         and text[:1].islower()
         and is_continuation(text, previous)
+        and not ("citation_form" in rules and is_citation(previous))  # a closed "(Smith, 2019)" ends there
     ):
         return "definition" if previous_role == "list_lead" else previous_role
     if is_question(text) or ("question_form" in rules and is_question_form(text)):
