@@ -69,27 +69,32 @@ def test_course_meta_by_its_label_on_any_page() -> None:
     assert roles_of([CONTENT[0], "Standards\n- SQL-86\n- SQL-92", *CONTENT[1:]], 1)["- SQL-86"] != "meta"
 
 
-PLANETS = ["Mercury", "Venus", "Earth", "Mars", "Jupiter", "Saturn", "Uranus", "Neptune", "Pluto"]
+PLANETS = ["Mercury", "Venus", "Earth", "Mars", "Jupiter", "Saturn", "Uranus", "Neptune", "Pluto", "Moon"]
 SHEET = [
-    f"Q.{n} Which of these is a planet\nQuestion ID : 26309{n}\nChosen Option : {n % 4 + 1}\n"
-    f"Status : Answered\nAns 1. {PLANETS[n]}\nAns 2. {PLANETS[n + 1]}\nAns 3. {PLANETS[n + 2]}\nAns 4. Moon"
-    for n in range(6)
+    "Response sheet\nCombined graduate level examination",
+    *(
+        f"Q.{n} Which of these is a planet\nQuestion ID : 26309{n}\nChosen Option : {n % 4 + 1}\n"
+        f"Status : Answered\nAns 1. {PLANETS[n]}\nAns 2. {PLANETS[n + 1]}\nAns 3. {PLANETS[n + 2]}\n"
+        f"Ans 4. {PLANETS[n + 3]}"
+        for n in range(1, 7)
+    ),
 ]
 
 
 def test_lines_repeated_on_most_pages_are_boilerplate_wherever_they_sit() -> None:
-    for index in range(len(SHEET)):
-        roles = roles_of(SHEET, index)
+    for n in range(1, len(SHEET)):
+        roles = roles_of(SHEET, n)
         assert roles["Status : Answered"] == "meta"
-        for line in (f"Chosen Option : {index % 4 + 1}", f"Question ID : 26309{index}"):
+        for line in (f"Chosen Option : {n % 4 + 1}", f"Question ID : 26309{n}"):
             assert roles[line] in ("meta", "footer")  # near the top, the running-header rule takes them
-        assert roles[f"Ans 1. {PLANETS[index]}"] not in ("meta", "footer")
+        for k in range(4):
+            assert roles[f"Ans {k + 1}. {PLANETS[n + k]}"] not in ("meta", "footer")
     old = roles_of(SHEET, 2, without("repeated_anywhere"))
     assert old["Status : Answered"] not in ("meta", "footer")
     # and they stay out of the chunks
     roles = classify_deck([PageLines(lines=p.split("\n")) for p in SHEET])[3]
     text = "\n".join(c.text for c in page_chunks(text=SHEET[3], source="text_layer", roles=roles))
-    assert "Question ID" not in text and "Status" not in text and PLANETS[3] in text
+    assert "Question ID" not in text and "Status" not in text and PLANETS[4] in text
 
 
 def figure_page(has_figures: bool) -> PageLines:
@@ -183,3 +188,12 @@ def test_a_line_that_is_one_author_year_reference_is_a_credit() -> None:
     old = roles_of([*CONTENT[:2], page, *CONTENT[2:]], 2, without("citation_form"))
     assert old["[Hibbeler R.C.(2012) Structural Analysis]"] != "credit"
     assert old["(Poeppel & Wexler, 1993)"] != "credit"
+
+
+def test_numbered_content_repeated_on_every_page_stays_content() -> None:
+    pages = [
+        "Cells\nBiology 101",
+        *(f"Topic {i}\nThe cell divides\nPoint {i} about cells\nIt grows in stage {i}" for i in range(1, 6)),
+    ]
+    for n in range(1, len(pages)):
+        assert roles_of(pages, n)[f"Point {n} about cells"] not in ("meta", "footer")

@@ -162,16 +162,26 @@ ANYWHERE_MIN = 4
 ANYWHERE_MIN_LETTERS = 6
 
 
+_END_NUMBERS = re.compile(r"^[\d\s./:-]+|[\d\s./:-]+$")
+
+
 def anywhere_repeats(pages: Sequence[PageLines]) -> set[str]:
-    """Keys (``edge_key``) of lines found anywhere on ANYWHERE_SHARE of the deck's pages."""
+    """Keys (``edge_key``) of lines found anywhere on ANYWHERE_SHARE of the deck's pages, the same but for
+    numbers at their start or end ("Question ID : 2630914"); "Point 1 about cells", "Point 2 about cells"
+    are numbered content."""
     counts: Counter[str] = Counter()
+    variants: dict[str, set[str]] = {}
     for page in pages:
+        for line in {line.strip() for line in page.lines if line.strip()}:
+            variants.setdefault(edge_key(line), set()).add(_END_NUMBERS.sub("", line))
         counts.update({edge_key(line) for line in page.lines if line.strip()})
     threshold = max(ANYWHERE_MIN, int(len(pages) * ANYWHERE_SHARE + 0.999))
     return {
         key
         for key, n in counts.items()
-        if n >= threshold and sum(ch.isalpha() for ch in key) >= ANYWHERE_MIN_LETTERS
+        if n >= threshold
+        and sum(ch.isalpha() for ch in key) >= ANYWHERE_MIN_LETTERS
+        and len(variants[key]) == 1
     }
 
 
