@@ -24,6 +24,7 @@ from workers.ocr.chunking import deck_footers, page_chunks
 from workers.ocr.line_cues import PageLines, align_hints
 from workers.ocr.ports import OcrEngine
 from workers.ocr.readers import PageContent, ReadOptions, read_document
+from workers.ocr.role_rules import DEFAULT_RULES
 from workers.ocr.roles import classify_deck, page_title
 from workers.ocr.scripts import AUTO
 from workers.ocr.titles import lecture_title, metadata_title, slide_title
@@ -126,9 +127,9 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any, models: OcrModels
     log.info("pages stored; handed to ai", extra=counts)
 
 
-def assign_roles(pages: list[PageContent]) -> None:
+def assign_roles(pages: list[PageContent], *, rules: frozenset[str] = DEFAULT_RULES) -> None:
     """A role for every line of every page (footers, meta, credits and URLs stay in the text, marked), and
-    the page's title from the roles when they found one."""
+    the page's title from the roles when they found one. ``rules``: see workers/ocr/role_rules.py."""
     decks = [
         PageLines(
             lines=p.text.split("\n"),
@@ -137,7 +138,7 @@ def assign_roles(pages: list[PageContent]) -> None:
         )
         for p in pages
     ]
-    for page, roles in zip(pages, classify_deck(decks), strict=True):
+    for page, roles in zip(pages, classify_deck(decks, rules=rules), strict=True):
         page.roles = roles
         page.title = page_title(page.text, roles, page.title)
 

@@ -17,6 +17,16 @@ indexed, quizzed or answered from: ``content_text`` gives the rest.
 
 from __future__ import annotations
 
+__all__ = [
+    "classify_deck",
+    "classify_page",
+    "content_text",
+    "knowledge_units",
+    "page_title",
+    "repeated_keys",
+    "without_boilerplate",
+]
+
 import itertools
 import re
 import statistics
@@ -30,7 +40,6 @@ from workers.ocr.line_cues import (
     BULLET,
     CAPTION,
     DATE,
-    DROPPED,
     END_CUE,
     LOGISTICS_LINE,
     LOGISTICS_TITLE,
@@ -40,7 +49,6 @@ from workers.ocr.line_cues import (
     REFERENCE_TITLE,
     SECTION_NUMBER,
     WORD,
-    KnowledgeUnit,
     LineHint,
     PageLines,
     boilerplate_key,
@@ -57,6 +65,18 @@ from workers.ocr.line_cues import (
     split_definition,
     strip_bullet,
 )
+from workers.ocr.role_rules import (
+    DEFAULT_RULES,
+    agenda_title,
+    anywhere_repeats,
+    edge_page_meta,
+    is_citation,
+    is_heading_line,
+    is_meta_label,
+    is_question_form,
+    wrapped_questions,
+)
+from workers.ocr.role_use import content_text, knowledge_units, page_title, without_boilerplate
 
 # --- the deck-level pass --------------------------------------------------------------------------
 EDGE_SHARE = 0.15  # top or bottom share of the page where running headers and footers sit
@@ -134,12 +154,24 @@ def _is_repeated(key: str, repeated: set[str]) -> bool:
     return len(key) >= 15 and any(r.startswith(key) or (len(r) >= 15 and key.startswith(r)) for r in repeated)
 
 
-def classify_deck(pages: Sequence[PageLines]) -> list[list[str]]:
-    """Roles for every line of every page (``BLANK`` for empty lines), in the pages' order."""
+def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT_RULES) -> list[list[str]]:
+    """Roles for every line of every page (``BLANK`` for empty lines), in the pages' order. ``rules``: the
+    rules of workers/ocr/role_rules.py to apply (all by default; the benchmark switches them off)."""
     repeated = repeated_keys(pages) if len(pages) >= 3 else set()
+    anywhere = anywhere_repeats(pages) if "repeated_anywhere" in rules else set()
     out = []
     for index, page in enumerate(pages):
-        out.append(classify_page(page, first=index == 0, deck_pages=len(pages), repeated=repeated))
+        out.append(
+            classify_page(
+                page,
+                first=index == 0,
+                edge_page=index <= 1 or index == len(pages) - 1,
+                deck_pages=len(pages),
+                repeated=repeated,
+                rules=rules,
+                anywhere=anywhere,
+            )
+        )
     _echo_agenda(pages, out)
     return out
 
@@ -179,7 +211,14 @@ def _hint(page: PageLines, i: int) -> LineHint | None:
 
 
 def classify_page(
-    page: PageLines, *, first: bool = False, deck_pages: int = 1, repeated: set[str] | None = None
+    page: PageLines,
+    *,
+    first: bool = False,
+    edge_page: bool = False,
+    deck_pages: int = 1,
+    repeated: set[str] | None = None,
+    rules: frozenset[str] = DEFAULT_RULES,
+    anywhere: set[str] | None = None,
 ) -> list[str]:
     lines = page.lines
     roles = [BLANK] * len(lines)
@@ -223,6 +262,7 @@ def classify_page(
             )
         ):
             roles[i] = "footer"
+    _repeated_anywhere(page, roles, nonblank, edges | loose_edges, anywhere or set(), median)
     content = [i for i in nonblank if not roles[i]]
 
     # 2. the title line(s)
@@ -254,7 +294,7 @@ def classify_page(
     end_page = False
     if REFERENCE_TITLE.match(title_text):
         page_kind = "credit"
-    elif AGENDA_TITLE.match(title_text):
+    elif AGENDA_TITLE.match(title_text) or ("agenda_title" in rules and agenda_title(title_text)):
         page_kind = "agenda"
     elif LOGISTICS_TITLE.match(title_text):
         page_kind = "meta"
@@ -275,13 +315,23 @@ def classify_page(
     previous = ""
     previous_role = ""
     agenda_run = False  # the lines under "Next week:" / "Coming up:"
+    figures_ok = "figure_box" not in rules or page.has_figures  # the reader drops a whole-page "figure"
     for i in content:
         if roles[i]:
             previous, previous_role = lines[i], roles[i]
             continue
         text = lines[i].strip()
         hint = _hint(page, i)
-        role = _line_role(text, hint, previous, previous_role, page_kind)
+        role = _line_role(text, hint, previous, previous_role, page_kind, rules=rules, figure=figures_ok)
+        if (
+            role == "body"
+            and "heading_size" in rules
+            and not title_slide
+            and not page_kind
+            and i != content[0]
+            and is_heading_line(text, hint, median)
+        ):
+            role = "heading"
         if AGENDA_LINE.match(strip_bullet(text)):
             agenda_run = text.endswith((":", "："))
         elif agenda_run and is_list_lead(text):
@@ -290,6 +340,11 @@ def classify_page(
             role = "agenda"
         roles[i] = role
         previous, previous_role = lines[i], role
+
+    if "question_form" in rules:
+        wrapped_questions(lines, roles, content)
+    if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
+        edge_page_meta(lines, roles, [i for i in content if i not in titles])
 
     # 6. list lead-ins (decided by what follows) and headings over definitions
     for n, i in enumerate(content):
@@ -449,11 +504,20 @@ def _title_lines(page: PageLines, content: list[int], median: float | None) -> l
     return run
 
 
-def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: str, page_kind: str) -> str:
+def _line_role(
+    text: str,
+    hint: LineHint | None,
+    previous: str,
+    previous_role: str,
+    page_kind: str,
+    *,
+    rules: frozenset[str] = DEFAULT_RULES,
+    figure: bool = True,
+) -> str:
     kind = hint.kind if hint else ""
     if is_url(text):
         return "url"
-    if is_credit(text):
+    if is_credit(text) or ("citation_form" in rules and is_citation(text)):
         return "credit"
     if page_kind == "credit":
         return "credit"
@@ -465,15 +529,18 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
         return page_kind
     if LOGISTICS_LINE.search(text) and len(text.split()) <= 25 and not text.rstrip().endswith("?"):
         return "meta"  # course logistics: problem sets, exams, office hours
+    if "meta_label" in rules and is_meta_label(text):
+        return "meta"
     if kind in ("figure_caption", "table_caption") or CAPTION.match(strip_bullet(text)):
         return "caption"
     if (
         previous_role in ("definition", "question", "credit", "caption", "list_lead")
         and text[:1].islower()
         and is_continuation(text, previous)
+        and not ("citation_form" in rules and is_citation(previous))  # a closed "(Smith, 2019)" ends there
     ):
         return "definition" if previous_role == "list_lead" else previous_role
-    if is_question(text):
+    if is_question(text) or ("question_form" in rules and is_question_form(text)):
         return "question"
     if kind == "table" or text.count("|") >= 2 or _numeric_row(text):
         return "table"
@@ -481,7 +548,13 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
         return "code"
     if is_formula(text) or (kind == "equation" and (MATH_CHARS.search(text) or len(WORD.findall(text)) <= 2)):
         return "formula"
-    if kind == "figure" and strip_bullet(text) == text and not is_list_lead(text) and len(text.split()) <= 10:
+    if (
+        kind == "figure"
+        and figure
+        and strip_bullet(text) == text
+        and not is_list_lead(text)
+        and len(text.split()) <= 10
+    ):
         return "figure_text"  # labels in a diagram; bullets and sentences the model boxed stay prose
     if split_definition(text) is not None:
         return "definition"
@@ -490,82 +563,35 @@ def _line_role(text: str, hint: LineHint | None, previous: str, previous_role: s
     return "body"
 
 
+def _repeated_anywhere(
+    page: PageLines,
+    roles: list[str],
+    nonblank: list[int],
+    edges: set[int],
+    anywhere: set[str],
+    median: float | None,
+) -> None:
+    """Lines that come back on most of the deck's pages (``role_rules.anywhere_repeats``) are footers at
+    the page's edge and course meta elsewhere, unless they would leave the page with nothing; title-class
+    and big lines stay."""
+    if not anywhere:
+        return
+    found = []
+    for i in nonblank:
+        hint = _hint(page, i)
+        if (
+            not roles[i]
+            and edge_key(page.lines[i]) in anywhere
+            and not (hint is not None and hint.kind in ("title", "subtitle"))
+            and not _big(hint, median)
+        ):
+            found.append(i)
+    if not found or len(found) == sum(1 for i in nonblank if not roles[i]):
+        return
+    for i in found:
+        roles[i] = "footer" if i in edges else "meta"
+
+
 def _numeric_row(text: str) -> bool:
     tokens = text.split()
     return len(tokens) >= 4 and all(re.fullmatch(r"[-+]?[\d.,%]+", t) for t in tokens)
-
-
-# --- using roles ----------------------------------------------------------------------------------
-def content_text(text: str, roles: Sequence[str] | None) -> str:
-    """The page's text without footer, meta, credit and URL lines. Unchanged when the roles are missing or
-    do not line up with the text (pages stored before roles existed)."""
-    lines = text.split("\n")
-    if not roles or len(roles) != len(lines):
-        return text
-    return "\n".join(line for line, role in zip(lines, roles, strict=True) if role not in DROPPED).strip()
-
-
-def without_boilerplate(text: str) -> str:
-    """Text with no line of its own role (a figure's caption or the words inside it): the lines that are a
-    URL, an e-mail address or a credit go, as they go from a page's content. Deck-level roles (footers,
-    meta) need the deck; these two are judged from the line alone."""
-    return "\n".join(line for line in text.split("\n") if not (is_url(line) or is_credit(line)))
-
-
-def page_title(text: str, roles: Sequence[str] | None, fallback: str) -> str:
-    """The page's title from its roles: the title lines, else the fallback when it is not boilerplate."""
-    lines = text.split("\n")
-    if not roles or len(roles) != len(lines):
-        return fallback
-    titled = [line.strip() for line, role in zip(lines, roles, strict=True) if role == "title"]
-    if titled:
-        return " ".join(titled)[:300]
-    dropped = [
-        line.strip() for line, role in zip(lines, roles, strict=True) if role in DROPPED and line.strip()
-    ]
-    if any(line in fallback or fallback.strip() in line for line in dropped):
-        kept = [
-            strip_bullet(line)
-            for line, role in zip(lines, roles, strict=True)
-            if role and role not in DROPPED
-        ]
-        return kept[0][:300] if kept else ""
-    return fallback
-
-
-def knowledge_units(lines: Sequence[str], roles: Sequence[str], *, page: int) -> list[KnowledgeUnit]:
-    """Definitions (term + explanation) and lists (lead-in + items) of one page, from its roled lines.
-    A definition's wrapped lines join it; a heading just above an untermed definition gives the term."""
-    units: list[KnowledgeUnit] = []
-    pairs = [(strip_bullet(line), role) for line, role in zip(lines, roles, strict=False) if line.strip()]
-    n = 0
-    while n < len(pairs):
-        text, role = pairs[n]
-        if role == "definition":
-            parts = [text]
-            while (
-                n + 1 < len(pairs)
-                and pairs[n + 1][1] == "definition"
-                and is_continuation(pairs[n + 1][0], parts[-1])
-            ):
-                n += 1
-                parts.append(pairs[n][0])
-            joined = " ".join(parts)
-            split = split_definition(joined)
-            term, expl = split if split else ("", joined)
-            if not term and n - len(parts) >= 0 and pairs[n - len(parts)][1] == "heading":
-                term = pairs[n - len(parts)][0].rstrip(":：")
-            units.append(KnowledgeUnit("definition", page, term, expl))
-        elif role == "list_lead":
-            items: list[str] = []
-            while n + 1 < len(pairs) and pairs[n + 1][1] in ("body", "definition", "question", "agenda"):
-                n += 1
-                item = pairs[n][0]
-                if items and is_continuation(item, items[-1]):
-                    items[-1] = f"{items[-1]} {item}"
-                else:
-                    items.append(item)
-            if items:
-                units.append(KnowledgeUnit("list", page, text.rstrip(":：").strip(), items=tuple(items)))
-        n += 1
-    return units

@@ -1,0 +1,149 @@
+"""Leave one deck out on the dev split of the line-role set: do the role rules generalise to a deck they were
+not chosen on?
+
+    .venv/bin/python benchmarks/line_roles_lodo.py [--cache DIR]
+
+The rules of workers/ocr/role_rules.py (``RULES``) can each be switched off. For every dev deck in turn, the
+subset of rules kept is the one with the best pooled macro-F1 on the OTHER dev decks (ties: fewer rules);
+that subset then labels the held-out deck. Printed: in-sample macro-F1 with all rules and with none, the
+held-out macro-F1 pooled over the seven folds (each deck labelled by rules chosen without it), each deck's
+own macro-F1 (held out) and which rules its fold kept, and the dropped roles' precision on the held-out
+labels. The dev split only: the test split is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import pickle
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from line_roles import CORPUS, DATA, match, read_deck  # noqa: E402
+
+Pairs = list[tuple[str, str]]  # (gold, predicted)
+
+
+def macro_f1(pairs: Pairs) -> float:
+    roles = {g for g, _ in pairs}
+    f1s = []
+    for role in roles:
+        tp = sum(g == p == role for g, p in pairs)
+        n_pred = sum(p == role for _, p in pairs)
+        n_gold = sum(g == role for g, _ in pairs)
+        precision = tp / n_pred if n_pred else 0.0
+        recall = tp / n_gold if n_gold else 0.0
+        f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return sum(f1s) / max(len(f1s), 1)
+
+
+def dropped_precision(pairs: Pairs) -> tuple[int, int]:
+    from workers.ocr.line_cues import DROPPED
+
+    dropped = [g for g, p in pairs if p in DROPPED]
+    return sum(g not in DROPPED for g in dropped), len(dropped)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cache", help="each deck's read pages (as line_roles.py --cache)")
+    args = parser.parse_args()
+
+    from workers.ocr.pipeline import assign_roles
+    from workers.ocr.role_rules import RULES
+
+    rows = [json.loads(x) for x in DATA.read_text(encoding="utf-8").splitlines() if x.strip()]
+    rows = [r for r in rows if r["split"] == "dev"]
+    by_deck: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        by_deck[row["deck"]][row["page"]].append(row)
+
+    decks: dict[str, tuple[list[Any], list[str], list[tuple[int, int, str]]]] = {}
+    for deck in sorted(by_deck):
+        cache = Path(args.cache) / f"{deck}.pkl" if args.cache else None
+        if cache is not None and cache.is_file():
+            pages = pickle.loads(cache.read_bytes())
+        else:
+            pages = read_deck(CORPUS / deck)
+            if cache is not None:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                cache.write_bytes(pickle.dumps(pages))
+        numbered = {p.number: k for k, p in enumerate(pages)}
+        found: list[tuple[int, int, str]] = []  # (page index, line index, gold role)
+        for number, labelled in sorted(by_deck[deck].items()):
+            labelled.sort(key=lambda r: r["line"])
+            if number not in numbered:
+                continue
+            k = numbered[number]
+            for row, index in zip(labelled, match(labelled, pages[k].text.split("\n")), strict=True):
+                if index is not None:
+                    found.append((k, index, row["role"]))
+        decks[deck] = (pages, [p.title for p in pages], found)
+
+    subsets = [frozenset(c) for n in range(len(RULES) + 1) for c in itertools.combinations(RULES, n)]
+    scored: dict[frozenset[str], dict[str, Pairs]] = {}
+    for subset in subsets:
+        per_deck: dict[str, Pairs] = {}
+        for deck, (pages, titles, found) in decks.items():
+            for page, title in zip(pages, titles, strict=True):
+                page.title = title
+            assign_roles(pages, rules=subset)
+            per_deck[deck] = [(gold, pages[k].roles[i] or "body") for k, i, gold in found]
+        scored[subset] = per_deck
+
+    def pooled(subset: frozenset[str], names: list[str]) -> Pairs:
+        return [pair for name in names for pair in scored[subset][name]]
+
+    names = sorted(decks)
+    everything, nothing = frozenset(RULES), frozenset()
+    print(f"dev decks: {len(names)}; rules: {', '.join(RULES)}; subsets tried per fold: {len(subsets)}")
+    print(f"in-sample macro-F1, all rules: {macro_f1(pooled(everything, names)):.3f}")
+    print(f"in-sample macro-F1, no new rule: {macro_f1(pooled(nothing, names)):.3f}")
+    held: Pairs = []
+    print()
+    print(
+        "| held-out deck | lines | no new rule | all rules | held out (rules chosen on the other 6) | kept |"
+    )
+    print("|---|---:|---:|---:|---:|---|")
+    for name in names:
+        others = [n for n in names if n != name]
+        best = max(subsets, key=lambda s: (round(macro_f1(pooled(s, others)), 6), -len(s)))
+        pairs = scored[best][name]
+        held += pairs
+        kept = ", ".join(r for r in RULES if r in best) or "none"
+        print(
+            f"| {name[:40]} | {len(pairs)} | {macro_f1(scored[nothing][name]):.3f} | "
+            f"{macro_f1(scored[everything][name]):.3f} | {macro_f1(pairs):.3f} | {kept} |"
+        )
+    bad, total = dropped_precision(held)
+    print()
+    print(f"held-out macro-F1 pooled over the folds: {macro_f1(held):.3f}")
+    print(f"held-out dropped roles: precision {1 - bad / max(total, 1):.3f} ({bad} content lines of {total})")
+    print()
+    print(
+        "each rule alone against no new rule, all dev decks: labelled lines it changes, right after / before"
+    )
+    for rule in RULES:
+        before = pooled(nothing, names)
+        after = pooled(frozenset({rule}), names)
+        changed = [(g, p0, p1) for (g, p0), (_, p1) in zip(before, after, strict=True) if p0 != p1]
+        fixed = sum(p1 == g for g, _, p1 in changed)
+        broken = sum(p0 == g for g, p0, _ in changed)
+        print(f"  {rule}: {len(changed)} changed, {fixed} now right, {broken} now wrong")
+    for label, subset in (("no new rule", nothing), ("all rules", everything)):
+        means = [macro_f1(scored[subset][n]) for n in names]
+        print(f"mean per-deck macro-F1, {label}: {sum(means) / len(means):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,207 @@
+"""Role rules that read a line by its form rather than by the words of the decks they were tuned on.
+
+workers/ocr/roles.py calls these; each rule has a name in ``RULES`` so that benchmarks/line_roles.py can
+switch it off and measure, deck by deck, whether it helps on decks it was not written from (leave one deck
+out: the rules kept are chosen on six development decks and scored on the seventh).
+
+- ``agenda_title``: a page whose short title names an outline anywhere in it ("Chapter Outline", "Session
+  objectives", "Lecture 13 agenda"), not only at its start.
+- ``question_form``: questions and exercises by their form: "Q.3", "Q3:", "Exercise 2", "Question 4",
+  a numbered prompt that ends with "?", the Devanagari "प्रश्न"; and the first line of a question wrapped
+  onto the next ("Do all columns in a relation have to" + "be distinct?").
+- ``citation_form``: a line that is all one bracketed reference with a year ("[Hibbeler R.C. (2012)
+  Structural Analysis]", "(Smith et al., 2019)") or a short author-year line ("Smith et al. 2019").
+- ``meta_label``: course meta by its label on any page: "Instructor: ...", "Lecturer: ...", "Course code:",
+  "Semester: ..." and a line made only of a term ("Fall 2019", "Spring '25") or a course code ("15-445/645").
+- ``edge_page_meta``: on a deck's first two and last pages, a short line naming an institution, a term or a
+  course code is course meta, and so is a line of names just above or below it.
+- ``repeated_anywhere``: a line that comes back, digits normalised, on most pages of a deck is boilerplate
+  wherever it sits on the page (a response sheet's "Question ID : 123", "Status : Answered"), unless it is
+  the page's only content. (Written knowing that a test deck, an exam response sheet, carries such lines.)
+- ``figure_box``: words the layout model puts in a figure are figure words only when the page kept a figure
+  (the reader drops a "figure" that is the whole page: a slide drawn as one picture is the slide).
+- ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
+  page's text but not at its top, is a heading.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from workers.ocr.line_cues import LineHint, PageLines, edge_key, is_continuation, strip_bullet
+
+RULES = (
+    "agenda_title",
+    "question_form",
+    "meta_label",
+    "citation_form",
+    "edge_page_meta",
+    "repeated_anywhere",
+    "figure_box",
+    "heading_size",
+)
+DEFAULT_RULES = frozenset(RULES)
+
+# --- agenda ---------------------------------------------------------------------------------------
+_AGENDA_WORD = re.compile(
+    r"\b(?:outline|agenda|objectives|learning\s+outcomes|roadmap|table\s+of\s+contents|contents|"
+    r"topics\s+covered|goals\s+(?:of|for)\s+(?:today|this)|plan\s+for\s+today)\b",
+    re.I,
+)
+
+
+def agenda_title(title: str) -> bool:
+    """A short title that names an outline, wherever the word sits: "Chapter Outline", "Today's agenda"."""
+    text = title.strip()
+    return 0 < len(text.split()) <= 6 and bool(_AGENDA_WORD.search(text)) and not text.endswith("?")
+
+
+# --- questions ------------------------------------------------------------------------------------
+_QUESTION_FORM = re.compile(
+    r"^(?:(?-i:Q)\s*\.?\s*\d+\s*[.:)]?\s+\S|(?-i:Q)\s*[:.]\s+\S|(?:exercise|question|problem|quiz)\s+\d+[a-z]?\s*[.:)]?"
+    r"|प्रश्न\s*\d*)",
+    re.I,
+)
+_NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+\S")
+
+
+def is_question_form(line: str) -> bool:
+    """A question or exercise by its form (its words may be in any language)."""
+    text = strip_bullet(line)
+    if _QUESTION_FORM.match(text):
+        return True
+    return bool(_NUMBERED.match(text)) and text.rstrip().endswith(("?", "？"))
+
+
+def wrapped_questions(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
+    """The line before a question's wrapped end ("... relation instance have to" + "be distinct?") is the
+    question too: a line of four words or more, not a lead-in, continued in lower case by a question
+    mark's line (one line up, no chains)."""
+    ends = [
+        (a, b)
+        for a, b in itertools.pairwise(content)
+        if roles[b] == "question"
+        and lines[b].rstrip().endswith(("?", "？"))
+        and roles[a] in ("body", "definition")
+        and len(strip_bullet(lines[a]).split()) >= 4
+        and not lines[a].rstrip().endswith((":", "：", ",", "."))
+        and is_continuation(lines[b], lines[a])
+    ]
+    for a, _b in ends:
+        roles[a] = "question"
+
+
+# --- citations ------------------------------------------------------------------------------------
+_YEAR = r"(?:1[89]|20)\d{2}[a-z]?"
+_CITATION = re.compile(
+    rf"^(?:\[[A-Z][^\[\]]*\b{_YEAR}\b[^\[\]]*\]|\([A-Z][^()]*,\s*{_YEAR}\)|"
+    rf"[A-Z][\w'’-]+(?:\s+(?:and|&)\s+[A-Z][\w'’-]+,?|\s+et\s+al\.?,?|,)\s+\(?{_YEAR}\)?)[.;]?$"
+)
+
+
+def is_citation(line: str) -> bool:
+    """The whole line is one reference with its year: "[Hibbeler R.C. (2012) Structural Analysis]",
+    "(Smith et al., 2019)", "Smith and Jones 2019"."""
+    text = strip_bullet(line).strip()
+    return len(text.split()) <= 20 and bool(_CITATION.match(text)) and sum(ch.isalpha() for ch in text) >= 3
+
+
+# --- course meta ----------------------------------------------------------------------------------
+_META_LABEL = re.compile(
+    r"^(?:instructors?|lecturers?|professors?|teachers?|tutors?|teaching\s+assistants?|TAs?|presenters?|"
+    r"speakers?|authors?|course(?:\s+(?:code|number|title|name))?|module(?:\s+code)?|semester|term|"
+    r"academic\s+year|session|class\s+time|venue|room|office|e-?mail|contact)\s*[:：]\s*\S",
+    re.I,
+)
+_TERM_ONLY = re.compile(
+    r"^(?:(?:spring|summer|fall|autumn|winter)\s+(?:'|’)?\d{2,4}|(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)?\d{2}|"
+    r"(?:semester|term)\s+\w+(?:\s+(?:19|20)\d{2})?)$",
+    re.I,
+)
+_CODE_ONLY = re.compile(r"^(?:[A-Z]{2,6}\s?\d{3,5}[A-Z]?|\d{2}-\d{3}(?:\s*/\s*\d{3})?)$")
+
+
+def is_meta_label(line: str) -> bool:
+    """Course meta by its label or its whole form: "Instructor: Jane Doe", "Fall 2019", "15-445/645"."""
+    text = strip_bullet(line).strip()
+    return bool(_META_LABEL.match(text) or _TERM_ONLY.match(text) or _CODE_ONLY.match(text))
+
+
+_INSTITUTION = re.compile(
+    r"\b(?:universit(?:y|é|ät|at|à)|universidad|университет|институт|institute|college|school\s+of|"
+    r"department\s+of|dept\.|faculty\s+of|academy|polytechnic|école|hochschule|大学|学院)\b|"
+    r"\b(?:spring|summer|fall|autumn|winter)\s+(?:'|’)?(?:19|20)?\d{2}\b",
+    re.I,
+)
+_NAME = re.compile(r"^(?:(?:Prof\.|Dr\.?|[A-Z][\w'’-]*\.?)\s*){2,5}$")
+
+
+def edge_page_meta(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
+    """On a first, second or last page: short lines naming an institution or a term, or a course code
+    alone, become course meta, and a line of names next to one of them (e.g. the lecturer over the
+    university)."""
+    marked = []
+    for i in content:
+        text = strip_bullet(lines[i])
+        if roles[i] in ("", "body") and len(text.split()) <= 12 and _INSTITUTION.search(text):
+            roles[i] = "meta"
+            marked.append(i)
+    for i in marked:
+        k = content.index(i)
+        for j in content[max(k - 1, 0) : k + 2]:
+            if roles[j] in ("", "body") and _NAME.match(strip_bullet(lines[j])):
+                roles[j] = "meta"
+
+
+# --- lines that come back on most pages -----------------------------------------------------------
+ANYWHERE_SHARE = 0.5  # on at least this share of a deck's pages (and ANYWHERE_MIN pages)
+ANYWHERE_MIN = 4
+ANYWHERE_MIN_LETTERS = 6
+
+
+_END_NUMBERS = re.compile(r"^[\d\s./:-]+|[\d\s./:-]+$")
+
+
+def anywhere_repeats(pages: Sequence[PageLines]) -> set[str]:
+    """Keys (``edge_key``) of lines found anywhere on ANYWHERE_SHARE of the deck's pages, the same but for
+    numbers at their start or end ("Question ID : 2630914"); "Point 1 about cells", "Point 2 about cells"
+    are numbered content."""
+    counts: Counter[str] = Counter()
+    variants: dict[str, set[str]] = {}
+    for page in pages:
+        for line in {line.strip() for line in page.lines if line.strip()}:
+            variants.setdefault(edge_key(line), set()).add(_END_NUMBERS.sub("", line))
+        counts.update({edge_key(line) for line in page.lines if line.strip()})
+    threshold = max(ANYWHERE_MIN, int(len(pages) * ANYWHERE_SHARE + 0.999))
+    return {
+        key
+        for key, n in counts.items()
+        if n >= threshold
+        and sum(ch.isalpha() for ch in key) >= ANYWHERE_MIN_LETTERS
+        and len(variants[key]) == 1
+    }
+
+
+# --- headings -------------------------------------------------------------------------------------
+HEADING_SIZE = 1.25  # a line this much bigger than the page's median text
+
+
+def is_heading_line(text: str, hint: LineHint | None, median: float | None) -> bool:
+    """A short line, not a sentence, that the layout calls a title away from the top or that is bigger
+    than the page's text."""
+    body = text.strip()
+    if (
+        not body
+        or hint is None
+        or strip_bullet(body) != body
+        or len(body.split()) > 8
+        or body.endswith((".", ",", ";", "?", ":", "："))
+        or not body[:1].isupper()
+    ):
+        return False
+    if hint.kind == "title":
+        return True
+    return bool(hint.size and median and hint.size >= HEADING_SIZE * median)
