@@ -13,7 +13,7 @@ from functools import partial
 
 from shared.errors import AppError
 from shared.schemas import Difficulty, QuestionKind, QuizData, QuizQuestion, SourceRef
-from shared.text import count_cjk, fold, has_cjk, sentences, words
+from shared.text import fold, has_cjk, sentences, words
 from workers.generation.candidates import (
     Definition,
     Group,
@@ -27,6 +27,24 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import distractors_for, question_for_term
+from workers.generation.quiz_checks import (
+    definition_problem,
+    guessable,
+    same_kind,
+    shares_word,
+    statement_problem,
+    term_problem,
+)
+from workers.generation.quiz_kinds import (
+    ANAPHORIC,
+    cause_effect_question,
+    list_is_agenda,
+    question,
+    sentence_ok,
+    term_question,
+    title_problem,
+    variants,
+)
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
 from workers.generation.textutil import contains_phrase, shorten
 from workers.generation.validity import quiz_problem
@@ -42,12 +60,6 @@ MIX: dict[str, dict[QuestionKind, float]] = {
 OPTIONS = {"easy": 3, "medium": 4, "hard": 4}
 
 Builder = Callable[[], QuizQuestion | None]
-# A statement that leans on the slide before it ("These all have one flaw") is no self-contained question.
-_ANAPHORIC = re.compile(
-    r"^(?:these|those|this|that|they|it|its|then|there|here|such|both|the\s+problem\s+is|however|but|also|"
-    r"estos|estas|esto|ellos|это|эти|он|она|они|这|那|它|他们)\b",
-    re.I,
-)
 
 
 @dataclass
@@ -58,79 +70,6 @@ class _Seed:
     key: str
     order: tuple[int, int]
     build: Builder
-
-
-def _question(
-    kind: QuestionKind,
-    prompt: str,
-    answer: str,
-    answer_text: str,
-    explanation: str,
-    source: SourceRef,
-    *,
-    options: list[str] | None = None,
-    accepted: list[str] | None = None,
-    llm: bool = False,
-) -> QuizQuestion:
-    return QuizQuestion(
-        number=0,
-        kind=kind,
-        prompt=prompt,
-        options=options or [],
-        answer=answer,
-        answer_text=answer_text,
-        accepted=accepted or [],
-        explanation=explanation,
-        source=source,
-        phrased_by="llm" if llm else "extractive",
-    )
-
-
-def _variants(term: str) -> list[str]:
-    """Other spellings a typed answer may use: plural/singular, without or only the abbreviation."""
-    out = {term}
-    low = term.lower()
-    if not has_cjk(term):
-        out.add(low[:-1] if low.endswith("s") and len(low) > 4 else low + "s")
-        out.add(re.sub(r"\s*\([^)]*\)", "", term).strip())  # "Data flow diagram (DFD)" -> without
-        paren = re.search(r"\(([^)]{2,12})\)", term)
-        if paren:
-            out.add(paren.group(1))
-    return sorted(x for x in out if x and x != term)
-
-
-_WHICH = re.compile(
-    r"^(?:a|an|the)\s+(?P<head>[^,;:()]{2,40}?)\s+(?:that|which|who)\s+(?P<rest>\S.{4,})$", re.I
-)
-
-
-_PREPOSITIONS = frozenset({"by", "in", "of", "through", "for", "with", "to", "from", "on", "at", "under"})
-
-
-def term_question(d: Definition, lang: str) -> str:
-    """The notes' own definition turned into a question whose answer is the term:
-    "RuBisCO is the enzyme that fixes CO2" -> "Which enzyme fixes CO2?"."""
-    definition = d.definition.rstrip(" .。")
-    if lang == "en":
-        m = _WHICH.match(definition)
-        head = words(m["head"]) if m else []
-        if m and 1 <= len(head) <= 4 and head[-1].lower() not in _PREPOSITIONS and len(words(m["rest"])) >= 2:
-            return f"Which {m['head']} {m['rest']}?"
-        if re.match(r"(a|an|the)\b", definition, re.I):
-            verb = "are" if re.search(rf"{re.escape(d.term)}\s+are\b", d.sentence, re.I) else "is"
-            return f"What {verb} {definition}?"
-    elif lang == "es" and re.match(r"(un|una|el|la|los|las)\b", definition, re.I):
-        return f"¿Qué es {definition}?"
-    elif lang == "zh":
-        return f"什么是{definition}？"
-    return t(lang, "mc_term", definition=shorten(definition, 220))
-
-
-def _sentence_ok(sentence: str) -> bool:
-    """Long enough to be a statement, short enough for a question."""
-    if has_cjk(sentence):
-        return count_cjk(sentence) >= 8 and len(sentence) <= 160
-    return len(words(sentence)) >= 6 and len(sentence) <= 260
 
 
 class QuizBuilder:
@@ -149,6 +88,8 @@ class QuizBuilder:
         self.n_options = OPTIONS[difficulty]
         self._groups_asked: set[int] = set()
         self._texts: dict[int, str] = {}
+        self._pages: dict[int, str] = {}
+        self._names: dict[tuple[int, str], bool] = {}
         self._terms: list[str] | None = None
 
     @property
@@ -194,29 +135,52 @@ class QuizBuilder:
         lecture's text; other lectures' terms only as a last resort."""
         taken = {fold(d.term)}
 
+        def fits(item: str) -> bool:  # a concept's name of the same shape, not a variant of the key
+            return (
+                same_kind(d.term, item)
+                and not shares_word(item, d.term, lc.text_lang)
+                and self._name_ok(lc, item)
+                and not contains_phrase(d.definition, item)
+            )
+
         def add(items: list[str]) -> None:
             for item in items:
-                if len(picked) < need and fold(item) not in taken and not contains_phrase(item, d.term):
+                fresh = fold(item) not in taken and not contains_phrase(item, d.term)
+                if len(picked) < need and fresh and fits(item):
                     picked.append(item)
                     taken.add(fold(item))
 
         picked: list[str] = []
         same = [(x, r) for x, r in terms if r.lecture_id == d.ref.lecture_id]
-        add(self._near(d.ref, same, taken, need))
-        titles = [(g.title, g.refs[0]) for g in lc.groups if good_title(g.title) and len(words(g.title)) <= 6]
-        if len(picked) < need:
-            add(self._near(d.ref, titles, taken | {fold(d.term)}, need))
+        add(self._near(d.ref, same, taken, len(same)))
         if len(picked) < need:
             text = self._lecture_text(lc)
             add(distractors_for(self.phraser, d.term, d.definition, need - len(picked), text))
         if len(picked) < need:
-            add(self._near(d.ref, terms, taken, need))
+            add(self._near(d.ref, terms, taken, len(terms)))
         return picked
 
     def _lecture_text(self, lc: LectureCandidates) -> str:
         if lc.lecture.id not in self._texts:
             self._texts[lc.lecture.id] = "\n".join(f"{s.title}\n{s.text}" for s in lc.lecture.slides)
         return self._texts[lc.lecture.id]
+
+    def _page_text(self, lc: LectureCandidates) -> str:
+        """The lecture's slides, one per form feed (for "on how many slides" and "in lower case" checks)."""
+        if lc.lecture.id not in self._pages:
+            self._pages[lc.lecture.id] = "\f".join(f"{s.title}\n{s.text}" for s in lc.lecture.slides)
+        return self._pages[lc.lecture.id]
+
+    def _name_ok(self, lc: LectureCandidates, term: str) -> bool:
+        """quiz_checks.term_problem, once per lecture and term (distractor searches ask it often)."""
+        key = (lc.lecture.id, term)
+        if key not in self._names:
+            self._names[key] = term_problem(term, lc.text_lang, self._page_text(lc)) is None
+        return self._names[key]
+
+    def _term_ok(self, lc: LectureCandidates, d: Definition) -> bool:
+        """A definition worth asking: its term names a concept and its definition pins that term alone."""
+        return self._name_ok(lc, d.term) and definition_problem(d.definition, lc.text_lang) is None
 
     def _options(self, correct: str, distractors: list[str]) -> tuple[list[str], str]:
         options = [correct, *distractors]
@@ -226,7 +190,7 @@ class QuizBuilder:
     # --- seeds ------------------------------------------------------------------------------------
     def seeds(self) -> Iterator[_Seed]:
         all_terms = [(d.term, d.ref) for lc in self.lectures for d in lc.definitions]
-        all_defs = [(d.definition, d.ref) for lc in self.lectures for d in lc.definitions]
+        all_defs = [d for lc in self.lectures for d in lc.definitions]
         units = [(li, u) for li, lc in enumerate(self.lectures) for u in list_units(lc)]
         for li, unit in units:
             siblings = [u for lj, u in units if lj == li and u is not unit]
@@ -254,6 +218,10 @@ class QuizBuilder:
                     continue  # asked through its definition
                 order = (li, point.ref.page)
                 key = f"p:{fold(point.text)}"
+                cause = cause_effect_question(point.text, lc.text_lang, point.ref)
+                if cause is not None:  # a "why?" tests more than a true/false of the same line
+                    yield _Seed("short_answer", key, order, partial(lambda q: q, cause))
+                    continue
                 yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point, all_terms))
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
 
@@ -263,9 +231,11 @@ class QuizBuilder:
         d: Definition,
         index: int,
         terms: list[tuple[str, SourceRef]],
-        defs: list[tuple[str, SourceRef]],
+        defs: list[Definition],
     ) -> QuizQuestion | None:
         need = self.n_options - 1
+        if not self._term_ok(lc, d):
+            return None
         if index % 2 == 0:  # which term is defined as ...?
             distractors = self._term_distractors(lc, d, terms, need)
             if not distractors:
@@ -273,7 +243,7 @@ class QuizBuilder:
             phrased = question_for_term(self.phraser, d)
             prompt = phrased or term_question(d, lc.lang)
             options, letter = self._options(d.term, distractors)
-            return _question(
+            return question(
                 "multiple_choice",
                 prompt,
                 letter,
@@ -283,11 +253,19 @@ class QuizBuilder:
                 options=options,
                 llm=phrased is not None,
             )
-        distractors = self._near(d.ref, defs, {fold(d.definition)}, need)
-        if not distractors:
+        pool = [
+            (x.definition, x.ref)
+            for x in defs
+            if x.ref.lecture_id == d.ref.lecture_id
+            and not shares_word(x.term, d.term, lc.text_lang)
+            and not contains_phrase(x.definition, d.term)
+            and definition_problem(x.definition, lc.text_lang) is None
+        ]
+        distractors = self._near(d.ref, pool, {fold(d.definition)}, need)
+        if len(distractors) < 2:
             return None
         options, letter = self._options(shorten(d.definition, 200), [shorten(x, 200) for x in distractors])
-        return _question(
+        return question(
             "multiple_choice",
             t(lc.lang, "mc_def", term=d.term),
             letter,
@@ -301,9 +279,23 @@ class QuizBuilder:
         self, lc: LectureCandidates, unit: ListUnit, siblings: list[ListUnit]
     ) -> QuizQuestion | None:
         """Name an item of a list: the distractors are items of the lecture's other lists (the same kind)."""
+        lang = lc.text_lang
+        if title_problem(unit.title, lang) or list_is_agenda(unit, lc) or self._glossary(lc, unit):
+            return None
+        if any(term_problem(i, lang) for i in unit.items):
+            return None
         own = {fold(i) for i in unit.items}
+        group_text = " ".join(p.text for g in lc.groups if g.title == unit.title for p in g.points)
         pool = [
-            i for u in siblings for i in u.items if fold(i) not in own and not contains_phrase(unit.title, i)
+            i
+            for u in siblings
+            for i in u.items
+            if fold(i) not in own
+            and not contains_phrase(unit.title, i)
+            and not contains_phrase(group_text, i)
+            and self._name_ok(lc, i)
+            and not list_is_agenda(u, lc)
+            and not self._glossary(lc, u)
         ]
         self.rng.shuffle(pool)
         distractors: list[str] = []
@@ -319,7 +311,7 @@ class QuizBuilder:
             return None
         options, letter = self._options(key, distractors)
         listed = "; ".join(unit.items)
-        return _question(
+        return question(
             "multiple_choice",
             t(lc.lang, "mc_point", title=unit.title),
             letter,
@@ -329,10 +321,28 @@ class QuizBuilder:
             options=options,
         )
 
+    @staticmethod
+    def _glossary(lc: LectureCandidates, unit: ListUnit) -> bool:
+        """A list of "Term: definition" lines: asked through its definitions, and its terms are no items."""
+        points = [p for g in lc.groups if g.title == unit.title for p in g.points]
+        return sum(p.is_definition for p in points) * 2 > len(points)
+
     def _tf_definition(
         self, lc: LectureCandidates, d: Definition, terms: list[tuple[str, SourceRef]]
     ) -> QuizQuestion | None:
         lang = lc.lang
+        if not self._term_ok(lc, d) or statement_problem(d.sentence, lc.text_lang, self._page_text(lc)):
+            return None
+        if not contains_phrase(d.sentence, d.term):
+            return None
+        terms = [
+            (x, r)
+            for x, r in terms
+            if r.lecture_id == d.ref.lecture_id
+            and same_kind(d.term, x)
+            and not shares_word(x, d.term, lc.text_lang)
+            and self._name_ok(lc, x)
+        ]
         truth = self.rng.random() < 0.5
         if truth:
             statement = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
@@ -349,7 +359,7 @@ class QuizBuilder:
                 statement = f"{other[0]}: {d.definition}."
             explanation = f"{t(lang, 'false')}. {t(lang, 'swapped', term=d.term, other=other[0])} "
             explanation += self._explain_definition(d)
-        return _question(
+        return question(
             "true_false",
             t(lang, "tf", statement=shorten(statement, 260)),
             "true" if truth else "false",
@@ -361,16 +371,24 @@ class QuizBuilder:
     def _tf_point(
         self, lc: LectureCandidates, group: Group, point: Point, all_terms: list[tuple[str, SourceRef]]
     ) -> QuizQuestion | None:
-        if not _sentence_ok(point.text) or not statement_like(point.text) or _ANAPHORIC.match(point.text):
+        if not sentence_ok(point.text) or not statement_like(point.text) or ANAPHORIC.match(point.text):
             return None
+        if statement_problem(point.text, lc.text_lang, self._page_text(lc)):
+            return None
+        if len(words(group.title)) >= 3 and contains_phrase(point.text, group.title):
+            return None  # the slide's title read into the line: two text boxes merged
         if term_in(point.text, key_terms(lc)) is None:  # the statement itself names a key term
             return None
         lang = lc.lang
-        context = t(lang, "on_slides", title=group.title) if good_title(group.title) else ""
-        falsified = self._falsify(point.text, lc.specific_terms, all_terms, point.ref)
+        # No "On the slides about <section>:" label: a group's title need not hold for each of its lines.
+        context = ""
+        names = [
+            (x, r) for x, r in all_terms if r.lecture_id == point.ref.lecture_id and self._name_ok(lc, x)
+        ]
+        falsified = self._falsify(point.text, lc.specific_terms, names, point.ref)
         if falsified is not None and self.rng.random() < 0.6:
             explanation = f"{t(lang, 'false')}. {t(lang, 'slides_say', point=point.text)}"
-            return _question(
+            return question(
                 "true_false",
                 t(lang, "tf", statement=context + falsified),
                 "false",
@@ -378,7 +396,7 @@ class QuizBuilder:
                 shorten(explanation, 240),
                 point.ref,
             )
-        return _question(
+        return question(
             "true_false",
             t(lang, "tf", statement=context + point.text),
             "true",
@@ -391,65 +409,88 @@ class QuizBuilder:
         self, text: str, terms: list[str], all_terms: list[tuple[str, SourceRef]], ref: SourceRef
     ) -> str | None:
         """A false version of a true line: a number changed, or one known term swapped for another."""
-        m = re.search(r"(?<![\w.])(\d{1,6})(?![\w.%])", text)
-        if m and not re.match(r"(19|20)\d\d$", m.group(1)):  # years are too easy to get wrong both ways
+        m = re.search(r"(?<![\w./<>=])(\d{1,6})(?![\w.%/])", text)
+        if m and not re.match(r"(19|20)\d\d$", m.group(1)) and int(m.group(1)) >= 3:  # not years, not 1 or 2
             value = int(m.group(1))
             new = value * 2 if value > 2 else value + 3
-            return text[: m.start()] + str(new) + text[m.end() :]
+            if not re.search(rf"(?<![\w.]){new}(?![\w.])", text):  # "(10 or 10 are used)" is no statement
+                return text[: m.start()] + str(new) + text[m.end() :]
         for term in sorted(terms, key=len, reverse=True):
             if contains_phrase(text, term) and not has_cjk(term):
-                other = self._near(ref, all_terms, {fold(term)}, 1)
-                if other and not contains_phrase(text, other[0]):
-                    return re.sub(re.escape(term), other[0], text, count=1, flags=re.IGNORECASE)
+                same = [(x, r) for x, r in all_terms if r.lecture_id == ref.lecture_id and same_kind(term, x)]
+                other = self._near(ref, same, {fold(term)}, 1)
+                if other and not contains_phrase(text, other[0]) and not shares_word(other[0], term, "en"):
+                    found = re.search(re.escape(term), text, flags=re.IGNORECASE)
+                    swap = other[0]
+                    if found and found.group(0)[:1].islower() and not swap[1:2].isupper():
+                        swap = swap[0].lower() + swap[1:]  # "a successful attack" -> "a successful threat"
+                    return re.sub(re.escape(term), swap, text, count=1, flags=re.IGNORECASE)
         return None
 
     def _short_answer(self, lc: LectureCandidates, d: Definition) -> QuizQuestion | None:
+        if not self._term_ok(lc, d):
+            return None
         phrased = question_for_term(self.phraser, d)
         prompt = phrased or term_question(d, lc.lang)
-        return _question(
+        return question(
             "short_answer",
             prompt,
             d.term,
             d.term,
             self._explain_definition(d),
             d.ref,
-            accepted=_variants(d.term),
+            accepted=variants(d.term),
             llm=phrased is not None,
         )
 
     def _fill_definition(self, lc: LectureCandidates, d: Definition) -> QuizQuestion | None:
+        if not self._term_ok(lc, d):
+            return None
         sentence = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
+        if statement_problem(sentence, lc.text_lang, self._page_text(lc)):
+            return None
+        if guessable(d.term, sentence, self._page_text(lc), len(lc.lecture.slides)):
+            return None
         blanked = blank_out(sentence, d.term)
         if blanked == sentence:
             return None
-        return _question(
+        return question(
             "fill_blank",
             t(lc.lang, "fill", sentence=shorten(blanked, 260)),
             d.term,
             d.term,
             self._explain_definition(d),
             d.ref,
-            accepted=_variants(d.term),
+            accepted=variants(d.term),
         )
 
     def _fill_point(self, lc: LectureCandidates, group: Group, point: Point) -> QuizQuestion | None:
         for sentence in sentences(point.text, lc.text_lang):
-            if not _sentence_ok(sentence) or not statement_like(sentence):
+            if not sentence_ok(sentence) or not statement_like(sentence):
                 continue
-            terms = [x for x in key_terms(lc) if len(x.split()) >= 2 or x.isupper() or has_cjk(x)]
-            phrase = term_in(sentence, terms)  # blanks only on key terms
+            if statement_problem(sentence, lc.text_lang, self._page_text(lc)):
+                continue
+            pages = self._page_text(lc)
+            terms = [  # blanks only on the concepts the lecture defines well, never on a guessable word
+                d.term
+                for d in sorted(lc.definitions, key=lambda d: len(d.term), reverse=True)
+                if fold(d.term) not in lc.generic_terms and self._term_ok(lc, d)
+            ]
+            phrase = term_in(sentence, terms)
             if not phrase or fold(phrase) == fold(sentence):
+                continue
+            if guessable(phrase, sentence, pages, len(lc.lecture.slides)):
                 continue
             blanked = blank_out(sentence, phrase)
             if blanked != sentence:
-                return _question(
+                return question(
                     "fill_blank",
                     t(lc.lang, "fill", sentence=blanked),
                     phrase,
                     phrase,
                     self._explain_point(lc.lang, group.title, point.text),
                     point.ref,
-                    accepted=_variants(phrase),
+                    accepted=variants(phrase),
                 )
         return None
 
@@ -543,7 +584,8 @@ def build_quiz(
     if not built:
         raise AppError(
             "NOT_ENOUGH_MATERIAL",
-            "The notes have too little text to ask questions about (no definitions or bullet points found).",
+            "No question passed the quality checks: the notes have too little readable text to ask about "
+            "(no clear definitions, lists or statements; scanned or photographed pages may be OCR noise).",
             status_code=422,
         )
     return QuizData(title=title, difficulty=difficulty, language=builder.language, questions=built)

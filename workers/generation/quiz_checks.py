@@ -1,0 +1,207 @@
+"""Stricter checks for quiz material, on top of validity.quiz_problem: what a key, a distractor, a definition
+or a true/false statement must look like before a question is built from it.
+
+A student judges a question by its worst part: one OCR'd option ("Assurption"), a person's name among
+concept names, a statement cut off mid-sentence ("A Rank is an eigenvector of A if"), a blank on a word
+anyone can guess (MIMO in a MIMO lecture) or on example data (a column of a CREATE TABLE). Each check says
+why material is unfit (a short code) or returns None; the quiz builder drops what fails.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shared.text import (
+    content_tokens,
+    dominant_script,
+    has_cjk,
+    plausible_share,
+    stem,
+    stopwords,
+    word_known,
+    words,
+)
+from workers.generation.textutil import contains_phrase
+from workers.generation.validity import boilerplate_reason, fragment_reason
+from workers.ocr.line_cues import is_code
+
+_MATH_ALNUM = re.compile("[\U0001d400-\U0001d7ff]")  # maths italic letters: symbols, not words
+_DEBRIS = re.compile(r"[«»•◦▪■□►➢✓¢]|\s[|]\s")
+_EXAMPLE = re.compile(
+    r"\be\.\s?g\.|\beg\.|\bi\.\s?e\.|\b(?:for\s+example|for\s+instance|example|such\s+as)\b|^\s*ex[.:]",
+    re.I,
+)
+_SQL_WORDS = re.compile(r"\b(?:CREATE|TABLE|SELECT|FROM|WHERE|INSERT|PRIMARY KEY|FOREIGN KEY|CHAR|INTEGER)\b")
+_BAD_DEF_START = frozenset(
+    {"that", "which", "who", "whom", "where", "when", "if", "because", "and", "or", "but", "to", "so"}
+    | {"then", "also", "see", "e.g.", "i.e."}
+)
+_SECOND_PERSON = re.compile(r"^(?:you|you['’]re|we|we['’]re|i|let['’]s|let\s+us)\b", re.I)
+MIN_PLAUSIBLE = 0.85
+MIN_DEFINITION_WORDS = 4
+
+
+def _alpha_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W\d_]+", text) if len(w) >= 3]
+
+
+def unknown_words(text: str, lang: str) -> list[str]:
+    """The words (3+ letters, not abbreviations) that are no words of ``lang`` nor of English: OCR debris
+    such as "Assurption" or "infinitval"."""
+    if has_cjk(text):
+        return []
+    return [
+        w for w in _alpha_words(text) if not w.isupper() and not (word_known(w, lang) or word_known(w, "en"))
+    ]
+
+
+def _rare(word: str, lecture_text: str) -> bool:
+    """Seen at most once in the lecture: a real term the word lists lack recurs ("superkey")."""
+    return len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", lecture_text, re.I)) < 2
+
+
+def term_problem(term: str, lang: str, lecture_text: str = "") -> str | None:
+    """Why ``term`` cannot be a key or a distractor naming a concept, or None: it must be a short name of
+    real words, not an identifier, a number phrase, a formula or a person's name."""
+    flat = " ".join(term.split())
+    if not flat or boilerplate_reason(flat) or fragment_reason(flat):
+        return "fragment"
+    if has_cjk(flat):
+        return None if 2 <= len(flat) <= 16 else "length"
+    ws = words(flat)
+    if not 1 <= len(ws) <= 6 or len(flat) > 60:
+        return "length"
+    if len(flat) < 3 and not flat.isupper():
+        return "length"  # "Bo", "Sy": letters of a formula or of OCR debris
+    if ws[0].lower() in stopwords(lang) | stopwords("en") and ws[0].lower() not in {"a", "an", "the"}:
+        return "clause"  # "For each fold": the start of a sentence, not a name
+    if not flat[0].isalpha() or "_" in flat or _MATH_ALNUM.search(flat) or _DEBRIS.search(flat):
+        return "not_a_name"  # "3 relations", "Hourly_Emps", maths letters
+    if any(ch.isdigit() for ch in flat) and not re.fullmatch(r"[A-Za-z][\w\- ]*\d[\w\-]*", flat):
+        return "not_a_name"
+    if ws[0].lower() in {"two", "three", "four", "five", "six", "several", "some", "many", "keys"}:
+        return "not_a_name"  # "Two important ICs", "Keys for each"
+    if any(_rare(w, lecture_text) for w in unknown_words(flat, lang)):
+        return "unknown_word"  # an OCR misreading
+    if lecture_text and _proper_name(flat, lecture_text):
+        return "proper_name"
+    return None
+
+
+def _proper_name(term: str, lecture_text: str) -> bool:
+    """A single capitalised word the lecture never writes in lower case but does capitalise in mid-sentence
+    ("see also Pierce 1989"): a person or a place from an example, not a concept (a concept is capitalised
+    only where a line starts; abbreviations in capitals are concepts: SQL, LSTM)."""
+    ws = words(term)
+    if len(ws) != 1 or term.isupper() or not term[0].isupper() or len(term) < 3:
+        return False
+    if re.search(rf"(?<!\w){re.escape(term.lower())}(?!\w)", lecture_text):
+        return False
+    return re.search(rf"[a-z,] +{re.escape(term)}(?!\w)", lecture_text) is not None
+
+
+def definition_problem(definition: str, lang: str) -> str | None:
+    """Why a definition cannot be asked (as the stem of "which term is defined as" or as an option): too
+    short to pin one term, a bare list of names, a formula, OCR debris."""
+    flat = " ".join(definition.split()).rstrip(" .")
+    if not flat:
+        return "empty"
+    if fragment_reason(flat) or _DEBRIS.search(flat) or _MATH_ALNUM.search(flat):
+        return "fragment"
+    if has_cjk(flat):
+        return None
+    ws = words(flat)
+    if ws and ws[0].lower() in _BAD_DEF_START:
+        return "clause"  # "that attacks on one system do not ...": the rest of a sentence
+    if ws and ws[-1].lower() in stopwords(lang) | stopwords("en"):
+        return "dangling"
+    parts = [p.strip() for p in re.split(r"[,;]", flat) if p.strip()]
+    if len(parts) >= 2 and all(len(words(p)) <= 3 for p in parts):
+        return "bare_list"  # "ssn, name, lot, hourly_wages", "Employees, Hourly_Emps and Contract_Emps"
+    if len(content_tokens(flat, lang)) < MIN_DEFINITION_WORDS:
+        return "too_short"  # "a table, with rows and columns" fits several terms
+    if is_code(flat) or "_" in flat or flat.count('"') + flat.count("“") + flat.count("‘") >= 2:
+        return "not_prose"
+    if plausible_share(flat, lang) < MIN_PLAUSIBLE:
+        return "ocr_noise"
+    return None
+
+
+def statement_problem(text: str, lang: str, lecture_text: str = "") -> str | None:
+    """Why a line cannot be a true/false statement or a fill-in sentence: it must be one whole, readable
+    sentence about the subject, not code, not an example, not cut off. With the lecture's text, a word that
+    is no word of the language and occurs once in the lecture is taken for an OCR misreading."""
+    flat = " ".join(text.split())
+    if not flat:
+        return "empty"
+    if fragment_reason(flat, sentence=True) or _DEBRIS.search(flat) or _MATH_ALNUM.search(flat):
+        return "fragment"
+    if has_cjk(flat):
+        return None
+    if not (flat[0].isupper() or flat[0].isdigit()):
+        return "starts_mid_sentence"
+    ws = words(flat)
+    if not 6 <= len(ws) <= 40:
+        return "length"
+    if ws[-1].lower() in stopwords(lang) | stopwords("en") or flat.endswith((",", ":", "!")):
+        return "dangling"
+    if len(ws[-1]) == 1 and ws[-1].isalpha() and ws[-1].lower() not in {"a", "i"}:
+        return "dangling"  # "(5 or 10 are commonly used) k": a symbol of the next line
+    if _SECOND_PERSON.match(flat):
+        return "second_person"  # "You're evaluating course learning ...": an analogy or an instruction
+    if re.search(r"[.!?]\s+[A-Z]", flat.rstrip(".")):
+        return "several_sentences"
+    if flat.count(":") >= 2 or re.search(r"\w\(\w+\s*:", flat):
+        return "code"  # "Students(sid: string, name: string ...)": a schema, example data
+    if _EXAMPLE.search(flat):
+        return "example"
+    if is_code(flat) or _SQL_WORDS.search(flat) or "_" in flat:
+        return "code"
+    if flat.count("(") != flat.count(")") or flat.count('"') % 2:
+        return "unbalanced"
+    if plausible_share(flat, lang) < MIN_PLAUSIBLE:
+        return "ocr_noise"
+    if lecture_text and any(_rare(w, lecture_text) for w in unknown_words(flat, lang)):
+        return "ocr_noise"  # "every A jourly Emps"
+    if _repeats(ws):
+        return "merged_columns"
+    return None
+
+
+def _repeats(ws: list[str]) -> bool:
+    """A phrase of two or more words said twice in one line: two columns read across as one ("Test
+    performance k -Fold Cross Validation in Practice ... k -Fold Cross Validation")."""
+    low = [w.lower() for w in ws]
+    grams = [tuple(low[i : i + 3]) for i in range(len(low) - 2)]
+    return len(grams) != len(set(grams))
+
+
+def guessable(answer: str, stem_text: str, lecture_text: str, n_slides: int) -> bool:
+    """A blank anyone can fill without studying: its initials stand in the stem ("Leave One Out _____
+    (LOO-CV)" -> Cross Validation), or the lecture names it on most slides (MIMO in a MIMO lecture)."""
+    initials = "".join(w[0] for w in words(answer) if w).upper()
+    if len(initials) >= 2 and re.search(rf"(?<![A-Za-z]){initials}(?![a-z])", stem_text.replace("-", " ")):
+        return True
+    if n_slides >= 6 and not has_cjk(answer):
+        pages = [p for p in lecture_text.split("\f") if p.strip()]
+        hits = sum(contains_phrase(p, answer) for p in pages)
+        return hits > max(3, 0.3 * len(pages))
+    return False
+
+
+def shares_word(a: str, b: str, lang: str) -> bool:
+    """Whether two terms share a content word (stems): "Security" and "security of a system"."""
+    sa = {stem(t, lang) for t in content_tokens(a, lang) if len(t) > 2}
+    sb = {stem(t, lang) for t in content_tokens(b, lang) if len(t) > 2}
+    return bool(sa & sb)
+
+
+def same_kind(key: str, option: str) -> bool:
+    """A distractor of the same shape as the key: a short name beside a short name (not a sentence beside a
+    term), both in the same script."""
+    if has_cjk(key) != has_cjk(option) or dominant_script(key) != dominant_script(option):
+        return False  # a Cyrillic term beside Latin letters "Bo", "Sy"
+    if has_cjk(key):
+        return True
+    nk, no = len(words(key)), len(words(option))
+    return no <= 2 * nk + 2 and nk <= 2 * no + 2
