@@ -89,7 +89,7 @@ def test_no_statement_on_examples_code_or_analogies() -> None:
         == "example"
     )
     assert (
-        statement_problem("Students(sid: string, name: string, login: string, age: integer).", "en") == "code"
+        statement_problem("Students(sid: string, name: string, login: string) is a schema.", "en") == "code"
     )
     assert statement_problem("You are evaluating course learning on new observations today.", "en") == (
         "second_person"
@@ -99,8 +99,16 @@ def test_no_statement_on_examples_code_or_analogies() -> None:
     )
 
 
+def test_a_statement_has_a_verb() -> None:
+    assert statement_problem("Generalization of the SIMO and the MISO radio channels", "en") == "no_verb"
+    assert statement_problem("Only provides an estimate of out-of-sample performance", "en") == "no_verb"
+    assert statement_problem("Attackers gained access to the patient records of the clinic.", "en") is None
+
+
 def test_no_statement_from_merged_columns_or_ocr_debris() -> None:
-    merged = "Test performance k fold cross validation in practice with k fold cross validation"
+    merged = (
+        "Test performance is measured by k fold cross validation in practice with k fold cross validation"
+    )
     assert statement_problem(merged, "en") == "merged_columns"
     text = "If we declare A ISA B, every A jourly Emps entity is also a B entity."
     assert statement_problem(text, "en", text) == "ocr_noise"
@@ -276,3 +284,37 @@ def test_the_bio_notes_still_make_a_quiz_of_valid_questions() -> None:
     questions = _quiz(BIO_SLIDES, n=14)
     assert len(questions) >= 5
     assert all(quiz_problem(q) is None for q in questions)
+
+
+LEVELS = [
+    (
+        "Security levels",
+        "Security levels\n"
+        "• Application security is a software engineering problem where the system is designed to resist "
+        "attacks.\n"
+        "• Infrastructure security is a systems management problem where the infrastructure is configured to "
+        "resist attacks.\n",
+    ),
+    (
+        "Terms",
+        "Terms\n• Vulnerability: a weakness in a computer-based system that may be exploited to cause harm\n"
+        "• Threat: circumstances that have potential to cause loss or harm to a system\n",
+    ),
+]
+
+
+def test_two_sibling_concepts_are_compared_with_each_other_s_definition_as_distractor() -> None:
+    lc = extract(lecture(LEVELS))
+    builder = QuizBuilder([lc], Phraser(None), difficulty="medium", seed=0)
+    app = next(d for d in lc.definitions if d.term == "Application security")
+    infra = next(d for d in lc.definitions if d.term == "Infrastructure security")
+    q = builder._mc_definition(lc, app, 1, [(d.term, d.ref) for d in lc.definitions], lc.definitions)
+    assert q is not None and quiz_problem(q) is None
+    assert q.prompt == "Which of these describes Application security, as opposed to Infrastructure security?"
+    assert q.answer_text == app.definition and infra.definition in q.options
+    assert "Infrastructure security:" in q.explanation
+    vulnerability = next(d for d in lc.definitions if d.term == "Vulnerability")
+    plain = builder._mc_definition(
+        lc, vulnerability, 1, [(d.term, d.ref) for d in lc.definitions], lc.definitions
+    )
+    assert plain is not None and plain.prompt == "What is Vulnerability?"  # no sibling: the plain question

@@ -20,6 +20,7 @@ from workers.generation.candidates import (
     LectureCandidates,
     Point,
     blank_out,
+    find_definition,
     good_title,
     statement_like,
 )
@@ -37,7 +38,11 @@ from workers.generation.quiz_checks import (
 )
 from workers.generation.quiz_kinds import (
     ANAPHORIC,
+    allocate,
     cause_effect_question,
+    compare_prompt,
+    compare_rival,
+    is_glossary,
     list_is_agenda,
     question,
     sentence_ok,
@@ -261,16 +266,23 @@ class QuizBuilder:
             and not contains_phrase(x.definition, d.term)
             and definition_problem(x.definition, lc.text_lang) is None
         ]
-        distractors = self._near(d.ref, pool, {fold(d.definition)}, need)
+        rival = compare_rival(d, [x for x in defs if self._term_ok(lc, x)], lc.text_lang)
+        contrast = compare_prompt(d, rival, lc.lang) if rival else None
+        usable = rival is not None and contrast is not None and not contains_phrase(rival.definition, d.term)
+        first = [rival.definition] if rival and usable else []
+        distractors = first + self._near(d.ref, pool, {fold(d.definition)}, need - len(first))
         if len(distractors) < 2:
             return None
         options, letter = self._options(shorten(d.definition, 200), [shorten(x, 200) for x in distractors])
+        explanation = self._explain_definition(d)
+        if first and rival:  # compare two concepts: the sibling's definition is the closest distractor
+            explanation = shorten(f"{explanation} {rival.term}: {rival.definition}.", 240)
         return question(
             "multiple_choice",
-            t(lc.lang, "mc_def", term=d.term),
+            contrast if first and contrast else t(lc.lang, "mc_def", term=d.term),
             letter,
             shorten(d.definition, 200),
-            self._explain_definition(d),
+            explanation,
             d.ref,
             options=options,
         )
@@ -280,7 +292,7 @@ class QuizBuilder:
     ) -> QuizQuestion | None:
         """Name an item of a list: the distractors are items of the lecture's other lists (the same kind)."""
         lang = lc.text_lang
-        if title_problem(unit.title, lang) or list_is_agenda(unit, lc) or self._glossary(lc, unit):
+        if title_problem(unit.title, lang) or list_is_agenda(unit, lc) or is_glossary(lc, unit):
             return None
         if any(term_problem(i, lang) for i in unit.items):
             return None
@@ -295,7 +307,7 @@ class QuizBuilder:
             and not contains_phrase(group_text, i)
             and self._name_ok(lc, i)
             and not list_is_agenda(u, lc)
-            and not self._glossary(lc, u)
+            and not is_glossary(lc, u)
         ]
         self.rng.shuffle(pool)
         distractors: list[str] = []
@@ -320,12 +332,6 @@ class QuizBuilder:
             unit.ref,
             options=options,
         )
-
-    @staticmethod
-    def _glossary(lc: LectureCandidates, unit: ListUnit) -> bool:
-        """A list of "Term: definition" lines: asked through its definitions, and its terms are no items."""
-        points = [p for g in lc.groups if g.title == unit.title for p in g.points]
-        return sum(p.is_definition for p in points) * 2 > len(points)
 
     def _tf_definition(
         self, lc: LectureCandidates, d: Definition, terms: list[tuple[str, SourceRef]]
@@ -470,6 +476,8 @@ class QuizBuilder:
                 continue
             if statement_problem(sentence, lc.text_lang, self._page_text(lc)):
                 continue
+            if find_definition(sentence, point.ref) is not None:
+                continue  # a definition: asked through it, not twice
             pages = self._page_text(lc)
             terms = [  # blanks only on the concepts the lecture defines well, never on a guessable word
                 d.term
@@ -525,7 +533,7 @@ class QuizBuilder:
             by_kind[seed.kind].append(seed)
         for kind, seeds in by_kind.items():
             by_kind[kind] = self._interleaved(seeds)
-        targets = _allocate(count, MIX[self.difficulty])
+        targets = allocate(count, MIX[self.difficulty])
         used: set[str] = set()
         prompts: set[str] = set()
         made: list[QuizQuestion] = []
@@ -559,14 +567,6 @@ class QuizBuilder:
         for n, q in enumerate(made, start=1):
             q.number = n
         return made
-
-
-def _allocate(count: int, mix: dict[QuestionKind, float]) -> dict[QuestionKind, int]:
-    raw = {k: count * share for k, share in mix.items()}
-    out = {k: int(v) for k, v in raw.items()}
-    for k in sorted(raw, key=lambda k: raw[k] - out[k], reverse=True)[: count - sum(out.values())]:
-        out[k] += 1
-    return out
 
 
 def build_quiz(

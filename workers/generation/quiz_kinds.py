@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from shared.schemas import QuestionKind, QuizQuestion, SourceRef
-from shared.text import count_cjk, fold, has_cjk, words
+from shared.text import content_tokens, count_cjk, fold, has_cjk, stem, words
 from workers.generation.candidates import Definition, LectureCandidates, good_title
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit
@@ -168,3 +168,38 @@ def cause_effect_question(text: str, lang: str, ref: SourceRef) -> QuizQuestion 
         source=ref,
         phrased_by="extractive",
     )
+
+
+def compare_rival(d: Definition, others: list[Definition], lang: str) -> Definition | None:
+    """A sibling concept to contrast ``d`` with: another term the lecture defines on the same or the next
+    slide that shares a head word but is not a variant of it ("Application security" and "Infrastructure
+    security"; "training set" and "test set"; not "Security" and "security of a system")."""
+    own = {stem(w, lang) for w in content_tokens(d.term, lang)}
+    for x in others:
+        near = x.ref.lecture_id == d.ref.lecture_id and abs(x.ref.page - d.ref.page) <= 1
+        if not near or fold(x.term) == fold(d.term):
+            continue
+        theirs = {stem(w, lang) for w in content_tokens(x.term, lang)}
+        if own & theirs and not (own <= theirs or theirs <= own) and fold(x.definition) != fold(d.definition):
+            return x
+    return None
+
+
+def compare_prompt(d: Definition, rival: Definition, lang: str) -> str | None:
+    """ "Which of these describes X, as opposed to Y?" (English phrasing only; None elsewhere)."""
+    return f"Which of these describes {d.term}, as opposed to {rival.term}?" if lang == "en" else None
+
+
+def is_glossary(lc: LectureCandidates, unit: ListUnit) -> bool:
+    """A list of "Term: definition" lines: asked through its definitions, and its terms are no items."""
+    points = [p for g in lc.groups if g.title == unit.title for p in g.points]
+    return sum(p.is_definition for p in points) * 2 > len(points)
+
+
+def allocate(count: int, mix: dict[QuestionKind, float]) -> dict[QuestionKind, int]:
+    """How many questions of each kind: ``count`` split by the difficulty's mix, largest remainders first."""
+    raw = {k: count * share for k, share in mix.items()}
+    out = {k: int(v) for k, v in raw.items()}
+    for k in sorted(raw, key=lambda k: raw[k] - out[k], reverse=True)[: count - sum(out.values())]:
+        out[k] += 1
+    return out
