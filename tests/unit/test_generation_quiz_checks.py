@@ -318,3 +318,15 @@ def test_two_sibling_concepts_are_compared_with_each_other_s_definition_as_distr
         lc, vulnerability, 1, [(d.term, d.ref) for d in lc.definitions], lc.definitions
     )
     assert plain is not None and plain.prompt == "What is Vulnerability?"  # no sibling: the plain question
+
+
+def test_an_example_s_event_or_a_form_field_is_no_definition_or_term() -> None:
+    assert definition_problem(
+        "A network monitor is added to the system and packets are intercepted", "en"
+    ) == ("sentence")
+    assert (
+        definition_problem("a system property that reflects the system's ability to protect itself", "en")
+        is None
+    )
+    assert term_problem("Data (assets)", "en") == "not_a_name"
+    assert term_problem("Data flow diagram (DFD)", "en") is None

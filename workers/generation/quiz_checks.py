@@ -37,6 +37,14 @@ _BAD_DEF_START = frozenset(
     | {"then", "also", "see", "e.g.", "i.e."}
 )
 _SECOND_PERSON = re.compile(r"^(?:you|you['’]re|we|we['’]re|i|let['’]s|let\s+us)\b", re.I)
+# Words a whole sentence or phrase does not end on: it was cut off ("... an eigenvector of A if").
+_DANGLING_WORDS = """a an the and or but nor of to in on at by for with from into onto over under between
+    about
+    against through via per than as if when while where whether because since unless although though so such
+    that which who whom whose very more less most not no its their his her our your my this these those is are
+    was were be been being has have had do does did can could may might must shall should will would
+    y o de del la el los las en con por para que un una le les des du et ou à"""
+DANGLING = frozenset(_DANGLING_WORDS.split())
 MIN_PLAUSIBLE = 0.85
 MIN_DEFINITION_WORDS = 4
 
@@ -79,6 +87,10 @@ def term_problem(term: str, lang: str, lecture_text: str = "") -> str | None:
         return "not_a_name"  # "3 relations", "Hourly_Emps", maths letters
     if any(ch.isdigit() for ch in flat) and not re.fullmatch(r"[A-Za-z][\w\- ]*\d[\w\-]*", flat):
         return "not_a_name"
+    if any(not re.fullmatch(r"[A-Z][A-Za-z0-9-]*s?", inner) for inner in re.findall(r"\(([^)]*)\)", flat)):
+        return (
+            "not_a_name"  # "Data (assets)": a form's field; "Data flow diagram (DFD)" keeps its abbreviation
+        )
     if ws[0].lower() in {"two", "three", "four", "five", "six", "several", "some", "many", "keys"}:
         return "not_a_name"  # "Two important ICs", "Keys for each"
     if any(_rare(w, lecture_text) for w in unknown_words(flat, lang)):
@@ -113,9 +125,13 @@ def definition_problem(definition: str, lang: str) -> str | None:
     ws = words(flat)
     if ws and ws[0].lower() in _BAD_DEF_START:
         return "clause"  # "that attacks on one system do not ...": the rest of a sentence
-    if ws and ws[-1].lower() in stopwords(lang) | stopwords("en"):
+    if ws and ws[-1].lower() in DANGLING:
         return "dangling"
     parts = [p.strip() for p in re.split(r"[,;]", flat) if p.strip()]
+    if lang == "en" and re.match(
+        r"^(?:(?!\b(?:that|which|who|whom|whose|where|when)\b).)*?\b(?:is|are|was|were)\s", flat
+    ):
+        return "sentence"  # "A network monitor is added to the system ...": an example's event, no definition
     if re.search(r"\brather than\b", flat, re.I):
         return "comparison"  # "a business rather than a technical process" fits more than one term
     if len(parts) >= 2 and all(len(words(p)) <= 3 for p in parts):
@@ -145,7 +161,7 @@ def statement_problem(text: str, lang: str, lecture_text: str = "") -> str | Non
     ws = words(flat)
     if not 6 <= len(ws) <= 40:
         return "length"
-    if ws[-1].lower() in stopwords(lang) | stopwords("en") or flat.endswith((",", ":", "!")):
+    if ws[-1].lower() in DANGLING or flat.endswith((",", ":", "!")):
         return "dangling"
     if len(ws[-1]) == 1 and ws[-1].isalpha() and ws[-1].lower() not in {"a", "i"}:
         return "dangling"  # "(5 or 10 are commonly used) k": a symbol of the next line
