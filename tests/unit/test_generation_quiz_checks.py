@@ -330,3 +330,8 @@ def test_an_example_s_event_or_a_form_field_is_no_definition_or_term() -> None:
     )
     assert term_problem("Data (assets)", "en") == "not_a_name"
     assert term_problem("Data flow diagram (DFD)", "en") is None
+
+
+def test_a_description_with_an_article_inside_is_no_term() -> None:
+    assert term_problem("common attack on a web-based system", "en") == "phrase"
+    assert term_problem("Bag of words", "en") is None

@@ -423,7 +423,8 @@ class QuizBuilder:
                 return text[: m.start()] + str(new) + text[m.end() :]
         for term in sorted(terms, key=len, reverse=True):
             if contains_phrase(text, term) and not has_cjk(term):
-                same = [(x, r) for x, r in all_terms if r.lecture_id == ref.lecture_id and same_kind(term, x)]
+                n = len(words(term))
+                same = [(x, r) for x, r in all_terms if r.lecture_id == ref.lecture_id and len(words(x)) == n]
                 other = self._near(ref, same, {fold(term)}, 1)
                 if other and not contains_phrase(text, other[0]) and not shares_word(other[0], term, "en"):
                     found = re.search(re.escape(term), text, flags=re.IGNORECASE)

@@ -91,6 +91,8 @@ def term_problem(term: str, lang: str, lecture_text: str = "") -> str | None:
         return (
             "not_a_name"  # "Data (assets)": a form's field; "Data flow diagram (DFD)" keeps its abbreviation
         )
+    if len(ws) >= 3 and any(w.lower() in {"a", "an", "the", "is", "are"} for w in ws[1:-1]):
+        return "phrase"  # "common attack on a web-based system": a description, not a name
     if ws[0].lower() in {"two", "three", "four", "five", "six", "several", "some", "many", "keys"}:
         return "not_a_name"  # "Two important ICs", "Keys for each"
     if any(_rare(w, lecture_text) for w in unknown_words(flat, lang)):
