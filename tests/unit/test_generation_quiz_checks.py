@@ -62,7 +62,9 @@ def test_a_definition_pins_one_term() -> None:
     assert definition_problem("a weakness in a computer-based system that may be exploited", "en") is None
     assert definition_problem("ssn, name, lot, hourly_wages, hours_worked", "en") == "bare_list"
     assert definition_problem("Employees, Hourly_Emps and Contract_Emps", "en") == "not_prose"
-    assert definition_problem("a table, with rows and columns", "en") == "too_short"
+    assert definition_problem("a table, with rows and columns", "en", min_words=4) == "too_short"
+    assert definition_problem("a table of rows", "en") == "too_short"
+    assert definition_problem("the organelles that produce ATP", "en") is None
     assert definition_problem("that attacks on one system do not lead to complete loss", "en") == "clause"
     assert definition_problem("Rotated noise: i.i.d. \U0001d436\U0001d441(0, N)", "en") == "fragment"
 

@@ -435,7 +435,8 @@ class QuizBuilder:
         return None
 
     def _short_answer(self, lc: LectureCandidates, d: Definition) -> QuizQuestion | None:
-        if not self._term_ok(lc, d):
+        # with no options to narrow it down, the definition must pin the term on its own
+        if not self._term_ok(lc, d) or definition_problem(d.definition, lc.text_lang, min_words=4):
             return None
         phrased = question_for_term(self.phraser, d)
         prompt = phrased or term_question(d, lc.lang)

@@ -46,7 +46,7 @@ _DANGLING_WORDS = """a an the and or but nor of to in on at by for with from int
     y o de del la el los las en con por para que un una le les des du et ou à"""
 DANGLING = frozenset(_DANGLING_WORDS.split())
 MIN_PLAUSIBLE = 0.85
-MIN_DEFINITION_WORDS = 4
+MIN_DEFINITION_WORDS = 3  # with options beside it; a short answer (no options) needs one more
 
 
 def _alpha_words(text: str) -> list[str]:
@@ -114,7 +114,7 @@ def _proper_name(term: str, lecture_text: str) -> bool:
     return re.search(rf"[a-z,] +{re.escape(term)}(?!\w)", lecture_text) is not None
 
 
-def definition_problem(definition: str, lang: str) -> str | None:
+def definition_problem(definition: str, lang: str, *, min_words: int = MIN_DEFINITION_WORDS) -> str | None:
     """Why a definition cannot be asked (as the stem of "which term is defined as" or as an option): too
     short to pin one term, a bare list of names, a formula, OCR debris."""
     flat = " ".join(definition.split()).rstrip(" .")
@@ -138,7 +138,7 @@ def definition_problem(definition: str, lang: str) -> str | None:
         return "comparison"  # "a business rather than a technical process" fits more than one term
     if len(parts) >= 2 and all(len(words(p)) <= 3 for p in parts):
         return "bare_list"  # "ssn, name, lot, hourly_wages", "Employees, Hourly_Emps and Contract_Emps"
-    if len(content_tokens(flat, lang)) < MIN_DEFINITION_WORDS:
+    if len(content_tokens(flat, lang)) < min_words:
         return "too_short"  # "a table, with rows and columns" fits several terms
     if is_code(flat) or "_" in flat or flat.count('"') + flat.count("“") + flat.count("‘") >= 2:
         return "not_prose"
