@@ -64,6 +64,8 @@ def test_a_definition_pins_one_term() -> None:
     assert definition_problem("Employees, Hourly_Emps and Contract_Emps", "en") == "not_prose"
     assert definition_problem("a table, with rows and columns", "en", min_words=4) == "too_short"
     assert definition_problem("a table of rows", "en") == "too_short"
+    assert definition_problem("a table, with rows and columns", "en") == "too_short"  # a comma: a label
+    assert definition_problem("the type of each column: string or integer", "en") == "not_prose"
     assert definition_problem("the organelles that produce ATP", "en") is None
     assert definition_problem("that attacks on one system do not lead to complete loss", "en") == "clause"
     assert definition_problem("Rotated noise: i.i.d. \U0001d436\U0001d441(0, N)", "en") == "fragment"
@@ -226,6 +228,7 @@ def test_every_question_is_valid_and_its_options_are_concepts_of_the_lecture(see
     for q in questions:
         assert quiz_problem(q) is None, q.prompt
         assert "On the slides about" not in q.prompt  # no section label that need not hold
+        assert "The slides on" not in q.explanation
         assert "Pierce" not in q.prompt + q.answer_text + " ".join(q.options)  # a name from an example
         assert not q.prompt.startswith("True or false: You")
         if q.kind == "multiple_choice" and q.answer_text in names:

@@ -21,7 +21,6 @@ from workers.generation.candidates import (
     Point,
     blank_out,
     find_definition,
-    good_title,
     statement_like,
 )
 from workers.generation.i18n import t
@@ -42,6 +41,8 @@ from workers.generation.quiz_kinds import (
     cause_effect_question,
     compare_prompt,
     compare_rival,
+    explain_definition,
+    explain_point,
     is_glossary,
     list_is_agenda,
     question,
@@ -92,7 +93,6 @@ class QuizBuilder:
         self.rng = random.Random(seed)  # noqa: S311  (shuffling options, not security)
         self.n_options = OPTIONS[difficulty]
         self._groups_asked: set[int] = set()
-        self._texts: dict[int, str] = {}
         self._pages: dict[int, str] = {}
         self._names: dict[tuple[int, str], bool] = {}
         self._terms: list[str] | None = None
@@ -101,17 +101,6 @@ class QuizBuilder:
     def language(self) -> str:
         votes = Counter(lc.lang for lc in self.lectures for _ in range(len(lc.definitions) + len(lc.points)))
         return votes.most_common(1)[0][0] if votes else "en"
-
-    # --- explanations -------------------------------------------------------------------------------
-    @staticmethod
-    def _explain_definition(d: Definition) -> str:
-        return shorten(f"{d.term}: {d.definition}.", 200)
-
-    @staticmethod
-    def _explain_point(lang: str, title: str, point: str) -> str:
-        if good_title(title):
-            return shorten(t(lang, "slides_on_say", title=title, point=point), 200)
-        return shorten(t(lang, "slides_say", point=point), 200)
 
     # --- distractors ------------------------------------------------------------------------------
     def _near(
@@ -145,6 +134,7 @@ class QuizBuilder:
                 same_kind(d.term, item)
                 and not shares_word(item, d.term, lc.text_lang)
                 and self._name_ok(lc, item)
+                and not self._badly_defined(lc, item)
                 and not contains_phrase(d.definition, item)
             )
 
@@ -159,16 +149,11 @@ class QuizBuilder:
         same = [(x, r) for x, r in terms if r.lecture_id == d.ref.lecture_id]
         add(self._near(d.ref, same, taken, len(same)))
         if len(picked) < need:
-            text = self._lecture_text(lc)
+            text = self._page_text(lc)
             add(distractors_for(self.phraser, d.term, d.definition, need - len(picked), text))
         if len(picked) < need:
             add(self._near(d.ref, terms, taken, len(terms)))
         return picked
-
-    def _lecture_text(self, lc: LectureCandidates) -> str:
-        if lc.lecture.id not in self._texts:
-            self._texts[lc.lecture.id] = "\n".join(f"{s.title}\n{s.text}" for s in lc.lecture.slides)
-        return self._texts[lc.lecture.id]
 
     def _page_text(self, lc: LectureCandidates) -> str:
         """The lecture's slides, one per form feed (for "on how many slides" and "in lower case" checks)."""
@@ -182,6 +167,14 @@ class QuizBuilder:
         if key not in self._names:
             self._names[key] = term_problem(term, lc.text_lang, self._page_text(lc)) is None
         return self._names[key]
+
+    def _well_defined(self, lc: LectureCandidates, term: str) -> bool:
+        """A term this lecture defines with a definition that passes the checks (fit to be swapped in)."""
+        return any(fold(d.term) == fold(term) and self._term_ok(lc, d) for d in lc.definitions)
+
+    def _badly_defined(self, lc: LectureCandidates, term: str) -> bool:
+        """A term the lecture "defines" by no real definition ("login: string" of an example's schema)."""
+        return any(fold(d.term) == fold(term) and not self._term_ok(lc, d) for d in lc.definitions)
 
     def _term_ok(self, lc: LectureCandidates, d: Definition) -> bool:
         """A definition worth asking: its term names a concept and its definition pins that term alone."""
@@ -253,7 +246,7 @@ class QuizBuilder:
                 prompt,
                 letter,
                 d.term,
-                self._explain_definition(d),
+                explain_definition(d),
                 d.ref,
                 options=options,
                 llm=phrased is not None,
@@ -274,7 +267,7 @@ class QuizBuilder:
         if len(distractors) < 2:
             return None
         options, letter = self._options(shorten(d.definition, 200), [shorten(x, 200) for x in distractors])
-        explanation = self._explain_definition(d)
+        explanation = explain_definition(d)
         if first and rival:  # compare two concepts: the sibling's definition is the closest distractor
             explanation = shorten(f"{explanation} {rival.term}: {rival.definition}.", 240)
         return question(
@@ -348,11 +341,12 @@ class QuizBuilder:
             and same_kind(d.term, x)
             and not shares_word(x, d.term, lc.text_lang)
             and self._name_ok(lc, x)
+            and not self._badly_defined(lc, x)
         ]
         truth = self.rng.random() < 0.5
         if truth:
             statement = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
-            explanation = f"{t(lang, 'true')}. " + self._explain_definition(d)
+            explanation = f"{t(lang, 'true')}. " + explain_definition(d)
         else:
             other = self._near(d.ref, terms, {fold(d.term)}, 1)
             if not other:
@@ -364,7 +358,7 @@ class QuizBuilder:
             else:
                 statement = f"{other[0]}: {d.definition}."
             explanation = f"{t(lang, 'false')}. {t(lang, 'swapped', term=d.term, other=other[0])} "
-            explanation += self._explain_definition(d)
+            explanation += explain_definition(d)
         return question(
             "true_false",
             t(lang, "tf", statement=shorten(statement, 260)),
@@ -389,7 +383,7 @@ class QuizBuilder:
         # No "On the slides about <section>:" label: a group's title need not hold for each of its lines.
         context = ""
         names = [
-            (x, r) for x, r in all_terms if r.lecture_id == point.ref.lecture_id and self._name_ok(lc, x)
+            (x, r) for x, r in all_terms if r.lecture_id == point.ref.lecture_id and self._well_defined(lc, x)
         ]
         falsified = self._falsify(point.text, lc.specific_terms, names, point.ref)
         if falsified is not None and self.rng.random() < 0.6:
@@ -407,7 +401,7 @@ class QuizBuilder:
             t(lang, "tf", statement=context + point.text),
             "true",
             t(lang, "true"),
-            shorten(f"{t(lang, 'true')}. " + self._explain_point(lang, group.title, point.text), 240),
+            shorten(f"{t(lang, 'true')}. " + explain_point(lang, point.text), 240),
             point.ref,
         )
 
@@ -445,7 +439,7 @@ class QuizBuilder:
             prompt,
             d.term,
             d.term,
-            self._explain_definition(d),
+            explain_definition(d),
             d.ref,
             accepted=variants(d.term),
             llm=phrased is not None,
@@ -467,7 +461,7 @@ class QuizBuilder:
             t(lc.lang, "fill", sentence=shorten(blanked, 260)),
             d.term,
             d.term,
-            self._explain_definition(d),
+            explain_definition(d),
             d.ref,
             accepted=variants(d.term),
         )
@@ -498,7 +492,7 @@ class QuizBuilder:
                     t(lc.lang, "fill", sentence=blanked),
                     phrase,
                     phrase,
-                    self._explain_point(lc.lang, group.title, point.text),
+                    explain_point(lc.lang, point.text),
                     point.ref,
                     accepted=variants(phrase),
                 )

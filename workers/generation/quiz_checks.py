@@ -138,7 +138,10 @@ def definition_problem(definition: str, lang: str, *, min_words: int = MIN_DEFIN
         return "comparison"  # "a business rather than a technical process" fits more than one term
     if len(parts) >= 2 and all(len(words(p)) <= 3 for p in parts):
         return "bare_list"  # "ssn, name, lot, hourly_wages", "Employees, Hourly_Emps and Contract_Emps"
-    if len(content_tokens(flat, lang)) < min_words:
+    if ":" in flat or flat.endswith("!"):
+        return "not_prose"  # "string, age: integer, gpa: real": a record of an example, not a definition
+    n_words = len(content_tokens(flat, lang))
+    if n_words < min_words or (n_words < 4 and "," in flat):
         return "too_short"  # "a table, with rows and columns" fits several terms
     if is_code(flat) or "_" in flat or flat.count('"') + flat.count("“") + flat.count("‘") >= 2:
         return "not_prose"

@@ -203,3 +203,12 @@ def allocate(count: int, mix: dict[QuestionKind, float]) -> dict[QuestionKind, i
     for k in sorted(raw, key=lambda k: raw[k] - out[k], reverse=True)[: count - sum(out.values())]:
         out[k] += 1
     return out
+
+
+def explain_definition(d: Definition) -> str:
+    return shorten(f"{d.term}: {d.definition}.", 200)
+
+
+def explain_point(lang: str, point: str) -> str:
+    """The slide's own line (the source names the slide; a section title need not hold for the line)."""
+    return shorten(t(lang, "slides_say", point=point), 200)
