@@ -20,7 +20,7 @@ from workers.generation.quiz_checks import (
     statement_problem,
     term_problem,
 )
-from workers.generation.quiz_kinds import cause_effect_question, list_is_agenda, title_problem
+from workers.generation.quiz_kinds import cause_effect_question, list_is_agenda, title_problem, with_article
 from workers.generation.validity import quiz_problem
 
 REF = SourceRef(lecture_id=1, lecture="L", file="l.pdf", page=3)
@@ -340,3 +340,21 @@ def test_an_example_s_event_or_a_form_field_is_no_definition_or_term() -> None:
 def test_a_description_with_an_article_inside_is_no_term() -> None:
     assert term_problem("common attack on a web-based system", "en") == "phrase"
     assert term_problem("Bag of words", "en") is None
+
+
+def test_term_distractors_start_with_sibling_concepts() -> None:
+    lc = extract(lecture(LEVELS))
+    builder = QuizBuilder([lc], Phraser(None), difficulty="medium", seed=0)
+    app = next(d for d in lc.definitions if d.term == "Application security")
+    picked = builder._term_distractors(lc, app, [(d.term, d.ref) for d in lc.definitions], 3)
+    assert picked[0] == "Infrastructure security" and "Application security" not in picked
+
+
+def test_a_swapped_in_word_gets_its_article() -> None:
+    assert (
+        with_article("Attacker gains access to an security", "security")
+        == "Attacker gains access to a security"
+    )
+    assert (
+        definition_problem("FOREIGN KEY (ssn) REFERENCES Employees as foreign keys of it", "en") is not None
+    )

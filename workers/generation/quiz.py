@@ -47,9 +47,11 @@ from workers.generation.quiz_kinds import (
     list_is_agenda,
     question,
     sentence_ok,
+    sibling_terms,
     term_question,
     title_problem,
     variants,
+    with_article,
 )
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
 from workers.generation.textutil import contains_phrase, shorten
@@ -125,14 +127,15 @@ class QuizBuilder:
     def _term_distractors(
         self, lc: LectureCandidates, d: Definition, terms: list[tuple[str, SourceRef]], need: int
     ) -> list[str]:
-        """Same-lecture terms, then same-lecture slide titles, then the model's proposals found in the
-        lecture's text; other lectures' terms only as a last resort."""
+        """Sibling terms first ("Infrastructure security" beside "Application security"), then same-lecture
+        terms, then the model's proposals found in the lecture's text; other lectures' terms last."""
         taken = {fold(d.term)}
+        siblings = {fold(x.term) for x in sibling_terms(d, lc.definitions, lc.text_lang)}
 
         def fits(item: str) -> bool:  # a concept's name of the same shape, not a variant of the key
             return (
                 same_kind(d.term, item)
-                and not shares_word(item, d.term, lc.text_lang)
+                and (fold(item) in siblings or not shares_word(item, d.term, lc.text_lang))
                 and self._name_ok(lc, item)
                 and not self._badly_defined(lc, item)
                 and not contains_phrase(d.definition, item)
@@ -147,6 +150,7 @@ class QuizBuilder:
 
         picked: list[str] = []
         same = [(x, r) for x, r in terms if r.lecture_id == d.ref.lecture_id]
+        add([x for x, _ in same if fold(x) in siblings])
         add(self._near(d.ref, same, taken, len(same)))
         if len(picked) < need:
             text = self._page_text(lc)
@@ -257,7 +261,7 @@ class QuizBuilder:
             if x.ref.lecture_id == d.ref.lecture_id
             and not shares_word(x.term, d.term, lc.text_lang)
             and not contains_phrase(x.definition, d.term)
-            and definition_problem(x.definition, lc.text_lang) is None
+            and self._term_ok(lc, x)
         ]
         rival = compare_rival(d, [x for x in defs if self._term_ok(lc, x)], lc.text_lang)
         contrast = compare_prompt(d, rival, lc.lang) if rival else None
@@ -425,7 +429,8 @@ class QuizBuilder:
                     swap = other[0]
                     if found and found.group(0)[:1].islower() and not swap[1:2].isupper():
                         swap = swap[0].lower() + swap[1:]  # "a successful attack" -> "a successful threat"
-                    return re.sub(re.escape(term), swap, text, count=1, flags=re.IGNORECASE)
+                    out = re.sub(re.escape(term), swap, text, count=1, flags=re.IGNORECASE)
+                    return with_article(out, swap)
         return None
 
     def _short_answer(self, lc: LectureCandidates, d: Definition) -> QuizQuestion | None:

@@ -143,7 +143,12 @@ def definition_problem(definition: str, lang: str, *, min_words: int = MIN_DEFIN
     n_words = len(content_tokens(flat, lang))
     if n_words < min_words or (n_words < 4 and "," in flat):
         return "too_short"  # "a table, with rows and columns" fits several terms
-    if is_code(flat) or "_" in flat or flat.count('"') + flat.count("“") + flat.count("‘") >= 2:
+    if (
+        is_code(flat)
+        or _SQL_WORDS.search(flat)
+        or "_" in flat
+        or flat.count('"') + flat.count("“") + flat.count("‘") >= 2
+    ):
         return "not_prose"
     if plausible_share(flat, lang) < MIN_PLAUSIBLE:
         return "ocr_noise"

@@ -170,6 +170,18 @@ def cause_effect_question(text: str, lang: str, ref: SourceRef) -> QuizQuestion 
     )
 
 
+def sibling_terms(d: Definition, others: list[Definition], lang: str) -> list[Definition]:
+    """Other terms of the lecture with a head word in common that are not variants of ``d``'s term
+    ("Application security", "Infrastructure security"): the closest distractors, of the same kind."""
+    own = {stem(w, lang) for w in content_tokens(d.term, lang)}
+    out = []
+    for x in others:
+        theirs = {stem(w, lang) for w in content_tokens(x.term, lang)}
+        if x.ref.lecture_id == d.ref.lecture_id and own & theirs and not (own <= theirs or theirs <= own):
+            out.append(x)
+    return out
+
+
 def compare_rival(d: Definition, others: list[Definition], lang: str) -> Definition | None:
     """A sibling concept to contrast ``d`` with: another term the lecture defines on the same or the next
     slide that shares a head word but is not a variant of it ("Application security" and "Infrastructure
@@ -212,3 +224,9 @@ def explain_definition(d: Definition) -> str:
 def explain_point(lang: str, point: str) -> str:
     """The slide's own line (the source names the slide; a section title need not hold for the line)."""
     return shorten(t(lang, "slides_say", point=point), 200)
+
+
+def with_article(text: str, word: str) -> str:
+    """ "an security" -> "a security" after ``word`` was swapped into ``text``."""
+    article = "an" if word[:1].lower() in "aeiou" else "a"
+    return re.sub(rf"\b(?:a|an)\s+(?={re.escape(word)}\b)", f"{article} ", text, count=1, flags=re.I)
