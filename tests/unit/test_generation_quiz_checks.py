@@ -17,6 +17,7 @@ from workers.generation.quiz_checks import (
     guessable,
     same_kind,
     shares_word,
+    similar,
     statement_problem,
     term_problem,
 )
@@ -358,3 +359,12 @@ def test_a_swapped_in_word_gets_its_article() -> None:
     assert (
         definition_problem("FOREIGN KEY (ssn) REFERENCES Employees as foreign keys of it", "en") is not None
     )
+
+
+def test_two_definitions_that_say_much_the_same_are_not_key_and_distractor() -> None:
+    assert similar(
+        "a protective measure that reduces a system's vulnerability",
+        "an example of a control that reduces a vulnerability of a weak access control system",
+        "en",
+    )
+    assert not similar("possible loss or harm to a computing system", "something of value", "en")

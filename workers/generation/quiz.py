@@ -32,6 +32,7 @@ from workers.generation.quiz_checks import (
     guessable,
     same_kind,
     shares_word,
+    similar,
     statement_problem,
     term_problem,
 )
@@ -262,6 +263,7 @@ class QuizBuilder:
             and not shares_word(x.term, d.term, lc.text_lang)
             and not contains_phrase(x.definition, d.term)
             and self._term_ok(lc, x)
+            and not similar(x.definition, d.definition, lc.text_lang)
         ]
         rival = compare_rival(d, [x for x in defs if self._term_ok(lc, x)], lc.text_lang)
         contrast = compare_prompt(d, rival, lc.lang) if rival else None
@@ -590,9 +592,6 @@ def build_quiz(
             status_code=422,
         )
     return QuizData(title=title, difficulty=difficulty, language=builder.language, questions=built)
-
-
-# --- PDF ------------------------------------------------------------------------------------------------
 
 
 __all__ = ["QuizBuilder", "build_quiz", "render_quiz_pdf", "scripts_in", "term_question"]

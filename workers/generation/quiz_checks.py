@@ -250,6 +250,14 @@ def shares_word(a: str, b: str, lang: str) -> bool:
     return bool(sa & sb)
 
 
+def similar(a: str, b: str, lang: str, threshold: float = 0.3) -> bool:
+    """Two texts that say much the same (stem overlap): "a protective measure that reduces a system's
+    vulnerability" and "a control that reduces a vulnerability" may both be true of one term."""
+    sa = {stem(t, lang) for t in content_tokens(a, lang) if len(t) > 2}
+    sb = {stem(t, lang) for t in content_tokens(b, lang) if len(t) > 2}
+    return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= threshold
+
+
 def same_kind(key: str, option: str) -> bool:
     """A distractor of the same shape as the key: a short name beside a short name (not a sentence beside a
     term), both in the same script."""
