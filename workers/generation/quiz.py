@@ -13,20 +13,47 @@ from functools import partial
 
 from shared.errors import AppError
 from shared.schemas import Difficulty, QuestionKind, QuizData, QuizQuestion, SourceRef
-from shared.text import count_cjk, fold, has_cjk, sentences, words
+from shared.text import fold, has_cjk, sentences, words
 from workers.generation.candidates import (
     Definition,
     Group,
     LectureCandidates,
     Point,
     blank_out,
-    good_title,
+    find_definition,
     statement_like,
 )
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import distractors_for, question_for_term
+from workers.generation.quiz_checks import (
+    definition_problem,
+    guessable,
+    same_kind,
+    shares_word,
+    similar,
+    statement_problem,
+    term_problem,
+)
+from workers.generation.quiz_kinds import (
+    ANAPHORIC,
+    allocate,
+    cause_effect_question,
+    compare_prompt,
+    compare_rival,
+    explain_definition,
+    explain_point,
+    is_glossary,
+    list_is_agenda,
+    question,
+    sentence_ok,
+    sibling_terms,
+    term_question,
+    title_problem,
+    variants,
+    with_article,
+)
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
 from workers.generation.textutil import contains_phrase, shorten
 from workers.generation.validity import quiz_problem
@@ -42,12 +69,6 @@ MIX: dict[str, dict[QuestionKind, float]] = {
 OPTIONS = {"easy": 3, "medium": 4, "hard": 4}
 
 Builder = Callable[[], QuizQuestion | None]
-# A statement that leans on the slide before it ("These all have one flaw") is no self-contained question.
-_ANAPHORIC = re.compile(
-    r"^(?:these|those|this|that|they|it|its|then|there|here|such|both|the\s+problem\s+is|however|but|also|"
-    r"estos|estas|esto|ellos|это|эти|он|она|они|这|那|它|他们)\b",
-    re.I,
-)
 
 
 @dataclass
@@ -58,79 +79,6 @@ class _Seed:
     key: str
     order: tuple[int, int]
     build: Builder
-
-
-def _question(
-    kind: QuestionKind,
-    prompt: str,
-    answer: str,
-    answer_text: str,
-    explanation: str,
-    source: SourceRef,
-    *,
-    options: list[str] | None = None,
-    accepted: list[str] | None = None,
-    llm: bool = False,
-) -> QuizQuestion:
-    return QuizQuestion(
-        number=0,
-        kind=kind,
-        prompt=prompt,
-        options=options or [],
-        answer=answer,
-        answer_text=answer_text,
-        accepted=accepted or [],
-        explanation=explanation,
-        source=source,
-        phrased_by="llm" if llm else "extractive",
-    )
-
-
-def _variants(term: str) -> list[str]:
-    """Other spellings a typed answer may use: plural/singular, without or only the abbreviation."""
-    out = {term}
-    low = term.lower()
-    if not has_cjk(term):
-        out.add(low[:-1] if low.endswith("s") and len(low) > 4 else low + "s")
-        out.add(re.sub(r"\s*\([^)]*\)", "", term).strip())  # "Data flow diagram (DFD)" -> without
-        paren = re.search(r"\(([^)]{2,12})\)", term)
-        if paren:
-            out.add(paren.group(1))
-    return sorted(x for x in out if x and x != term)
-
-
-_WHICH = re.compile(
-    r"^(?:a|an|the)\s+(?P<head>[^,;:()]{2,40}?)\s+(?:that|which|who)\s+(?P<rest>\S.{4,})$", re.I
-)
-
-
-_PREPOSITIONS = frozenset({"by", "in", "of", "through", "for", "with", "to", "from", "on", "at", "under"})
-
-
-def term_question(d: Definition, lang: str) -> str:
-    """The notes' own definition turned into a question whose answer is the term:
-    "RuBisCO is the enzyme that fixes CO2" -> "Which enzyme fixes CO2?"."""
-    definition = d.definition.rstrip(" .。")
-    if lang == "en":
-        m = _WHICH.match(definition)
-        head = words(m["head"]) if m else []
-        if m and 1 <= len(head) <= 4 and head[-1].lower() not in _PREPOSITIONS and len(words(m["rest"])) >= 2:
-            return f"Which {m['head']} {m['rest']}?"
-        if re.match(r"(a|an|the)\b", definition, re.I):
-            verb = "are" if re.search(rf"{re.escape(d.term)}\s+are\b", d.sentence, re.I) else "is"
-            return f"What {verb} {definition}?"
-    elif lang == "es" and re.match(r"(un|una|el|la|los|las)\b", definition, re.I):
-        return f"¿Qué es {definition}?"
-    elif lang == "zh":
-        return f"什么是{definition}？"
-    return t(lang, "mc_term", definition=shorten(definition, 220))
-
-
-def _sentence_ok(sentence: str) -> bool:
-    """Long enough to be a statement, short enough for a question."""
-    if has_cjk(sentence):
-        return count_cjk(sentence) >= 8 and len(sentence) <= 160
-    return len(words(sentence)) >= 6 and len(sentence) <= 260
 
 
 class QuizBuilder:
@@ -148,24 +96,14 @@ class QuizBuilder:
         self.rng = random.Random(seed)  # noqa: S311  (shuffling options, not security)
         self.n_options = OPTIONS[difficulty]
         self._groups_asked: set[int] = set()
-        self._texts: dict[int, str] = {}
+        self._pages: dict[int, str] = {}
+        self._names: dict[tuple[int, str], bool] = {}
         self._terms: list[str] | None = None
 
     @property
     def language(self) -> str:
         votes = Counter(lc.lang for lc in self.lectures for _ in range(len(lc.definitions) + len(lc.points)))
         return votes.most_common(1)[0][0] if votes else "en"
-
-    # --- explanations -------------------------------------------------------------------------------
-    @staticmethod
-    def _explain_definition(d: Definition) -> str:
-        return shorten(f"{d.term}: {d.definition}.", 200)
-
-    @staticmethod
-    def _explain_point(lang: str, title: str, point: str) -> str:
-        if good_title(title):
-            return shorten(t(lang, "slides_on_say", title=title, point=point), 200)
-        return shorten(t(lang, "slides_say", point=point), 200)
 
     # --- distractors ------------------------------------------------------------------------------
     def _near(
@@ -190,33 +128,62 @@ class QuizBuilder:
     def _term_distractors(
         self, lc: LectureCandidates, d: Definition, terms: list[tuple[str, SourceRef]], need: int
     ) -> list[str]:
-        """Same-lecture terms, then same-lecture slide titles, then the model's proposals found in the
-        lecture's text; other lectures' terms only as a last resort."""
+        """Sibling terms first ("Infrastructure security" beside "Application security"), then same-lecture
+        terms, then the model's proposals found in the lecture's text; other lectures' terms last."""
         taken = {fold(d.term)}
+        siblings = {fold(x.term) for x in sibling_terms(d, lc.definitions, lc.text_lang)}
+
+        def fits(item: str) -> bool:  # a concept's name of the same shape, not a variant of the key
+            return (
+                same_kind(d.term, item)
+                and (fold(item) in siblings or not shares_word(item, d.term, lc.text_lang))
+                and self._name_ok(lc, item)
+                and not self._badly_defined(lc, item)
+                and not contains_phrase(d.definition, item)
+            )
 
         def add(items: list[str]) -> None:
             for item in items:
-                if len(picked) < need and fold(item) not in taken and not contains_phrase(item, d.term):
+                fresh = fold(item) not in taken and not contains_phrase(item, d.term)
+                if len(picked) < need and fresh and fits(item):
                     picked.append(item)
                     taken.add(fold(item))
 
         picked: list[str] = []
         same = [(x, r) for x, r in terms if r.lecture_id == d.ref.lecture_id]
-        add(self._near(d.ref, same, taken, need))
-        titles = [(g.title, g.refs[0]) for g in lc.groups if good_title(g.title) and len(words(g.title)) <= 6]
+        add([x for x, _ in same if fold(x) in siblings])
+        add(self._near(d.ref, same, taken, len(same)))
         if len(picked) < need:
-            add(self._near(d.ref, titles, taken | {fold(d.term)}, need))
-        if len(picked) < need:
-            text = self._lecture_text(lc)
+            text = self._page_text(lc)
             add(distractors_for(self.phraser, d.term, d.definition, need - len(picked), text))
         if len(picked) < need:
-            add(self._near(d.ref, terms, taken, need))
+            add(self._near(d.ref, terms, taken, len(terms)))
         return picked
 
-    def _lecture_text(self, lc: LectureCandidates) -> str:
-        if lc.lecture.id not in self._texts:
-            self._texts[lc.lecture.id] = "\n".join(f"{s.title}\n{s.text}" for s in lc.lecture.slides)
-        return self._texts[lc.lecture.id]
+    def _page_text(self, lc: LectureCandidates) -> str:
+        """The lecture's slides, one per form feed (for "on how many slides" and "in lower case" checks)."""
+        if lc.lecture.id not in self._pages:
+            self._pages[lc.lecture.id] = "\f".join(f"{s.title}\n{s.text}" for s in lc.lecture.slides)
+        return self._pages[lc.lecture.id]
+
+    def _name_ok(self, lc: LectureCandidates, term: str) -> bool:
+        """quiz_checks.term_problem, once per lecture and term (distractor searches ask it often)."""
+        key = (lc.lecture.id, term)
+        if key not in self._names:
+            self._names[key] = term_problem(term, lc.text_lang, self._page_text(lc)) is None
+        return self._names[key]
+
+    def _well_defined(self, lc: LectureCandidates, term: str) -> bool:
+        """A term this lecture defines with a definition that passes the checks (fit to be swapped in)."""
+        return any(fold(d.term) == fold(term) and self._term_ok(lc, d) for d in lc.definitions)
+
+    def _badly_defined(self, lc: LectureCandidates, term: str) -> bool:
+        """A term the lecture "defines" by no real definition ("login: string" of an example's schema)."""
+        return any(fold(d.term) == fold(term) and not self._term_ok(lc, d) for d in lc.definitions)
+
+    def _term_ok(self, lc: LectureCandidates, d: Definition) -> bool:
+        """A definition worth asking: its term names a concept and its definition pins that term alone."""
+        return self._name_ok(lc, d.term) and definition_problem(d.definition, lc.text_lang) is None
 
     def _options(self, correct: str, distractors: list[str]) -> tuple[list[str], str]:
         options = [correct, *distractors]
@@ -226,7 +193,7 @@ class QuizBuilder:
     # --- seeds ------------------------------------------------------------------------------------
     def seeds(self) -> Iterator[_Seed]:
         all_terms = [(d.term, d.ref) for lc in self.lectures for d in lc.definitions]
-        all_defs = [(d.definition, d.ref) for lc in self.lectures for d in lc.definitions]
+        all_defs = [d for lc in self.lectures for d in lc.definitions]
         units = [(li, u) for li, lc in enumerate(self.lectures) for u in list_units(lc)]
         for li, unit in units:
             siblings = [u for lj, u in units if lj == li and u is not unit]
@@ -254,6 +221,10 @@ class QuizBuilder:
                     continue  # asked through its definition
                 order = (li, point.ref.page)
                 key = f"p:{fold(point.text)}"
+                cause = cause_effect_question(point.text, lc.text_lang, point.ref)
+                if cause is not None:  # a "why?" tests more than a true/false of the same line
+                    yield _Seed("short_answer", key, order, partial(lambda q: q, cause))
+                    continue
                 yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point, all_terms))
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
 
@@ -263,9 +234,11 @@ class QuizBuilder:
         d: Definition,
         index: int,
         terms: list[tuple[str, SourceRef]],
-        defs: list[tuple[str, SourceRef]],
+        defs: list[Definition],
     ) -> QuizQuestion | None:
         need = self.n_options - 1
+        if not self._term_ok(lc, d):
+            return None
         if index % 2 == 0:  # which term is defined as ...?
             distractors = self._term_distractors(lc, d, terms, need)
             if not distractors:
@@ -273,26 +246,42 @@ class QuizBuilder:
             phrased = question_for_term(self.phraser, d)
             prompt = phrased or term_question(d, lc.lang)
             options, letter = self._options(d.term, distractors)
-            return _question(
+            return question(
                 "multiple_choice",
                 prompt,
                 letter,
                 d.term,
-                self._explain_definition(d),
+                explain_definition(d),
                 d.ref,
                 options=options,
                 llm=phrased is not None,
             )
-        distractors = self._near(d.ref, defs, {fold(d.definition)}, need)
-        if not distractors:
+        pool = [
+            (x.definition, x.ref)
+            for x in defs
+            if x.ref.lecture_id == d.ref.lecture_id
+            and not shares_word(x.term, d.term, lc.text_lang)
+            and not contains_phrase(x.definition, d.term)
+            and self._term_ok(lc, x)
+            and not similar(x.definition, d.definition, lc.text_lang)
+        ]
+        rival = compare_rival(d, [x for x in defs if self._term_ok(lc, x)], lc.text_lang)
+        contrast = compare_prompt(d, rival, lc.lang) if rival else None
+        usable = rival is not None and contrast is not None and not contains_phrase(rival.definition, d.term)
+        first = [rival.definition] if rival and usable else []
+        distractors = first + self._near(d.ref, pool, {fold(d.definition)}, need - len(first))
+        if len(distractors) < 2:
             return None
         options, letter = self._options(shorten(d.definition, 200), [shorten(x, 200) for x in distractors])
-        return _question(
+        explanation = explain_definition(d)
+        if first and rival:  # compare two concepts: the sibling's definition is the closest distractor
+            explanation = shorten(f"{explanation} {rival.term}: {rival.definition}.", 240)
+        return question(
             "multiple_choice",
-            t(lc.lang, "mc_def", term=d.term),
+            contrast if first and contrast else t(lc.lang, "mc_def", term=d.term),
             letter,
             shorten(d.definition, 200),
-            self._explain_definition(d),
+            explanation,
             d.ref,
             options=options,
         )
@@ -301,9 +290,23 @@ class QuizBuilder:
         self, lc: LectureCandidates, unit: ListUnit, siblings: list[ListUnit]
     ) -> QuizQuestion | None:
         """Name an item of a list: the distractors are items of the lecture's other lists (the same kind)."""
+        lang = lc.text_lang
+        if title_problem(unit.title, lang) or list_is_agenda(unit, lc) or is_glossary(lc, unit):
+            return None
+        if any(term_problem(i, lang) for i in unit.items):
+            return None
         own = {fold(i) for i in unit.items}
+        group_text = " ".join(p.text for g in lc.groups if g.title == unit.title for p in g.points)
         pool = [
-            i for u in siblings for i in u.items if fold(i) not in own and not contains_phrase(unit.title, i)
+            i
+            for u in siblings
+            for i in u.items
+            if fold(i) not in own
+            and not contains_phrase(unit.title, i)
+            and not contains_phrase(group_text, i)
+            and self._name_ok(lc, i)
+            and not list_is_agenda(u, lc)
+            and not is_glossary(lc, u)
         ]
         self.rng.shuffle(pool)
         distractors: list[str] = []
@@ -319,7 +322,7 @@ class QuizBuilder:
             return None
         options, letter = self._options(key, distractors)
         listed = "; ".join(unit.items)
-        return _question(
+        return question(
             "multiple_choice",
             t(lc.lang, "mc_point", title=unit.title),
             letter,
@@ -333,10 +336,23 @@ class QuizBuilder:
         self, lc: LectureCandidates, d: Definition, terms: list[tuple[str, SourceRef]]
     ) -> QuizQuestion | None:
         lang = lc.lang
+        if not self._term_ok(lc, d) or statement_problem(d.sentence, lc.text_lang, self._page_text(lc)):
+            return None
+        if not contains_phrase(d.sentence, d.term):
+            return None
+        terms = [
+            (x, r)
+            for x, r in terms
+            if r.lecture_id == d.ref.lecture_id
+            and same_kind(d.term, x)
+            and not shares_word(x, d.term, lc.text_lang)
+            and self._name_ok(lc, x)
+            and not self._badly_defined(lc, x)
+        ]
         truth = self.rng.random() < 0.5
         if truth:
             statement = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
-            explanation = f"{t(lang, 'true')}. " + self._explain_definition(d)
+            explanation = f"{t(lang, 'true')}. " + explain_definition(d)
         else:
             other = self._near(d.ref, terms, {fold(d.term)}, 1)
             if not other:
@@ -348,8 +364,8 @@ class QuizBuilder:
             else:
                 statement = f"{other[0]}: {d.definition}."
             explanation = f"{t(lang, 'false')}. {t(lang, 'swapped', term=d.term, other=other[0])} "
-            explanation += self._explain_definition(d)
-        return _question(
+            explanation += explain_definition(d)
+        return question(
             "true_false",
             t(lang, "tf", statement=shorten(statement, 260)),
             "true" if truth else "false",
@@ -361,16 +377,24 @@ class QuizBuilder:
     def _tf_point(
         self, lc: LectureCandidates, group: Group, point: Point, all_terms: list[tuple[str, SourceRef]]
     ) -> QuizQuestion | None:
-        if not _sentence_ok(point.text) or not statement_like(point.text) or _ANAPHORIC.match(point.text):
+        if not sentence_ok(point.text) or not statement_like(point.text) or ANAPHORIC.match(point.text):
             return None
+        if statement_problem(point.text, lc.text_lang, self._page_text(lc)):
+            return None
+        if len(words(group.title)) >= 3 and contains_phrase(point.text, group.title):
+            return None  # the slide's title read into the line: two text boxes merged
         if term_in(point.text, key_terms(lc)) is None:  # the statement itself names a key term
             return None
         lang = lc.lang
-        context = t(lang, "on_slides", title=group.title) if good_title(group.title) else ""
-        falsified = self._falsify(point.text, lc.specific_terms, all_terms, point.ref)
+        # No "On the slides about <section>:" label: a group's title need not hold for each of its lines.
+        context = ""
+        names = [
+            (x, r) for x, r in all_terms if r.lecture_id == point.ref.lecture_id and self._well_defined(lc, x)
+        ]
+        falsified = self._falsify(point.text, lc.specific_terms, names, point.ref)
         if falsified is not None and self.rng.random() < 0.6:
             explanation = f"{t(lang, 'false')}. {t(lang, 'slides_say', point=point.text)}"
-            return _question(
+            return question(
                 "true_false",
                 t(lang, "tf", statement=context + falsified),
                 "false",
@@ -378,12 +402,12 @@ class QuizBuilder:
                 shorten(explanation, 240),
                 point.ref,
             )
-        return _question(
+        return question(
             "true_false",
             t(lang, "tf", statement=context + point.text),
             "true",
             t(lang, "true"),
-            shorten(f"{t(lang, 'true')}. " + self._explain_point(lang, group.title, point.text), 240),
+            shorten(f"{t(lang, 'true')}. " + explain_point(lang, point.text), 240),
             point.ref,
         )
 
@@ -391,65 +415,93 @@ class QuizBuilder:
         self, text: str, terms: list[str], all_terms: list[tuple[str, SourceRef]], ref: SourceRef
     ) -> str | None:
         """A false version of a true line: a number changed, or one known term swapped for another."""
-        m = re.search(r"(?<![\w.])(\d{1,6})(?![\w.%])", text)
-        if m and not re.match(r"(19|20)\d\d$", m.group(1)):  # years are too easy to get wrong both ways
+        m = re.search(r"(?<![\w./<>=])(\d{1,6})(?![\w.%/])", text)
+        if m and not re.match(r"(19|20)\d\d$", m.group(1)) and int(m.group(1)) >= 3:  # not years, not 1 or 2
             value = int(m.group(1))
             new = value * 2 if value > 2 else value + 3
-            return text[: m.start()] + str(new) + text[m.end() :]
+            if not re.search(rf"(?<![\w.]){new}(?![\w.])", text):  # "(10 or 10 are used)" is no statement
+                return text[: m.start()] + str(new) + text[m.end() :]
         for term in sorted(terms, key=len, reverse=True):
             if contains_phrase(text, term) and not has_cjk(term):
-                other = self._near(ref, all_terms, {fold(term)}, 1)
-                if other and not contains_phrase(text, other[0]):
-                    return re.sub(re.escape(term), other[0], text, count=1, flags=re.IGNORECASE)
+                n = len(words(term))
+                same = [(x, r) for x, r in all_terms if r.lecture_id == ref.lecture_id and len(words(x)) == n]
+                other = self._near(ref, same, {fold(term)}, 1)
+                if other and not contains_phrase(text, other[0]) and not shares_word(other[0], term, "en"):
+                    found = re.search(re.escape(term), text, flags=re.IGNORECASE)
+                    swap = other[0]
+                    if found and found.group(0)[:1].islower() and not swap[1:2].isupper():
+                        swap = swap[0].lower() + swap[1:]  # "a successful attack" -> "a successful threat"
+                    out = re.sub(re.escape(term), swap, text, count=1, flags=re.IGNORECASE)
+                    return with_article(out, swap)
         return None
 
     def _short_answer(self, lc: LectureCandidates, d: Definition) -> QuizQuestion | None:
+        # with no options to narrow it down, the definition must pin the term on its own
+        if not self._term_ok(lc, d) or definition_problem(d.definition, lc.text_lang, min_words=4):
+            return None
         phrased = question_for_term(self.phraser, d)
         prompt = phrased or term_question(d, lc.lang)
-        return _question(
+        return question(
             "short_answer",
             prompt,
             d.term,
             d.term,
-            self._explain_definition(d),
+            explain_definition(d),
             d.ref,
-            accepted=_variants(d.term),
+            accepted=variants(d.term),
             llm=phrased is not None,
         )
 
     def _fill_definition(self, lc: LectureCandidates, d: Definition) -> QuizQuestion | None:
+        if not self._term_ok(lc, d):
+            return None
         sentence = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
+        if statement_problem(sentence, lc.text_lang, self._page_text(lc)):
+            return None
+        if guessable(d.term, sentence, self._page_text(lc), len(lc.lecture.slides)):
+            return None
         blanked = blank_out(sentence, d.term)
         if blanked == sentence:
             return None
-        return _question(
+        return question(
             "fill_blank",
             t(lc.lang, "fill", sentence=shorten(blanked, 260)),
             d.term,
             d.term,
-            self._explain_definition(d),
+            explain_definition(d),
             d.ref,
-            accepted=_variants(d.term),
+            accepted=variants(d.term),
         )
 
     def _fill_point(self, lc: LectureCandidates, group: Group, point: Point) -> QuizQuestion | None:
         for sentence in sentences(point.text, lc.text_lang):
-            if not _sentence_ok(sentence) or not statement_like(sentence):
+            if not sentence_ok(sentence) or not statement_like(sentence):
                 continue
-            terms = [x for x in key_terms(lc) if len(x.split()) >= 2 or x.isupper() or has_cjk(x)]
-            phrase = term_in(sentence, terms)  # blanks only on key terms
+            if statement_problem(sentence, lc.text_lang, self._page_text(lc)):
+                continue
+            if find_definition(sentence, point.ref) is not None:
+                continue  # a definition: asked through it, not twice
+            pages = self._page_text(lc)
+            terms = [  # blanks only on the concepts the lecture defines well, never on a guessable word
+                d.term
+                for d in sorted(lc.definitions, key=lambda d: len(d.term), reverse=True)
+                if fold(d.term) not in lc.generic_terms and self._term_ok(lc, d)
+            ]
+            phrase = term_in(sentence, terms)
             if not phrase or fold(phrase) == fold(sentence):
+                continue
+            if guessable(phrase, sentence, pages, len(lc.lecture.slides)):
                 continue
             blanked = blank_out(sentence, phrase)
             if blanked != sentence:
-                return _question(
+                return question(
                     "fill_blank",
                     t(lc.lang, "fill", sentence=blanked),
                     phrase,
                     phrase,
-                    self._explain_point(lc.lang, group.title, point.text),
+                    explain_point(lc.lang, point.text),
                     point.ref,
-                    accepted=_variants(phrase),
+                    accepted=variants(phrase),
                 )
         return None
 
@@ -484,7 +536,7 @@ class QuizBuilder:
             by_kind[seed.kind].append(seed)
         for kind, seeds in by_kind.items():
             by_kind[kind] = self._interleaved(seeds)
-        targets = _allocate(count, MIX[self.difficulty])
+        targets = allocate(count, MIX[self.difficulty])
         used: set[str] = set()
         prompts: set[str] = set()
         made: list[QuizQuestion] = []
@@ -520,14 +572,6 @@ class QuizBuilder:
         return made
 
 
-def _allocate(count: int, mix: dict[QuestionKind, float]) -> dict[QuestionKind, int]:
-    raw = {k: count * share for k, share in mix.items()}
-    out = {k: int(v) for k, v in raw.items()}
-    for k in sorted(raw, key=lambda k: raw[k] - out[k], reverse=True)[: count - sum(out.values())]:
-        out[k] += 1
-    return out
-
-
 def build_quiz(
     lectures: list[LectureCandidates],
     phraser: Phraser,
@@ -543,13 +587,11 @@ def build_quiz(
     if not built:
         raise AppError(
             "NOT_ENOUGH_MATERIAL",
-            "The notes have too little text to ask questions about (no definitions or bullet points found).",
+            "No question passed the quality checks: the notes have too little readable text to ask about "
+            "(no clear definitions, lists or statements; scanned or photographed pages may be OCR noise).",
             status_code=422,
         )
     return QuizData(title=title, difficulty=difficulty, language=builder.language, questions=built)
-
-
-# --- PDF ------------------------------------------------------------------------------------------------
 
 
 __all__ = ["QuizBuilder", "build_quiz", "render_quiz_pdf", "scripts_in", "term_question"]
