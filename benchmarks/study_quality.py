@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -245,6 +246,7 @@ def main() -> int:
     parser.add_argument("--llm", action="store_true", help="phrase with the bundled model (slow)")
     parser.add_argument("--out", help="item export (default benchmarks/results/study_items_<split>.json)")
     parser.add_argument("--no-cache", action="store_true", help="re-read (re-OCR) every deck")
+    parser.add_argument("--keep", metavar="DIR", help="copy the generated documents (docx, pdf) here to read")
     args = parser.parse_args()
 
     from shared.files import LocalFileStore
@@ -297,6 +299,9 @@ def main() -> int:
                 f"s {row['seconds']}  {row['errors'] or ''}",
                 flush=True,
             )
+        if args.keep:
+            shutil.copytree(Path(tmp) / "files", args.keep, dirs_exist_ok=True)
+            print(f"documents copied to {args.keep}", flush=True)
     secs = {k: [r["seconds"].get(k, 0.0) for r in results] for k in ("cheatsheet", "quiz", "flashcards")}
     summary = {
         "split": args.split,
