@@ -73,6 +73,18 @@ def read_deck(path: Path) -> list[Any]:
     return pages
 
 
+def cached_deck(deck: str, cache_dir: str | None) -> list[Any]:
+    """The corpus deck's pages as read_deck reads them, kept in cache_dir (a pickle per deck) when given."""
+    cache = Path(cache_dir) / f"{deck}.pkl" if cache_dir else None
+    if cache is not None and cache.is_file():
+        return list(pickle.loads(cache.read_bytes()))
+    pages = read_deck(CORPUS / deck)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(pickle.dumps(pages))
+    return pages
+
+
 def match(labelled: list[dict[str, Any]], lines: list[str]) -> list[int | None]:
     """For each labelled line, the index of the product line it is (None when nothing is close enough)."""
     keys = [norm(line) for line in lines]
@@ -126,14 +138,7 @@ def main() -> int:
     errors: list[str] = []
     started = time.perf_counter()
     for deck in sorted(by_deck):
-        cache = Path(args.cache) / f"{deck}.pkl" if args.cache else None
-        if cache is not None and cache.is_file():
-            pages = pickle.loads(cache.read_bytes())
-        else:
-            pages = read_deck(CORPUS / deck)
-            if cache is not None:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                cache.write_bytes(pickle.dumps(pages))
+        pages = cached_deck(deck, args.cache)
         assign_roles(pages)
         numbered = {p.number: p for p in pages}
         for number, labelled in sorted(by_deck[deck].items()):

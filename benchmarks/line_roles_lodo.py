@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import pickle
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from line_roles import CORPUS, DATA, match, read_deck  # noqa: E402
+from line_roles import DATA, cached_deck, match  # noqa: E402
 
 Pairs = list[tuple[str, str]]  # (gold, predicted)
 
@@ -69,14 +68,7 @@ def main() -> int:
 
     decks: dict[str, tuple[list[Any], list[str], list[tuple[int, int, str]]]] = {}
     for deck in sorted(by_deck):
-        cache = Path(args.cache) / f"{deck}.pkl" if args.cache else None
-        if cache is not None and cache.is_file():
-            pages = pickle.loads(cache.read_bytes())
-        else:
-            pages = read_deck(CORPUS / deck)
-            if cache is not None:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                cache.write_bytes(pickle.dumps(pages))
+        pages = cached_deck(deck, args.cache)
         numbered = {p.number: k for k, p in enumerate(pages)}
         found: list[tuple[int, int, str]] = []  # (page index, line index, gold role)
         for number, labelled in sorted(by_deck[deck].items()):
@@ -104,7 +96,7 @@ def main() -> int:
         return [pair for name in names for pair in scored[subset][name]]
 
     names = sorted(decks)
-    everything, nothing = frozenset(RULES), frozenset()
+    everything, nothing = frozenset(RULES), frozenset[str]()
     print(f"dev decks: {len(names)}; rules: {', '.join(RULES)}; subsets tried per fold: {len(subsets)}")
     print(f"in-sample macro-F1, all rules: {macro_f1(pooled(everything, names)):.3f}")
     print(f"in-sample macro-F1, no new rule: {macro_f1(pooled(nothing, names)):.3f}")

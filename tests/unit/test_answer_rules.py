@@ -9,6 +9,7 @@ from typing import Any
 
 from shared.embeddings import Embedder
 from shared.llm import LLM, GenerationOptions, Message
+from tests.support.answers import FakeDb, FakeRows, FakeSubject, notes_of
 from workers.ai.answer import AnswerRequest, answer_question, compose
 from workers.ai.entailment import check
 from workers.ai.followups import answer_items, resolve
@@ -29,29 +30,6 @@ def ev(page: int, text: str, similarity: float = 0.5, title: str = "") -> Eviden
         figure_ids=[],
         similarity=similarity,
     )
-
-
-class FakeSubject:
-    id, user_id, version = 7, 3, 1
-
-
-class FakeRows:
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
-        self.rows = rows
-
-    def all(self) -> list[tuple[str, str]]:
-        return self.rows
-
-
-class FakeDb:
-    def __init__(self, evidence: list[Evidence]) -> None:
-        self.notes = [(e.title, e.text) for e in evidence]
-
-    def get(self, _model: Any, _id: int) -> FakeSubject:
-        return FakeSubject()
-
-    def execute(self, _query: Any) -> FakeRows:
-        return FakeRows(self.notes)
 
 
 class FakeRetriever:
@@ -99,7 +77,7 @@ def ask(
     events: list[dict[str, Any]] = []
     retriever = FakeRetriever(evidence, embedder)
     result = answer_question(
-        db=FakeDb(notes if notes is not None else evidence),  # type: ignore[arg-type]
+        db=FakeDb(notes_of(notes if notes is not None else evidence)),  # type: ignore[arg-type]
         retriever=retriever,  # type: ignore[arg-type]
         llm_factory=lambda: llm or ScriptedLLM(""),
         redis=None,
@@ -315,7 +293,9 @@ def test_the_items_of_an_answer_that_enumerates_in_one_sentence() -> None:
 def test_the_workers_vocabulary_cache_is_reused_until_the_subject_changes() -> None:
     from workers.ai.refusal import VocabularyCache
 
-    db = FakeDb([ev(1, "K-fold cross-validation splits the data into folds.", title="Cross-validation")])
+    db = FakeDb(
+        notes_of([ev(1, "K-fold cross-validation splits the data into folds.", title="Cross-validation")])
+    )
     reads = 0
     execute = db.execute
 

@@ -12,6 +12,7 @@ import pytest
 from shared.errors import AppError
 from shared.llm import LLM, GenerationOptions, Message, OllamaLLM
 from shared.text import tokens as tokenize
+from tests.support.answers import FakeDb
 from workers.ai.answer import AnswerRequest, answer_question, cite_sentences
 from workers.ai.retrieval import Evidence, dedupe
 
@@ -29,31 +30,6 @@ def ev(page: int, text: str, similarity: float = 0.6) -> Evidence:
         figure_ids=[],
         similarity=similarity,
     )
-
-
-class FakeSubject:
-    id, user_id, version = 5, 9, 1
-
-
-class FakeRows:
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
-        self.rows = rows
-
-    def all(self) -> list[tuple[str, str]]:
-        return self.rows
-
-
-class FakeDb:
-    """The subject, and its notes' (title, text) rows for the refusal's vocabulary (none: not checked)."""
-
-    def __init__(self, notes: list[tuple[str, str]] | None = None) -> None:
-        self.notes = notes or []
-
-    def get(self, _model: Any, _id: int) -> FakeSubject:
-        return FakeSubject()
-
-    def execute(self, _query: Any) -> FakeRows:
-        return FakeRows(self.notes)
 
 
 class FakeRetriever:
@@ -83,7 +59,7 @@ def ask(
         retriever=FakeRetriever(evidence),  # type: ignore[arg-type]
         llm_factory=lambda: llm,
         redis=None,
-        req=AnswerRequest(user_id=9, subject_id=5, question=question, request_id="r"),
+        req=AnswerRequest(user_id=3, subject_id=7, question=question, request_id="r"),
         emit=lambda e: events.append(e.model_dump(mode="json")),
     )
     return result, events
@@ -226,7 +202,7 @@ def test_extractive_answer_takes_the_slides_matching_sentences_never_a_credit_an
         retriever=FakeRetriever([slide, other]),  # type: ignore[arg-type]
         llm_factory=lambda: Exploding(),
         redis=None,
-        req=AnswerRequest(user_id=9, subject_id=5, question="How do mitochondria make ATP?", request_id="r"),
+        req=AnswerRequest(user_id=3, subject_id=7, question="How do mitochondria make ATP?", request_id="r"),
         emit=lambda e: events.append(e.model_dump(mode="json")),
         extractive=True,
     )
