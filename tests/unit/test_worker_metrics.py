@@ -155,12 +155,14 @@ def test_a_prefork_worker_serves_its_task_metrics_on_its_port(
         result = app.send_task(TASK_MAINTENANCE_CLEANUP)
         report: dict[str, Any] = result.get(timeout=60)
         assert report["share_links_removed"] == 0
-        text = scrape(port)
-        line = re.search(
+        pattern = re.compile(
             r"smartnotes_worker_task_duration_seconds_count"
-            r'\{outcome="success",task="maintenance\.cleanup"\} (\S+)',
-            text,
+            r'\{outcome="success",task="maintenance\.cleanup"\} (\S+)'
         )
+        # the result reaches the caller before the child's task_postrun handler records the run: poll
+        wait_for(lambda: pattern.search(scrape(port)) is not None, 30, "the task's duration metric")
+        text = scrape(port)
+        line = pattern.search(text)
         assert line and float(line.group(1)) == 1.0, text[-2000:]
         assert "process_resident_memory_bytes" in text
     finally:
