@@ -14,8 +14,12 @@ from workers.generation.sheet_rules import (
     code_line,
     example_section,
     formula_reason,
+    label,
+    label_ok,
+    lead_in_text,
     list_items_ok,
     point_reason,
+    tidy,
 )
 
 
@@ -97,3 +101,29 @@ def test_the_sheet_leaves_out_lead_ins_questions_code_and_worked_examples(tmp_pa
         assert gone not in text, (gone, entries)
     head = next(p.text for p in doc.paragraphs if p.style.name == "Heading 1")
     assert "(s. N)" in head  # the legend goes with the title, not among the entries
+
+
+def test_long_lead_ins_become_statements_dangling_lines_go_and_labels_are_trimmed() -> None:
+    long = "Intuition: we introduce as much new information on the belt as what we forget:"
+    assert point_reason("GRU", long) is None
+    assert lead_in_text(long) == long[:-1] + "."
+    assert point_reason("Properties", "Let A be the adjacency matrix of a graph, then:") == "lead-in"
+    assert point_reason("Primary keys", "This is not true for any subset of the key.") == "dangling"
+    assert point_reason("Participation", "If so, this is a participation constraint.") == "dangling"
+    assert label("LSTM equations (1/") == "LSTM equations"
+    assert label("Design guidelines 4-") == "Design guidelines"
+    assert label("Capacity (high SNR)") == "Capacity (high SNR)"
+
+
+def test_cut_off_lines_misread_symbols_and_ocr_bullets() -> None:
+    assert point_reason("Decomposition", "If A has M independent eigenvectors, then") == "cut off"
+    assert point_reason("SQL", "is specified, and enforced by the DBMS when tuples change.") == "cut off"
+    assert point_reason("SQL", "(without resorting to CHECK constraints).") == "cut off"
+    assert point_reason("Views", "AS SELECT S.name, E.grade") == "code"
+    assert point_reason("Capacity", "Ideal capacity with MISO grows as 2𝑁Z bits") == "misread symbols"
+    assert point_reason("Channel", "𝐾 transmit antennas and 𝑀 receive antennas") is None
+    assert tidy("% A major strength of the model") == "A major strength of the model"
+    assert tidy("eTo find just names") == "To find just names"
+    assert not label_ok("Transmitter diversity • MISO channels")
+    assert not label_ok("Capacity comparison with 𝑔%,) =")
+    assert label_ok("Point-to-point MIMO channel")

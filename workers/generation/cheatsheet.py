@@ -47,8 +47,12 @@ from workers.generation.sheet_docx import (
 from workers.generation.sheet_rules import (
     example_section,
     formula_reason,
+    label,
+    label_ok,
+    lead_in_text,
     list_items_ok,
     point_reason,
+    tidy,
 )
 from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import shorten
@@ -182,7 +186,7 @@ def _shown_points(
     sections. The shortest of the first three leads when the first is
     long (one line per section leaves room for every section). A section naming its kinds line by line
     (``named``) shows their names in one line; their explanations are key terms."""
-    if not good_title(g.title) or example_section(g.title):
+    if not good_title(g.title) or example_section(g.title) or not label_ok(g.title):
         return []  # an entry needs its label; one example's details are no concept
     if named is not None:
         items = list_items_ok(named.items)
@@ -192,13 +196,20 @@ def _shown_points(
         if agenda_like(unit.items, other_titles or []):
             return []
         items = list_items_ok(unit.items)
-        return [Point(" • ".join(items), unit.ref)] if len(items) >= 2 else []
+        if len(items) < 2 or not readable(f"{g.title}: {' '.join(items)}", lang):
+            return []
+        return [Point(" • ".join(items), unit.ref)]
     out = []
     for p in g.points:
+        p = Point(tidy(p.text), p.ref, p.is_definition)
         if p.is_definition or not entry_ok(g.title, p.text) or not readable(p.text, lang):
             continue  # boilerplate, a fragment, or words misread from a photo
+        if not readable(f"{g.title}: {p.text}", lang):
+            continue  # the label and its line together are words misread from a photo
         if point_reason(g.title, p.text):
             continue  # a lead-in, a question, code, a table row, a fragment or the label again
+        if p.text.rstrip().endswith((":", "：")):
+            p = Point(lead_in_text(p.text) or p.text, p.ref)  # a whole statement: a full stop
         cells = [c.strip() for c in p.text.split("|")]
         if len(cells) >= 2 and all(len(c.split()) <= 3 for c in cells):
             continue  # a table row of short cells says nothing on its own
@@ -230,11 +241,11 @@ def plan_items(
         for f in lc.formulas:
             if not plausible_formula(f.text) or not sheet_formula(f.text) or formula_reason(f.text):
                 continue
-            label = clean_title(section.get(f.ref.page, "")).rstrip(" :")
-            if not good_title(label) or agenda_title(label) or example_section(label):
+            name = label(clean_title(section.get(f.ref.page, "")))
+            if not good_title(name) or agenda_title(name) or example_section(name):
                 continue  # a formula with no name says nothing on a sheet
             q.formulas.append(
-                Item("formula", li, _lines(width(label + f.text) + 10), f.ref.page, formula=f, text=label)
+                Item("formula", li, _lines(width(name + f.text) + 10), f.ref.page, formula=f, text=name)
             )
         groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
         titles = [g.title for g in groups]
@@ -420,7 +431,7 @@ def render_docx(
                 picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
                 p = doc.add_paragraph()
                 if good_title(group.title):
-                    add_text(p, f"{group.title}: ", bold=True)
+                    add_text(p, f"{label(group.title)}: ", bold=True)
                 for n, item in enumerate(picked):
                     assert item.point is not None
                     add_text(p, item.point.text)

@@ -18,7 +18,9 @@ _CODE_WORDS = re.compile(
     r"\b(?:SELECT|FROM|WHERE|CREATE\s+TABLE|DROP\s+TABLE|ALTER\s+TABLE|INSERT\s+INTO|DELETE\s+FROM|"
     r"PRIMARY\s+KEY|FOREIGN\s+KEY|REFERENCES|ON\s+DELETE|INTEGER|VARCHAR|GROUP\s+BY|ORDER\s+BY)\b|\bCHAR\(\d+\)"
 )
-_CODE_START = re.compile(r"^\s*(?:SELECT|FROM|WHERE|CREATE|DROP|ALTER|INSERT|DELETE|UPDATE)\s+[A-Z(]")
+_CODE_START = re.compile(
+    r"^\s*(?:AS\s+)?(?:SELECT|FROM|WHERE|CREATE|DROP|ALTER|INSERT|DELETE|UPDATE)\s+[A-Z(]"
+)
 _EXAMPLE_TITLE = re.compile(r"^\s*(?:examples?|ejemplos?|exemples?|пример\w*)\b", re.I)
 _MATH_ALNUM = (0x1D400, 0x1D7FF)
 _FUNCTIONS = {"log", "ln", "exp", "sin", "cos", "tan", "max", "min", "sum", "det", "tr", "arg", "lim"}
@@ -34,6 +36,59 @@ def code_line(text: str) -> bool:
     return bool(_CODE_START.match(text)) or len(_CODE_WORDS.findall(text)) >= 2
 
 
+# A lead-in ending with one of these introduces what is lost ("Then:", "we get:", "is given by:").
+_CONNECTIVE_END = re.compile(
+    r"(?:\b(?:then|get|gives?|by|is|are|as follows|following|where|with|have|has|write|"
+    r"тогда|получаем|entonces|donde|alors|où|solutions?|approach|form|example|definition|"
+    r"advantages?|disadvantages?|properties|intuition|include|includes|involves)|\W)\s*[:：]$",
+    re.I,
+)
+# A line that leans on something the sheet does not show (the rubric's V2).
+_DANGLING_START = re.compile(
+    r"^(?:this|these|those|they|it|that|here|if so|in addition|also|consider|from (?:the )?example|"
+    r"think of this|as shown|see)\b",
+    re.I,
+)
+# A line that ends where its sentence goes on ("... eigenvectors, then") or starts in its middle.
+_OPEN_END = re.compile(r"(?:,|\b(?:then|include|involves|of|the|a|an|and|or|to|by))\s*$", re.I)
+_CUT_START = re.compile(r"^(?:is|are|was|were|and|or|but|which|of|to|squarely)\b")
+_OCR_BULLET = re.compile(r"^(?:[%<>+~*»·]|e(?=[A-Z]))\s*")
+_UNBALANCED_TAIL = re.compile(r"\s*\([^)]*$|\s+\d+\s*[-/–]\s*$")
+
+
+def label(title: str) -> str:
+    """A section title fit to lead an entry: no cut-off "(1/" or numbering "4-" at its end."""
+    return _UNBALANCED_TAIL.sub("", title).rstrip(" :-–") or title
+
+
+def lead_in_text(text: str) -> str | None:
+    """A line ending with a colon: short or ending on a connective, what it introduces (a formula, a
+    figure) is missing and it goes (None); a long statement keeps its words and ends with a full stop."""
+    flat = " ".join(text.split())
+    if _letter_words(flat) < 6 or _CONNECTIVE_END.search(flat):
+        return None
+    return flat.rstrip(" :：") + "."
+
+
+def tidy(text: str) -> str:
+    """A line without the bullet glyph OCR read as a character ("% A major strength", "eTo find")."""
+    return _OCR_BULLET.sub("", " ".join(text.split()), count=1)
+
+
+def broken_symbols(text: str) -> bool:
+    """Math letters misread: a math italic letter run into a plain letter or digit (italic N then "Z"),
+    into "%"/"+" where a sub- or superscript was lost."""
+    for a, b in itertools.pairwise(text):
+        if _MATH_ALNUM[0] <= ord(a) <= _MATH_ALNUM[1] and ((b.isascii() and b.isalnum()) or b in "%+"):
+            return True
+    return False
+
+
+def label_ok(title: str) -> bool:
+    """A section title that can lead an entry: not several titles run together, no misread symbols."""
+    return "•" not in title and not broken_symbols(title) and not title.rstrip(" :").endswith("=")
+
+
 def _letter_words(text: str) -> int:
     return len([w for w in words(text) if any(ch.isalpha() for ch in w)])
 
@@ -43,8 +98,14 @@ def point_reason(title: str, text: str) -> str | None:
     flat = " ".join(text.split())
     if not flat:
         return "empty"
-    if flat.endswith((":", "：")):
+    if flat.endswith((":", "：")) and lead_in_text(flat) is None:
         return "lead-in"  # what it introduces (a formula, a figure) is not on the sheet
+    if _DANGLING_START.match(flat):
+        return "dangling"  # "This is not true ...", "If so, ...": the referent is not on the sheet
+    if _OPEN_END.search(flat) or _CUT_START.match(flat) or flat.startswith("("):
+        return "cut off"  # the sentence goes on, or began, on a line the sheet does not show
+    if broken_symbols(flat):
+        return "misread symbols"
     if flat.endswith(("?", "？")):
         return "question"  # the slide asks its audience; the sheet states
     if code_line(flat):
