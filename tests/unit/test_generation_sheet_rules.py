@@ -18,6 +18,7 @@ from workers.generation.sheet_rules import (
     label_ok,
     lead_in_text,
     list_items_ok,
+    mixed_script,
     point_reason,
     tidy,
 )
@@ -31,6 +32,9 @@ def test_lines_that_cannot_stand_as_an_entry() -> None:
     assert point_reason("Risks", "The patient database | High.") == "table row"
     assert point_reason("Reactions", "A C") == "fragment"
     assert point_reason("Simple RNNs: vanishing gradient problem", "Vanishing gradient problem") == (
+        "repeats the label"
+    )
+    assert point_reason("Eigenvalues and eigenvectors", "Finding eigenvalues and eigenvectors") == (
         "repeats the label"
     )
     ok = "The output of each layer becomes the input to the next layer"
@@ -127,3 +131,12 @@ def test_cut_off_lines_misread_symbols_and_ocr_bullets() -> None:
     assert not label_ok("Transmitter diversity • MISO channels")
     assert not label_ok("Capacity comparison with 𝑔%,) =")
     assert label_ok("Point-to-point MIMO channel")
+
+
+def test_misread_list_items_and_mixed_scripts() -> None:
+    assert list_items_ok(["Ideal capacity with MISO", "2𝑁Z", "Outage probability"]) == [
+        "Ideal capacity with MISO",
+        "Outage probability",
+    ]
+    assert mixed_script("तीन fara उपस्ट PS")
+    assert not mixed_script("तीन प्रकार के उपसर्ग") and not mixed_script("Three kinds of prefix")

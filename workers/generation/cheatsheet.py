@@ -51,6 +51,7 @@ from workers.generation.sheet_rules import (
     label_ok,
     lead_in_text,
     list_items_ok,
+    mixed_script,
     point_reason,
     tidy,
 )
@@ -196,7 +197,8 @@ def _shown_points(
         if agenda_like(unit.items, other_titles or []):
             return []
         items = list_items_ok(unit.items)
-        if len(items) < 2 or not readable(f"{g.title}: {' '.join(items)}", lang):
+        whole = f"{g.title}: {' '.join(items)}"
+        if len(items) < 2 or not readable(whole, lang) or mixed_script(whole):
             return []
         return [Point(" • ".join(items), unit.ref)]
     out = []
@@ -204,7 +206,7 @@ def _shown_points(
         p = Point(tidy(p.text), p.ref, p.is_definition)
         if p.is_definition or not entry_ok(g.title, p.text) or not readable(p.text, lang):
             continue  # boilerplate, a fragment, or words misread from a photo
-        if not readable(f"{g.title}: {p.text}", lang):
+        if not readable(f"{g.title}: {p.text}", lang) or mixed_script(f"{g.title}: {p.text}"):
             continue  # the label and its line together are words misread from a photo
         if point_reason(g.title, p.text):
             continue  # a lead-in, a question, code, a table row, a fragment or the label again

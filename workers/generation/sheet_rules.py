@@ -116,6 +116,8 @@ def point_reason(title: str, text: str) -> str | None:
         return "fragment"
     if title and fold(flat).strip(" .:") in fold(title):
         return "repeats the label"
+    if title and len({fold(w) for w in words(flat)} - {fold(w) for w in words(title)}) <= 1:
+        return "repeats the label"  # "Eigenvalues: Finding eigenvalues" adds one word and says nothing
     return None
 
 
@@ -124,8 +126,16 @@ def list_items_ok(items: list[str]) -> list[str]:
     return [
         i
         for i in items
-        if not i.rstrip().endswith((":", "：", "?", "？")) and not code_line(i) and "|" not in i
+        if not i.rstrip().endswith((":", "：", "?", "？"))
+        and not code_line(i)
+        and "|" not in i
+        and not broken_symbols(i)
     ]
+
+
+def mixed_script(text: str) -> bool:
+    """Devanagari with Latin letters in it: a handwritten Hindi page misread ("तीन fara उपस्ट PS")."""
+    return any("\u0900" <= ch <= "\u097f" for ch in text) and bool(re.search(r"[A-Za-z]{2,}", text))
 
 
 def formula_reason(text: str) -> str | None:
