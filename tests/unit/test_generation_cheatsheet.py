@@ -139,7 +139,8 @@ def test_layout_fonts_margins_figure_and_slide_references(tmp_path: Path) -> Non
     caption = next(t for t in texts if t.startswith("Figure:"))
     assert "Carbon fixed per hour" in caption and caption.endswith("(s. 3)")
 
-    items = [p for p in doc.paragraphs if p.text and not p.style.name.startswith("Heading")][1:]  # no legend
+    assert "(s. N) = slide N" in texts[0]  # the legend is on the title line, not an entry
+    items = [p for p in doc.paragraphs if p.text and not p.style.name.startswith("Heading")]
     for p in items:
         m = REF.search(p.text)
         assert m, f"no slide reference: {p.text!r}"

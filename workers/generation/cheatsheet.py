@@ -44,6 +44,17 @@ from workers.generation.sheet_docx import (
     heading,
     style_document,
 )
+from workers.generation.sheet_rules import (
+    example_section,
+    formula_reason,
+    label,
+    label_ok,
+    lead_in_text,
+    list_items_ok,
+    mixed_script,
+    point_reason,
+    tidy,
+)
 from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import shorten
 from workers.generation.validity import agenda_title, entry_ok, plausible_formula
@@ -176,17 +187,31 @@ def _shown_points(
     sections. The shortest of the first three leads when the first is
     long (one line per section leaves room for every section). A section naming its kinds line by line
     (``named``) shows their names in one line; their explanations are key terms."""
+    if not good_title(g.title) or example_section(g.title) or not label_ok(g.title):
+        return []  # an entry needs its label; one example's details are no concept
     if named is not None:
-        return [Point(" • ".join(named.items), named.ref)]
+        items = list_items_ok(named.items)
+        return [Point(" • ".join(items), named.ref)] if len(items) >= 2 else []
     unit = as_list(g)
     if unit is not None:
         if agenda_like(unit.items, other_titles or []):
             return []
-        return [Point(" • ".join(unit.items), unit.ref)]
+        items = list_items_ok(unit.items)
+        whole = f"{g.title}: {' '.join(items)}"
+        if len(items) < 2 or not readable(whole, lang) or mixed_script(whole):
+            return []
+        return [Point(" • ".join(items), unit.ref)]
     out = []
     for p in g.points:
+        p = Point(tidy(p.text), p.ref, p.is_definition)
         if p.is_definition or not entry_ok(g.title, p.text) or not readable(p.text, lang):
             continue  # boilerplate, a fragment, or words misread from a photo
+        if not readable(f"{g.title}: {p.text}", lang) or mixed_script(f"{g.title}: {p.text}"):
+            continue  # the label and its line together are words misread from a photo
+        if point_reason(g.title, p.text):
+            continue  # a lead-in, a question, code, a table row, a fragment or the label again
+        if p.text.rstrip().endswith((":", "：")):
+            p = Point(lead_in_text(p.text) or p.text, p.ref)  # a whole statement: a full stop
         cells = [c.strip() for c in p.text.split("|")]
         if len(cells) >= 2 and all(len(c.split()) <= 3 for c in cells):
             continue  # a table row of short cells says nothing on its own
@@ -216,9 +241,14 @@ def plan_items(
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
             q.terms.append(Item("term", li, _lines(width(text)), d.ref.page, term=d))
         for f in lc.formulas:
-            if not plausible_formula(f.text) or not sheet_formula(f.text):
+            if not plausible_formula(f.text) or not sheet_formula(f.text) or formula_reason(f.text):
                 continue
-            q.formulas.append(Item("formula", li, _lines(width(f.text) + 8), f.ref.page, formula=f))
+            name = label(clean_title(section.get(f.ref.page, "")))
+            if not good_title(name) or agenda_title(name) or example_section(name):
+                continue  # a formula with no name says nothing on a sheet
+            q.formulas.append(
+                Item("formula", li, _lines(width(name + f.text) + 10), f.ref.page, formula=f, text=name)
+            )
         groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
         titles = [g.title for g in groups]
         named = {fold(u.title): u for u in layout.lists}
@@ -361,8 +391,9 @@ def render_docx(
     counts = {"terms": 0, "formulas": 0, "points": 0, "figures": 0}
     head = doc.add_paragraph(style="Heading 1")
     add_text(head, title, size=HEADING_PT, bold=True)
-    legend = doc.add_paragraph()
-    add_text(legend, t(lectures[0].lang if lectures else "en", "legend"), italic=True, grey=True)
+    # the legend goes with the title: it explains the references, it is no entry of the sheet
+    legend = "   " + t(lectures[0].lang if lectures else "en", "legend")
+    add_text(head, legend, size=HEADING_PT, italic=True, grey=True)
     for li, lc in enumerate(lectures):
         mine = [i for i in items if i.lecture == li]
         if not mine:
@@ -387,6 +418,8 @@ def render_docx(
             for item in formulas:
                 assert item.formula is not None
                 p = doc.add_paragraph()
+                if item.text:
+                    add_text(p, f"{item.text}: ", bold=True)
                 add_text(p, item.formula.text + " ")
                 add_text(p, ref_label(item.formula.ref.page), grey=True)
                 counts["formulas"] += 1
@@ -400,7 +433,7 @@ def render_docx(
                 picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
                 p = doc.add_paragraph()
                 if good_title(group.title):
-                    add_text(p, f"{group.title}: ", bold=True)
+                    add_text(p, f"{label(group.title)}: ", bold=True)
                 for n, item in enumerate(picked):
                     assert item.point is not None
                     add_text(p, item.point.text)

@@ -1,0 +1,159 @@
+"""What a cheat-sheet entry must be to earn its line (the study rubric's V1/V2/V9): a label and content
+that states something. A lead-in whose formula or figure is lost ("Matrix form:"), a question the slide asks
+its audience, a line of example code, a row of an example table, a two-word fragment, or content that only
+repeats its label is left out; so is a whole section that walks through one example, and a formula whose
+symbols were misread (lost subscripts, stray letters).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+
+from shared.text import fold, words
+
+# SQL and other code keywords that, written in capitals, make a line example code rather than prose.
+_CODE_WORDS = re.compile(
+    r"\b(?:SELECT|FROM|WHERE|CREATE\s+TABLE|DROP\s+TABLE|ALTER\s+TABLE|INSERT\s+INTO|DELETE\s+FROM|"
+    r"PRIMARY\s+KEY|FOREIGN\s+KEY|REFERENCES|ON\s+DELETE|INTEGER|VARCHAR|GROUP\s+BY|ORDER\s+BY)\b|\bCHAR\(\d+\)"
+)
+_CODE_START = re.compile(
+    r"^\s*(?:AS\s+)?(?:SELECT|FROM|WHERE|CREATE|DROP|ALTER|INSERT|DELETE|UPDATE)\s+[A-Z(]"
+)
+_EXAMPLE_TITLE = re.compile(r"^\s*(?:examples?|ejemplos?|exemples?|пример\w*)\b", re.I)
+_MATH_ALNUM = (0x1D400, 0x1D7FF)
+_FUNCTIONS = {"log", "ln", "exp", "sin", "cos", "tan", "max", "min", "sum", "det", "tr", "arg", "lim"}
+
+
+def example_section(title: str) -> bool:
+    """A section about one example ("Examples of security terminology", "Example instance of ...")."""
+    return bool(_EXAMPLE_TITLE.match(title))
+
+
+def code_line(text: str) -> bool:
+    """A line of example code: it starts like a statement, or carries two code keywords."""
+    return bool(_CODE_START.match(text)) or len(_CODE_WORDS.findall(text)) >= 2
+
+
+# A lead-in ending with one of these introduces what is lost ("Then:", "we get:", "is given by:").
+_CONNECTIVE_END = re.compile(
+    r"(?:\b(?:then|get|gives?|by|is|are|as follows|following|where|with|have|has|write|"
+    r"тогда|получаем|entonces|donde|alors|où|solutions?|approach|form|example|definition|"
+    r"advantages?|disadvantages?|properties|intuition|include|includes|involves)|\W)\s*[:：]$",
+    re.I,
+)
+# A line that leans on something the sheet does not show (the rubric's V2).
+_DANGLING_START = re.compile(
+    r"^(?:this|these|those|they|it|that|here|if so|in addition|also|consider|from (?:the )?example|"
+    r"think of this|as shown|see)\b",
+    re.I,
+)
+# A line that ends where its sentence goes on ("... eigenvectors, then") or starts in its middle.
+_OPEN_END = re.compile(r"(?:,|\b(?:then|include|involves|of|the|a|an|and|or|to|by))\s*$", re.I)
+_CUT_START = re.compile(r"^(?:is|are|was|were|and|or|but|which|of|to|squarely)\b")
+_OCR_BULLET = re.compile(r"^(?:[%<>+~*»·]|e(?=[A-Z]))\s*")
+_UNBALANCED_TAIL = re.compile(r"\s*\([^)]*$|\s+\d+\s*[-/–]\s*$")
+
+
+def label(title: str) -> str:
+    """A section title fit to lead an entry: no cut-off "(1/" or numbering "4-" at its end."""
+    return _UNBALANCED_TAIL.sub("", title).rstrip(" :-–") or title
+
+
+def lead_in_text(text: str) -> str | None:
+    """A line ending with a colon: short or ending on a connective, what it introduces (a formula, a
+    figure) is missing and it goes (None); a long statement keeps its words and ends with a full stop."""
+    flat = " ".join(text.split())
+    if _letter_words(flat) < 6 or _CONNECTIVE_END.search(flat):
+        return None
+    return flat.rstrip(" :：") + "."
+
+
+def tidy(text: str) -> str:
+    """A line without the bullet glyph OCR read as a character ("% A major strength", "eTo find")."""
+    return _OCR_BULLET.sub("", " ".join(text.split()), count=1)
+
+
+def broken_symbols(text: str) -> bool:
+    """Math letters misread: a math italic letter run into a plain letter or digit (italic N then "Z"),
+    into "%"/"+" where a sub- or superscript was lost."""
+    for a, b in itertools.pairwise(text):
+        if _MATH_ALNUM[0] <= ord(a) <= _MATH_ALNUM[1] and ((b.isascii() and b.isalnum()) or b in "%+"):
+            return True
+    return False
+
+
+def label_ok(title: str) -> bool:
+    """A section title that can lead an entry: not several titles run together, no misread symbols."""
+    return "•" not in title and not broken_symbols(title) and not title.rstrip(" :").endswith("=")
+
+
+def _letter_words(text: str) -> int:
+    return len([w for w in words(text) if any(ch.isalpha() for ch in w)])
+
+
+def point_reason(title: str, text: str) -> str | None:
+    """Why a section's line cannot stand as (part of) an entry, or None when it can."""
+    flat = " ".join(text.split())
+    if not flat:
+        return "empty"
+    if flat.endswith((":", "：")) and lead_in_text(flat) is None:
+        return "lead-in"  # what it introduces (a formula, a figure) is not on the sheet
+    if _DANGLING_START.match(flat):
+        return "dangling"  # "This is not true ...", "If so, ...": the referent is not on the sheet
+    if _OPEN_END.search(flat) or _CUT_START.match(flat) or flat.startswith("("):
+        return "cut off"  # the sentence goes on, or began, on a line the sheet does not show
+    if broken_symbols(flat):
+        return "misread symbols"
+    if flat.endswith(("?", "？")):
+        return "question"  # the slide asks its audience; the sheet states
+    if code_line(flat):
+        return "code"
+    if "|" in flat:
+        return "table row"  # a row of an example table, out of its table
+    if _letter_words(flat) < 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in flat):
+        return "fragment"
+    if title and fold(flat).strip(" .:") in fold(title):
+        return "repeats the label"
+    if title and len({fold(w) for w in words(flat)} - {fold(w) for w in words(title)}) <= 1:
+        return "repeats the label"  # "Eigenvalues: Finding eigenvalues" adds one word and says nothing
+    return None
+
+
+def list_items_ok(items: list[str]) -> list[str]:
+    """A list's items that say something: no lead-ins, no questions, no code."""
+    return [
+        i
+        for i in items
+        if not i.rstrip().endswith((":", "：", "?", "？"))
+        and not code_line(i)
+        and "|" not in i
+        and not broken_symbols(i)
+    ]
+
+
+def mixed_script(text: str) -> bool:
+    """Devanagari with Latin letters in it: a handwritten Hindi page misread ("तीन fara उपस्ट PS")."""
+    return any("\u0900" <= ch <= "\u097f" for ch in text) and bool(re.search(r"[A-Za-z]{2,}", text))
+
+
+def formula_reason(text: str) -> str | None:
+    """Why a formula line was misread, or None: a math letter followed by a plain letter or digit (a lost
+    subscript: bold-italic y then "t"), a stray accented letter among math symbols ("Ö"), or words on one
+    side of "=" that are no symbols ("NEAT et = m")."""
+    chars = list(text)
+    has_math = any(_MATH_ALNUM[0] <= ord(ch) <= _MATH_ALNUM[1] for ch in chars)
+    for a, b in itertools.pairwise(chars):
+        if _MATH_ALNUM[0] <= ord(a) <= _MATH_ALNUM[1] and b.isascii() and b.isalnum():
+            return "lost subscript"
+    if has_math and any(
+        ch.isalpha() and not ch.isascii() and unicodedata.name(ch, "").startswith("LATIN") for ch in chars
+    ):
+        return "stray letter"
+    if not re.search(r"[-+*/^()√∑∫·×−]", text):
+        for side in text.split("="):
+            names = [w for w in re.findall(r"[A-Za-z]{2,}", side) if w.lower() not in _FUNCTIONS]
+            if len(names) >= 2:
+                return "words, not symbols"
+    return None
