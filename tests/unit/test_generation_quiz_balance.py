@@ -78,6 +78,16 @@ def test_true_keys_never_outnumber_false_ones_and_true_false_is_capped() -> None
     assert not balance.admits(_tf("false"))  # 4 of 10: the cap
 
 
+def test_a_term_is_the_blank_of_one_fill_in_only() -> None:
+    balance = TrueFalseBalance(10)
+    first = _tf("x").model_copy(update={"kind": "fill_blank", "answer": "Asset", "answer_text": "Asset"})
+    second = first.model_copy(update={"prompt": "Fill in the blank: protect an _____", "answer": "asset"})
+    assert balance.admits(first)
+    balance.add(first)
+    assert not balance.admits(second)
+    assert balance.admits(first.model_copy(update={"answer": "Threat"}))
+
+
 def test_a_quiz_of_many_true_lines_is_not_answered_by_always_saying_true() -> None:
     for seed in range(4):
         questions = _quiz(STATEMENTS, seed=seed)
@@ -99,6 +109,7 @@ def test_a_false_statement_swaps_in_a_term_sharing_no_word_with_the_line() -> No
     # only the line's subject is swapped: "Attacker gains access to a threat" is nonsense, not a mistake
     assert falsify("Attacker gains access to an asset", ["asset"], terms, REF, near) is None
     assert falsify("Copies protect against denial of service attacks", ["attack"], terms, REF, near) is None
+    assert falsify("A possible attack might be a denial of service", ["attack"], terms, REF, near) is None
 
 
 # --- a stem with one key ----------------------------------------------------------------------------------

@@ -22,14 +22,17 @@ Near = Callable[[SourceRef, list[tuple[str, SourceRef]], set[str], int], list[st
 class TrueFalseBalance:
     """Admits true/false questions up to ``TF_SHARE`` of the quiz, and a "True" key only after as many
     "False" ones (a student who always answers True scores at most half). A refused "True" waits (``hold``)
-    and comes back (``release``) once a "False" has been asked."""
+    and comes back (``release``) once a "False" has been asked. A term is the blank of one fill-in only."""
 
     def __init__(self, count: int) -> None:
         self.cap = max(1, int(count * TF_SHARE))
         self.keys = {"true": 0, "false": 0}
         self._waiting: list[tuple[QuizQuestion, Any]] = []
+        self._blanks: set[str] = set()
 
     def admits(self, q: QuizQuestion) -> bool:
+        if q.kind == "fill_blank":  # one blank per term: four blanks keyed "Asset" teach to write "Asset"
+            return fold(q.answer) not in self._blanks
         if q.kind != "true_false":
             return True
         if sum(self.keys.values()) >= self.cap:
@@ -41,6 +44,8 @@ class TrueFalseBalance:
             self._waiting.append((q, seed))
 
     def add(self, q: QuizQuestion) -> None:
+        if q.kind == "fill_blank":
+            self._blanks.add(fold(q.answer))
         if q.kind == "true_false":
             self.keys[q.answer] = self.keys.get(q.answer, 0) + 1
 
@@ -62,7 +67,7 @@ class TrueFalseBalance:
 def falsify(
     text: str, terms: list[str], all_terms: list[tuple[str, SourceRef]], ref: SourceRef, near: Near
 ) -> str | None:
-    """A false version of a true line: a number changed, or its subject (a term among its first words)
+    """A false version of a true line: a number changed, or its subject (a term opening it, after an article)
     swapped for another term of the same lecture and length that shares no word with the line. A term deeper
     in the line is left alone: "Attacker gains access to an attack" reads as nonsense, not as a plausible
     mistake."""
@@ -74,8 +79,9 @@ def falsify(
             return text[: m.start()] + str(new) + text[m.end() :]
     for term in sorted(terms, key=len, reverse=True):
         found = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, flags=re.IGNORECASE)
-        if found is None or has_cjk(term) or len(words(text[: found.start()])) > 2:
-            continue  # only its subject: not "access to an attack", "denial of service control"
+        before = {w.lower() for w in words(text[: found.start()])} if found else {"?"}
+        if found is None or has_cjk(term) or not before <= {"a", "an", "the"}:
+            continue  # only its subject: not "access to an attack", "A possible security might be"
         n = len(words(term))
         same = [
             (x, r)
