@@ -250,8 +250,10 @@ def test_the_list_question_names_an_item_of_its_lead_in_with_items_of_another_li
 
 
 def test_the_cause_and_effect_question_is_built_from_the_notes() -> None:
-    found = [q for seed in range(8) for q in _quiz(SECURITY, seed=seed) if q.prompt.startswith("According")]
+    found = [q for seed in range(8) for q in _quiz(SECURITY, seed=seed) if "According to" in q.prompt]
     assert any(q.answer_text == "changes to the security requirements" for q in found)
+    # "the assessment" is the risk assessment its slide's title names: the title makes it self-contained
+    assert all(q.prompt.startswith("In Risk assessment: According to the slides") for q in found)
 
 
 def test_true_false_never_swaps_a_number_into_nonsense() -> None:

@@ -1,11 +1,11 @@
-"""The fixed phrases of generated material in the notes' own language (English, Spanish, Chinese), so a
-Chinese deck gets a Chinese quiz rather than English scaffolding around Chinese text."""
+"""The fixed phrases of generated material in the notes' own language (English, Spanish, Russian, Chinese), so
+a Chinese deck gets a Chinese quiz rather than English scaffolding around Chinese text."""
 
 from __future__ import annotations
 
 from shared.text import detect_language
 
-Lang = str  # "en" | "es" | "zh"
+Lang = str  # "en" | "es" | "ru" | "zh"
 
 
 PHRASES: dict[str, dict[str, str]] = {
@@ -68,6 +68,36 @@ PHRASES: dict[str, dict[str, str]] = {
         "legend": "(s. N) = diapositiva N de esa clase",
         "cheat_sheet": "resumen",
         "quiz": "cuestionario",
+    },
+    "ru": {
+        "mc_point": "Что из этого относится к «{title}»?",
+        "mc_term": "Какой термин определяется так: {definition}?",
+        "mc_def": "Что такое {term}?",
+        "tf": "Верно или неверно: {statement}",
+        "on_slides": "На слайдах о «{title}»: ",
+        "fill": "Заполните пропуск: {sentence}",
+        "name_term": "Назовите термин: {definition}.",
+        "key_points": "{title}: каковы основные положения?",
+        "figure_q": "Что показывает рисунок{where}?",
+        "figure_where": " на слайде «{title}»",
+        "true": "Верно",
+        "false": "Неверно",
+        "swapped": "Это описывает {term}, а не {other}.",
+        "slides_say": "На слайдах сказано: {point}",
+        "slides_on_say": "На слайдах о «{title}» сказано: {point}",
+        "answer_key": "Ответы",
+        "answer": "Ответ",
+        "source": "Источник",
+        "slide": "слайд",
+        "name_score": "Имя: ______________________        Баллы: ______ / {n}",
+        "subtitle": "{n} вопросов · сложность: {difficulty}",
+        "key_terms": "Ключевые термины",
+        "formulas": "Формулы",
+        "main_points": "Основные положения",
+        "figure": "Рисунок",
+        "legend": "(s. N) = слайд N этой лекции",
+        "cheat_sheet": "шпаргалка",
+        "quiz": "тест",
     },
     "zh": {
         "mc_point": "以下哪一项属于「{title}」？",

@@ -8,7 +8,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from shared.errors import AppError
@@ -27,6 +27,7 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import distractors_for, question_for_term
+from workers.generation.quiz_balance import TrueFalseBalance, context_prefix, even_case, falsify, framed
 from workers.generation.quiz_checks import (
     definition_problem,
     guessable,
@@ -52,7 +53,6 @@ from workers.generation.quiz_kinds import (
     term_question,
     title_problem,
     variants,
-    with_article,
 )
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
 from workers.generation.textutil import contains_phrase, shorten
@@ -99,6 +99,7 @@ class QuizBuilder:
         self._pages: dict[int, str] = {}
         self._names: dict[tuple[int, str], bool] = {}
         self._terms: list[str] | None = None
+        self._text_langs = {lc.lecture.id: lc.text_lang for lc in self.lectures}
 
     @property
     def language(self) -> str:
@@ -223,7 +224,10 @@ class QuizBuilder:
                 key = f"p:{fold(point.text)}"
                 cause = cause_effect_question(point.text, lc.text_lang, point.ref)
                 if cause is not None:  # a "why?" tests more than a true/false of the same line
-                    yield _Seed("short_answer", key, order, partial(lambda q: q, cause))
+                    prefix = context_prefix(point.text, group.title, key_terms(lc), lc.text_lang)
+                    if prefix is not None:
+                        cause.prompt = prefix + cause.prompt
+                        yield _Seed("short_answer", key, order, partial(lambda q: q, cause))
                     continue
                 yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point, all_terms))
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
@@ -340,6 +344,9 @@ class QuizBuilder:
             return None
         if not contains_phrase(d.sentence, d.term):
             return None
+        if context_prefix(d.sentence, "", key_terms(lc), lc.text_lang) is None:
+            return None
+        kin = [x.term for x in sibling_terms(d, lc.definitions, lc.text_lang) if self._term_ok(lc, x)]
         terms = [
             (x, r)
             for x, r in terms
@@ -353,8 +360,8 @@ class QuizBuilder:
         if truth:
             statement = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
             explanation = f"{t(lang, 'true')}. " + explain_definition(d)
-        else:
-            other = self._near(d.ref, terms, {fold(d.term)}, 1)
+        else:  # a sibling ("Application security" for "Infrastructure security") is the plausible mistake
+            other = kin[:1] or self._near(d.ref, terms, {fold(d.term)}, 1)
             if not other:
                 return None
             if contains_phrase(d.sentence, d.term) and not has_cjk(d.term):
@@ -386,13 +393,15 @@ class QuizBuilder:
         if term_in(point.text, key_terms(lc)) is None:  # the statement itself names a key term
             return None
         lang = lc.lang
-        # No "On the slides about <section>:" label: a group's title need not hold for each of its lines.
-        context = ""
+        # "In <title>: " only when the line leans on a term its slide's title names (quiz_balance).
+        context = context_prefix(point.text, group.title, key_terms(lc), lc.text_lang)
+        if context is None:
+            return None
         names = [
             (x, r) for x, r in all_terms if r.lecture_id == point.ref.lecture_id and self._well_defined(lc, x)
         ]
-        falsified = self._falsify(point.text, lc.specific_terms, names, point.ref)
-        if falsified is not None and self.rng.random() < 0.6:
+        falsified = falsify(point.text, lc.specific_terms, names, point.ref, self._near)
+        if falsified is not None:  # True keys are plenty (quiz_balance caps them): ask the false version
             explanation = f"{t(lang, 'false')}. {t(lang, 'slides_say', point=point.text)}"
             return question(
                 "true_false",
@@ -410,30 +419,6 @@ class QuizBuilder:
             shorten(f"{t(lang, 'true')}. " + explain_point(lang, point.text), 240),
             point.ref,
         )
-
-    def _falsify(
-        self, text: str, terms: list[str], all_terms: list[tuple[str, SourceRef]], ref: SourceRef
-    ) -> str | None:
-        """A false version of a true line: a number changed, or one known term swapped for another."""
-        m = re.search(r"(?<![\w./<>=])(\d{1,6})(?![\w.%/])", text)
-        if m and not re.match(r"(19|20)\d\d$", m.group(1)) and int(m.group(1)) >= 3:  # not years, not 1 or 2
-            value = int(m.group(1))
-            new = value * 2 if value > 2 else value + 3
-            if not re.search(rf"(?<![\w.]){new}(?![\w.])", text):  # "(10 or 10 are used)" is no statement
-                return text[: m.start()] + str(new) + text[m.end() :]
-        for term in sorted(terms, key=len, reverse=True):
-            if contains_phrase(text, term) and not has_cjk(term):
-                n = len(words(term))
-                same = [(x, r) for x, r in all_terms if r.lecture_id == ref.lecture_id and len(words(x)) == n]
-                other = self._near(ref, same, {fold(term)}, 1)
-                if other and not contains_phrase(text, other[0]) and not shares_word(other[0], term, "en"):
-                    found = re.search(re.escape(term), text, flags=re.IGNORECASE)
-                    swap = other[0]
-                    if found and found.group(0)[:1].islower() and not swap[1:2].isupper():
-                        swap = swap[0].lower() + swap[1:]  # "a successful attack" -> "a successful threat"
-                    out = re.sub(re.escape(term), swap, text, count=1, flags=re.IGNORECASE)
-                    return with_article(out, swap)
-        return None
 
     def _short_answer(self, lc: LectureCandidates, d: Definition) -> QuizQuestion | None:
         # with no options to narrow it down, the definition must pin the term on its own
@@ -461,7 +446,7 @@ class QuizBuilder:
         if guessable(d.term, sentence, self._page_text(lc), len(lc.lecture.slides)):
             return None
         blanked = blank_out(sentence, d.term)
-        if blanked == sentence:
+        if blanked == sentence or context_prefix(blanked, "", key_terms(lc), lc.text_lang) is None:
             return None
         return question(
             "fill_blank",
@@ -493,10 +478,11 @@ class QuizBuilder:
             if guessable(phrase, sentence, pages, len(lc.lecture.slides)):
                 continue
             blanked = blank_out(sentence, phrase)
-            if blanked != sentence:
+            prefix = context_prefix(blanked, group.title, key_terms(lc), lc.text_lang)
+            if blanked != sentence and prefix is not None:
                 return question(
                     "fill_blank",
-                    t(lc.lang, "fill", sentence=blanked),
+                    t(lc.lang, "fill", sentence=prefix + blanked),
                     phrase,
                     phrase,
                     explain_point(lc.lang, point.text),
@@ -509,6 +495,8 @@ class QuizBuilder:
     def _keep(self, question: QuizQuestion) -> bool:
         """Valid (validity.quiz_problem) and about one of the lecture's key terms."""
         problem = quiz_problem(question)
+        if not framed(self._text_langs.get(question.source.lecture_id, "en")):
+            problem = "unframed_language"
         if problem:
             log.debug("quiz question dropped (%s): %s", problem, question.prompt)
             return False
@@ -541,6 +529,7 @@ class QuizBuilder:
         prompts: set[str] = set()
         made: list[QuizQuestion] = []
         order: dict[int, tuple[int, int]] = {}
+        balance = TrueFalseBalance(count)
 
         def take(kind: QuestionKind, limit: int) -> None:
             got = 0
@@ -550,8 +539,18 @@ class QuizBuilder:
                 if seed.key in used:
                     continue
                 question = seed.build()
-                if question is None or fold(question.prompt) in prompts or not self._keep(question):
+                if (
+                    question is None
+                    or fold(question.prompt) in prompts
+                    or not self._keep(even_case(question))
+                ):
                     continue
+                if not balance.admits(question):
+                    balance.hold(question, seed)  # a "True" asked once a "False" is
+                    continue
+                balance.add(question)
+                if (waiting := balance.release()) is not None:
+                    pool.insert(0, replace(waiting[1], build=partial(lambda q: q, waiting[0])))
                 used.add(seed.key)
                 prompts.add(fold(question.prompt))
                 order[id(question)] = seed.order
@@ -566,6 +565,7 @@ class QuizBuilder:
             if len(made) >= count:
                 break
             take(kind, count - len(made))
+        made = balance.trim(made)
         made.sort(key=lambda q: order[id(q)])
         for n, q in enumerate(made, start=1):
             q.number = n

@@ -36,6 +36,13 @@ _BAD_DEF_START = frozenset(
     {"that", "which", "who", "whom", "where", "when", "if", "because", "and", "or", "but", "to", "so"}
     | {"then", "also", "see", "e.g.", "i.e."}
 )
+# "a common cause of security vulnerabilities", "an example of a control that ...": one of several things
+# the slide could name, so a stem built on it has no single key.
+_GENERIC_DEF = re.compile(
+    r"^(?:(?:a|an)\s+(?:common|typical|frequent|popular|possible|usual)\b|(?:an?\s+)?examples?\s+of\b|"
+    r"(?:an?\s+)?instances?\s+of\b|one\s+(?:of|example|kind|type|way)\b|some\b)",
+    re.I,
+)
 _SECOND_PERSON = re.compile(r"^(?:you|you['’]re|we|we['’]re|i|let['’]s|let\s+us)\b", re.I)
 # Words a whole sentence or phrase does not end on: it was cut off ("... an eigenvector of A if").
 _DANGLING_WORDS = """a an the and or but nor of to in on at by for with from into onto over under between
@@ -129,6 +136,8 @@ def definition_problem(definition: str, lang: str, *, min_words: int = MIN_DEFIN
         return "clause"  # "that attacks on one system do not ...": the rest of a sentence
     if ws and ws[-1].lower() in DANGLING:
         return "dangling"
+    if lang == "en" and _GENERIC_DEF.match(flat):
+        return "generic"
     parts = [p.strip() for p in re.split(r"[,;]", flat) if p.strip()]
     if lang == "en" and re.match(
         r"^(?:(?!\b(?:that|which|who|whom|whose|where|when)\b).)*?\b(?:is|are|was|were)\s", flat

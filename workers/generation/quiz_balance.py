@@ -1,0 +1,164 @@
+"""A quiz a student cannot game: true/false keys balanced and capped, false statements that are plausibly
+wrong (a sibling term or a number swapped, never nonsense), option capitalisation that gives nothing away,
+and no sentence lifted out of its slide ("the assessment", "The _____ information ...")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from shared.schemas import QuizQuestion, SourceRef
+from shared.text import fold, has_cjk, words
+from workers.generation.i18n import PHRASES
+from workers.generation.quiz_checks import shares_word
+from workers.generation.quiz_kinds import ANAPHORIC, with_article
+from workers.generation.textutil import contains_phrase
+
+TF_SHARE = 0.4  # at most this share of a quiz is true/false
+Near = Callable[[SourceRef, list[tuple[str, SourceRef]], set[str], int], list[str]]
+
+
+class TrueFalseBalance:
+    """Admits true/false questions up to ``TF_SHARE`` of the quiz, and a "True" key only after as many
+    "False" ones (a student who always answers True scores at most half). A refused "True" waits (``hold``)
+    and comes back (``release``) once a "False" has been asked. A term is the blank of one fill-in only."""
+
+    def __init__(self, count: int) -> None:
+        self.cap = max(1, int(count * TF_SHARE))
+        self.keys = {"true": 0, "false": 0}
+        self._waiting: list[tuple[QuizQuestion, Any]] = []
+        self._blanks: set[str] = set()
+
+    def admits(self, q: QuizQuestion) -> bool:
+        if q.kind == "fill_blank":  # one blank per term: four blanks keyed "Asset" teach to write "Asset"
+            return fold(q.answer) not in self._blanks
+        if q.kind != "true_false":
+            return True
+        if sum(self.keys.values()) >= self.cap:
+            return False
+        return q.answer != "true" or self.keys["true"] < self.keys["false"]
+
+    def hold(self, q: QuizQuestion, seed: Any) -> None:
+        if q.kind == "true_false" and q.answer == "true" and sum(self.keys.values()) < self.cap:
+            self._waiting.append((q, seed))
+
+    def add(self, q: QuizQuestion) -> None:
+        if q.kind == "fill_blank":
+            self._blanks.add(fold(q.answer))
+        if q.kind == "true_false":
+            self.keys[q.answer] = self.keys.get(q.answer, 0) + 1
+
+    def trim(self, made: list[QuizQuestion]) -> list[QuizQuestion]:
+        """Fewer true/false items when the quiz came out shorter than asked: at most ``TF_SHARE`` of what was
+        made (a "True" goes first, then the last asked)."""
+        out = list(made)
+        while (tf := [q for q in out if q.kind == "true_false"]) and len(tf) > max(1, TF_SHARE * len(out)):
+            out.remove(next((q for q in reversed(tf) if q.answer == "true"), tf[-1]))
+        return out
+
+    def release(self) -> tuple[QuizQuestion, Any] | None:
+        """A waiting "True" question (with its seed) that may now be asked."""
+        if self._waiting and self.keys["true"] < self.keys["false"]:
+            return self._waiting.pop(0)
+        return None
+
+
+def falsify(
+    text: str, terms: list[str], all_terms: list[tuple[str, SourceRef]], ref: SourceRef, near: Near
+) -> str | None:
+    """A false version of a true line: a number changed, or its subject (a term opening it, after an article)
+    swapped for another term of the same lecture and length that shares no word with the line. A term deeper
+    in the line is left alone: "Attacker gains access to an attack" reads as nonsense, not as a plausible
+    mistake."""
+    m = re.search(r"(?<![\w./<>=])(\d{1,6})(?![\w.%/])", text)
+    if m and not re.match(r"(19|20)\d\d$", m.group(1)) and int(m.group(1)) >= 3:  # not years, not 1 or 2
+        value = int(m.group(1))
+        new = value * 2 if value > 2 else value + 3
+        if not re.search(rf"(?<![\w.]){new}(?![\w.])", text):  # "(10 or 10 are used)" is no statement
+            return text[: m.start()] + str(new) + text[m.end() :]
+    for term in sorted(terms, key=len, reverse=True):
+        found = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, flags=re.IGNORECASE)
+        before = {w.lower() for w in words(text[: found.start()])} if found else {"?"}
+        if found is None or has_cjk(term) or not before <= {"a", "an", "the"}:
+            continue  # only its subject: not "access to an attack", "A possible security might be"
+        n = len(words(term))
+        same = [
+            (x, r)
+            for x, r in all_terms
+            if r.lecture_id == ref.lecture_id and len(words(x)) == n and not shares_word(x, text, "en")
+        ]
+        other = near(ref, same, {fold(term)}, 1)
+        if other and not shares_word(other[0], term, "en"):
+            swap = other[0]
+            if found.group(0)[:1].islower() and not swap[1:2].isupper():
+                swap = swap[0].lower() + swap[1:]  # "a control reduces" -> "a threat reduces"
+            out = with_article(text[: found.start()] + swap + text[found.end() :], swap)
+            return out[:1].upper() + out[1:] if text[:1].isupper() else out
+    return None
+
+
+def even_case(q: QuizQuestion) -> QuizQuestion:
+    """Options start in the same case: the key is never the one option in lower case (or in capitals)."""
+    if len(q.options) < 2 or any(has_cjk(o) for o in q.options):
+        return q
+    starts = {o[:1].isupper() for o in q.options if o[:1].isalpha()}
+    if len(starts) < 2:
+        return q
+
+    def up(option: str) -> str:
+        return option[:1].upper() + option[1:] if option[:1].isalpha() else option
+
+    fixed = [up(o) for o in q.options]
+    if q.answer_text in q.options:
+        q.answer_text = fixed[q.options.index(q.answer_text)]
+    q.options = fixed
+    return q
+
+
+def framed(text_lang: str) -> bool:
+    """Whether the quiz can frame the notes' own language ("True or false:" before Russian is no question)."""
+    return text_lang in PHRASES or text_lang in ("", "und")
+
+
+# A line that tells the reader to do something is a step of a procedure the slide names, not a statement.
+_IMPERATIVE = re.compile(
+    r"^(?:propose|identify|design|use|consider|define|describe|list|assess|choose|avoid|ensure|check|apply|"
+    r"note|remember|try|compare|explain|give|find|write|keep|add|create|select|make|take|run|plan|review)\b",
+    re.I,
+)
+_BLANK_IN_SUBJECT = re.compile(r"^(?:the|this|these|those)\s+_{3,}\s+[a-z]", re.I)
+
+
+def context_prefix(sentence: str, title: str, terms: list[str], lang: str) -> str | None:
+    """Whether a lifted sentence stands on its own: "" when it does, "In <title>: " when it leans on a
+    thing its slide's title names, None when neither (drop it).
+
+    It leans on its slide when it opens with a pronoun ("These ...") or a command ("Propose the controls
+    that may be put in place to protect an _____": which step?), when it says "these goals", when a blank
+    sits in a definite subject ("The _____ information and the tuples are deleted": which operation?), or
+    when it says "the <word>" for a multi-word term of the lecture it does not name ("the results of the
+    assessment" in a lecture on risk assessment and design risk assessment)."""
+    if lang != "en":
+        return ""
+    flat = sentence.strip()
+    if ANAPHORIC.match(flat) or _BLANK_IN_SUBJECT.match(flat) or _IMPERATIVE.match(flat):
+        return None
+    if re.search(r"\b(?:these|those)\s+[a-z]+", flat, re.I):  # "implementing these goals": which goals?
+        return None
+    heads: dict[str, list[str]] = {}
+    for term in terms:
+        ws = words(term)
+        if len(ws) >= 2 and not has_cjk(term):
+            heads.setdefault(ws[-1].lower(), []).append(term)
+    longer = [x for x in terms if len(words(x)) >= 2]
+    for m in re.finditer(r"\b(?:the|this|these|that|those)\s+([A-Za-z]+)\b", sentence, re.I):
+        named = heads.get(m.group(1).lower())
+        if not named or any(contains_phrase(sentence, x) for x in named):
+            continue
+        if any(fold(sentence[m.start(1) :]).startswith(fold(x)) for x in longer):
+            continue  # "the risk assessment": the word opens a term the sentence names
+        if title and any(contains_phrase(title, x) for x in named):
+            return f"In {title}: "
+        return None
+    return ""
