@@ -197,3 +197,49 @@ def test_numbered_content_repeated_on_every_page_stays_content() -> None:
     ]
     for n in range(1, len(pages)):
         assert roles_of(pages, n)[f"Point {n} about cells"] not in ("meta", "footer")
+
+
+def test_glossary_entries_and_measurements_are_never_course_meta() -> None:
+    # "Term" and "Session" open definitions as often as they label a course; a season with a number may be a
+    # length. Dropping these as meta would take content out of search and study material.
+    glossary = (
+        "Information retrieval\nTerm frequency\nTerm: a word or phrase indexed for search\n"
+        "Session: a sequence of requests from one user\nTerm: Fall 2019"
+    )
+    roles = roles_of([*CONTENT[:2], glossary, *CONTENT[2:]], 2)
+    assert roles["Term frequency"] != "meta"
+    assert roles["Term: a word or phrase indexed for search"] != "meta"
+    assert roles["Session: a sequence of requests from one user"] != "meta"
+    assert roles["Term: Fall 2019"] == "meta"
+    springs = "\n".join(
+        [
+            "Simple Harmonic Motion",
+            "A spring 20 cm long stretches under load",
+            "Its period depends on its mass",
+            "The restoring force grows with the stretch",
+        ]
+    )
+    second = roles_of([CONTENT[0], springs, *CONTENT[1:]], 1)  # an edge page: the first two and the last
+    assert second["A spring 20 cm long stretches under load"] == "body"
+    assert second["Simple Harmonic Motion"] != "meta"
+
+
+def test_hostile_lines_take_bounded_time() -> None:
+    import time
+
+    from workers.ocr.line_cues import strip_end_numbers
+
+    # a long run of capitals beside an institution once backtracked for seconds in the names rule
+    lines = ["Genomics", "A" * 120 + "!", "ACGT" * 30 + " is the sequence", "University of Somewhere"]
+    cover = "\n".join(lines)
+    digits = "7" * 100_000 + " page " + "3" * 100_000
+    start = time.perf_counter()
+    roles_of([*CONTENT, cover], len(CONTENT))
+    assert strip_end_numbers(digits) == "page"
+    assert strip_end_numbers("10/25/2022 Y. Cheng, UVA Spring term 7") == "Y. Cheng, UVA Spring term"
+    assert strip_end_numbers("Point 1 about cells") == "Point 1 about cells"
+    assert time.perf_counter() - start < 1.0
+    # names are still found beside the institution
+    staff = "\n".join(["Genomics", "Prof. Jane Q. Doe", "University of Somewhere", "J.R. Smith"])
+    roles = roles_of([*CONTENT, staff], len(CONTENT))
+    assert roles["Prof. Jane Q. Doe"] == "meta" and roles["University of Somewhere"] == "meta"

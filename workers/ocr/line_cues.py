@@ -364,3 +364,19 @@ def align_hints(lines: Sequence[str], hints: Sequence[LineHint]) -> list[LineHin
             cursor = found + 1
             used.add(found)
     return out
+
+
+def _number_char(ch: str) -> bool:
+    return ch.isdecimal() or ch.isspace() or ch in "./:-"
+
+
+def strip_end_numbers(line: str) -> str:
+    """The line without the digits, spaces, dots, slashes, colons and dashes at its start and end ("Y. Cheng
+    UVA DS5110 Spring '25 7" -> "Y. Cheng UVA DS5110 Spring '25"). A scan from each end, linear in the line's
+    length (the regex it replaces backtracked quadratically on a long run of digits)."""
+    start, end = 0, len(line)
+    while start < end and _number_char(line[start]):
+        start += 1
+    while end > start and _number_char(line[end - 1]):
+        end -= 1
+    return line[start:end]

@@ -31,7 +31,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from workers.ocr.line_cues import LineHint, PageLines, edge_key, is_continuation, strip_bullet
+from workers.ocr.line_cues import (
+    LineHint,
+    PageLines,
+    edge_key,
+    is_continuation,
+    strip_bullet,
+    strip_end_numbers,
+)
 
 RULES = (
     "agenda_title",
@@ -112,13 +119,24 @@ def is_citation(line: str) -> bool:
 # --- course meta ----------------------------------------------------------------------------------
 _META_LABEL = re.compile(
     r"^(?:instructors?|lecturers?|professors?|teachers?|tutors?|teaching\s+assistants?|TAs?|presenters?|"
-    r"speakers?|authors?|course(?:\s+(?:code|number|title|name))?|module(?:\s+code)?|semester|term|"
-    r"academic\s+year|session|class\s+time|venue|room|office|e-?mail|contact)\s*[:：]\s*\S",
+    r"speakers?|authors?|course\s+(?:code|number|title|name)|module\s+code|semester|"
+    r"academic\s+year|class\s+time|e-?mail)\s*[:：]\s*\S",
     re.I,
 )
+# labels that also open definitions ("Term: a word or phrase indexed", "Session: a sequence of requests"):
+# meta only with a short value holding a digit or an e-mail ("Term: Fall 2019", "Room: B-204")
+_AMBIGUOUS_LABEL = re.compile(
+    r"^(?:course|module|term|session|venue|room|office|contact)\s*[:：]\s*(.+)$", re.I
+)
+
+
+def _meta_value(value: str) -> bool:
+    return len(value.split()) <= 6 and (any(ch.isdigit() for ch in value) or "@" in value)
+
+
 _TERM_ONLY = re.compile(
     r"^(?:(?:spring|summer|fall|autumn|winter)\s+(?:'|’)?\d{2,4}|(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)?\d{2}|"
-    r"(?:semester|term)\s+\w+(?:\s+(?:19|20)\d{2})?)$",
+    r"(?:semester|term)\s+(?:\d{1,2}|[IVX]{1,4})(?:\s+(?:19|20)\d{2})?)$",
     re.I,
 )
 _CODE_ONLY = re.compile(r"^(?:[A-Z]{2,6}\s?\d{3,5}[A-Z]?|\d{2}-\d{3}(?:\s*/\s*\d{3})?)$")
@@ -127,16 +145,26 @@ _CODE_ONLY = re.compile(r"^(?:[A-Z]{2,6}\s?\d{3,5}[A-Z]?|\d{2}-\d{3}(?:\s*/\s*\d
 def is_meta_label(line: str) -> bool:
     """Course meta by its label or its whole form: "Instructor: Jane Doe", "Fall 2019", "15-445/645"."""
     text = strip_bullet(line).strip()
-    return bool(_META_LABEL.match(text) or _TERM_ONLY.match(text) or _CODE_ONLY.match(text))
+    ambiguous = _AMBIGUOUS_LABEL.match(text)
+    return bool(
+        _META_LABEL.match(text)
+        or (ambiguous and _meta_value(ambiguous.group(1)))
+        or _TERM_ONLY.match(text)
+        or _CODE_ONLY.match(text)
+    )
 
 
 _INSTITUTION = re.compile(
     r"\b(?:universit(?:y|é|ät|at|à)|universidad|университет|институт|institute|college|school\s+of|"
     r"department\s+of|dept\.|faculty\s+of|academy|polytechnic|école|hochschule|大学|学院)\b|"
-    r"\b(?:spring|summer|fall|autumn|winter)\s+(?:'|’)?(?:19|20)?\d{2}\b",
+    # a season with a year ("Fall 2019", "Spring '25"), not a length ("a spring 20 cm long")
+    r"\b(?:spring|summer|fall|autumn|winter)\s+(?:(?:'|’)\d{2}|(?:19|20)\d{2})\b",
     re.I,
 )
-_NAME = re.compile(r"^(?:(?:Prof\.|Dr\.?|[A-Z][\w'’-]*\.?)\s*){2,5}$")
+# two to five names separated by spaces ("Prof. Jane Q. Doe", "J.R. Smith"); each token must end at a space
+# or the line's end, so a long run of capitals cannot be cut up in many ways (that backtracked for seconds)
+_NAME = re.compile(r"^(?:(?:Prof\.|Dr\.?|(?:[A-Z]\.){1,4}|[A-Z][\w'’-]*\.?)(?:\s+|$)){2,5}$")
+NAME_MAX_CHARS = 80
 
 
 def edge_page_meta(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
@@ -152,7 +180,8 @@ def edge_page_meta(lines: Sequence[str], roles: list[str], content: Sequence[int
     for i in marked:
         k = content.index(i)
         for j in content[max(k - 1, 0) : k + 2]:
-            if roles[j] in ("", "body") and _NAME.match(strip_bullet(lines[j])):
+            name = strip_bullet(lines[j])
+            if roles[j] in ("", "body") and len(name) <= NAME_MAX_CHARS and _NAME.match(name):
                 roles[j] = "meta"
 
 
@@ -160,9 +189,6 @@ def edge_page_meta(lines: Sequence[str], roles: list[str], content: Sequence[int
 ANYWHERE_SHARE = 0.5  # on at least this share of a deck's pages (and ANYWHERE_MIN pages)
 ANYWHERE_MIN = 4
 ANYWHERE_MIN_LETTERS = 6
-
-
-_END_NUMBERS = re.compile(r"^[\d\s./:-]+|[\d\s./:-]+$")
 
 
 def anywhere_repeats(pages: Sequence[PageLines]) -> set[str]:
@@ -173,7 +199,7 @@ def anywhere_repeats(pages: Sequence[PageLines]) -> set[str]:
     variants: dict[str, set[str]] = {}
     for page in pages:
         for line in {line.strip() for line in page.lines if line.strip()}:
-            variants.setdefault(edge_key(line), set()).add(_END_NUMBERS.sub("", line))
+            variants.setdefault(edge_key(line), set()).add(strip_end_numbers(line))
         counts.update({edge_key(line) for line in page.lines if line.strip()})
     threshold = max(ANYWHERE_MIN, int(len(pages) * ANYWHERE_SHARE + 0.999))
     return {

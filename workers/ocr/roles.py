@@ -64,6 +64,7 @@ from workers.ocr.line_cues import (
     norm_line,
     split_definition,
     strip_bullet,
+    strip_end_numbers,
 )
 from workers.ocr.role_rules import (
     DEFAULT_RULES,
@@ -131,16 +132,13 @@ def repeated_keys(pages: Sequence[PageLines]) -> set[str]:
     }
 
 
-_END_NUMBERS = re.compile(r"^[\d\s./:-]+|[\d\s./:-]+$")
-
-
 def _running(lines: set[str]) -> bool:
     """The same line on every page but for a page number or date at its start or end ("Y. Cheng UVA DS5110
     Spring '25 7"), or a line of mostly digits ("10/25/2022 14", "Page 3 of 20"). "Point 1 about cells",
     "Point 2 about cells" are content, numbered."""
     if len(lines) <= 1:
         return True
-    if len({_END_NUMBERS.sub("", line) for line in lines}) == 1:
+    if len({strip_end_numbers(line) for line in lines}) == 1:
         return True
     sample = next(iter(lines)).lower()
     letters = sum(ch.isalpha() for ch in sample)
