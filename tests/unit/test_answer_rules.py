@@ -313,3 +313,21 @@ def test_the_workers_vocabulary_cache_is_reused_until_the_subject_changes() -> N
     second = cache.get(db, subject)  # type: ignore[arg-type]
     assert reads == 2 and second is not first
     assert second.knows("bootstrap") and not first.knows("bootstrap")
+
+
+def test_negation_is_read_from_words_not_from_can() -> None:
+    from workers.ai.entailment import negated
+
+    assert not negated("Deep models can overfit small datasets.")
+    assert negated("Deep models cannot overfit small datasets.")
+    assert negated("You needn't worry about it") and negated("It won’t converge")
+    assert not negated("It isn't wrong, not at all")  # two negations
+
+
+def test_an_ordinal_in_an_odd_spelling_does_not_fail_the_question() -> None:
+    history: list[Message] = [
+        {"role": "user", "content": "What are the threat types?"},
+        {"role": "assistant", "content": "Threats: interception; interruption; fabrication [S, slide 2]"},
+    ]
+    follow = resolve("and the \u017fecond one?", history)  # a long s, which regex.I matches as "s"
+    assert follow is not None and follow.item == "interruption"

@@ -21,12 +21,13 @@ MIN_SIMILARITY = 0.6
 MIN_WORDS = 1  # a sentence must say at least this many content words beyond the question's
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*%?")
 _NEGATIONS_WORDS = (
-    "not no never none nothing neither nor cannot without isn aren wasn weren don doesn didn won can "
-    "shouldn couldn wouldn hasn haven nunca sin ningún ninguna ne pas jamais sans не нет без ни никогда "
+    "not no never none nothing neither nor cannot without nunca sin ningún ninguna ne pas jamais sans "
+    "не нет без ни никогда "
     "नहीं न कभी"
 )
 NEGATIONS = frozenset(_NEGATIONS_WORDS.split())
-_NEGATION_WORD = re.compile(r"[^\W\d_]+(?:n['’]t)?")
+_NEGATION_WORD = re.compile(r"[^\W\d_]+")
+_NT = re.compile(r"n['’]t\b", re.I)  # "isn't", "can't", "won't", "needn't": a "not" of their own
 
 Embed = Callable[[list[str]], list[list[float]]]
 
@@ -53,8 +54,8 @@ def numbers(text: str) -> set[str]:
 
 def negated(text: str) -> bool:
     """Whether the text says "not" (odd count of negations: "not unlike" is rare enough to ignore)."""
-    found = [w.lower() for w in _NEGATION_WORD.findall(text)]
-    count = sum(1 for w in found if w in NEGATIONS or w.endswith(("n't", "n’t")))
+    found = [w.lower() for w in _NEGATION_WORD.findall(_NT.sub(" not", text))]
+    count = sum(1 for w in found if w in NEGATIONS)
     return count % 2 == 1
 
 

@@ -119,8 +119,8 @@ def resolve(question: str, history: list[Message]) -> FollowUp | None:
     own = own_words(question, previous)
     short = len(question.split()) < SHORT_WORDS
     ordinal = _ORDINAL.search(question)
-    if ordinal and len(question.split()) <= 8 and len(own) <= 1:
-        n = ORDINALS[ordinal.group(1).lower()]
+    n = ORDINALS.get(ordinal.group(1).casefold()) if ordinal else None  # casefold: regex.I matches a long s
+    if n is not None and len(question.split()) <= 8 and len(own) <= 1:
         items = answer_items(answer)
         if items and (n == -1 or n <= len(items)):
             item = items[n - 1] if n > 0 else items[-1]

@@ -134,7 +134,11 @@ def zipf(word: str, lang: str) -> float:
     """How common a word is (wordfreq's Zipf scale, 0 when unknown) in the language or in English."""
     from wordfreq import zipf_frequency
 
-    return max(zipf_frequency(word, lang), zipf_frequency(word, "en") if lang != "en" else 0.0)
+    try:
+        own = zipf_frequency(word, lang)
+    except Exception:  # wordfreq needs extra tokenizers (jieba, MeCab) for zh/ja/ko: count it unknown there
+        own = 0.0
+    return max(own, zipf_frequency(word, "en") if lang != "en" else 0.0)
 
 
 @dataclass
