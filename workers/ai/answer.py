@@ -33,8 +33,8 @@ from workers.ai.entailment import Embed
 from workers.ai.entailment import check as entailment_check
 from workers.ai.followups import FollowUp
 from workers.ai.followups import resolve as resolve_followup
-from workers.ai.refusal import NotesVocabulary, VocabularyCache, coverage, notes_answer
-from workers.ai.retrieval import Evidence, Retriever, match_terms
+from workers.ai.refusal import POINTERS, NotesVocabulary, VocabularyCache, coverage, notes_answer
+from workers.ai.retrieval import Evidence, Retriever, match_terms, stem
 
 __all__ = ["AnswerRequest", "answer_question", "coverage", "extractive_answer", "notes_answer"]
 
@@ -48,7 +48,7 @@ PROMPT_SIMILARITY_MARGIN = (
     0.2  # notes much further from the question than the best one stay out of the prompt
 )
 CACHE_TTL = 24 * 3600
-CACHE_FORMAT = 6  # bump when answering changes, so cached answers from older code are not served
+CACHE_FORMAT = 7  # bump when answering changes, so cached answers from older code are not served
 _END = (".", "!", "?", "\u3002")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _HEADING = re.compile(r"[^.:\n\[\]]{0,120}, slide \d+:")  # a note's heading, echoed by the model
@@ -258,7 +258,26 @@ def extractive_pieces(question: str, evidence: list[Evidence]) -> list[tuple[str
         pieces += [(units[i], e) for i in matched + sorted(set(chosen) - set(matched))]
         if words >= MIN_EXTRACT_WORDS or rank + 1 >= EXTRACT_SLIDES:
             break
+    if evidence and (pointer := figure_pointer(question, evidence[0])):
+        return [(pointer, evidence[0]), *pieces]  # the top slide leads, cited, before what the next one says
     return pieces
+
+
+def figure_pointer(question: str, top: Evidence) -> str | None:
+    """The top slide says nothing but its title (its content is a figure, a picture, a chart): when that
+    title shares a content word with the question, the answer names it and points at the slide, cited,
+    before anything a later slide adds; otherwise None. Without this the next slide (often an agenda or a
+    neighbour) answered alone and the slide the student asked about went uncited."""
+    if answer_units(top):
+        return None
+    topic = " ".join(top.title.split()) or trim_words(" ".join(top.text.split()), 12)
+    asked = {stem(t) for t in match_terms(question) if t not in POINTERS}
+    if not topic or not asked & {stem(t) for t in match_terms(topic)}:
+        return None
+    topic = topic.rstrip(".:")
+    if top.figure_ids or top.source == "figure":
+        return f"“{topic}” is shown in a figure on this slide; open it for the details."
+    return f"Your notes name “{topic}” on this slide but do not explain it in words; open the slide."
 
 
 def extractive_answer(question: str, evidence: list[Evidence]) -> tuple[str, list[Evidence]]:
