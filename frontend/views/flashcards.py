@@ -58,6 +58,9 @@ def next_due_text(cards: list[Card]) -> str:
     return f"The next card is due in {span(min(future) - now_utc())}." if future else ""
 
 
+LONG_FRONT = 70  # characters
+
+
 def reviewer(client: GatewayClient, subject_id: int, cards: list[Card]) -> None:
     review = review_state(subject_id)
     if not review["queue"]:
@@ -77,7 +80,9 @@ def reviewer(client: GatewayClient, subject_id: int, cards: list[Card]) -> None:
     question, answer = card_markdown(card)
     with st.container(border=True):
         st.caption(f"{len(queue)} due · reviewed this visit: {review['reviewed']}")
-        st.markdown(f"#### {question}")
+        # a long front (a cloze on a definition) in a smaller heading, so that on a phone the card and its
+        # Show answer button still fit above the fold
+        st.markdown(f"{'####' if len(question) <= LONG_FRONT else '#####'} {question}")
         if not review["shown"]:
             if st.button("Show answer", type="primary", shortcut="Space", key="show_answer", width="stretch"):
                 review["shown"] = True

@@ -34,6 +34,10 @@ SLIDES = [
     "Cells\nThe cell is the basic unit of life\nEvery living thing is made of cells",
     "Mitosis\nIn mitosis one cell divides into two identical daughter cells\nChromosomes are copied first",
     "Meiosis\nMeiosis makes four haploid cells\nIt happens in the sex organs",
+    # terms with their definitions: what a quiz asks about (three bare statements give it nothing to ask)
+    "Cell division terms\nMitosis: division of one cell into two identical daughter cells\n"
+    "Meiosis: division that makes four haploid cells from one cell\n"
+    "Cytokinesis: division of the cytoplasm after the nucleus divides",
 ]
 SECOND = 1000  # Playwright counts milliseconds
 COOKIE = "smartnotes_session"
@@ -276,7 +280,7 @@ def test_a_student_uses_every_page_in_the_browser(
     for title in ("Cells", "Harvest results"):  # named by their title slides, not their file names
         me.see(re.compile(rf"{title} · .*Ready"), timeout=180)
     expect(me.main().get_by_test_id("stProgress")).to_have_count(0, timeout=30 * SECOND)
-    me.see(re.compile(r"biology-week1\.pdf · .* · 3 pages"))
+    me.see(re.compile(r"biology-week1\.pdf · .* · 4 pages"))
     me.axe("the dashboard")
     me.shot("dashboard.png")
 
