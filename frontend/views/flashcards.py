@@ -92,10 +92,11 @@ def reviewer(client: GatewayClient, subject_id: int, cards: list[Card]) -> None:
             return
         st.divider()
         st.markdown(answer)
+        # the ratings straight under the answer (on a phone they stay above the fold), the slide below them
+        rating_buttons(client, card, review)
         if card.get("lecture_id") and card.get("page_number"):
             with st.expander(f"Slide {card['page_number']}", icon=":material/slideshow:", expanded=True):
                 slide_image(int(card["lecture_id"]), int(card["page_number"]), width=360)
-        rating_buttons(client, card, review)
 
 
 def rating_buttons(client: GatewayClient, card: Card, review: dict[str, Any]) -> None:
