@@ -306,13 +306,18 @@ def report(outcomes: list[Outcome], split: str, n_pages: int, n_chunks: int, mod
             print(f"  {label:<24} p50 {p50:.3f}  p95 {p95:.3f}  max {max(values):.3f}  (n={len(values)})")
 
 
+def qa_arguments(parser: argparse.ArgumentParser) -> None:
+    """The corpus, split and item file every QA benchmark takes."""
+    parser.add_argument("dir", nargs="?", default=str(default_corpus()))
+    parser.add_argument("--split", choices=("dev", "test", "all"), required=True)
+    parser.add_argument("--items", default=str(ROOT / "benchmarks" / "data" / "qa.jsonl"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("dir", nargs="?", default=str(default_corpus()))
-    parser.add_argument("--split", choices=("dev", "test", "all"), required=True)
-    parser.add_argument("--items", default=str(ROOT / "benchmarks" / "data" / "qa.jsonl"))
+    qa_arguments(parser)
     parser.add_argument("--json", metavar="OUT", help="write every item's result to this file")
     parser.add_argument("--no-cache", action="store_true", help="re-read (re-OCR) every deck")
     parser.add_argument("--limit", type=int, default=0, help="ask only the first N items (a smoke run)")

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from qa import default_corpus, read_decks  # noqa: E402
+from qa import qa_arguments, read_decks  # noqa: E402
 from qa_support import build_subjects, load_items  # noqa: E402
 
 RARE = (0.0, 2.5, 3.0, 3.5, 4.0)  # 0: no rare-word check (the coverage and similarity rule alone)
@@ -34,9 +34,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("dir", nargs="?", default=str(default_corpus()))
-    parser.add_argument("--split", choices=("dev", "test", "all"), required=True)
-    parser.add_argument("--items", default=str(ROOT / "benchmarks" / "data" / "qa.jsonl"))
+    qa_arguments(parser)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

@@ -173,3 +173,21 @@ def add_lecture(
             )
         db.commit()
         return lec.id
+
+
+# two sibling concepts defined on one slide, and a glossary slide (quiz kinds and false versions)
+SECURITY_LEVELS: list[tuple[str, str]] = [
+    (
+        "Security levels",
+        "Security levels\n"
+        "• Application security is a software engineering problem where the system is designed to resist "
+        "attacks.\n"
+        "• Infrastructure security is a systems management problem where the infrastructure is configured to "
+        "resist attacks.\n",
+    ),
+    (
+        "Terms",
+        "Terms\n• Vulnerability: a weakness in a computer-based system that may be exploited to cause harm\n"
+        "• Threat: circumstances that have potential to cause loss or harm to a system\n",
+    ),
+]

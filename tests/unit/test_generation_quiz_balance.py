@@ -5,7 +5,7 @@ one of several, no sentence lifted out of its slide, options in one case, a fram
 from __future__ import annotations
 
 from shared.schemas import QuizQuestion, SourceRef
-from tests.support.study import lecture
+from tests.support.study import SECURITY_LEVELS, lecture
 from workers.generation.candidates import extract
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz import QuizBuilder
@@ -210,25 +210,8 @@ def test_a_russian_lecture_is_asked_in_russian() -> None:
         )
 
 
-LEVELS = [
-    (
-        "Security levels",
-        "Security levels\n"
-        "• Application security is a software engineering problem where the system is designed to resist "
-        "attacks.\n"
-        "• Infrastructure security is a systems management problem where the infrastructure is configured to "
-        "resist attacks.\n",
-    ),
-    (
-        "Terms",
-        "Terms\n• Vulnerability: a weakness in a computer-based system that may be exploited to cause harm\n"
-        "• Threat: circumstances that have potential to cause loss or harm to a system\n",
-    ),
-]
-
-
 def test_a_false_definition_swaps_in_the_sibling_concept() -> None:
-    lc = extract(lecture(LEVELS))
+    lc = extract(lecture(SECURITY_LEVELS))
     infra = next(d for d in lc.definitions if d.term == "Infrastructure security")
     terms = [(d.term, d.ref) for d in lc.definitions]
     false = []

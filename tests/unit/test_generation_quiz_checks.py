@@ -7,7 +7,7 @@ import pytest
 
 from shared.errors import AppError
 from shared.schemas import QuizQuestion, SourceRef
-from tests.support.study import BIO_SLIDES, lecture
+from tests.support.study import BIO_SLIDES, SECURITY_LEVELS, lecture
 from workers.generation.candidates import extract
 from workers.generation.keyterms import ListUnit
 from workers.generation.phrasing import Phraser
@@ -294,25 +294,8 @@ def test_the_bio_notes_still_make_a_quiz_of_valid_questions() -> None:
     assert all(quiz_problem(q) is None for q in questions)
 
 
-LEVELS = [
-    (
-        "Security levels",
-        "Security levels\n"
-        "• Application security is a software engineering problem where the system is designed to resist "
-        "attacks.\n"
-        "• Infrastructure security is a systems management problem where the infrastructure is configured to "
-        "resist attacks.\n",
-    ),
-    (
-        "Terms",
-        "Terms\n• Vulnerability: a weakness in a computer-based system that may be exploited to cause harm\n"
-        "• Threat: circumstances that have potential to cause loss or harm to a system\n",
-    ),
-]
-
-
 def test_two_sibling_concepts_are_compared_with_each_other_s_definition_as_distractor() -> None:
-    lc = extract(lecture(LEVELS))
+    lc = extract(lecture(SECURITY_LEVELS))
     builder = QuizBuilder([lc], Phraser(None), difficulty="medium", seed=0)
     app = next(d for d in lc.definitions if d.term == "Application security")
     infra = next(d for d in lc.definitions if d.term == "Infrastructure security")
@@ -346,7 +329,7 @@ def test_a_description_with_an_article_inside_is_no_term() -> None:
 
 
 def test_term_distractors_start_with_sibling_concepts() -> None:
-    lc = extract(lecture(LEVELS))
+    lc = extract(lecture(SECURITY_LEVELS))
     builder = QuizBuilder([lc], Phraser(None), difficulty="medium", seed=0)
     app = next(d for d in lc.definitions if d.term == "Application security")
     picked = builder._term_distractors(lc, app, [(d.term, d.ref) for d in lc.definitions], 3)
