@@ -41,6 +41,9 @@ from workers.ocr.line_cues import (
 )
 
 RULES = (
+    "agenda_words",
+    "agenda_echo_titles",
+    "agenda_repeated_block",
     "agenda_title",
     "question_form",
     "meta_label",
