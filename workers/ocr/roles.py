@@ -72,10 +72,13 @@ from workers.ocr.role_rules import (
     agenda_title,
     anywhere_repeats,
     edge_page_meta,
+    heading_blocks,
     is_citation,
+    is_definition_form,
     is_heading_line,
     is_meta_label,
     is_question_form,
+    is_question_prompt,
     wrapped_questions,
 )
 from workers.ocr.role_structure import agenda_echo_titles, agenda_repeated_block, echo_agenda
@@ -325,6 +328,8 @@ def classify_page(
 
     if "question_form" in rules:
         wrapped_questions(lines, roles, content)
+    if "heading_block" in rules and not page_kind:
+        heading_blocks(lines, roles, content)
     if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
         edge_page_meta(lines, roles, [i for i in content if i not in titles])
 
@@ -522,7 +527,11 @@ def _line_role(
         and not ("citation_form" in rules and is_citation(previous))  # a closed "(Smith, 2019)" ends there
     ):
         return "definition" if previous_role == "list_lead" else previous_role
-    if is_question(text) or ("question_form" in rules and is_question_form(text)):
+    if (
+        is_question(text)
+        or ("question_form" in rules and is_question_form(text))
+        or ("question_prompt" in rules and is_question_prompt(text))
+    ):
         return "question"
     if kind == "table" or text.count("|") >= 2 or _numeric_row(text):
         return "table"
@@ -538,7 +547,7 @@ def _line_role(
         and len(text.split()) <= 10
     ):
         return "figure_text"  # labels in a diagram; bullets and sentences the model boxed stay prose
-    if split_definition(text) is not None:
+    if split_definition(text) is not None or ("definition_form" in rules and is_definition_form(text)):
         return "definition"
     if previous_role == "definition" and is_continuation(text, previous):
         return "definition"
