@@ -130,3 +130,12 @@ def test_study_text_keeps_content_and_drops_outline_and_boilerplate() -> None:
     text = "Overview\nCarbon fixation\nRuBisCO fixes carbon\nProf. A. Smith"
     assert study_text(text, ["agenda", "agenda", "body", "meta"]) == "RuBisCO fixes carbon"
     assert study_text(text, None) == text  # pages stored before roles: unchanged
+
+
+def test_a_summary_repeating_a_slides_listed_points_is_no_outline() -> None:
+    points = "Mutual exclusion of resources\nHold and wait\nNo preemption\nCircular wait"
+    listed = f"Deadlock\nFour conditions must hold together:\n{points}"
+    summary = f"Summary\n{points}"
+    deck = ["Operating systems\nProf. A. Smith", listed, *CONTENT[:3], summary]
+    assert "agenda" not in roles_of(deck, 1).values()
+    assert "agenda" not in roles_of(deck, 5).values()

@@ -8,7 +8,8 @@ title calls it, an outline is a list whose items are the deck's sections.
 - ``agenda_repeated_block``: the same block of short lines (three or more) on two or more pages that are not
   neighbours is an outline shown again at each section's start (often with the current section in the
   page's title, so that the list looks like that section's items). Neighbouring pages are left alone: a
-  slide built up line by line over several pages repeats its lines too.
+  slide built up line by line over several pages repeats its lines too. A block shown only twice must be
+  terse (a few words a line, no definition, no lead-in over it): a summary may repeat a slide's points.
 
 Both were written knowing a failure on a test deck (a blind judge's report: quiz questions and flashcards
 built from a repeated outline slide, its section names taken as the items of the section in its title).
@@ -27,6 +28,7 @@ ITEM_MAX_WORDS = 12  # an outline item is a short line
 ECHO_MIN = 2  # items found as other pages' titles
 ECHO_SHARE = 0.5  # of the page's short lines
 BLOCK_MIN = 3  # lines of a repeated outline
+OUTLINE_MAX_WORDS = 8  # words of each line of an outline shown only twice
 MATCH_RATIO = 0.85
 _CONTENT = ("body", "heading", "definition", "list_lead", "question", "agenda")
 _NUMBERING = re.compile(
@@ -69,7 +71,13 @@ def _same(item: str, title: str) -> bool:
     shorter, longer = sorted((item, title), key=len)
     if len(shorter) >= 10 and len(shorter.split()) >= 2 and longer.startswith(shorter + " "):
         return True
-    return SequenceMatcher(None, item, title, autojunk=False).ratio() >= MATCH_RATIO
+    words, title_words = set(item.split()), set(title.split())
+    if 2 * len(shorter) < MATCH_RATIO * (len(shorter) + len(longer)) or (
+        len(words) > 1 and len(title_words) > 1 and not words & title_words  # (CJK: no spaces)
+    ):
+        return False  # too different in length, or no word in common, to be nearly the same
+    matcher = SequenceMatcher(None, item, title, autojunk=False)
+    return matcher.quick_ratio() >= MATCH_RATIO and matcher.ratio() >= MATCH_RATIO
 
 
 def _page_titles(lines: Sequence[str], roles: Sequence[str]) -> str:
@@ -101,10 +109,18 @@ def agenda_echo_titles(pages: Sequence[PageLines], roles: list[list[str]]) -> No
         if not content or any(is_list_lead(page.lines[i]) for i in content):
             continue
         items = [i for i in content if _item(page.lines[i])]
-        others = [t for k, t in enumerate(titles) if k != n and t and t != titles[n]]
-        echoed = [i for i in items if any(_same(outline_key(page.lines[i]), t) for t in others)]
+        others = sorted(set(titles) - {titles[n], ""})
+        keys = {i: outline_key(page.lines[i]) for i in items}
+        echoed = [i for i in items if any(_same(keys[i], t) for t in others)]
         if len(echoed) >= ECHO_MIN and len(echoed) >= ECHO_SHARE * len(content):
             _mark(page_roles, items, title=True)
+
+
+def _outline_like(lines: Sequence[str], roles: Sequence[str], block: Sequence[int]) -> bool:
+    """Terse lines (a few words each, no definition) with no lead-in announcing them as a list."""
+    return all(
+        len(strip_bullet(lines[i]).split()) <= OUTLINE_MAX_WORDS and roles[i] != "definition" for i in block
+    ) and not any(role == "list_lead" for role in roles)
 
 
 def agenda_repeated_block(pages: Sequence[PageLines], roles: list[list[str]]) -> None:
@@ -124,9 +140,18 @@ def agenda_repeated_block(pages: Sequence[PageLines], roles: list[list[str]]) ->
                         shared[k].append(i)
         block = sorted({i for lines in shared.values() if len(lines) >= BLOCK_MIN for i in lines})
         content = [i for i, role in enumerate(page_roles) if role in _CONTENT]
+        others = [k for k, lines in shared.items() if len(lines) >= BLOCK_MIN]
+        if len(others) == 1:  # shown twice only: a summary may repeat a slide's points; an outline is terse
+            keys = {outline_key(page.lines[i]) for i in block}
+            partner = pages[others[0]].lines
+            theirs = [j for j, line in enumerate(partner) if _item(line) and outline_key(line) in keys]
+            if not (
+                _outline_like(page.lines, page_roles, block)
+                and _outline_like(partner, roles[others[0]], theirs)
+            ):
+                continue
         if block and len(block) >= ECHO_SHARE * len(content):
             # the title is the outline's when it comes back with it; else it names the current section
-            others = [k for k, lines in shared.items() if len(lines) >= BLOCK_MIN]
             title = bool(titles[n]) and any(titles[k] == titles[n] for k in others)
             _mark(page_roles, [i for i in content if _item(page.lines[i])], title=title)
 
