@@ -1,11 +1,13 @@
 """Leave one deck out on the dev split of the line-role set: do the role rules generalise to a deck they were
 not chosen on?
 
-    .venv/bin/python benchmarks/line_roles_lodo.py [--cache DIR]
+    .venv/bin/python benchmarks/line_roles_lodo.py [--cache DIR] [--search R1,R2] [--off R3]
 
 The rules of workers/ocr/role_rules.py (``RULES``) can each be switched off. For every dev deck in turn, the
-subset of rules kept is the one with the best pooled macro-F1 on the OTHER dev decks (ties: fewer rules);
-that subset then labels the held-out deck. Printed: in-sample macro-F1 with all rules and with none, the
+subset of the rules searched (``--search``; default: all of RULES; the rules not searched stay on, those in
+``--off`` stay off) kept is the one with the best pooled macro-F1 on the OTHER dev decks (ties: fewer
+rules); that subset then labels the held-out deck. ``--off agenda_words`` shows what the deck's structure
+alone finds of the outlines that words find. Printed: in-sample macro-F1 with all rules and with none, the
 held-out macro-F1 pooled over the seven folds (each deck labelled by rules chosen without it), each deck's
 own macro-F1 (held out) and which rules its fold kept, and the dropped roles' precision on the held-out
 labels. The dev split only: the test split is never read here.
@@ -43,6 +45,15 @@ def macro_f1(pairs: Pairs) -> float:
     return sum(f1s) / max(len(f1s), 1)
 
 
+def role_f1(pairs: Pairs) -> dict[str, float]:
+    out = {}
+    for role in sorted({g for g, _ in pairs}):
+        tp = sum(g == p == role for g, p in pairs)
+        n_pred, n_gold = sum(p == role for _, p in pairs), sum(g == role for g, _ in pairs)
+        out[role] = 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0
+    return out
+
+
 def dropped_precision(pairs: Pairs) -> tuple[int, int]:
     from workers.ocr.line_cues import DROPPED
 
@@ -55,6 +66,8 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cache", help="each deck's read pages (as line_roles.py --cache)")
+    parser.add_argument("--search", help="comma-separated rules whose subsets are searched (default: all)")
+    parser.add_argument("--off", default="", help="comma-separated rules kept off throughout")
     args = parser.parse_args()
 
     from workers.ocr.pipeline import assign_roles
@@ -81,7 +94,15 @@ def main() -> int:
                     found.append((k, index, row["role"]))
         decks[deck] = (pages, [p.title for p in pages], found)
 
-    subsets = [frozenset(c) for n in range(len(RULES) + 1) for c in itertools.combinations(RULES, n)]
+    searched = tuple(args.search.split(",")) if args.search else RULES
+    off = set(filter(None, args.off.split(",")))
+    unknown = (set(searched) | off) - set(RULES)
+    if unknown:
+        parser.error(f"unknown rules: {', '.join(sorted(unknown))}")
+    fixed = frozenset(RULES) - set(searched) - off
+    subsets = [
+        fixed | frozenset(c) for n in range(len(searched) + 1) for c in itertools.combinations(searched, n)
+    ]
     scored: dict[frozenset[str], dict[str, Pairs]] = {}
     for subset in subsets:
         per_deck: dict[str, Pairs] = {}
@@ -96,8 +117,12 @@ def main() -> int:
         return [pair for name in names for pair in scored[subset][name]]
 
     names = sorted(decks)
-    everything, nothing = frozenset(RULES), frozenset[str]()
-    print(f"dev decks: {len(names)}; rules: {', '.join(RULES)}; subsets tried per fold: {len(subsets)}")
+    everything, nothing = fixed | frozenset(searched), fixed
+    print(
+        f"dev decks: {len(names)}; rules searched: {', '.join(searched)}; always on: "
+        f"{', '.join(sorted(fixed)) or 'none'}; off: {', '.join(sorted(off)) or 'none'}; "
+        f"subsets tried per fold: {len(subsets)}"
+    )
     print(f"in-sample macro-F1, all rules: {macro_f1(pooled(everything, names)):.3f}")
     print(f"in-sample macro-F1, no new rule: {macro_f1(pooled(nothing, names)):.3f}")
     held: Pairs = []
@@ -111,7 +136,7 @@ def main() -> int:
         best = max(subsets, key=lambda s: (round(macro_f1(pooled(s, others)), 6), -len(s)))
         pairs = scored[best][name]
         held += pairs
-        kept = ", ".join(r for r in RULES if r in best) or "none"
+        kept = ", ".join(r for r in searched if r in best) or "none"
         print(
             f"| {name[:40]} | {len(pairs)} | {macro_f1(scored[nothing][name]):.3f} | "
             f"{macro_f1(scored[everything][name]):.3f} | {macro_f1(pairs):.3f} | {kept} |"
@@ -119,14 +144,16 @@ def main() -> int:
     bad, total = dropped_precision(held)
     print()
     print(f"held-out macro-F1 pooled over the folds: {macro_f1(held):.3f}")
+    print("held-out F1 per role: " + ", ".join(f"{r} {f:.2f}" for r, f in role_f1(held).items()))
     print(f"held-out dropped roles: precision {1 - bad / max(total, 1):.3f} ({bad} content lines of {total})")
     print()
     print(
-        "each rule alone against no new rule, all dev decks: labelled lines it changes, right after / before"
+        "each searched rule alone against none, all dev decks: labelled lines it changes, right after / "
+        "before"
     )
-    for rule in RULES:
+    for rule in searched:
         before = pooled(nothing, names)
-        after = pooled(frozenset({rule}), names)
+        after = pooled(nothing | {rule}, names)
         changed = [(g, p0, p1) for (g, p0), (_, p1) in zip(before, after, strict=True) if p0 != p1]
         fixed = sum(p1 == g for g, _, p1 in changed)
         broken = sum(p0 == g for g, p0, _ in changed)

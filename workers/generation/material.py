@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shared.errors import AppError
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page
 from shared.schemas import SourceRef
-from workers.ocr.roles import content_text, without_boilerplate
+from workers.ocr.roles import study_text, without_boilerplate
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ def load_material(
                 Slide(
                     ref=material.ref(p.number),
                     title=p.title or "",
-                    text=content_text(p.text or "", p.line_roles),  # no footers, meta, credits, URLs
+                    # no footers, meta, credits, URLs, nor outline (agenda) lines
+                    text=study_text(p.text or "", p.line_roles),
                     notes="\n".join(notes[(lec.id, p.number)]),
                     figures=figures[(lec.id, p.number)],
                 )

@@ -20,6 +20,13 @@ out: the rules kept are chosen on six development decks and scored on the sevent
   the page's only content. (Written knowing that a test deck, an exam response sheet, carries such lines.)
 - ``figure_box``: words the layout model puts in a figure are figure words only when the page kept a figure
   (the reader drops a "figure" that is the whole page: a slide drawn as one picture is the slide).
+- ``definition_form``: "X means / denotes / refers to / is defined as / stands for ...", "X is a kind of ...",
+  the Chinese "X是指 ...", "X定义为 ..." and a Hindi line ending "... कहते हैं" / "... कहलाता है".
+- ``question_prompt``: a numbered or lettered prompt that starts with an instruction or a question word
+  ("2. Explain why ...", "(b) Compute the ...", "3) Which of ..."), with or without its question mark.
+- ``heading_block``: a short line, neither bulleted nor numbered nor a lead-in ending in ":", over two or
+  more bulleted or numbered lines: it starts a block of the page ("Security checklist" over "1. Do all
+  files ...", "2. Does the system ...").
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
 """
@@ -41,6 +48,9 @@ from workers.ocr.line_cues import (
 )
 
 RULES = (
+    "agenda_words",
+    "agenda_echo_titles",
+    "agenda_repeated_block",
     "agenda_title",
     "question_form",
     "meta_label",
@@ -49,6 +59,9 @@ RULES = (
     "repeated_anywhere",
     "figure_box",
     "heading_size",
+    "definition_form",
+    "question_prompt",
+    "heading_block",
 )
 DEFAULT_RULES = frozenset(RULES)
 
@@ -231,3 +244,76 @@ def is_heading_line(text: str, hint: LineHint | None, median: float | None) -> b
     if hint.kind == "title":
         return True
     return bool(hint.size and median and hint.size >= HEADING_SIZE * median)
+
+
+# --- definitions and prompts by form ------------------------------------------------------------------
+_MEANS = re.compile(
+    r"^(?P<term>[^\W\d_][\w()\-’'/ ]{0,48}?)\s+(?:means|denotes|refers\s+to|(?:is|are)\s+defined\s+as|"
+    r"stands\s+for|(?:is|are)\s+an?\s+(?:type|kind|form|class|family)\s+of)\s+(?P<expl>\S.*)$",
+    re.I,
+)
+_PRONOUN = re.compile(
+    r"^(?:it|this|that|these|those|they|he|she|we|you|which|what|who|here|there|so|thus|and|but|or)\b", re.I
+)
+_CJK_DEFINITION = re.compile(
+    r"^[^，。：:；;\s]{1,16}?(?:是指|指的是|定义为|被定义为|被称为|称作|叫作|即为)\S{2,}"
+)
+_HINDI_DEFINITION = re.compile(r"(?:कहते\s+हैं|कहलाता\s+है|कहलाती\s+है|कहलाते\s+हैं|का\s+अर्थ\s+है)\s*[।.]?\s*$")
+
+
+def is_definition_form(line: str) -> bool:
+    """A line that defines a term by its form in one of the forms above."""
+    text = strip_bullet(line).strip()
+    match = _MEANS.match(text)
+    if match:
+        term = match["term"].strip()
+        expl = match["expl"]
+        return (
+            len(term.split()) <= 6
+            and not _PRONOUN.match(term)
+            and len(expl.split()) >= 2
+            and not expl.lower().startswith("that ")  # "X means that ...": a consequence
+        )
+    if _CJK_DEFINITION.match(text):
+        return True
+    return len(text.split()) >= 4 and bool(_HINDI_DEFINITION.search(text))
+
+
+_PROMPT = re.compile(
+    r"^(?:\(?\d{1,3}[.)]|\(?[a-h]\))\s+(?:explain|describe|compare|contrast|compute|calculate|derive|prove|"
+    r"show\s+that|find|determine|estimate|list|name|define|discuss|justify|write|draw|sketch|give|"
+    r"what|why|how|which|when|where|who)\b",
+    re.I,
+)
+
+
+def is_question_prompt(line: str) -> bool:
+    """A numbered or lettered exercise prompt: "2. Explain why ...", "(b) Which of ..."."""
+    text = strip_bullet(line).strip()
+    return len(text.split()) >= 4 and bool(_PROMPT.match(text))
+
+
+_ITEM_MARK = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|\(?[a-h]\)|[ivx]{1,4}\))\s+\S")
+
+
+def _marked_item(line: str) -> bool:
+    return strip_bullet(line) != line.strip() or bool(_ITEM_MARK.match(line))
+
+
+def heading_blocks(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
+    """A short plain line over two or more bulleted or numbered lines starts a block: a heading."""
+    for n, i in enumerate(content):
+        text = lines[i].strip()
+        following = content[n + 1 : n + 3]
+        if (
+            roles[i] == "body"
+            and 1 <= len(text.split()) <= 5
+            and text[:1].isupper()
+            and not text.endswith((".", ",", ";", ":", "：", "?", "!"))
+            and not _marked_item(text)
+            and len(following) == 2
+            and all(
+                _marked_item(lines[j]) and roles[j] in ("body", "definition", "question") for j in following
+            )
+        ):
+            roles[i] = "heading"

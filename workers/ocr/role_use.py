@@ -26,6 +26,17 @@ def content_text(text: str, roles: Sequence[str] | None) -> str:
     return "\n".join(line for line, role in zip(lines, roles, strict=True) if role not in DROPPED).strip()
 
 
+def study_text(text: str, roles: Sequence[str] | None) -> str:
+    """What study material may be built from: the page's content (``content_text``) without its outline
+    (agenda) lines either, which name the lecture's sections and are no subject matter of their own: a
+    repeated outline slide titled with the current section would otherwise read as that section's items."""
+    lines = text.split("\n")
+    if not roles or len(roles) != len(lines):
+        return text
+    kept = [line for line, role in zip(lines, roles, strict=True) if role not in DROPPED and role != "agenda"]
+    return "\n".join(kept).strip()
+
+
 def without_boilerplate(text: str) -> str:
     """Text with no line of its own role (a figure's caption or the words inside it): the lines that are a
     URL, an e-mail address or a credit go, as they go from a page's content. Deck-level roles (footers,

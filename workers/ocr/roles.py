@@ -24,6 +24,7 @@ __all__ = [
     "knowledge_units",
     "page_title",
     "repeated_keys",
+    "study_text",
     "without_boilerplate",
 ]
 
@@ -71,13 +72,23 @@ from workers.ocr.role_rules import (
     agenda_title,
     anywhere_repeats,
     edge_page_meta,
+    heading_blocks,
     is_citation,
+    is_definition_form,
     is_heading_line,
     is_meta_label,
     is_question_form,
+    is_question_prompt,
     wrapped_questions,
 )
-from workers.ocr.role_use import content_text, knowledge_units, page_title, without_boilerplate
+from workers.ocr.role_structure import agenda_echo_titles, agenda_repeated_block, echo_agenda
+from workers.ocr.role_use import (
+    content_text,
+    knowledge_units,
+    page_title,
+    study_text,
+    without_boilerplate,
+)
 
 # --- the deck-level pass --------------------------------------------------------------------------
 EDGE_SHARE = 0.15  # top or bottom share of the page where running headers and footers sit
@@ -170,38 +181,12 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
                 anywhere=anywhere,
             )
         )
-    _echo_agenda(pages, out)
+    if "agenda_echo_titles" in rules:
+        agenda_echo_titles(pages, out)
+    if "agenda_repeated_block" in rules:
+        agenda_repeated_block(pages, out)
+    echo_agenda(pages, out)
     return out
-
-
-def _agenda_key(line: str) -> str:
-    return norm_line(strip_bullet(line)).rstrip(".:")
-
-
-def _echo_agenda(pages: Sequence[PageLines], roles: list[list[str]]) -> None:
-    """Outline items said again elsewhere are agenda too: a "Take away" slide repeating the outline, and a
-    section's opening slide (its title is an outline item) listing the section's topics."""
-    items = {
-        _agenda_key(line)
-        for page, page_roles in zip(pages, roles, strict=True)
-        for line, role in zip(page.lines, page_roles, strict=False)
-        if role == "agenda" and len(_agenda_key(line)) >= 4
-    }
-    if not items:
-        return
-    for page, page_roles in zip(pages, roles, strict=True):
-        body = [i for i, role in enumerate(page_roles) if role == "body"]
-        titles = [i for i, role in enumerate(page_roles) if role == "title"]
-        echoed = [i for i in body if _agenda_key(page.lines[i]) in items]
-        opener = bool(titles) and _agenda_key(" ".join(page.lines[i] for i in titles)) in items
-        short = all(
-            len(page.lines[i].split()) <= 8 and not page.lines[i].rstrip().endswith(".") for i in body
-        )
-        if opener and short and len(body) >= 2:
-            echoed = body
-        if len(echoed) >= 2:
-            for i in echoed:
-                page_roles[i] = "agenda"
 
 
 def _hint(page: PageLines, i: int) -> LineHint | None:
@@ -292,7 +277,9 @@ def classify_page(
     end_page = False
     if REFERENCE_TITLE.match(title_text):
         page_kind = "credit"
-    elif AGENDA_TITLE.match(title_text) or ("agenda_title" in rules and agenda_title(title_text)):
+    elif "agenda_words" in rules and (
+        AGENDA_TITLE.match(title_text) or ("agenda_title" in rules and agenda_title(title_text))
+    ):
         page_kind = "agenda"
     elif LOGISTICS_TITLE.match(title_text):
         page_kind = "meta"
@@ -330,7 +317,7 @@ def classify_page(
             and is_heading_line(text, hint, median)
         ):
             role = "heading"
-        if AGENDA_LINE.match(strip_bullet(text)):
+        if "agenda_words" in rules and AGENDA_LINE.match(strip_bullet(text)):
             agenda_run = text.endswith((":", "："))
         elif agenda_run and is_list_lead(text):
             agenda_run = False
@@ -341,6 +328,8 @@ def classify_page(
 
     if "question_form" in rules:
         wrapped_questions(lines, roles, content)
+    if "heading_block" in rules and not page_kind:
+        heading_blocks(lines, roles, content)
     if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
         edge_page_meta(lines, roles, [i for i in content if i not in titles])
 
@@ -521,7 +510,7 @@ def _line_role(
         return "credit"
     if previous_role in ("url",) and " " not in text and len(text) < 40 and re.search(r"[/_.]\w", text):
         return "url"  # a wrapped URL
-    if AGENDA_LINE.match(strip_bullet(text)):
+    if "agenda_words" in rules and AGENDA_LINE.match(strip_bullet(text)):
         return "agenda"
     if page_kind in ("agenda", "meta"):
         return page_kind
@@ -538,7 +527,11 @@ def _line_role(
         and not ("citation_form" in rules and is_citation(previous))  # a closed "(Smith, 2019)" ends there
     ):
         return "definition" if previous_role == "list_lead" else previous_role
-    if is_question(text) or ("question_form" in rules and is_question_form(text)):
+    if (
+        is_question(text)
+        or ("question_form" in rules and is_question_form(text))
+        or ("question_prompt" in rules and is_question_prompt(text))
+    ):
         return "question"
     if kind == "table" or text.count("|") >= 2 or _numeric_row(text):
         return "table"
@@ -554,7 +547,7 @@ def _line_role(
         and len(text.split()) <= 10
     ):
         return "figure_text"  # labels in a diagram; bullets and sentences the model boxed stay prose
-    if split_definition(text) is not None:
+    if split_definition(text) is not None or ("definition_form" in rules and is_definition_form(text)):
         return "definition"
     if previous_role == "definition" and is_continuation(text, previous):
         return "definition"
