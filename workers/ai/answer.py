@@ -35,6 +35,7 @@ from workers.ai.followups import FollowUp
 from workers.ai.followups import resolve as resolve_followup
 from workers.ai.refusal import POINTERS, NotesVocabulary, VocabularyCache, coverage, notes_answer
 from workers.ai.retrieval import Evidence, Retriever, match_terms, stem
+from workers.ai.slide_choice import answer_evidence
 
 __all__ = ["AnswerRequest", "answer_question", "coverage", "extractive_answer", "notes_answer"]
 
@@ -48,7 +49,7 @@ PROMPT_SIMILARITY_MARGIN = (
     0.2  # notes much further from the question than the best one stay out of the prompt
 )
 CACHE_TTL = 24 * 3600
-CACHE_FORMAT = 7  # bump when answering changes, so cached answers from older code are not served
+CACHE_FORMAT = 8  # bump when answering changes, so cached answers from older code are not served
 _END = (".", "!", "?", "\u3002")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _HEADING = re.compile(r"[^.:\n\[\]]{0,120}, slide \d+:")  # a note's heading, echoed by the model
@@ -453,8 +454,9 @@ def answer_question(
         answer, cited = item_answer(follow.item, evidence)
         first_token = _since(req.asked_at)
         emit(ChatToken(**base, text=answer))
-    elif extractive:
-        answer, cited = extractive_answer(asked, evidence)
+    elif extractive:  # from the slide that covers the question best, all of its text (slide_choice)
+        pinned = follow is not None and follow.pin_previous_slide
+        answer, cited = extractive_answer(asked, answer_evidence(db, asked, evidence, keep_first=pinned))
         first_token = _since(req.asked_at)
         for piece in re.findall(r"\S+(?:\s+\S+){0,3}\s*", answer):  # streamed as the model's words would be
             emit(ChatToken(**base, text=piece))
