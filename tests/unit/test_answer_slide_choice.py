@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.support.answers import FakeDb, notes_of
 from tests.unit.test_answer_rules import FakeRetriever, ScriptedLLM, ev
-from workers.ai.answer import AnswerRequest, answer_question
+from workers.ai.answer import AnswerRequest, answer_question, extractive_answer, fill_order
 from workers.ai.retrieval import Evidence
 from workers.ai.slide_choice import PLACE_PENALTY, answering_order, coverage_of, question_terms, whole_slides
 
@@ -124,3 +124,18 @@ def test_the_answer_reads_every_chunk_of_its_slide_and_cites_the_slide_once() ->
         "200 models"
         not in ask([split], "How many models does leave-one-out fit with 200 observations?")["answer"]
     )
+
+
+def test_a_short_answer_fills_with_what_follows_its_lead_in_before_the_rest_of_the_slide() -> None:
+    slide = ev(
+        1,
+        "(4) (5) (6) (7) (8)\nLanguage acquisition handout, fall term, room 32-155.\n"
+        "Two views on the development of inflection:\nGrowing strength.\nStrong UG.",
+        0.6,
+    )
+    answer, cited = extractive_answer("What are the two views on the development of inflection?", [slide])
+    assert [e.page for e in cited] == [1]
+    assert "Growing strength" in answer and "Strong UG" in answer
+    # The list comes right after its lead-in, ahead of the slide's unrelated first lines.
+    assert answer.index("Strong UG") < answer.index("Language acquisition handout")
+    assert fill_order(["a b", "lead-in:", "x", "y", "z", "w"], [1]) == [2, 3, 0, 4, 5]
