@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from shared.schemas import SourceRef
 from tests.support.study import lecture
-from workers.generation.candidates import extract
+from workers.generation.candidates import Group, Point, extract
+from workers.generation.cheatsheet import _shown_points
 from workers.generation.material import LectureMaterial
 from workers.generation.maths import parses_as_maths
+from workers.generation.sheet_lists import with_lead_in_lists
 
 RULE = (
     "Photosynthesis",
@@ -111,3 +114,37 @@ def test_a_section_labelled_with_a_query_and_a_lone_example_are_dropped() -> Non
     lone = ("Osmosis", "e.g. a raisin left in water swells up overnight")
     titles = {g.title for g in extract(lecture([RULE, query, lone])).groups}
     assert titles == {"Photosynthesis"}
+
+
+def _ref(page: int = 2) -> SourceRef:
+    return SourceRef(lecture_id=1, lecture="L1", file="l1.pdf", page=page)
+
+
+def test_a_lead_in_and_its_short_items_are_one_sheet_entry() -> None:
+    points = [
+        Point(t, _ref())
+        for t in (
+            "Security requirements include:",
+            "Risk avoidance requirements",
+            "Risk detection requirements",
+            "Risk mitigation requirements",
+            "Each kind is specified separately.",
+        )
+    ]
+    group = Group(title="Security requirements", points=points, refs=[_ref()])
+    shown = [p.text for p in _shown_points(group, [], None, "en")]
+    assert shown[0] == (
+        "Security requirements include: Risk avoidance requirements • Risk detection requirements • "
+        "Risk mitigation requirements"
+    )
+    maths = [
+        Point(t, _ref()) for t in ("Let S denote the rank:", "Useful subchannels", "Useless subchannels")
+    ]
+    assert with_lead_in_lists(maths) == maths  # a lead-in to maths is no list
+
+
+def test_a_section_that_is_no_readable_list_still_shows_its_statements() -> None:
+    points = [Point(t, _ref()) for t in ("SELECT S.name FROM Students S", "Views are stored queries.")]
+    group = Group(title="Views", points=points, refs=[_ref()])
+    shown = [p.text for p in _shown_points(group, [], None, "en")]
+    assert shown == ["Views are stored queries."]
