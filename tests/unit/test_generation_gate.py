@@ -57,6 +57,16 @@ def test_an_ocr_line_of_non_words_is_dropped_but_the_same_line_in_a_text_layer_i
     assert "Emptovesst" not in scanned and "Mitosis" in scanned
 
 
+def test_a_foreign_example_on_a_scanned_page_is_dropped() -> None:
+    slide = (
+        "Word order",
+        "Children place finite verbs second in the clause.\n• Papa nieuwe scooter kopen en kranten weg doen",
+    )
+    assert "scooter" in _all_text(lecture([RULE, slide]))  # its words are in the word list, if rare
+    scanned = _all_text(_ocr(lecture([RULE, slide]), 2, 0.9))
+    assert "scooter" not in scanned and "finite verbs" in scanned
+
+
 def test_formulas_must_parse_as_mathematics() -> None:
     assert parses_as_maths("C = log2(1 + SNR)")
     assert parses_as_maths("P(A|B) = P(B|A) P(A) / P(B)")

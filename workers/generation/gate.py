@@ -35,6 +35,11 @@ MIN_PAGE_WORD_SHARE = 0.25
 # Dev: a scanned page's line whose words of 3+ letters are under 85 % words of the language is OCR debris
 # or a foreign example ("a. pappa schoenen wassen", "jourly Emps").
 MIN_OCR_LINE_PLAUSIBLE = 0.85
+# Dev: on a scanned page, a line with under half of its words of 3+ letters common in the language (Zipf
+# frequency >= 3, once in a million words) is a foreign example or misread ("a. pappa schoenen wassen c. ik
+# ook lezen" 0.00, "cover 1 [ Emplovees| Dependents" 0.33); prose with technical terms stays >= 0.5.
+MIN_OCR_COMMON_SHARE = 0.5
+COMMON_ZIPF = 3.0
 # A title names people and places more often ("More Dutch (Weverink)", 0.67): only debris loses it.
 MIN_OCR_TITLE_PLAUSIBLE = 0.6
 
@@ -93,7 +98,15 @@ def ocr_line_readable(line: str, lang: str, threshold: float = MIN_OCR_LINE_PLAU
     """A line of an OCR'd page: most of its words of 3+ letters are words of the language."""
     if has_cjk(line) or len([w for w in _LETTERS.findall(line) if len(w) >= 3]) < 2:
         return True
-    return plausible_share(line, lang, min_len=3) >= threshold
+    if plausible_share(line, lang, min_len=3) < threshold:
+        return False
+    found = [w for w in _LETTERS.findall(line) if len(w) >= 3]
+    if len(found) < 3 or threshold < MIN_OCR_LINE_PLAUSIBLE:
+        return True  # a title: people and places are rarer words
+    from wordfreq import zipf_frequency
+
+    common = sum(zipf_frequency(w, lang) >= COMMON_ZIPF for w in found)
+    return common / len(found) >= MIN_OCR_COMMON_SHARE
 
 
 def quotation(line: str) -> bool:
