@@ -67,6 +67,16 @@ def test_a_foreign_example_on_a_scanned_page_is_dropped() -> None:
     assert "scooter" not in scanned and "finite verbs" in scanned
 
 
+def test_a_scanned_line_with_a_word_misread_once_is_dropped() -> None:
+    slide = (
+        "Verbs",
+        "English derives the dinfinitival form via zero morphology.\n• Children place finite verbs second.",
+    )
+    assert "dinfinitival" in _all_text(lecture([RULE, slide]))
+    scanned = _all_text(_ocr(lecture([RULE, slide]), 2, 0.9))
+    assert "dinfinitival" not in scanned and "finite verbs" in scanned
+
+
 def test_formulas_must_parse_as_mathematics() -> None:
     assert parses_as_maths("C = log2(1 + SNR)")
     assert parses_as_maths("P(A|B) = P(B|A) P(A) / P(B)")

@@ -5,7 +5,8 @@ On the lecture's material, before candidates are extracted (so the sheet, the qu
 reader in structure.py all see the same gated text):
 - a page read by OCR whose recognition confidence is low, or whose words are mostly not words of its
   language, gives nothing (a handwritten or photographed page misread: "ART — enn eee • GAT WT BOAT");
-- on a page read by OCR, a line whose words are mostly not words of the language is dropped;
+- on a page read by OCR, a line whose words are mostly not words of the language, or mostly rare in it,
+  or that has a lower-case non-word seen once in the lecture ("dinfinitival"), is dropped;
 - quotations and their credit ("— Albert Einstein"), and a "quote of the day" slide, are dropped;
 - two lines one sentence wraps over (a blank line between them) are joined, so a definition is not cut.
 
@@ -22,6 +23,7 @@ Thresholds were set on the dev decks' pages (see docs/benchmarks.md, "Fourth ses
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from shared.text import has_cjk, words
@@ -142,7 +144,15 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
-def gate_slide(slide: Slide, lang: str) -> Slide:
+def misread_once(line: str, lang: str, counts: Counter[str]) -> bool:
+    """A lower-case word of 5+ letters that is no word of the language and occurs once in the lecture:
+    OCR misread it ("dinfinitival", "jourly Emps") or it is a foreign example ("schoenen wassen")."""
+    return any(
+        len(w) >= 5 and w.islower() and counts[w] <= 1 and not _known(w, lang) for w in _LETTERS.findall(line)
+    )
+
+
+def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> Slide:
     """The slide with only what a student can read and what is subject matter by its form."""
     if not page_readable(slide, lang) or _QUOTE_TITLE.search(slide.title):
         figures = [replace(f, caption="", text="") for f in slide.figures]
@@ -151,6 +161,8 @@ def gate_slide(slide: Slide, lang: str) -> Slide:
     kept = []
     for line in slide.text.split("\n"):
         if line.strip() and (quotation(line) or (ocr and not ocr_line_readable(line, lang))):
+            continue
+        if ocr and counts is not None and misread_once(line, lang, counts):
             continue
         kept.append(line)
     title = slide.title if not ocr or ocr_line_readable(slide.title, lang, MIN_OCR_TITLE_PLAUSIBLE) else ""
@@ -161,7 +173,8 @@ def gate_slide(slide: Slide, lang: str) -> Slide:
 
 
 def gate_material(lecture: LectureMaterial, lang: str) -> LectureMaterial:
-    return replace(lecture, slides=[gate_slide(s, lang) for s in lecture.slides])
+    counts = Counter(w.casefold() for s in lecture.slides for w in _LETTERS.findall(s.text))
+    return replace(lecture, slides=[gate_slide(s, lang, counts) for s in lecture.slides])
 
 
 # --- candidates --------------------------------------------------------------------------------------
