@@ -168,3 +168,16 @@ def test_a_section_that_is_no_readable_list_still_shows_its_statements() -> None
     group = Group(title="Views", points=points, refs=[_ref()])
     shown = [p.text for p in _shown_points(group, [], None, "en")]
     assert shown == ["Views are stored queries."]
+
+
+def test_ocr_debris_a_titleless_ocr_heading_and_example_lines_are_dropped() -> None:
+    slide = (
+        "C ssn 2",
+        "« A weak entity is identified by the key of its owner entity.\n"
+        "• policy can only Cay \\ Clot > dependent!\n"
+        "• As another example, the CREATE TABLE Enrolled",
+    )
+    lc = extract(_ocr(lecture([RULE, slide]), 2, 0.9))
+    text = "\n".join(f"{g.title}: {p.text}" for g in lc.groups for p in g.points)
+    assert "weak entity" in text and "Clot" not in text and "another example" not in text
+    assert "ssn" not in text

@@ -46,6 +46,8 @@ COMMON_ZIPF = 3.0
 MIN_OCR_TITLE_PLAUSIBLE = 0.6
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+# Symbols OCR makes of bullets, underlines and diagram edges ("policy can only Cay \\ Clot > dependent!").
+_OCR_DEBRIS = re.compile(r"[\\|~¢™«»<>]")
 _QUOTE_TITLE = re.compile(r"\b(?:quotes?|quotations?|quote of the (?:day|week)|words of wisdom)\b", re.I)
 _QUOTED = re.compile(r"^\s*[\"“”„«‘'](?:\S+\s+){4,}\S+[\"“”»’']\s*(?:[-–—―]+\s*\S.*)?$")  # 5+ words
 _CREDIT = re.compile(
@@ -65,6 +67,7 @@ _RELATION = re.compile(
 _GENDERED = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
 _EXAMPLE_LEAD = re.compile(
     r"^\s*(?:e\.\s?g\.|eg\b|i\.\s?e\.|ex(?:ample)?s?\s*[.:)\d]|for (?:example|instance)|such as|"
+    r"as (?:an(?:other)?|a further) example|"
     r"p\.\s?ej\.|por ejemplo|например|z\.\s?b\.)",
     re.I,
 )
@@ -117,19 +120,24 @@ def quotation(line: str) -> bool:
     return bool(_QUOTED.match(flat) or _CREDIT.match(flat))
 
 
-def _join_wrapped(lines: list[str]) -> list[str]:
+def _join_wrapped(lines: list[str | None]) -> list[str]:
     """A sentence wrapped over a blank line ("X is the number of new cases" / "" / "per unit of time")
     becomes one line again: the previous line ends on a word that cannot end it, the next starts in lower
-    case and is no bullet."""
+    case and is no bullet. A dropped line (None) is a hard break: the lines around it are never joined."""
     out: list[str] = []
     blank_after = False
+    barrier = 0  # no join reaches back before a dropped line
     for raw in lines:
+        if raw is None:
+            out.append("")
+            barrier, blank_after = len(out), False
+            continue
         line = raw.strip()
         if not line:
             blank_after = True
             out.append(raw)
             continue
-        prev_i = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
+        prev_i = next((i for i in range(len(out) - 1, barrier - 1, -1) if out[i].strip()), None)
         if (
             blank_after
             and prev_i is not None
@@ -152,20 +160,33 @@ def misread_once(line: str, lang: str, counts: Counter[str]) -> bool:
     )
 
 
+def ocr_title_readable(title: str, lang: str) -> bool:
+    """An OCR'd title with a word of the language or an abbreviation in it, and not mostly debris."""
+    if has_cjk(title) or not title.strip():
+        return True
+    found = _LETTERS.findall(title)
+    if not any((len(w) >= 4 and _known(w, lang)) or (len(w) >= 2 and w.isupper()) for w in found):
+        return False  # no word of four letters or more, no abbreviation: "C ssn 2"
+    return ocr_line_readable(title, lang, MIN_OCR_TITLE_PLAUSIBLE)
+
+
 def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> Slide:
     """The slide with only what a student can read and what is subject matter by its form."""
     if not page_readable(slide, lang) or _QUOTE_TITLE.search(slide.title):
         figures = [replace(f, caption="", text="") for f in slide.figures]
         return replace(slide, title="" if slide.source == "ocr" else slide.title, text="", figures=figures)
     ocr = slide.source == "ocr"
-    kept = []
+    kept: list[str | None] = []
     for line in slide.text.split("\n"):
-        if line.strip() and (quotation(line) or (ocr and not ocr_line_readable(line, lang))):
-            continue
-        if ocr and counts is not None and misread_once(line, lang, counts):
-            continue
-        kept.append(line)
-    title = slide.title if not ocr or ocr_line_readable(slide.title, lang, MIN_OCR_TITLE_PLAUSIBLE) else ""
+        dropped = line.strip() and (quotation(line) or (ocr and not ocr_line_readable(line, lang)))
+        if (
+            ocr
+            and line.strip()
+            and (_OCR_DEBRIS.search(line.strip()[1:]) or (counts and misread_once(line, lang, counts)))
+        ):
+            dropped = True
+        kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
+    title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
     figures = slide.figures
     if ocr:
         figures = [f if ocr_line_readable(f.caption, lang) else replace(f, caption="") for f in figures]
@@ -241,6 +262,7 @@ def gate_candidates(out: object) -> None:
         g.points = [p for p in g.points if not merged_columns(p.text)]
         if g.points and all(example_line(p.text) for p in g.points):
             continue  # an example alone under its heading: the rule it illustrates is not there
+        g.points = [p for p in g.points if not example_line(p.text)]  # an example is no point of its own
         if g.points:
             groups.append(g)
     out.groups = groups
