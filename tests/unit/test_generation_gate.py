@@ -181,3 +181,17 @@ def test_ocr_debris_a_titleless_ocr_heading_and_example_lines_are_dropped() -> N
     text = "\n".join(f"{g.title}: {p.text}" for g in lc.groups for p in g.points)
     assert "weak entity" in text and "Clot" not in text and "another example" not in text
     assert "ssn" not in text
+
+
+def test_a_sentence_whose_middle_line_is_dropped_is_dropped_whole() -> None:
+    slide = (
+        "Verbs",
+        "English is the only Germanic language which derives\n"
+        "the dinfinitival form via zero morphology and\n"
+        "nothing else in the paradigm.\n"
+        "• Children place finite verbs second.",
+    )
+    lc = extract(_ocr(lecture([RULE, slide]), 2, 0.9))
+    text = "\n".join(p.text for g in lc.groups for p in g.points) + "\n".join(d.term for d in lc.definitions)
+    assert "finite verbs" in text
+    assert "derives" not in text and "paradigm" not in text and "English" not in text

@@ -47,7 +47,7 @@ MIN_OCR_TITLE_PLAUSIBLE = 0.6
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Symbols OCR makes of bullets, underlines and diagram edges ("policy can only Cay \\ Clot > dependent!").
-_OCR_DEBRIS = re.compile(r"[\\|~¢™«»<>]")
+_OCR_DEBRIS = re.compile(r"[\\|~¢™«»]|[<>](?!\s*=?\s*\d)")
 _QUOTE_TITLE = re.compile(r"\b(?:quotes?|quotations?|quote of the (?:day|week)|words of wisdom)\b", re.I)
 _QUOTED = re.compile(r"^\s*[\"“”„«‘'](?:\S+\s+){4,}\S+[\"“”»’']\s*(?:[-–—―]+\s*\S.*)?$")  # 5+ words
 _CREDIT = re.compile(
@@ -160,6 +160,18 @@ def misread_once(line: str, lang: str, counts: Counter[str]) -> bool:
     )
 
 
+def _drop_cut_head(kept: list[str | None]) -> None:
+    """Drop the last kept line when its sentence went on in the line just dropped (no full stop)."""
+    for i in range(len(kept) - 1, -1, -1):
+        line = kept[i]
+        if line is None:
+            return
+        if line.strip():
+            if not line.rstrip().endswith((".", "!", "?", ":", ";", "。")):
+                kept[i] = None
+            return
+
+
 def ocr_title_readable(title: str, lang: str) -> bool:
     """An OCR'd title with a word of the language or an abbreviation in it, and not mostly debris."""
     if has_cjk(title) or not title.strip():
@@ -177,14 +189,18 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
         return replace(slide, title="" if slide.source == "ocr" else slide.title, text="", figures=figures)
     ocr = slide.source == "ocr"
     kept: list[str | None] = []
+    cut = False  # the last line was dropped: a line that continues it goes too
     for line in slide.text.split("\n"):
-        dropped = line.strip() and (quotation(line) or (ocr and not ocr_line_readable(line, lang)))
-        if (
-            ocr
-            and line.strip()
-            and (_OCR_DEBRIS.search(line.strip()[1:]) or (counts and misread_once(line, lang, counts)))
-        ):
+        flat = line.strip()
+        dropped = bool(flat) and (quotation(line) or (ocr and not ocr_line_readable(line, lang)))
+        if ocr and flat and (_OCR_DEBRIS.search(flat[1:]) or (counts and misread_once(line, lang, counts))):
             dropped = True
+        if flat and not dropped and cut and flat[:1].islower():
+            dropped = True  # "chosen (by DBA) to be the primary key.": the tail of a dropped sentence
+        if dropped and flat[:1].islower():
+            _drop_cut_head(kept)  # "... which derives" before a dropped continuation
+        if flat:
+            cut = dropped
         kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
     title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
     figures = slide.figures
