@@ -47,6 +47,7 @@ MIN_OCR_TITLE_PLAUSIBLE = 0.6
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Symbols OCR makes of bullets, underlines and diagram edges ("policy can only Cay \\ Clot > dependent!").
+_BULLET_GLYPHS = "•◦▪‣●○■□►▶❖◆◇➢➤✓✔-*–—%+¢«»·~ "
 _OCR_DEBRIS = re.compile(r"[\\|~¢™«»]|[<>](?!\s*=?\s*\d)")
 _QUOTE_TITLE = re.compile(r"\b(?:quotes?|quotations?|quote of the (?:day|week)|words of wisdom)\b", re.I)
 _QUOTED = re.compile(r"^\s*[\"“”„«‘'](?:\S+\s+){4,}\S+[\"“”»’']\s*(?:[-–—―]+\s*\S.*)?$")  # 5+ words
@@ -189,18 +190,21 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
         return replace(slide, title="" if slide.source == "ocr" else slide.title, text="", figures=figures)
     ocr = slide.source == "ocr"
     kept: list[str | None] = []
-    cut = False  # the last line was dropped: a line that continues it goes too
+    open_cut = False  # the last line was dropped mid-sentence: the line that continues it goes too
     for line in slide.text.split("\n"):
         flat = line.strip()
+        body = flat.lstrip(_BULLET_GLYPHS)
         dropped = bool(flat) and (quotation(line) or (ocr and not ocr_line_readable(line, lang)))
-        if ocr and flat and (_OCR_DEBRIS.search(flat[1:]) or (counts and misread_once(line, lang, counts))):
+        if ocr and flat and (_OCR_DEBRIS.search(body) or (counts and misread_once(line, lang, counts))):
             dropped = True
-        if flat and not dropped and cut and flat[:1].islower():
+        if flat and not dropped and open_cut and (flat[:1].islower() or body == flat):
             dropped = True  # "chosen (by DBA) to be the primary key.": the tail of a dropped sentence
         if dropped and flat[:1].islower():
             _drop_cut_head(kept)  # "... which derives" before a dropped continuation
-        if flat:
-            cut = dropped
+        if flat:  # a quotation ends where its credit does; an OCR line dropped mid-sentence leaves a tail
+            open_cut = (
+                dropped and ocr and not quotation(line) and not flat.endswith((".", "!", "?", ";", "。"))
+            )
         kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
     title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
     figures = slide.figures
