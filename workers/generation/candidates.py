@@ -505,10 +505,13 @@ def _usable_caption(caption: str) -> bool:
 
 def extract(lecture: LectureMaterial) -> LectureCandidates:
     """Every candidate a lecture offers, in slide order."""
+    from workers.generation.gate import gate_candidates, gate_material
     from workers.generation.i18n import PHRASES
 
+    text_lang = detect_language("\n".join(s.text for s in lecture.slides))
+    lecture = gate_material(lecture, text_lang)  # what a student cannot read never becomes an item
     out = LectureCandidates(lecture=lecture)
-    out.text_lang = detect_language("\n".join(s.text for s in lecture.slides))
+    out.text_lang = text_lang
     out.lang = out.text_lang if out.text_lang in PHRASES else "en"
     seen_terms: set[str] = set()
     seen_formulas: set[str] = set()
@@ -556,6 +559,7 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
         if group.points:
             out.groups.append(group)
     _drop_boilerplate(out)
+    gate_candidates(out)
     n_points = len(out.points)
     for d in out.definitions:  # a term on many lines ("security" in a security lecture) is no key phrase
         hits = sum(contains_phrase(p.text, d.term) for _, p in out.points)

@@ -25,7 +25,7 @@ _LEAD_WORDS = {
     "let", "note", "suppose", "assume", "where", "here", "then", "thus", "hence", "so", "also", "e.g",
     "пусть", "тогда", "где", "soit", "sea", "donde", "sean", "where's", "today",
 }  # fmt: skip
-_OPEN_END = re.compile(
+OPEN_END = re.compile(
     r"\b(?:if|when|whether|where|while|because|than|so|such|e\.g|i\.e|если|когда|что|si|cuando|que)\W*$", re.I
 )
 _MATH_ALNUM = re.compile("[\U0001d400-\U0001d7ff]")
@@ -81,7 +81,7 @@ def good_definition(term: str, definition: str, lang: str = "en") -> bool:
         return False  # a quotation is not a definition
     if fold(body.split()[0]) in {"that", "что", "que", "qui", "dass"}:
         return False  # "X means that ...": a statement, not what X is
-    if _OPEN_END.search(body) or fragment_reason(body):
+    if OPEN_END.search(body) or fragment_reason(body):
         return False
     if looks_like_code(body) or looks_like_code(head):
         return False

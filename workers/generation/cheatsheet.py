@@ -44,6 +44,7 @@ from workers.generation.sheet_docx import (
     heading,
     style_document,
 )
+from workers.generation.sheet_lists import unshown_definitions_as_points, whole_sentence, with_lead_in_lists
 from workers.generation.sheet_rules import (
     example_section,
     formula_reason,
@@ -198,11 +199,12 @@ def _shown_points(
             return []
         items = list_items_ok(unit.items)
         whole = f"{g.title}: {' '.join(items)}"
-        if len(items) < 2 or not readable(whole, lang) or mixed_script(whole):
-            return []
-        return [Point(" • ".join(items), unit.ref)]
+        if len(items) >= 2 and readable(whole, lang) and not mixed_script(whole):
+            return [Point(" • ".join(items), unit.ref)]
+        # not a list a student can read: its whole sentences may still state something on their own
+        g = Group(g.title, [p for p in g.points if whole_sentence(p.text)], g.refs)
     out = []
-    for p in g.points:
+    for p in with_lead_in_lists(g.points, lang):  # "Four types of X:" and its short items: one point
         p = Point(tidy(p.text), p.ref, p.is_definition)
         if p.is_definition or not entry_ok(g.title, p.text) or not readable(p.text, lang):
             continue  # boilerplate, a fragment, or words misread from a photo
@@ -250,6 +252,7 @@ def plan_items(
                 Item("formula", li, _lines(width(name + f.text) + 10), f.ref.page, formula=f, text=name)
             )
         groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
+        groups = [unshown_definitions_as_points(g, [i.term for i in q.terms if i.term]) for g in groups]
         titles = [g.title for g in groups]
         named = {fold(u.title): u for u in layout.lists}
         shown_by = {

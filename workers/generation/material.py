@@ -31,6 +31,8 @@ class Slide:
     text: str
     notes: str = ""
     figures: list[FigureInfo] = field(default_factory=list)
+    source: str = "text_layer"  # how the page was read: "text_layer" or "ocr" (Page.text_source)
+    ocr_confidence: float | None = None
 
 
 @dataclass
@@ -114,6 +116,8 @@ def load_material(
                     text=study_text(p.text or "", p.line_roles),
                     notes="\n".join(notes[(lec.id, p.number)]),
                     figures=figures[(lec.id, p.number)],
+                    source=p.text_source or "text_layer",
+                    ocr_confidence=p.ocr_confidence,
                 )
             )
         out.append(material)

@@ -1,0 +1,289 @@
+"""The readability gate every kind of study material passes through (cheat sheet, quiz, flashcards): what a
+student cannot read, or what is no subject matter by its form, never becomes an item.
+
+On the lecture's material, before candidates are extracted (so the sheet, the quiz, the cards and the layout
+reader in structure.py all see the same gated text):
+- a page read by OCR whose recognition confidence is low, or whose words are mostly not words of its
+  language, gives nothing (a handwritten or photographed page misread: "ART — enn eee • GAT WT BOAT");
+- on a page read by OCR, a line whose words are mostly not words of the language, or mostly rare in it,
+  or that has a lower-case non-word seen once in the lecture ("dinfinitival"), is dropped;
+- quotations and their credit ("— Albert Einstein"), and a "quote of the day" slide, are dropped;
+- two lines one sentence wraps over (a blank line between them) are joined, so a definition is not cut.
+
+On the candidates extracted from it:
+- a formula is kept only when it parses as mathematics (maths.py) as well as validity.plausible_formula;
+- a definition cut off mid-sentence, read across two merged columns, or taken from a worked example's
+  line (a person's name with a relation, "Emma is the mother of ...") is dropped;
+- a section whose label is a line of code (an example query) is dropped, and so is an example standing
+  alone under its heading without the rule it illustrates.
+
+Thresholds were set on the dev decks' pages (see docs/benchmarks.md, "Fourth session").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from shared.text import has_cjk, words
+from shared.text.plausibility import plausible_share, word_known
+from workers.generation.material import LectureMaterial, Slide
+
+# Dev: the handwritten and photographed pages read at 0.4-0.7, the scanned pages at 0.8-1.0.
+MIN_OCR_CONFIDENCE = 0.75
+# Dev: known words of 4+ letters per token, 0.00-0.21 on misread handwriting, >= 0.29 on readable scans.
+MIN_PAGE_WORD_SHARE = 0.25
+# Dev: a scanned page's line whose words of 3+ letters are under 85 % words of the language is OCR debris
+# or a foreign example ("a. pappa schoenen wassen", "jourly Emps").
+MIN_OCR_LINE_PLAUSIBLE = 0.85
+# Dev: on a scanned page, a line with under half of its words of 3+ letters common in the language (Zipf
+# frequency >= 3, once in a million words) is a foreign example or misread ("a. pappa schoenen wassen c. ik
+# ook lezen" 0.00, "cover 1 [ Emplovees| Dependents" 0.33); prose with technical terms stays >= 0.5.
+MIN_OCR_COMMON_SHARE = 0.5
+COMMON_ZIPF = 3.0
+# A title names people and places more often ("More Dutch (Weverink)", 0.67): only debris loses it.
+MIN_OCR_TITLE_PLAUSIBLE = 0.6
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Symbols OCR makes of bullets, underlines and diagram edges ("policy can only Cay \\ Clot > dependent!").
+_BULLET_GLYPHS = "•◦▪‣●○■□►▶❖◆◇➢➤✓✔-*–—%+¢«»·~ "
+_OCR_DEBRIS = re.compile(r"[\\|~¢™«»]|[<>](?!\s*=?\s*\d)")
+_QUOTE_TITLE = re.compile(r"\b(?:quotes?|quotations?|quote of the (?:day|week)|words of wisdom)\b", re.I)
+_QUOTED = re.compile(r"^\s*[\"“”„«‘'](?:\S+\s+){4,}\S+[\"“”»’']\s*(?:[-–—―]+\s*\S.*)?$")  # 5+ words
+_CREDIT = re.compile(
+    r"^\s*(?:[-–—―~]{1,2}|by)\s*[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|da|del|la)){0,4}"
+    r"\s*(?:,\s*.{0,60}|\(\d{4}\))?\s*$"
+)
+_DANGLING_END = re.compile(
+    r"(?:\b(?:a|an|the|and|or|of|to|in|on|at|by|for|per|via|with|from|into|as|than|that|which|who|whose|is|are|"
+    r"be|its|their|this|these|such|when|where|if|because|y|de|la|el|en|con|por|para|que|и|в|на|с)|[,(\-–/])$",
+    re.I,
+)
+_RELATION = re.compile(
+    r"\b(?:mother|father|parent|son|daughter|sister|brother|sibling|wife|husband|friend|aunt|uncle|cousin|"
+    r"grandmother|grandfather|boss|colleague|roommate|neighbou?r|girlfriend|boyfriend)s?\b",
+    re.I,
+)
+_GENDERED = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
+_EXAMPLE_LEAD = re.compile(
+    r"^\s*(?:e\.\s?g\.|eg\b|i\.\s?e\.|ex(?:ample)?s?\s*[.:)\d]|for (?:example|instance)|such as|"
+    r"as (?:an(?:other)?|a further) example|"
+    r"p\.\s?ej\.|por ejemplo|например|z\.\s?b\.)",
+    re.I,
+)
+_CODE_LABEL = re.compile(
+    r"\b(?:SELECT|FROM|WHERE|INSERT\s+INTO|CREATE\s+TABLE|UPDATE|DELETE\s+FROM|JOIN)\b.*\b(?:FROM|WHERE|SET|"
+    r"VALUES|ON|TABLE)\b|[A-Za-z_]\w*\([^()]*\)\s*[;{]|^\s*(?:def|class|import|for|while|return|print)\b.*[:(]"
+)
+
+
+# --- pages and lines ---------------------------------------------------------------------------------
+def page_readable(slide: Slide, lang: str) -> bool:
+    """Whether a page's words can be trusted: text-layer pages always; a page read by OCR when its
+    recognition confidence and its share of real words are high enough (dev thresholds above)."""
+    if slide.source != "ocr":
+        return True
+    if slide.ocr_confidence is not None and slide.ocr_confidence < MIN_OCR_CONFIDENCE:
+        return False
+    text = f"{slide.title}\n{slide.text}"
+    if has_cjk(text):
+        return True  # no word boundaries to check
+    tokens = text.split()
+    if len(tokens) < 8:
+        return True
+    known_long = [w for w in _LETTERS.findall(text) if len(w) >= 4 and _known(w, lang)]
+    return len(known_long) / len(tokens) >= MIN_PAGE_WORD_SHARE
+
+
+def _known(word: str, lang: str) -> bool:
+    return word_known(word, lang) or (lang != "en" and word_known(word, "en"))
+
+
+def ocr_line_readable(line: str, lang: str, threshold: float = MIN_OCR_LINE_PLAUSIBLE) -> bool:
+    """A line of an OCR'd page: most of its words of 3+ letters are words of the language."""
+    if has_cjk(line) or len([w for w in _LETTERS.findall(line) if len(w) >= 3]) < 2:
+        return True
+    if plausible_share(line, lang, min_len=3) < threshold:
+        return False
+    found = [w for w in _LETTERS.findall(line) if len(w) >= 3]
+    if len(found) < 3 or threshold < MIN_OCR_LINE_PLAUSIBLE:
+        return True  # a title: people and places are rarer words
+    from wordfreq import zipf_frequency
+
+    common = sum(zipf_frequency(w, lang) >= COMMON_ZIPF for w in found)
+    return common / len(found) >= MIN_OCR_COMMON_SHARE
+
+
+def quotation(line: str) -> bool:
+    """A quotation in quote marks (with its credit), or a credit line alone ("— Albert Einstein")."""
+    flat = " ".join(line.split())
+    return bool(_QUOTED.match(flat) or _CREDIT.match(flat))
+
+
+def _join_wrapped(lines: list[str | None]) -> list[str]:
+    """A sentence wrapped over a blank line ("X is the number of new cases" / "" / "per unit of time")
+    becomes one line again: the previous line ends on a word that cannot end it, the next starts in lower
+    case and is no bullet. A dropped line (None) is a hard break: the lines around it are never joined."""
+    out: list[str] = []
+    blank_after = False
+    barrier = 0  # no join reaches back before a dropped line
+    for raw in lines:
+        if raw is None:
+            out.append("")
+            barrier, blank_after = len(out), False
+            continue
+        line = raw.strip()
+        if not line:
+            blank_after = True
+            out.append(raw)
+            continue
+        prev_i = next((i for i in range(len(out) - 1, barrier - 1, -1) if out[i].strip()), None)
+        if (
+            blank_after
+            and prev_i is not None
+            and _DANGLING_END.search(out[prev_i].strip())
+            and line[:1].islower()
+        ):
+            out[prev_i] = f"{out[prev_i].rstrip()} {line}"
+            del out[prev_i + 1 :]
+        else:
+            out.append(raw)
+        blank_after = False
+    return out
+
+
+def misread_once(line: str, lang: str, counts: Counter[str]) -> bool:
+    """A lower-case word of 5+ letters that is no word of the language and occurs once in the lecture:
+    OCR misread it ("dinfinitival", "jourly Emps") or it is a foreign example ("schoenen wassen")."""
+    return any(
+        len(w) >= 5 and w.islower() and counts[w] <= 1 and not _known(w, lang) for w in _LETTERS.findall(line)
+    )
+
+
+def _drop_cut_head(kept: list[str | None]) -> None:
+    """Drop the last kept line when its sentence went on in the line just dropped (no full stop)."""
+    for i in range(len(kept) - 1, -1, -1):
+        line = kept[i]
+        if line is None:
+            return
+        if line.strip():
+            if not line.rstrip().endswith((".", "!", "?", ":", ";", "。")):
+                kept[i] = None
+            return
+
+
+def ocr_title_readable(title: str, lang: str) -> bool:
+    """An OCR'd title with a word of the language or an abbreviation in it, and not mostly debris."""
+    if has_cjk(title) or not title.strip():
+        return True
+    found = _LETTERS.findall(title)
+    if not any((len(w) >= 4 and _known(w, lang)) or (len(w) >= 2 and w.isupper()) for w in found):
+        return False  # no word of four letters or more, no abbreviation: "C ssn 2"
+    return ocr_line_readable(title, lang, MIN_OCR_TITLE_PLAUSIBLE)
+
+
+def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> Slide:
+    """The slide with only what a student can read and what is subject matter by its form."""
+    if not page_readable(slide, lang) or _QUOTE_TITLE.search(slide.title):
+        figures = [replace(f, caption="", text="") for f in slide.figures]
+        return replace(slide, title="" if slide.source == "ocr" else slide.title, text="", figures=figures)
+    ocr = slide.source == "ocr"
+    kept: list[str | None] = []
+    open_cut = False  # the last line was dropped mid-sentence: the line that continues it goes too
+    for line in slide.text.split("\n"):
+        flat = line.strip()
+        body = flat.lstrip(_BULLET_GLYPHS)
+        dropped = bool(flat) and (quotation(line) or (ocr and not ocr_line_readable(line, lang)))
+        if ocr and flat and (_OCR_DEBRIS.search(body) or (counts and misread_once(line, lang, counts))):
+            dropped = True
+        if flat and not dropped and open_cut and (flat[:1].islower() or body == flat):
+            dropped = True  # "chosen (by DBA) to be the primary key.": the tail of a dropped sentence
+        if dropped and flat[:1].islower():
+            _drop_cut_head(kept)  # "... which derives" before a dropped continuation
+        if flat:  # a quotation ends where its credit does; an OCR line dropped mid-sentence leaves a tail
+            open_cut = (
+                dropped and ocr and not quotation(line) and not flat.endswith((".", "!", "?", ";", "。"))
+            )
+        kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
+    title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
+    figures = slide.figures
+    if ocr:
+        figures = [f if ocr_line_readable(f.caption, lang) else replace(f, caption="") for f in figures]
+    return replace(slide, title=title, text="\n".join(_join_wrapped(kept)), figures=figures)
+
+
+def gate_material(lecture: LectureMaterial, lang: str) -> LectureMaterial:
+    counts = Counter(w.casefold() for s in lecture.slides for w in _LETTERS.findall(s.text))
+    return replace(lecture, slides=[gate_slide(s, lang, counts) for s in lecture.slides])
+
+
+# --- candidates --------------------------------------------------------------------------------------
+def truncated(text: str) -> bool:
+    """A definition that stops where its sentence goes on ("the number of new cases per")."""
+    flat = " ".join(text.split()).rstrip(" .;")
+    return bool(_DANGLING_END.search(flat)) if flat and not has_cjk(flat[-1]) else False
+
+
+def merged_columns(text: str) -> bool:
+    """Two columns read across as one line: its two halves say the same words in another order
+    ("general to specific specific to general"), or one column's last word is the next one's first."""
+    ws = [w.lower() for w in words(text) if any(ch.isalpha() for ch in w)]
+    if len(ws) < 4:
+        return False
+    if re.search(r"\b([^\W\d_]{4,})\s+\1\b", text, re.I):
+        return True  # "specific specific": one column's last word, the next column's first
+    half = len(ws) // 2
+    left, right = ws[:half], ws[half:]
+    return len(left) >= 2 and left != right and sorted(left) == sorted(right[: len(left)])
+
+
+def person_example(term: str, definition: str, lecture_text: str) -> bool:
+    """A worked example's line about a person: the term is a capitalised name never written in lower case
+    in the lecture, and the definition relates it to people ("the mother of Emma") or says he/she."""
+    ws = words(term)
+    if not ws or not all(w[:1].isupper() and w[1:].islower() for w in ws if w.isalpha()):
+        return False
+    if any(re.search(rf"(?<![\w.!?]\s)\b{re.escape(w.lower())}\b", lecture_text) for w in ws):
+        return False  # the word is a common noun of the lecture too
+    return bool(_RELATION.search(definition) or _GENDERED.search(definition))
+
+
+def example_line(text: str) -> bool:
+    return bool(_EXAMPLE_LEAD.match(text))
+
+
+def code_label(title: str) -> bool:
+    """A section label that is a line of code (an example query), not a topic."""
+    return bool(_CODE_LABEL.search(title))
+
+
+def gate_candidates(out: object) -> None:
+    """Drop what the candidate gate above refuses (``out`` is a LectureCandidates)."""
+    from workers.generation.candidates import LectureCandidates
+    from workers.generation.maths import parses_as_maths
+    from workers.generation.validity import plausible_formula
+
+    assert isinstance(out, LectureCandidates)
+    text = "\n".join(s.text for s in out.lecture.slides)
+    out.formulas = [f for f in out.formulas if plausible_formula(f.text) and parses_as_maths(f.text)]
+    out.definitions = [
+        d
+        for d in out.definitions
+        if not truncated(d.definition)
+        and not merged_columns(d.sentence)
+        and not merged_columns(d.definition)
+        and not person_example(d.term, d.definition, text)
+    ]
+    groups = []
+    for g in out.groups:
+        if code_label(g.title):
+            continue
+        g.points = [p for p in g.points if not merged_columns(p.text)]
+        if g.points and all(example_line(p.text) for p in g.points):
+            continue  # an example alone under its heading: the rule it illustrates is not there
+        g.points = [p for p in g.points if not example_line(p.text)]  # an example is no point of its own
+        if g.points:
+            groups.append(g)
+    out.groups = groups
+    out.figures = [f for f in out.figures if not quotation(f.caption)]
