@@ -14,7 +14,7 @@ from lxml import etree
 
 from tests.support.study import add_lecture, study_db
 from tests.unit.test_generation_cheatsheet import _generate
-from workers.generation.sheet_docx import add_text, heading, style_document
+from workers.generation.sheet_docx import add_text, heading, paragraph_text, style_document
 from workers.generation.sheet_math import M_NS, W_NS, formula_omml
 
 M = f"{{{M_NS}}}"
@@ -143,6 +143,7 @@ def test_only_formula_entries_become_equations_and_none_is_lost(tmp_path: Path) 
     (math,) = circle._p.findall(M + "oMath")
     assert "sSup" in _names(math)
     assert circle.text == "Circle:  (s. 3)"  # the name and the reference stay Arial runs around it
+    assert paragraph_text(circle) == "Circle: x2+y2=r2 (s. 3)"  # what a reader of the sheet sees, in order
     assert not energy._p.findall(M + "oMath") and energy.text == "Energy: E = mc² (s. 3)"
     assert not points._p.findall(M + "oMath") and points.text.startswith("x^2")
 

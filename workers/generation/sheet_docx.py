@@ -159,6 +159,16 @@ def add_text(
     return add_plain_text(paragraph, text, size=size, bold=bold, italic=italic, grey=grey)
 
 
+def paragraph_text(paragraph: Any) -> str:
+    """The paragraph's text with its equations' text in place (python-docx's ``paragraph.text`` skips
+    m:oMath, so a reader of the sheet would lose the formulas)."""
+    from docx.oxml.ns import qn
+
+    from workers.generation.sheet_math import M_NS
+
+    return "".join(el.text or "" for el in paragraph._p.iter(qn("w:t"), f"{{{M_NS}}}t"))
+
+
 def heading(doc: Any, text: str, level: int) -> None:
     p = doc.add_paragraph(style=f"Heading {level}")
     add_text(p, text, size=HEADING_PT, bold=True)
