@@ -82,6 +82,8 @@ def test_readings_that_matter() -> None:
         "the loss goes down as the model learns = good",
         "5 pivot = array[0] // 中文",
         "x^",
+        "Vv we =",
+        "We have S = 1:",
         "(a + b",
         "a + b)",
         "x^2^3",

@@ -366,8 +366,10 @@ def to_latex(text: str) -> tuple[str, str]:
         raise Unsupported("raw TeX")
     parser = _Parser(_tokens(flat))
     seq = parser.seq(None, 0)
-    if not any(n.kind not in ("op",) for n in seq):
+    if not any(n.kind != "op" for n in seq):
         raise Unsupported("no operands")
+    if flat[-1] in "=:,;<>+*/^_" or flat[0] in "=:,;<>*/^_":
+        raise Unsupported("a side is missing")  # "Vv we =", "We have S = 1:": a lead-in or debris
     return _latex(seq), "".join(ch for ch in _shown(seq) if ch.isalnum())
 
 
