@@ -206,3 +206,25 @@ def test_generated_sheet_has_equations_libreoffice_renders(tmp_path: Path) -> No
     for symbol in ("∩", "Speedup", "Accuracy", "TP", "FN"):
         assert symbol in text, symbol
     assert "T_1" not in text and "/ (TP" not in text  # typeset, not the raw line
+
+
+def test_random_lines_give_text_or_a_well_formed_equation(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    alphabet = [*"xyzabAB12 ^_/()[]{}+-=*<>|,.:;!'", "sqrt", "sum", "alpha", "≤", "∑", "√", "²", "σ", "&"]
+    alphabet.append("\\")
+    lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(400)]
+    converted = []
+    for line in lines:
+        started = time.monotonic()
+        omml = formula_omml(line)
+        assert time.monotonic() - started < 0.5
+        if omml is not None:
+            assert omml.tag == M + "oMath"
+            converted.append(line)
+    assert converted, "some random lines are formulas"
+    path = tmp_path / "random.docx"
+    _sheet_by_hand(path, [(f"F{i}", line) for i, line in enumerate(lines)])
+    doc = Document(str(path))  # Word's XML stays well-formed whatever the lines were
+    assert len(doc.element.body.findall(f".//{M}oMath")) == len(converted)
