@@ -121,11 +121,13 @@ def cheatsheet_entries(path: Path) -> list[dict[str, Any]]:
     """The cheat sheet's paragraphs (headings as sections, entries under them)."""
     import docx
 
+    from workers.generation.sheet_docx import paragraph_text
+
     doc = docx.Document(str(path))
     out: list[dict[str, Any]] = []
     section = ""
     for para in doc.paragraphs:
-        text = para.text.strip()
+        text = paragraph_text(para).strip()  # with the formulas' text (Word equations)
         if not text:
             continue
         style = (para.style.name if para.style is not None else "") or ""

@@ -1,5 +1,6 @@
 """The cheat sheet's Word styling: Arial in every script slot (theme fonts removed), 9 pt body, 11 pt
-headings, two columns, narrow margins."""
+headings, two columns, narrow margins. A formula line under a "Formulas" heading is written as a Word equation
+(sheet_math.formula_omml) when it converts cleanly, as plain text otherwise."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ def style_document(doc: Any) -> None:
         set_fonts(caption.element)
 
 
-def add_text(
+def add_plain_text(
     paragraph: Any,
     text: str,
     *,
@@ -103,6 +104,69 @@ def add_text(
         run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
     set_fonts(run._r)
     return run
+
+
+def _formula_headings() -> frozenset[str]:
+    from workers.generation.i18n import PHRASES
+
+    return frozenset(p["formulas"] for p in PHRASES.values() if "formulas" in p)
+
+
+def in_formula_section(paragraph: Any) -> bool:
+    """The paragraph follows a level-2 "Formulas" heading (in any of the sheet's languages)."""
+    from docx.oxml.ns import qn
+
+    for el in paragraph._p.itersiblings(preceding=True):
+        if el.tag != qn("w:p"):
+            continue
+        style = el.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+        name = style.get(qn("w:val")) if style is not None else ""
+        if name and name.startswith("Heading"):
+            text = "".join(t.text or "" for t in el.iter(qn("w:t")))
+            return name == "Heading2" and text.strip() in _formula_headings()
+    return False
+
+
+def add_formula(paragraph: Any, text: str, *, size: float = BODY_PT) -> Any:
+    """The formula as a Word equation (m:oMath) followed by its trailing spaces as a run; plain text when
+    it does not convert cleanly. Returns the last run written."""
+    from workers.generation.sheet_math import formula_omml
+
+    body = text.strip()
+    omml = formula_omml(body, size_pt=size) if body else None
+    if omml is None:
+        return add_plain_text(paragraph, text, size=size)
+    lead, tail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    if lead:
+        add_plain_text(paragraph, lead, size=size)
+    paragraph._p.append(omml)
+    return add_plain_text(paragraph, tail, size=size)
+
+
+def add_text(
+    paragraph: Any,
+    text: str,
+    *,
+    size: float = BODY_PT,
+    bold: bool = False,
+    italic: bool = False,
+    grey: bool = False,
+) -> Any:
+    """A run of sheet text; the plain body of a formula line (under a Formulas heading, neither its bold
+    name nor its grey slide reference) becomes an equation."""
+    if not (bold or italic or grey) and in_formula_section(paragraph):
+        return add_formula(paragraph, text, size=size)
+    return add_plain_text(paragraph, text, size=size, bold=bold, italic=italic, grey=grey)
+
+
+def paragraph_text(paragraph: Any) -> str:
+    """The paragraph's text with its equations' text in place (python-docx's ``paragraph.text`` skips
+    m:oMath, so a reader of the sheet would lose the formulas)."""
+    from docx.oxml.ns import qn
+
+    from workers.generation.sheet_math import M_NS
+
+    return "".join(el.text or "" for el in paragraph._p.iter(qn("w:t"), f"{{{M_NS}}}t"))
 
 
 def heading(doc: Any, text: str, level: int) -> None:
