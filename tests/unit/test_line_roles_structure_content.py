@@ -42,7 +42,24 @@ def test_a_summary_of_sentences_starting_with_section_titles_is_no_outline() -> 
     )
     assert "agenda" not in roles_of([TITLE, *SECTIONS, summary], 5).values()
 
-
-def test_a_recap_slide_of_bare_section_titles_is_still_an_outline() -> None:
+    # a recap of the bare section titles still is one
     recap = "Recap\nLight reactions\nCarbon fixation\nPhotorespiration\nC4 plants"
     assert set(roles_of([TITLE, *SECTIONS, recap], 5).values()) == {"agenda"}
+
+
+def test_a_slide_whose_title_announces_its_list_keeps_it_though_each_item_has_a_slide() -> None:
+    # "The four stages of mitosis" over the stages, then a slide per stage: the list is the subject (a
+    # quiz asks for the four stages), as when a lead-in "Four stages:" announces it
+    stages = ["Prophase", "Metaphase", "Anaphase", "Telophase"]
+    announced = "The four stages of mitosis\n" + "\n".join(stages)
+    slides = [
+        f"{s}\nThe {s.lower()} begins when the cell reaches a checkpoint\nIt lasts minutes" for s in stages
+    ]
+    deck = ["Cell division\nProf. A. Smith", announced, *slides]
+    assert "agenda" not in roles_of(deck, 1).values()
+    kinds = "Types of RNA\nMessenger RNA\nTransfer RNA\nRibosomal RNA"
+    rna = [f"{k}\n{k} carries out one step of making proteins" for k in kinds.split("\n")[1:]]
+    assert "agenda" not in roles_of(["RNA\nProf. A. Smith", kinds, *rna], 1).values()
+    # an outline titled otherwise still is one
+    outline = "Today\n" + "\n".join(stages)
+    assert set(roles_of(["Cell division\nProf. A. Smith", outline, *slides], 1).values()) == {"agenda"}

@@ -4,7 +4,8 @@ title calls it, an outline is a list whose items are the deck's sections.
 - ``agenda_echo_titles``: a page whose short lines are, for the most part, the titles of other pages of the
   deck (matched loosely: case, numbering, bullets, punctuation and a "(1/3)" or "(cont.)" left out) lists the
   deck's sections: its items and its title are agenda. A page that announces a list of its own ("Three
-  kinds:" over the kinds) keeps it: the items are then the subject, shown one per slide after.
+  kinds:" over the kinds, or titled "The four stages of mitosis", "Types of RNA") keeps it: the items are
+  then the subject, shown one per slide after.
 - ``agenda_repeated_block``: the same block of short lines (three or more) on two or more pages that are not
   neighbours is an outline shown again at each section's start (often with the current section in the
   page's title, so that the list looks like that section's items). Neighbouring pages are left alone: a
@@ -47,6 +48,13 @@ _NUMBERING = re.compile(
 # spaces before the tail go with the final split/join of ``outline_key``)
 _TAIL = re.compile(r"(?:\((?:\d+\s*/\s*\d+|\d+|cont(?:inued|'d|\.)?|i+)\)|\bcont(?:inued|'d|\.)?)\s*$", re.I)
 _PUNCT = re.compile(r"[^\w\s]+")
+# a title announcing a list of its own ("The four stages of mitosis", "Types of RNA"), as a lead-in does
+_ANNOUNCED = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:\w+\s+)?(?:kinds|types|stages|steps|"
+    r"phases|classes|forms|categories|levels|principles|conditions|properties|laws|components)\b"
+    r"|\b(?:kinds|types|classes|categories|stages|phases|forms)\s+of\b",
+    re.I,
+)
 
 
 def outline_key(line: str) -> str:
@@ -191,7 +199,8 @@ def agenda_echo_titles(pages: Sequence[PageLines], roles: list[list[str]]) -> No
         content = [
             i for i, role in enumerate(page_roles) if role in (*_CONTENT, "figure_text") and role != "agenda"
         ]
-        if not content or any(is_list_lead(page.lines[i]) for i in content):
+        title = " ".join(line for line, role in zip(page.lines, page_roles, strict=False) if role == "title")
+        if not content or any(is_list_lead(page.lines[i]) for i in content) or _ANNOUNCED.search(title):
             continue
         items = [i for i in content if _item(page.lines[i])]
         need = max(ECHO_MIN, ECHO_SHARE * len(content))
