@@ -3,7 +3,7 @@ material is built without agenda lines, so a content line called agenda is lost 
 
 from __future__ import annotations
 
-from tests.unit.test_line_roles_agenda import SECTIONS, roles_of
+from tests.unit.test_line_roles_agenda import CONTENT, SECTIONS, roles_of
 from workers.ocr.line_cues import PageLines
 from workers.ocr.roles import classify_deck, study_text
 
@@ -63,3 +63,21 @@ def test_a_slide_whose_title_announces_its_list_keeps_it_though_each_item_has_a_
     # an outline titled otherwise still is one
     outline = "Today\n" + "\n".join(stages)
     assert set(roles_of(["Cell division\nProf. A. Smith", outline, *slides], 1).values()) == {"agenda"}
+
+
+def test_a_slides_terse_points_recapped_once_at_the_end_stay_content() -> None:
+    # shown twice, terse, no lead-in: the deadlock conditions are the subject, not an outline (their lines
+    # name no other page); an outline shown twice names the deck's sections
+    points = "Mutual exclusion\nHold and wait\nNo preemption\nCircular wait"
+    deck = [
+        "Operating systems\nProf. A. Smith",
+        f"Deadlock conditions\n{points}",
+        *CONTENT[:3],
+        f"Summary\n{points}",
+    ]
+    assert "agenda" not in roles_of(deck, 1).values()
+    assert "agenda" not in roles_of(deck, 5).values()
+    outline = "Plan\nLight reactions\nCarbon fixation\nPhotorespiration"
+    again = outline.replace("Plan", "Where we are")
+    deck = [TITLE, outline, *SECTIONS[:2], *CONTENT[:4], again, *SECTIONS[2:], *CONTENT[4:]]
+    assert set(roles_of(deck, 1).values()) == set(roles_of(deck, 8).values()) == {"agenda"}

@@ -10,7 +10,8 @@ title calls it, an outline is a list whose items are the deck's sections.
   neighbours is an outline shown again at each section's start (often with the current section in the
   page's title, so that the list looks like that section's items). Neighbouring pages are left alone: a
   slide built up line by line over several pages repeats its lines too. A block shown only twice must be
-  terse (a few words a line, no definition, no lead-in over it): a summary may repeat a slide's points.
+  terse (a few words a line, no definition, no lead-in over it) and name other pages' titles: a summary
+  may repeat a slide's points.
 
 Both were written knowing a failure on a test deck (a blind judge's report: quiz questions and flashcards
 built from a repeated outline slide, its section names taken as the items of the section in its title).
@@ -223,10 +224,17 @@ def _outline_like(lines: Sequence[str], roles: Sequence[str], block: Sequence[in
     ) and not any(role == "list_lead" for role in roles)
 
 
+def _names_sections(index: _Titles, keys: set[str], own: set[str]) -> bool:
+    """Lines naming (ECHO_MIN or more) titles of pages other than ``own``: an outline's; a slide's points
+    recapped on a summary name no other page."""
+    return sum(bool(index.named(key) - own) for key in keys) >= ECHO_MIN
+
+
 def agenda_repeated_block(pages: Sequence[PageLines], roles: list[list[str]]) -> None:
     """The same block of short lines on pages that are not neighbours is an outline (see the module)."""
     where: dict[str, set[int]] = defaultdict(set)
     titles = [_page_titles(page.lines, page_roles) for page, page_roles in zip(pages, roles, strict=True)]
+    index = _Titles(titles)
     keys: list[dict[int, str]] = []  # each page's short content lines as outline keys
     for n, (page, page_roles) in enumerate(zip(pages, roles, strict=True)):
         keys.append(
@@ -258,6 +266,7 @@ def agenda_repeated_block(pages: Sequence[PageLines], roles: list[list[str]]) ->
             if not (
                 _outline_like(page.lines, page_roles, block)
                 and _outline_like(partner, roles[others[0]], theirs)
+                and _names_sections(index, block_keys, {titles[n], titles[others[0]]})
             ):
                 continue
         if block and len(block) >= ECHO_SHARE * len(content):
