@@ -57,6 +57,8 @@ def test_definition_form_is_linear_on_a_long_line_of_spaces() -> None:
     assert not found
     assert seconds < 0.5
     assert is_definition_form("Photosynthesis   means making sugar from light")
+    # the term is still the shortest one (a later "refers to" does not make it eight words long)
+    assert is_definition_form("Osmosis means water moves across a membrane which refers to diffusion")
 
 
 def test_outline_titles_are_matched_by_index_not_page_against_page() -> None:

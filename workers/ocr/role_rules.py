@@ -249,7 +249,7 @@ def is_heading_line(text: str, hint: LineHint | None, median: float | None) -> b
 # --- definitions and prompts by form ------------------------------------------------------------------
 _MEANS = re.compile(
     # the term ends on no space: else its spaces and those of "\s+" overlap, retried for every term length
-    r"^(?P<term>[^\W\d_](?:[\w()\-’'/ ]{0,47}?[\w()\-’'/])?)\s+"
+    r"^(?P<term>[^\W\d_](?:[\w()\-’'/ ]{0,47}?[\w()\-’'/])??)\s+"
     r"(?:means|denotes|refers\s+to|(?:is|are)\s+defined\s+as|"
     r"stands\s+for|(?:is|are)\s+an?\s+(?:type|kind|form|class|family)\s+of)\s+(?P<expl>\S.*)$",
     re.I,
