@@ -248,7 +248,9 @@ def is_heading_line(text: str, hint: LineHint | None, median: float | None) -> b
 
 # --- definitions and prompts by form ------------------------------------------------------------------
 _MEANS = re.compile(
-    r"^(?P<term>[^\W\d_][\w()\-’'/ ]{0,48}?)\s+(?:means|denotes|refers\s+to|(?:is|are)\s+defined\s+as|"
+    # the term ends on no space: else its spaces and those of "\s+" overlap, retried for every term length
+    r"^(?P<term>[^\W\d_](?:[\w()\-’'/ ]{0,47}?[\w()\-’'/])??)\s+"
+    r"(?:means|denotes|refers\s+to|(?:is|are)\s+defined\s+as|"
     r"stands\s+for|(?:is|are)\s+an?\s+(?:type|kind|form|class|family)\s+of)\s+(?P<expl>\S.*)$",
     re.I,
 )
@@ -258,7 +260,9 @@ _PRONOUN = re.compile(
 _CJK_DEFINITION = re.compile(
     r"^[^，。：:；;\s]{1,16}?(?:是指|指的是|定义为|被定义为|被称为|称作|叫作|即为)\S{2,}"
 )
-_HINDI_DEFINITION = re.compile(r"(?:कहते\s+हैं|कहलाता\s+है|कहलाती\s+है|कहलाते\s+हैं|का\s+अर्थ\s+है)\s*[।.]?\s*$")
+_HINDI_DEFINITION = re.compile(  # "\s*[।.]?\s*$" would split a run of spaces in every way before failing
+    r"(?:कहते\s+हैं|कहलाता\s+है|कहलाती\s+है|कहलाते\s+हैं|का\s+अर्थ\s+है)\s*(?:[।.]\s*)?$"
+)
 
 
 def is_definition_form(line: str) -> bool:

@@ -81,7 +81,12 @@ from workers.ocr.role_rules import (
     is_question_prompt,
     wrapped_questions,
 )
-from workers.ocr.role_structure import agenda_echo_titles, agenda_repeated_block, echo_agenda
+from workers.ocr.role_structure import (
+    agenda_echo_titles,
+    agenda_items,
+    agenda_repeated_block,
+    echo_agenda,
+)
 from workers.ocr.role_use import (
     content_text,
     knowledge_units,
@@ -181,11 +186,12 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
                 anywhere=anywhere,
             )
         )
+    openers = agenda_items(pages, out)  # outlines named by words (see echo_agenda)
     if "agenda_echo_titles" in rules:
         agenda_echo_titles(pages, out)
     if "agenda_repeated_block" in rules:
         agenda_repeated_block(pages, out)
-    echo_agenda(pages, out)
+    echo_agenda(pages, out, openers=openers)
     return out
 
 
