@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from typing import Any
 
 from shared.text import has_cjk, words
 from shared.text.plausibility import plausible_share, word_known
@@ -258,13 +259,12 @@ def code_label(title: str) -> bool:
     return bool(_CODE_LABEL.search(title))
 
 
-def gate_candidates(out: object) -> None:
-    """Drop what the candidate gate above refuses (``out`` is a LectureCandidates)."""
-    from workers.generation.candidates import LectureCandidates
+def gate_candidates(out: Any) -> None:
+    """Drop what the candidate gate above refuses (``out`` is a candidates.LectureCandidates; not imported
+    here, since candidates calls this module)."""
     from workers.generation.maths import parses_as_maths
     from workers.generation.validity import plausible_formula
 
-    assert isinstance(out, LectureCandidates)
     text = "\n".join(s.text for s in out.lecture.slides)
     out.formulas = [f for f in out.formulas if plausible_formula(f.text) and parses_as_maths(f.text)]
     out.definitions = [
