@@ -27,6 +27,7 @@ from shared.text import (
     stopwords,
     words,
 )
+from workers.generation.formula_lines import formula_line, is_formula, labelled, lead_in_name
 from workers.generation.keyphrases import blank_out as blank_out  # re-exported
 from workers.generation.keyphrases import key_phrase as key_phrase  # re-exported
 from workers.generation.material import FigureInfo, LectureMaterial, Slide
@@ -136,7 +137,6 @@ _AGENDA = frozenset(
         "本章内容",
     }
 )
-_MATH = re.compile(r"[=∑∫√≈≤≥≠∝∂∆∇±×÷→⇒∈∀∃λσμπθαβγδεΣΠΩ]|\b\w+\^\d|\b[a-zA-Z]\s*/\s*[a-zA-Z]\b")
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,9 @@ class Group:
 class Formula:
     text: str
     ref: SourceRef
+    name: str = (
+        ""  # its lead-in ("The sigmoid function:") or label ("Sigmoid: ..."), when the slide gives one
+    )
 
 
 @dataclass(frozen=True)
@@ -328,7 +331,7 @@ def statement_like(text: str) -> bool:
     return len(words(text)) >= 5
 
 
-def logical_lines(text: str, title: str = "") -> list[str]:
+def logical_lines(text: str, title: str = "", *, formulas: bool = False) -> list[str]:
     """A slide's text as whole items: bullets kept apart, wrapped lines joined, the title line dropped."""
     items: list[str] = []
     starts_new = True
@@ -341,7 +344,8 @@ def logical_lines(text: str, title: str = "") -> list[str]:
         clean = _strip_bullet(line)
         if not clean:
             continue
-        if items and not bullet and not starts_new and _continues(items[-1], clean):
+        joins = items and not bullet and not starts_new and _continues(items[-1], clean)
+        if joins and not (formulas and formula_line(clean)):  # a formula is no prose line's wrapped rest
             joiner = "" if has_cjk(items[-1][-1]) and has_cjk(clean[0]) else " "
             items[-1] = (
                 items[-1][:-1] if items[-1].endswith("-") and clean[0].islower() else items[-1] + joiner
@@ -353,7 +357,7 @@ def logical_lines(text: str, title: str = "") -> list[str]:
     out = []
     for item in items:
         item = " ".join(item.split())
-        if fold(item) == title_key or not _readable(item):
+        if fold(item) == title_key or not (_readable(item) or (formulas and formula_line(item))):
             continue
         out.append(item)
     return out
@@ -423,16 +427,6 @@ def find_definition(sentence: str, ref: SourceRef) -> Definition | None:
                 sentence = f"{term}: {definition}"
             return Definition(term, definition, sentence.strip(), ref)
     return None
-
-
-def is_formula(line: str) -> bool:
-    if len(line) > 160 or _URL.search(line) or not _MATH.search(line):
-        return False
-    ws = words(line)
-    if len(ws) > 24:
-        return False
-    # Prose that merely mentions '=' once in a long sentence is not a formula.
-    return "=" in line or sum(1 for ch in line if _MATH.match(ch)) >= 2
 
 
 def group_key(title: str) -> str:
@@ -522,17 +516,23 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
         agenda = group_key(title) in _AGENDA
         seen_points: set[str] = set()
         for slide in slides:
-            lines = [x for x in logical_lines(slide.text, slide.title) if is_point(x)]
+            lines = [
+                x
+                for x in logical_lines(slide.text, slide.title, formulas=True)
+                if is_point(x) or formula_line(x)
+            ]
             if not lines and slide.notes:
                 lines = [x for x in logical_lines(slide.notes) if is_point(x)][:3]
             if agenda or _is_title_slide(slide, lines):
                 lines = []
-            for line in lines:
+            for n, line in enumerate(lines):
                 if is_formula(line):
-                    key = fold(line)
+                    name, body = labelled(line)  # "Sigmoid: s(z) = ...": the formula, its name
+                    key = fold(body)
                     if key not in seen_formulas:
                         seen_formulas.add(key)
-                        out.formulas.append(Formula(line, slide.ref))
+                        name = name or (lead_in_name(lines[n - 1]) if n else "")
+                        out.formulas.append(Formula(body, slide.ref, name))
                     continue
                 parts = sentences(line, out.text_lang)
                 defined = 0

@@ -172,14 +172,16 @@ def figure_answer(caption: str, lang: str = "en") -> str | None:
     return text
 
 
+_SYMBOL = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]")
 _PROSE_START = re.compile(r"^(?:we|let|then|so|here|for|if|where|note|thus|hence|since|with)\b", re.I)
 
 
 def sheet_formula(text: str) -> bool:
     """A formula line worth a line of the sheet: not a lead-in ("We have S = 1:") whose formula is lost,
-    nor a trivial identity with one symbol on each side."""
+    nor a trivial identity with one symbol on each side ("q+ = q", "k = 5"; "F = ma" is no identity)."""
     flat = " ".join(text.split())
     if flat.endswith((":", "：")) or _PROSE_START.match(flat):
         return False
     left, eq, right = flat.partition("=")
-    return not (eq and len(left.strip()) <= 3 and len(right.strip()) <= 3)
+    sides = (left.strip(), right.strip())
+    return not (eq and all(len(x) <= 3 and len(_SYMBOL.findall(x)) <= 1 for x in sides))

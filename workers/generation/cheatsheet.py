@@ -31,7 +31,8 @@ from workers.generation.candidates import (
     clean_title,
     good_title,
 )
-from workers.generation.cardrules import agenda_like, good_definition, readable, sheet_formula
+from workers.generation.cardrules import agenda_like, good_definition, readable
+from workers.generation.formula_lines import sheet_formulas
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
@@ -47,7 +48,6 @@ from workers.generation.sheet_docx import (
 from workers.generation.sheet_lists import unshown_definitions_as_points, whole_sentence, with_lead_in_lists
 from workers.generation.sheet_rules import (
     example_section,
-    formula_reason,
     label,
     label_ok,
     lead_in_text,
@@ -58,7 +58,7 @@ from workers.generation.sheet_rules import (
 )
 from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import shorten
-from workers.generation.validity import agenda_title, entry_ok, plausible_formula
+from workers.generation.validity import agenda_title, entry_ok
 
 log = logging.getLogger(__name__)
 
@@ -242,12 +242,7 @@ def plan_items(
                 continue
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
             q.terms.append(Item("term", li, _lines(width(text)), d.ref.page, term=d))
-        for f in lc.formulas:
-            if not plausible_formula(f.text) or not sheet_formula(f.text) or formula_reason(f.text):
-                continue
-            name = label(clean_title(section.get(f.ref.page, "")))
-            if not good_title(name) or agenda_title(name) or example_section(name):
-                continue  # a formula with no name says nothing on a sheet
+        for f, name in sheet_formulas(lc):  # complete, named, from trusted pages; most central first
             q.formulas.append(
                 Item("formula", li, _lines(width(name + f.text) + 10), f.ref.page, formula=f, text=name)
             )
