@@ -15,10 +15,11 @@ from tests.support.study import lecture
 from workers.generation.candidates import extract
 from workers.generation.cardrules import sheet_formula
 from workers.generation.cheatsheet import build_cheatsheet
-from workers.generation.formula_lines import MAX_SHEET_FORMULAS, complete_formula, sheet_formulas
+from workers.generation.formula_lines import complete_formula
 from workers.generation.material import LectureMaterial
 from workers.generation.phrasing import Phraser
 from workers.generation.sheet_docx import paragraph_text
+from workers.generation.sheet_formulas import MAX_SHEET_FORMULAS, sheet_formulas
 
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 

@@ -32,7 +32,6 @@ from workers.generation.candidates import (
     good_title,
 )
 from workers.generation.cardrules import agenda_like, good_definition, readable
-from workers.generation.formula_lines import sheet_formulas
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
@@ -45,6 +44,7 @@ from workers.generation.sheet_docx import (
     heading,
     style_document,
 )
+from workers.generation.sheet_formulas import sheet_formulas
 from workers.generation.sheet_lists import unshown_definitions_as_points, whole_sentence, with_lead_in_lists
 from workers.generation.sheet_rules import (
     example_section,
