@@ -11,6 +11,7 @@ from shared.files import (
     ArchiveLimits,
     FileStore,
 )
+from workers.ocr.fallback import SecondOpinion
 from workers.ocr.line_cues import LineHint
 from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult
 from workers.ocr.scripts import AUTO, AutoLanguages
@@ -49,6 +50,7 @@ class ReadOptions:
     languages: str
     layout: LayoutDetector | None
     ocr: OcrEngine
+    second_opinion: SecondOpinion | None = None  # a second engine for pages Tesseract reads badly
     dpi: int = 150
     parallel: int = 2
     figure_min_area: float = 0.015

@@ -1,0 +1,80 @@
+"""A second OCR engine for pages Tesseract reads badly (handwriting, phone photos), and which reading to keep.
+
+Tesseract reads printed pages well and fast; on handwritten notes it returns a handful of low-confidence
+fragments. RapidOCR (workers/ocr/rapid_ocr.py) reads handwriting far better but costs several seconds a page
+and knows only Latin and Chinese script. So a whole page is read by Tesseract first, as always; only when that
+reading does not fit its languages (``workers.ocr.scripts.fits``: low confidence, or few words) and the page's
+script is one the second engine reads, the second engine reads it too, and its reading is kept when it is
+clearly more plausible: recognised with some confidence, and with clearly more real words (wordfreq's lists)
+or Chinese characters than Tesseract's. Pages that fit (printed scans, every text-layer page) never reach it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import regex
+from PIL import Image
+
+from shared.errors import AppError
+from shared.text.plausibility import word_known
+from workers.ocr.ports import OcrEngine, OcrResult
+from workers.ocr.scripts import fits, script_of
+
+log = logging.getLogger(__name__)
+
+# Tuned on the dev pages (docs/benchmarks.md, "OCR of handwritten and photographed pages"): on the handwritten
+# PageRank notes RapidOCR's mean region score is 0.81-0.84; on the handwritten Hindi notebook, whose
+# Devanagari it cannot read, 0.64-0.72.
+MIN_CONFIDENCE = 0.75
+MIN_GAIN, GAIN_SHARE = 8, 0.25  # at least this many more plausible units, and this share more
+_LATIN_WORD = regex.compile(r"\p{Latin}{3,}")
+_HAN = regex.compile(r"\p{Han}")
+
+
+def plausible_units(text: str) -> float:
+    """Words of three or more Latin letters that wordfreq's English list knows, plus Chinese characters
+    (two to a word): what a reading gives a student to search and learn from."""
+    words = sum(word_known(w, "en") for w in _LATIN_WORD.findall(text))
+    return words + len(_HAN.findall(text)) / 2
+
+
+@dataclass(frozen=True)
+class Choice:
+    result: OcrResult
+    engine: str  # "tesseract" or the second engine's name
+
+
+class SecondOpinion:
+    """Reads a page with a second engine when the first reading is implausible; keeps the better one."""
+
+    SCRIPTS = frozenset({"Latin", "Han"})
+
+    def __init__(self, engine: OcrEngine, *, name: str = "rapidocr") -> None:
+        self.engine, self.name = engine, name
+
+    def needed(self, result: OcrResult, languages: str) -> bool:
+        return script_of(languages) in self.SCRIPTS and not fits(languages, result)
+
+    def choose(self, image: Image.Image, result: OcrResult, languages: str) -> Choice:
+        """Tesseract's ``result`` for the page ``image`` (read with ``languages``), or the second engine's
+        reading when that is clearly more plausible."""
+        if not self.needed(result, languages):
+            return Choice(result, "tesseract")
+        try:
+            other = self.engine.read(image, languages=languages)
+        except AppError as exc:  # not installed, models missing: Tesseract's reading stands
+            log.warning("second OCR engine unavailable: %s", exc.message)
+            return Choice(result, "tesseract")
+        if better(other, result):
+            return Choice(other, self.name)
+        return Choice(result, "tesseract")
+
+
+def better(other: OcrResult, first: OcrResult) -> bool:
+    """``other`` is confident enough and has clearly more plausible words than ``first``."""
+    if other.confidence < MIN_CONFIDENCE:
+        return False
+    mine, theirs = plausible_units(other.text), plausible_units(first.text)
+    return mine >= theirs + max(MIN_GAIN, GAIN_SHARE * theirs)
