@@ -66,9 +66,16 @@ def test_handwriting_gets_the_second_engines_reading_when_it_has_clearly_more_wo
 def test_devanagari_pages_stay_with_tesseract() -> None:
     """The second engine knows no Devanagari: a Hindi page is never sent to it, however badly it reads."""
     second = FakeOcr(NOTES)
+    hindi = OcrResult(text="पर्वत प्रदेश में पावस\nमहादेवी वर्मा the", confidence=0.5, words=7)
     for languages in ("eng+hin", "hin"):
-        assert SecondOpinion(second).choose(PAGE, SCRIBBLE, languages).result is SCRIBBLE
+        assert SecondOpinion(second).choose(PAGE, hindi, languages).result is hindi
     assert second.calls == []
+
+
+def test_an_english_page_read_with_a_hindi_language_set_is_latin() -> None:
+    """A subject set to "eng+hin" by hand: the page's letters, not the set, say it is English."""
+    second = FakeOcr(NOTES)
+    assert SecondOpinion(second).choose(PAGE, SCRIBBLE, "eng+hin").result is NOTES
 
 
 def test_chinese_pages_are_sent_and_kept_by_their_characters() -> None:

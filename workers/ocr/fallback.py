@@ -1,10 +1,10 @@
 """A second OCR engine for pages Tesseract reads badly (handwriting, phone photos), and which reading to keep.
 
 Tesseract reads printed pages well and fast; on handwritten notes it returns a handful of low-confidence
-fragments. RapidOCR (workers/ocr/rapid_ocr.py) reads handwriting far better but costs several seconds a page
-and knows only Latin and Chinese script. So a whole page is read by Tesseract first, as always; only when that
-reading does not fit its languages (``workers.ocr.scripts.fits``: low confidence, or few words) and the page's
-script is one the second engine reads, the second engine reads it too, and its reading is kept when it is
+fragments. RapidOCR (workers/ocr/rapid_ocr.py) reads handwriting far better but costs seconds a page and knows
+only Latin and Chinese script. So a whole page is read by Tesseract first, as always; only when that reading
+does not fit its languages (``workers.ocr.scripts.fits``: low confidence, or few words) and the page's script
+(as read) is one the second engine reads, the second engine reads it too, and its reading is kept when it is
 clearly more plausible: recognised with some confidence, and with clearly more real words (wordfreq's lists)
 or Chinese characters than Tesseract's. Pages that fit (printed scans, every text-layer page) never reach it.
 """
@@ -20,7 +20,7 @@ from PIL import Image
 from shared.errors import AppError
 from shared.text.plausibility import word_known
 from workers.ocr.ports import OcrEngine, OcrResult
-from workers.ocr.scripts import fits, script_of
+from workers.ocr.scripts import OTHER_SCRIPT_SHARE, fits, script_counts, script_of
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,17 @@ MIN_CONFIDENCE = 0.75
 MIN_GAIN, GAIN_SHARE = 8, 0.25  # at least this many more plausible units, and this share more
 _LATIN_WORD = regex.compile(r"\p{Latin}{3,}")
 _HAN = regex.compile(r"\p{Han}")
+
+
+def page_script(languages: str, text: str) -> str:
+    """The script of the page as read: its language set's (``script_of``), unless the reading has few of that
+    script's letters (an English page read with "eng+hin" is Latin)."""
+    script = script_of(languages)
+    if script == "Latin":
+        return script
+    counts = script_counts(text)
+    total = sum(counts.values())
+    return script if total and counts[script] / total >= OTHER_SCRIPT_SHARE else "Latin"
 
 
 def plausible_units(text: str) -> float:
@@ -55,7 +66,7 @@ class SecondOpinion:
         self.engine, self.name = engine, name
 
     def needed(self, result: OcrResult, languages: str) -> bool:
-        return script_of(languages) in self.SCRIPTS and not fits(languages, result)
+        return page_script(languages, result.text) in self.SCRIPTS and not fits(languages, result)
 
     def choose(self, image: Image.Image, result: OcrResult, languages: str) -> Choice:
         """Tesseract's ``result`` for the page ``image`` (read with ``languages``), or the second engine's
