@@ -76,6 +76,9 @@ def test_an_english_page_read_with_a_hindi_language_set_is_latin() -> None:
     """A subject set to "eng+hin" by hand: the page's letters, not the set, say it is English."""
     second = FakeOcr(NOTES)
     assert SecondOpinion(second).choose(PAGE, SCRIBBLE, "eng+hin").result is NOTES
+    title = OcrResult(text="Cross Validation", confidence=0.96, words=2)  # a section slide, read well
+    assert SecondOpinion(second).choose(PAGE, title, "eng+hin").result is title
+    assert len(second.calls) == 1
 
 
 def test_chinese_pages_are_sent_and_kept_by_their_characters() -> None:

@@ -66,7 +66,10 @@ class SecondOpinion:
         self.engine, self.name = engine, name
 
     def needed(self, result: OcrResult, languages: str) -> bool:
-        return page_script(languages, result.text) in self.SCRIPTS and not fits(languages, result)
+        script = page_script(languages, result.text)
+        # An English page read with "eng+hin" is judged as English (it never has Devanagari enough to fit).
+        judged = languages if script == script_of(languages) else "eng"
+        return script in self.SCRIPTS and not fits(judged, result)
 
     def choose(self, image: Image.Image, result: OcrResult, languages: str) -> Choice:
         """Tesseract's ``result`` for the page ``image`` (read with ``languages``), or the second engine's
