@@ -71,13 +71,13 @@ class Recorder:
         self.inner, self.force = inner, force
         self.engines: list[str] = []
 
-    def choose(self, image: Any, result: Any, languages: str) -> Any:
+    def choose(self, image: Any, result: Any, languages: str, *, tally: Any = None) -> Any:
         from workers.ocr.fallback import Choice
 
         if self.force:
             choice = Choice(self.inner.engine.read(image, languages=languages), self.inner.name)
         else:
-            choice = self.inner.choose(image, result, languages)
+            choice = self.inner.choose(image, result, languages, tally=tally)
         self.engines.append(choice.engine)
         return choice
 

@@ -12,7 +12,7 @@ from shared.errors import AppError
 from shared.files import LocalFileStore
 from shared.settings import Settings
 from workers.ocr.adapters import OcrModels
-from workers.ocr.fallback import SecondOpinion, better, plausible_units
+from workers.ocr.fallback import MAX_UNKEPT, SecondOpinion, Tally, better, plausible_units
 from workers.ocr.ports import OcrEngine, OcrResult
 from workers.ocr.rapid_ocr import RapidOcr, result_from_regions
 from workers.ocr.readers import ReadOptions, read_image
@@ -104,6 +104,24 @@ def test_a_second_reading_only_slightly_better_is_not_kept() -> None:
     assert not better(slightly, first)
     clearly = OcrResult(text=first.text + " index query schema" * 6, confidence=0.95, words=58)
     assert better(clearly, first)
+
+
+def test_a_deck_where_the_second_reading_is_never_kept_stops_asking() -> None:
+    """A handwritten Hindi notebook read as Latin: asked a few times, never kept; the rest of the deck is
+    spared the seconds."""
+    unsure = OcrResult(text=NOTES.text, confidence=0.68, words=30)
+    second, tally = FakeOcr(unsure), Tally()
+    for _ in range(MAX_UNKEPT + 4):
+        SecondOpinion(second).choose(PAGE, SCRIBBLE, "eng", tally=tally)
+    assert len(second.calls) == MAX_UNKEPT
+
+
+def test_a_deck_where_it_was_kept_keeps_asking() -> None:
+    second, tally = FakeOcr(NOTES), Tally()
+    opinion = SecondOpinion(second)
+    for _ in range(MAX_UNKEPT + 4):
+        assert opinion.choose(PAGE, SCRIBBLE, "eng", tally=tally).result is NOTES
+    assert len(second.calls) == MAX_UNKEPT + 4 and tally.kept == MAX_UNKEPT + 4
 
 
 def test_the_second_engine_failing_keeps_tesseracts_reading() -> None:

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # Devanagari it cannot read, 0.64-0.72.
 MIN_CONFIDENCE = 0.75
 MIN_GAIN, GAIN_SHARE = 8, 0.25  # at least this many more plausible units, and this share more
+MAX_UNKEPT = 3
 _LATIN_WORD = regex.compile(r"\p{Latin}{3,}")
 _HAN = regex.compile(r"\p{Han}")
 
@@ -51,6 +52,19 @@ def plausible_units(text: str) -> float:
     return words + len(_HAN.findall(text)) / 2
 
 
+@dataclass
+class Tally:
+    """Per deck (one read): how often the second engine was asked and its reading kept. A deck where it was
+    asked ``MAX_UNKEPT`` times and never kept (a handwritten Hindi notebook: it cannot read Devanagari) stops
+    asking it, so such a deck pays for it on a few pages, not on all."""
+
+    asked: int = 0
+    kept: int = 0
+
+    def worth_asking(self) -> bool:
+        return self.kept > 0 or self.asked < MAX_UNKEPT
+
+
 @dataclass(frozen=True)
 class Choice:
     result: OcrResult
@@ -71,19 +85,23 @@ class SecondOpinion:
         judged = languages if script == script_of(languages) else "eng"
         return script in self.SCRIPTS and not fits(judged, result)
 
-    def choose(self, image: Image.Image, result: OcrResult, languages: str) -> Choice:
+    def choose(
+        self, image: Image.Image, result: OcrResult, languages: str, *, tally: Tally | None = None
+    ) -> Choice:
         """Tesseract's ``result`` for the page ``image`` (read with ``languages``), or the second engine's
-        reading when that is clearly more plausible."""
-        if not self.needed(result, languages):
+        reading when that is clearly more plausible; ``tally`` is the deck's record (see ``Tally``)."""
+        if not self.needed(result, languages) or (tally is not None and not tally.worth_asking()):
             return Choice(result, "tesseract")
         try:
             other = self.engine.read(image, languages=languages)
         except AppError as exc:  # not installed, models missing: Tesseract's reading stands
             log.warning("second OCR engine unavailable: %s", exc.message)
             return Choice(result, "tesseract")
-        if better(other, result):
-            return Choice(other, self.name)
-        return Choice(result, "tesseract")
+        kept = better(other, result)
+        if tally is not None:
+            tally.asked += 1
+            tally.kept += kept
+        return Choice(other, self.name) if kept else Choice(result, "tesseract")
 
 
 def better(other: OcrResult, first: OcrResult) -> bool:

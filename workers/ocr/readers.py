@@ -172,7 +172,7 @@ class PageWork:
         result, self.languages = self.opts.read(gray, languages=self.languages, sparse=sparse)
         second = self.opts.second_opinion
         if box is None and second is not None:  # the whole page: handwriting may need the second engine
-            chosen = second.choose(gray, result, self.languages)
+            chosen = second.choose(gray, result, self.languages, tally=self.opts.tally)
             if chosen.engine != "tesseract":
                 return drop_stray_script(clean_text(chosen.result.text)), chosen.result.confidence
         text = result.text
