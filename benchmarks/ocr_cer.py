@@ -18,8 +18,8 @@ totals sum distances over summed lengths. Pages are read as one document per fil
 out in order), so the deck's language memory works as in the worker. Seconds per page are wall-clock and CPU
 (all threads) between pages, one page at a time (SMARTNOTES_OCR_PARALLEL_PAGES=1).
 
-With the dev split, the other dev image-only decks are read too (no transcripts: plausible words, i.e. words
-of 3+ Latin letters that wordfreq knows plus Chinese characters / 2, and seconds), unless --no-decks.
+The split's image-only decks (DECKS) are read whole too, unless --no-decks: every page gets its plausible
+words (words of 3+ Latin letters that wordfreq knows, plus Chinese characters / 2) and seconds.
 """
 
 from __future__ import annotations
@@ -41,13 +41,20 @@ from hindi_cer import distance, normalise  # noqa: E402  - one CER for both OCR 
 
 TRANSCRIPTS = ROOT / "benchmarks" / "data" / "ocr_transcripts.json"
 ENGINES = ("tesseract", "rapidocr", "choice")
-# Dev image-only decks read without transcripts (plausibility and speed); the test split's are not listed.
-DEV_DECKS = (
-    "ocr_handwritten_pagerank-spark.pdf",
-    "ocr_scanned_language-acquisition-handout_mit.pdf",
-    "ocr_brokentext_db-relational-model.pdf",
-    "hi_photographed_class9-hindi-sparsh-notes.pdf",
-)
+# The image-only (or garbage-layer) decks of each split, read whole: plausibility and speed on every page,
+# CER on the transcribed ones.
+DECKS = {
+    "dev": (
+        "ocr_handwritten_pagerank-spark.pdf",
+        "ocr_scanned_language-acquisition-handout_mit.pdf",
+        "ocr_brokentext_db-relational-model.pdf",
+        "hi_photographed_class9-hindi-sparsh-notes.pdf",
+    ),
+    "test": (
+        "ocr_photographed_python-course-notes_ztm.pdf",
+        "ocr_imageonly_slt-uniform-convergence_mit9520.pdf",
+    ),
+}
 
 
 def cut_pages(source: Path, pages: list[int], target: Path) -> Path:
@@ -137,19 +144,21 @@ def main() -> None:
     settings = Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
     models = OcrModels(settings)  # loaded once, as in the ocr worker
     engines = [e for e in args.engines.split(",") if e]
-    items = [
-        p for p in json.loads(args.transcripts.read_text())["pages"] if args.split in ("all", str(p["split"]))
-    ]
+    pages_file = json.loads(args.transcripts.read_text())["pages"] if args.transcripts.is_file() else []
+    if not pages_file:
+        print(f"no transcripts at {args.transcripts}: plausible words and seconds only")
+    items = [p for p in pages_file if args.split in ("all", str(p["split"]))]
     by_file: dict[str, dict[int, str]] = {}
     for item in items:
         by_file.setdefault(str(item["file"]), {})[int(item["page"])] = str(item["text"])
     jobs: dict[str, tuple[list[int], dict[int, str]]] = {
         name: (sorted(refs), refs) for name, refs in by_file.items()
     }
-    if args.split == "dev" and not args.no_decks:
+    if not args.no_decks:
         import pypdfium2 as pdfium
 
-        for name in DEV_DECKS:  # every page; transcribed ones are scored too
+        names = [n for split, decks in DECKS.items() if args.split in ("all", split) for n in decks]
+        for name in names:  # every page; transcribed ones are scored too
             doc = pdfium.PdfDocument(str(args.corpus / name))
             jobs[name] = (list(range(1, len(doc) + 1)), by_file.get(name, {}))
             doc.close()
