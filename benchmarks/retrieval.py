@@ -13,7 +13,8 @@ page (1-based). Printed: recall@1, recall@5, MRR@5, overall and for figure quest
 the hybrid misses with the right page's rank in each candidate list before fusion.
 
 Reading the decks takes minutes (OCR), so the pages are cached in /tmp, keyed by each deck's size and
-mtime: use --no-cache after changing the reader. --dump DECK prints a deck's pages as the benchmark sees
+mtime: use --no-cache after changing the reader, or SMARTNOTES_BENCH_PAGE_CACHE=PATH for a cache of your own
+(qa.py and qa_refusal.py use the same cache). --dump DECK prints a deck's pages as the benchmark sees
 them (to write questions with the right page numbers).
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import tempfile
 import time
@@ -39,7 +41,10 @@ sys.path.insert(0, str(ROOT))
 KINDS = {".pdf": "pdf", ".pptx": "pptx", ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image"}
 DEFAULT_LANGUAGES = "eng+hin"  # the subject default
 LANGUAGES = {"zh": "chi_sim+eng"}  # by the MANIFEST's language column (or the file name's prefix)
-CACHE = Path(tempfile.gettempdir()) / "mysmartnotes-retrieval-pages.json"
+CACHE = Path(
+    os.environ.get("SMARTNOTES_BENCH_PAGE_CACHE")
+    or Path(tempfile.gettempdir()) / "mysmartnotes-retrieval-pages.json"
+)
 MODES: tuple[Mode, ...] = ("keyword", "vector", "hybrid")
 K = 5
 

@@ -120,6 +120,14 @@ class Settings(BaseSettings):
         default="tesserocr",
         description="tesserocr: Tesseract in-process (fast); tesseract: the CLI via pytesseract",
     )
+    ocr_fallback: Literal["rapidocr", "none"] = Field(
+        default="rapidocr",
+        description="a second OCR engine for pages Tesseract reads badly (handwriting, photos): rapidocr "
+        "(PP-OCRv4, bundled ONNX models; Latin and Chinese script); none: Tesseract only",
+    )
+    ocr_fallback_max_side: int = Field(
+        default=1100, ge=400, le=4000, description="longest side (pixels) of a page the second engine reads"
+    )
     ocr_parallel_pages: int = Field(default=2, ge=1, le=16, description="pages read at once in one task")
     onnx_threads: int = Field(default=1, ge=1, le=16)
     ocr_dpi: int = Field(default=150, ge=72, le=400)

@@ -14,6 +14,7 @@ from PIL import Image
 
 from shared.errors import AppError
 from shared.settings import Settings
+from workers.ocr.fallback import SecondOpinion
 from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult, OcrWord
 
 
@@ -221,6 +222,21 @@ def ocr_engine(settings: Settings) -> OcrEngine:
             raise ValueError(f"unknown OCR engine {name!r}")
 
 
+def second_opinion(settings: Settings) -> SecondOpinion | None:
+    """The second OCR engine for pages Tesseract reads badly, as settings configure it (its models load on
+    its first read); None when it is switched off."""
+    match settings.ocr_fallback:
+        case "none":
+            return None
+        case "rapidocr":
+            from workers.ocr.rapid_ocr import RapidOcr
+
+            engine = RapidOcr(threads=settings.onnx_threads, max_side=settings.ocr_fallback_max_side)
+            return SecondOpinion(engine, name="rapidocr")
+        case name:
+            raise ValueError(f"unknown fallback OCR engine {name!r}")
+
+
 class OcrModels:
     """The ocr worker's models, each built from settings on first use and kept (one per process: the
     worker's composition root, workers/ocr/bootstrap.py, builds one of these)."""
@@ -238,3 +254,8 @@ class OcrModels:
     def ocr(self) -> OcrEngine:
         with self._lock:
             return ocr_engine(self.settings)
+
+    @cached_property
+    def second_opinion(self) -> SecondOpinion | None:
+        with self._lock:
+            return second_opinion(self.settings)

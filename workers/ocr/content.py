@@ -11,6 +11,7 @@ from shared.files import (
     ArchiveLimits,
     FileStore,
 )
+from workers.ocr.fallback import SecondOpinion, Tally
 from workers.ocr.line_cues import LineHint
 from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult
 from workers.ocr.scripts import AUTO, AutoLanguages
@@ -49,6 +50,7 @@ class ReadOptions:
     languages: str
     layout: LayoutDetector | None
     ocr: OcrEngine
+    second_opinion: SecondOpinion | None = None  # a second engine for pages Tesseract reads badly
     dpi: int = 150
     parallel: int = 2
     figure_min_area: float = 0.015
@@ -60,6 +62,7 @@ class ReadOptions:
     archive: ArchiveLimits = field(default_factory=ArchiveLimits)
     hidden_dirs: tuple[str, ...] = ()  # never visible to LibreOffice (the data dir)
     auto: AutoLanguages = field(init=False)  # languages == "auto": the packs each page needs
+    tally: Tally = field(init=False, default_factory=Tally)  # the second OCR engine on this deck
 
     @property
     def office(self) -> office.OfficeOptions:

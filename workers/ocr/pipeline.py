@@ -64,6 +64,7 @@ def read_options(
         languages=ocr_languages(languages, ocr),
         layout=models.layout,
         ocr=ocr,
+        second_opinion=models.second_opinion,
         dpi=settings.ocr_dpi,
         parallel=settings.ocr_parallel_pages,
         figure_min_area=settings.figure_min_area,

@@ -170,6 +170,11 @@ class PageWork:
             image.thumbnail((MAX_CROP_OCR_SIDE, MAX_CROP_OCR_SIDE))
         gray, angle = prepare_and_angle(image, scan=self.scan, photo=self.photo)
         result, self.languages = self.opts.read(gray, languages=self.languages, sparse=sparse)
+        second = self.opts.second_opinion
+        if box is None and second is not None:  # the whole page: handwriting may need the second engine
+            chosen = second.choose(gray, result, self.languages, tally=self.opts.tally)
+            if chosen.engine != "tesseract":
+                return drop_stray_script(clean_text(chosen.result.text)), chosen.result.confidence
         text = result.text
         if box is None and result.word_boxes and not latin_only(self.languages):
             # Non-Latin pages: answer-key crosses and ticks read as "X", "J", "%" dropped, unsure words read

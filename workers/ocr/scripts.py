@@ -86,6 +86,11 @@ def _script_of(languages: str) -> str:
     return next((s for s, pack in SCRIPT_PACKS.items() if packs and pack == packs[0]), "Latin")
 
 
+def script_of(languages: str) -> str:
+    """The script a language set reads besides Latin ("eng+chi_sim": Han); Latin for English alone."""
+    return _script_of(languages)
+
+
 def latin_only(languages: str) -> bool:
     """The language set reads Latin script only ("eng", "auto" before any page was read)."""
     return languages == AUTO or _script_of(languages) == "Latin"
