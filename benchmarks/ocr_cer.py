@@ -150,7 +150,7 @@ def main() -> None:
     items = [p for p in pages_file if args.split in ("all", str(p["split"]))]
     by_file: dict[str, dict[int, str]] = {}
     for item in items:
-        by_file.setdefault(str(item["file"]), {})[int(item["page"])] = str(item["text"])
+        by_file.setdefault(str(item.get("deck") or item["file"]), {})[int(item["page"])] = str(item["text"])
     jobs: dict[str, tuple[list[int], dict[int, str]]] = {
         name: (sorted(refs), refs) for name, refs in by_file.items()
     }
