@@ -78,3 +78,15 @@ def test_the_reader_keeps_rapidocrs_reading_of_a_page_tesseract_garbles(
     [page] = read_image(path, opts)
     assert "chromosomes" in words(page.text) and "prophase" in words(page.text)
     assert page.text.count("\n") >= 2  # one line each, as Tesseract's text would be
+
+
+@pytest.mark.parametrize("size", [(20000, 3), (3, 20000), (1, 1)])
+def test_rapidocr_on_a_strip_or_a_dot_reads_nothing_in_bounded_time(
+    rapid: RapidOcr, size: tuple[int, int]
+) -> None:
+    """A 20000 x 3 strip was scaled by RapidOCR to hundreds of millions of pixels: the worker was killed."""
+    import time
+
+    start = time.perf_counter()
+    assert rapid.read(Image.new("L", size, 255), languages="eng").words == 0
+    assert time.perf_counter() - start < 10

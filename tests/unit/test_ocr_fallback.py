@@ -4,8 +4,11 @@ tests/integration/test_rapid_ocr.py)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import numpy as np
+import pytest
 from PIL import Image
 
 from shared.errors import AppError
@@ -176,7 +179,7 @@ def test_settings_choose_the_second_engine_and_load_it_lazily_once() -> None:
 
 def test_regions_become_lines_and_paragraphs_like_tesseracts_text() -> None:
     square = lambda x0, y0, x1, y1: (x0, y0, x1, y0, x1, y1, x0, y1)  # noqa: E731
-    regions = [
+    regions: list[tuple[tuple[float, ...], str, float]] = [
         (square(300, 12, 500, 48), "chases the dog", 0.9),
         (square(10, 10, 280, 50), "The cat", 0.8),
         (square(10, 60, 400, 100), "every morning.", 0.7),
@@ -190,3 +193,69 @@ def test_regions_become_lines_and_paragraphs_like_tesseracts_text() -> None:
     assert first.box[0] == 10 and first.box[2] < 280  # its share of the region
     assert result.word_boxes[-1].paragraph == 1
     assert 0.7 < result.confidence < 0.9
+
+
+class CrashingOcr(FakeOcr):
+    """An engine failing as onnxruntime or OpenCV do: not with an AppError."""
+
+    def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> OcrResult:
+        self.calls.append((image.size, languages, sparse))
+        raise RuntimeError("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : bad allocation")
+
+
+def test_the_second_engine_crashing_keeps_tesseracts_reading_and_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Any failure of the second engine (onnxruntime, OpenCV, an odd image) fails soft: the deck is read."""
+    second = CrashingOcr(NOTES)
+    with caplog.at_level(logging.WARNING, logger="workers.ocr.fallback"):
+        choice = SecondOpinion(second).choose(PAGE, SCRIBBLE, "eng")
+    assert choice.result is SCRIBBLE and choice.engine == "tesseract"
+    assert "second OCR engine failed" in caplog.text
+
+
+class ShapeEngine:
+    """Stands in for RapidOCR's pipeline: records the array it is given."""
+
+    def __init__(self) -> None:
+        self.shapes: list[tuple[int, ...]] = []
+
+    def __call__(self, array: np.ndarray) -> tuple[list[object], float]:
+        self.shapes.append(array.shape)
+        return [], 0.0
+
+
+@pytest.mark.parametrize("size", [(20000, 3), (3, 20000), (1100, 8), (1, 1)])
+def test_rapidocr_gets_a_page_of_bounded_shape_whatever_the_images_shape(size: tuple[int, int]) -> None:
+    """RapidOCR scales a page's short side up to 736 px for detection: a 1100 x 1 strip became a 736 x 800,000
+    image and the worker was killed for memory. The page it gets is padded to a bounded aspect."""
+    rapid, engine = RapidOcr(max_side=1100), ShapeEngine()
+    rapid._engine = engine
+    assert rapid.read(Image.new("L", size, 255)).words == 0
+    height, width, _ = engine.shapes[0]
+    assert max(height, width) <= 1100 and max(height, width) <= 4 * min(height, width)
+
+
+def test_rapidocr_on_an_empty_image_is_a_clear_error() -> None:
+    rapid, engine = RapidOcr(), ShapeEngine()
+    rapid._engine = engine
+    with pytest.raises(AppError) as caught:
+        rapid.read(Image.new("L", (0, 0)))
+    assert engine.shapes == [] and caught.value.code == "OCR_FAILED"
+
+
+def test_rapidocr_failing_to_load_is_remembered_not_retried_on_every_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rapid, loads = RapidOcr(), []
+
+    def broken() -> object:
+        loads.append(1)
+        raise RuntimeError("onnxruntime: invalid model")
+
+    monkeypatch.setattr(rapid, "_load", broken)
+    for _ in range(3):
+        with pytest.raises(AppError) as caught:
+            rapid.read(PAGE)
+        assert caught.value.code == "OCR_UNAVAILABLE"
+    assert len(loads) == 1

@@ -23,6 +23,10 @@ MODEL_FILES = (
 )
 # A gap above a line this many line heights tall starts a paragraph (a blank line, as in Tesseract's text).
 PARAGRAPH_GAP = 0.8
+# RapidOCR scales a page's SHORT side up to 736 px for detection (and pads only very wide pages): a 1100 x 1
+# strip became 736 x 800,000 pixels and the worker was killed for memory. A page is padded (white, right or
+# bottom: the regions' coordinates are unchanged) so its long side is at most this many times its short one.
+MAX_ASPECT = 4
 
 
 class RapidOcr(OcrEngine):
@@ -46,6 +50,7 @@ class RapidOcr(OcrEngine):
         self.threads, self.max_side, self.max_boxes = threads, max_side, max_boxes
         self.min_score, self.box_threshold = min_score, box_threshold
         self._engine: Any = None
+        self._broken: AppError | None = None  # the models failed to load: every later read fails the same way
         self._lock = threading.Lock()
 
     def available_languages(self) -> set[str]:
@@ -64,18 +69,25 @@ class RapidOcr(OcrEngine):
         missing = [name for name in MODEL_FILES if not (models / name).is_file()]
         if missing:  # never let the package fetch anything: its bundled files or nothing
             raise AppError("OCR_UNAVAILABLE", f"RapidOCR's bundled models are missing: {', '.join(missing)}.")
-        return RapidOCR(
-            intra_op_num_threads=self.threads,
-            inter_op_num_threads=1,
-            text_score=self.min_score,
-            det_box_thresh=self.box_threshold,
-            det_max_candidates=self.max_boxes,
-            det_model_path=str(models / MODEL_FILES[0]),
-            rec_model_path=str(models / MODEL_FILES[1]),
-            cls_model_path=str(models / MODEL_FILES[2]),
-        )
+        try:
+            return RapidOCR(
+                intra_op_num_threads=self.threads,
+                inter_op_num_threads=1,
+                text_score=self.min_score,
+                det_box_thresh=self.box_threshold,
+                det_max_candidates=self.max_boxes,
+                det_model_path=str(models / MODEL_FILES[0]),
+                rec_model_path=str(models / MODEL_FILES[1]),
+                cls_model_path=str(models / MODEL_FILES[2]),
+            )
+        except Exception as exc:  # onnxruntime: a corrupt model, an unsupported CPU
+            raise AppError("OCR_UNAVAILABLE", f"RapidOCR's models did not load: {exc!r}") from exc
 
     def read(self, image: Image.Image, *, languages: str = "eng", sparse: bool = False) -> OcrResult:
+        if min(image.size) < 1:
+            raise AppError(
+                "OCR_FAILED", f"An empty image ({image.width} x {image.height}) has no text to read."
+            )
         factor = min(1.0, self.max_side / max(image.size))
         small = image.convert("RGB")
         if factor < 1.0:
@@ -83,17 +95,42 @@ class RapidOcr(OcrEngine):
                 (max(1, round(image.width * factor)), max(1, round(image.height * factor))),
                 Image.Resampling.BOX,
             )
+        small = bounded_aspect(small)
         bgr = np.ascontiguousarray(np.asarray(small)[:, :, ::-1])
         with self._lock:
+            if self._broken is not None:
+                raise self._broken
             if self._engine is None:
-                self._engine = self._load()
-            found, _elapsed = self._engine(bgr)
+                try:
+                    self._engine = self._load()
+                except Exception as exc:
+                    self._broken = (
+                        exc
+                        if isinstance(exc, AppError)
+                        else AppError("OCR_UNAVAILABLE", f"RapidOCR did not load: {exc!r}")
+                    )
+                    raise self._broken from exc
+            try:
+                found, _elapsed = self._engine(bgr)
+            except Exception as exc:  # onnxruntime or OpenCV on this page
+                raise AppError("OCR_FAILED", f"RapidOCR could not read the page: {exc!r}") from exc
         regions = [
             (tuple(float(v) / factor for point in box for v in point), str(text).strip(), float(score))
             for box, text, score in (found or [])
             if str(text).strip()
         ]
         return result_from_regions(regions)
+
+
+def bounded_aspect(image: Image.Image) -> Image.Image:
+    """``image`` padded with white on the right or at the bottom so its long side is at most ``MAX_ASPECT``
+    times its short one (see ``MAX_ASPECT``)."""
+    short = -(-max(image.size) // MAX_ASPECT)
+    if min(image.size) >= short:
+        return image
+    padded = Image.new("RGB", (max(image.width, short), max(image.height, short)), (255, 255, 255))
+    padded.paste(image, (0, 0))
+    return padded
 
 
 def result_from_regions(regions: list[tuple[tuple[float, ...], str, float]]) -> OcrResult:
