@@ -11,7 +11,14 @@ from tests.support.answers import FakeDb, notes_of
 from tests.unit.test_answer_rules import FakeRetriever, ScriptedLLM, ev
 from workers.ai.answer import AnswerRequest, answer_question, extractive_answer, fill_order
 from workers.ai.retrieval import Evidence
-from workers.ai.slide_choice import PLACE_PENALTY, answering_order, coverage_of, question_terms, whole_slides
+from workers.ai.slide_choice import (
+    MAX_SLIDE_WORDS,
+    PLACE_PENALTY,
+    answering_order,
+    coverage_of,
+    question_terms,
+    whole_slides,
+)
 
 # A title that repeats the question's words, above the slide that defines them (the dev set's commonest miss).
 TITLE_ONLY = ev(19, "Generalized adjacency matrices", 0.72, "Generalized adjacency matrices")
@@ -139,3 +146,17 @@ def test_a_short_answer_fills_with_what_follows_its_lead_in_before_the_rest_of_t
     # The list comes right after its lead-in, ahead of the slide's unrelated first lines.
     assert answer.index("Strong UG") < answer.index("Language acquisition handout")
     assert fill_order(["a b", "lead-in:", "x", "y", "z", "w"], [1]) == [2, 3, 0, 4, 5]
+
+
+def test_a_slide_of_thousands_of_chunks_is_read_only_up_to_a_bound() -> None:
+    """A hostile deck: one slide cut into 5,000 chunks (200,000 words). Reading all of it made an extractive
+    answer take 3-4 s on this machine; the whole slide is bounded, the retrieved chunk always first."""
+    top = ev(7, "Speciation is the formation of new species.", 0.6, "Speciation")
+    many = [
+        (1000 + j, "text_layer", " ".join(["filler words about nothing"] * 10) + ".") for j in range(5000)
+    ]
+    many.insert(0, (1, "text_layer", "   "))  # an empty chunk adds nothing
+    whole = whole_slides([top], {(1, 7): many})
+    assert whole[0].text.startswith(top.text)
+    assert len(whole[0].text.split()) <= MAX_SLIDE_WORDS
+    assert "\n\n\n\n" not in whole[0].text

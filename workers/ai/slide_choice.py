@@ -31,6 +31,9 @@ PLACE_PENALTY = 0.15
 PageChunks = dict[
     tuple[int, int], list[tuple[int, str, str]]
 ]  # (lecture, page) -> [(chunk id, source, text)]
+# A slide is read up to this many words (its retrieved chunk always whole): the corpus's longest pages are
+# under 450 words, and a hostile slide of 5,000 chunks read whole cost an extractive answer 3-4 s.
+MAX_SLIDE_WORDS = 1500
 _NOTES = re.compile(r"^speaker notes:\s*", re.IGNORECASE)
 
 
@@ -90,15 +93,20 @@ def whole_slides(evidence: list[Evidence], chunks: PageChunks) -> list[Evidence]
     order (speaker notes without their "Speaker notes:" mark). Copies; the retrieved evidence is unchanged."""
     out = []
     for e in evidence:
-        others = [
-            _NOTES.sub("", text).strip()
-            for chunk_id, _source, text in chunks.get((e.lecture_id, e.page), [])
-            if chunk_id != e.chunk_id and text.strip()
-        ]
+        first = _NOTES.sub("", e.text).strip()
+        words, others = len(first.split()), []
+        for chunk_id, _source, text in chunks.get((e.lecture_id, e.page), []):
+            more = _NOTES.sub("", text).strip()
+            if chunk_id == e.chunk_id or not more:
+                continue
+            words += len(more.split())
+            if words > MAX_SLIDE_WORDS:
+                break
+            others.append(more)
         if not others:
             out.append(e)
             continue
-        out.append(replace(e, text="\n\n".join([_NOTES.sub("", e.text).strip(), *others])))
+        out.append(replace(e, text="\n\n".join([first, *others])))
     return out
 
 
