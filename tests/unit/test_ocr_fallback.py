@@ -5,6 +5,8 @@ tests/integration/test_rapid_ocr.py)."""
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -259,3 +261,28 @@ def test_rapidocr_failing_to_load_is_remembered_not_retried_on_every_page(
             rapid.read(PAGE)
         assert caught.value.code == "OCR_UNAVAILABLE"
     assert len(loads) == 1
+
+
+class SlowOcr(FakeOcr):
+    def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> OcrResult:
+        time.sleep(0.3)
+        return super().read(image, languages=languages, sparse=sparse)
+
+
+def test_pages_read_in_parallel_do_not_ask_past_the_decks_limit() -> None:
+    """Pages are read two at a time: both used to pass the "asked fewer than 3" check while the engine ran,
+    so a deck it never helps paid for more pages than the limit."""
+    unsure = OcrResult(text=NOTES.text, confidence=0.68, words=30)
+    second, tally = SlowOcr(unsure), Tally()
+    opinion = SecondOpinion(second)
+    for _ in range(MAX_UNKEPT - 1):
+        opinion.choose(PAGE, SCRIBBLE, "eng", tally=tally)
+    threads = [
+        threading.Thread(target=opinion.choose, args=(PAGE, SCRIBBLE, "eng"), kwargs={"tally": tally})
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(second.calls) == MAX_UNKEPT

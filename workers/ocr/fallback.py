@@ -12,7 +12,8 @@ or Chinese characters than Tesseract's. Pages that fit (printed scans, every tex
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 import regex
 from PIL import Image
@@ -56,13 +57,27 @@ def plausible_units(text: str) -> float:
 class Tally:
     """Per deck (one read): how often the second engine was asked and its reading kept. A deck where it was
     asked ``MAX_UNKEPT`` times and never kept (a handwritten Hindi notebook: it cannot read Devanagari) stops
-    asking it, so such a deck pays for it on a few pages, not on all."""
+    asking it, so such a deck pays for it on a few pages, not on all. Pages are read in parallel: a page
+    reserves its ask (``reserve``) before the engine runs, so two pages cannot both take the last one."""
 
     asked: int = 0
     kept: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def worth_asking(self) -> bool:
         return self.kept > 0 or self.asked < MAX_UNKEPT
+
+    def reserve(self) -> bool:
+        """Count an ask now if one is still worth it (a failed ask counts as a miss)."""
+        with self._lock:
+            if not self.worth_asking():
+                return False
+            self.asked += 1
+            return True
+
+    def record(self, kept: bool) -> None:
+        with self._lock:
+            self.kept += kept
 
 
 @dataclass(frozen=True)
@@ -90,7 +105,7 @@ class SecondOpinion:
     ) -> Choice:
         """Tesseract's ``result`` for the page ``image`` (read with ``languages``), or the second engine's
         reading when that is clearly more plausible; ``tally`` is the deck's record (see ``Tally``)."""
-        if not self.needed(result, languages) or (tally is not None and not tally.worth_asking()):
+        if not self.needed(result, languages) or (tally is not None and not tally.reserve()):
             return Choice(result, "tesseract")
         try:
             other = self.engine.read(image, languages=languages)
@@ -104,8 +119,7 @@ class SecondOpinion:
             return Choice(result, "tesseract")
         kept = better(other, result)
         if tally is not None:
-            tally.asked += 1
-            tally.kept += kept
+            tally.record(kept)
         return Choice(other, self.name) if kept else Choice(result, "tesseract")
 
 
