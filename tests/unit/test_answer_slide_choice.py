@@ -14,6 +14,7 @@ from workers.ai.retrieval import Evidence
 from workers.ai.slide_choice import (
     MAX_SLIDE_WORDS,
     PLACE_PENALTY,
+    answer_evidence,
     answering_order,
     coverage_of,
     question_terms,
@@ -160,3 +161,26 @@ def test_a_slide_of_thousands_of_chunks_is_read_only_up_to_a_bound() -> None:
     assert whole[0].text.startswith(top.text)
     assert len(whole[0].text.split()) <= MAX_SLIDE_WORDS
     assert "\n\n\n\n" not in whole[0].text
+
+
+def test_the_slides_chunks_are_read_only_from_the_askers_subject() -> None:
+    """Defence in depth, as retrieval does: the chunk query itself is limited to lectures of the asker's
+    subject (evidence naming another user's lecture reads nothing of it)."""
+    from sqlalchemy.dialects import postgresql
+
+    from tests.support.answers import FakeSubject
+
+    class RecordingDb(FakeDb):
+        queries: list[Any] = []
+
+        def execute(self, query: Any) -> Any:
+            self.queries.append(query)
+            return super().execute(query)
+
+    db = RecordingDb(chunks=[])
+    answer_evidence(
+        db, "What is speciation?", [ev(7, "Speciation.")], keep_first=False, subject=FakeSubject()
+    )
+    sql = str(db.queries[0].compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    assert "JOIN lectures ON lectures.id = chunks.lecture_id" in sql
+    assert "lectures.subject_id = 7" in sql and "lectures.user_id = 3" in sql

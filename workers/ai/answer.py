@@ -469,7 +469,9 @@ def answer_question(
         emit(ChatToken(**base, text=answer))
     elif extractive:  # from the slide that covers the question best, all of its text (slide_choice)
         pinned = follow is not None and follow.pin_previous_slide
-        answer, cited = extractive_answer(asked, answer_evidence(db, asked, evidence, keep_first=pinned))
+        answer, cited = extractive_answer(
+            asked, answer_evidence(db, asked, evidence, keep_first=pinned, subject=subject)
+        )
         first_token = _since(req.asked_at)
         for piece in re.findall(r"\S+(?:\s+\S+){0,3}\s*", answer):  # streamed as the model's words would be
             emit(ChatToken(**base, text=piece))

@@ -21,7 +21,7 @@ from dataclasses import replace
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from shared.models import Chunk
+from shared.models import Chunk, Lecture, Subject
 from workers.ai.refusal import POINTERS
 from workers.ai.retrieval import Evidence, match_terms
 
@@ -72,13 +72,16 @@ def names_title(terms: set[str], evidence: Evidence) -> bool:
     return title_only and bool(title) and title <= terms
 
 
-def page_chunks(db: Session, evidence: list[Evidence]) -> PageChunks:
-    """Every chunk of the retrieved slides, in the order they were stored (one query)."""
+def page_chunks(db: Session, evidence: list[Evidence], subject: Subject) -> PageChunks:
+    """Every chunk of the retrieved slides, in the order they were stored (one query), only from lectures of
+    the asker's ``subject`` (as retrieval reads: never another user's notes, whatever the evidence names)."""
     if not evidence:
         return {}
     wanted = {(e.lecture_id, e.page) for e in evidence}
     rows = db.execute(
         select(Chunk.id, Chunk.lecture_id, Chunk.page_number, Chunk.source, Chunk.text)
+        .join(Lecture, Lecture.id == Chunk.lecture_id)
+        .where(Lecture.subject_id == subject.id, Lecture.user_id == subject.user_id)
         .where(or_(*(and_(Chunk.lecture_id == lec, Chunk.page_number == page) for lec, page in wanted)))
         .order_by(Chunk.id)
     ).all()
@@ -111,9 +114,9 @@ def whole_slides(evidence: list[Evidence], chunks: PageChunks) -> list[Evidence]
 
 
 def answer_evidence(
-    db: Session, question: str, evidence: list[Evidence], *, keep_first: bool
+    db: Session, question: str, evidence: list[Evidence], *, keep_first: bool, subject: Subject
 ) -> list[Evidence]:
     """The slides an extractive answer is written from: the answering slide first (unless ``keep_first``: a
     follow-up pinned to the slide the previous answer cited), each with all its chunks' text."""
     ordered = evidence if keep_first else answering_order(question, evidence)
-    return whole_slides(ordered, page_chunks(db, ordered))
+    return whole_slides(ordered, page_chunks(db, ordered, subject))
