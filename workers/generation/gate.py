@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from shared.text import has_cjk, words
@@ -61,10 +62,13 @@ _DANGLING_END = re.compile(
     r"be|its|their|this|these|such|when|where|if|because|y|de|la|el|en|con|por|para|que|и|в|на|с)|[,(\-–/])$",
     re.I,
 )
+_RELATION_WORDS = (
+    r"(?:mother|father|parent|son|daughter|sister|brother|sibling|wife|husband|friend|aunt|uncle|cousin|"
+    r"grandmother|grandfather|boss|colleague|roommate|neighbou?r|girlfriend|boyfriend)s?"
+)
+# A relation between people: "the mother of Emma", "Emma's brother"; not "parent node" nor "mother cell".
 _RELATION = re.compile(
-    r"\b(?:mother|father|parent|son|daughter|sister|brother|sibling|wife|husband|friend|aunt|uncle|cousin|"
-    r"grandmother|grandfather|boss|colleague|roommate|neighbou?r|girlfriend|boyfriend)s?\b",
-    re.I,
+    rf"\b{_RELATION_WORDS}\s+(?:of|to)\s+[A-Z]|(?:\b[A-Z]\w*['’]s|\b(?:his|her|their|my|your))\s+{_RELATION_WORDS}\b"
 )
 _GENDERED = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
 _EXAMPLE_LEAD = re.compile(
@@ -73,9 +77,10 @@ _EXAMPLE_LEAD = re.compile(
     r"p\.\s?ej\.|por ejemplo|например|z\.\s?b\.)",
     re.I,
 )
+MAX_CODE_LABEL = 300  # a longer label is no line of code; the search below stays short
 _CODE_LABEL = re.compile(
     r"\b(?:SELECT|FROM|WHERE|INSERT\s+INTO|CREATE\s+TABLE|UPDATE|DELETE\s+FROM|JOIN)\b.*\b(?:FROM|WHERE|SET|"
-    r"VALUES|ON|TABLE)\b|[A-Za-z_]\w*\([^()]*\)\s*[;{]|^\s*(?:def|class|import|for|while|return|print)\b.*[:(]"
+    r"VALUES|ON|TABLE)\b|\b[A-Za-z_]\w*\([^()]*\)\s*[;{]|^\s*(?:def|class|import|for|while|return|print)\b.*[:(]"
 )
 
 
@@ -239,13 +244,19 @@ def merged_columns(text: str) -> bool:
     return len(left) >= 2 and left != right and sorted(left) == sorted(right[: len(left)])
 
 
+@lru_cache(maxsize=4)
+def _lower_words(text: str) -> frozenset[str]:
+    """The words written in lower case in the lecture (one scan per lecture, not one per definition)."""
+    return frozenset(w for w in _LETTERS.findall(text) if w.islower())
+
+
 def person_example(term: str, definition: str, lecture_text: str) -> bool:
     """A worked example's line about a person: the term is a capitalised name never written in lower case
     in the lecture, and the definition relates it to people ("the mother of Emma") or says he/she."""
     ws = words(term)
     if not ws or not all(w[:1].isupper() and w[1:].islower() for w in ws if w.isalpha()):
         return False
-    if any(re.search(rf"(?<![\w.!?]\s)\b{re.escape(w.lower())}\b", lecture_text) for w in ws):
+    if any(w.lower() in _lower_words(lecture_text) for w in ws):
         return False  # the word is a common noun of the lecture too
     return bool(_RELATION.search(definition) or _GENDERED.search(definition))
 
@@ -256,7 +267,7 @@ def example_line(text: str) -> bool:
 
 def code_label(title: str) -> bool:
     """A section label that is a line of code (an example query), not a topic."""
-    return bool(_CODE_LABEL.search(title))
+    return len(title) <= MAX_CODE_LABEL and bool(_CODE_LABEL.search(title))
 
 
 def gate_candidates(out: Any) -> None:
