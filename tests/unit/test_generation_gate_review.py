@@ -39,3 +39,18 @@ def test_person_rule_scans_the_lecture_once() -> None:
     for i in range(200):
         person_example(f"Zed{i}", "the mother of Anna", text)
     assert time.monotonic() - started < 2.0
+
+
+def test_dash_bullets_in_title_case_are_no_quotation_credit() -> None:
+    from tests.support.study import lecture
+    from workers.generation.gate import gate_slide
+
+    slide = lecture(
+        [("Join algorithms", "Three ways to join:\n- Hash Join\n– Sort Merge Join\n- Nested Loop")]
+    ).slides[0]
+    kept = gate_slide(slide, "en").text
+    assert "Hash Join" in kept and "Sort Merge Join" in kept and "Nested Loop" in kept
+    quote = lecture(
+        [("Motto", '"Premature optimization is the root of all evil"\n— Donald Knuth\nRule one')]
+    ).slides[0]
+    assert gate_slide(quote, "en").text.split() == ["Rule", "one"]

@@ -121,10 +121,11 @@ def ocr_line_readable(line: str, lang: str, threshold: float = MIN_OCR_LINE_PLAU
     return common / len(found) >= MIN_OCR_COMMON_SHARE
 
 
-def quotation(line: str) -> bool:
-    """A quotation in quote marks (with its credit), or a credit line alone ("— Albert Einstein")."""
+def quotation(line: str, *, credit_alone: bool = True) -> bool:
+    """A quotation in quote marks (with its credit), or a credit line alone ("— Albert Einstein"); with
+    ``credit_alone`` False a credit line is none (a "- Hash Join" bullet looks the same)."""
     flat = " ".join(line.split())
-    return bool(_QUOTED.match(flat) or _CREDIT.match(flat))
+    return bool(_QUOTED.match(flat) or (credit_alone and _CREDIT.match(flat)))
 
 
 def _join_wrapped(lines: list[str | None]) -> list[str]:
@@ -197,10 +198,14 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
     ocr = slide.source == "ocr"
     kept: list[str | None] = []
     open_cut = False  # the last line was dropped mid-sentence: the line that continues it goes too
+    after_quote = False  # a credit line ("— Donald Knuth") is one only right after a quotation
     for line in slide.text.split("\n"):
         flat = line.strip()
         body = flat.lstrip(_BULLET_GLYPHS)
-        dropped = bool(flat) and (quotation(line) or (ocr and not ocr_line_readable(line, lang)))
+        quoted = bool(flat) and quotation(line, credit_alone=after_quote)
+        if flat:
+            after_quote = quoted or flat.endswith(('"', "”", "»", "’"))
+        dropped = bool(flat) and (quoted or (ocr and not ocr_line_readable(line, lang)))
         if ocr and flat and (_OCR_DEBRIS.search(body) or (counts and misread_once(line, lang, counts))):
             dropped = True
         if flat and not dropped and open_cut and (flat[:1].islower() or body == flat):
@@ -208,9 +213,7 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
         if dropped and flat[:1].islower():
             _drop_cut_head(kept)  # "... which derives" before a dropped continuation
         if flat:  # a quotation ends where its credit does; an OCR line dropped mid-sentence leaves a tail
-            open_cut = (
-                dropped and ocr and not quotation(line) and not flat.endswith((".", "!", "?", ";", "。"))
-            )
+            open_cut = dropped and ocr and not quoted and not flat.endswith((".", "!", "?", ";", "。"))
         kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
     title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
     figures = slide.figures
