@@ -54,3 +54,11 @@ def test_dash_bullets_in_title_case_are_no_quotation_credit() -> None:
         [("Motto", '"Premature optimization is the root of all evil"\n— Donald Knuth\nRule one')]
     ).slides[0]
     assert gate_slide(quote, "en").text.split() == ["Rule", "one"]
+
+
+def test_a_commutative_law_is_no_pair_of_merged_columns() -> None:
+    from workers.generation.gate import merged_columns
+
+    assert not merged_columns("a + b = b + a")
+    assert not merged_columns("x y = y x for all x, y")
+    assert merged_columns("general to specific specific to general")

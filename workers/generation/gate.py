@@ -237,7 +237,8 @@ def truncated(text: str) -> bool:
 def merged_columns(text: str) -> bool:
     """Two columns read across as one line: its two halves say the same words in another order
     ("general to specific specific to general"), or one column's last word is the next one's first."""
-    ws = [w.lower() for w in words(text) if any(ch.isalpha() for ch in w)]
+    # words of 2+ characters: single letters are symbols ("a + b = b + a" is a law, not two columns)
+    ws = [w.lower() for w in words(text) if len(w) >= 2 and any(ch.isalpha() for ch in w)]
     if len(ws) < 4:
         return False
     if re.search(r"\b([^\W\d_]{4,})\s+\1\b", text, re.I):
