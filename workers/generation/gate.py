@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from shared.text import has_cjk, words
@@ -61,10 +62,13 @@ _DANGLING_END = re.compile(
     r"be|its|their|this|these|such|when|where|if|because|y|de|la|el|en|con|por|para|que|и|в|на|с)|[,(\-–/])$",
     re.I,
 )
+_RELATION_WORDS = (
+    r"(?:mother|father|parent|son|daughter|sister|brother|sibling|wife|husband|friend|aunt|uncle|cousin|"
+    r"grandmother|grandfather|boss|colleague|roommate|neighbou?r|girlfriend|boyfriend)s?"
+)
+# A relation between people: "the mother of Emma", "Emma's brother"; not "parent node" nor "mother cell".
 _RELATION = re.compile(
-    r"\b(?:mother|father|parent|son|daughter|sister|brother|sibling|wife|husband|friend|aunt|uncle|cousin|"
-    r"grandmother|grandfather|boss|colleague|roommate|neighbou?r|girlfriend|boyfriend)s?\b",
-    re.I,
+    rf"\b{_RELATION_WORDS}\s+(?:of|to)\s+[A-Z]|(?:\b[A-Z]\w*['’]s|\b(?:his|her|their|my|your))\s+{_RELATION_WORDS}\b"
 )
 _GENDERED = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
 _EXAMPLE_LEAD = re.compile(
@@ -73,9 +77,10 @@ _EXAMPLE_LEAD = re.compile(
     r"p\.\s?ej\.|por ejemplo|например|z\.\s?b\.)",
     re.I,
 )
+MAX_CODE_LABEL = 300  # a longer label is no line of code; the search below stays short
 _CODE_LABEL = re.compile(
     r"\b(?:SELECT|FROM|WHERE|INSERT\s+INTO|CREATE\s+TABLE|UPDATE|DELETE\s+FROM|JOIN)\b.*\b(?:FROM|WHERE|SET|"
-    r"VALUES|ON|TABLE)\b|[A-Za-z_]\w*\([^()]*\)\s*[;{]|^\s*(?:def|class|import|for|while|return|print)\b.*[:(]"
+    r"VALUES|ON|TABLE)\b|\b[A-Za-z_]\w*\([^()]*\)\s*[;{]|^\s*(?:def|class|import|for|while|return|print)\b.*[:(]"
 )
 
 
@@ -116,10 +121,11 @@ def ocr_line_readable(line: str, lang: str, threshold: float = MIN_OCR_LINE_PLAU
     return common / len(found) >= MIN_OCR_COMMON_SHARE
 
 
-def quotation(line: str) -> bool:
-    """A quotation in quote marks (with its credit), or a credit line alone ("— Albert Einstein")."""
+def quotation(line: str, *, credit_alone: bool = True) -> bool:
+    """A quotation in quote marks (with its credit), or a credit line alone ("— Albert Einstein"); with
+    ``credit_alone`` False a credit line is none (a "- Hash Join" bullet looks the same)."""
     flat = " ".join(line.split())
-    return bool(_QUOTED.match(flat) or _CREDIT.match(flat))
+    return bool(_QUOTED.match(flat) or (credit_alone and _CREDIT.match(flat)))
 
 
 def _join_wrapped(lines: list[str | None]) -> list[str]:
@@ -192,10 +198,14 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
     ocr = slide.source == "ocr"
     kept: list[str | None] = []
     open_cut = False  # the last line was dropped mid-sentence: the line that continues it goes too
+    after_quote = False  # a credit line ("— Donald Knuth") is one only right after a quotation
     for line in slide.text.split("\n"):
         flat = line.strip()
         body = flat.lstrip(_BULLET_GLYPHS)
-        dropped = bool(flat) and (quotation(line) or (ocr and not ocr_line_readable(line, lang)))
+        quoted = bool(flat) and quotation(line, credit_alone=after_quote)
+        if flat:
+            after_quote = quoted or flat.endswith(('"', "”", "»", "’"))
+        dropped = bool(flat) and (quoted or (ocr and not ocr_line_readable(line, lang)))
         if ocr and flat and (_OCR_DEBRIS.search(body) or (counts and misread_once(line, lang, counts))):
             dropped = True
         if flat and not dropped and open_cut and (flat[:1].islower() or body == flat):
@@ -203,9 +213,7 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
         if dropped and flat[:1].islower():
             _drop_cut_head(kept)  # "... which derives" before a dropped continuation
         if flat:  # a quotation ends where its credit does; an OCR line dropped mid-sentence leaves a tail
-            open_cut = (
-                dropped and ocr and not quotation(line) and not flat.endswith((".", "!", "?", ";", "。"))
-            )
+            open_cut = dropped and ocr and not quoted and not flat.endswith((".", "!", "?", ";", "。"))
         kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
     title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
     figures = slide.figures
@@ -229,7 +237,8 @@ def truncated(text: str) -> bool:
 def merged_columns(text: str) -> bool:
     """Two columns read across as one line: its two halves say the same words in another order
     ("general to specific specific to general"), or one column's last word is the next one's first."""
-    ws = [w.lower() for w in words(text) if any(ch.isalpha() for ch in w)]
+    # words of 2+ characters: single letters are symbols ("a + b = b + a" is a law, not two columns)
+    ws = [w.lower() for w in words(text) if len(w) >= 2 and any(ch.isalpha() for ch in w)]
     if len(ws) < 4:
         return False
     if re.search(r"\b([^\W\d_]{4,})\s+\1\b", text, re.I):
@@ -239,13 +248,19 @@ def merged_columns(text: str) -> bool:
     return len(left) >= 2 and left != right and sorted(left) == sorted(right[: len(left)])
 
 
+@lru_cache(maxsize=4)
+def _lower_words(text: str) -> frozenset[str]:
+    """The words written in lower case in the lecture (one scan per lecture, not one per definition)."""
+    return frozenset(w for w in _LETTERS.findall(text) if w.islower())
+
+
 def person_example(term: str, definition: str, lecture_text: str) -> bool:
     """A worked example's line about a person: the term is a capitalised name never written in lower case
     in the lecture, and the definition relates it to people ("the mother of Emma") or says he/she."""
     ws = words(term)
     if not ws or not all(w[:1].isupper() and w[1:].islower() for w in ws if w.isalpha()):
         return False
-    if any(re.search(rf"(?<![\w.!?]\s)\b{re.escape(w.lower())}\b", lecture_text) for w in ws):
+    if any(w.lower() in _lower_words(lecture_text) for w in ws):
         return False  # the word is a common noun of the lecture too
     return bool(_RELATION.search(definition) or _GENDERED.search(definition))
 
@@ -256,7 +271,7 @@ def example_line(text: str) -> bool:
 
 def code_label(title: str) -> bool:
     """A section label that is a line of code (an example query), not a topic."""
-    return bool(_CODE_LABEL.search(title))
+    return len(title) <= MAX_CODE_LABEL and bool(_CODE_LABEL.search(title))
 
 
 def gate_candidates(out: Any) -> None:
