@@ -112,9 +112,7 @@ class SecondOpinion:
         except AppError as exc:  # not installed, models missing: Tesseract's reading stands
             log.warning("second OCR engine unavailable: %s", exc.message)
             return Choice(result, "tesseract")
-        except (
-            Exception
-        ):  # any other failure of the second engine on this page: the same, the lecture is read
+        except Exception:  # any other failure on this page: the same, and the lecture is read
             log.warning("second OCR engine failed on a page; Tesseract's reading kept", exc_info=True)
             return Choice(result, "tesseract")
         kept = better(other, result)
