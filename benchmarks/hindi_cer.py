@@ -56,16 +56,21 @@ def distance(a: str, b: str) -> int:
         return previous[-1]
 
 
-def one_page_pdf(source: Path, page: int, target: Path) -> Path:
+def cut_pages(source: Path, pages: list[int], target: Path) -> Path:
+    """A PDF of ``pages`` (numbered from 1) of ``source``, in that order."""
     import pypdfium2 as pdfium
 
     src = pdfium.PdfDocument(str(source))
     out = pdfium.PdfDocument.new()
-    out.import_pages(src, [page - 1])
+    out.import_pages(src, [p - 1 for p in pages])
     out.save(str(target))
     out.close()
     src.close()
     return target
+
+
+def one_page_pdf(source: Path, page: int, target: Path) -> Path:
+    return cut_pages(source, [page], target)
 
 
 def page_png(source: Path, page: int, dpi: int, target: Path) -> Path:
@@ -81,11 +86,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    corpus = next(
-        (p for p in (ROOT.parent / "shared" / "corpus", ROOT.parents[1] / "shared" / "corpus") if p.is_dir()),
-        None,
-    )
-    parser.add_argument("--corpus", type=Path, default=corpus, help="default: ../shared/corpus")
+    from qa import default_corpus
+
+    parser.add_argument("--corpus", type=Path, default=default_corpus(), help="default: ../shared/corpus")
     parser.add_argument("--languages", default="auto", help="the subject's OCR languages (default: auto)")
     parser.add_argument("--dpi", type=int, default=200, help="resolution of the image-only renders")
     parser.add_argument("--pages", default="", help="only these printed/handwritten page numbers, e.g. 4,12")

@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))  # siblings by file: a site package may be named "benchmarks"
 
-from hindi_cer import distance, normalise  # noqa: E402  - one CER for both OCR benchmarks
+from hindi_cer import cut_pages, distance, normalise  # noqa: E402  - one CER for both OCR benchmarks
+from qa import default_corpus  # noqa: E402
 
 TRANSCRIPTS = ROOT / "benchmarks" / "data" / "ocr_transcripts.json"
 ENGINES = ("tesseract", "rapidocr", "choice")
@@ -55,19 +56,6 @@ DECKS = {
         "ocr_imageonly_slt-uniform-convergence_mit9520.pdf",
     ),
 }
-
-
-def cut_pages(source: Path, pages: list[int], target: Path) -> Path:
-    """A PDF of ``pages`` (numbered from 1) of ``source``, in that order."""
-    import pypdfium2 as pdfium
-
-    src = pdfium.PdfDocument(str(source))
-    out = pdfium.PdfDocument.new()
-    out.import_pages(src, [p - 1 for p in pages])
-    out.save(str(target))
-    out.close()
-    src.close()
-    return target
 
 
 class Recorder:
@@ -117,11 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    corpus = next(
-        (p for p in (ROOT.parent / "shared" / "corpus", ROOT.parents[1] / "shared" / "corpus") if p.is_dir()),
-        None,
-    )
-    parser.add_argument("--corpus", type=Path, default=corpus, help="default: ../shared/corpus")
+    parser.add_argument("--corpus", type=Path, default=default_corpus(), help="default: ../shared/corpus")
     parser.add_argument("--transcripts", type=Path, default=TRANSCRIPTS)
     parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
     parser.add_argument("--engines", default=",".join(ENGINES))
