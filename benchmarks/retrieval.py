@@ -13,7 +13,8 @@ page (1-based). Printed: recall@1, recall@5, MRR@5, overall and for figure quest
 the hybrid misses with the right page's rank in each candidate list before fusion.
 
 Reading the decks takes minutes (OCR), so the pages are cached in /tmp, keyed by each deck's size and
-mtime: use --no-cache after changing the reader, or SMARTNOTES_BENCH_PAGE_CACHE=PATH for a cache of your own
+mtime and by a fingerprint of the reader's code (workers/ocr without the line-role and chunking modules,
+shared/text): a changed reader reads again. SMARTNOTES_BENCH_PAGE_CACHE=PATH gives a cache of your own
 (qa.py and qa_refusal.py use the same cache). --dump DECK prints a deck's pages as the benchmark sees
 them (to write questions with the right page numbers).
 """
@@ -69,6 +70,20 @@ def deck_languages(deck: Path) -> str:
     return LANGUAGES.get(lang, DEFAULT_LANGUAGES)
 
 
+def reader_fingerprint() -> str:
+    """A short hash of the code that turns a file into PageContent: a cached page read by other code is stale
+    (line roles and chunks are computed after reading, from the cached pages, so their modules are left out)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    sources = sorted((ROOT / "workers" / "ocr").glob("*.py")) + sorted((ROOT / "shared" / "text").glob("*.py"))
+    for path in sources:
+        if path.name.startswith("role") or path.name == "chunking.py":
+            continue
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: bool) -> tuple[list[Any], bool]:
     """The deck's PageContent list, from the cache when the deck's size and mtime match; True when read."""
     from shared.files import LocalFileStore
@@ -80,7 +95,7 @@ def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: boo
     from workers.ocr.line_cues import LineHint
 
     # the reader's version is part of the key: pages read by older code (no line hints) are read again
-    key = f"{deck.name}|{stat.st_size}|{stat.st_mtime_ns}|{languages}|hints"
+    key = f"{deck.name}|{stat.st_size}|{stat.st_mtime_ns}|{languages}|hints|{reader_fingerprint()}"
     if use_cache and key in cache:
         pages = [
             PageContent(
