@@ -149,3 +149,17 @@ def test_the_title_slide_after_a_cover_picture() -> None:
     assert roles["Jane Doe"] == "meta"
     old = deck_roles(pages, without("title_page_shift"))[1]
     assert old["Jane Doe"] != "meta"
+
+
+def test_the_course_name_on_the_title_slide_is_meta_when_a_coded_footer_repeats_it() -> None:
+    cover = "Multiple Antenna Communications\nLecture 4, 2020\nEmil Björnson"
+    body = [f"{p}\nTSKS14 Multiple Antenna Communications 2020-04-15 {n + 2}" for n, p in enumerate(CONTENT)]
+    roles = deck_roles([cover, *body])
+    assert roles[0]["Multiple Antenna Communications"] == "meta"
+    assert roles[1]["Deadlocks"] == "title"
+    old = deck_roles([cover, *body], without("course_name_title"))
+    assert old[0]["Multiple Antenna Communications"] == "title"
+    # a footer without a course code may repeat the lecture's own title: it stays the title
+    plain = [f"{p}\nChapter 13 Security Engineering\n{n + 2}" for n, p in enumerate(CONTENT)]
+    chapter = deck_roles(["Security Engineering\nIan Sommerville", *plain])[0]
+    assert chapter["Security Engineering"] == "title"

@@ -17,6 +17,10 @@ workers/ocr/roles.py calls these; each rule has a name in ``role_rules.RULES`` a
   ...", "Explain why ...", "Montrer que ...", "Demuestre que ...", "试述 ...", "简述 ...", a Hindi line ending
   in a polite imperative ("... स्पष्ट कीजिए", "... लिखिए"); and the plain lines of a page titled as
   exercises ("Exercises", "Practice problems", "Quiz 2", "Ejercicios", "练习", "अभ्यास").
+- ``course_name_title``: the biggest line of a title slide is the course's name, not the lecture's title, when
+  it is part of a running footer that carries a course code ("Multiple Antenna Communications" over the
+  footer "TSKS14 Multiple Antenna Communications 2020-04-15 <n>"): course meta. A footer without a code
+  ("Chapter 13 Security Engineering") may repeat the lecture's own title, which stays the title.
 - ``title_page_shift``: when the deck's first page holds fewer than two lines (a cover picture), its second
   page is the title slide.
 """
@@ -234,3 +238,20 @@ def is_question_shape(line: str) -> bool:
 def exercise_title(title: str) -> bool:
     """A page title that names exercises ("Exercises", "Quiz 2", "Practice problems", "练习")."""
     return bool(_EXERCISE_TITLE.match(title.strip()))
+
+
+# --- the course's name on the title slide ------------------------------------------------------------------
+_KEY_CODE = regex.compile(r"(?<![a-z])[a-z]{2,6}#|#-#")  # a course code in a footer key ("tsks#", "#-#/#")
+
+
+def course_name_title(title: str, running: set[str]) -> bool:
+    """Whether the title slide's title (two words or more) is inside a running footer key that carries a
+    course code (keys as ``line_cues.boilerplate_key`` makes them)."""
+    key = " ".join(regex.sub(r"[^\w\s#]", " ", edge_key(title)).split())
+    if len(key.split()) < 2:
+        return False
+    for line in running:
+        plain = " ".join(regex.sub(r"[^\w\s#]", " ", line).split())
+        if key in plain and key != plain and _KEY_CODE.search(plain.replace(key, " ")):
+            return True
+    return False

@@ -67,6 +67,7 @@ from workers.ocr.line_cues import (
     strip_end_numbers,
 )
 from workers.ocr.role_meta import (
+    course_name_title,
     exercise_title,
     is_question_shape,
     meta_shapes,
@@ -273,9 +274,13 @@ def classify_page(
         and sum(len(lines[i].split()) for i in content) <= TITLE_SLIDE_MAX_WORDS
     )
     titles = _title_slide_title(page, content) if title_slide else _title_lines(page, content, median)
+    title_text = " ".join(lines[i].strip() for i in titles)
+    if title_slide and "course_name_title" in rules and course_name_title(title_text, bare):
+        for i in titles:
+            roles[i] = "meta"  # the course's name, as its running footer says, not this lecture's title
+        titles, title_text = [], ""
     for i in titles:
         roles[i] = "title"
-    title_text = " ".join(lines[i].strip() for i in titles)
 
     # 3. the title slide: names, institutions, course codes and terms beside the title are course meta
     if title_slide and "title_slide_meta" in rules:
