@@ -163,3 +163,25 @@ def test_the_course_name_on_the_title_slide_is_meta_when_a_coded_footer_repeats_
     plain = [f"{p}\nChapter 13 Security Engineering\n{n + 2}" for n, p in enumerate(CONTENT)]
     chapter = deck_roles(["Security Engineering\nIan Sommerville", *plain])[0]
     assert chapter["Security Engineering"] == "title"
+
+
+def test_learning_objectives_by_their_form_are_agenda_not_exercises() -> None:
+    led = (
+        "Why model infections\nBy the end of this session you should be able to:\n"
+        "Explain why models help plan vaccination\nDescribe how an epidemic grows\nCompute R0 from a table"
+    )
+    roles = deck_roles([CONTENT[0], led, *CONTENT[1:]])[1]
+    for line in led.split("\n")[1:]:
+        assert roles[line] == "agenda", line
+    old = deck_roles([CONTENT[0], led, *CONTENT[1:]], without("objectives_form"))[1]
+    assert old["Explain why models help plan vaccination"] == "question"  # an exercise, without the rule
+    # no lead-in, but every line opens with a learning verb, on the second page of the deck
+    verbs = "Session aims\nUnderstand the SIR model\nIdentify its parameters\nInterpret an epidemic curve"
+    assert set(list(deck_roles([CONTENT[0], verbs, *CONTENT[1:]])[1].values())[1:]) == {"agenda"}
+    assert (
+        "agenda" not in deck_roles([CONTENT[0], verbs, *CONTENT[1:]], without("objectives_form"))[1].values()
+    )
+    # the same page in the middle of the deck, or an exam's "You will:", stays as it was
+    assert "agenda" not in deck_roles([*CONTENT[:3], verbs, *CONTENT[3:]])[3].values()
+    exam = "Final exam details\nYou will:\nInterpret and trace code\nImplement algorithms in plain English"
+    assert "agenda" not in deck_roles([CONTENT[0], exam, *CONTENT[1:]])[1].values()

@@ -21,6 +21,11 @@ workers/ocr/roles.py calls these; each rule has a name in ``role_rules.RULES`` a
   it is part of a running footer that carries a course code ("Multiple Antenna Communications" over the
   footer "TSKS14 Multiple Antenna Communications 2020-04-15 <n>"): course meta. A footer without a code
   ("Chapter 13 Security Engineering") may repeat the lecture's own title, which stays the title.
+- ``objectives_form``: learning objectives by their form: the items under a lead-in such as "By the end of
+  this session you should be able to:" or "You will learn:" (not "You will:", which may be an exam's
+  format), and, on a deck's first two or last page, a page whose lines (three or more, three quarters of
+  them) open with a learning verb ("Explain ...", "Describe ...", "Identify ...", "Comprendre ...",
+  "Identificar ..."): agenda, not exercises.
 - ``title_page_shift``: when the deck's first page holds fewer than two lines (a cover picture), its second
   page is the title slide.
 """
@@ -255,3 +260,43 @@ def course_name_title(title: str, running: set[str]) -> bool:
         if key in plain and key != plain and _KEY_CODE.search(plain.replace(key, " ")):
             return True
     return False
+
+
+# --- learning objectives ------------------------------------------------------------------------------------
+_OBJECTIVES_LEAD = regex.compile(
+    r"\b(?:(?:should|will|must)\s+be\s+able\s+to|be\s+able\s+to\s*[:：]|(?:students|you)\s+will\s+learn(?:\s+to)?\s*[:：]|"
+    r"by\s+the\s+end\s+of\s+(?:this|the|today)|(?:learning\s+)?(?:objectives|outcomes)\s*[:：]|"
+    r"être\s+capable\s+de|ser\s+capa(?:z|ces)\s+de|आप\s+.*\s+सकेंगे)",
+    regex.I,
+)
+_LEARNING_VERB = regex.compile(
+    r"^(?:understand|explain|describe|identify|list|define|compare|apply|analy[sz]e|evaluate|discuss|"
+    r"recogni[sz]e|know|outline|summari[sz]e|interpret|demonstrate|distinguish|learn|appreciate|"
+    r"comprendre|expliquer|décrire|identifier|comprender|explicar|describir|identificar|conocer|"
+    r"了解|理解|掌握|熟悉)\b",
+    regex.I,
+)
+OBJECTIVES_SHARE = 0.75
+
+
+def objectives(
+    lines: Sequence[str], roles: list[str], content: Sequence[int], *, edge_page: bool = False
+) -> None:
+    """Learning objectives: the lines under an objectives lead-in, or (on an edge page) a page of lines
+    opening with learning verbs, become agenda."""
+    open_roles = ("body", "question", "definition", "list_lead", "heading")
+    for n, i in enumerate(content):
+        text = strip_bullet(lines[i])
+        if roles[i] in (*open_roles, "title") and len(text.split()) <= 20 and _OBJECTIVES_LEAD.search(text):
+            items = [j for j in content[n + 1 :] if roles[j] in open_roles]
+            if len(items) >= 2:
+                for j in [i, *items]:
+                    roles[j] = "agenda"
+                return
+    if not edge_page:
+        return
+    plain = [i for i in content if roles[i] in open_roles]
+    verbs = [i for i in plain if _LEARNING_VERB.match(strip_bullet(lines[i]))]
+    if len(verbs) >= 3 and len(verbs) >= OBJECTIVES_SHARE * len(plain):
+        for i in plain:
+            roles[i] = "agenda"

@@ -71,6 +71,7 @@ from workers.ocr.role_meta import (
     exercise_title,
     is_question_shape,
     meta_shapes,
+    objectives,
     repeated_meta_keys,
 )
 from workers.ocr.role_pairs import term_pairs_and_leads
@@ -356,6 +357,8 @@ def classify_page(
         heading_blocks(lines, roles, content)
     if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
         edge_page_meta(lines, roles, [i for i in content if i not in titles])
+    if "objectives_form" in rules and not page_kind:
+        objectives(lines, roles, content, edge_page=edge_page)
     if "meta_shapes" in rules and edge_page and deck_pages >= 3 and not page_kind:
         meta_shapes(lines, roles, [i for i in content if i not in titles], opening=first)
 
