@@ -117,8 +117,9 @@ _LECTURE_NUMBER = regex.compile(
     r"|^第\s*[\d一二三四五六七八九十]+\s*[讲章课节]$",
     regex.I,
 )
-_CODE_SHAPE = regex.compile(
-    r"(?<![\w.-])(?:(?!(?:ISO|RFC|IEEE|COVID|SARS|CVE|IPv|ANSI|DIN|GB)\b)\p{Lu}{2,6}(?:-\p{Lu}{2,3})?\s?(?!(?:19|20)\d{2}\b)\d{3,5}"
+_NOT_COURSES = "ISO|RFC|IEEE|COVID|SARS|CVE|IPv|ANSI|DIN|GB|HTTP|RGB|DDR|GPU|CPU|USB|PCI|TCP|UDP|PORT|RTX|GTX"
+_CODE_SHAPE = regex.compile(  # "CS 101", "APSTA-GE 2352", "15-445/645"; not a standard, a port or a year
+    rf"(?<![\w.-])(?:(?!(?:{_NOT_COURSES})\b)\p{{Lu}}{{2,6}}(?:-\p{{Lu}}{{2,3}})?\s?(?!(?:19|20)\d{{2}}\b)\d{{3,5}}"
     r"[A-Z]?|\d{2}-\d{3}(?:\s*/\s*\d{2}-?\d{3})?)(?![\w.-])"
 )
 _CODE_ALONE = regex.compile(r"^(?!(?:COVID|SARS|MPEG|IPV)\d)\p{Lu}{3,6}\d{2,4}\p{Lu}?$")  # "TSKS14" alone
@@ -126,11 +127,12 @@ _YEAR_ALONE = regex.compile(r"^(?:19|20)\d{2}(?:[ab]|\s*[-–/]\s*[IVX12]{1,2})?
 _INSTITUTION = regex.compile(
     r"\b(?:universit(?:y|é|ät|at|à|eit|et)|universidad|universidade|uniwersytet|университет|институт|академия|"
     r"institute|institut|instituto|istituto|college|collège|school\s+of|escuela|escola|scuola|"
-    r"department\s+of|dept\.|département|departamento|faculty\s+of|facultad|faculdade|fakultät|факультет|"
-    r"academy|polytechnic|politecnico|polytechnique|école|hochschule|laboratory|laboratoire|"
-    r"cent(?:er|re)\s+for|opencourseware|"
-    r"pearson|mcgraw[- ]hill|wiley|springer|elsevier|o['’]reilly|cengage|prentice[- ]hall|addison[- ]wesley|"
-    r"morgan\s+kaufmann|university\s+press|publishers?|publishing)\b"
+    r"department\s+of|dept(?=\.)|département|departamento|faculty\s+of|facultad|faculdade|fakultät|факультет|"
+    r"academy|polytechnic|politecnico|polytechnique|école|hochschule|(?-i:Cent(?:er|re)\s+for)|opencourseware|"
+    # publishers; "Pearson" only with its imprint ("Pearson correlation" is content)
+    r"pearson\s+(?:education|prentice)|mcgraw[- ]hill|wiley|elsevier|o['’]reilly|cengage|"
+    r"prentice[- ]hall|addison[- ]wesley|morgan\s+kaufmann|university\s+press|publishers|"
+    r"publishing\s+(?:company|house|group))\b"
     r"|大学|学院|研究所|विश्वविद्यालय|महाविद्यालय|संस्थान",
     regex.I,
 )
