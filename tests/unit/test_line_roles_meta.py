@@ -185,3 +185,16 @@ def test_learning_objectives_by_their_form_are_agenda_not_exercises() -> None:
     assert "agenda" not in deck_roles([*CONTENT[:3], verbs, *CONTENT[3:]])[3].values()
     exam = "Final exam details\nYou will:\nInterpret and trace code\nImplement algorithms in plain English"
     assert "agenda" not in deck_roles([CONTENT[0], exam, *CONTENT[1:]])[1].values()
+
+
+def test_a_question_in_a_script_without_capitals_wrapped_over_lines_is_one_question() -> None:
+    page = (
+        "अभ्यास के प्रश्न\nप्रश्न 4 एक रेलगाड़ी दोपहर में स्टेशन से चलती है और\nतीन घंटे तक साठ किलोमीटर प्रति घंटे की चाल से\n"
+        "चलती है। वह कितनी दूर गई\n(क) 120 किमी\nरेलगाड़ी पटरी पर चलती है"
+    )
+    roles = deck_roles([*CONTENT[:2], page, *CONTENT[2:]])[2]
+    for line in page.split("\n")[1:4]:
+        assert roles[line] == "question", line
+    assert roles["(क) 120 किमी"] != "question" and roles["रेलगाड़ी पटरी पर चलती है"] != "question"
+    old = deck_roles([*CONTENT[:2], page, *CONTENT[2:]], without("question_shapes"))[2]
+    assert old["तीन घंटे तक साठ किलोमीटर प्रति घंटे की चाल से"] != "question"

@@ -15,7 +15,8 @@ workers/ocr/roles.py calls these; each rule has a name in ``role_rules.RULES`` a
   corner that the layout does not put at the edge).
 - ``question_shapes``: an exercise by its opening or closing form, unnumbered: "Show that ...", "Prove that
   ...", "Explain why ...", "Montrer que ...", "Demuestre que ...", "试述 ...", "简述 ...", a Hindi line ending
-  in a polite imperative ("... स्पष्ट कीजिए", "... लिखिए"); and the plain lines of a page titled as
+  in a polite imperative ("... स्पष्ट कीजिए", "... लिखिए"); the lines a question in a script without
+  capitals (Devanagari, Chinese) wraps onto, which case cannot tell; and the plain lines of a page titled as
   exercises ("Exercises", "Practice problems", "Quiz 2", "Ejercicios", "练习", "अभ्यास").
 - ``course_name_title``: the biggest line of a title slide is the course's name, not the lecture's title, when
   it is part of a running footer that carries a course code ("Multiple Antenna Communications" over the
@@ -245,6 +246,35 @@ def is_question_shape(line: str) -> bool:
 def exercise_title(title: str) -> bool:
     """A page title that names exercises ("Exercises", "Quiz 2", "Practice problems", "练习")."""
     return bool(_EXERCISE_TITLE.match(title.strip()))
+
+
+_SENTENCE_END = (".", "?", "？", "!", "！", ":", "：", "।", "॥", "。")
+_ITEM_START = regex.compile(
+    r"^(?:\(?(?:\d{1,3}|[a-hA-H]|[ivx]{1,4}|[क-घ])[.)]\s|ans\b|उत्तर|答[:：]?)", regex.I
+)
+
+
+def _caseless(text: str) -> bool:
+    """The line's first letter belongs to a script without capitals (so case cannot show a wrapped line)."""
+    first = next((ch for ch in text if ch.isalpha()), "")
+    return bool(first) and not first.isupper() and not first.islower()
+
+
+def caseless_question_runs(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
+    """After a question that ends no sentence, up to three plain lines in a caseless script continue it
+    (no bullet, number, option letter or "Ans"), up to the one that ends a sentence."""
+    for n, i in enumerate(content):
+        if roles[i] != "question" or not _caseless(strip_bullet(lines[i])):
+            continue
+        previous = i
+        for j in content[n + 1 : n + 4]:
+            text = lines[j].strip()
+            if lines[previous].rstrip().endswith(_SENTENCE_END) or roles[j] != "body":
+                break
+            if strip_bullet(text) != text or _ITEM_START.match(text) or not _caseless(text):
+                break
+            roles[j] = "question"
+            previous = j
 
 
 # --- the course's name on the title slide ------------------------------------------------------------------

@@ -67,6 +67,7 @@ from workers.ocr.line_cues import (
     strip_end_numbers,
 )
 from workers.ocr.role_meta import (
+    caseless_question_runs,
     course_name_title,
     exercise_title,
     is_question_shape,
@@ -353,6 +354,8 @@ def classify_page(
 
     if "question_form" in rules:
         wrapped_questions(lines, roles, content)
+    if "question_shapes" in rules:
+        caseless_question_runs(lines, roles, content)
     if "heading_block" in rules and not page_kind:
         heading_blocks(lines, roles, content)
     if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
