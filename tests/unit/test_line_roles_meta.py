@@ -198,3 +198,19 @@ def test_a_question_in_a_script_without_capitals_wrapped_over_lines_is_one_quest
     assert roles["(क) 120 किमी"] != "question" and roles["रेलगाड़ी पटरी पर चलती है"] != "question"
     old = deck_roles([*CONTENT[:2], page, *CONTENT[2:]], without("question_shapes"))[2]
     assert old["तीन घंटे तक साठ किलोमीटर प्रति घंटे की चाल से"] != "question"
+
+
+def test_an_outline_named_just_below_the_title_is_an_agenda() -> None:
+    page = "Operating Systems Course\nToday's agenda\nMutual exclusion\nPriority inversion\nWorking sets"
+    roles = deck_roles([CONTENT[0], page, *CONTENT[1:]])[1]
+    assert roles["Operating Systems Course"] == "title"
+    for line in page.split("\n")[1:]:
+        assert roles[line] == "agenda", line
+    old = deck_roles([CONTENT[0], page, *CONTENT[1:]], without("agenda_label"))[1]
+    assert old["Priority inversion"] != "agenda"
+    # a section called "Overview" over sentences is content
+    prose = (
+        "Operating Systems Course\nOverview\nThe kernel shares the processor between many processes at once\n"
+        "Each process believes it has the machine to itself for a while"
+    )
+    assert "agenda" not in deck_roles([CONTENT[0], prose, *CONTENT[1:]])[1].values()

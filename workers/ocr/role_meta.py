@@ -27,6 +27,9 @@ workers/ocr/roles.py calls these; each rule has a name in ``role_rules.RULES`` a
   format), and, on a deck's first two or last page, a page whose lines (three or more, three quarters of
   them) open with a learning verb ("Explain ...", "Describe ...", "Identify ...", "Comprendre ...",
   "Identificar ..."): agenda, not exercises.
+- ``agenda_label``: a page whose first or second line below the title is an outline's name alone ("Today's
+  agenda", "Outline", "Learning objectives"), over at least two short lines (<= 8 words each), is an
+  outline: the title the page rule read was something else (a course header, a section name).
 - ``title_page_shift``: when the deck's first page holds fewer than two lines (a cover picture), its second
   page is the title slide.
 """
@@ -39,7 +42,7 @@ from collections.abc import Sequence
 
 import regex
 
-from workers.ocr.line_cues import PageLines, edge_key, strip_bullet, strip_end_numbers
+from workers.ocr.line_cues import AGENDA_TITLE, PageLines, edge_key, strip_bullet, strip_end_numbers
 
 # --- person names -----------------------------------------------------------------------------------
 _HONORIFIC = regex.compile(r"^(?:prof|dr|professor|mr|mrs|ms|profa|dra|ing|док|проф)\.?$", regex.I)
@@ -275,6 +278,27 @@ def caseless_question_runs(lines: Sequence[str], roles: list[str], content: Sequ
                 break
             roles[j] = "question"
             previous = j
+
+
+# --- an outline named below the title -------------------------------------------------------------------
+AGENDA_ITEM_WORDS = 8
+
+
+def agenda_label_page(lines: Sequence[str], content: Sequence[int]) -> bool:
+    """One of the first two lines (below the title) is only an outline's name, and the lines after it (two
+    or more) are short."""
+    for n, i in enumerate(content[:2]):
+        text = strip_bullet(lines[i]).rstrip(":： ")
+        match = AGENDA_TITLE.match(text)
+        items = content[n + 1 :]
+        if (
+            match
+            and match.end() == len(text)
+            and len(items) >= 2
+            and all(len(strip_bullet(lines[j]).split()) <= AGENDA_ITEM_WORDS for j in items)
+        ):
+            return True
+    return False
 
 
 # --- the course's name on the title slide ------------------------------------------------------------------

@@ -30,7 +30,7 @@ out: the rules kept are chosen on six development decks and scored on the sevent
 - ``title_slide_meta``: the old title-slide rule (every short capitalised line or cue word beside the title
   is meta); on by default, switched off only to measure what the shape rules alone find.
 - ``meta_shapes``, ``repeated_meta``, ``question_shapes``, ``title_page_shift``, ``course_name_title``,
-  ``objectives_form``: see
+  ``objectives_form``, ``agenda_label``: see
   workers/ocr/role_meta.py.
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
@@ -74,6 +74,7 @@ RULES = (
     "title_slide_meta",
     "course_name_title",
     "objectives_form",
+    "agenda_label",
 )
 DEFAULT_RULES = frozenset(RULES)
 

@@ -67,6 +67,7 @@ from workers.ocr.line_cues import (
     strip_end_numbers,
 )
 from workers.ocr.role_meta import (
+    agenda_label_page,
     caseless_question_runs,
     course_name_title,
     exercise_title,
@@ -299,6 +300,7 @@ def classify_page(
     # 4. page kinds named by the title
     page_kind = ""
     end_page = False
+    keep_title = False  # the page's kind is named below its title (agenda_label)
     if REFERENCE_TITLE.match(title_text):
         page_kind = "credit"
     elif "agenda_words" in rules and (
@@ -316,7 +318,9 @@ def classify_page(
     ) >= 3 and all(SECTION_NUMBER.match(strip_bullet(lines[i])) for i in content if i not in titles):
         page_kind = "agenda"  # the contents of a section: "4.9.1. ...", "4.9.2. ..."
         titles = []
-    if page_kind in ("agenda", "credit") or end_page:
+    elif "agenda_label" in rules and agenda_label_page(lines, [i for i in content if i not in titles]):
+        page_kind, keep_title = "agenda", True  # "Agenda" under a header the title rule took as the title
+    if (page_kind in ("agenda", "credit") or end_page) and not keep_title:
         for i in titles:
             roles[i] = page_kind  # an outline's or reading list's title line is part of it
     if len(content) == 1 and titles == content and not page.has_figures and not first:
