@@ -214,3 +214,27 @@ def test_an_outline_named_just_below_the_title_is_an_agenda() -> None:
         "Each process believes it has the machine to itself for a while"
     )
     assert "agenda" not in deck_roles([CONTENT[0], prose, *CONTENT[1:]])[1].values()
+
+
+def test_shape_rules_take_bounded_time_on_hostile_lines() -> None:
+    import time
+
+    from workers.ocr.role_meta import is_question_shape, objectives
+
+    lines = [
+        "स" * 40_000,
+        "लिखिए" + " " * 40_000 + "x",
+        "A" + " " * 100_000 + "B",
+        "CS " * 20_000,
+        "आप " * 20_000 + "x",
+        "Explain why " + "a " * 30_000,
+    ]
+    start = time.perf_counter()
+    for line in lines:
+        meta_shape(line)
+        is_question_shape(line)
+        is_person_line(line)
+    roles = ["body"] * len(lines)
+    objectives(lines, roles, list(range(len(lines))), edge_page=True)
+    assert time.perf_counter() - start < 1.0
+    assert is_question_shape("निम्नलिखित का अर्थ स्पष्ट कीजिए ।  ")

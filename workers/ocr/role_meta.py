@@ -222,7 +222,7 @@ _IMPERATIVE = regex.compile(
     r"试(?:述|分析|比较|说明|解释|证明)|简述|论述|简答|思考)",
     regex.I,
 )
-_HINDI_IMPERATIVE = regex.compile(r"(?:\p{Devanagari}*(?:िए|िये|इए|इये))\s*[।?.!]?\s*$")
+_HINDI_IMPERATIVE = ("िए", "िये", "इए", "इये")  # polite imperative endings: "लिखिए", "स्पष्ट कीजिए"
 _EXERCISE_TITLE = regex.compile(
     r"^(?:(?:(?:in-class|practice|review|discussion|self-test|sample|exam)\s+)?(?:exercises|problems)|"
     r"(?:practice|review|discussion|self-test|sample|exam|quiz)\s+questions|"
@@ -239,10 +239,11 @@ def is_question_shape(line: str) -> bool:
     text = strip_bullet(line).strip()
     if _IMPERATIVE.match(text) and (len(text.split()) >= 3 or regex.match(r"\p{Han}", text)):
         return True
+    # the ending is checked on the stripped line: a pattern "\s*[।?]?\s*$" retries a run of spaces
     return (
         len(text.split()) >= 3
+        and text.rstrip(" ।?.!").endswith(_HINDI_IMPERATIVE)
         and bool(regex.search(r"\p{Devanagari}", text))
-        and bool(_HINDI_IMPERATIVE.search(text))
     )
 
 
@@ -322,7 +323,7 @@ def course_name_title(title: str, running: set[str]) -> bool:
 _OBJECTIVES_LEAD = regex.compile(
     r"\b(?:(?:should|will|must)\s+be\s+able\s+to|be\s+able\s+to\s*[:：]|(?:students|you)\s+will\s+learn(?:\s+to)?\s*[:：]|"
     r"by\s+the\s+end\s+of\s+(?:this|the|today)|(?:learning\s+)?(?:objectives|outcomes)\s*[:：]|"
-    r"être\s+capable\s+de|ser\s+capa(?:z|ces)\s+de|आप\s+.*\s+सकेंगे)",
+    r"être\s+capable\s+de|ser\s+capa(?:z|ces)\s+de|आप\s(?:\S+\s){0,8}?सकेंगे)",
     regex.I,
 )
 _LEARNING_VERB = regex.compile(
