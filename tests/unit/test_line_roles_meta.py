@@ -238,3 +238,21 @@ def test_shape_rules_take_bounded_time_on_hostile_lines() -> None:
     objectives(lines, roles, list(range(len(lines))), edge_page=True)
     assert time.perf_counter() - start < 1.0
     assert is_question_shape("निम्नलिखित का अर्थ स्पष्ट कीजिए ।  ")
+
+
+def test_the_plain_lines_under_an_exercise_label_are_exercises() -> None:
+    page = (
+        "物种形成\n物种形成需要生殖隔离\n思考题\n地理隔离如何导致新物种的形成\n岛屿上的物种为什么多样\n"
+        "Exercises:\nTake the deadlock example of slide 3"
+    )
+    roles = deck_roles([*CONTENT[:2], page, *CONTENT[2:]])[2]
+    assert roles["物种形成需要生殖隔离"] == "body"
+    for line in (
+        "思考题",
+        "地理隔离如何导致新物种的形成",
+        "岛屿上的物种为什么多样",
+        "Take the deadlock example of slide 3",
+    ):
+        assert roles[line] == "question", line
+    old = deck_roles([*CONTENT[:2], page, *CONTENT[2:]], without("question_shapes"))[2]
+    assert old["地理隔离如何导致新物种的形成"] != "question"

@@ -16,8 +16,9 @@ workers/ocr/roles.py calls these; each rule has a name in ``role_rules.RULES`` a
 - ``question_shapes``: an exercise by its opening or closing form, unnumbered: "Show that ...", "Prove that
   ...", "Explain why ...", "Montrer que ...", "Demuestre que ...", "试述 ...", "简述 ...", a Hindi line ending
   in a polite imperative ("... स्पष्ट कीजिए", "... लिखिए"); the lines a question in a script without
-  capitals (Devanagari, Chinese) wraps onto, which case cannot tell; and the plain lines of a page titled as
-  exercises ("Exercises", "Practice problems", "Quiz 2", "Ejercicios", "练习", "अभ्यास").
+  capitals (Devanagari, Chinese) wraps onto, which case cannot tell; the plain lines under a line that is
+  only an exercise label ("Exercises:", "思考题"), and the plain lines of a page titled as exercises
+  ("Exercises", "Practice problems", "Quiz 2", "Ejercicios", "练习", "अभ्यास").
 - ``course_name_title``: the biggest line of a title slide is the course's name, not the lecture's title, when
   it is part of a running footer that carries a course code ("Multiple Antenna Communications" over the
   footer "TSKS14 Multiple Antenna Communications 2020-04-15 <n>"): course meta. A footer without a code
@@ -250,6 +251,23 @@ def is_question_shape(line: str) -> bool:
 def exercise_title(title: str) -> bool:
     """A page title that names exercises ("Exercises", "Quiz 2", "Practice problems", "练习")."""
     return bool(_EXERCISE_TITLE.match(title.strip()))
+
+
+def exercise_blocks(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
+    """The plain lines under a line that is only an exercise label ("Exercises:", "Quiz 2", "思考题"), up to
+    the next heading, are its exercises; the label is one too."""
+    for n, i in enumerate(content):
+        if roles[i] not in ("body", "heading", "question", "list_lead") or not exercise_title(lines[i]):
+            continue
+        below = []
+        for j in content[n + 1 :]:
+            if roles[j] in ("heading", "title") or exercise_title(lines[j]):
+                break
+            if roles[j] in ("body", "definition", "list_lead", "question"):
+                below.append(j)
+        if below:
+            for j in [i, *below]:
+                roles[j] = "question"
 
 
 _SENTENCE_END = (".", "?", "？", "!", "！", ":", "：", "।", "॥", "。")

@@ -70,6 +70,7 @@ from workers.ocr.role_meta import (
     agenda_label_page,
     caseless_question_runs,
     course_name_title,
+    exercise_blocks,
     exercise_title,
     is_question_shape,
     meta_shapes,
@@ -359,6 +360,7 @@ def classify_page(
     if "question_form" in rules:
         wrapped_questions(lines, roles, content)
     if "question_shapes" in rules:
+        exercise_blocks(lines, roles, content)
         caseless_question_runs(lines, roles, content)
     if "heading_block" in rules and not page_kind:
         heading_blocks(lines, roles, content)
