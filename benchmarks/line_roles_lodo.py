@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from line_roles import DATA, cached_deck, match  # noqa: E402
 
+from workers.ocr.line_cues import ROLES  # noqa: E402
+
 Pairs = list[tuple[str, str]]  # (gold, predicted)
 
 
@@ -52,6 +54,21 @@ def role_f1(pairs: Pairs) -> dict[str, float]:
         n_pred, n_gold = sum(p == role for _, p in pairs), sum(g == role for g, _ in pairs)
         out[role] = 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0
     return out
+
+
+def role_table(pairs: Pairs) -> list[str]:
+    """Per role (gold or predicted): gold count, predicted count, precision, recall, F1, as table rows."""
+    rows = ["| role | gold | predicted | P | R | F1 |", "|---|---:|---:|---:|---:|---:|"]
+    for role in ROLES:
+        tp = sum(g == p == role for g, p in pairs)
+        n_pred, n_gold = sum(p == role for _, p in pairs), sum(g == role for g, _ in pairs)
+        if not n_pred and not n_gold:
+            continue
+        precision = tp / n_pred if n_pred else 0.0
+        recall = tp / n_gold if n_gold else 0.0
+        f1 = 2 * tp / (n_pred + n_gold)
+        rows.append(f"| {role} | {n_gold} | {n_pred} | {precision:.3f} | {recall:.3f} | {f1:.3f} |")
+    return rows
 
 
 def dropped_precision(pairs: Pairs) -> tuple[int, int]:
@@ -145,6 +162,10 @@ def main() -> int:
     print()
     print(f"held-out macro-F1 pooled over the folds: {macro_f1(held):.3f}")
     print("held-out F1 per role: " + ", ".join(f"{r} {f:.2f}" for r, f in role_f1(held).items()))
+    print()
+    print("held out, per role (pooled over the folds):")
+    print("\n".join(role_table(held)))
+    print()
     print(f"held-out dropped roles: precision {1 - bad / max(total, 1):.3f} ({bad} content lines of {total})")
     print()
     print(

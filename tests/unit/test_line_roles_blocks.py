@@ -42,7 +42,7 @@ def test_definitions_by_their_verb_in_several_languages() -> None:
 
 def test_numbered_exercise_prompts_are_questions_with_or_without_a_question_mark() -> None:
     page = (
-        "Exercises\n1. Explain why round robin never starves a process\n"
+        "Round robin\n1. Explain why round robin never starves a process\n"
         "(b) Compute the average waiting time of the three jobs\n"
         "3. The scheduler then picks the shortest job"
     )

@@ -27,6 +27,11 @@ out: the rules kept are chosen on six development decks and scored on the sevent
 - ``heading_block``: a short line, neither bulleted nor numbered nor a lead-in ending in ":", over two or
   more bulleted or numbered lines: it starts a block of the page ("Security checklist" over "1. Do all
   files ...", "2. Does the system ...").
+- ``title_slide_meta``: the old title-slide rule (every short capitalised line or cue word beside the title
+  is meta); on by default, switched off only to measure what the shape rules alone find.
+- ``meta_shapes``, ``repeated_meta``, ``question_shapes``, ``title_page_shift``, ``course_name_title``,
+  ``objectives_form``, ``agenda_label``: see
+  workers/ocr/role_meta.py.
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
 """
@@ -62,6 +67,14 @@ RULES = (
     "definition_form",
     "question_prompt",
     "heading_block",
+    "meta_shapes",
+    "repeated_meta",
+    "question_shapes",
+    "title_page_shift",
+    "title_slide_meta",
+    "course_name_title",
+    "objectives_form",
+    "agenda_label",
 )
 DEFAULT_RULES = frozenset(RULES)
 

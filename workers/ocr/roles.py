@@ -28,7 +28,6 @@ __all__ = [
     "without_boilerplate",
 ]
 
-import itertools
 import re
 import statistics
 from collections import Counter
@@ -67,6 +66,18 @@ from workers.ocr.line_cues import (
     strip_bullet,
     strip_end_numbers,
 )
+from workers.ocr.role_meta import (
+    agenda_label_page,
+    caseless_question_runs,
+    course_name_title,
+    exercise_blocks,
+    exercise_title,
+    is_question_shape,
+    meta_shapes,
+    objectives,
+    repeated_meta_keys,
+)
+from workers.ocr.role_pairs import term_pairs_and_leads
 from workers.ocr.role_rules import (
     DEFAULT_RULES,
     agenda_title,
@@ -173,12 +184,17 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
     rules of workers/ocr/role_rules.py to apply (all by default; the benchmark switches them off)."""
     repeated = repeated_keys(pages) if len(pages) >= 3 else set()
     anywhere = anywhere_repeats(pages) if "repeated_anywhere" in rules else set()
+    if "repeated_meta" in rules:
+        anywhere |= repeated_meta_keys(pages)
+    opening = 0  # a cover picture with fewer than two lines: the title slide is the next page
+    if "title_page_shift" in rules and len(pages) >= 4 and sum(bool(x.strip()) for x in pages[0].lines) < 2:
+        opening = 1
     out = []
     for index, page in enumerate(pages):
         out.append(
             classify_page(
                 page,
-                first=index == 0,
+                first=index == opening,
                 edge_page=index <= 1 or index == len(pages) - 1,
                 deck_pages=len(pages),
                 repeated=repeated,
@@ -262,12 +278,16 @@ def classify_page(
         and sum(len(lines[i].split()) for i in content) <= TITLE_SLIDE_MAX_WORDS
     )
     titles = _title_slide_title(page, content) if title_slide else _title_lines(page, content, median)
+    title_text = " ".join(lines[i].strip() for i in titles)
+    if title_slide and "course_name_title" in rules and course_name_title(title_text, bare):
+        for i in titles:
+            roles[i] = "meta"  # the course's name, as its running footer says, not this lecture's title
+        titles, title_text = [], ""
     for i in titles:
         roles[i] = "title"
-    title_text = " ".join(lines[i].strip() for i in titles)
 
     # 3. the title slide: names, institutions, course codes and terms beside the title are course meta
-    if title_slide:
+    if title_slide and "title_slide_meta" in rules:
         for i in content:
             if i in titles:
                 continue
@@ -281,6 +301,7 @@ def classify_page(
     # 4. page kinds named by the title
     page_kind = ""
     end_page = False
+    keep_title = False  # the page's kind is named below its title (agenda_label)
     if REFERENCE_TITLE.match(title_text):
         page_kind = "credit"
     elif "agenda_words" in rules and (
@@ -289,6 +310,8 @@ def classify_page(
         page_kind = "agenda"
     elif LOGISTICS_TITLE.match(title_text):
         page_kind = "meta"
+    elif "question_shapes" in rules and exercise_title(title_text):
+        page_kind = "question"  # the plain lines of an exercise page are its exercises
     elif END_CUE.match(title_text) or (titles and END_CUE.match(lines[titles[0]].strip())):
         page_kind, end_page = "meta", True  # "End of Lecture 4" and the course name under it
     elif sum(
@@ -296,7 +319,9 @@ def classify_page(
     ) >= 3 and all(SECTION_NUMBER.match(strip_bullet(lines[i])) for i in content if i not in titles):
         page_kind = "agenda"  # the contents of a section: "4.9.1. ...", "4.9.2. ..."
         titles = []
-    if page_kind in ("agenda", "credit") or end_page:
+    elif "agenda_label" in rules and agenda_label_page(lines, [i for i in content if i not in titles]):
+        page_kind, keep_title = "agenda", True  # "Agenda" under a header the title rule took as the title
+    if (page_kind in ("agenda", "credit") or end_page) and not keep_title:
         for i in titles:
             roles[i] = page_kind  # an outline's or reading list's title line is part of it
     if len(content) == 1 and titles == content and not page.has_figures and not first:
@@ -334,10 +359,17 @@ def classify_page(
 
     if "question_form" in rules:
         wrapped_questions(lines, roles, content)
+    if "question_shapes" in rules:
+        exercise_blocks(lines, roles, content)
+        caseless_question_runs(lines, roles, content)
     if "heading_block" in rules and not page_kind:
         heading_blocks(lines, roles, content)
     if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
         edge_page_meta(lines, roles, [i for i in content if i not in titles])
+    if "objectives_form" in rules and not page_kind:
+        objectives(lines, roles, content, edge_page=edge_page)
+    if "meta_shapes" in rules and edge_page and deck_pages >= 3 and not page_kind:
+        meta_shapes(lines, roles, [i for i in content if i not in titles], opening=first)
 
     # 6. list lead-ins (decided by what follows) and headings over definitions
     for n, i in enumerate(content):
@@ -363,61 +395,8 @@ def classify_page(
             and split_definition(lines[i]) is None
         ):
             roles[i] = "heading"
-    _term_pairs_and_leads(lines, roles, content)
+    term_pairs_and_leads(lines, roles, content)
     return roles
-
-
-def _short_term(line: str) -> bool:
-    text = strip_bullet(line).rstrip(":：")
-    return (
-        0 < len(text.split()) <= 4
-        and text[:1].isupper()
-        and not text.endswith((".", ",", ";", "?", "!"))
-        and not any(ch.isdigit() for ch in text)
-    )
-
-
-def _term_pairs_and_leads(lines: list[str], roles: list[str], content: list[int]) -> None:
-    """A term alone on its line with its explanation on the next (twice or more on a page): heading +
-    definition. A short line over two or more plain lines ("Advantages" + items): a list lead-in."""
-    body = [i for i in content if roles[i] in ("body", "definition", "list_lead")]
-    pairs = [
-        (a, b)
-        for a, b in itertools.pairwise(body)
-        if b == _next(content, a)
-        and roles[a] == "body"
-        and _short_term(lines[a])
-        and not _short_term(lines[b])
-        and len(lines[b].split()) >= 6
-        and roles[b] in ("body", "definition")
-    ]
-    chained = len(pairs) >= 2 and all(
-        _next(content, b) == a2 for (_a, b), (a2, _b) in itertools.pairwise(pairs)
-    )
-    if chained:
-        for a, b in pairs:
-            roles[a], roles[b] = "heading", "definition"
-        return
-    for n, i in enumerate(content):
-        if (
-            roles[i] != "body"
-            or not _short_term(lines[i])
-            or len(strip_bullet(lines[i]).split()) > 1
-            or n == 0
-        ):
-            continue
-        following = content[n + 1 : n + 3]
-        if (
-            len(following) == 2
-            and all(roles[j] == "body" for j in following)
-            and len(lines[following[0]].split()) >= 3
-        ):
-            roles[i] = "list_lead"  # "Advantages" over its items
-
-
-def _next(content: list[int], i: int) -> int | None:
-    k = content.index(i)
-    return content[k + 1] if k + 1 < len(content) else None
 
 
 def _title_slide_title(page: PageLines, content: list[int]) -> list[int]:
@@ -537,6 +516,7 @@ def _line_role(
         is_question(text)
         or ("question_form" in rules and is_question_form(text))
         or ("question_prompt" in rules and is_question_prompt(text))
+        or ("question_shapes" in rules and is_question_shape(text))
     ):
         return "question"
     if kind == "table" or text.count("|") >= 2 or _numeric_row(text):
@@ -557,7 +537,7 @@ def _line_role(
         return "definition"
     if previous_role == "definition" and is_continuation(text, previous):
         return "definition"
-    return "body"
+    return "question" if page_kind == "question" and not is_list_lead(text) else "body"
 
 
 def _repeated_anywhere(
