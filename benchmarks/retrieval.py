@@ -71,12 +71,12 @@ def deck_languages(deck: Path) -> str:
 
 
 def reader_fingerprint() -> str:
-    """A short hash of the code that turns a file into PageContent: a cached page read by other code is stale
-    (line roles and chunks are computed after reading, from the cached pages, so their modules are left out)."""
+    """A short hash of the code that turns a file into PageContent: a page cached by other code is stale
+    (line roles and chunks are computed after reading, from the cached pages: their modules are left out)."""
     import hashlib
 
     digest = hashlib.sha256()
-    sources = sorted((ROOT / "workers" / "ocr").glob("*.py")) + sorted((ROOT / "shared" / "text").glob("*.py"))
+    sources = [*sorted((ROOT / "workers" / "ocr").glob("*.py")), *sorted((ROOT / "shared" / "text").glob("*.py"))]
     for path in sources:
         if path.name.startswith("role") or path.name == "chunking.py":
             continue
