@@ -76,7 +76,8 @@ def reader_fingerprint() -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    sources = [*sorted((ROOT / "workers" / "ocr").glob("*.py")), *sorted((ROOT / "shared" / "text").glob("*.py"))]
+    ocr, text = ROOT / "workers" / "ocr", ROOT / "shared" / "text"
+    sources = [*sorted(ocr.glob("*.py")), *sorted(text.glob("*.py"))]
     for path in sources:
         if path.name.startswith("role") or path.name == "chunking.py":
             continue
