@@ -22,7 +22,10 @@ SLIDES = [
     ("Photosynthesis in plants", "Photosynthesis in plants\nA lecture on how leaves make sugar from light"),
     ("Leaf anatomy and chloroplasts", f"Leaf anatomy and chloroplasts\n{TEXT}"),
     ("The Calvin cycle", "The Calvin cycle\n• Carbon fixation by RuBisCO makes sugars from carbon dioxide"),
-    ("Light reactions", "Light reactions\n• Water is split and oxygen is released by photosystem II"),
+    (
+        "Light reactions in the thylakoids",
+        "Light reactions\n• Water is split and oxygen is released by photosystem II",
+    ),
     ("Summary of the pathways", "Summary of the pathways\n• Light reactions feed the Calvin cycle with ATP"),
 ]
 
@@ -94,12 +97,21 @@ def test_title_slide_art_is_no_figure_but_a_captioned_figure_there_is() -> None:
     assert 1 not in got and got[2].labelled
 
 
-def test_the_caption_strip_beside_its_figure_is_shown_once() -> None:
-    words = "Figure 4.24: Cracks in a leaf of a plant that dried in the sun for a week."
-    strip = fig(1, 2, text=words, area=0.05)
-    photo = fig(2, 2, text=f"midrib\n\n{words}", area=0.3)
+WORDS = "Figure 4.24: Cracks in a leaf of a plant that dried in the sun for a week."
+
+
+def test_the_same_caption_twice_on_a_slide_is_shown_once_with_the_larger_picture() -> None:
+    strip = fig(1, 2, text=f"vein\n\n{WORDS}", area=0.05)
+    photo = fig(2, 2, text=f"midrib\n\n{WORDS}", area=0.3)
     got = figures_of(lecture(SLIDES, figures={2: [strip, photo]}))
     assert 2 in got and 1 not in got
+
+
+def test_a_crop_that_begins_with_its_numbered_caption_is_the_captions_text_not_a_picture() -> None:
+    block = fig(1, 2, text=f"{WORDS}\n\nThe photo above shows the upper side of the leaf.")
+    picture = fig(2, 3, text=f"midrib\n\n{WORDS}")
+    got = figures_of(lecture(SLIDES, figures={2: [block], 3: [picture]}))
+    assert 1 not in got and got[2].labelled and got[2].caption.startswith("Cracks in a leaf")
 
 
 def test_a_slide_title_labels_a_figure_up_to_its_bullet_and_not_when_generic() -> None:
@@ -121,7 +133,9 @@ def test_a_card_answers_with_a_caption_the_picture_does_not_print_and_not_the_ti
                     text="RuBisCO\n\nCarbon fixation in the stroma",
                 )
             ],
-            4: [fig(3, 4, caption="Light reactions")],  # the slide's title under the picture
+            4: [
+                fig(3, 4, caption="Light reactions in the thylakoids")
+            ],  # the slide's title under the picture
             5: [fig(4, 5, caption="Both pathways linked by ATP and NADPH")],  # names the slide, unnumbered
         },
     )

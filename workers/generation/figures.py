@@ -4,8 +4,8 @@ when something says what it shows.
 - A figure is left out when it is on the first slide without a caption (title art, the university's crest),
   when it is the same picture on three or more slides (a small one is a logo: every copy goes; a large one
   is a diagram the slides build on: its first copy stays), when it is a picture of text the slide already
-  says (its words are its slide's title or its own caption), and when a larger figure of its slide has the
-  same caption (a scanned page's caption strip beside the figure with that caption).
+  says (its words are its slide's title or its own caption, or begin with a numbered caption: the caption's
+  text block of a scanned book page), and when a larger figure of its slide has the same caption.
 - Its label is, in this order: its numbered caption ("Fig. 3-12 Strength and modes of failure ..."), under
   the picture or written in the picture itself (a scanned book page); its own caption when that names
   something on the slide (shares a word with the slide's title or the figure's words: "Gate with
@@ -67,6 +67,13 @@ def numbered_caption(text: str, lang: str = "en") -> str | None:
     sentence = _SENTENCE_END.match(joined)
     caption = f"{found.group(1).strip()} {(sentence.group(1) if sentence else joined).strip()}"
     return caption if figure_answer(caption, lang) else None
+
+
+def caption_block(text: str) -> bool:
+    """The figure's words begin with a numbered caption: the crop is the caption's text (a scanned book's
+    caption beside or under its picture), not a picture."""
+    found = _MARK_IN.search(text)
+    return found is not None and not text[: found.start()].strip()
 
 
 def caption_text(caption: str, lang: str = "en") -> str:
@@ -151,7 +158,7 @@ def useful_figures(lecture: LectureMaterial, items: list[FigureItem], lang: str)
             label, labelled = related, True
         else:
             label, labelled = title_label(slide.title) or "", False
-        if picture_of_text(fig, slide, label or own, lang):
+        if picture_of_text(fig, slide, label or own, lang) or (inside and caption_block(fig.text)):
             continue
         if slide.ref.page == 1 and not labelled:
             continue  # the title slide's art: the university's crest, the course's banner
