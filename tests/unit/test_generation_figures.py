@@ -3,15 +3,26 @@ when something says what it shows, and a card never shows its answer on its fron
 
 from __future__ import annotations
 
-from tests.support.study import lecture
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import select
+
+from gateway.services.flashcards import build_apkg
+from shared.files import LocalFileStore
+from shared.models import Flashcard, Subject
+from tests.support.factories import make_chart_png
+from tests.support.study import add_lecture, lecture, study_db
 from workers.generation.candidates import FigureItem, extract
 from workers.generation.figures import (
     figure_card_answer,
     numbered_caption,
     title_label,
 )
-from workers.generation.flashcards import _drafts
-from workers.generation.material import FigureInfo, LectureMaterial
+from workers.generation.flashcards import _drafts, store_cards
+from workers.generation.material import FigureInfo, LectureMaterial, load_material
 from workers.generation.phrasing import Phraser
 
 TEXT = (
@@ -149,3 +160,46 @@ def test_a_card_answers_with_a_caption_the_picture_does_not_print_and_not_the_ti
     cards = _drafts(c, Phraser(None))["figure"]
     assert {d.figure_id for d in cards} == {1, 4}
     assert all(d.ref.figure_id == d.figure_id for d in cards)
+
+
+def test_a_figure_card_exported_to_anki_shows_its_picture_on_the_front(tmp_path: Path) -> None:
+    """The card made from a caption that names the slide ("Carbon fixed per hour in the Calvin cycle" on
+    "The Calvin cycle") carries the figure into the .apkg as media, shown by the question template."""
+    sdb = study_db(tmp_path)
+    files = LocalFileStore(sdb.settings.data_dir)
+    key = "uploads/1/1/figures/p0003-0.png"
+    files.path(key).parent.mkdir(parents=True, exist_ok=True)
+    files.path(key).write_bytes(make_chart_png(tmp_path / "chart.png").read_bytes())
+    add_lecture(sdb, figures={3: (key, "Carbon fixed per hour in the Calvin cycle")})
+    with sdb.session_factory() as db:
+        lectures = [extract(m) for m in load_material(db, user_id=sdb.user_id, subject_id=sdb.subject_id)]
+        store_cards(
+            db,
+            user_id=sdb.user_id,
+            subject_id=sdb.subject_id,
+            lectures=lectures,
+            phraser=Phraser(None),
+            count=40,
+        )
+        db.commit()
+        card = db.scalars(select(Flashcard).where(Flashcard.figure_id.is_not(None))).one()
+        assert card.back == "Carbon fixed per hour in the Calvin cycle" and card.page_number == 3
+        subject = db.get(Subject, sdb.subject_id)
+        assert subject is not None
+        out = tmp_path / "deck.apkg"
+        assert build_apkg(db=db, files=files, subject=subject, out=out)["media"] == 1
+    with zipfile.ZipFile(out) as zf:
+        media = json.loads(zf.read("media"))
+        name = f"smartnotes-figure-{card.figure_id}.png"
+        assert list(media.values()) == [name] and zf.read(next(iter(media))) == files.path(key).read_bytes()
+        zf.extract("collection.anki2", tmp_path)
+    con = sqlite3.connect(tmp_path / "collection.anki2")
+    try:
+        notes = [row[0].split("\x1f") for row in con.execute("select flds from notes")]
+        models = json.loads(con.execute("select models from col").fetchone()[0])
+    finally:
+        con.close()
+    [figure_note] = [f for f in notes if name in f[3]]
+    assert figure_note[0].startswith("What does the figure") and "Calvin cycle" in figure_note[1]
+    basic = next(m for m in models.values() if m["name"] == "MySmartNotes Basic")
+    assert "{{Image}}" in basic["tmpls"][0]["qfmt"]  # the picture is on the question side

@@ -186,7 +186,6 @@ def figure_card_answer(item: FigureItem, slide: Slide | None, lang: str) -> str 
     mine = _stems(answer, lang)
     if mine and len(mine & _stems(item.figure.text, lang)) >= 0.6 * len(mine):
         return None  # its words are printed in the picture the front shows
-    title = fold(slide.title) if slide else ""
-    if title and (fold(answer) in title or title in fold(answer)):
+    if slide is not None and mine <= _stems(slide.title, lang):
         return None  # the front names the slide: the answer would be its title
     return answer
