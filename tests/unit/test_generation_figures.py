@@ -60,7 +60,8 @@ def test_a_numbered_caption_printed_in_the_picture_labels_it() -> None:
     )
     assert numbered_caption("stroma\n\nthylakoid\n\ngrana") is None
     item = figures_of(lecture(SLIDES, figures={2: [fig(1, 2, text=words)]}))[1]
-    assert item.labelled and item.caption.startswith("Cross-section of a leaf")
+    assert item.labelled
+    assert item.caption.startswith("Leaf anatomy and chloroplasts — Cross-section of a leaf")
     assert item.figure.caption == ""  # no caption under the picture: a card cannot ask for what it prints
 
 
@@ -122,7 +123,8 @@ def test_a_crop_that_begins_with_its_numbered_caption_is_the_captions_text_not_a
     block = fig(1, 2, text=f"{WORDS}\n\nThe photo above shows the upper side of the leaf.")
     picture = fig(2, 3, text=f"midrib\n\n{WORDS}")
     got = figures_of(lecture(SLIDES, figures={2: [block], 3: [picture]}))
-    assert 1 not in got and got[2].labelled and got[2].caption.startswith("Cracks in a leaf")
+    assert 1 not in got and got[2].labelled
+    assert got[2].caption.startswith("The Calvin cycle — Cracks in a leaf")
 
 
 def test_a_slide_title_labels_a_figure_up_to_its_bullet_and_not_when_generic() -> None:

@@ -7,7 +7,8 @@ when something says what it shows.
   says (its words are its slide's title or its own caption, or begin with a numbered caption: the caption's
   text block of a scanned book page), and when a larger figure of its slide has the same caption.
 - Its label is, in this order: its numbered caption ("Fig. 3-12 Strength and modes of failure ..."), under
-  the picture or written in the picture itself (a scanned book page); its own caption when that names
+  the picture or written in the picture itself (a scanned book page: then after the slide's title, which the
+  picture does not show); its own caption when that names
   something on the slide (shares a word with the slide's title or the figure's words: "Gate with
   real-valued elements" under "LSTM building block: the neural gate", not "Static embeddings" pointing at
   one part of an RNN diagram); else the slide's title when it names something (up to a bullet mark, not a
@@ -154,6 +155,9 @@ def useful_figures(lecture: LectureMaterial, items: list[FigureItem], lang: str)
         inside = None if numbered or related else numbered_caption(fig.text, lang)
         if numbered or inside:
             label, labelled = caption_text(numbered or inside or "", lang), True
+            topic = title_label(slide.title) if inside else None
+            if topic and fold(topic) not in fold(label):  # the picture prints its caption: name the topic too
+                label = f"{topic} — {label}"
         elif related:
             label, labelled = related, True
         else:
