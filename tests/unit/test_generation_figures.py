@@ -107,6 +107,8 @@ def test_title_slide_art_is_no_figure_but_a_captioned_figure_there_is() -> None:
     captioned = fig(2, 1, caption="Figure 1: Photosynthesis turns light into sugar in plants")
     got = figures_of(lecture(SLIDES, figures={1: [crest, captioned]}))
     assert 1 not in got and got[2].labelled
+    one_page = figures_of(lecture(SLIDES[1:2], figures={1: [crest]}))
+    assert 1 in one_page  # a one-page lecture has no title slide: its figures are its content
 
 
 WORDS = "Figure 4.24: Cracks in a leaf of a plant that dried in the sun for a week."

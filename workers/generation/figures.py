@@ -1,7 +1,7 @@
 """Which figures reach a card or the cheat sheet, and under which words: a figure is worth a student's time
 when something says what it shows.
 
-- A figure is left out when it is on the first slide without a caption (title art, the university's crest),
+- A figure is left out when it is on the first of several slides without a caption (title art, a crest),
   when it is the same picture on three or more slides (a small one is a logo: every copy goes; a large one
   is a diagram the slides build on: its first copy stays), when it is a picture of text the slide already
   says (its words are its slide's title or its own caption, or begin with a numbered caption: the caption's
@@ -164,7 +164,7 @@ def useful_figures(lecture: LectureMaterial, items: list[FigureItem], lang: str)
             label, labelled = title_label(slide.title) or "", False
         if picture_of_text(fig, slide, label or own, lang) or (inside and caption_block(fig.text)):
             continue
-        if slide.ref.page == 1 and not labelled:
+        if slide.ref.page == 1 and len(slides) > 1 and not labelled:
             continue  # the title slide's art: the university's crest, the course's banner
         said = (item.ref.page, " ".join(fold(label).split()[:6]))
         if labelled and said in shown:
