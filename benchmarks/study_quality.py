@@ -22,7 +22,12 @@ an alias shorter than 3 characters must match case-sensitively as a whole token)
 the blind judge's on_key_concept (a paraphrase is missed) and no judge of correctness.
 
 Every generated item (deck, slide, type, front/back or stem/options/key, cheat-sheet entries) is written to
---out (default benchmarks/results/study_items_<split>.json) for a blind judge.
+--out (default benchmarks/results/study_items_<split>.json) for a blind judge. Figures are shown as a student
+sees them: the page cache holds no pictures, so benchmarks/figure_crops.py crops each figure the generator
+opens from its page (PDF) or slide picture (PPTX) into SMARTNOTES_BENCH_FIGURES (default
+/tmp/mysmartnotes-study-figures); a figure card and a cheat-sheet entry under a figure carry
+``figure_images`` (paths to open) next to their slide number. Also counted: figure cards, cheat-sheet
+entries with a figure, and those without a picture.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from figure_crops import FIGURES, FigureFiles, FigureSource, rekey  # noqa: E402
 from retrieval import (  # noqa: E402  (benchmarks/retrieval.py)
     CACHE,
     KINDS,
@@ -117,8 +123,24 @@ def item_text(item: dict[str, Any]) -> str:
     return item["text"]
 
 
-def cheatsheet_entries(path: Path) -> list[dict[str, Any]]:
-    """The cheat sheet's paragraphs (headings as sections, entries under them)."""
+_FIGURE_FILE = re.compile(r"figure-(\d+)\.\w+$")
+
+
+def paragraph_figures(para: Any) -> list[int]:
+    """The figure ids of the pictures in a cheat-sheet paragraph (the generator names each picture it adds
+    "figure-<id>.png", which Word keeps as the picture's name)."""
+    found = []
+    for el in para._p.iter():
+        if el.tag.endswith("}cNvPr"):
+            m = _FIGURE_FILE.search(el.get("name", ""))
+            if m:
+                found.append(int(m.group(1)))
+    return found
+
+
+def cheatsheet_entries(path: Path, image_of: Any = None) -> list[dict[str, Any]]:
+    """The cheat sheet's paragraphs (headings as sections, entries under them); a figure's picture goes with
+    the caption under it (``figure_ids``; ``figure_images``: ``image_of(id)``, paths a judge can open)."""
     import docx
 
     from workers.generation.sheet_docx import paragraph_text
@@ -126,19 +148,43 @@ def cheatsheet_entries(path: Path) -> list[dict[str, Any]]:
     doc = docx.Document(str(path))
     out: list[dict[str, Any]] = []
     section = ""
+    pictures: list[int] = []
     for para in doc.paragraphs:
         text = paragraph_text(para).strip()  # with the formulas' text (Word equations)
+        pictures += paragraph_figures(para)
         if not text:
             continue
         style = (para.style.name if para.style is not None else "") or ""
         if style.lower().startswith(("heading", "title")):
             section = text
             continue
-        m = re.search(r"\b(?:slide|p\.|diapositiva|幻灯片)\s*(\d+)", text, re.I)
-        out.append(
-            {"type": "cheatsheet", "section": section, "text": text, "slide": int(m.group(1)) if m else None}
-        )
+        m = re.search(r"(?:\bslide|\bp\.|\bdiapositiva|幻灯片|\(s\.)\s*(\d+)", text, re.I)
+        entry: dict[str, Any] = {
+            "type": "cheatsheet",
+            "section": section,
+            "text": text,
+            "slide": int(m.group(1)) if m else None,
+        }
+        if pictures:
+            entry["figure_ids"] = pictures
+            entry["figure_images"] = [image_of(i) if image_of else None for i in pictures]
+            pictures = []
+        out.append(entry)
     return out
+
+
+def figure_image(env: Any, figure_id: int | None) -> str | None:
+    """The path of a figure's picture (cropped on first use by FigureFiles), None when there is none."""
+    from shared.models import Figure
+
+    if figure_id is None:
+        return None
+    with env.session_factory() as db:
+        figure = db.get(Figure, figure_id)
+        if figure is None or not figure.image_path:
+            return None
+        path = env.files.path(figure.image_path)
+    return str(path) if path.is_file() else None
 
 
 def generate_deck(env: Any, user_id: int, subject_id: int, deck: str) -> DeckResult:
@@ -162,16 +208,17 @@ def generate_deck(env: Any, user_id: int, subject_id: int, deck: str) -> DeckRes
                 for card in db.scalars(
                     select(Flashcard).where(Flashcard.subject_id == subject_id).order_by(Flashcard.id)
                 ):
-                    res.items.append(
-                        {
-                            "type": "card",
-                            "card_kind": card.kind,
-                            "slide": card.page_number,
-                            "figure_id": card.figure_id,
-                            "front": card.front,
-                            "back": card.back,
-                        }
-                    )
+                    item = {
+                        "type": "card",
+                        "card_kind": card.kind,
+                        "slide": card.page_number,
+                        "figure_id": card.figure_id,
+                        "front": card.front,
+                        "back": card.back,
+                    }
+                    if card.figure_id is not None:  # the card shows the figure: so does the export
+                        item["figure_images"] = [figure_image(env, card.figure_id)]
+                    res.items.append(item)
                 continue
             doc = db.get(GeneratedDocument, out["document_id"])
             assert doc is not None
@@ -189,7 +236,8 @@ def generate_deck(env: Any, user_id: int, subject_id: int, deck: str) -> DeckRes
                         }
                     )
             else:
-                res.items.extend(cheatsheet_entries(env.files.path(doc.storage_path)))
+                sheet = env.files.path(doc.storage_path)
+                res.items.extend(cheatsheet_entries(sheet, lambda i: figure_image(env, i)))
     return res
 
 
@@ -214,10 +262,21 @@ def score(res: DeckResult, entry: dict[str, Any]) -> dict[str, Any]:
         "questions": len(by["quiz"]),
         "cards": len(by["card"]),
         "boilerplate_items": sum(bool(i["boilerplate_found"]) for i in res.items),
+        **figure_counts(res.items),
         "quiz_on_concept": on("quiz"),
         "cards_on_concept": on("card"),
         "seconds": res.seconds,
         "errors": res.errors,
+    }
+
+
+def figure_counts(items: list[dict[str, Any]]) -> dict[str, int]:
+    """Figure cards, cheat-sheet entries showing a figure, and those of them without a picture to show."""
+    figs = [i for i in items if "figure_images" in i]
+    return {
+        "figure_cards": sum(i["type"] == "card" for i in figs),
+        "figure_entries": sum(i["type"] == "cheatsheet" for i in figs),
+        "figure_items_without_image": sum(not all(i["figure_images"]) for i in figs),
     }
 
 
@@ -251,7 +310,6 @@ def main() -> int:
     parser.add_argument("--keep", metavar="DIR", help="copy the generated documents (docx, pdf) here to read")
     args = parser.parse_args()
 
-    from shared.files import LocalFileStore
     from workers.generation.service import GenerationEnv
 
     data = json.loads(CONCEPTS.read_text(encoding="utf-8"))
@@ -264,7 +322,8 @@ def main() -> int:
     results: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-study-") as tmp:
-        files = LocalFileStore(Path(tmp) / "files")
+        sources: dict[str, FigureSource] = {}
+        files = FigureFiles(Path(tmp) / "files", sources)  # figures cropped when the generator opens them
         decks: dict[Path, list[Any]] = {}
         for deck in paths:
             if deck.suffix.lower() not in KINDS or not deck.exists():
@@ -272,6 +331,7 @@ def main() -> int:
             pages, fresh = read_pages(deck, deck_languages(deck), cache, not args.no_cache)
             if fresh:
                 CACHE.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+            sources.update(rekey(deck, pages))  # after the cache is written: keys of this run only
             decks[deck] = clean_pages(pages, files)
         stack, user_id, subjects = build(decks, Path(tmp))
         llm, note = None, "extractive (no LLM)"
@@ -298,6 +358,7 @@ def main() -> int:
                 f"{deck.name[:48]:48} cov {row['coverage']:.2f}  boiler {row['boilerplate_items']:2}  "
                 f"quiz {row['questions']:2} on {row['quiz_on_concept'] or 0:.2f}  "
                 f"cards {row['cards']:2} on {row['cards_on_concept'] or 0:.2f}  "
+                f"fig cards {row['figure_cards']} entries {row['figure_entries']}  "
                 f"s {row['seconds']}  {row['errors'] or ''}",
                 flush=True,
             )
@@ -317,6 +378,8 @@ def main() -> int:
         "cards": sum(r["cards"] for r in results),
         "quiz_on_concept": _share(items, "quiz"),
         "cards_on_concept": _share(items, "card"),
+        **figure_counts(items),
+        "figure_crops": {"dir": str(FIGURES), "made": len(files.made), "failed": files.failed},
         "seconds_mean": {k: round(statistics.fmean(v), 2) for k, v in secs.items() if v},
         "seconds_max": {k: round(max(v), 2) for k, v in secs.items() if v},
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from shared.schemas import SourceRef
 from tests.support.study import lecture
 from workers.generation.candidates import (
@@ -98,6 +100,9 @@ def test_extract_groups_continued_slides_and_finds_formulas_terms_and_figures() 
         id=7, page=2, caption="Figure 1: Yield per quarter", text="", image_path="x.png", area=0.3
     )
     footer = FigureInfo(id=8, page=3, caption="Chapter 13 Security", text="", image_path="y.png", area=0.1)
+    # three other pictures with the same caption under them (one picture on three slides is a decoration)
+    other = replace(footer, id=9, page=4, area=0.2)
+    first = replace(footer, id=10, page=1, area=0.3)
     material = lecture(
         [
             ("Outline", "Outline\nPhotosynthesis\nRespiration"),
@@ -112,7 +117,7 @@ def test_extract_groups_continued_slides_and_finds_formulas_terms_and_figures() 
             ),
             ("Summary", "Summary\n• Light energy becomes chemical energy\n© 2015 John Wiley & Sons"),
         ],
-        figures={2: [fig], 3: [footer], 4: [footer], 1: [footer]},
+        figures={2: [fig], 3: [footer], 4: [other], 1: [first]},
     )
     c = extract(material)
     assert [d.term for d in c.definitions] == ["Photosynthesis"]

@@ -175,9 +175,10 @@ class Formula:
 @dataclass(frozen=True)
 class FigureItem:
     figure: FigureInfo
-    caption: str
+    caption: str  # its label on the sheet: its caption, else its slide title (generation/figures.py)
     ref: SourceRef
     score: float
+    labelled: bool = False  # a caption of its own says what it shows (not only the slide's title)
 
 
 @dataclass
@@ -499,6 +500,7 @@ def _usable_caption(caption: str) -> bool:
 
 def extract(lecture: LectureMaterial) -> LectureCandidates:
     """Every candidate a lecture offers, in slide order."""
+    from workers.generation.figures import useful_figures
     from workers.generation.gate import gate_candidates, gate_material
     from workers.generation.i18n import PHRASES
 
@@ -558,6 +560,7 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
                 )
         if group.points:
             out.groups.append(group)
+    out.figures = useful_figures(lecture, out.figures, out.text_lang)
     _drop_boilerplate(out)
     gate_candidates(out)
     n_points = len(out.points)

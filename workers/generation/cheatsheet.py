@@ -32,6 +32,7 @@ from workers.generation.candidates import (
     good_title,
 )
 from workers.generation.cardrules import agenda_like, good_definition, readable
+from workers.generation.figures import title_label
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
@@ -276,8 +277,8 @@ def plan_items(
                     )
             q.rounds.append(rnd)
         for fig in sorted(lc.figures, key=lambda f: -f.score)[:4]:
-            if fig.score < 0.3 or not fig.figure.caption.strip() or not entry_ok("", fig.figure.caption):
-                continue  # a key figure has its own caption; the slide title alone explains nothing
+            if fig.score < 0.3 or not fig.labelled or not entry_ok("", fig.caption):
+                continue  # a key figure has a caption of its own; the slide title alone explains nothing
             prepared = _prepare_figure(fig, files, workdir)
             if prepared is None:
                 continue
@@ -297,6 +298,7 @@ def plan_items(
                 )
             )
         shown_pages = {r.page for g in groups if shown_by[id(g)] for r in g.refs}
+        shown_pages |= {i.page for i in q.figures}  # a slide's picture is shown once
         q.slide_figures = _slide_figures(lc, li, shown_pages, files, workdir)
         ranked = _ranked(q)
         if li in summaries:
@@ -322,7 +324,7 @@ def _slide_figures(
         by_page.setdefault(f.ref.page, []).append(f)
     for slide in lc.lecture.slides:
         page = slide.ref.page
-        title = clean_title(slide.title).rstrip(" :")
+        title = title_label(clean_title(slide.title)) or ""  # up to a bullet; not "Example"
         if page in shown_pages or not good_title(title) or agenda_title(title) or not entry_ok("", title):
             continue
         if fold(title) in seen:

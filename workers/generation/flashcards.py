@@ -26,11 +26,11 @@ from workers.generation.candidates import (
 from workers.generation.cardrules import (
     agenda_like,
     cloze_ok,
-    figure_answer,
     good_definition,
     list_ok,
     named_precisely,
 )
+from workers.generation.figures import figure_card_answer
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
@@ -145,10 +145,10 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                     )
                     break
     for f in sorted(lc.figures, key=lambda f: -f.score):
-        answer = figure_answer(f.figure.caption, lang)  # the figure's own numbered caption, nothing else
+        slide = next((s for s in lc.lecture.slides if s.ref.page == f.ref.page), None)
+        answer = figure_card_answer(f, slide, lang)  # its own caption, not words read off the picture
         if not answer:
             continue
-        slide = next((s for s in lc.lecture.slides if s.ref.page == f.ref.page), None)
         where = t(lc.lang, "figure_where", title=slide.title) if slide and good_title(slide.title) else ""
         kinds["figure"].append(
             CardDraft(
