@@ -247,3 +247,29 @@ def test_a_short_quiz_says_how_many_good_questions_each_lecture_gave(tmp_path: P
     assert f"Only {n} of the 30 questions asked" in first and "gave 0 good question(s)" in first
     full = build_quiz([good], Phraser(None), questions=2, difficulty="medium", title="Q", seed=1)
     assert len(full.questions) == 2 and full.note == ""
+
+
+def test_a_compare_question_whose_key_repeats_the_asked_term_is_dropped() -> None:
+    infra = "A systems management problem where the infrastructure is configured to resist attacks"
+    app = "A software engineering problem where the system is designed to resist attacks"
+    given = _q(
+        "multiple_choice",
+        "Which of these describes Infrastructure security, as opposed to Application security?",
+        infra,
+        [
+            infra,
+            app,
+            "A protective measure that reduces a vulnerability",
+            "Something of value to be protected",
+        ],
+    )
+    assert key_words_in_stem(given, "en")
+    # "security", in both terms, points to neither
+    risk = "Concerned with assessing possible losses from attacks and deriving security requirements"
+    fair = _q(
+        "multiple_choice",
+        "Which of these describes Security risk management, as opposed to Security engineering?",
+        risk,
+        [risk, "Concerned with how to develop systems that can resist malicious attacks", "An exploitation"],
+    )
+    assert not key_words_in_stem(fair, "en")

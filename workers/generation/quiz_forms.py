@@ -85,6 +85,7 @@ _QUESTION_DANGLING = frozenset(
 )
 _SECTION_FRAMES = tuple(p["on_slides"].split("{")[0].strip() for p in PHRASES.values() if "on_slides" in p)
 _IN_SECTION = re.compile(r"^In [^:?]{2,80}: ")
+_COMPARE = re.compile(r"^Which of these describes (?P<asked>.+), as opposed to (?P<rival>.+)\?$")
 _BULLET = re.compile(r"[•◦▪■□►➢✓]")
 
 
@@ -145,8 +146,12 @@ def agree(statement: str, term: str) -> str:
 
 def key_words_in_stem(q: QuizQuestion, lang: str) -> bool:
     """The key's distinctive word stands in the stem ("... where the infrastructure is configured":
-    Infrastructure security). For options, a word that a distractor shares is not distinctive."""
-    if q.kind == "true_false" or has_cjk(q.answer_text) or len(words(q.answer_text)) > 6:
+    Infrastructure security; "describes Infrastructure security, as opposed to Application security?" with
+    the key "a systems management problem where the infrastructure is configured ..."). For options, a word
+    that a distractor shares is not distinctive."""
+    if q.kind == "true_false" or has_cjk(q.answer_text):
+        return False
+    if q.kind != "multiple_choice" and len(words(q.answer_text)) > 6:
         return False
     key = {w for w in content_tokens(q.answer_text, lang) if len(w) >= 4}
     if q.kind == "multiple_choice":
@@ -154,6 +159,9 @@ def key_words_in_stem(q: QuizQuestion, lang: str) -> bool:
             if option != q.answer_text:
                 key -= set(content_tokens(option, lang))
     stem_words = set(content_tokens(q.prompt.replace(BLANK, " "), lang))
+    compare = _COMPARE.match(q.prompt)
+    if compare:  # the asked term's own words: a word both terms share points to neither
+        stem_words = set(content_tokens(compare["asked"], lang)) - set(content_tokens(compare["rival"], lang))
     return bool(key & stem_words)
 
 
