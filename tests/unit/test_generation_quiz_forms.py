@@ -273,3 +273,37 @@ def test_a_compare_question_whose_key_repeats_the_asked_term_is_dropped() -> Non
         [risk, "Concerned with how to develop systems that can resist malicious attacks", "An exploitation"],
     )
     assert not key_words_in_stem(fair, "en")
+
+
+def test_a_question_asking_for_a_term_names_concepts_and_pins_one() -> None:
+    assert (
+        form_problem(
+            _q("short_answer", "Which term is defined as: primary and foreign keys?", "Two important ICs"),
+            "en",
+        )
+        == "recall:not_a_term"
+    )
+    assert (
+        form_problem(_q("short_answer", "What is a table, with rows and columns?", "Instance"), "en")
+        == "recall:vague_definition"
+    )
+    clause = "Which term is defined as: that attacks on one system do not lead to a loss of service?"
+    assert form_problem(_q("short_answer", clause, "Distributing assets"), "en") == "recall:vague_definition"
+    options = ["Schema", "Hourly_Emps", "Keys for each", "3 relations"]
+    assert (
+        form_problem(
+            _q("multiple_choice", "Which term names the columns of a relation?", "Schema", options), "en"
+        )
+        == "recall:not_a_term"
+    )
+    fine = _q(
+        "short_answer",
+        "Which term is defined as: circumstances that have potential to cause loss or harm?",
+        "Threat",
+    )
+    assert form_problem(fine, "en") is None
+
+
+def test_a_glossary_statement_holds_one_definition() -> None:
+    cut = "True or false: Swedish: Kid doesn't know interpretation of Tense. That is, kid know"
+    assert stem_problem(_q("true_false", cut), "en") == "not_a_statement"

@@ -204,7 +204,7 @@ def _statement_ok(statement: str, lang: str) -> bool:
     if statement_problem(statement, lang) is None:
         return True
     m = re.match(r"^(?P<term>[^:]{2,60}):\s+(?P<def>.+)$", statement)
-    if m is None:
+    if m is None or re.search(r"[.!?]\s+[A-Z]", m["def"]):  # one definition, not "... Tense. That is, kid"
         return False
     return term_problem(m["term"], lang) is None and definition_problem(m["def"], lang) is None
 
@@ -245,6 +245,30 @@ def form_problem(q: QuizQuestion, lang: str) -> str | None:
         return "key_in_stem"
     if reason := options_problem(q, lang):
         return f"options:{reason}"
+    if reason := recall_problem(q, lang):
+        return f"recall:{reason}"
+    return None
+
+
+_DEFINED_AS = re.compile(r"^(?:Which term is defined as:|What (?:is|are)) (?P<definition>.+)\?$")
+
+
+def recall_problem(q: QuizQuestion, lang: str) -> str | None:
+    """A question that asks for a term: the key and every option name a concept ("3 relations", "Two
+    important ICs" and "Data (assets)" do not), and the definition in the stem pins one term ("What is a
+    table, with rows and columns?" fits several; "defined as: that attacks on one system ..." is a clause)."""
+    if q.kind not in ("short_answer", "multiple_choice") or "According to the slides" in q.prompt:
+        return None
+    names = [q.answer_text] if q.kind == "short_answer" else q.options
+    if q.kind == "multiple_choice" and not all(len(words(o)) <= 6 for o in q.options):
+        return None  # definitions as options ("What is Security?"): checked as definitions upstream
+    if any(term_problem(n, lang) for n in names):
+        return "not_a_term"
+    m = _DEFINED_AS.match(" ".join(q.prompt.split()))
+    if m and len(words(m["definition"])) > 2:
+        minimum = 4 if q.kind == "short_answer" else 3
+        if definition_problem(m["definition"], lang, min_words=minimum):
+            return "vague_definition"
     return None
 
 
