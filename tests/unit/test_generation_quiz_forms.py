@@ -307,3 +307,14 @@ def test_a_question_asking_for_a_term_names_concepts_and_pins_one() -> None:
 def test_a_glossary_statement_holds_one_definition() -> None:
     cut = "True or false: Swedish: Kid doesn't know interpretation of Tense. That is, kid know"
     assert stem_problem(_q("true_false", cut), "en") == "not_a_statement"
+
+
+def test_a_headline_line_without_its_article_is_no_statement() -> None:
+    assert (
+        stem_problem(_q("true_false", "True or false: Attacker gains access to an asset"), "en") == "headline"
+    )
+    assert stem_problem(_q("true_false", "True or false: User enters a password at the login screen."), "en")
+    whole = "True or false: An attacker gains access to an asset through an interception threat."
+    assert stem_problem(_q("true_false", whole), "en") is None
+    mass = "True or false: Encryption protects the confidentiality of messages sent over a network."
+    assert stem_problem(_q("true_false", mass), "en") is None

@@ -85,6 +85,13 @@ _QUESTION_DANGLING = frozenset(
 )
 _SECTION_FRAMES = tuple(p["on_slides"].split("{")[0].strip() for p in PHRASES.values() if "on_slides" in p)
 _IN_SECTION = re.compile(r"^In [^:?]{2,80}: ")
+# A line in headline style: a singular agent noun without its article ("Attacker gains access ...", "User
+# enters a password"); such lines are cells of a table or steps of a figure, whose row or arrow says what
+# they are about. Words in -er/-or that are no such nouns are left alone.
+_HEADLINE = re.compile(
+    r"^(?!(?:Other|Either|Neither|Later|Under|After|Never|However|Rather|Whether|Further|Over|Ever|Together|"
+    r"Major|Minor|Prior|Power|Water|Order|Behaviou?r|Error|Color|Colour|Poor|Per|For)\b)[A-Z][a-z]+(?:er|or)\s+[a-z]{2,}s\b"
+)
 _COMPARE = re.compile(r"^Which of these describes (?P<asked>.+), as opposed to (?P<rival>.+)\?$")
 _BULLET = re.compile(r"[•◦▪■□►➢✓]")
 
@@ -178,6 +185,8 @@ def stem_problem(q: QuizQuestion, lang: str) -> str | None:
         statement = body(prompt, TF_FRAMES).rstrip(" .")
         if statement == prompt.rstrip(" ."):
             return "no_frame"
+        if lang == "en" and _HEADLINE.match(statement):
+            return "headline"  # "Attacker gains access to an asset": a table cell, whose row names the thing
         return None if _statement_ok(statement, lang) else "not_a_statement"
     if q.kind == "fill_blank":
         sentence = body(prompt, FILL_FRAMES).rstrip(" .")
