@@ -159,6 +159,7 @@ def test_a_swapped_in_term_gets_a_verb_that_agrees() -> None:
         == "RuBisCO is the organelles that produce ATP"
     )
     assert agree("Controls is a measure", "Controls") == "Controls are a measure"
+    assert agree("Photosynthesis are the organelles", "Photosynthesis") == "Photosynthesis is the organelles"
     assert agree("It says Threat is", "Threat") == "It says Threat is"
 
 
@@ -219,8 +220,8 @@ def test_term_distractors_come_from_the_question_s_own_lecture() -> None:
     security = extract(lecture(LINES, lecture_id=1, title="Security"))
     cells = extract(lecture(OTHER, lecture_id=2, title="Cells", filename="cells.pdf"))
     own = {
-        1: {"Security", "Vulnerability", "Firewall", "Encryption"},
-        2: {"cell", "Mitochondrion", "Ribosome"},
+        1: {"security", "vulnerability", "firewall", "encryption"},
+        2: {"cell", "mitochondrion", "ribosome"},
     }
     for seed in range(6):
         for q in QuizBuilder([security, cells], Phraser(None), seed=seed).build(20):
@@ -318,3 +319,25 @@ def test_a_headline_line_without_its_article_is_no_statement() -> None:
     assert stem_problem(_q("true_false", whole), "en") is None
     mass = "True or false: Encryption protects the confidentiality of messages sent over a network."
     assert stem_problem(_q("true_false", mass), "en") is None
+
+
+PLANT = [
+    ("Plants", "Plants\nPhotosynthesis is the process that turns light into sugar."),
+    ("Chloroplast", "Chloroplast\nThe thylakoid is a membrane inside the chloroplast."),
+    ("Energy", "Energy\nMitochondria are the organelles that produce ATP."),
+    ("Enzymes", "Enzymes\nRuBisCO is the enzyme that fixes carbon dioxide."),
+]
+
+
+def test_a_swapped_in_name_drops_the_article_and_its_verb_agrees() -> None:
+    lc = extract(lecture(PLANT))
+    terms = [(d.term, d.ref) for d in lc.definitions]
+    thylakoid = next(d for d in lc.definitions if d.term == "thylakoid")
+    mito = next(d for d in lc.definitions if d.term == "Mitochondria")
+    prompts = []
+    for seed in range(8):
+        builder = QuizBuilder([lc], Phraser(None), seed=seed)
+        prompts += [q.prompt for q in (builder._tf_definition(lc, d, terms) for d in (thylakoid, mito)) if q]
+    assert prompts
+    for prompt in prompts:
+        assert not prompt.startswith("True or false: The ") and " are the organelles" not in prompt, prompt

@@ -209,13 +209,17 @@ class QuizBuilder:
             for di, d in enumerate(lc.definitions):
                 order = (li, d.ref.page)
                 key = f"d:{fold(d.term)}"
-                yield _Seed(
-                    "multiple_choice",
-                    key,
-                    order,
-                    partial(self._mc_definition, lc, d, di, all_terms, all_defs),
-                )
-                yield _Seed("true_false", key, order, partial(self._tf_definition, lc, d, all_terms))
+                # every third definition is kept for a false statement (a sibling swapped in), the rest
+                # for multiple choice: true/false is asked first, and would otherwise take them all
+                if di % 3 == 2:
+                    yield _Seed("true_false", key, order, partial(self._tf_definition, lc, d, all_terms))
+                else:
+                    yield _Seed(
+                        "multiple_choice",
+                        key,
+                        order,
+                        partial(self._mc_definition, lc, d, di, all_terms, all_defs),
+                    )
                 yield _Seed("short_answer", key, order, partial(self._short_answer, lc, d))
                 yield _Seed("fill_blank", key, order, partial(self._fill_definition, lc, d))
             for group, point in lc.points:
@@ -365,7 +369,12 @@ class QuizBuilder:
             return None
         if not has_cjk(d.term):
             statement = re.sub(re.escape(d.term), other[0], d.sentence, count=1, flags=re.IGNORECASE)
-            statement = agree(statement, other[0]) if lc.text_lang == "en" else statement
+            if lc.text_lang == "en":  # "The thylakoid is ..." -> "RuBisCO is ...", verb agreeing
+                if other[0][:1].isupper():
+                    statement = re.sub(
+                        rf"^(?:the|a|an)\s+(?={re.escape(other[0])})", "", statement, flags=re.I
+                    )
+                statement = agree(statement, other[0])
         else:
             statement = d.sentence.replace(d.term, other[0], 1)
         explanation = f"{t(lang, 'false')}. {t(lang, 'swapped', term=d.term, other=other[0])} "

@@ -146,7 +146,7 @@ def agree(statement: str, term: str) -> str:
     if m is None:
         return statement
     last = term.split()[-1]
-    plural = last.endswith("s") and not last.endswith("ss") and not last.isupper()
+    plural = last.endswith("s") and not re.search(r"(?:ss|is|us|ics)$", last) and not last.isupper()
     verb = "are" if plural else "is"
     return statement[: m.start(2)] + verb + statement[m.end(2) :]
 
