@@ -341,3 +341,25 @@ def test_a_swapped_in_name_drops_the_article_and_its_verb_agrees() -> None:
     assert prompts
     for prompt in prompts:
         assert not prompt.startswith("True or false: The ") and " are the organelles" not in prompt, prompt
+
+
+def test_a_true_false_statement_has_a_verb_in_its_main_clause() -> None:
+    for fragment in (
+        "The level of protection that is required for different types of asset",
+        "Interception threats that allow an attacker to gain access to an asset.",
+        "Infrastructure security, which is concerned with maintaining the security of all networks.",
+        "Tools, techniques and methods to support the development of systems that resist attacks",
+        "Concerned with ensuring the people do not take actions that may compromise system security",
+        "Protection that is invoked when access to specific information is requested",
+        "Base security decisions on an explicit security policy |",
+    ):
+        assert stem_problem(_q("true_false", f"True or false: {fragment}"), "en") == "not_a_statement", (
+            fragment
+        )
+    for sentence in (
+        "Misuse cases are instances of threats to a system",
+        "Encryption protects the confidentiality of messages sent over an open network.",
+        "Risk management should be driven by an organisational security policy.",
+        "The outcomes of the risk assessment process are used to help identify security requirements.",
+    ):
+        assert stem_problem(_q("true_false", f"True or false: {sentence}"), "en") is None, sentence

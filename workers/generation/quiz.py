@@ -206,12 +206,14 @@ class QuizBuilder:
                 partial(self._mc_list, self.lectures[li], unit, siblings),
             )
         for li, lc in enumerate(self.lectures):
+            usable = [d for d in lc.definitions if self._term_ok(lc, d)]
+            kept_for_false = {id(d) for d in usable[2::3]}
             for di, d in enumerate(lc.definitions):
                 order = (li, d.ref.page)
                 key = f"d:{fold(d.term)}"
-                # every third definition is kept for a false statement (a sibling swapped in), the rest
+                # every third usable definition is kept for a false statement (a sibling swapped in), the rest
                 # for multiple choice: true/false is asked first, and would otherwise take them all
-                if di % 3 == 2:
+                if id(d) in kept_for_false:
                     yield _Seed("true_false", key, order, partial(self._tf_definition, lc, d, all_terms))
                 else:
                     yield _Seed(

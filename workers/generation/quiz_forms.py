@@ -40,6 +40,8 @@ from collections import Counter
 from shared.schemas import QuizQuestion
 from shared.text import content_tokens, fold, has_cjk, words
 from workers.generation.i18n import PHRASES
+from workers.generation.quiz_checks import _AUX as AUX
+from workers.generation.quiz_checks import _NO_VERB_BEFORE as NO_VERB_BEFORE
 from workers.generation.quiz_checks import (
     definition_problem,
     has_verb,
@@ -207,10 +209,39 @@ def stem_problem(q: QuizQuestion, lang: str) -> str | None:
     return None
 
 
+# What follows a relative or subordinate word is not the main clause: "The level of protection that is
+# required", "Interception threats that allow an attacker ...", "Infrastructure security, which is ...".
+_SUBORDINATE = re.compile(
+    r"\b(?:that|which|who|whom|whose|where|when|whenever|if|because|while|although|unless|since|to)\b.*$",
+    re.I,
+)
+
+
+def main_verb(statement: str) -> bool:
+    """Whether an English line has a finite verb in its main clause (a relative clause's verb does not count;
+    a plural noun in a comma list, "Tools, techniques and methods", is no verb): a noun phrase with a
+    relative clause is a slide's heading or a table cell, not a statement."""
+    main = _SUBORDINATE.sub("", statement.strip())
+    tokens = re.findall(r"[A-Za-z][\w'’-]*|[,;:–—()]", main)
+    low = [x.lower() for x in tokens]
+    if not low or re.fullmatch(r"[a-z]{3,}ed", low[0]):  # "Concerned with ...", "Developed by IBM"
+        return False
+    for i, w in enumerate(low):
+        if w in AUX:
+            return i > 0
+        inflected = bool(re.fullmatch(r"[a-z]{3,}(?:s|ed)", w)) and not _NOUN_ENDING.search(w)
+        after_word = i > 0 and low[i - 1].isalpha() and low[i - 1] not in NO_VERB_BEFORE
+        if inflected and after_word and i < len(low) - 1:
+            return True
+    return False
+
+
 def _statement_ok(statement: str, lang: str) -> bool:
-    """A whole sentence, or a glossary line "Term: definition" whose parts pass the term and definition
-    checks (the sibling-swapped definitions judges found valid)."""
-    if statement_problem(statement, lang) is None:
+    """A whole sentence with a verb in its main clause, or a glossary line "Term: definition" whose parts
+    pass the term and definition checks (the sibling-swapped definitions judges found valid)."""
+    if "|" in statement:
+        return False
+    if statement_problem(statement, lang) is None and (lang != "en" or main_verb(statement)):
         return True
     m = re.match(r"^(?P<term>[^:]{2,60}):\s+(?P<def>.+)$", statement)
     if m is None or re.search(r"[.!?]\s+[A-Z]", m["def"]):  # one definition, not "... Tense. That is, kid"
