@@ -361,5 +361,8 @@ def test_a_true_false_statement_has_a_verb_in_its_main_clause() -> None:
         "Encryption protects the confidentiality of messages sent over an open network.",
         "Risk management should be driven by an organisational security policy.",
         "The outcomes of the risk assessment process are used to help identify security requirements.",
+        "When the owner entity is deleted, all owned weak entities must also be deleted.",
+        "If there is more than one key for a relation, one of the keys is chosen to be the primary key.",
+        "The gold standard when you have no tunable model parameters is a train/test split",
     ):
         assert stem_problem(_q("true_false", f"True or false: {sentence}"), "en") is None, sentence
