@@ -366,3 +366,16 @@ def test_a_true_false_statement_has_a_verb_in_its_main_clause() -> None:
         "The gold standard when you have no tunable model parameters is a train/test split",
     ):
         assert stem_problem(_q("true_false", f"True or false: {sentence}"), "en") is None, sentence
+
+
+def test_a_subject_blank_is_recognised_in_the_other_languages_of_the_notes() -> None:
+    assert subject_blank("_____是指物种从地球上完全消失的现象")
+    assert subject_blank("_____ es un proceso que convierte la luz en energía química")
+    assert subject_blank("_____ — кратчайший путь от одной вершины до другой")
+    assert not subject_blank("la energía del _____ se convierte en azúcar")
+    zh = _q("fill_blank", "填空：_____是指物种从地球上完全消失的现象", "灭绝")
+    assert stem_problem(zh, "zh") is None
+    ru = _q(
+        "fill_blank", "Заполните пропуск: _____ — кратчайший путь от одной вершины до другой", "Расстояние"
+    )
+    assert stem_problem(ru, "ru") is None

@@ -60,6 +60,10 @@ _VERB_AFTER = re.compile(
     r"[a-z]{3,}(?:s|ed))\b",
     re.I,
 )
+# The copula or defining verb after a subject blank in the other languages of the notes.
+_COPULA = re.compile(
+    r"^(?:是|指|称为|叫做|即|es|son|fue|era|se\s+define|se\s+denomina|это|является|называется)", re.I
+)
 # Plural nouns that end like a verb in -s: "_____ vulnerabilities are ..." blanks a modifier, not the subject.
 _NOUN_ENDING = re.compile(r"(?:ies|ions|ments|ness|ers|ors|ics|ants|ents|ures|ships|ities|ages|ss)$", re.I)
 _VERBS = re.compile(r"^(?:is|are|was|were|has|have|had|can|could|may|might|must|should|shall|will|would)$")
@@ -130,8 +134,10 @@ def subject_blank(sentence: str) -> bool:
     if m is None:
         return False
     rest = m["rest"]
-    if rest.lstrip().startswith(":"):
-        return True
+    if rest.lstrip().startswith((":", "：", "—", "–", " - ")) or rest.startswith(" - "):
+        return True  # a glossary line: "_____: a weakness ...", "_____ — кратчайший путь ..."
+    if _COPULA.match(rest.lstrip()):
+        return True  # "_____是指……", "_____ es un ...", "_____ son ...", "_____ это ..."
     if re.match(r"^\s*\([A-Z][A-Za-z-]*\)", rest):  # "_____ (DFD) is ..."
         rest = re.sub(r"^\s*\([^)]*\)", "", rest)
     after = rest.strip().split()
@@ -196,8 +202,8 @@ def stem_problem(q: QuizQuestion, lang: str) -> str | None:
             return "no_frame"
         if not subject_blank(sentence):
             return "inner_blank"
-        if re.match(rf"^{BLANK}\s*:", sentence):
-            rest = sentence.split(":", 1)[1]
+        if re.match(rf"^{BLANK}\s*[:：]", sentence):
+            rest = re.split(r"[:：]", sentence, maxsplit=1)[1]
             return "not_a_statement" if definition_problem(rest, lang) else None
         filled = sentence.replace(BLANK, "Xylem" if not has_cjk(sentence) else "术语", 1)
         return "not_a_statement" if statement_problem(filled, lang) else None
