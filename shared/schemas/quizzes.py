@@ -36,6 +36,8 @@ class QuizData(BaseModel):
     difficulty: Difficulty
     language: str = "en"  # of the notes: en | es | zh (the fixed phrases follow it)
     questions: list[QuizQuestion]
+    # set when fewer questions than asked passed the checks: how many, and how many each lecture gave
+    note: str = ""
 
 
 class QuizQuestionPublic(BaseModel):

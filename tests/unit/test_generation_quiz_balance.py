@@ -9,7 +9,7 @@ from tests.support.study import SECURITY_LEVELS, lecture
 from workers.generation.candidates import extract
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz import QuizBuilder
-from workers.generation.quiz_balance import TrueFalseBalance, context_prefix, even_case, falsify
+from workers.generation.quiz_balance import TrueFalseBalance, context_prefix, even_case
 from workers.generation.quiz_checks import definition_problem
 from workers.generation.validity import quiz_problem
 
@@ -96,23 +96,6 @@ def test_a_quiz_of_many_true_lines_is_not_answered_by_always_saying_true() -> No
         assert tf and len(tf) <= max(1, 0.4 * len(questions)), [q.prompt for q in tf]
         assert trues <= len(tf) - trues, [q.prompt for q in tf]
         assert all(quiz_problem(q) is None for q in questions)
-
-
-def test_a_false_statement_swaps_in_a_term_sharing_no_word_with_the_line() -> None:
-    terms = [("Attack", REF), ("Threat", REF)]
-
-    def near(ref: SourceRef, items: list[tuple[str, SourceRef]], exclude: set[str], n: int) -> list[str]:
-        return [x for x, _ in items if x.lower() not in exclude][:n]
-
-    out = falsify("A control protects an asset against an attacker", ["control"], terms, REF, near)
-    assert out == "A threat protects an asset against an attacker"  # not "An attack ... an attacker"
-    # only the line's subject is swapped: "Attacker gains access to a threat" is nonsense, not a mistake
-    assert falsify("Attacker gains access to an asset", ["asset"], terms, REF, near) is None
-    assert falsify("Copies protect against denial of service attacks", ["attack"], terms, REF, near) is None
-    assert falsify("A possible attack might be a denial of service", ["attack"], terms, REF, near) is None
-
-
-# --- a stem with one key ----------------------------------------------------------------------------------
 
 
 def test_a_definition_that_is_one_of_several_is_no_stem() -> None:

@@ -237,16 +237,28 @@ def test_every_question_is_valid_and_its_options_are_concepts_of_the_lecture(see
         assert "Terminology" not in q.prompt  # a glossary is asked through its definitions, not as a list
 
 
-def test_the_list_question_names_an_item_of_its_lead_in_with_items_of_another_list() -> None:
-    found = [q for seed in range(6) for q in _quiz(SECURITY, seed=seed) if "items of" in q.prompt]
+ATTACKS = [
+    ("Attacks", "Attacks\nAn attack is an exploitation of a weakness in a computer-based system."),
+    (
+        "Passive attacks",
+        "Passive attacks\n• Eavesdropping\n• Traffic analysis\n• Message interception",
+    ),
+    ("Active attacks", "Active attacks\n• Masquerade\n• Replay\n• Denial of service\n• Message forgery"),
+]
+
+
+def test_a_list_question_takes_its_distractors_from_a_sibling_list_only() -> None:
+    # "Security dimensions" and "Threat types" are lists of different things: a threat type beside
+    # security dimensions is no plausible answer (judges: 0 of 2 such questions valid)
+    assert not [q for seed in range(6) for q in _quiz(SECURITY, seed=seed) if "items of" in q.prompt]
+    found = [q for seed in range(6) for q in _quiz(ATTACKS, seed=seed) if "items of" in q.prompt]
     assert found
+    passive = {"Eavesdropping", "Traffic analysis", "Message interception"}
+    active = {"Masquerade", "Replay", "Denial of service", "Message forgery"}
     for q in found:
-        lead_in = "Security dimensions" if "Security dimensions" in q.prompt else "Threat types"
-        own = {"Security dimensions": {"Confidentiality", "Integrity", "Availability"}}.get(
-            lead_in, {"Interception", "Interruption", "Modification", "Fabrication"}
-        )
+        own, other = (passive, active) if "Passive attacks" in q.prompt else (active, passive)
         assert q.answer_text in own
-        assert len([o for o in q.options if o in own]) == 1 and len(q.options) >= 3
+        assert set(q.options) - {q.answer_text} <= other and len(q.options) >= 3
 
 
 def test_the_cause_and_effect_question_is_built_from_the_notes() -> None:

@@ -27,7 +27,7 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import distractors_for, question_for_term
-from workers.generation.quiz_balance import TrueFalseBalance, context_prefix, even_case, falsify, framed
+from workers.generation.quiz_balance import TrueFalseBalance, context_prefix, even_case, framed
 from workers.generation.quiz_checks import (
     definition_problem,
     guessable,
@@ -37,6 +37,7 @@ from workers.generation.quiz_checks import (
     statement_problem,
     term_problem,
 )
+from workers.generation.quiz_forms import agree, form_problem, shortfall_note, subject_blank
 from workers.generation.quiz_kinds import (
     ANAPHORIC,
     allocate,
@@ -49,6 +50,7 @@ from workers.generation.quiz_kinds import (
     list_is_agenda,
     question,
     sentence_ok,
+    sibling_lists,
     sibling_terms,
     term_question,
     title_problem,
@@ -130,7 +132,8 @@ class QuizBuilder:
         self, lc: LectureCandidates, d: Definition, terms: list[tuple[str, SourceRef]], need: int
     ) -> list[str]:
         """Sibling terms first ("Infrastructure security" beside "Application security"), then same-lecture
-        terms, then the model's proposals found in the lecture's text; other lectures' terms last."""
+        terms, then the model's proposals found in the lecture's text; never another lecture's terms (a
+        concept of another subject is no plausible answer)."""
         taken = {fold(d.term)}
         siblings = {fold(x.term) for x in sibling_terms(d, lc.definitions, lc.text_lang)}
 
@@ -157,8 +160,6 @@ class QuizBuilder:
         if len(picked) < need:
             text = self._page_text(lc)
             add(distractors_for(self.phraser, d.term, d.definition, need - len(picked), text))
-        if len(picked) < need:
-            add(self._near(d.ref, terms, taken, len(terms)))
         return picked
 
     def _page_text(self, lc: LectureCandidates) -> str:
@@ -205,16 +206,22 @@ class QuizBuilder:
                 partial(self._mc_list, self.lectures[li], unit, siblings),
             )
         for li, lc in enumerate(self.lectures):
+            usable = [d for d in lc.definitions if self._term_ok(lc, d)]
+            kept_for_false = {id(d) for d in usable[2::3]}
             for di, d in enumerate(lc.definitions):
                 order = (li, d.ref.page)
                 key = f"d:{fold(d.term)}"
-                yield _Seed(
-                    "multiple_choice",
-                    key,
-                    order,
-                    partial(self._mc_definition, lc, d, di, all_terms, all_defs),
-                )
-                yield _Seed("true_false", key, order, partial(self._tf_definition, lc, d, all_terms))
+                # every third usable definition is kept for a false statement (a sibling swapped in), the rest
+                # for multiple choice: true/false is asked first, and would otherwise take them all
+                if id(d) in kept_for_false:
+                    yield _Seed("true_false", key, order, partial(self._tf_definition, lc, d, all_terms))
+                else:
+                    yield _Seed(
+                        "multiple_choice",
+                        key,
+                        order,
+                        partial(self._mc_definition, lc, d, di, all_terms, all_defs),
+                    )
                 yield _Seed("short_answer", key, order, partial(self._short_answer, lc, d))
                 yield _Seed("fill_blank", key, order, partial(self._fill_definition, lc, d))
             for group, point in lc.points:
@@ -229,7 +236,7 @@ class QuizBuilder:
                         cause.prompt = prefix + cause.prompt
                         yield _Seed("short_answer", key, order, partial(lambda q: q, cause))
                     continue
-                yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point, all_terms))
+                yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point))
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
 
     def _mc_definition(
@@ -301,9 +308,9 @@ class QuizBuilder:
             return None
         own = {fold(i) for i in unit.items}
         group_text = " ".join(p.text for g in lc.groups if g.title == unit.title for p in g.points)
-        pool = [
+        pool = [  # items of a sibling list ("Types of threats" beside "Types of controls"): the same kind
             i
-            for u in siblings
+            for u in sibling_lists(unit, siblings, lang)
             for i in u.items
             if fold(i) not in own
             and not contains_phrase(unit.title, i)
@@ -356,34 +363,34 @@ class QuizBuilder:
             and self._name_ok(lc, x)
             and not self._badly_defined(lc, x)
         ]
-        truth = self.rng.random() < 0.5
-        if truth:
-            statement = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
-            explanation = f"{t(lang, 'true')}. " + explain_definition(d)
-        else:  # a sibling ("Application security" for "Infrastructure security") is the plausible mistake
-            other = kin[:1] or self._near(d.ref, terms, {fold(d.term)}, 1)
-            if not other:
-                return None
-            if contains_phrase(d.sentence, d.term) and not has_cjk(d.term):
-                statement = re.sub(re.escape(d.term), other[0], d.sentence, count=1, flags=re.IGNORECASE)
-            elif contains_phrase(d.sentence, d.term):
-                statement = d.sentence.replace(d.term, other[0], 1)
-            else:
-                statement = f"{other[0]}: {d.definition}."
-            explanation = f"{t(lang, 'false')}. {t(lang, 'swapped', term=d.term, other=other[0])} "
-            explanation += explain_definition(d)
+        # Only the false version: a sibling ("Application security" for "Infrastructure security") is the
+        # plausible mistake. True keys come from the slides' own lines (_tf_point); a definition's true
+        # version would spend on a weaker question the fact a multiple-choice question asks better.
+        other = kin[:1] or self._near(d.ref, terms, {fold(d.term)}, 1)
+        if not other:
+            return None
+        if not has_cjk(d.term):
+            statement = re.sub(re.escape(d.term), other[0], d.sentence, count=1, flags=re.IGNORECASE)
+            if lc.text_lang == "en":  # "The thylakoid is ..." -> "RuBisCO is ...", verb agreeing
+                if other[0][:1].isupper():
+                    statement = re.sub(
+                        rf"^(?:the|a|an)\s+(?={re.escape(other[0])})", "", statement, flags=re.I
+                    )
+                statement = agree(statement, other[0])
+        else:
+            statement = d.sentence.replace(d.term, other[0], 1)
+        explanation = f"{t(lang, 'false')}. {t(lang, 'swapped', term=d.term, other=other[0])} "
+        explanation += explain_definition(d)
         return question(
             "true_false",
             t(lang, "tf", statement=shorten(statement, 260)),
-            "true" if truth else "false",
-            t(lang, "true" if truth else "false"),
+            "false",
+            t(lang, "false"),
             shorten(explanation, 240),
             d.ref,
         )
 
-    def _tf_point(
-        self, lc: LectureCandidates, group: Group, point: Point, all_terms: list[tuple[str, SourceRef]]
-    ) -> QuizQuestion | None:
+    def _tf_point(self, lc: LectureCandidates, group: Group, point: Point) -> QuizQuestion | None:
         if not sentence_ok(point.text) or not statement_like(point.text) or ANAPHORIC.match(point.text):
             return None
         if statement_problem(point.text, lc.text_lang, self._page_text(lc)):
@@ -393,27 +400,14 @@ class QuizBuilder:
         if term_in(point.text, key_terms(lc)) is None:  # the statement itself names a key term
             return None
         lang = lc.lang
-        # "In <title>: " only when the line leans on a term its slide's title names (quiz_balance).
-        context = context_prefix(point.text, group.title, key_terms(lc), lc.text_lang)
-        if context is None:
+        # Only a line that stands on its own (no "In <title>: " label, judged valid 15 of 29 times), asked as
+        # the slide says it: a line made false by a swapped number or word read as nonsense (0 of 6 valid);
+        # false keys come from definitions with a sibling term swapped in (_tf_definition).
+        if context_prefix(point.text, group.title, key_terms(lc), lc.text_lang) != "":
             return None
-        names = [
-            (x, r) for x, r in all_terms if r.lecture_id == point.ref.lecture_id and self._well_defined(lc, x)
-        ]
-        falsified = falsify(point.text, lc.specific_terms, names, point.ref, self._near)
-        if falsified is not None:  # True keys are plenty (quiz_balance caps them): ask the false version
-            explanation = f"{t(lang, 'false')}. {t(lang, 'slides_say', point=point.text)}"
-            return question(
-                "true_false",
-                t(lang, "tf", statement=context + falsified),
-                "false",
-                t(lang, "false"),
-                shorten(explanation, 240),
-                point.ref,
-            )
         return question(
             "true_false",
-            t(lang, "tf", statement=context + point.text),
+            t(lang, "tf", statement=point.text),
             "true",
             t(lang, "true"),
             shorten(f"{t(lang, 'true')}. " + explain_point(lang, point.text), 240),
@@ -446,7 +440,9 @@ class QuizBuilder:
         if guessable(d.term, sentence, self._page_text(lc), len(lc.lecture.slides)):
             return None
         blanked = blank_out(sentence, d.term)
-        if blanked == sentence or context_prefix(blanked, "", key_terms(lc), lc.text_lang) is None:
+        if blanked == sentence or context_prefix(blanked, "", key_terms(lc), lc.text_lang) != "":
+            return None
+        if not subject_blank(blanked):  # a blank inside a line fits several words (4 of 21 valid)
             return None
         return question(
             "fill_blank",
@@ -479,10 +475,10 @@ class QuizBuilder:
                 continue
             blanked = blank_out(sentence, phrase)
             prefix = context_prefix(blanked, group.title, key_terms(lc), lc.text_lang)
-            if blanked != sentence and prefix is not None:
+            if blanked != sentence and prefix == "" and subject_blank(blanked):
                 return question(
                     "fill_blank",
-                    t(lc.lang, "fill", sentence=prefix + blanked),
+                    t(lc.lang, "fill", sentence=blanked),
                     phrase,
                     phrase,
                     explain_point(lc.lang, point.text),
@@ -494,8 +490,9 @@ class QuizBuilder:
     # --- assembly ---------------------------------------------------------------------------------
     def _keep(self, question: QuizQuestion) -> bool:
         """Valid (validity.quiz_problem) and about one of the lecture's key terms."""
-        problem = quiz_problem(question)
-        if not framed(self._text_langs.get(question.source.lecture_id, "en")):
+        lang = self._text_langs.get(question.source.lecture_id, "en")
+        problem = quiz_problem(question) or form_problem(question, lang)
+        if not framed(lang):
             problem = "unframed_language"
         if problem:
             log.debug("quiz question dropped (%s): %s", problem, question.prompt)
@@ -559,8 +556,10 @@ class QuizBuilder:
                 if progress:
                     progress(len(made), count)
 
-        for kind, target in targets.items():
-            take(kind, target)
+        # True/false first: its False keys are definitions with a sibling term swapped in, and every "True"
+        # waits for a "False"; asked after multiple choice, the definitions would all be taken already.
+        for kind in sorted(targets, key=lambda k: k != "true_false"):
+            take(kind, targets[kind])
         for kind in sorted(by_kind, key=lambda k: -MIX[self.difficulty][k]):  # top up from what is left
             if len(made) >= count:
                 break
@@ -591,7 +590,9 @@ def build_quiz(
             "(no clear definitions, lists or statements; scanned or photographed pages may be OCR noise).",
             status_code=422,
         )
-    return QuizData(title=title, difficulty=difficulty, language=builder.language, questions=built)
+    lectures_asked = [(lc.lecture.id, lc.lecture.title) for lc in lectures]
+    note = shortfall_note(builder.language, questions, built, lectures_asked)
+    return QuizData(title=title, difficulty=difficulty, language=builder.language, questions=built, note=note)
 
 
 __all__ = ["QuizBuilder", "build_quiz", "render_quiz_pdf", "scripts_in", "term_question"]

@@ -1,5 +1,6 @@
-"""A quiz a student cannot game: true/false keys balanced and capped, false statements that are plausibly
-wrong (a sibling term or a number swapped, never nonsense), option capitalisation that gives nothing away,
+"""A quiz a student cannot game: true/false keys balanced and capped (false keys are definitions with a
+sibling term swapped in, quiz.py; a line made false by a swapped number or word read as nonsense to the
+judges and is no longer asked), option capitalisation that gives nothing away,
 and no sentence lifted out of its slide ("the assessment", "The _____ information ...")."""
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from typing import Any
 from shared.schemas import QuizQuestion, SourceRef
 from shared.text import fold, has_cjk, words
 from workers.generation.i18n import PHRASES
-from workers.generation.quiz_checks import shares_word
-from workers.generation.quiz_kinds import ANAPHORIC, with_article
+from workers.generation.quiz_kinds import ANAPHORIC
 from workers.generation.textutil import contains_phrase
 
 TF_SHARE = 0.4  # at most this share of a quiz is true/false
@@ -62,40 +62,6 @@ class TrueFalseBalance:
         if self._waiting and self.keys["true"] < self.keys["false"]:
             return self._waiting.pop(0)
         return None
-
-
-def falsify(
-    text: str, terms: list[str], all_terms: list[tuple[str, SourceRef]], ref: SourceRef, near: Near
-) -> str | None:
-    """A false version of a true line: a number changed, or its subject (a term opening it, after an article)
-    swapped for another term of the same lecture and length that shares no word with the line. A term deeper
-    in the line is left alone: "Attacker gains access to an attack" reads as nonsense, not as a plausible
-    mistake."""
-    m = re.search(r"(?<![\w./<>=])(\d{1,6})(?![\w.%/])", text)
-    if m and not re.match(r"(19|20)\d\d$", m.group(1)) and int(m.group(1)) >= 3:  # not years, not 1 or 2
-        value = int(m.group(1))
-        new = value * 2 if value > 2 else value + 3
-        if not re.search(rf"(?<![\w.]){new}(?![\w.])", text):  # "(10 or 10 are used)" is no statement
-            return text[: m.start()] + str(new) + text[m.end() :]
-    for term in sorted(terms, key=len, reverse=True):
-        found = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, flags=re.IGNORECASE)
-        before = {w.lower() for w in words(text[: found.start()])} if found else {"?"}
-        if found is None or has_cjk(term) or not before <= {"a", "an", "the"}:
-            continue  # only its subject: not "access to an attack", "A possible security might be"
-        n = len(words(term))
-        same = [
-            (x, r)
-            for x, r in all_terms
-            if r.lecture_id == ref.lecture_id and len(words(x)) == n and not shares_word(x, text, "en")
-        ]
-        other = near(ref, same, {fold(term)}, 1)
-        if other and not shares_word(other[0], term, "en"):
-            swap = other[0]
-            if found.group(0)[:1].islower() and not swap[1:2].isupper():
-                swap = swap[0].lower() + swap[1:]  # "a control reduces" -> "a threat reduces"
-            out = with_article(text[: found.start()] + swap + text[found.end() :], swap)
-            return out[:1].upper() + out[1:] if text[:1].isupper() else out
-    return None
 
 
 def even_case(q: QuizQuestion) -> QuizQuestion:

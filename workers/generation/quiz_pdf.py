@@ -98,7 +98,7 @@ def _setup_fonts(pdf: object, text: str) -> dict[str, object]:
 
 
 def _all_text(quiz: QuizData) -> str:
-    parts = [quiz.title]
+    parts = [quiz.title, quiz.note]
     for q in quiz.questions:
         parts += [q.prompt, *q.options, q.answer_text, q.explanation, q.source.lecture, q.source.file]
     return "\n".join(parts)
@@ -125,6 +125,8 @@ def render_quiz_pdf(quiz: QuizData, path: Path) -> dict[str, object]:
     pdf.add_page()
     para(quiz.title, 16, "B", h=8)
     para(t(lang, "subtitle", n=len(quiz.questions), difficulty=quiz.difficulty), 9, "I")
+    if quiz.note:  # fewer questions than asked passed the checks: say so, and per lecture
+        para(quiz.note, 9, "I")
     para(t(lang, "name_score", n=len(quiz.questions)), 9)
     pdf.ln(3)
     for q in quiz.questions:
