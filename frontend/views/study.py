@@ -263,6 +263,8 @@ def answer_widget(doc_id: int, question: dict[str, Any]) -> Any:
 
 def quiz_form(client: GatewayClient, doc_id: int, quiz: dict[str, Any]) -> None:
     questions = quiz["questions"]
+    if quiz.get("note"):  # a shorter quiz than asked says why
+        st.caption(md(quiz["note"]))
     with st.form(f"quiz_form_{doc_id}"):
         given: dict[int, Any] = {}
         for question in questions:

@@ -175,6 +175,7 @@ def public_quiz(doc: GeneratedDocument, quiz: QuizData) -> QuizRead:
             QuizQuestionPublic(number=q.number, kind=q.kind, prompt=q.prompt, options=q.options)
             for q in quiz.questions
         ],
+        note=quiz.note,
     )
 
 

@@ -52,6 +52,7 @@ class QuizRead(BaseModel):
     title: str
     difficulty: Difficulty
     questions: list[QuizQuestionPublic]
+    note: str = ""  # e.g. why the quiz is shorter than asked (only N questions passed the quality checks)
 
 
 class QuizAttemptCreate(BaseModel):

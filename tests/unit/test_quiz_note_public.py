@@ -1,0 +1,35 @@
+"""A shorter quiz says why, in the app too: the public quiz carries the stored note, and never the keys."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from gateway.services.generation import public_quiz
+from shared.schemas.quizzes import QuizData, QuizQuestion
+
+
+def _quiz(note: str) -> QuizData:
+    source: Any = {"lecture_id": 1, "lecture": "Security", "file": "security.pdf", "page": 3}
+    question = QuizQuestion(
+        number=1,
+        kind="true_false",
+        prompt="Confidentiality means that information is disclosed only to those authorised.",
+        answer="true",
+        answer_text="True",
+        explanation="Slide 3 defines confidentiality.",
+        source=source,
+    )
+    return QuizData(title="Quiz", difficulty="medium", questions=[question], note=note)
+
+
+def test_public_quiz_carries_the_note_without_the_answers() -> None:
+    note = "Only 1 of the 20 questions asked passed the quality checks."
+    public = public_quiz(SimpleNamespace(id=7), _quiz(note)).model_dump()  # type: ignore[arg-type]
+    assert public["note"] == note
+    assert public["document_id"] == 7
+    assert "answer" not in public["questions"][0] and "explanation" not in public["questions"][0]
+
+
+def test_a_full_quiz_has_no_note() -> None:
+    assert public_quiz(SimpleNamespace(id=7), _quiz("")).note == ""  # type: ignore[arg-type]
