@@ -117,3 +117,14 @@ def test_an_answer_never_consists_of_pieces_of_the_slide_title() -> None:
     # A lead-in that repeats title words but introduces what follows stays.
     lead = ev(9, "Singular values:\ns1 >= s2 >= 0 on the diagonal.", 0.6, "Singular values")
     assert answer_units(lead)[0] == "Singular values:"
+
+
+def test_a_one_word_header_that_the_title_also_names_stays_in_the_answer() -> None:
+    slide = ev(
+        28,
+        "Advantages\nResistant to vanishing gradients.\nDisadvantages\nHard to parallelize.",
+        0.6,
+        "LSTMs: advantages and disadvantages",
+    )
+    units = answer_units(slide)
+    assert "Disadvantages" in units and "Hard to parallelize." in units
