@@ -213,14 +213,20 @@ _NOTES = re.compile(r"^speaker notes:\s*", re.IGNORECASE)
 
 
 def answer_units(evidence: Evidence) -> list[str]:
-    """A slide's sentences and bullets that can stand in an answer: not its title, not a credit, URL,
-    footer or slide number, not a bare mark."""
+    """A slide's sentences and bullets that can stand in an answer: not its title nor a piece of it (two
+    words or more, all of them the title's, unless it leads into what follows with a colon; a one-word
+    header such as "Disadvantages" heads a list and stays), not a credit, URL, footer or slide number,
+    not a bare mark."""
     title = " ".join(evidence.title.split()).lower()
+    title_terms = set(match_terms(title))
     units = []
     for piece in sentences(_NOTES.sub("", evidence.text)):
         piece = " ".join(piece.split())
         if piece.lower() == title or _CREDIT.search(piece) or not tokens(piece):
             continue
+        said = set(match_terms(piece))
+        if len(said) >= 2 and said <= title_terms and not piece.endswith(":"):
+            continue  # a piece of the title (wrapped over two lines, or read again inside a figure)
         units.append(piece)
     return units
 
