@@ -76,9 +76,11 @@ def read_decks(corpus: Path, names: set[str], use_cache: bool, files: Any) -> di
 def save_cache(cache: dict[str, Any], deck: str) -> None:
     """Merge this deck's pages into the cache file as it is now (another run may have added decks)."""
     current = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
-    for key in [k for k in current if k.startswith(f"{deck}|")]:
+    mine = {k: v for k, v in cache.items() if k.startswith(f"{deck}|")}
+    versions = {k.split("|", 3)[2] for k in mine}  # the file's mtime: another reader's pages of it stay
+    for key in [k for k in current if k.startswith(f"{deck}|") and k.split("|", 3)[2] not in versions]:
         del current[key]
-    current.update({k: v for k, v in cache.items() if k.startswith(f"{deck}|")})
+    current.update(mine)
     tmp = CACHE.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(current, ensure_ascii=False), encoding="utf-8")
     tmp.replace(CACHE)

@@ -72,14 +72,15 @@ def deck_languages(deck: Path) -> str:
 
 def reader_fingerprint() -> str:
     """A short hash of the code that turns a file into PageContent: a page cached by other code is stale
-    (line roles and chunks are computed after reading, from the cached pages: their modules are left out)."""
+    (line roles and chunks are computed after reading, from the cached pages: their modules are left out; the
+    reader only builds line_cues' LineHint records, whose fields the cache's loading checks)."""
     import hashlib
 
     digest = hashlib.sha256()
     ocr, text = ROOT / "workers" / "ocr", ROOT / "shared" / "text"
     sources = [*sorted(ocr.glob("*.py")), *sorted(text.glob("*.py"))]
     for path in sources:
-        if path.name.startswith("role") or path.name == "chunking.py":
+        if path.name.startswith("role") or path.name in ("chunking.py", "line_cues.py"):
             continue
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
@@ -115,7 +116,9 @@ def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: boo
         start = time.perf_counter()
         pages = list(read_document(deck, KINDS[deck.suffix.lower()], opts))
         print(f"  read {deck.name}: {len(pages)} pages in {time.perf_counter() - start:.0f} s", flush=True)
-    for name in [k for k in cache if k.startswith(f"{deck.name}|")]:
+    # pages of another version of the file go; another reader's pages stay (a helper's branch, main)
+    version = f"{deck.name}|{stat.st_size}|{stat.st_mtime_ns}|"
+    for name in [k for k in cache if k.startswith(f"{deck.name}|") and not k.startswith(version)]:
         del cache[name]
     cache[key] = [asdict(p) for p in pages]
     return pages, True
