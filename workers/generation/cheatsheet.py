@@ -442,7 +442,7 @@ def render_docx(
                     continue
                 picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
                 p = doc.add_paragraph()
-                if good_title(group.title):
+                if good_title(group.title) or sheet_plan.section_title(group.title, lc.text_lang):
                     add_text(p, f"{label(group.title)}: ", bold=True)
                 for n, item in enumerate(picked):
                     assert item.point is not None

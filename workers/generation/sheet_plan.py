@@ -29,7 +29,26 @@ _CONNECTIVE_END = re.compile(
 )
 _LEAD_PUNCT = re.compile(r"^[\W_]+")
 _MIXED_TOKEN = re.compile(r"\b(?=\w*\d)(?=\w*[^\W\d_])\w+\b")
-MAX_SUBHEAD_WORDS = 6
+MAX_SUBHEAD_WORDS = 8
+# "Statistical Computing: Lecture 13", "Week 3", "Лекция 2": the course's meta, not a section of it
+_META_TITLE = re.compile(
+    r"\b(?:lecture|lesson|chapter|week|unit|session|class|module|part|лекция|занятие|глава|clase|lecci[oó]n|"
+    r"tema|cap[ií]tulo|semana)\s*\d+\b",
+    re.I,
+)
+# a closing slide names no topic of its own
+_CLOSING_TITLE = re.compile(
+    r"^(?:summary|wrap[\s-]*up|final\s+thoughts|conclusions?|concluding\s+remarks|resumen|conclusi[oó]n(?:es)?|"
+    r"итоги|заключение|выводы)$",
+    re.I,
+)
+# "This is called Leave One Out Cross Validation (LOO-CV)": the line names the concept of the lines before
+_NAMING = re.compile(
+    r"^(?:(?:this|that|it)\s+is\s+(?:called|known\s+as|referred\s+to\s+as)|think\s+of\s+(?:this|it)\s+as)"
+    r"\s+(?P<name>[^.,;:!?]{3,60}?)\.?$",
+    re.I,
+)
+LONG_POINT = 260  # characters: past a section's first line, a longer one costs more than it tells
 MAX_TITLE_WORDS, MAX_TITLE_CHARS = 16, 110
 MAX_SUBHEADS = 6
 
@@ -43,6 +62,8 @@ class Section:
 def section_title(raw: str, lang: str = "en") -> str | None:
     """A slide title fit to name a section on the sheet, or None: numbering, a trailing colon or full stop
     and a leading stray mark go; a title cut off at a connective, boilerplate or misread text is refused."""
+    if _META_TITLE.search(raw or ""):
+        return None
     title = _LEAD_PUNCT.sub("", clean_title(" ".join((raw or "").split())))
     title = label(title).rstrip(" .:：;,")
     if not title or not title[0].isalnum() or "?" in title[:-1]:
@@ -53,7 +74,7 @@ def section_title(raw: str, lang: str = "en") -> str | None:
     head = " ".join(title.split()[:10])[:70].rstrip(" ,;:")  # a long title: judged by its first words
     if n_words > MAX_TITLE_WORDS or len(title) > MAX_TITLE_CHARS or not good_title(head):
         return None
-    if agenda_title(title) or not label_ok(title) or generic_label(title):
+    if agenda_title(title) or _CLOSING_TITLE.match(title) or not label_ok(title) or generic_label(title):
         return None
     if boilerplate_reason(title) or not entry_ok("", title) or mixed_script(title):
         return None
@@ -73,8 +94,14 @@ def _title_readable(title: str, lang: str) -> bool:
     return len(words(rest)) >= 2 and plausible_share(rest, lang, min_len=3) >= 0.75
 
 
+def _title_slide(text: str) -> bool:
+    lines = [x for x in text.splitlines() if x.strip()]
+    return len(lines) <= 8 and all(len(words(x)) <= 8 for x in lines)
+
+
 def _key(title: str) -> str:
-    return fold(title).strip()
+    """Case, accents and punctuation folded: "Views." and "views" are one text."""
+    return " ".join(words(fold(title)))
 
 
 def sections(lc: LectureCandidates) -> list[Section]:
@@ -82,7 +109,9 @@ def sections(lc: LectureCandidates) -> list[Section]:
     out: list[Section] = []
     by_key: dict[str, Section] = {}
     lecture_key = _key(clean_title(lc.lecture.title))
-    for slide in lc.lecture.slides:
+    for n, slide in enumerate(lc.lecture.slides):
+        if n == 0 and _title_slide(slide.text):
+            continue  # the lecture's own title, course and author
         title = section_title(slide.title, lc.text_lang)
         if title is None:
             continue
@@ -138,6 +167,8 @@ def topics_line(secs: list[Section]) -> str:
 
 def _subhead(text: str, lang: str) -> str | None:
     flat = " ".join(text.split()).rstrip(" :：.")
+    if flat.endswith(("?", "？", "!")):
+        return None  # a question to the audience, an exclamation: no name of a part
     tokens = words(flat)
     letters = [w for w in tokens if any(ch.isalpha() for ch in w)]
     if not flat or not flat[0].isalpha() or (not has_cjk(flat) and not flat[0].isupper()):
@@ -155,19 +186,27 @@ def _subhead(text: str, lang: str) -> str | None:
     return flat
 
 
-def subheads_point(g: Group, lang: str = "en") -> Point | None:
-    """The section's short sub-heads in one point, when it has two or more and nothing else shows."""
+def subheads_point(
+    g: Group, lang: str = "en", *, least: int = 2, shown: str = "", colon: bool = False
+) -> Point | None:
+    """The section's short sub-heads ("Adjacency matrix:" before a matrix) in one point, when it has
+    ``least`` of them not already in the ``shown`` text (with ``colon``, only lines ending with one)."""
     heads: list[str] = []
+    shown = f" {_key(shown)} "
     ref = None
     for p in g.points:
+        if p.is_definition or (colon and not p.text.rstrip().endswith((":", "："))):
+            continue  # a definition is a key term; without its colon a short line may be a figure's label
         head = _subhead(p.text, lang)
         if head is None or fold(head) in fold(g.title) or fold(head) in {fold(h) for h in heads}:
+            continue
+        if f" {_key(head)} " in shown:
             continue
         heads.append(head)
         ref = ref or p.ref
         if len(heads) >= MAX_SUBHEADS:
             break
-    if len(heads) < 2 or ref is None:
+    if len(heads) < least or ref is None:
         return None
     return Point(" • ".join(heads), ref)
 
@@ -182,7 +221,7 @@ TOPICS_LABEL = {
 
 def unshown(secs: list[Section], printed: list[str]) -> list[Section]:
     """The sections whose title the sheet does not print elsewhere (as an entry's label or a caption)."""
-    text = " " + " ".join(fold(x) for x in printed) + " "
+    text = " " + " ".join(_key(x) for x in printed) + " "
     return [s for s in secs if f" {_key(s.title)} " not in text]
 
 
@@ -198,13 +237,25 @@ def add_topics(doc: object, secs: list[Section], lang: str) -> int:
     return len(secs)
 
 
+def named_point(p: Point) -> Point | None:
+    """ "This is called X." -> "X": the name a section gives to what its lines describe."""
+    m = _NAMING.match(" ".join(p.text.split()))
+    if m is None or len(words(m["name"])) > MAX_SUBHEAD_WORDS or boilerplate_reason(m["name"]):
+        return None
+    return Point(m["name"].strip(), p.ref)
+
+
 def fill_subheads(groups: list[Group], shown_by: dict[int, list[Point]], lang: str = "en") -> None:
-    """Every section with a fit title that shows no line gets its sub-heads as its one point, if any."""
+    """Sections with a fit title: one that shows no line gets its sub-heads as its point; one
+    that shows lines keeps its first and its other lines up to LONG_POINT characters (denser entries), and
+    gets its other sub-heads (each ending with a colon) and the names its lines give ("This is
+    called X") as its last points, the first to go when the page is full."""
     for g in groups:
-        if shown_by.get(id(g)) or example_section(g.title) or worked_case(g.title):
+        if example_section(g.title) or worked_case(g.title) or section_title(g.title, lang) is None:
             continue
-        if section_title(g.title, lang) is None:
-            continue
-        sub = subheads_point(g, lang)
-        if sub is not None:
-            shown_by[id(g)] = [sub]
+        shown = list(shown_by.get(id(g), []))
+        shown = shown[:1] + [p for p in shown[1:] if len(p.text) <= LONG_POINT]
+        text = " ".join(p.text for p in shown)
+        extra = [n for n in map(named_point, g.points) if n is not None and _key(n.text) not in _key(text)]
+        sub = subheads_point(g, lang, least=1, shown=text, colon=bool(shown))
+        shown_by[id(g)] = shown + ([sub] if sub is not None else []) + extra
