@@ -68,8 +68,6 @@ def section_title(raw: str, lang: str = "en") -> str | None:
     title = label(title).rstrip(" .:：;,")
     if not title or not title[0].isalnum() or "?" in title[:-1]:
         return None
-    if title.count(".") > 1 or _CONNECTIVE_END.search(title):
-        return None  # two sentences, or cut off at a line break
     n_words = len(words(title))
     head = " ".join(title.split()[:10])[:70].rstrip(" ,;:")  # a long title: judged by its first words
     if n_words > MAX_TITLE_WORDS or len(title) > MAX_TITLE_CHARS or not good_title(head):
@@ -186,17 +184,15 @@ def _subhead(text: str, lang: str) -> str | None:
     return flat
 
 
-def subheads_point(
-    g: Group, lang: str = "en", *, least: int = 2, shown: str = "", colon: bool = False
-) -> Point | None:
+def subheads_point(g: Group, lang: str = "en", *, least: int = 2, shown: str = "") -> Point | None:
     """The section's short sub-heads ("Adjacency matrix:" before a matrix) in one point, when it has
-    ``least`` of them not already in the ``shown`` text (with ``colon``, only lines ending with one)."""
+    ``least`` of them not already in the ``shown`` text."""
     heads: list[str] = []
     shown = f" {_key(shown)} "
     ref = None
     for p in g.points:
-        if p.is_definition or (colon and not p.text.rstrip().endswith((":", "："))):
-            continue  # a definition is a key term; without its colon a short line may be a figure's label
+        if p.is_definition:
+            continue  # a key term
         head = _subhead(p.text, lang)
         if head is None or fold(head) in fold(g.title) or fold(head) in {fold(h) for h in heads}:
             continue
@@ -246,10 +242,10 @@ def named_point(p: Point) -> Point | None:
 
 
 def fill_subheads(groups: list[Group], shown_by: dict[int, list[Point]], lang: str = "en") -> None:
-    """Sections with a fit title: one that shows no line gets its sub-heads as its point; one
-    that shows lines keeps its first and its other lines up to LONG_POINT characters (denser entries), and
-    gets its other sub-heads (each ending with a colon) and the names its lines give ("This is
-    called X") as its last points, the first to go when the page is full."""
+    """Sections with a fit title: one that shows no line gets its sub-heads as its point; one that shows
+    lines keeps its first and its other lines up to LONG_POINT characters (denser entries). Both get the
+    names their lines give ("This is called X") as their last points, the first to go when the page is
+    full."""
     for g in groups:
         if example_section(g.title) or worked_case(g.title) or section_title(g.title, lang) is None:
             continue
@@ -257,5 +253,5 @@ def fill_subheads(groups: list[Group], shown_by: dict[int, list[Point]], lang: s
         shown = shown[:1] + [p for p in shown[1:] if len(p.text) <= LONG_POINT]
         text = " ".join(p.text for p in shown)
         extra = [n for n in map(named_point, g.points) if n is not None and _key(n.text) not in _key(text)]
-        sub = subheads_point(g, lang, least=1, shown=text, colon=bool(shown))
+        sub = None if shown else subheads_point(g, lang, least=1)  # beside lines, a lead-in says nothing
         shown_by[id(g)] = shown + ([sub] if sub is not None else []) + extra
