@@ -169,17 +169,6 @@ def test_topics_line_is_compact_and_in_slide_order() -> None:
     ]
 
 
-def test_an_untitled_slide_continues_the_section_before_it() -> None:
-    lc = _lecture(
-        [
-            ("Grading by analogy", BODY.format(t="grading")),
-            ("", "Think of this as in-sample evaluation of the students in the course."),
-            ("Grading by analogy", BODY.format(t="exam")),
-        ]
-    )
-    assert [(g.title, [r.page for r in g.refs]) for g in lc.groups] == [("Grading by analogy", [1, 2, 3])]
-
-
 def test_names_lines_give_and_denser_later_lines() -> None:
     assert named_point(Point("This is called Leave One Out Cross Validation (LOO-CV)", _ref(1))) == Point(
         "Leave One Out Cross Validation (LOO-CV)", _ref(1)

@@ -437,7 +437,7 @@ def _group_slides(slides: list[Slide]) -> list[list[Slide]]:
     groups: list[list[Slide]] = []
     for slide in slides:
         key = group_key(slide.title)
-        if groups and (not key or group_key(groups[-1][0].title) == key):  # untitled: goes on
+        if groups and key and group_key(groups[-1][0].title) == key:
             groups[-1].append(slide)
         else:
             groups.append([slide])
