@@ -113,18 +113,34 @@ def test_subheads_skip_questions_definitions_and_what_is_shown() -> None:
         ],
         [_ref(1)],
     )
-    assert subheads_point(g).text == "Boundary conditions • Axial force along the beam • Original molecule"  # type: ignore[union-attr]
+    assert subheads_point(g).text == "Boundary conditions • Axial force along the beam"  # type: ignore[union-attr]
     only = subheads_point(g, least=1, shown="Boundary conditions. Original molecule")
     assert only is not None and only.text == "Axial force along the beam"
+    prose = Group(
+        "Verbal inflections",
+        [
+            Point("LANGUAGE ACQUISITION", _ref(1)),
+            Point("Mary left (finite)", _ref(1)),
+            Point("Mary wants Bill to go (nonfinite embedded clause)", _ref(1)),
+            Point("Children use finite verbs in second position and nonfinite verbs at the end.", _ref(1)),
+            Point("The same holds for another Dutch child in the data of the second study.", _ref(1)),
+        ],
+        [_ref(1)],
+    )
+    assert subheads_point(prose, least=1) is None  # a page of prose: its short lines are examples
+    prose.points = prose.points[:3]
+    assert (
+        subheads_point(prose).text == "Mary left (finite) • Mary wants Bill to go (nonfinite embedded clause)"
+    )  # type: ignore[union-attr]
     line = Point("Boundary conditions hold at both ends of the beam.", _ref(1))
     shown = {id(g): [line]}
     fill_subheads([g], shown, "en")
     assert shown[id(g)] == [line]
     shown = {id(g): []}
     fill_subheads([g], shown, "en")
-    assert [p.text for p in shown[id(g)]] == [
-        "Boundary conditions • Axial force along the beam • Original molecule"
-    ]
+    assert [p.text for p in shown[id(g)]] == ["Boundary conditions • Axial force along the beam"]
+    g.points = [*g.points[-1:], Point("Reduced graph", _ref(1))]  # no lead-in: the short lines themselves
+    assert subheads_point(g).text == "Original molecule • Reduced graph"  # type: ignore[union-attr]
 
 
 def test_continued_and_cut_titles_are_one_section_met_once() -> None:

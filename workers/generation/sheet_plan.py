@@ -167,6 +167,8 @@ def _subhead(text: str, lang: str) -> str | None:
     flat = " ".join(text.split()).rstrip(" :：.")
     if flat.endswith(("?", "？", "!")):
         return None  # a question to the audience, an exclamation: no name of a part
+    if len(words(flat)) >= 2 and flat.isupper():
+        return None  # "LANGUAGE ACQUISITION": a running head, the course's name
     tokens = words(flat)
     letters = [w for w in tokens if any(ch.isalpha() for ch in w)]
     if not flat or not flat[0].isalpha() or (not has_cjk(flat) and not flat[0].isupper()):
@@ -187,10 +189,14 @@ def _subhead(text: str, lang: str) -> str | None:
 def subheads_point(g: Group, lang: str = "en", *, least: int = 2, shown: str = "") -> Point | None:
     """The section's short sub-heads ("Adjacency matrix:" before a matrix) in one point, when it has
     ``least`` of them not already in the ``shown`` text."""
+    prose = sum(len(words(p.text)) > MAX_SUBHEAD_WORDS for p in g.points)
+    if prose * 3 > len(g.points):
+        return None  # a page of prose (a handout): its short lines are examples, not the names of parts
     heads: list[str] = []
     shown = f" {_key(shown)} "
     ref = None
-    for p in g.points:
+    lead_ins = [p for p in g.points if p.text.rstrip().endswith((":", "："))]
+    for p in lead_ins if len(lead_ins) >= least else g.points:  # "X:" names a part; without, an example may
         if p.is_definition:
             continue  # a key term
         head = _subhead(p.text, lang)
