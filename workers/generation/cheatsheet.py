@@ -21,6 +21,7 @@ from shared import office
 from shared.errors import AppError
 from shared.files import FileStore
 from shared.text import count_cjk, fold, sentences
+from workers.generation import sheet_plan
 from workers.generation.candidates import (
     Definition,
     FigureItem,
@@ -71,7 +72,7 @@ LINES_PER_COLUMN = (PAGE_H_IN - 2 * MARGIN_IN) * 72 / LINE_PT
 HEADING_LINES = 1.7
 MAX_FIGURE_PX = 900
 
-ItemKind = Literal["summary", "term", "formula", "point", "figure"]
+ItemKind = Literal["summary", "topics", "term", "formula", "point", "figure"]
 
 
 @dataclass
@@ -89,6 +90,7 @@ class Item:
     image: Path | None = None
     image_ratio: float = 0.75
     image_width: float = FIGURE_WIDTH_IN
+    sections: list[sheet_plan.Section] = field(default_factory=list)  # a topics item's sections
 
 
 def width(text: str) -> int:
@@ -257,6 +259,7 @@ def plan_items(
             )
             for g in groups
         }
+        sheet_plan.fill_subheads(groups, shown_by, lc.text_lang)  # lead-ins to a plot: their names
         depth = max((len(x) for x in shown_by.values()), default=0)
         for k in range(depth):
             rnd = []
@@ -301,6 +304,12 @@ def plan_items(
         shown_pages |= {i.page for i in q.figures}  # a slide's picture is shown once
         q.slide_figures = _slide_figures(lc, li, shown_pages, files, workdir)
         ranked = _ranked(q)
+        secs = sheet_plan.sections(lc)  # every section by name first: breadth before depth
+        if secs:
+            cost = (
+                width(f"{t(lc.lang, 'main_points')}: {sheet_plan.topics_line(secs)}") / CHARS_PER_LINE + 0.3
+            )
+            ranked.insert(0, Item("topics", li, cost, 0, sections=secs))
         if li in summaries:
             ranked.insert(0, Item("summary", li, _lines(width(summaries[li])), 0, text=summaries[li]))
         plans.append(ranked)
@@ -373,7 +382,7 @@ def select_items(plans: list[list[Item]], budget: float) -> list[Item]:
 def _section_heading_cost(chosen: list[Item], item: Item) -> float:
     if item.kind == "summary":
         return 0.0
-    kind = "point" if item.kind == "point" else item.kind
+    kind = "point" if item.kind in ("point", "topics") else item.kind
     if any(c.lecture == item.lecture and c.kind == kind for c in chosen):
         return 0.0
     return HEADING_LINES * 0.8
@@ -424,7 +433,10 @@ def render_docx(
                 add_text(p, ref_label(item.formula.ref.page), grey=True)
                 counts["formulas"] += 1
         points = [i for i in mine if i.kind == "point"]
-        if points:
+        figures = sorted((i for i in mine if i.kind == "figure"), key=lambda i: i.page)
+        printed = [label(i.group.title) for i in points if i.group] + [i.text for i in figures]
+        topics = sheet_plan.unshown([s for i in mine if i.kind == "topics" for s in i.sections], printed)
+        if points or topics:
             heading(doc, t(lc.lang, "main_points"), 2)
             for group in lc.groups:
                 picked = [i for i in points if i.group is group]
@@ -432,7 +444,7 @@ def render_docx(
                     continue
                 picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
                 p = doc.add_paragraph()
-                if good_title(group.title):
+                if good_title(group.title) or sheet_plan.section_title(group.title, lc.text_lang):
                     add_text(p, f"{label(group.title)}: ", bold=True)
                 for n, item in enumerate(picked):
                     assert item.point is not None
@@ -443,7 +455,7 @@ def render_docx(
                     if nxt is not None:
                         add_text(p, " • ")
                     counts["points"] += 1
-        figures = sorted((i for i in mine if i.kind == "figure"), key=lambda i: i.page)
+        counts["topics"] = counts.get("topics", 0) + sheet_plan.add_topics(doc, topics, lc.lang)
         for item in figures:
             assert item.image is not None
             p = doc.add_paragraph()
