@@ -13,6 +13,8 @@ documents with the request defaults (a 1-page cheat sheet, 20 questions, 50 card
 
 Automatic scores (per deck, then the mean over decks):
 - coverage: the share of the deck's key concepts that the cheat sheet's text names (concept or an alias);
+  ``coverage_entries`` leaves out the sheet's topics line ("Also on the slides: ..."), which names sections
+  without saying anything about them;
 - boilerplate: items (cheat-sheet entries, quiz questions with their options and key, cards) that contain one
   of the deck's boilerplate strings (case, accents and spacing ignored; strings of 3+ characters);
 - on key concept: the share of quiz questions and of cards that name a key concept (concept or alias);
@@ -61,6 +63,15 @@ from retrieval import (  # noqa: E402  (benchmarks/retrieval.py)
 )
 
 CONCEPTS = ROOT / "benchmarks" / "data" / "study_concepts.json"
+
+
+def _topics_labels() -> tuple[str, ...]:
+    from workers.generation.sheet_plan import TOPICS_LABEL
+
+    return tuple(TOPICS_LABEL.values())
+
+
+TOPICS_LABELS = _topics_labels()
 
 
 # ---------------------------------------------------------------------------------------------- matching
@@ -112,6 +123,7 @@ class DeckResult:
     seconds: dict[str, float] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     coverage: float = 0.0
+    coverage_entries: float = 0.0
     covered: list[str] = field(default_factory=list)
 
 
@@ -246,6 +258,10 @@ def score(res: DeckResult, entry: dict[str, Any]) -> dict[str, Any]:
     sheet = " \n ".join(i["text"] for i in res.items if i["type"] == "cheatsheet")
     res.covered = concepts_named(sheet, concepts) if sheet else []
     res.coverage = len(res.covered) / max(1, len(concepts))
+    entries = " \n ".join(
+        i["text"] for i in res.items if i["type"] == "cheatsheet" and not i["text"].startswith(TOPICS_LABELS)
+    )
+    res.coverage_entries = len(concepts_named(entries, concepts) if entries else []) / max(1, len(concepts))
     for item in res.items:
         text = item_text(item)
         item["concepts_named"] = concepts_named(text, concepts)
@@ -258,6 +274,7 @@ def score(res: DeckResult, entry: dict[str, Any]) -> dict[str, Any]:
     return {
         "deck": res.deck,
         "coverage": round(res.coverage, 3),
+        "coverage_entries": round(res.coverage_entries, 3),
         "entries": len(by["cheatsheet"]),
         "questions": len(by["quiz"]),
         "cards": len(by["card"]),
@@ -355,7 +372,8 @@ def main() -> int:
             for i in res.items:
                 items.append({"deck": deck.name, "split": args.split, **i})
             print(
-                f"{deck.name[:48]:48} cov {row['coverage']:.2f}  boiler {row['boilerplate_items']:2}  "
+                f"{deck.name[:48]:48} cov {row['coverage']:.2f} ({row['coverage_entries']:.2f})  "
+                f"boiler {row['boilerplate_items']:2}  "
                 f"quiz {row['questions']:2} on {row['quiz_on_concept'] or 0:.2f}  "
                 f"cards {row['cards']:2} on {row['cards_on_concept'] or 0:.2f}  "
                 f"fig cards {row['figure_cards']} entries {row['figure_entries']}  "
@@ -372,6 +390,7 @@ def main() -> int:
         "mode": note,
         "embedder_load_s": embedder_load,
         "coverage": _mean([r["coverage"] for r in results]),
+        "coverage_entries": _mean([r["coverage_entries"] for r in results]),
         "boilerplate_items": sum(r["boilerplate_items"] for r in results),
         "items": len(items),
         "questions": sum(r["questions"] for r in results),
