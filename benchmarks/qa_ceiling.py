@@ -64,7 +64,12 @@ def page_texts(pages: list[Any]) -> tuple[dict[int, str], dict[int, str]]:
 
 def line_fates(page: Any, footers: frozenset[str]) -> list[tuple[str, str, str]]:
     """Every line the worker read of the page as (where, line, why it is not in the chunks or "kept")."""
-    from workers.ocr.chunking import _without_footer_prefix, figure_line_cut, page_drop_keys
+    from workers.ocr.chunking import (
+        _without_footer_prefix,
+        figure_line_cut,
+        footer_remainder,
+        page_drop_keys,
+    )
     from workers.ocr.line_cues import DROPPED
 
     out = []
@@ -74,7 +79,8 @@ def line_fates(page: Any, footers: frozenset[str]) -> list[tuple[str, str, str]]
     for n, line in enumerate(lines):
         role = roles[n] if aligned else ""
         if role in DROPPED:
-            out.append(("text", line, f"role {role}"))
+            glued = footer_remainder(line, footers) if role == "footer" else ""
+            out.append(("text", line, f"role {role}" + (f", glued words kept {glued!r}" if glued else "")))
             continue
         rest = _without_footer_prefix(line, footers)
         why = f"footer prefix cut, kept {rest!r}" if rest != line else "kept"

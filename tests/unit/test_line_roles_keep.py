@@ -66,11 +66,19 @@ def test_a_logistics_word_addressed_to_the_class_or_alone_is_still_meta() -> Non
     assert roles["Parallel cross validation"] == "title"
 
 
-def test_a_page_whose_only_line_the_layout_calls_a_header_keeps_it() -> None:
+def test_a_page_whose_only_or_biggest_line_the_layout_calls_a_header_keeps_it() -> None:
     title = "An Analogy: Course Grading"
     hint = LineHint(text=title, kind="header", top=0.08, bottom=0.15, size=0.06)
     pages = [*plain(*CONTENT), PageLines(lines=[title], hints=[hint])]
     assert classify_deck(pages)[4] == ["heading"]
+    # nor the biggest line of a page: its title over a figure's label and a date
+    big = LineHint(text="4.9.1. Stress plots", kind="header", top=0.11, bottom=0.17, size=0.055)
+    label = LineHint(text="Normal stress in x", kind="figure", top=0.22, bottom=0.28, size=0.054)
+    date = LineHint(text="10/25/2022 13", kind="figure", top=0.94, bottom=0.96, size=0.022)
+    page = PageLines(
+        lines=["4.9.1. Stress plots", "Normal stress in x", "10/25/2022 13"], hints=[big, label, date]
+    )
+    assert classify_deck([*plain(*CONTENT), page])[4][0] not in DROPPED
     # a header line over the page's text is still a footer when it is small
     small = LineHint(text="Chapter 13 notes", kind="header", top=0.02, bottom=0.04, size=0.02)
     body = LineHint(text="x", kind="text", top=0.3, bottom=0.34, size=0.03)

@@ -271,6 +271,19 @@ def logistics_sure(line: str) -> bool:
     )
 
 
+# --- the layout model's header class ---------------------------------------------------------------
+def page_largest(i: int, nonblank: Sequence[int], hints: Sequence[LineHint | None]) -> bool:
+    """The page's only line, or a line bigger than every other line of known size on its page: the
+    layout model's "header" on it is the slide's title (a section divider, a title over a figure), not a
+    running header, which is set smaller than the slide's text."""
+    if len(nonblank) == 1:
+        return True
+    sizes = {j: h.size for j in nonblank if j < len(hints) and (h := hints[j]) is not None and h.size}
+    if i not in sizes or len(sizes) < 2:
+        return False
+    return all(sizes[i] > size for j, size in sizes.items() if j != i)
+
+
 # --- headings -------------------------------------------------------------------------------------
 HEADING_SIZE = 1.25  # a line this much bigger than the page's median text
 

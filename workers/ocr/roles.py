@@ -91,6 +91,7 @@ from workers.ocr.role_rules import (
     is_question_form,
     is_question_prompt,
     logistics_sure,
+    page_largest,
     wrapped_questions,
 )
 from workers.ocr.role_structure import (
@@ -253,10 +254,13 @@ def classify_page(
         if kind in ("title", "subtitle") and not PAGE_NUMBER.match(text):
             continue
         small = not hint or not hint.size or not median or hint.size <= 1.1 * median
-        if kind in ("header", "footer") and len(text) <= 80 and small and len(nonblank) > 1:
-            # the layout model also calls big slide titles "header": size decides; a page's only line is
-            # its content (a section divider the model boxed as a header)
-            roles[i] = "footer"
+        if (
+            kind in ("header", "footer")
+            and len(text) <= 80
+            and small
+            and not page_largest(i, nonblank, page.hints)
+        ):
+            roles[i] = "footer"  # the layout model also calls slide titles "header": size decides
         elif (
             ("=" + norm_line(text) in repeated and i in loose_edges and not _big(hint, median))
             or (i in (nonblank[0], nonblank[-1]) and PAGE_NUMBER.match(text))
