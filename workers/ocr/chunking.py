@@ -6,11 +6,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from workers.ocr.line_cues import DROPPED, boilerplate_key, edge_key
-from workers.ocr.roles import content_text, without_boilerplate
+from workers.ocr.line_cues import DROPPED, boilerplate_key, edge_key, is_credit, is_url
+from workers.ocr.role_meta import meta_shape
+from workers.ocr.roles import content_text
 
 MIN_PREFIX = 12  # a running footer at least this long is cut off the start of a content line
 _LEAD_NUMBERS = re.compile(r"^[\d\s./:-]+")
+_PAGE_NUMBER_END = re.compile(r"(?:^|\s+)\d{1,4}$")
 
 
 @dataclass(frozen=True)
@@ -48,32 +50,78 @@ def deck_footers(pages: Iterable[tuple[str, Sequence[str] | None]]) -> frozenset
     return frozenset(keys)
 
 
-def _without_footer_prefix(line: str, footers: frozenset[str]) -> str:
-    """The line without a running footer glued to its start ("TSKS14 Multiple Antenna Communications
-    2020-04-15 Channel from" -> "Channel from"): text extraction joins a header with the first words."""
+def _after_footer(line: str, footers: frozenset[str]) -> str | None:
+    """What follows the shortest running footer the line starts with, its leading numbers cut ("" when
+    nothing does); None when the line starts with no footer. The shortest: a footer with words glued to
+    it is a footer key of its own page too."""
     key = boilerplate_key(line)
-    for footer in footers:
+    for footer in sorted(footers, key=len):
         if len(footer) >= MIN_PREFIX and key.startswith(footer + " "):
             for end in range(len(footer), len(line) + 1):
                 if boilerplate_key(line[:end]) == footer:
-                    rest = _LEAD_NUMBERS.sub("", line[end:]).strip()
-                    return rest if rest else line
-    return line
+                    return _LEAD_NUMBERS.sub("", line[end:]).strip()
+    return None
+
+
+def _without_footer_prefix(line: str, footers: frozenset[str]) -> str:
+    """The line without a running footer glued to its start ("TSKS14 Multiple Antenna Communications
+    2020-04-15 Channel from" -> "Channel from"): text extraction joins a header with the first words."""
+    rest = _after_footer(line, footers)
+    return rest if rest else line
+
+
+def footer_remainder(line: str, footers: frozenset[str]) -> str:
+    """The words a footer line carries after the deck's running footer ("Database Management Systems, R.
+    Ramakrishnan and J. Gehrke policyid cost 32" -> "policyid cost"): text extraction glued a figure's
+    labels to it, and they are the slide's content. "" when there are none, or when they are only a page
+    number or have a course-meta shape themselves (a term or date after a shorter footer)."""
+    rest = _after_footer(line, footers)
+    if not rest:
+        return ""
+    rest = _PAGE_NUMBER_END.sub("", rest).strip()
+    key = boilerplate_key(rest)
+    if sum(ch.isalpha() for ch in rest) < 2 or key in footers or meta_shape(rest, rare_names=False):
+        return ""
+    return rest
+
+
+def figure_line_cut(line: str, dropped: set[str], kept: set[str], footers: frozenset[str]) -> str:
+    """Why a line of a figure's caption or words is left out of the chunks ("" when it stays): "url" or
+    "credit" by its own form, "page footer/meta" when the page's text drops the same line (``dropped``:
+    their keys, and their exact text for page numbers and dates), "deck footer" when it is one of the deck's
+    footers that the page's text does not keep as content (``kept``): a figure region read by OCR often
+    takes the slide's footer or, on a title slide drawn as a picture, the names with it."""
+    if is_url(line):
+        return "url"
+    if is_credit(line):
+        return "credit"
+    line = _without_footer_prefix(line, footers)
+    key = boilerplate_key(line)
+    if edge_key(line) in dropped or (key and key in dropped):
+        return "page footer/meta"
+    if key and key in footers and key not in kept:
+        return "deck footer"
+    return ""
 
 
 def _clean_figure_text(text: str, dropped: set[str], kept: set[str], footers: frozenset[str]) -> str:
-    """A figure's caption and words without the page's own footer/meta lines (``dropped``: their keys, and
-    their exact text for page numbers and dates) or the deck's footers unless the page's text keeps that line
-    as content (``kept``): a figure region read by OCR often takes the slide's footer or, on a title slide
-    drawn as a picture, the names with it."""
-    out = []
-    for line in without_boilerplate(text).split("\n"):
-        line = _without_footer_prefix(line, footers)
-        key = boilerplate_key(line)
-        if edge_key(line) in dropped or (key and (key in dropped or (key in footers and key not in kept))):
-            continue
-        out.append(line)
-    return "\n".join(out)
+    """A figure's caption and words without the lines ``figure_line_cut`` leaves out, running footers cut
+    off the start of the others."""
+    return "\n".join(
+        _without_footer_prefix(line, footers)
+        for line in text.split("\n")
+        if not figure_line_cut(line, dropped, kept, footers)
+    )
+
+
+def page_drop_keys(text: str, roles: Sequence[str] | None) -> tuple[set[str], set[str]]:
+    """The keys of the page's dropped lines (footer, meta, credit, URL) and of its content lines."""
+    pairs = list(zip(text.split("\n"), roles or (), strict=False))
+    dropped = {f(line) for line, role in pairs if role in DROPPED for f in (boilerplate_key, edge_key)}
+    kept = {boilerplate_key(line) for line, role in pairs if role and role not in DROPPED}
+    # a bare page number or "(3)" would take every such number in a figure with it; dates stay in
+    dropped = {k for k in dropped if k.count("#") >= 2 or any(ch.isalpha() for ch in k)}
+    return dropped, kept
 
 
 def page_chunks(
@@ -89,15 +137,16 @@ def page_chunks(
     """The page's text, then its speaker notes, then what its figures say (captions, words inside).
     With ``roles`` (one per line of ``text``), footer, course meta, credit and URL lines are left out, of
     the text and of the figures' words too; ``footers`` (``deck_footers``) are the deck's footer lines,
-    left out of the figures' words and cut off the start of a content line they are glued to."""
+    left out of the figures' words and cut off the start of a content line they are glued to; words glued
+    after a footer line (``footer_remainder``) stay, at the end of the page's text."""
     body = content_text(text, roles)
     if footers:
         body = "\n".join(_without_footer_prefix(line, footers) for line in body.split("\n"))
-    pairs = list(zip(text.split("\n"), roles or (), strict=False))
-    dropped = {f(line) for line, role in pairs if role in DROPPED for f in (boilerplate_key, edge_key)}
-    kept = {boilerplate_key(line) for line, role in pairs if role and role not in DROPPED}
-    # a bare page number or "(3)" would take every such number in a figure with it; dates stay in
-    dropped = {k for k in dropped if k.count("#") >= 2 or any(ch.isalpha() for ch in k)}
+        lines = text.split("\n")
+        if roles and len(roles) == len(lines):
+            glued = [footer_remainder(x, footers) for x, r in zip(lines, roles, strict=True) if r == "footer"]
+            body = "\n".join([body, *(x for x in glued if x)]).strip()
+    dropped, kept = page_drop_keys(text, roles)
     drafts = [ChunkDraft(piece, source) for piece in split_lines(body, max_words=max_words)]
     if notes.strip():
         drafts += [

@@ -78,8 +78,11 @@ _URL = re.compile(
     re.I,
 )
 _CREDIT = re.compile(
-    r"^(?:(?:image|images|photo|photos|picture|figure|fig\.?|diagram|graphic|illustration|video|map|table|"
-    r"chart|data|icon)s?\s*(?:source|credit|courtesy|by|from|adapted)?\s*[:：]"
+    # "Image:" / "Photo:" open a credit; "Table:", "Figure:", "Data:" open a caption or content ("table:
+    # did INTEGER," in SQL) unless a source word follows ("Figure source:", "Data from:")
+    r"^(?:(?:image|photo|picture|icon)s?\s*(?:source|credit|courtesy|by|from|adapted)?\s*[:：]"
+    r"|(?:figure|fig\.?|diagram|graphic|illustration|video|map|table|chart|data)s?\s*"
+    r"(?:source|credit|courtesy|by|from|adapted)\s*[:：]"
     r"|sources?\s*[:：]|credits?\s*[:：]|courtesy\b|adapted\s+(?:from|with)|reproduced\s+(?:from|with)"
     r"|reprinted\s+(?:from|with)|based\s+on\s+(?:slides|material|figures?|work)|slides?\s+(?:by|from|adapted)"
     r"|fuente\s*[:：]|источник\s*[:：]|来源\s*[:：]|资料来源|图片来源|quelle\s*[:：])",

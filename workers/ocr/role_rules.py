@@ -32,6 +32,11 @@ out: the rules kept are chosen on six development decks and scored on the sevent
 - ``meta_shapes``, ``repeated_meta``, ``question_shapes``, ``title_page_shift``, ``course_name_title``,
   ``objectives_form``, ``agenda_label``: see
   workers/ocr/role_meta.py.
+- ``logistics_evidence``: a line whose only logistics cue is a word that content uses too ("problem set",
+  "homework", "final exam", "midterm", "deadline": "Problem set only grading is working with already
+  observed data" in a course-grading analogy) is course meta only on a page that also carries an
+  unambiguous one (Gradescope, office hours, syllabus, "PS7", "HW 2", "Problem Set 3", "due on ...") or when
+  it speaks to the class ("you'll implement ...") or is only the cue ("Final exam").
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
 """
@@ -44,6 +49,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from workers.ocr.line_cues import (
+    LOGISTICS_LINE,
     LineHint,
     PageLines,
     edge_key,
@@ -75,6 +81,7 @@ RULES = (
     "course_name_title",
     "objectives_form",
     "agenda_label",
+    "logistics_evidence",
 )
 DEFAULT_RULES = frozenset(RULES)
 
@@ -235,6 +242,46 @@ def anywhere_repeats(pages: Sequence[PageLines]) -> set[str]:
         and sum(ch.isalpha() for ch in key) >= ANYWHERE_MIN_LETTERS
         and len(variants[key]) == 1
     }
+
+
+# --- course logistics -----------------------------------------------------------------------------
+_LOGISTICS_SURE = re.compile(
+    r"\b(?:gradescope|office\s+hours|syllabus|PS\d+|HW\s?\d+|"
+    r"(?:problem\s+set|homework|assignment|lab|quiz)\s*#?\d+|"
+    r"due\s+(?:on|by|date|today|tomorrow|next|this|mon|tue|wed|thu|fri|sat|sun)\w*)\b",
+    re.I,
+)
+
+
+_ADDRESSED = re.compile(r"\b(?:you|you['’]ll|your|we['’]ll|we\s+will)\b", re.I)
+_CUE_ONLY = re.compile(
+    r"^(?:the\s+)?(?:final\s+exams?|midterms?(?:\s+exams?)?|homeworks?|problem\s+sets?|deadlines?)[.:!]?$",
+    re.I,
+)
+
+
+def logistics_sure(line: str) -> bool:
+    """A line with a logistics cue that no subject matter uses ("Submit on Gradescope", "PS7 is posted").
+    With ``LOGISTICS_LINE``'s cue: a line that speaks to the class about it ("In the final Problem Set,
+    you'll implement ...") or that is only the cue ("Final exam")."""
+    text = line.strip()
+    return bool(
+        _LOGISTICS_SURE.search(text)
+        or (LOGISTICS_LINE.search(text) and (_ADDRESSED.search(text) or _CUE_ONLY.match(strip_bullet(text))))
+    )
+
+
+# --- the layout model's header class ---------------------------------------------------------------
+def page_largest(i: int, nonblank: Sequence[int], hints: Sequence[LineHint | None]) -> bool:
+    """The page's only line, or a line bigger than every other line of known size on its page: the
+    layout model's "header" on it is the slide's title (a section divider, a title over a figure), not a
+    running header, which is set smaller than the slide's text."""
+    if len(nonblank) == 1:
+        return True
+    sizes = {j: h.size for j in nonblank if j < len(hints) and (h := hints[j]) is not None and h.size}
+    if i not in sizes or len(sizes) < 2:
+        return False
+    return all(sizes[i] > size for j, size in sizes.items() if j != i)
 
 
 # --- headings -------------------------------------------------------------------------------------

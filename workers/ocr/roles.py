@@ -90,6 +90,8 @@ from workers.ocr.role_rules import (
     is_meta_label,
     is_question_form,
     is_question_prompt,
+    logistics_sure,
+    page_largest,
     wrapped_questions,
 )
 from workers.ocr.role_structure import (
@@ -252,8 +254,13 @@ def classify_page(
         if kind in ("title", "subtitle") and not PAGE_NUMBER.match(text):
             continue
         small = not hint or not hint.size or not median or hint.size <= 1.1 * median
-        if kind in ("header", "footer") and len(text) <= 80 and small:
-            roles[i] = "footer"  # the layout model also calls big slide titles "header": size decides
+        if (
+            kind in ("header", "footer")
+            and len(text) <= 80
+            and small
+            and not page_largest(i, nonblank, page.hints)
+        ):
+            roles[i] = "footer"  # the layout model also calls slide titles "header": size decides
         elif (
             ("=" + norm_line(text) in repeated and i in loose_edges and not _big(hint, median))
             or (i in (nonblank[0], nonblank[-1]) and PAGE_NUMBER.match(text))
@@ -332,13 +339,23 @@ def classify_page(
     previous_role = ""
     agenda_run = False  # the lines under "Next week:" / "Coming up:"
     figures_ok = "figure_box" not in rules or page.has_figures  # the reader drops a whole-page "figure"
+    logistics = "logistics_evidence" not in rules or any(logistics_sure(lines[i]) for i in content)
     for i in content:
         if roles[i]:
             previous, previous_role = lines[i], roles[i]
             continue
         text = lines[i].strip()
         hint = _hint(page, i)
-        role = _line_role(text, hint, previous, previous_role, page_kind, rules=rules, figure=figures_ok)
+        role = _line_role(
+            text,
+            hint,
+            previous,
+            previous_role,
+            page_kind,
+            rules=rules,
+            figure=figures_ok,
+            logistics=logistics,
+        )
         if (
             role == "body"
             and "heading_size" in rules
@@ -485,7 +502,10 @@ def _line_role(
     *,
     rules: frozenset[str] = DEFAULT_RULES,
     figure: bool = True,
+    logistics: bool = True,
 ) -> str:
+    """``logistics``: the page carries an unambiguous logistics cue (``role_rules.logistics_sure``), so a
+    line whose cue content uses too ("final exam") is course meta there."""
     kind = hint.kind if hint else ""
     if is_url(text):
         return "url"
@@ -499,7 +519,12 @@ def _line_role(
         return "agenda"
     if page_kind in ("agenda", "meta"):
         return page_kind
-    if LOGISTICS_LINE.search(text) and len(text.split()) <= 25 and not text.rstrip().endswith("?"):
+    if (
+        LOGISTICS_LINE.search(text)
+        and (logistics or logistics_sure(text))
+        and len(text.split()) <= 25
+        and not text.rstrip().endswith("?")
+    ):
         return "meta"  # course logistics: problem sets, exams, office hours
     if "meta_label" in rules and is_meta_label(text):
         return "meta"
