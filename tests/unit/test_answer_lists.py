@@ -112,3 +112,29 @@ def test_a_comparison_names_both_sides() -> None:
     assert "threat of kind 1" in answer and "vulnerability is a weakness" in answer
     assert cited == [slide]
     assert compare_pieces("Why do attacks happen?", [slide], [], lambda e: []) is None
+
+
+def test_when_the_items_do_not_fit_whole_every_item_is_still_named() -> None:
+    kinds = ["Interception", "Interruption", "Modification", "Fabrication"]
+    lines = ["Threat types"]
+    for kind in kinds:
+        lines.append(f"{kind} threats that allow an attacker to do something harmful to an asset.")
+        lines.append(
+            "A possible threat to the records system might be a situation where an attacker gains access "
+            "to the records of an individual patient who is very well known in the town and tells others."
+        )
+    slide = ev(15, "\n".join(lines), title="Threat types")
+    answer, cited = extractive_answer("What are the four types of security threat?", [slide])
+    assert all(f"{kind} threats" in answer for kind in kinds), answer
+    assert len(answer.split()) <= 160
+    assert cited == [slide]
+
+
+def test_a_list_continued_on_the_next_slide_under_the_same_title_cites_both_slides() -> None:
+    first = ev(13, "First way: the vertices stand for ring systems.\nAn example molecule.", title="Reduction")
+    second = ev(14, "Second way: the vertices stand for carbon groups.\nThe reduced graph.", title="Reduction")
+    other = ev(30, "Third way is not on this slide at all.\nSomething else.", title="Other")
+    answer, cited = extractive_answer("What are the ways of reduction?", [second, first, other])
+    assert answer.find("First way") < answer.find("Second way")
+    assert "Third way" not in answer
+    assert sorted(e.page for e in cited) == [13, 14]

@@ -25,6 +25,8 @@ MAX_ITEMS = 12
 MAX_WORDS = 150
 ITEM_WORDS = 22  # an item longer than this is cut to its first clause
 MIN_ITEMS = 2
+ITEM_CUTS = (1000, ITEM_WORDS, 14, 10)  # item lengths tried in turn until the whole list fits MAX_WORDS
+CONTINUED_PAGES = 3  # a list continued on the next slides under the same title, this many pages away at most
 Pieces = list[tuple[str, Evidence]]
 
 _NUMBER_WORDS = (
@@ -91,16 +93,16 @@ def _terms(text: str) -> set[str]:
     return {t for t in match_terms(text) if t not in POINTERS and t not in _ASKING}
 
 
-def compact(item: str) -> str:
+def compact(item: str, limit: int = ITEM_WORDS) -> str:
     """A list item as said in the answer: whole when short, else its first clause (or its first
     ITEM_WORDS words)."""
     words = item.split()
-    if len(words) <= ITEM_WORDS:
+    if len(words) <= limit:
         return item
     m = re.search(r"[.;:!?。；]\s|\s[—–-]\s|,\s", item)
-    if m and 2 <= len(item[: m.start()].split()) <= ITEM_WORDS:
+    if m and 2 <= len(item[: m.start()].split()) <= limit:
         return item[: m.start()]
-    return " ".join(words[:ITEM_WORDS]) + " ..."
+    return " ".join(words[:limit]) + " ..."
 
 
 LEAD_BONUS = 1.5  # a lead-in ("Risk management involves", "Four conditions:") over a sentence as the anchor
@@ -142,14 +144,52 @@ def list_pieces(
         return None
     if len(items) < MIN_ITEMS:
         return None
-    said, words = [lead], len(lead.split())
-    for item in items[:MAX_ITEMS]:
-        short = compact(item)
-        if words + len(short.split()) > MAX_WORDS:
+    said = [(lead, top), *((item, top) for item in items[:MAX_ITEMS])]
+    said = continued(top, evidence, said, units)
+    return fitted(said)
+
+
+def continued(
+    top: Evidence, evidence: list[Evidence], said: Pieces, units: Callable[[Evidence], list[str]]
+) -> Pieces:
+    """A list that runs over several slides ("First way: ..." on one slide, "Second way: ..." on the next,
+    all under one title): the first unit of each retrieved slide of the same lecture with the same title
+    within CONTINUED_PAGES of the chosen one joins the answer, cited by its slide, in page order."""
+    title = " ".join(top.title.split()).lower()
+    if not title:
+        return said
+    more = sorted(
+        (
+            e
+            for e in evidence[1:]
+            if e.lecture_id == top.lecture_id
+            and e.page != top.page
+            and abs(e.page - top.page) <= CONTINUED_PAGES
+            and " ".join(e.title.split()).lower() == title
+        ),
+        key=lambda e: e.page,
+    )
+    before = [(u[0], e) for e in more if e.page < top.page and (u := units(e))]
+    after = [(u[0], e) for e in more if e.page > top.page and (u := units(e))]
+    return [said[0], *before, *said[1:], *after][: MAX_ITEMS + 1]
+
+
+def fitted(said: Pieces) -> Pieces:
+    """The lead-in and items within MAX_WORDS: every item whole when they fit, else each cut to its first
+    clause of at most ITEM_WORDS, then fewer words (ITEM_CUTS), so that all items are named; items are
+    dropped from the end only when even the shortest cut does not fit."""
+    lead, items = said[0], said[1:]
+    for limit in ITEM_CUTS:
+        short = [(compact(p, limit), e) for p, e in items]
+        if len(lead[0].split()) + sum(len(p.split()) for p, _ in short) <= MAX_WORDS:
             break
-        said.append(short)
-        words += len(short.split())
-    return [(p if p.endswith(_END) else p.rstrip(",;") + ".", top) for p in said]
+    kept, words = [lead], len(lead[0].split())
+    for p, e in short:
+        if words + len(p.split()) > MAX_WORDS:
+            break
+        kept.append((p, e))
+        words += len(p.split())
+    return [(p if p.endswith(_END) else p.rstrip(",;") + ".", e) for p, e in kept]
 
 
 def compare_pieces(
