@@ -145,16 +145,21 @@ def list_pieces(
     if len(items) < MIN_ITEMS:
         return None
     said = [(lead, top), *((item, top) for item in items[:MAX_ITEMS])]
-    said = continued(top, evidence, said, units)
+    said = continued(question, top, evidence, said, units)
     return fitted(said)
 
 
 def continued(
-    top: Evidence, evidence: list[Evidence], said: Pieces, units: Callable[[Evidence], list[str]]
+    question: str,
+    top: Evidence,
+    evidence: list[Evidence],
+    said: Pieces,
+    units: Callable[[Evidence], list[str]],
 ) -> Pieces:
     """A list that runs over several slides ("First way: ..." on one slide, "Second way: ..." on the next,
-    all under one title): the first unit of each retrieved slide of the same lecture with the same title
-    within CONTINUED_PAGES of the chosen one joins the answer, cited by its slide, in page order."""
+    all under one title): each retrieved slide of the same lecture with the same title within
+    CONTINUED_PAGES of the chosen one adds its first unit, cited by its slide, in page order; then, while
+    the list stays within MAX_ITEMS and MAX_WORDS, its other units that use a word of the question."""
     title = " ".join(top.title.split()).lower()
     if not title:
         return said
@@ -169,8 +174,20 @@ def continued(
         ),
         key=lambda e: e.page,
     )
-    before = [(u[0], e) for e in more if e.page < top.page and (u := units(e))]
-    after = [(u[0], e) for e in more if e.page > top.page and (u := units(e))]
+    asked = _terms(question)
+    firsts = [(e, found[0]) for e in more if (found := units(e))]
+    words = sum(len(compact(p).split()) for p, _ in said) + sum(len(compact(u).split()) for _, u in firsts)
+    count = len(said) - 1 + len(firsts)
+    extra: dict[int, list[str]] = {}
+    for e in more:  # then the slides' other units that use a word of the question, while the list fits
+        for u in units(e)[1:]:
+            size = len(compact(u).split())
+            if asked & _terms(u) and count < MAX_ITEMS and words + size <= MAX_WORDS:
+                extra.setdefault(e.page, []).append(u)
+                words, count = words + size, count + 1
+    pages = {e.page: [(u, e) for u in [first, *extra.get(e.page, [])]] for e, first in firsts}
+    before = [piece for page in sorted(pages) if page < top.page for piece in pages[page]]
+    after = [piece for page in sorted(pages) if page > top.page for piece in pages[page]]
     return [said[0], *before, *said[1:], *after][: MAX_ITEMS + 1]
 
 
