@@ -132,7 +132,7 @@ def test_when_the_items_do_not_fit_whole_every_item_is_still_named() -> None:
 
 def test_a_list_continued_on_the_next_slide_under_the_same_title_cites_both_slides() -> None:
     first = ev(13, "First way: the vertices stand for ring systems.\nAn example molecule.", title="Reduction")
-    second = ev(14, "Second way: the vertices stand for carbon groups.\nThe reduced graph.", title="Reduction")
+    second = ev(14, "Second way: the vertices stand for carbon groups.\nA reduced graph.", title="Reduction")
     other = ev(30, "Third way is not on this slide at all.\nSomething else.", title="Other")
     answer, cited = extractive_answer("What are the ways of reduction?", [second, first, other])
     assert answer.find("First way") < answer.find("Second way")
