@@ -33,6 +33,7 @@ from workers.ai.entailment import Embed
 from workers.ai.entailment import check as entailment_check
 from workers.ai.followups import FollowUp
 from workers.ai.followups import resolve as resolve_followup
+from workers.ai.list_answer import compare_pieces, list_pieces
 from workers.ai.refusal import POINTERS, NotesVocabulary, VocabularyCache, coverage, notes_answer
 from workers.ai.retrieval import Evidence, Retriever, match_terms, stem
 from workers.ai.slide_choice import answer_evidence
@@ -302,7 +303,8 @@ def figure_pointer(question: str, top: Evidence) -> str | None:
 
 def extractive_answer(question: str, evidence: list[Evidence]) -> tuple[str, list[Evidence]]:
     """The answer from the slides' own words, each sentence followed by its slide's label."""
-    pieces = extractive_pieces(question, evidence)
+    pieces = list_pieces(question, evidence, answer_units) or extractive_pieces(question, evidence)
+    pieces = compare_pieces(question, evidence, pieces, answer_units) or pieces  # workers.ai.list_answer
     if not pieces:
         return cite_sentences(best_sentence(question, evidence[0]), evidence[:1], "")
     return compose([(p if p.endswith((".", "!", "?", "\u3002", ":")) else p + ".", e) for p, e in pieces])
