@@ -32,6 +32,7 @@ from workers.generation.candidates import (
     good_title,
 )
 from workers.generation.cardrules import agenda_like, good_definition, readable
+from workers.generation.complete import incomplete_reason
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
@@ -45,6 +46,7 @@ from workers.generation.sheet_docx import (
     style_document,
 )
 from workers.generation.sheet_formulas import sheet_formulas
+from workers.generation.sheet_labels import label_reason, lone_phrase, point_complete
 from workers.generation.sheet_lists import unshown_definitions_as_points, whole_sentence, with_lead_in_lists
 from workers.generation.sheet_rules import (
     example_section,
@@ -190,6 +192,8 @@ def _shown_points(
     (``named``) shows their names in one line; their explanations are key terms."""
     if not good_title(g.title) or example_section(g.title) or not label_ok(g.title):
         return []  # an entry needs its label; one example's details are no concept
+    if label_reason(g.title, lang):
+        return []  # the label is debris, a sentence, an example or no topic ("Key intuition")
     if named is not None:
         items = list_items_ok(named.items)
         return [Point(" • ".join(items), named.ref)] if len(items) >= 2 else []
@@ -217,7 +221,11 @@ def _shown_points(
         cells = [c.strip() for c in p.text.split("|")]
         if len(cells) >= 2 and all(len(c.split()) <= 3 for c in cells):
             continue  # a table row of short cells says nothing on its own
+        if not point_complete(p.text, lang):
+            continue  # cut at its end, begun mid-sentence, unbalanced or two lines spliced
         out.append(_compact(p))
+    if lone_phrase([p.text for p in out]):
+        return []  # one short phrase under the heading names a sub-topic and states nothing
     if out and (len(out[0].text) > COMPACT_CHARS or out[0].text.rstrip().endswith(":")):
         best = min(out[:3], key=lambda p: (p.text.rstrip().endswith(":"), len(p.text)))
         if len(best.text) <= COMPACT_CHARS:
@@ -238,6 +246,10 @@ def plan_items(
         for d in [*lc.definitions, *layout.definitions]:
             if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
                 continue
+            if incomplete_reason(d.term, lc.text_lang, phrase=True) or not point_complete(
+                d.definition, lc.text_lang
+            ):
+                continue  # a term or definition cut off, spliced or unbalanced
             if worked_case(section.get(d.ref.page, "")):
                 continue
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"

@@ -1,0 +1,67 @@
+"""What leads a cheat-sheet entry and what it must say (the rubric's V1/V9), on top of sheet_rules.py.
+
+- A label is the slide's or section's topic: a short phrase that starts like a title (not OCR debris such as
+  ". More Dutch", not the lower-case rest of a sentence), one sentence at most ("What happens in English? Why
+  is "s" deleted?" is the first lines of a handout, not a title), not an example or an analogy, not logistics
+  or an exam's instructions, and not a word that names no topic ("Key intuition", "Summary", "In practice":
+  every content word of it is a form label).
+- Every point, term and definition of an entry is a complete unit (complete.py).
+- A section whose only content is one short phrase ("Security specification: Four major differences",
+  "Training: Backpropagation through time") names a sub-heading and states nothing: it is no entry.
+"""
+
+from __future__ import annotations
+
+from shared.text import sentences, stopwords, words
+from workers.generation.complete import incomplete_reason, lower_start, sentence_like
+from workers.generation.gate import example_line
+from workers.generation.near_miss import near_miss_reason
+from workers.generation.validity import GENERIC_LABELS
+
+# Words that, with the form labels of validity.GENERIC_LABELS, still name no topic ("Key intuition",
+# "The big picture", "In practice", "Some remarks").
+_EMPTY_TOPIC = GENERIC_LABELS | frozenset(
+    """key main basic general big important central core simple another more further final brief quick short
+    overall practice picture remark remarks thought thoughts takeaway takeaways lesson lessons point points
+    insight insights analogy analogies detail details aside discussion background review""".split()  # noqa: SIM905
+)
+_ANALOGY = frozenset({"analogy", "analogies", "analogie", "analogía", "аналогия"})
+MIN_LONE_POINT_WORDS = 6
+
+
+def label_reason(title: str, lang: str = "en") -> str | None:
+    """Why a section title cannot lead an entry, or None."""
+    flat = " ".join(title.split())
+    if not flat:
+        return "empty"
+    head = flat.lstrip("\"'“‘«(")
+    if not head[:1].isalnum():
+        return "leading_debris"  # ". More Dutch (Weverink)", "¥ Results"
+    if lower_start(flat):
+        return "lower_start"  # the rest of a sentence, not a title
+    if incomplete_reason(flat, lang, phrase=True):
+        return "incomplete"
+    if len(sentences(flat, lang)) > 1:
+        return "several_sentences"
+    if example_line(flat) or near_miss_reason(flat):
+        return "not_a_topic"
+    tokens = [w.casefold() for w in words(flat) if any(ch.isalpha() for ch in w)]
+    if any(t in _ANALOGY for t in tokens):
+        return "analogy"  # "An Analogy: Course Grading": the course stands in for the concept
+    content = [t for t in tokens if t not in stopwords(lang)]
+    if content and all(t in _EMPTY_TOPIC for t in content):
+        return "names_no_topic"
+    return None
+
+
+def point_complete(text: str, lang: str = "en") -> bool:
+    """A point of an entry that is a complete unit: a sentence must start as one; a phrase may not."""
+    return incomplete_reason(text, lang, phrase=not sentence_like(text)) is None
+
+
+def lone_phrase(points: list[str]) -> bool:
+    """The section's only point is a short phrase (a sub-heading), not a sentence ("Views are stored
+    queries.") or a list."""
+    if len(points) != 1 or " • " in points[0] or sentence_like(points[0]):
+        return False
+    return len([w for w in words(points[0]) if any(ch.isalpha() for ch in w)]) < MIN_LONE_POINT_WORDS
