@@ -4,16 +4,20 @@ an exam's instructions are no study facts (near_miss.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from shared.files import LocalFileStore
 from shared.schemas import QuizQuestion, SourceRef
 from tests.support.study import lecture
 from workers.generation.candidates import Group, Point, extract, logical_lines
-from workers.generation.cheatsheet import _shown_points
+from workers.generation.cheatsheet import _shown_points, plan_items
 from workers.generation.complete import incomplete_reason
-from workers.generation.flashcards import CardDraft, valid
+from workers.generation.flashcards import CardDraft, card_drafts, valid
 from workers.generation.near_miss import near_miss_reason
-from workers.generation.sheet_labels import label_reason
+from workers.generation.phrasing import Phraser
+from workers.generation.sheet_labels import label_reason, term_reason
 from workers.generation.validity import boilerplate_reason, card_problem, quiz_problem
 
 REF = SourceRef(lecture_id=1, lecture="L", file="l.pdf", page=2)
@@ -141,9 +145,29 @@ def test_a_cut_or_spliced_point_is_left_out_of_its_entry() -> None:
     assert _shown("Data splitting", whole, spliced) == [whole]
 
 
-def test_a_section_whose_only_point_is_a_short_phrase_gives_no_entry() -> None:
+def test_a_short_phrase_is_no_entry_alone_nor_among_statements() -> None:
     assert _shown("Security specification", "Four major differences") == []
     assert _shown("Views", "Views are stored queries.") == ["Views are stored queries."]
+    statement = "Safety problems are accidental, while attackers know the system's weaknesses."
+    assert _shown("Security specification", "Four major differences", statement) == [statement]
+
+
+def test_a_form_word_with_its_of_phrase_is_no_key_term() -> None:
+    assert term_reason("major strength of the relational model") is not None
+    assert term_reason("Degree of a vertex") is None
+    assert term_reason("Foreign key") is None
+    cards = [
+        c.front
+        for c in card_drafts(
+            [
+                extract(
+                    lecture([("Model", "A major strength of the relational model: simple querying of data")])
+                )
+            ],
+            Phraser(None),
+        )
+    ]
+    assert not any("strength" in f for f in cards)
 
 
 # --- cards and quiz --------------------------------------------------------------------------------------
@@ -230,3 +254,15 @@ def test_a_logistics_line_never_becomes_a_point() -> None:
     ]
     texts = [p.text for g in extract(lecture(slides)).groups for p in g.points]
     assert texts == ["A recursive function calls itself on a smaller input."]
+
+
+def test_a_key_term_that_names_no_concept_or_a_cut_definition_is_not_on_the_sheet(tmp_path: Path) -> None:
+    slides = [
+        ("Relational model", "A major strength of the relational model: simple, powerful querying of data"),
+        ("Keys", "Foreign key: a set of fields that refers to a tuple in another relation"),
+        ("Schemas", "Schema: the name of the relation and the (name and type of each column"),
+    ]
+    lc = extract(lecture(slides))
+    plan = plan_items([lc], LocalFileStore(tmp_path), tmp_path, summaries={})[0]
+    terms = [i.term.term for i in plan if i.kind == "term" and i.term is not None]
+    assert terms == ["Foreign key"]

@@ -32,7 +32,6 @@ from workers.generation.candidates import (
     good_title,
 )
 from workers.generation.cardrules import agenda_like, good_definition, readable
-from workers.generation.complete import incomplete_reason
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
@@ -46,7 +45,7 @@ from workers.generation.sheet_docx import (
     style_document,
 )
 from workers.generation.sheet_formulas import sheet_formulas
-from workers.generation.sheet_labels import label_reason, lone_phrase, point_complete
+from workers.generation.sheet_labels import label_reason, point_complete, statements_first, term_reason
 from workers.generation.sheet_lists import unshown_definitions_as_points, whole_sentence, with_lead_in_lists
 from workers.generation.sheet_rules import (
     example_section,
@@ -224,8 +223,7 @@ def _shown_points(
         if not point_complete(p.text, lang):
             continue  # cut at its end, begun mid-sentence, unbalanced or two lines spliced
         out.append(_compact(p))
-    if lone_phrase([p.text for p in out]):
-        return []  # one short phrase under the heading names a sub-topic and states nothing
+    out = [out[i] for i in statements_first([p.text for p in out])]  # no sub-headings among statements
     if out and (len(out[0].text) > COMPACT_CHARS or out[0].text.rstrip().endswith(":")):
         best = min(out[:3], key=lambda p: (p.text.rstrip().endswith(":"), len(p.text)))
         if len(best.text) <= COMPACT_CHARS:
@@ -246,9 +244,7 @@ def plan_items(
         for d in [*lc.definitions, *layout.definitions]:
             if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
                 continue
-            if incomplete_reason(d.term, lc.text_lang, phrase=True) or not point_complete(
-                d.definition, lc.text_lang
-            ):
+            if term_reason(d.term, lc.text_lang) or not point_complete(d.definition, lc.text_lang):
                 continue  # a term or definition cut off, spliced or unbalanced
             if worked_case(section.get(d.ref.page, "")):
                 continue

@@ -34,6 +34,7 @@ from workers.generation.cardrules import (
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
+from workers.generation.sheet_labels import term_reason
 from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import contains_phrase
 from workers.generation.validity import card_problem, fragment_reason, near_duplicates
@@ -111,6 +112,8 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
     for d in [*lc.definitions, *layout.definitions]:
         if not good_definition(d.term, d.definition, lang) or worked_case(section.get(d.ref.page, "")):
             continue
+        if term_reason(d.term, lang):
+            continue  # "major strength of the relational model": no concept's name
         term_card = CardDraft("basic", d.term, d.definition, d.ref, f"term:{lid}:{_digest(d.term)}")
         sentence = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
         marked = cloze(sentence, d.term) if cloze_ok(sentence, d.term, lang, definition=True) else None

@@ -6,8 +6,10 @@
   or an exam's instructions, and not a word that names no topic ("Key intuition", "Summary", "In practice":
   every content word of it is a form label).
 - Every point, term and definition of an entry is a complete unit (complete.py).
-- A section whose only content is one short phrase ("Security specification: Four major differences",
-  "Training: Backpropagation through time") names a sub-heading and states nothing: it is no entry.
+- A short phrase among a section's statements ("Security specification: Four major differences") is a
+  sub-heading, or an item whose list is elsewhere, and a section whose only content is one short phrase
+  ("Training: Backpropagation through time") states nothing: neither is shown.
+- A key term is a concept's name, not a form word with its "of" phrase ("major strength of the model").
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from workers.generation.validity import GENERIC_LABELS
 _EMPTY_TOPIC = GENERIC_LABELS | frozenset(
     """key main basic general big important central core simple another more further final brief quick short
     overall practice picture remark remarks thought thoughts takeaway takeaways lesson lessons point points
-    insight insights analogy analogies detail details aside discussion background review""".split()  # noqa: SIM905
+    insight insights analogy analogies detail details aside discussion background review major minor
+    strength strengths weakness weaknesses benefit benefits drawback drawbacks feature features""".split()  # noqa: SIM905
 )
 _ANALOGY = frozenset({"analogy", "analogies", "analogie", "analogía", "аналогия"})
 MIN_LONE_POINT_WORDS = 6
@@ -59,9 +62,30 @@ def point_complete(text: str, lang: str = "en") -> bool:
     return incomplete_reason(text, lang, phrase=not sentence_like(text)) is None
 
 
-def lone_phrase(points: list[str]) -> bool:
-    """The section's only point is a short phrase (a sub-heading), not a sentence ("Views are stored
-    queries.") or a list."""
-    if len(points) != 1 or " • " in points[0] or sentence_like(points[0]):
+def short_phrase(text: str) -> bool:
+    """A short phrase (a sub-heading, a list's item out of its list), not a sentence ("Views are stored
+    queries.") nor a list joined in one line."""
+    if " • " in text or sentence_like(text):
         return False
-    return len([w for w in words(points[0]) if any(ch.isalpha() for ch in w)]) < MIN_LONE_POINT_WORDS
+    return len([w for w in words(text) if any(ch.isalpha() for ch in w)]) < MIN_LONE_POINT_WORDS
+
+
+def statements_first(points: list[str]) -> list[int]:
+    """The indexes of a section's points worth showing: its statements when it has any (a short phrase
+    among them is a sub-heading, "Four major differences", or an item whose list is elsewhere), else all
+    its phrases when they are several; a lone short phrase names a sub-topic and states nothing (none)."""
+    keep = [i for i, p in enumerate(points) if not short_phrase(p)]
+    if keep:
+        return keep
+    return list(range(len(points))) if len(points) >= 2 else []
+
+
+def term_reason(term: str, lang: str = "en") -> str | None:
+    """Why a key term is no concept's name, or None: cut or unbalanced, or a form word with its "of"
+    phrase ("major strength of the relational model", "main idea of bagging")."""
+    if incomplete_reason(term, lang, phrase=True):
+        return "incomplete"
+    head, of, _ = " ".join(term.split()).casefold().partition(" of ")
+    if of and head.split() and all(w in _EMPTY_TOPIC for w in head.split() if w not in stopwords(lang)):
+        return "names_no_concept"
+    return None
