@@ -266,3 +266,17 @@ def test_a_key_term_that_names_no_concept_or_a_cut_definition_is_not_on_the_shee
     plan = plan_items([lc], LocalFileStore(tmp_path), tmp_path, summaries={})[0]
     terms = [i.term.term for i in plan if i.kind == "term" and i.term is not None]
     assert terms == ["Foreign key"]
+
+
+def test_a_symbol_left_before_a_capitalised_word_marks_two_lines_spliced() -> None:
+    assert incomplete_reason("O computes y Static embeddings such as word2vec") == "spliced"
+    assert incomplete_reason("Fit the model to the data not in fold i Use the model") == "spliced"
+    assert incomplete_reason("A Markov chain is a process with a Markov property") is None
+    assert incomplete_reason("Vitamin C deficiency causes scurvy") is None
+
+
+def test_a_section_of_many_short_items_is_one_list_entry() -> None:
+    items = [f"{kind} requirements." for kind in ("Identification", "Authentication", "Immunity", "Privacy")]
+    shown = _shown("Types of security requirement", *items, "Each kind is specified on its own in the plan.")
+    names = ["Identification", "Authentication", "Immunity", "Privacy"]
+    assert shown == [" • ".join(f"{kind} requirements" for kind in names)]

@@ -45,7 +45,13 @@ from workers.generation.sheet_docx import (
     style_document,
 )
 from workers.generation.sheet_formulas import sheet_formulas
-from workers.generation.sheet_labels import label_reason, point_complete, statements_first, term_reason
+from workers.generation.sheet_labels import (
+    as_one_list,
+    label_reason,
+    point_complete,
+    statements_first,
+    term_reason,
+)
 from workers.generation.sheet_lists import unshown_definitions_as_points, whole_sentence, with_lead_in_lists
 from workers.generation.sheet_rules import (
     example_section,
@@ -206,6 +212,11 @@ def _shown_points(
             return [Point(" • ".join(items), unit.ref)]
         # not a list a student can read: its whole sentences may still state something on their own
         g = Group(g.title, [p for p in g.points if whole_sentence(p.text)], g.refs)
+    items = [tidy(p.text) for p in g.points if entry_ok(g.title, p.text) and readable(p.text, lang)]
+    items = [i for i in items if point_reason("", i) in (None, "fragment") and point_complete(i)]
+    joined = None if any(p.text.rstrip().endswith(":") for p in g.points) else as_one_list(items)
+    if joined is not None:  # many short items, no lead-in ("Types of security requirement"): a list
+        return [Point(joined, g.points[0].ref)]
     out = []
     for p in with_lead_in_lists(g.points, lang):  # "Four types of X:" and its short items: one point
         p = Point(tidy(p.text), p.ref, p.is_definition)

@@ -67,6 +67,9 @@ _OPEN_TAIL = re.compile(r"[(\[{“‘«„,\-–—/&+=]\s*$")
 _REPEATED = re.compile(r"(?<![\w-])([^\W\d_]{2,})\s+\1(?![\w-])", re.I)
 _REPEAT_OK = frozenset({"that", "had", "very", "many", "bye", "no", "ha"})
 _SPLICE = regex.compile(r"(?<=\p{Ll}\p{Ll}|\p{Ll}\)) +(\p{Lu}\p{Ll}+)\b")
+# A lone lower-case letter (a symbol left by the maths of the slide) before a capitalised word: "O - computes
+# y Static embeddings", "the data not in fold i Use the model".
+_SYMBOL_SPLICE = regex.compile(r"(?<![\p{L}\p{M}'’.-])(\p{Ll}) +\p{Lu}\p{Ll}+\b")
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 
 
@@ -191,6 +194,9 @@ def spliced(text: str, lang: str | None = None) -> str | None:
         word = m.group(1)
         if word.casefold() in stop and len(word) > 1:
             return word
+    for m in _SYMBOL_SPLICE.finditer(text):
+        if m.group(1) == "i" or m.group(1) not in stop:  # "a Markov chain", "y Castilla" are words
+            return m.group(1)
     return None
 
 

@@ -70,6 +70,22 @@ def short_phrase(text: str) -> bool:
     return len([w for w in words(text) if any(ch.isalpha() for ch in w)]) < MIN_LONE_POINT_WORDS
 
 
+MIN_LIST_ITEMS, MAX_LIST_ITEMS = 3, 10
+
+
+def as_one_list(points: list[str]) -> str | None:
+    """A section made mostly of short items (a list too long or too mixed for keyterms.as_list: "Types of
+    security requirement": ten "... requirements." lines) as one line of its items, or None."""
+    items = [p.rstrip(" .;") for p in points if " • " not in p and _letter_words(p) < MIN_LONE_POINT_WORDS]
+    if len(items) < MIN_LIST_ITEMS or len(items) * 10 < len(points) * 7:
+        return None
+    return " • ".join(items[:MAX_LIST_ITEMS])
+
+
+def _letter_words(text: str) -> int:
+    return len([w for w in words(text) if any(ch.isalpha() for ch in w)])
+
+
 def statements_first(points: list[str]) -> list[int]:
     """The indexes of a section's points worth showing: its statements when it has any (a short phrase
     among them is a sub-heading, "Four major differences", or an item whose list is elsewhere), else all
