@@ -37,7 +37,7 @@ _LOGISTICS = re.compile(
 )
 # An exam paper's instructions and question furniture.
 _EXAM = re.compile(
-    r"^\W*(?:q(?:uestion)?\s*\.?\s*(?:no\.?\s*)?\d{1,3}\b|प्रश्न\s*(?:सं\.?|संख्या)?\s*[\d०-९]+)"
+    r"^\W*(?:(?-i:Q)(?:uestion)?\s*\.?\s*(?:no\.?\s*)?\d{1,3}\b|question\s+\d{1,3}\b|प्रश्न\s*(?:सं\.?|संख्या)?\s*[\d०-९]+)"
     r"|\b(?:choose|select|pick|mark|tick|circle)\s+(?:the\s+)?(?:correct|right|best|most\s+appropriate)\s+"
     r"(?:option|answer|alternative|choice)s?\b"
     r"|\b(?:marks?|points?)\s*[:=]\s*\d|\(\s*\d+\s*(?:marks?|points?|pts)\s*\)|\b\d+\s*(?:marks?|pts)\b"
