@@ -281,3 +281,19 @@ def test_a_section_of_many_short_items_is_one_list_entry() -> None:
     shown = _shown("Types of security requirement", *items, "Each kind is specified on its own in the plan.")
     names = ["Identification", "Authentication", "Immunity", "Privacy"]
     assert shown == [" • ".join(f"{kind} requirements" for kind in names)]
+
+
+def test_the_cells_of_a_table_are_no_list_entry() -> None:
+    rule = "Only students listed in the Students relation may enroll for courses."
+    cells = [
+        "Enrolled",
+        "sid",
+        "cid",
+        "grade",
+        "Carnatic101",
+        "Reggae203",
+        "Topology112",
+        "History105",
+        "A B",
+    ]
+    assert _shown("Foreign keys in SQL", rule, *cells) == [rule]

@@ -77,9 +77,17 @@ def as_one_list(points: list[str]) -> str | None:
     """A section made mostly of short items (a list too long or too mixed for keyterms.as_list: "Types of
     security requirement": ten "... requirements." lines) as one line of its items, or None."""
     items = [p.rstrip(" .;") for p in points if " • " not in p and _letter_words(p) < MIN_LONE_POINT_WORDS]
+    items = [i for i in items if _named_item(i)]
     if len(items) < MIN_LIST_ITEMS or len(items) * 10 < len(points) * 7:
         return None
     return " • ".join(items[:MAX_LIST_ITEMS])
+
+
+def _named_item(text: str) -> bool:
+    """An item that names something in words ("Privacy requirements"), not a table's cell ("sid",
+    "Carnatic101", "A B")."""
+    ws = words(text)
+    return _letter_words(text) >= 2 and all(len(w) >= 2 for w in ws) and not any(ch.isdigit() for ch in text)
 
 
 def _letter_words(text: str) -> int:
