@@ -17,7 +17,7 @@ from workers.generation.complete import incomplete_reason
 from workers.generation.flashcards import CardDraft, card_drafts, valid
 from workers.generation.near_miss import near_miss_reason
 from workers.generation.phrasing import Phraser
-from workers.generation.sheet_labels import label_reason, term_reason
+from workers.generation.sheet_labels import label_reason, term_reason, topic_titles
 from workers.generation.validity import boilerplate_reason, card_problem, quiz_problem
 
 REF = SourceRef(lecture_id=1, lecture="L", file="l.pdf", page=2)
@@ -297,3 +297,11 @@ def test_the_cells_of_a_table_are_no_list_entry() -> None:
         "A B",
     ]
     assert _shown("Foreign keys in SQL", rule, *cells) == [rule]
+
+
+def test_a_title_that_names_no_topic_takes_the_topic_of_the_section_before() -> None:
+    titles = ["Data splitting", "In practice", "Cross validation", "Key intuition"]
+    expected = ["Data splitting", "Data splitting: In practice", "Cross validation"]
+    expected.append("Cross validation: Key intuition")
+    assert topic_titles(titles) == expected
+    assert topic_titles(["Summary", "Views"]) == ["Summary", "Views"]  # no topic before: no entry (label)

@@ -46,11 +46,12 @@ from workers.generation.sheet_docx import (
 )
 from workers.generation.sheet_formulas import sheet_formulas
 from workers.generation.sheet_labels import (
-    as_one_list,
     label_reason,
+    list_entry,
     point_complete,
     statements_first,
     term_reason,
+    topic_titles,
 )
 from workers.generation.sheet_lists import unshown_definitions_as_points, whole_sentence, with_lead_in_lists
 from workers.generation.sheet_rules import (
@@ -212,9 +213,7 @@ def _shown_points(
             return [Point(" • ".join(items), unit.ref)]
         # not a list a student can read: its whole sentences may still state something on their own
         g = Group(g.title, [p for p in g.points if whole_sentence(p.text)], g.refs)
-    items = [tidy(p.text) for p in g.points if entry_ok(g.title, p.text) and readable(p.text, lang)]
-    items = [i for i in items if point_reason("", i) in (None, "fragment") and point_complete(i)]
-    joined = None if any(p.text.rstrip().endswith(":") for p in g.points) else as_one_list(items)
+    joined = list_entry([p.text for p in g.points], g.title, lang)
     if joined is not None:  # many short items, no lead-in ("Types of security requirement"): a list
         return [Point(joined, g.points[0].ref)]
     out = []
@@ -265,6 +264,8 @@ def plan_items(
             q.formulas.append(
                 Item("formula", li, _lines(width(name + f.text) + 10), f.ref.page, formula=f, text=name)
             )
+        for k, title in enumerate(topic_titles([g.title for g in lc.groups], lc.text_lang)):
+            lc.groups[k].title = title  # "In practice" -> "Data splitting: In practice"
         groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
         groups = [unshown_definitions_as_points(g, [i.term for i in q.terms if i.term]) for g in groups]
         titles = [g.title for g in groups]

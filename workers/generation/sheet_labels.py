@@ -9,16 +9,20 @@
 - A short phrase among a section's statements ("Security specification: Four major differences") is a
   sub-heading, or an item whose list is elsewhere, and a section whose only content is one short phrase
   ("Training: Backpropagation through time") states nothing: neither is shown.
+- A title that names no topic ("In practice") takes the topic of the section before it ("Data splitting:
+  In practice"); with none before it, the section gives no entry.
 - A key term is a concept's name, not a form word with its "of" phrase ("major strength of the model").
 """
 
 from __future__ import annotations
 
 from shared.text import sentences, stopwords, words
+from workers.generation.cardrules import readable
 from workers.generation.complete import incomplete_reason, lower_start, sentence_like
 from workers.generation.gate import example_line
 from workers.generation.near_miss import near_miss_reason
-from workers.generation.validity import GENERIC_LABELS
+from workers.generation.sheet_rules import point_reason, tidy
+from workers.generation.validity import GENERIC_LABELS, entry_ok
 
 # Words that, with the form labels of validity.GENERIC_LABELS, still name no topic ("Key intuition",
 # "The big picture", "In practice", "Some remarks").
@@ -83,6 +87,15 @@ def as_one_list(points: list[str]) -> str | None:
     return " • ".join(items[:MAX_LIST_ITEMS])
 
 
+def list_entry(points: list[str], title: str, lang: str = "en") -> str | None:
+    """A section of many short items and no lead-in as one line of its items (as_one_list), from the items
+    a sheet may show: no boilerplate, readable, complete, no code, question or table row."""
+    if any(p.rstrip().endswith((":", "：")) for p in points):
+        return None  # a lead-in and its items: sheet_lists.with_lead_in_lists joins them
+    items = [tidy(p) for p in points if entry_ok(title, p) and readable(p, lang)]
+    return as_one_list([i for i in items if point_reason("", i) in (None, "fragment") and point_complete(i)])
+
+
 def _named_item(text: str) -> bool:
     """An item that names something in words ("Privacy requirements"), not a table's cell ("sid",
     "Carnatic101", "A B")."""
@@ -113,3 +126,19 @@ def term_reason(term: str, lang: str = "en") -> str | None:
     if of and head.split() and all(w in _EMPTY_TOPIC for w in head.split() if w not in stopwords(lang)):
         return "names_no_concept"
     return None
+
+
+def topic_titles(titles: list[str], lang: str = "en") -> list[str]:
+    """The section titles with a title that names no topic ("In practice", "Key intuition") led by the topic
+    of the section before it ("Data splitting: In practice"): the slide goes on about that topic."""
+    out: list[str] = []
+    topic = ""
+    for title in titles:
+        reason = label_reason(title, lang)
+        if reason == "names_no_topic" and topic:
+            out.append(f"{topic}: {title}")
+            continue
+        if reason is None:
+            topic = title
+        out.append(title)
+    return out
