@@ -305,3 +305,4 @@ def test_a_title_that_names_no_topic_takes_the_topic_of_the_section_before() -> 
     expected.append("Cross validation: Key intuition")
     assert topic_titles(titles) == expected
     assert topic_titles(["Summary", "Views"]) == ["Summary", "Views"]  # no topic before: no entry (label)
+    assert topic_titles(["Views", "Summary"]) == ["Views", "Summary"]  # a summary is of the whole lecture

@@ -22,7 +22,7 @@ from workers.generation.complete import incomplete_reason, lower_start, sentence
 from workers.generation.gate import example_line
 from workers.generation.near_miss import near_miss_reason
 from workers.generation.sheet_rules import point_reason, tidy
-from workers.generation.validity import GENERIC_LABELS, entry_ok
+from workers.generation.validity import GENERIC_LABELS, agenda_title, boilerplate_reason, entry_ok
 
 # Words that, with the form labels of validity.GENERIC_LABELS, still name no topic ("Key intuition",
 # "The big picture", "In practice", "Some remarks").
@@ -135,7 +135,8 @@ def topic_titles(titles: list[str], lang: str = "en") -> list[str]:
     topic = ""
     for title in titles:
         reason = label_reason(title, lang)
-        if reason == "names_no_topic" and topic:
+        wrap_up = boilerplate_reason(title) or agenda_title(title)  # "Summary" is about the whole lecture
+        if reason == "names_no_topic" and topic and not wrap_up:
             out.append(f"{topic}: {title}")
             continue
         if reason is None:
