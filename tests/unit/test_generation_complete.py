@@ -41,6 +41,7 @@ REF = SourceRef(lecture_id=1, lecture="L", file="l.pdf", page=2)
         ("Матрица смежности всегда симметрична и", "ru", "open_end"),
         ("La fuerza cortante en los extremos de la", "es", "open_end"),
         ("यह परिभाषा राम के", "hi", "open_end"),
+        ("और यह परिभाषा है", "hi", "connective_start"),
         ("The first sentence is whole. The", "en", "open_end"),
     ],
 )

@@ -180,7 +180,7 @@ def connective_start(text: str, lang: str | None = None) -> bool:
     word = _first_word(text)
     if not word:
         return False
-    if word.islower():
+    if not word[:1].isupper():  # lower case, or a script without case (Devanagari)
         return word in _connectives(_lang(lang))
     return word in ("And", "Or", "But", "Nor") and len(text.split()) > 1
 
