@@ -32,13 +32,12 @@ from workers.generation.keyphrases import blank_out as blank_out  # re-exported
 from workers.generation.keyphrases import key_phrase as key_phrase  # re-exported
 from workers.generation.material import FigureInfo, LectureMaterial, Slide
 from workers.generation.textutil import contains_phrase
+from workers.generation.wrapping import BULLETS as BULLETS  # re-exported
+from workers.generation.wrapping import continues as _continues
+from workers.generation.wrapping import is_bullet as _is_bullet
+from workers.generation.wrapping import strip_bullet as _strip_bullet
 
-BULLETS = "•◦▪▫‣⁃●○■□►▶❖◆◇➢➤✓✔-*–"
-_NUMBERED = re.compile(r"^(\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _PAGE_NUMBER = re.compile(r"^\s*(page\s*)?\d{1,4}(\s*(/|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
-_CONNECTIVE_END = re.compile(
-    r"(\b(and|or|of|the|a|an|to|in|for|with|by|on|as|that|which|is|are|y|de|la|el|en)|[,(\-–/])$", re.I
-)
 _CONT_TITLE = re.compile(
     r"\s*(\((cont(inued|'d|d)?\.?|\d+)\)|cont(inued|'d|d)?\.?|\d+\s*/\s*\d+|[-–:]\s*part\s*\d+|\(?\d+\)?)\s*$",
     re.I,
@@ -224,28 +223,6 @@ class LectureCandidates:
 
 
 # --- lines and sentences --------------------------------------------------------------------------
-def _is_bullet(line: str) -> bool:
-    return bool(line) and (line[0] in BULLETS or bool(_NUMBERED.match(line)))
-
-
-def _strip_bullet(line: str) -> str:
-    line = line.strip()
-    if line and line[0] in BULLETS:
-        line = line.lstrip(BULLETS).strip()
-    return _NUMBERED.sub("", line, count=1).strip()
-
-
-def _continues(prev: str, nxt: str) -> bool:
-    """Whether ``nxt`` is the wrapped rest of ``prev`` (PDF text layers break lines mid-sentence)."""
-    if not prev or not nxt:
-        return False
-    if prev[-1] in ".!?;:。！？；：":
-        return False
-    if has_cjk(prev[-1]) and has_cjk(nxt[0]):
-        return len(prev) >= 24  # a full-width line that was wrapped
-    return nxt[0].islower() or bool(_CONNECTIVE_END.search(prev))
-
-
 def _readable(line: str) -> bool:
     if len(line) < 3 or _PAGE_NUMBER.match(line) or _URL.search(line) or _DATE.match(line):
         return False
@@ -346,6 +323,7 @@ def logical_lines(text: str, title: str = "", *, formulas: bool = False) -> list
         if not clean:
             continue
         joins = items and not bullet and not starts_new and _continues(items[-1], clean)
+        joins = joins and fold(clean) != fold(title)  # the title repeated at the slide's foot
         if joins and not (formulas and formula_line(clean)):  # a formula is no prose line's wrapped rest
             joiner = "" if has_cjk(items[-1][-1]) and has_cjk(clean[0]) else " "
             items[-1] = (

@@ -47,6 +47,14 @@ from workers.generation.sheet_docx import (
     style_document,
 )
 from workers.generation.sheet_formulas import sheet_formulas
+from workers.generation.sheet_labels import (
+    label_reason,
+    list_entry,
+    point_complete,
+    statements_first,
+    term_reason,
+    topic_titles,
+)
 from workers.generation.sheet_lists import unshown_definitions_as_points, whole_sentence, with_lead_in_lists
 from workers.generation.sheet_rules import (
     example_section,
@@ -193,6 +201,8 @@ def _shown_points(
     (``named``) shows their names in one line; their explanations are key terms."""
     if not good_title(g.title) or example_section(g.title) or not label_ok(g.title):
         return []  # an entry needs its label; one example's details are no concept
+    if label_reason(g.title, lang):
+        return []  # the label is debris, a sentence, an example or no topic ("Key intuition")
     if named is not None:
         items = list_items_ok(named.items)
         return [Point(" • ".join(items), named.ref)] if len(items) >= 2 else []
@@ -206,6 +216,9 @@ def _shown_points(
             return [Point(" • ".join(items), unit.ref)]
         # not a list a student can read: its whole sentences may still state something on their own
         g = Group(g.title, [p for p in g.points if whole_sentence(p.text)], g.refs)
+    joined = list_entry([p.text for p in g.points], g.title, lang)
+    if joined is not None:  # many short items, no lead-in ("Types of security requirement"): a list
+        return [Point(joined, g.points[0].ref)]
     out = []
     for p in with_lead_in_lists(g.points, lang):  # "Four types of X:" and its short items: one point
         p = Point(tidy(p.text), p.ref, p.is_definition)
@@ -220,7 +233,10 @@ def _shown_points(
         cells = [c.strip() for c in p.text.split("|")]
         if len(cells) >= 2 and all(len(c.split()) <= 3 for c in cells):
             continue  # a table row of short cells says nothing on its own
+        if not point_complete(p.text, lang):
+            continue  # cut at its end, begun mid-sentence, unbalanced or two lines spliced
         out.append(_compact(p))
+    out = [out[i] for i in statements_first([p.text for p in out])]  # no sub-headings among statements
     if out and (len(out[0].text) > COMPACT_CHARS or out[0].text.rstrip().endswith(":")):
         best = min(out[:3], key=lambda p: (p.text.rstrip().endswith(":"), len(p.text)))
         if len(best.text) <= COMPACT_CHARS:
@@ -241,6 +257,8 @@ def plan_items(
         for d in [*lc.definitions, *layout.definitions]:
             if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
                 continue
+            if term_reason(d.term, lc.text_lang) or not point_complete(d.definition, lc.text_lang):
+                continue  # a term or definition cut off, spliced or unbalanced
             if worked_case(section.get(d.ref.page, "")):
                 continue
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
@@ -249,6 +267,8 @@ def plan_items(
             q.formulas.append(
                 Item("formula", li, _lines(width(name + f.text) + 10), f.ref.page, formula=f, text=name)
             )
+        for k, title in enumerate(topic_titles([g.title for g in lc.groups], lc.text_lang)):
+            lc.groups[k].title = title  # "In practice" -> "Data splitting: In practice"
         groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
         groups = [unshown_definitions_as_points(g, [i.term for i in q.terms if i.term]) for g in groups]
         titles = [g.title for g in groups]

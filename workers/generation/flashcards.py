@@ -34,6 +34,7 @@ from workers.generation.figures import figure_card_answer
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
+from workers.generation.sheet_labels import term_reason
 from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import contains_phrase
 from workers.generation.validity import card_problem, fragment_reason, near_duplicates
@@ -111,10 +112,12 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
     for d in [*lc.definitions, *layout.definitions]:
         if not good_definition(d.term, d.definition, lang) or worked_case(section.get(d.ref.page, "")):
             continue
+        if term_reason(d.term, lang):
+            continue  # "major strength of the relational model": no concept's name
         term_card = CardDraft("basic", d.term, d.definition, d.ref, f"term:{lid}:{_digest(d.term)}")
         sentence = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
         marked = cloze(sentence, d.term) if cloze_ok(sentence, d.term, lang, definition=True) else None
-        if named_precisely(d.term) and valid(term_card):
+        if named_precisely(d.term) and valid(term_card, lang):
             kinds["term"].append(term_card)  # a specific name is a fair cue for its definition
         elif marked:  # a broad word ("Security") says too little alone: ask it inside its definition
             kinds["cloze"].append(
@@ -163,20 +166,24 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
     return kinds
 
 
-def valid(draft: CardDraft) -> bool:
-    return card_problem(draft.front, draft.back, draft.kind, figure=draft.figure_id is not None) is None
+def valid(draft: CardDraft, lang: str | None = None) -> bool:
+    return (
+        card_problem(draft.front, draft.back, draft.kind, figure=draft.figure_id is not None, lang=lang)
+        is None
+    )
 
 
 def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator[CardDraft]:
     """Every valid card the notes offer, interleaved across lectures and kinds so any prefix covers them."""
     pattern = ["term", "list", "point", "cloze", "figure"]
     queues = [_drafts(lc, phraser) for lc in lectures]
+    langs = [lc.text_lang for lc in lectures]
     while any(any(q.values()) for q in queues):
-        for q in queues:
+        for q, lang in zip(queues, langs, strict=True):
             for name in pattern:
                 while q[name]:
                     draft = q[name].pop(0)
-                    if valid(draft):
+                    if valid(draft, lang):
                         yield draft
                         break
 

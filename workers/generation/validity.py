@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable, Sequence
 
 from shared.schemas import QuizQuestion
-from shared.text import content_tokens, fold, has_cjk, stem
+from shared.text import content_tokens, detect_language, fold, has_cjk, stem
+from workers.generation.complete import incomplete_reason, sentence_like
+from workers.generation.near_miss import near_miss_reason
 from workers.ocr.line_cues import is_code, is_credit, is_formula, is_url
 
 MAX_BACK_WORDS = 25
@@ -117,7 +119,7 @@ def boilerplate_reason(text: str) -> str | None:
         return "course_code"
     if _CITATION.search(flat):
         return "citation"
-    return None
+    return near_miss_reason(flat)  # a class's schedule, grading, homework; an exam's instructions
 
 
 def generic_label(term: str) -> bool:
@@ -233,12 +235,20 @@ def quiz_problem(q: QuizQuestion) -> str | None:
             return "number_blank"
     if q.kind == "true_false" and fragment_reason(q.prompt.rstrip("?")):
         return "fragment_stem"
+    lang = detect_language(" ".join([q.prompt, *q.options]))
+    if incomplete_reason(q.prompt, lang, phrase=not sentence_like(q.prompt)):
+        return "incomplete_stem"  # the statement in it was cut, spliced or begun mid-sentence
+    if any(incomplete_reason(o, lang, phrase=True) for o in [*q.options, q.answer_text] if o.strip()):
+        return "incomplete_option"
     return None
 
 
-def card_problem(front: str, back: str, kind: str, *, figure: bool = False) -> str | None:
+def card_problem(
+    front: str, back: str, kind: str, *, figure: bool = False, lang: str | None = None
+) -> str | None:
     """Why a flashcard is not valid or not atomic, or None (a figure card's front is asked beside the
-    cropped figure, so "what does this figure show?" is a fair question there)."""
+    cropped figure, so "what does this figure show?" is a fair question there). ``lang``: the notes'
+    language, for the completeness check of what the card says."""
     for text in (front, back):
         reason = boilerplate_reason(text)
         if reason:
@@ -254,6 +264,10 @@ def card_problem(front: str, back: str, kind: str, *, figure: bool = False) -> s
             return "fragment_back"
     elif fragment_reason(back, sentence=True):
         return "fragment_back"
+    sides = [back] if figure else [front, back]  # a figure card's front is our own question
+    for text in sides:
+        if incomplete_reason(text, lang, phrase=not sentence_like(text)):
+            return "incomplete"
     return None
 
 
