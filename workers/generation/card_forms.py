@@ -57,6 +57,7 @@ _MERGED_SYMBOL = re.compile(r"(?:^|\s)[^\W\d_]\s+[—–]\s")
 _LAST_CLAUSE = re.compile(
     r"\b(?:when|if|because|while|whereas|although|unless|since)\s+(?P<clause>[^,;]+)$", re.I
 )
+_PRONOUNS = frozenset(["i", "you", "he", "she", "it", "we", "they"])
 _LIST_ITEMS = re.compile(r"^(?P<title>[^{]*?) \(\d+\): (?P<items>.*)$")
 
 
@@ -113,6 +114,8 @@ def _cut_off(sentence: str) -> bool:
     if m is None:
         return False
     ws = words(m["clause"])
+    if any(w.lower() in _PRONOUNS for w in ws):
+        return False  # "because they lead to ...": a subject and (a verb in the present) follow
     return len(ws) >= 3 and not has_verb(["it", *ws, "end"])
 
 
