@@ -35,7 +35,11 @@ def test_a_remark_is_no_definition_and_becomes_a_subject_cloze() -> None:
     )
     assert form_problem("basic", "Security risk analysis", "a business rather than a technical process")
     assert (
-        form_problem("basic", "Operational security", ("concerned with the secure operation of systems"))
+        form_problem(
+            "basic",
+            "Operational security",
+            ("concerned with the secure operation and use of the organization’s systems"),
+        )
         is None
     )
     slides = [
@@ -131,3 +135,9 @@ def test_the_cards_a_lecture_gives_pass_their_form_checks() -> None:
     assert cards
     assert all(form_problem(c.kind, c.front, c.back, figure=c.figure_id is not None) is None for c in cards)
     assert not any("perspective" in c.front for c in cards)
+
+
+def test_a_definition_made_of_the_terms_own_words_gives_itself_away() -> None:
+    assert form_problem("basic", "Security requirements definition", "Define system security requirements")
+    back = "Identify the most probable threats to the system assets"
+    assert form_problem("basic", "Threat identification", back) is None

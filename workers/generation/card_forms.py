@@ -108,6 +108,18 @@ def _definition_problem(definition: str, lang: str) -> str | None:
     return definition_problem(flat, lang)
 
 
+def circular(term: str, definition: str, lang: str = "en") -> bool:
+    """A definition most of whose words are the term's own ("Security requirements definition: Define system
+    security requirements"): the front gives the back away. Words match on their first five letters (define /
+    definition). Half is not enough: "Operational security: concerned with the secure operation and use of
+    systems" was judged a fair card."""
+    if has_cjk(term) or has_cjk(definition):
+        return False
+    mine = {w.lower()[:5] for w in content_tokens(term, lang)}
+    said = [w.lower()[:5] for w in content_tokens(definition, lang)]
+    return bool(said) and sum(w in mine for w in said) * 2 > len(said)
+
+
 def _cut_off(sentence: str) -> bool:
     """An English line whose last subordinate clause has no verb: the rest of it was on the next line."""
     m = _LAST_CLAUSE.search(sentence.rstrip(" .!?"))
@@ -154,6 +166,8 @@ def form_problem(
         reason = _term_problem(front, lang, lecture_text)
         if reason:
             return f"term:{reason}"
+        if circular(front, back, lang):
+            return "definition:circular"
         reason = _definition_problem(back, lang)
         if reason == "sentence" and len(words(front)) >= 2:
             reason = None  # "Vulnerability avoidance: The system is designed so that ...": a precise name
