@@ -139,5 +139,7 @@ def test_the_cards_a_lecture_gives_pass_their_form_checks() -> None:
 
 def test_a_definition_made_of_the_terms_own_words_gives_itself_away() -> None:
     assert form_problem("basic", "Security requirements definition", "Define system security requirements")
+    front = "{{c1::Security requirements definition}}: Define system security requirements."
+    assert form_problem("cloze", front, "") == "definition:circular"
     back = "Identify the most probable threats to the system assets"
     assert form_problem("basic", "Threat identification", back) is None

@@ -179,6 +179,8 @@ def form_problem(
     sentence = sentence_of(front)
     if form == "cloze_definition":
         rest = re.split(r"[:：—–]|\s-\s", sentence.split(BLANK, 1)[1], maxsplit=1)[-1]
+        if circular(term, rest, lang):
+            return "definition:circular"
         reason = _definition_problem(rest, lang)
         return f"definition:{reason}" if reason else None
     if _UNNAMED.search(sentence) and not has_cjk(sentence):
