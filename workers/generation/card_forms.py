@@ -13,10 +13,10 @@ Blind judges rated 186 dev cards of two rounds (benchmarks/results/session3/judg
       ("{{Term}}: ...")            an example ("Data (assets): ...", "Attacks: A network monitor is added
                                    ..."), bullets inside the blank, a cue too short to pin one term ("a
                                    table, with rows and columns")
-    cloze_subject    22/31  20/31  code keywords (SELECT, CREATE), "these goals" / "these changes" unnamed,
+    cloze_subject    20/24  18/24  code keywords (SELECT, CREATE), "these goals" / "these changes" unnamed,
       (the blank is                a heading with no verb ("MISO channels with slow fading"), a sentence
       the subject)                 cut off ("... when knowledge of X and Y"), OCR words
-    cloze_inner      23/49  19/49  several words fit ("From a ___ perspective"), no subject ("Only provides
+    cloze_inner      25/56  21/56  several words fit ("From a ___ perspective"), no subject ("Only provides
       (a blank inside              an estimate of ___"), guessable ("a formal ___ specification"), a
       the line)                    fragment of code, "This is called ..."
     list (ordered    10/16   7/16  the lecture's outline, sub-headings, a list made of slide fragments
@@ -25,7 +25,9 @@ Blind judges rated 186 dev cards of two rounds (benchmarks/results/session3/judg
 
 So a deck keeps definitions, definition clozes, subject clozes, lists and figures, each passing the quiz's
 checks for its parts (``quiz_checks``: a name for a term, a definition that pins one term, a whole readable
-sentence), and drops blanks inside a line. ``form_problem`` says why a card is dropped, or None.
+sentence), and drops blanks inside a line. ``form_problem`` says why a card is dropped, or None. On the
+186 judged cards it keeps 82, of which 78 were judged valid and 75 worth keeping
+(benchmarks/results/session5_cards/README.md).
 """
 
 from __future__ import annotations
