@@ -152,7 +152,7 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                 draft = CardDraft(
                     "cloze", marked, sentence, p.ref, f"pcloze:{lid}:{p.ref.page}:{_digest(sentence)}"
                 )
-                if kept(draft):  # a blank on the sentence's subject only (card_forms: inner ones 23/49 valid)
+                if kept(draft):  # a blank on the sentence's subject only (card_forms: inner ones 25/56 valid)
                     asked[fold(phrase)] += 1
                     kinds["point"].append(draft)
                     break
