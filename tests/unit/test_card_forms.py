@@ -143,3 +143,12 @@ def test_a_definition_made_of_the_terms_own_words_gives_itself_away() -> None:
     assert form_problem("cloze", front, "") == "definition:circular"
     back = "Identify the most probable threats to the system assets"
     assert form_problem("basic", "Threat identification", back) is None
+
+
+def test_a_deck_asks_one_fact_once() -> None:
+    from tests.unit.test_generation_cards import KINDS
+
+    again = "Security policies should set out general information access strategies across the organization."
+    slides = [*KINDS[:3], ("Policy contents", again), *KINDS[3:]]
+    cards = list(card_drafts([extract(lecture(slides, title="Security"))], Phraser(None)))
+    assert sum("information access strategies" in c.front for c in cards) == 1

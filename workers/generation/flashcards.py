@@ -23,7 +23,7 @@ from workers.generation.candidates import (
     good_title,
     statement_like,
 )
-from workers.generation.card_forms import form_problem, lecture_text, list_problem, same_fact
+from workers.generation.card_forms import asks, form_problem, lecture_text, list_problem, same_fact
 from workers.generation.cardrules import (
     agenda_like,
     cloze_ok,
@@ -183,15 +183,16 @@ def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator
     """Every valid card the notes offer, interleaved across lectures and kinds so any prefix covers them."""
     pattern = ["term", "list", "point", "cloze", "figure"]
     queues = [_drafts(lc, phraser) for lc in lectures]
-    given: list[tuple[str, str, str]] = []
+    given: dict[str, list[tuple[str, str, str]]] = {}  # the cards yielded, by the term they ask
     while any(any(q.values()) for q in queues):
         for q in queues:
             for name in pattern:
                 while q[name]:
                     draft = q[name].pop(0)
                     card = (draft.kind, draft.front, draft.back)
-                    if valid(draft) and not any(same_fact(card, g) for g in given):
-                        given.append(card)
+                    same = given.setdefault(asks(draft.kind, draft.front), [])
+                    if valid(draft) and not any(same_fact(card, g) for g in same):
+                        same.append(card)
                         yield draft
                         break
 
