@@ -23,6 +23,7 @@ from workers.generation.candidates import (
     good_title,
     statement_like,
 )
+from workers.generation.card_forms import asks, form_problem, lecture_text, list_problem, same_fact
 from workers.generation.cardrules import (
     agenda_like,
     cloze_ok,
@@ -86,6 +87,8 @@ def _list_cards(lc: LectureCandidates, extra: list[ListUnit] | None = None) -> l
         others = [x for x in titles if fold(x) != fold(unit.title)]
         if agenda_like(unit.items, others, lc.text_lang) or not list_ok(unit.title, unit.items, lc.text_lang):
             continue
+        if list_problem(unit.title, unit.items, lc.text_lang):
+            continue  # sub-headings, not items to learn (card_forms)
         n = len(unit.items)
         for k, item in enumerate(unit.items):
             shown = [*unit.items[:k], "{{c1::" + item.replace("}", ")") + "}}"]
@@ -109,6 +112,12 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
     terms = key_terms(lc)
     layout = structured(lc)  # kinds named line by line: definitions and lists the layout states
     section = {r.page: g.title for g in lc.groups for r in g.refs}
+    text = lecture_text([(s.title, s.text) for s in lc.lecture.slides])
+
+    def kept(draft: CardDraft) -> bool:  # the forms blind judges found valid, each part checked (card_forms)
+        fig = draft.figure_id is not None
+        return form_problem(draft.kind, draft.front, draft.back, lang, figure=fig, lecture_text=text) is None
+
     for d in [*lc.definitions, *layout.definitions]:
         if not good_definition(d.term, d.definition, lang) or worked_case(section.get(d.ref.page, "")):
             continue
@@ -117,13 +126,15 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
         term_card = CardDraft("basic", d.term, d.definition, d.ref, f"term:{lid}:{_digest(d.term)}")
         sentence = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
         marked = cloze(sentence, d.term) if cloze_ok(sentence, d.term, lang, definition=True) else None
-        if named_precisely(d.term) and valid(term_card, lang):
+        key = f"cloze:{lid}:{_digest(d.term)}"
+        cloze_card = CardDraft("cloze", marked, sentence, d.ref, key) if marked else None
+        if named_precisely(d.term) and valid(term_card, lang) and kept(term_card):
             kinds["term"].append(term_card)  # a specific name is a fair cue for its definition
-        elif marked:  # a broad word ("Security") says too little alone: ask it inside its definition
-            kinds["cloze"].append(
-                CardDraft("cloze", marked, sentence, d.ref, f"cloze:{lid}:{_digest(d.term)}")
-            )
-    kinds["list"] = _list_cards(lc, layout.lists)
+        elif cloze_card and kept(cloze_card):
+            # a broad word ("Security") says too little alone, a remark ("a serious problem because ...") is
+            # no definition to recall from the name: ask the term inside its sentence
+            kinds["cloze"].append(cloze_card)
+    kinds["list"] = [c for c in _list_cards(lc, layout.lists) if kept(c)]
     asked = Counter(fold(d.term) for d in lc.definitions)  # a term is asked at most twice
 
     for g in lc.groups:
@@ -139,13 +150,14 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                 if not cloze_ok(sentence, phrase, lang):
                     continue
                 marked = cloze(sentence, phrase)
-                if marked:
+                if not marked:
+                    continue
+                draft = CardDraft(
+                    "cloze", marked, sentence, p.ref, f"pcloze:{lid}:{p.ref.page}:{_digest(sentence)}"
+                )
+                if kept(draft):  # a blank on the sentence's subject only (card_forms: inner ones 25/56 valid)
                     asked[fold(phrase)] += 1
-                    kinds["point"].append(
-                        CardDraft(
-                            "cloze", marked, sentence, p.ref, f"pcloze:{lid}:{p.ref.page}:{_digest(sentence)}"
-                        )
-                    )
+                    kinds["point"].append(draft)
                     break
     for f in sorted(lc.figures, key=lambda f: -f.score):
         slide = next((s for s in lc.lecture.slides if s.ref.page == f.ref.page), None)
@@ -178,12 +190,16 @@ def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator
     pattern = ["term", "list", "point", "cloze", "figure"]
     queues = [_drafts(lc, phraser) for lc in lectures]
     langs = [lc.text_lang for lc in lectures]
+    given: dict[str, list[tuple[str, str, str]]] = {}  # the cards yielded, by the term they ask
     while any(any(q.values()) for q in queues):
         for q, lang in zip(queues, langs, strict=True):
             for name in pattern:
                 while q[name]:
                     draft = q[name].pop(0)
-                    if valid(draft, lang):
+                    card = (draft.kind, draft.front, draft.back)
+                    same = given.setdefault(asks(draft.kind, draft.front), [])
+                    if valid(draft, lang) and not any(same_fact(card, g) for g in same):
+                        same.append(card)
                         yield draft
                         break
 

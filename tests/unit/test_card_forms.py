@@ -1,0 +1,154 @@
+"""Card forms (workers/generation/card_forms.py): which shapes of flashcard are kept, on cards blind judges
+rated on the dev decks."""
+
+from __future__ import annotations
+
+from tests.support.study import lecture
+from workers.generation.candidates import extract
+from workers.generation.card_forms import form_of, form_problem, lecture_text, list_problem, same_fact
+from workers.generation.flashcards import _drafts, card_drafts
+from workers.generation.phrasing import Phraser
+
+
+def test_each_card_gets_its_form() -> None:
+    assert form_of("basic", "Asset", "Something of value which has to be protected") == "definition"
+    assert form_of("basic", "What does the figure show?", "Gate", figure=True) == "figure"
+    assert form_of("cloze", "Threat types (4): {{c1::Interception threats}}; …", "x (1/4)") == "list"
+    assert form_of("cloze", "{{c1::Asset}}: Something of value", "") == "cloze_definition"
+    assert (
+        form_of("cloze", ("{{c1::Misuse cases}} are instances of threats to a system"), "") == "cloze_subject"
+    )
+    inner = "From a {{c1::security engineering}} perspective, the security policy defines the goals."
+    assert form_of("cloze", inner, "") == "cloze_inner"
+
+
+def test_a_blank_inside_a_line_is_dropped_a_subject_blank_kept() -> None:
+    inner = "The system is verified against a formal {{c1::security specification}}."
+    assert form_problem("cloze", inner, "") == "inner_blank"
+    subject = "{{c1::Operational risk assessment}} should continue after a system has been installed."
+    assert form_problem("cloze", subject, "") is None
+
+
+def test_a_remark_is_no_definition_and_becomes_a_subject_cloze() -> None:
+    assert form_problem(
+        "basic", "Exploding gradients", ("a serious problem because it leads to unstable training")
+    )
+    assert form_problem("basic", "Security risk analysis", "a business rather than a technical process")
+    assert (
+        form_problem(
+            "basic",
+            "Operational security",
+            ("concerned with the secure operation and use of the organization’s systems"),
+        )
+        is None
+    )
+    slides = [
+        ("Gradients", "Exploding gradients are a serious problem because they lead to unstable training."),
+        ("Gates", "Forget gates: decide which parts of the cell state are thrown away at each step."),
+    ]
+    drafts = _drafts(extract(lecture(slides, title="RNN")), Phraser(None))
+    assert "Exploding gradients" not in {d.front for d in drafts["term"]}
+    clozes = [d.front for d in drafts["cloze"]]
+    assert any(f.startswith("{{c1::Exploding gradients}} are a serious problem") for f in clozes), clozes
+
+
+def test_a_term_is_a_name_not_a_description() -> None:
+    assert form_problem("basic", "Incorrect processing of badly formed inputs", "a frequent source of bugs")
+    front = (
+        "{{c1::Incorrect processing of badly formed inputs}} is a common cause of security vulnerabilities."
+    )
+    assert form_problem("cloze", front, "") == "term:description"
+
+
+def test_a_glossary_line_with_the_next_line_merged_in_is_dropped_symbols_kept() -> None:
+    merged = "{{c1::Ew}}: набор весов ребер w — используемая весовая схема"
+    assert form_problem("cloze", merged, "", "ru") == "definition:merged_lines"
+    assert form_problem("cloze", "{{c1::Vw}}: набор весов вершин графа", "", "ru") is None
+
+
+def test_an_unnamed_reference_or_a_cut_off_clause_is_no_card() -> None:
+    unnamed = "{{c1::Security engineering}} is concerned with implementing these goals."
+    assert form_problem("cloze", unnamed, "") == "unnamed_reference"
+    cut = (
+        "{{c1::Protection requirements}} may be generated when"
+        " knowledge of information and system distribution"
+    )
+    assert form_problem("cloze", cut, "") == "sentence:cut_off"
+    whole = "{{c1::Protection requirements}} may be generated when the system stores patient records."
+    assert form_problem("cloze", whole, "") is None
+
+
+def test_a_word_seen_once_and_unknown_is_an_ocr_misreading() -> None:
+    front = (
+        "{{c1::English}} is the only Germanic language which"
+        " derives the dinfinitival form via zero morphology."
+    )
+    text = lecture_text([("Infinitives", front.replace("{{c1::", "").replace("}}", ""))])
+    assert form_problem("cloze", front, "", lecture_text=text) == "sentence:ocr_noise"
+
+
+def test_a_multiword_name_may_be_defined_by_a_sentence() -> None:
+    back = "The system is designed so that vulnerabilities do not occur"
+    assert form_problem("basic", "Vulnerability avoidance", back) is None
+    assert form_problem("cloze", "{{c1::Attacks}}: A network monitor is added to the system", "")
+
+
+def test_sub_headings_are_no_list_to_learn() -> None:
+    headings = ["Security and reliability", "Security and availability", "Security and safety"]
+    assert list_problem("Security and dependability", headings) == "subheadings"
+    assert list_problem("Threat types", ["Interception threats", "Interruption threats"]) is None
+    slides = [
+        ("Security and dependability", "\n".join(f"• {h}" for h in headings)),
+        ("Threat types", "• Interception threats\n• Interruption threats\n• Modification threats"),
+    ]
+    fronts = [d.front for d in _drafts(extract(lecture(slides, title="Security")), Phraser(None))["list"]]
+    assert fronts and not any(f.startswith("Security and dependability") for f in fronts)
+
+
+def test_two_cards_asking_the_same_term_with_the_same_words_are_one() -> None:
+    a = (
+        "cloze",
+        ("Additive architectures such as the LSTM mitigate the {{c1::vanishing gradient}} problem"),
+        "",
+    )
+    b = ("cloze", "Additive recurrent architectures are (more) resistant to {{c1::vanishing gradient}}", "")
+    c = (
+        "cloze",
+        ("Vanilla RNNs suffer from a bad case of {{c1::vanishing gradient}} due to the sequential cells"),
+        "",
+    )
+    assert same_fact(a, b) and not same_fact(a, c)
+    # a definition card and a cloze of one term ask different things, even in the same words
+    definition = ("basic", "vanishing gradient", "what additive architectures such as the LSTM mitigate")
+    assert not same_fact(a, definition)
+
+
+def test_the_cards_a_lecture_gives_pass_their_form_checks() -> None:
+    slides = [
+        (
+            "Security",
+            ("Security engineering is concerned with how to develop systems that can resist attacks."),
+        ),
+        ("Policies", "From a security engineering perspective, the security policy defines the goals."),
+    ]
+    cards = list(card_drafts([extract(lecture(slides, title="Security"))], Phraser(None)))
+    assert cards
+    assert all(form_problem(c.kind, c.front, c.back, figure=c.figure_id is not None) is None for c in cards)
+    assert not any("perspective" in c.front for c in cards)
+
+
+def test_a_definition_made_of_the_terms_own_words_gives_itself_away() -> None:
+    assert form_problem("basic", "Security requirements definition", "Define system security requirements")
+    front = "{{c1::Security requirements definition}}: Define system security requirements."
+    assert form_problem("cloze", front, "") == "definition:circular"
+    back = "Identify the most probable threats to the system assets"
+    assert form_problem("basic", "Threat identification", back) is None
+
+
+def test_a_deck_asks_one_fact_once() -> None:
+    from tests.unit.test_generation_cards import KINDS
+
+    again = "Security policies should set out general information access strategies across the organization."
+    slides = [*KINDS[:3], ("Policy contents", again), *KINDS[3:]]
+    cards = list(card_drafts([extract(lecture(slides, title="Security"))], Phraser(None)))
+    assert sum("information access strategies" in c.front for c in cards) == 1

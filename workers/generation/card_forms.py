@@ -1,0 +1,217 @@
+"""Which flashcard forms a deck keeps, and the last checks every card passes before it is stored.
+
+Blind judges rated 186 dev cards of two rounds (benchmarks/results/session3/judged_cards_dev_{before,after}
+.json with items_dev_*.json). Valid / worth keeping per form, as ``form_of`` names them:
+
+    form             valid  keep   what the judges said of the invalid ones
+    definition       38/57  38/57  a bare word that does not pin the back ("Security", "Swedish"), a remark
+      (term -> its                 instead of a definition ("Exploding gradients: a serious problem because
+      definition)                  ...", "IC: a statement about all possible instances!", "a business rather
+                                   than a technical process"), a description for a term ("common attack on
+                                   a web-based system"), example data ("3 relations", "Hourly_Emps")
+    cloze_definition 19/28  19/28  OCR'd labels ("Assurption", "Ansver"), a form's field or a table row of
+      ("{{Term}}: ...")            an example ("Data (assets): ...", "Attacks: A network monitor is added
+                                   ..."), bullets inside the blank, a cue too short to pin one term ("a
+                                   table, with rows and columns")
+    cloze_subject    20/24  18/24  code keywords (SELECT, CREATE), "these goals" / "these changes" unnamed,
+      (the blank is                a heading with no verb ("MISO channels with slow fading"), a sentence
+      the subject)                 cut off ("... when knowledge of X and Y"), OCR words
+    cloze_inner      25/56  21/56  several words fit ("From a ___ perspective"), no subject ("Only provides
+      (a blank inside              an estimate of ___"), guessable ("a formal ___ specification"), a
+      the line)                    fragment of code, "This is called ..."
+    list (ordered    10/16   7/16  the lecture's outline, sub-headings, a list made of slide fragments
+      cloze)
+    figure            4/5    4/5   a figure's input label taken for what it shows
+
+So a deck keeps definitions, definition clozes, subject clozes, lists and figures, each passing the quiz's
+checks for its parts (``quiz_checks``: a name for a term, a definition that pins one term, a whole readable
+sentence), and drops blanks inside a line. ``form_problem`` says why a card is dropped, or None. On the
+186 judged cards it keeps 82, of which 78 were judged valid and 75 worth keeping
+(benchmarks/results/session5_cards/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from shared.text import content_tokens, fold, has_cjk, stem, words
+from workers.generation.cardrules import list_ok
+from workers.generation.quiz_checks import definition_problem, has_verb, statement_problem, term_problem
+from workers.generation.quiz_forms import BLANK, subject_blank
+
+MAX_TERM_WORDS = 5  # a key term is a name, not a description ("Incorrect processing of badly formed inputs")
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)\}\}")
+_LIST = re.compile(r"^[^{]*\(\d+\): ")
+_DEFINITION_CLOZE = re.compile(r"^\{\{c\d+::[^}]*\}\}\s*(?:[:：]|—|–|\s-\s)")
+# A remark about a term, not what it is: "a serious problem because ...", "an essential pre-requisite for".
+_REMARK = re.compile(
+    r"^(?:a|an|the)\s+(?:(?:very|really|most|more|serious|major|big|main|key|important|essential|significant|"
+    r"real|general|common|typical|particular|special|good|bad|difficult|hard)\s+)+"
+    r"(?:problem|issue|cause|challenge|concern|pre-?requisite|factor|part|point|aspect|example|statement)\b",
+    re.I,
+)
+# A reference to something the card does not name: "implementing these goals", "such a system".
+_UNNAMED = re.compile(r"\b(?:these|those|such)\s+[a-z]+|\bthis\s+(?!is\b)[a-z]+", re.I)
+_SHORT_SYMBOL = re.compile(r"[A-Z][A-Za-z]?")  # "Sy", "Bo", "Vw": a symbol its glossary line defines
+# A lone symbol then a dash in a definition: the next glossary line merged in ("... weights w — scheme").
+_MERGED_SYMBOL = re.compile(r"(?:^|\s)[^\W\d_]\s+[—–]\s")
+# The last subordinate clause of a line: "... may be generated when knowledge of X and Y" has no verb in it.
+_LAST_CLAUSE = re.compile(
+    r"\b(?:when|if|because|while|whereas|although|unless|since)\s+(?P<clause>[^,;]+)$", re.I
+)
+_PRONOUNS = frozenset(["i", "you", "he", "she", "it", "we", "they"])
+_LIST_ITEMS = re.compile(r"^(?P<title>[^{]*?) \(\d+\): (?P<items>.*)$")
+
+
+def lecture_text(slides: list[tuple[str, str]]) -> str:
+    """A lecture's slides (title, text), one per form feed, for the "word seen once: OCR misreading" check."""
+    return "\f".join(f"{title}\n{text}" for title, text in slides)
+
+
+def hidden(front: str) -> str:
+    """The words a cloze hides."""
+    m = _CLOZE.search(front)
+    return m.group(1) if m else ""
+
+
+def sentence_of(front: str) -> str:
+    """A cloze's sentence with its blank shown as the quiz's blank."""
+    return _CLOZE.sub(BLANK, front, count=1)
+
+
+def form_of(kind: str, front: str, back: str, *, figure: bool = False) -> str:
+    """The form of a card: definition, cloze_definition, cloze_subject, cloze_inner, list or figure."""
+    if figure:
+        return "figure"
+    if kind != "cloze":
+        return "definition"
+    if _LIST.match(front):
+        return "list"
+    if _DEFINITION_CLOZE.match(front):
+        return "cloze_definition"
+    return "cloze_subject" if subject_blank(sentence_of(front)) else "cloze_inner"
+
+
+def _term_problem(term: str, lang: str, lecture_text: str) -> str | None:
+    if len(words(term)) > MAX_TERM_WORDS and not has_cjk(term):
+        return "description"
+    reason = term_problem(term, lang, lecture_text)
+    if reason == "length" and _SHORT_SYMBOL.fullmatch(term.strip()):
+        return None  # a two-letter symbol its own glossary line defines ("Sy: набор символов ...")
+    return reason
+
+
+def _definition_problem(definition: str, lang: str) -> str | None:
+    flat = " ".join(definition.split())
+    if lang == "en" and _REMARK.match(flat):
+        return "remark"
+    if _MERGED_SYMBOL.search(flat):
+        return "merged_lines"
+    return definition_problem(flat, lang)
+
+
+def circular(term: str, definition: str, lang: str = "en") -> bool:
+    """A definition most of whose words are the term's own ("Security requirements definition: Define system
+    security requirements"): the front gives the back away. Words match on their first five letters (define /
+    definition). Half is not enough: "Operational security: concerned with the secure operation and use of
+    systems" was judged a fair card."""
+    if has_cjk(term) or has_cjk(definition):
+        return False
+    mine = {w.lower()[:5] for w in content_tokens(term, lang)}
+    said = [w.lower()[:5] for w in content_tokens(definition, lang)]
+    return bool(said) and sum(w in mine for w in said) * 2 > len(said)
+
+
+def _cut_off(sentence: str) -> bool:
+    """An English line whose last subordinate clause has no verb: the rest of it was on the next line."""
+    m = _LAST_CLAUSE.search(sentence.rstrip(" .!?"))
+    if m is None:
+        return False
+    ws = words(m["clause"])
+    if any(w.lower() in _PRONOUNS for w in ws):
+        return False  # "because they lead to ...": a subject and (a verb in the present) follow
+    return len(ws) >= 3 and not has_verb(["it", *ws, "end"])
+
+
+def _list_problem(front: str, back: str, lang: str) -> str | None:
+    m = _LIST_ITEMS.match(front)
+    if m is None:
+        return "no_list"
+    items = [_CLOZE.sub(r"\1", i).strip() for i in m["items"].split("; ") if i.strip() and i.strip() != "…"]
+    return list_problem(m["title"], items, lang)
+
+
+def list_problem(title: str, items: list[str], lang: str = "en") -> str | None:
+    """Why a list is no list to learn in order: formula pieces or debris, or items that are sub-headings
+    each opening with the title's first word ("Security and dependability": "Security and reliability",
+    "Security and availability", ...), whose cards recall headings, not facts."""
+    if not list_ok(title, items, lang):
+        return "list_debris"
+    head = fold(words(title)[0]) if words(title) else ""
+    if len(items) >= 2 and all(words(i) and fold(words(i)[0]) == head for i in items):
+        return "subheadings"
+    return None
+
+
+def form_problem(
+    kind: str, front: str, back: str, lang: str = "en", *, figure: bool = False, lecture_text: str = ""
+) -> str | None:
+    """Why a card of this form is not kept (a short code), or None."""
+    form = form_of(kind, front, back, figure=figure)
+    if form == "figure":
+        return None  # built from the figure's own numbered caption (cardrules.figure_answer)
+    if form == "list":
+        return _list_problem(front, back, lang)
+    if form == "cloze_inner":
+        return "inner_blank"
+    if form == "definition":
+        reason = _term_problem(front, lang, lecture_text)
+        if reason:
+            return f"term:{reason}"
+        if circular(front, back, lang):
+            return "definition:circular"
+        reason = _definition_problem(back, lang)
+        if reason == "sentence" and len(words(front)) >= 2:
+            reason = None  # "Vulnerability avoidance: The system is designed so that ...": a precise name
+        return f"definition:{reason}" if reason else None
+    term = hidden(front)
+    reason = _term_problem(term, lang, lecture_text)
+    if reason:
+        return f"term:{reason}"
+    sentence = sentence_of(front)
+    if form == "cloze_definition":
+        rest = re.split(r"[:：—–]|\s-\s", sentence.split(BLANK, 1)[1], maxsplit=1)[-1]
+        if circular(term, rest, lang):
+            return "definition:circular"
+        reason = _definition_problem(rest, lang)
+        return f"definition:{reason}" if reason else None
+    if _UNNAMED.search(sentence) and not has_cjk(sentence):
+        return "unnamed_reference"
+    if lang == "en" and _cut_off(sentence):
+        return "sentence:cut_off"
+    filled = sentence.replace(BLANK, term, 1)
+    reason = statement_problem(filled, lang, lecture_text)
+    return f"sentence:{reason}" if reason else None
+
+
+def asks(kind: str, front: str) -> str:
+    """The term a card asks for (a cloze's hidden words, a definition card's front), folded."""
+    return fold(hidden(front) if kind == "cloze" else front)
+
+
+def same_fact(a: tuple[str, str, str], b: tuple[str, str, str], lang: str = "en") -> bool:
+    """Two cards (kind, front, back) asking the same term with mostly the same other words: "Additive
+    architectures such as the LSTM mitigate the vanishing gradient problem" and "Additive recurrent
+    architectures are (more) resistant to vanishing gradient"."""
+    if asks(a[0], a[1]) != asks(b[0], b[1]) or not asks(a[0], a[1]):
+        return False
+    if a[0] != b[0]:
+        return False  # a definition card and a cloze of the same term ask different things
+    term = {stem(w, lang) for w in content_tokens(asks(a[0], a[1]), lang)}
+
+    def rest(card: tuple[str, str, str]) -> set[str]:
+        text = _CLOZE.sub(" ", card[1]) + " " + card[2]
+        return {stem(w, lang) for w in content_tokens(text, lang)} - term
+
+    ra, rb = rest(a), rest(b)
+    return bool(ra and rb) and len(ra & rb) / min(len(ra), len(rb)) >= 0.5
