@@ -42,6 +42,7 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,6 +213,8 @@ def generate_deck(env: Any, user_id: int, subject_id: int, deck: str) -> DeckRes
             out = run(env, job_id=None, user_id=user_id, subject_id=subject_id, params={"kind": kind})
         except Exception as exc:  # a deck with no usable text fails its documents, not the run
             res.errors[kind] = getattr(exc, "code", type(exc).__name__)
+            if not hasattr(exc, "code"):  # not an AppError: a bug, shown whole
+                traceback.print_exc()
             res.seconds[kind] = round(time.perf_counter() - start, 2)
             continue
         res.seconds[kind] = round(time.perf_counter() - start, 2)

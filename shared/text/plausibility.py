@@ -11,6 +11,7 @@ import regex
 
 # Alphabetic words of the scripts wordfreq lists word by word (CJK text has no word boundaries to check).
 _WORD = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}\p{Devanagari}\p{M}]+(?:['’][\p{Latin}]+)?")
+_SEGMENTED = frozenset({"zh", "ja", "ko"})  # languages whose wordfreq lookup needs a word segmenter
 _frequencies: dict[str, dict[str, float]] = {}
 _lock = threading.Lock()
 
@@ -31,6 +32,17 @@ def word_known(word: str, lang: str = "en") -> bool:
     freq: Any = _frequency_dict(lang)
     key = unicodedata.normalize("NFC", word).casefold().replace("’", "'")
     return key in freq
+
+
+def zipf(word: str, lang: str = "en") -> float:
+    """How common ``word`` is in ``lang`` (wordfreq's Zipf scale, 0 when unknown). wordfreq needs extra
+    tokenizers (jieba, MeCab) for Chinese, Japanese and Korean: there a word of another script (the Latin
+    words of a Chinese slide) is looked up in English instead of failing."""
+    from wordfreq import zipf_frequency
+
+    if lang in _SEGMENTED:
+        lang = "en"
+    return float(zipf_frequency(word, lang))
 
 
 def plausible_share(text: str, lang: str = "en", *, min_len: int = 2) -> float:

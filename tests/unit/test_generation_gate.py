@@ -195,3 +195,12 @@ def test_a_sentence_whose_middle_line_is_dropped_is_dropped_whole() -> None:
     text = "\n".join(p.text for g in lc.groups for p in g.points) + "\n".join(d.term for d in lc.definitions)
     assert "finite verbs" in text
     assert "derives" not in text and "paradigm" not in text and "English" not in text
+
+
+def test_an_ocr_line_of_latin_words_on_a_chinese_lecture_is_judged_in_english() -> None:
+    """wordfreq cannot look up Chinese without jieba: Latin words on a Chinese OCR page are read as English
+    (the Chinese biology deck failed every document with ModuleNotFoundError before)."""
+    from workers.generation.gate import ocr_line_readable
+
+    assert ocr_line_readable("allopatric speciation happens when populations become separated", "zh")
+    assert not ocr_line_readable("xqzt vbrmp kwjd flarbn gzzt", "zh")

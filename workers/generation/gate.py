@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from shared.text import has_cjk, words
-from shared.text.plausibility import plausible_share, word_known
+from shared.text.plausibility import plausible_share, word_known, zipf
 from workers.generation.material import LectureMaterial, Slide
 
 # Dev: the handwritten and photographed pages read at 0.4-0.7, the scanned pages at 0.8-1.0.
@@ -115,9 +115,7 @@ def ocr_line_readable(line: str, lang: str, threshold: float = MIN_OCR_LINE_PLAU
     found = [w for w in _LETTERS.findall(line) if len(w) >= 3]
     if len(found) < 3 or threshold < MIN_OCR_LINE_PLAUSIBLE:
         return True  # a title: people and places are rarer words
-    from wordfreq import zipf_frequency
-
-    common = sum(zipf_frequency(w, lang) >= COMMON_ZIPF for w in found)
+    common = sum(zipf(w, lang) >= COMMON_ZIPF for w in found)
     return common / len(found) >= MIN_OCR_COMMON_SHARE
 
 
