@@ -102,6 +102,15 @@ def test_a_picture_of_the_slides_own_words_is_no_figure() -> None:
     assert 1 not in got and 2 in got
 
 
+def test_a_chart_titled_like_its_caption_is_a_figure() -> None:
+    """The chart's title repeats its caption, but its axis ticks ("Q1" ... "Q4") are not in the caption or
+    the title: a chart, not a picture of text (the integration deck's harvest chart was dropped)."""
+    chart = fig(1, 4, caption="Figure 1: Crop yield per quarter", text="Crop yield\nQ1 Q2 Q3 Q4")
+    strip = fig(2, 4, caption="Figure 2: Crop yield per quarter", text="Crop yield per quarter")
+    got = figures_of(lecture(SLIDES, figures={4: [chart, strip]}))
+    assert 1 in got and 2 not in got
+
+
 def test_title_slide_art_is_no_figure_but_a_captioned_figure_there_is() -> None:
     crest = fig(1, 1, text="", area=0.2)
     captioned = fig(2, 1, caption="Figure 1: Photosynthesis turns light into sugar in plants")
