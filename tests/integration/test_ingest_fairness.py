@@ -49,10 +49,16 @@ def test_one_users_burst_does_not_starve_another_users_upload(stack: Stack, tmp_
     assert r.status_code == 202, r.text
     b_id = r.json()["job"]["id"]
 
-    # Bob's upload went to the queue at once; Alice's last one is still waiting its turn, and says so.
+    # Bob's upload went to the queue at once; Alice's last one, unless her first four one-page decks were
+    # already read while the uploads were sent (a race on a busy machine: the timestamps below are the
+    # property), is still waiting its turn, and says so.
     assert r.json()["job"]["stage"] == "queued"
     last = stack.client.get(f"/api/v1/jobs/{a_ids[-1]}", headers=alice).json()
-    assert last["status"] == "queued" and last["stage"] == "waiting", last
+    if last["status"] == "queued":
+        assert last["stage"] == "waiting", last
+    else:
+        finished = [j for j in _jobs(stack, a_ids[:-1]) if j.finished_at is not None]
+        assert len(finished) >= BURST - cap, (last, len(finished))
 
     for job_id in a_ids:
         assert stack.wait_job(alice, job_id, timeout=180)["status"] == "done"
