@@ -343,8 +343,12 @@ def logical_lines(text: str, title: str = "", *, formulas: bool = False) -> list
 
 
 # --- definitions ------------------------------------------------------------------------------------
+_SYMBOL = re.compile(r"\s*\((?![A-Z][A-Za-z0-9-]*s?\))[^()]{1,3}\)$")  # "(f)", "(x_t)"; not "(DFD)"
+_LIST_END = re.compile(r"(?:[,;]\s*(?:and|or)?|\s(?:and|or))$", re.I)  # an item's tail in a list sentence
+
+
 def _clean_term(term: str) -> str | None:
-    term = term.strip(" \"'“”‘’*_`")
+    term = _SYMBOL.sub("", term.strip(" \"'“”‘’*_`"))  # "Forget gate (f)": the gate, not its letter
     low = term.lower()
     for article in _ARTICLES:
         if low.startswith(article):
@@ -376,7 +380,7 @@ def _clean_term(term: str) -> str | None:
 
 
 def _clean_definition(text: str) -> str | None:
-    text = text.strip().rstrip(".;:。").strip()
+    text = _LIST_END.sub("", text.strip().rstrip(".;:。").strip()).strip()
     n = len(text) if has_cjk(text) else len(words(text))
     low, high = (6, 120) if has_cjk(text) else (3, 45)
     if not low <= n <= high:
@@ -549,17 +553,29 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
     return out
 
 
+def _sibling_name(d: Definition, heads: Counter[tuple[int, str]]) -> bool:
+    """A term named like its siblings defined on the same slide ("Input gate" beside "Forget gate" and
+    "Output gate"): a concept's name whose first word only looks like a form label ("Input: ...")."""
+    from workers.generation.validity import generic_label
+
+    head = fold(d.term).split()[-1]
+    return len(d.term.split()) > 1 and heads[(d.ref.page, head)] >= 2 and not generic_label(head)
+
+
 def _drop_boilerplate(out: LectureCandidates) -> None:
     """No definition, point or section built from course material that is not subject matter (dates,
     course codes, authors, citations, logistics): nothing generated can then carry it."""
     from workers.generation.validity import agenda_title, boilerplate_reason, generic_label
 
+    heads = Counter(
+        (d.ref.page, fold(d.term).split()[-1]) for d in out.definitions if len(d.term.split()) > 1
+    )
     out.definitions = [
         d
         for d in out.definitions
         if not boilerplate_reason(d.sentence)
         and not boilerplate_reason(d.term)
-        and not generic_label(d.term)
+        and (not generic_label(d.term) or _sibling_name(d, heads))
         and d.term[:1].isalnum()  # "¢« Relational database", "+ Hourly_Emps": OCR debris in the term
         and not d.definition.rstrip().endswith("?")  # a question is no definition
     ]

@@ -1,0 +1,76 @@
+"""Glossary slides: a list of "Term (symbol) - explanation" items gives one definition per item, which the
+valid forms then ask (term cards, term questions whose distractors are the list's sibling terms)."""
+
+from __future__ import annotations
+
+from tests.support.study import lecture
+from workers.generation.candidates import extract, logical_lines
+from workers.generation.flashcards import card_drafts
+from workers.generation.phrasing import Phraser
+from workers.generation.quiz import build_quiz
+from workers.generation.quiz_forms import form_problem
+
+CELL = (
+    "Parts of a plant cell\n"
+    "Chloroplast (c) – captures light energy to make sugar for the whole cell,\n"
+    "Vacuole (v) – stores water and keeps the cell firm against wilting, and\n"
+    "Cell wall (w) – protects the cell and gives the plant its rigid shape.\n"
+    "7"
+)
+LAYERS = (
+    "Layers of a perceptron\n"
+    "Input layer: receives the raw feature values of one training example\n"
+    "Hidden layer: combines the features into new learned representations\n"
+    "Output layer: turns the last representation into one score per class\n"
+)
+
+
+def test_sibling_glossary_items_are_not_glued_after_a_comma_or_and() -> None:
+    assert logical_lines(CELL, "Parts of a plant cell") == [
+        "Chloroplast (c) – captures light energy to make sugar for the whole cell,",
+        "Vacuole (v) – stores water and keeps the cell firm against wilting, and",
+        "Cell wall (w) – protects the cell and gives the plant its rigid shape.",
+    ]
+    # a wrapped line that is no glossary item still joins the item it continues
+    wrapped = "Chloroplast (c) – captures light energy to make sugar for the\nwhole cell and the plant."
+    assert logical_lines(wrapped) == [
+        "Chloroplast (c) – captures light energy to make sugar for the whole cell and the plant."
+    ]
+
+
+def test_each_item_is_a_definition_without_its_symbol_or_the_lists_and() -> None:
+    c = extract(lecture([("Intro", "Intro\nCells are the units of life."), ("Parts", CELL)]))
+    found = {d.term: d.definition for d in c.definitions}
+    assert found == {
+        "Chloroplast": "captures light energy to make sugar for the whole cell",
+        "Vacuole": "stores water and keeps the cell firm against wilting",
+        "Cell wall": "protects the cell and gives the plant its rigid shape",
+    }
+
+
+def test_sibling_terms_named_like_form_labels_are_kept_a_lone_label_is_not() -> None:
+    c = extract(lecture([("Layers", LAYERS)]))
+    assert [d.term for d in c.definitions] == ["Input layer", "Hidden layer", "Output layer"]
+    lone = "Training\nInput layer: receives the raw feature values of one example\nEpochs repeat the data."
+    assert extract(lecture([("Training", lone)])).definitions == []
+    label = "Pros and cons\nOutput: one score per class for every example\nAdvantage: fast on a laptop"
+    assert extract(lecture([("Pros and cons", label)])).definitions == []
+
+
+def test_a_glossary_list_gives_term_cards_and_term_questions_with_sibling_distractors() -> None:
+    lc = extract(lecture([("Parts", CELL), ("Layers", LAYERS)], title="Cells"))
+    cards = list(card_drafts([lc], Phraser(None)))
+    asked = {term for term in ("Chloroplast", "Vacuole", "Cell wall") for c in cards if term in c.front}
+    assert asked == {"Chloroplast", "Vacuole", "Cell wall"}
+    quiz = build_quiz([lc], Phraser(None), questions=20, difficulty="medium", title="Q", seed=1)
+    assert all(form_problem(q, "en") is None for q in quiz.questions)
+    which = [
+        q for q in quiz.questions if q.prompt.startswith("Which term") and q.answer_text in found_on(CELL)
+    ]
+    assert which
+    for q in which:  # the other items of its own list come first among the distractors
+        assert {"Chloroplast", "Vacuole", "Cell wall"} <= set(q.options)
+
+
+def found_on(slide: str) -> set[str]:
+    return {d.term for d in extract(lecture([("Parts", slide)])).definitions}
