@@ -3,13 +3,15 @@ valid forms then ask (term cards, term questions whose distractors are the list'
 
 from __future__ import annotations
 
+from shared.schemas import SourceRef
 from tests.support.study import lecture
-from workers.generation.candidates import extract, logical_lines
+from workers.generation.candidates import extract, find_definition, logical_lines
 from workers.generation.flashcards import card_drafts
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz import build_quiz
 from workers.generation.quiz_forms import form_problem
 
+REF = SourceRef(lecture_id=1, lecture="L1", file="l1.pdf", page=16)
 CELL = (
     "Parts of a plant cell\n"
     "Chloroplast (c) – captures light energy to make sugar for the whole cell,\n"
@@ -74,3 +76,26 @@ def test_a_glossary_list_gives_term_cards_and_term_questions_with_sibling_distra
 
 def found_on(slide: str) -> set[str]:
     return {d.term for d in extract(lecture([("Parts", slide)])).definitions}
+
+
+def test_a_term_with_its_other_names_or_abbreviation_in_brackets_is_defined() -> None:
+    other_names = (
+        "The testing set (or test set or holdout set) is the set of points used for the final evaluation."
+    )
+    found = find_definition(other_names, REF)
+    assert found is not None
+    assert (found.term, found.definition) == (
+        "testing set",
+        "the set of points used for the final evaluation",
+    )
+    abbreviated = find_definition(
+        "A data flow diagram (DFD) is a picture of how data moves through a system.", REF
+    )
+    assert abbreviated is not None and abbreviated.term == "data flow diagram (DFD)"
+    # a bracket that is neither (an example, a formula's letter) still leaves the line undefined
+    assert (
+        find_definition("Static embeddings (e.g., word2vec) are the vectors we learned before.", REF) is None
+    )
+    assert (
+        find_definition("The validation set (or dev set) is not used to train the model at all.", REF) is None
+    )

@@ -28,6 +28,7 @@ from shared.text import (
     words,
 )
 from workers.generation.formula_lines import formula_line, is_formula, labelled, lead_in_name
+from workers.generation.glossary import head_counts, sibling_name, split_alias, strip_list_end, strip_symbol
 from workers.generation.keyphrases import blank_out as blank_out  # re-exported
 from workers.generation.keyphrases import key_phrase as key_phrase  # re-exported
 from workers.generation.material import FigureInfo, LectureMaterial, Slide
@@ -343,12 +344,8 @@ def logical_lines(text: str, title: str = "", *, formulas: bool = False) -> list
 
 
 # --- definitions ------------------------------------------------------------------------------------
-_SYMBOL = re.compile(r"\s*\((?![A-Z][A-Za-z0-9-]*s?\))[^()]{1,3}\)$")  # "(f)", "(x_t)"; not "(DFD)"
-_LIST_END = re.compile(r"(?:[,;]\s*(?:and|or)?|\s(?:and|or))$", re.I)  # an item's tail in a list sentence
-
-
 def _clean_term(term: str) -> str | None:
-    term = _SYMBOL.sub("", term.strip(" \"'“”‘’*_`"))  # "Forget gate (f)": the gate, not its letter
+    term = strip_symbol(term.strip(" \"'“”‘’*_`"))  # "Forget gate (f)": the gate, not its letter
     low = term.lower()
     for article in _ARTICLES:
         if low.startswith(article):
@@ -380,7 +377,7 @@ def _clean_term(term: str) -> str | None:
 
 
 def _clean_definition(text: str) -> str | None:
-    text = _LIST_END.sub("", text.strip().rstrip(".;:。").strip()).strip()
+    text = strip_list_end(text.strip().rstrip(".;:。").strip())
     n = len(text) if has_cjk(text) else len(words(text))
     low, high = (6, 120) if has_cjk(text) else (3, 45)
     if not low <= n <= high:
@@ -400,11 +397,14 @@ def find_definition(sentence: str, ref: SourceRef) -> Definition | None:
             if term and definition:
                 return Definition(term, definition, sentence.strip(), ref)
         return None
+    s, abbreviation = split_alias(s)  # "The testing set (or test set) is ...", "Data flow diagram (DFD) is"
     for pattern in (_VERB_DEF, _IS_DEF, _ES_DEF, _CALLED_DEF, _GLOSSARY):
         m = pattern.match(s)
         if not m:
             continue
         term, definition = _clean_term(m["term"]), _clean_definition(m["def"])
+        if term and abbreviation:
+            term = f"{term} ({abbreviation})"
         if term and definition and fold(term) not in fold(definition)[: len(term) + 2]:
             if pattern is _GLOSSARY:
                 sentence = f"{term}: {definition}"
@@ -553,29 +553,18 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
     return out
 
 
-def _sibling_name(d: Definition, heads: Counter[tuple[int, str]]) -> bool:
-    """A term named like its siblings defined on the same slide ("Input gate" beside "Forget gate" and
-    "Output gate"): a concept's name whose first word only looks like a form label ("Input: ...")."""
-    from workers.generation.validity import generic_label
-
-    head = fold(d.term).split()[-1]
-    return len(d.term.split()) > 1 and heads[(d.ref.page, head)] >= 2 and not generic_label(head)
-
-
 def _drop_boilerplate(out: LectureCandidates) -> None:
     """No definition, point or section built from course material that is not subject matter (dates,
     course codes, authors, citations, logistics): nothing generated can then carry it."""
     from workers.generation.validity import agenda_title, boilerplate_reason, generic_label
 
-    heads = Counter(
-        (d.ref.page, fold(d.term).split()[-1]) for d in out.definitions if len(d.term.split()) > 1
-    )
+    heads = head_counts(out.definitions)
     out.definitions = [
         d
         for d in out.definitions
         if not boilerplate_reason(d.sentence)
         and not boilerplate_reason(d.term)
-        and (not generic_label(d.term) or _sibling_name(d, heads))
+        and (not generic_label(d.term) or sibling_name(d, heads))
         and d.term[:1].isalnum()  # "¢« Relational database", "+ Hourly_Emps": OCR debris in the term
         and not d.definition.rstrip().endswith("?")  # a question is no definition
     ]
