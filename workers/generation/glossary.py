@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Protocol
 
 from shared.schemas import SourceRef
@@ -48,7 +49,7 @@ def split_alias(sentence: str) -> tuple[str, str]:
     return f"{m['head']} {m['rest']}", abbreviation
 
 
-def head_counts(definitions: list[_Defined]) -> Counter[tuple[int, str]]:
+def head_counts(definitions: Sequence[_Defined]) -> Counter[tuple[int, str]]:
     """How many terms of several words each slide defines per last word ("... gate")."""
     return Counter((d.ref.page, fold(d.term).split()[-1]) for d in definitions if len(d.term.split()) > 1)
 
