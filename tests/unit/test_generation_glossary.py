@@ -99,3 +99,28 @@ def test_a_term_with_its_other_names_or_abbreviation_in_brackets_is_defined() ->
     assert (
         find_definition("The validation set (or dev set) is not used to train the model at all.", REF) is None
     )
+
+
+def test_sibling_slides_naming_a_variant_in_their_title_define_it_in_their_one_line() -> None:
+    slides = [
+        (
+            "Sorting: Merge sort",
+            "Sorting: Merge sort\nSplitting the list in halves and merging the sorted halves",
+        ),
+        (
+            "Sorting: Bubble sort",
+            "Sorting: Bubble sort\nRepeated swaps of neighbours, e.g., 3 and 1, until sorted",
+        ),
+        (
+            "Sorting: Quick sort",
+            "Sorting: Quick sort\nPick a pivot and split around it.\nRecurse on both sides.",
+        ),
+        ("Cost: Memory", "Cost: Memory\nExtra space for the merged halves in every pass of the sort"),
+    ]
+    c = extract(lecture(slides))
+    found = {d.term: d.definition for d in c.definitions}
+    assert found == {  # Quick sort has two lines; "Memory" has no sibling title
+        "Merge sort": "Splitting the list in halves and merging the sorted halves",
+        "Bubble sort": "Repeated swaps of neighbours",
+    }
+    assert all(p.is_definition for g in c.groups for p in g.points if "Repeated swaps" in p.text)

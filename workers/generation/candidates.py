@@ -28,7 +28,14 @@ from shared.text import (
     words,
 )
 from workers.generation.formula_lines import formula_line, is_formula, labelled, lead_in_name
-from workers.generation.glossary import head_counts, sibling_name, split_alias, strip_list_end, strip_symbol
+from workers.generation.glossary import (
+    head_counts,
+    sibling_name,
+    split_alias,
+    strip_list_end,
+    strip_symbol,
+    title_terms,
+)
 from workers.generation.keyphrases import blank_out as blank_out  # re-exported
 from workers.generation.keyphrases import key_phrase as key_phrase  # re-exported
 from workers.generation.material import FigureInfo, LectureMaterial, Slide
@@ -542,6 +549,7 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
                 )
         if group.points:
             out.groups.append(group)
+    _title_definitions(out, seen_terms)
     out.figures = useful_figures(lecture, out.figures, out.text_lang)
     _drop_boilerplate(out)
     gate_candidates(out)
@@ -551,6 +559,18 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
         if hits > max(3, 0.15 * n_points):
             out.generic_terms.add(fold(d.term))
     return out
+
+
+def _title_definitions(out: LectureCandidates, seen: set[str]) -> None:
+    """Sibling slides naming a variant in the title and explaining it in their one line (glossary.py)."""
+    for i, raw_term, raw_definition in title_terms(out.groups):
+        term, definition = _clean_term(raw_term), _clean_definition(raw_definition)
+        point = out.groups[i].points[0]
+        if term and definition and fold(term) not in seen:
+            seen.add(fold(term))
+            out.definitions.append(Definition(term, definition, f"{term}: {definition}", point.ref))
+            out.groups[i].points[0] = replace(point, is_definition=True)  # asked through its definition
+    out.definitions.sort(key=lambda d: d.ref.page)
 
 
 def _drop_boilerplate(out: LectureCandidates) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from shared.schemas import SourceRef
 from shared.text import fold
@@ -61,3 +61,35 @@ def sibling_name(d: _Defined, heads: Counter[tuple[int, str]]) -> bool:
 
     head = fold(d.term).split()[-1]
     return len(d.term.split()) > 1 and heads[(d.ref.page, head)] >= 2 and not generic_label(head)
+
+
+_TITLE_TERM = re.compile(r"^(?P<prefix>[^:]{2,40}):\s*(?P<term>[^:]{2,50})$")  # "Training: Acceptor RNN"
+_EXAMPLE_TAIL = re.compile(r",?\s*\(?\b(?:e\.g\.|i\.e\.|for example|for instance)[,:]?\s.*$", re.I)
+
+
+class _Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def points(self) -> Sequence[Any]: ...
+
+
+def title_terms(groups: Sequence[_Titled]) -> list[tuple[int, str, str]]:
+    """Sibling slides that each name one variant in their title and explain it in one line ("Training:
+    Acceptor RNN" / "One output neuron per class to learn for the whole text", beside "Training: Transducer
+    RNN"): (group index, term, explanation). Siblings share the title's prefix and the term's last word;
+    a slide with more than one line is no such definition (its lines say several things)."""
+    parsed = {i: _TITLE_TERM.match(" ".join(g.title.split())) for i, g in enumerate(groups)}
+    kin = Counter(
+        (fold(m["prefix"]), fold(m["term"]).split()[-1]) for m in parsed.values() if m and m["term"].split()
+    )
+    out = []
+    for i, m in parsed.items():
+        if m is None or not m["term"].split() or len(groups[i].points) != 1:
+            continue
+        if kin[(fold(m["prefix"]), fold(m["term"]).split()[-1])] < 2:
+            continue
+        line = _EXAMPLE_TAIL.sub("", groups[i].points[0].text).strip().rstrip(".")
+        if line and not line.endswith(("?", ":", "!")) and fold(m["term"]) not in fold(line):
+            out.append((i, m["term"].strip(), line))
+    return out
