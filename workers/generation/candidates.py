@@ -28,6 +28,14 @@ from shared.text import (
     words,
 )
 from workers.generation.formula_lines import formula_line, is_formula, labelled, lead_in_name
+from workers.generation.glossary import (
+    head_counts,
+    sibling_name,
+    split_alias,
+    strip_list_end,
+    strip_symbol,
+    title_terms,
+)
 from workers.generation.keyphrases import blank_out as blank_out  # re-exported
 from workers.generation.keyphrases import key_phrase as key_phrase  # re-exported
 from workers.generation.material import FigureInfo, LectureMaterial, Slide
@@ -344,7 +352,7 @@ def logical_lines(text: str, title: str = "", *, formulas: bool = False) -> list
 
 # --- definitions ------------------------------------------------------------------------------------
 def _clean_term(term: str) -> str | None:
-    term = term.strip(" \"'“”‘’*_`")
+    term = strip_symbol(term.strip(" \"'“”‘’*_`"))  # "Forget gate (f)": the gate, not its letter
     low = term.lower()
     for article in _ARTICLES:
         if low.startswith(article):
@@ -376,7 +384,7 @@ def _clean_term(term: str) -> str | None:
 
 
 def _clean_definition(text: str) -> str | None:
-    text = text.strip().rstrip(".;:。").strip()
+    text = strip_list_end(text.strip().rstrip(".;:。").strip())
     n = len(text) if has_cjk(text) else len(words(text))
     low, high = (6, 120) if has_cjk(text) else (3, 45)
     if not low <= n <= high:
@@ -396,11 +404,14 @@ def find_definition(sentence: str, ref: SourceRef) -> Definition | None:
             if term and definition:
                 return Definition(term, definition, sentence.strip(), ref)
         return None
+    s, abbreviation = split_alias(s)  # "The testing set (or test set) is ...", "Data flow diagram (DFD) is"
     for pattern in (_VERB_DEF, _IS_DEF, _ES_DEF, _CALLED_DEF, _GLOSSARY):
         m = pattern.match(s)
         if not m:
             continue
         term, definition = _clean_term(m["term"]), _clean_definition(m["def"])
+        if term and abbreviation:
+            term = f"{term} ({abbreviation})"
         if term and definition and fold(term) not in fold(definition)[: len(term) + 2]:
             if pattern is _GLOSSARY:
                 sentence = f"{term}: {definition}"
@@ -538,6 +549,7 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
                 )
         if group.points:
             out.groups.append(group)
+    _title_definitions(out, seen_terms)
     out.figures = useful_figures(lecture, out.figures, out.text_lang)
     _drop_boilerplate(out)
     gate_candidates(out)
@@ -549,17 +561,30 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
     return out
 
 
+def _title_definitions(out: LectureCandidates, seen: set[str]) -> None:
+    """Sibling slides naming a variant in the title and explaining it in their one line (glossary.py)."""
+    for i, raw_term, raw_definition in title_terms(out.groups):
+        term, definition = _clean_term(raw_term), _clean_definition(raw_definition)
+        point = out.groups[i].points[0]
+        if term and definition and fold(term) not in seen:
+            seen.add(fold(term))
+            out.definitions.append(Definition(term, definition, f"{term}: {definition}", point.ref))
+            out.groups[i].points[0] = replace(point, is_definition=True)  # asked through its definition
+    out.definitions.sort(key=lambda d: d.ref.page)
+
+
 def _drop_boilerplate(out: LectureCandidates) -> None:
     """No definition, point or section built from course material that is not subject matter (dates,
     course codes, authors, citations, logistics): nothing generated can then carry it."""
     from workers.generation.validity import agenda_title, boilerplate_reason, generic_label
 
+    heads = head_counts(out.definitions)
     out.definitions = [
         d
         for d in out.definitions
         if not boilerplate_reason(d.sentence)
         and not boilerplate_reason(d.term)
-        and not generic_label(d.term)
+        and (not generic_label(d.term) or sibling_name(d, heads))
         and d.term[:1].isalnum()  # "¢« Relational database", "+ Hourly_Emps": OCR debris in the term
         and not d.definition.rstrip().endswith("?")  # a question is no definition
     ]

@@ -172,12 +172,14 @@ def cause_effect_question(text: str, lang: str, ref: SourceRef) -> QuizQuestion 
 
 def sibling_terms(d: Definition, others: list[Definition], lang: str) -> list[Definition]:
     """Other terms of the lecture with a head word in common that are not variants of ``d``'s term
-    ("Application security", "Infrastructure security"): the closest distractors, of the same kind."""
+    ("Application security", "Infrastructure security"), or the other items of a glossary list on the same
+    slide ("Chloroplast - ...", "Vacuole - ..."): the closest distractors, of the same kind."""
     own = {stem(w, lang) for w in content_tokens(d.term, lang)}
     out = []
     for x in others:
         theirs = {stem(w, lang) for w in content_tokens(x.term, lang)}
-        if x.ref.lecture_id == d.ref.lecture_id and own & theirs and not (own <= theirs or theirs <= own):
+        kin = bool(own & theirs) or (x.ref.page == d.ref.page and x.ref.file == d.ref.file)
+        if x.ref.lecture_id == d.ref.lecture_id and kin and not (own <= theirs or theirs <= own):
             out.append(x)
     return out
 

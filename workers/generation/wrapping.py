@@ -15,6 +15,9 @@ _CONNECTIVE_END = re.compile(
 # The glyphs OCR makes of a bullet ("% A major strength", "¢ This set", "+ In translating"): a bullet
 # when a word follows.
 _OCR_BULLET = re.compile(r"^[%¢«»~+]\s+(?=[^\W\d_])")
+# A glossary item's head: a short capitalised term (perhaps with its symbol or abbreviation in brackets)
+# then a dash or a colon: "Forget gate (f) - controls ...", "Input gate: decides ..." (any dash).
+_GLOSSARY_HEAD = re.compile(r"^[A-Z][\w'’/-]*(?: [\w'’/-]+){0,4}(?: \([^()]{1,12}\))?(?: [–—-] |: )\S")
 
 
 def is_bullet(line: str) -> bool:
@@ -38,9 +41,11 @@ def _opens_sentence(line: str) -> bool:
 def continues(prev: str, nxt: str) -> bool:
     """Whether ``nxt`` is the wrapped rest of ``prev`` (PDF text layers break lines mid-sentence). After a
     lead-in's colon, a lower-case sentence is its rest ("A major strength of the model:" / "supports simple
-    querying of data.")."""
+    querying of data."). A glossary item after a glossary item starts anew, even after a comma or "and"."""
     if not prev or not nxt:
         return False
+    if _GLOSSARY_HEAD.match(prev) and _GLOSSARY_HEAD.match(nxt):
+        return False  # sibling items of one glossary ("Forget gate (f) - ...," / "Input gate (i) - ...")
     if prev[-1] in ":：" and nxt[0].islower():
         return len(nxt.split()) >= 4 and nxt.rstrip().endswith(".")
     if prev[-1] in ".!?;:。！？；：":
