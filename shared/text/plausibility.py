@@ -36,8 +36,8 @@ def word_known(word: str, lang: str = "en") -> bool:
 
 def zipf(word: str, lang: str = "en") -> float:
     """How common ``word`` is in ``lang`` (wordfreq's Zipf scale, 0 when unknown). wordfreq needs extra
-    tokenizers (jieba, MeCab) for Chinese, Japanese and Korean: there a word of another script (the Latin
-    words of a Chinese slide) is looked up in English instead of failing."""
+    tokenizers (jieba, MeCab) for Chinese, Japanese and Korean: for those languages the word is looked up in
+    English instead of failing (callers ask about the Latin words of such slides; a CJK word scores 0)."""
     from wordfreq import zipf_frequency
 
     if lang in _SEGMENTED:
