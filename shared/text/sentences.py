@@ -24,6 +24,7 @@ _BOUNDARY = regex.compile(
 # The word before a "." that may be an abbreviation ("Dr.", "e.g.", "U.S.", "Fig.", "No.", "3."): there
 # pysbd decides, with its language's abbreviation lists.
 _ABBREVIATION = regex.compile(r"(?:^|\s)[(\[\"'“]?(?:\p{L}{1,3}|\p{Lu}\p{Ll}{0,4}|\w+(?:\.\w+)+|\d+)\.$")
+PYSBD_MAX_CHARS = 5000  # longer lines (no slide has one) are split by the simple rule alone
 _CJK_END = regex.compile(r"(?<=[。！？][”」』）]?)(?=\S)")
 _segmenters: dict[str, Any] = {}
 _lock = threading.Lock()
@@ -44,7 +45,10 @@ def _split_line(line: str, lang: str | None) -> tuple[str, ...]:
     if not cuts:
         return (line,)
     code = lang if lang in PYSBD_LANGS else ("en" if lang is None else None)
-    if code is not None and any(_ABBREVIATION.search(line, 0, cut) for cut in cuts):
+    if len(line) > PYSBD_MAX_CHARS:  # pysbd's time grows faster than the line: a hostile line is cut simply
+        code = None
+    # the word before each boundary is looked for in a window (a search from 0 to every cut was quadratic)
+    if code is not None and any(_ABBREVIATION.search(line, max(0, cut - 64), cut) for cut in cuts):
         segmenter = _segmenter(code)
         with _lock:  # a pysbd Segmenter keeps the text it is working on
             parts = segmenter.segment(line)

@@ -325,3 +325,19 @@ def test_slide_index_uses_bm25s_with_the_shared_tokens():
     hits = index.search("Which cycle fixes carbon in the stroma?", k=3)
     assert [h.passage.ref.page for h in hits][:2] == [2, 4]
     assert hits[0].score >= 1.0  # the Okapi scale the past-paper threshold was set on
+
+
+def test_sentences_of_a_hostile_line_stay_fast() -> None:
+    """A 100k-character line full of abbreviations ("Prof.") before boundaries: the abbreviation check looks
+    at a window before each boundary and pysbd is not asked about such a line (it took minutes before)."""
+    import time
+
+    line = "Prof. John Smith wrote it. " * 4000
+    start = time.perf_counter()
+    parts = sentences(line)
+    assert time.perf_counter() - start < 5
+    assert len(parts) >= 4000 and all(p.startswith(("Prof.", "John")) for p in parts)
+    assert sentences("See Fig. 3 for the plot. It shows the yield.") == [
+        "See Fig. 3 for the plot.",
+        "It shows the yield.",
+    ]
