@@ -138,3 +138,14 @@ def test_a_list_continued_on_the_next_slide_under_the_same_title_cites_both_slid
     assert answer.find("First way") < answer.find("Second way")
     assert "Third way" not in answer
     assert sorted(e.page for e in cited) == [13, 14]
+
+
+def test_a_very_long_question_is_no_comparison_and_stays_fast() -> None:
+    import time
+
+    from workers.ai.list_answer import compared_sides
+
+    start = time.perf_counter()
+    assert compared_sides("word " * 20000 + "and more?") is None
+    assert time.perf_counter() - start < 1
+    assert compared_sides("What is the difference between bagging and boosting?") == ("bagging", "boosting")

@@ -54,6 +54,7 @@ _LIST_QUESTION = re.compile(
     r"|क्या-क्या|किन-किन|कौन-कौन|कौन से|कौन-से",
     re.IGNORECASE,
 )
+MAX_COMPARE_CHARS = 500
 _COMPARE = [
     re.compile(r"difference between (.+?) and (.+?)[?.]*$", re.IGNORECASE),
     re.compile(r"(?:how|in what way) (?:is|are) (.+?) different from (.+?)[?.]*$", re.IGNORECASE),
@@ -83,6 +84,8 @@ def asks_for_list(question: str) -> bool:
 def compared_sides(question: str) -> tuple[str, str] | None:
     """The two things a comparison question sets side by side, or None."""
     text = " ".join(question.split())
+    if len(text) > MAX_COMPARE_CHARS:  # the lazy patterns are quadratic; no comparison is this long
+        return None
     for pattern in _COMPARE:
         if m := pattern.search(text):
             return m.group(1).strip(" ,"), m.group(2).strip(" ,")
