@@ -42,7 +42,8 @@ def test_one_users_burst_does_not_starve_another_users_upload(stack: Stack, tmp_
         deck = make_pdf(tmp_path / f"a{n}.pdf", [f"Alice topic {n}\nA line about topic {n}"], figure=False)
         r = stack.upload(alice, a_subject["id"], f"a{n}.pdf", deck.read_bytes())
         assert r.status_code == 202, r.text
-        assert r.json()["job"]["status"] == "queued"
+        # accepted; a one-page deck may already be read by the time the response is written (a race)
+        assert r.json()["job"]["status"] in ("queued", "running", "done"), r.json()["job"]
         a_ids.append(r.json()["job"]["id"])
     deck = make_pdf(tmp_path / "b.pdf", ["Bob's topic\nA line for Bob"], figure=False)
     r = stack.upload(bob, b_subject["id"], "b.pdf", deck.read_bytes())
@@ -52,7 +53,7 @@ def test_one_users_burst_does_not_starve_another_users_upload(stack: Stack, tmp_
     # Bob's upload went to the queue at once; Alice's last one, unless her first four one-page decks were
     # already read while the uploads were sent (a race on a busy machine: the timestamps below are the
     # property), is still waiting its turn, and says so.
-    assert r.json()["job"]["stage"] == "queued"
+    assert r.json()["job"]["stage"] != "waiting", r.json()["job"]  # queued, or already being read
     last = stack.client.get(f"/api/v1/jobs/{a_ids[-1]}", headers=alice).json()
     if last["status"] == "queued":
         assert last["stage"] == "waiting", last
