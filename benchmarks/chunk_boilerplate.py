@@ -96,22 +96,10 @@ def labelled_lines(deck: str, labels: list[dict[str, Any]]) -> dict[str, str]:
 
 def deck_chunks(pages: list[Any]) -> list[tuple[int, Any]]:
     """(page number, ChunkDraft) for every chunk, made as store_pages makes them."""
-    from workers.ocr.chunking import deck_footers, page_chunks
+    from workers.ocr.chunking import content_chunks, deck_footers
 
-    out = []
     footers = deck_footers((p.text, p.roles) for p in pages)
-    for page in pages:
-        figure_texts = ["\n".join(x for x in (f.caption, f.text) if x) for f in page.figures]
-        drafts = page_chunks(
-            text=page.text,
-            source=page.source,
-            notes=page.notes,
-            figure_texts=figure_texts,
-            roles=page.roles,
-            footers=footers,
-        )
-        out += [(page.number, d) for d in drafts]
-    return out
+    return [(page.number, d) for page in pages for d in content_chunks(page, footers)]
 
 
 def leaks(pages: list[Any], deck: str, labels: list[dict[str, Any]]) -> tuple[int, list[Leak]]:

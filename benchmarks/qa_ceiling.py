@@ -42,23 +42,15 @@ DATA = Path(__file__).resolve().parent / "data" / "qa.jsonl"
 
 def page_texts(pages: list[Any]) -> tuple[dict[int, str], dict[int, str]]:
     """Per page number: the whole text as read, and the text of its chunks as the worker makes them."""
-    from workers.ocr.chunking import deck_footers, page_chunks
+    from workers.ocr.chunking import content_chunks, deck_footers
 
     footers = deck_footers((p.text, p.roles) for p in pages)
     read: dict[int, str] = {}
     chunks: dict[int, str] = {}
     for p in pages:
-        figure_texts = ["\n".join(x for x in (f.caption, f.text) if x) for f in p.figures]
-        read[p.number] = "\n".join([p.text, p.notes, *figure_texts])
-        drafts = page_chunks(
-            text=p.text,
-            source=p.source,
-            notes=p.notes,
-            figure_texts=figure_texts,
-            roles=p.roles,
-            footers=footers,
-        )
-        chunks[p.number] = "\n".join(d.text for d in drafts)
+        figure_words = ["\n".join(x for x in (f.caption, f.text) if x) for f in p.figures]
+        read[p.number] = "\n".join([p.text, p.notes, *figure_words])
+        chunks[p.number] = "\n".join(d.text for d in content_chunks(p, footers))
     return read, chunks
 
 

@@ -63,16 +63,12 @@ from retrieval import (  # noqa: E402  (benchmarks/retrieval.py)
     store_decks,
 )
 
+from workers.generation.sheet_plan import TOPICS_LABEL  # noqa: E402
+
 CONCEPTS = ROOT / "benchmarks" / "data" / "study_concepts.json"
 
 
-def _topics_labels() -> tuple[str, ...]:
-    from workers.generation.sheet_plan import TOPICS_LABEL
-
-    return tuple(TOPICS_LABEL.values())
-
-
-TOPICS_LABELS = _topics_labels()
+TOPICS_LABELS = tuple(TOPICS_LABEL.values())  # the sheet's "Also on the slides" line, in each language
 
 
 # ---------------------------------------------------------------------------------------------- matching

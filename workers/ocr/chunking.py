@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from workers.ocr.line_cues import DROPPED, boilerplate_key, edge_key, is_credit, is_url
 from workers.ocr.role_meta import meta_shape
 from workers.ocr.roles import content_text
+
+if TYPE_CHECKING:
+    from workers.ocr.content import PageContent
 
 MIN_PREFIX = 12  # a running footer at least this long is cut off the start of a content line
 _LEAD_NUMBERS = re.compile(r"^[\d\s./:-]+")
@@ -158,3 +162,17 @@ def page_chunks(
     if figure_body:
         drafts += [ChunkDraft(piece, "figure") for piece in split_lines(figure_body, max_words=max_words)]
     return drafts
+
+
+def content_chunks(content: PageContent, footers: frozenset[str] = frozenset()) -> list[ChunkDraft]:
+    """The chunks of a page as read (text, notes, figures' captions and words, line roles): what
+    ``store_pages`` stores and the benchmarks measure."""
+    figure_texts = ["\n".join(x for x in (f.caption, f.text) if x) for f in content.figures]
+    return page_chunks(
+        text=content.text,
+        source=content.source,
+        notes=content.notes,
+        figure_texts=figure_texts,
+        roles=content.roles,
+        footers=footers,
+    )

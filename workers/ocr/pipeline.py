@@ -20,7 +20,7 @@ from shared.jobs import JobCancelled, enqueue_job
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject
 from shared.settings import Settings
 from workers.ocr.adapters import OcrModels
-from workers.ocr.chunking import deck_footers, page_chunks
+from workers.ocr.chunking import content_chunks, deck_footers
 from workers.ocr.line_cues import PageLines, align_hints
 from workers.ocr.ports import OcrEngine
 from workers.ocr.readers import PageContent, ReadOptions, read_document
@@ -203,15 +203,7 @@ def store_pages(
                 db.flush()
                 figure_ids.append(figure.id)
             figure_count += len(figure_ids)
-            figure_texts = ["\n".join(x for x in (f.caption, f.text) if x) for f in content.figures]
-            drafts = page_chunks(
-                text=content.text,
-                source=content.source,
-                notes=content.notes,
-                figure_texts=figure_texts,
-                roles=content.roles,
-                footers=footers,
-            )
+            drafts = content_chunks(content, footers)
             for ordinal, draft in enumerate(drafts):
                 db.add(
                     Chunk(
