@@ -10,8 +10,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db import make_engine, make_session_factory, run_migrations
+from shared.files import LocalFileStore
 from shared.llm import LLM, GenerationOptions, Message
 from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject, User
+from shared.schemas import QuizQuestion, SourceRef
 from shared.settings import Settings
 from workers.generation.material import FigureInfo, LectureMaterial, Slide
 
@@ -191,3 +193,48 @@ SECURITY_LEVELS: list[tuple[str, str]] = [
         "• Threat: circumstances that have potential to cause loss or harm to a system\n",
     ),
 ]
+
+
+def quiz_question(**kw: object) -> QuizQuestion:
+    """A valid multiple-choice question (a stack is LIFO, cited to slide 2); ``kw`` replaces its fields."""
+    base: dict[str, object] = {
+        "number": 1,
+        "kind": "multiple_choice",
+        "prompt": "Which data structure returns elements in last-in, first-out order?",
+        "options": ["stack", "queue", "heap", "linked list"],
+        "answer": "A",
+        "answer_text": "stack",
+        "explanation": "The slides say a stack is LIFO.",
+        "source": SourceRef(lecture_id=1, lecture="L", file="l.pdf", page=2),
+    }
+    base.update(kw)
+    return QuizQuestion.model_validate(base)
+
+
+def figure_card_deck(tmp_path: Path, caption: str) -> tuple[StudyDb, LocalFileStore, dict[str, int]]:
+    """A study database with one lecture whose slide 3 has a chart captioned ``caption``, and the cards
+    ``store_cards`` made from it (up to 40): the store holds the chart's PNG under its figure key."""
+    from tests.support.factories import make_chart_png
+    from workers.generation.candidates import extract
+    from workers.generation.flashcards import store_cards
+    from workers.generation.material import load_material
+    from workers.generation.phrasing import Phraser
+
+    sdb = study_db(tmp_path)
+    files = LocalFileStore(sdb.settings.data_dir)
+    key = "uploads/1/1/figures/p0003-0.png"
+    files.path(key).parent.mkdir(parents=True, exist_ok=True)
+    files.path(key).write_bytes(make_chart_png(tmp_path / "chart.png").read_bytes())
+    add_lecture(sdb, figures={3: (key, caption)})
+    with sdb.session_factory() as db:
+        lectures = [extract(m) for m in load_material(db, user_id=sdb.user_id, subject_id=sdb.subject_id)]
+        result = store_cards(
+            db,
+            user_id=sdb.user_id,
+            subject_id=sdb.subject_id,
+            lectures=lectures,
+            phraser=Phraser(None),
+            count=40,
+        )
+        db.commit()
+    return sdb, files, result

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from gateway.services import flashcards as service
 from shared.files import LocalFileStore
 from shared.models import Flashcard, Subject
-from tests.support.factories import make_chart_png
-from tests.support.study import StudyDb, add_lecture, study_db
+from tests.support.study import StudyDb, figure_card_deck
 from workers.generation.candidates import extract
 from workers.generation.flashcards import store_cards
 from workers.generation.material import load_material
@@ -22,25 +21,7 @@ from workers.generation.phrasing import Phraser
 
 
 def _deck(tmp_path: Path) -> tuple[StudyDb, LocalFileStore, dict[str, int]]:
-    sdb = study_db(tmp_path)
-    files = LocalFileStore(sdb.settings.data_dir)
-    chart = make_chart_png(tmp_path / "chart.png")
-    key = "uploads/1/1/figures/p0003-0.png"
-    files.path(key).parent.mkdir(parents=True, exist_ok=True)
-    files.path(key).write_bytes(chart.read_bytes())
-    add_lecture(sdb, figures={3: (key, "Figure 2: Carbon fixed per hour in the stroma")})
-    with sdb.session_factory() as db:
-        lectures = [extract(m) for m in load_material(db, user_id=sdb.user_id, subject_id=sdb.subject_id)]
-        result = store_cards(
-            db,
-            user_id=sdb.user_id,
-            subject_id=sdb.subject_id,
-            lectures=lectures,
-            phraser=Phraser(None),
-            count=40,
-        )
-        db.commit()
-    return sdb, files, result
+    return figure_card_deck(tmp_path, "Figure 2: Carbon fixed per hour in the stroma")
 
 
 def test_cards_keep_their_source_slide_and_are_not_added_twice(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from shared.files import LocalFileStore
-from shared.schemas import QuizQuestion, SourceRef
-from tests.support.study import lecture
+from shared.schemas import SourceRef
+from tests.support.study import lecture, quiz_question
 from workers.generation.candidates import Group, Point, extract, logical_lines
 from workers.generation.cheatsheet import _shown_points, plan_items
 from workers.generation.complete import incomplete_reason
@@ -183,27 +183,12 @@ def test_a_card_whose_back_is_cut_off_is_not_valid() -> None:
     assert card_problem(spliced, spliced.replace("{{c1::", "").replace("}}", ""), "cloze") == "incomplete"
 
 
-def _question(**kw: object) -> QuizQuestion:
-    base: dict[str, object] = {
-        "number": 1,
-        "kind": "multiple_choice",
-        "prompt": "Which data structure returns elements in last-in, first-out order?",
-        "options": ["stack", "queue", "heap", "linked list"],
-        "answer": "A",
-        "answer_text": "stack",
-        "explanation": "The slides say a stack is LIFO.",
-        "source": REF,
-    }
-    base.update(kw)
-    return QuizQuestion.model_validate(base)
-
-
 def test_a_question_with_a_cut_option_or_a_spliced_stem_is_not_valid() -> None:
-    assert quiz_problem(_question()) is None
+    assert quiz_problem(quiz_question()) is None
     options = ["stack", "queue", "heap", "and a linked list"]
-    assert quiz_problem(_question(options=options)) == "incomplete_option"
+    assert quiz_problem(quiz_question(options=options)) == "incomplete_option"
     stem = "True or false: the test set is small to evaluate on If you have parameters"
-    tf = _question(kind="true_false", prompt=stem, options=["True", "False"], answer_text="True")
+    tf = quiz_question(kind="true_false", prompt=stem, options=["True", "False"], answer_text="True")
     assert quiz_problem(tf) == "incomplete_stem"
 
 

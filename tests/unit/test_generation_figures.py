@@ -11,18 +11,16 @@ from pathlib import Path
 from sqlalchemy import select
 
 from gateway.services.flashcards import build_apkg
-from shared.files import LocalFileStore
 from shared.models import Flashcard, Subject
-from tests.support.factories import make_chart_png
-from tests.support.study import add_lecture, lecture, study_db
+from tests.support.study import figure_card_deck, lecture
 from workers.generation.candidates import FigureItem, extract
 from workers.generation.figures import (
     figure_card_answer,
     numbered_caption,
     title_label,
 )
-from workers.generation.flashcards import _drafts, store_cards
-from workers.generation.material import FigureInfo, LectureMaterial, load_material
+from workers.generation.flashcards import _drafts
+from workers.generation.material import FigureInfo, LectureMaterial
 from workers.generation.phrasing import Phraser
 
 TEXT = (
@@ -178,23 +176,9 @@ def test_a_card_answers_with_a_caption_the_picture_does_not_print_and_not_the_ti
 def test_a_figure_card_exported_to_anki_shows_its_picture_on_the_front(tmp_path: Path) -> None:
     """The card made from a caption that names the slide ("Carbon fixed per hour in the Calvin cycle" on
     "The Calvin cycle") carries the figure into the .apkg as media, shown by the question template."""
-    sdb = study_db(tmp_path)
-    files = LocalFileStore(sdb.settings.data_dir)
+    sdb, files, _ = figure_card_deck(tmp_path, "Carbon fixed per hour in the Calvin cycle")
     key = "uploads/1/1/figures/p0003-0.png"
-    files.path(key).parent.mkdir(parents=True, exist_ok=True)
-    files.path(key).write_bytes(make_chart_png(tmp_path / "chart.png").read_bytes())
-    add_lecture(sdb, figures={3: (key, "Carbon fixed per hour in the Calvin cycle")})
     with sdb.session_factory() as db:
-        lectures = [extract(m) for m in load_material(db, user_id=sdb.user_id, subject_id=sdb.subject_id)]
-        store_cards(
-            db,
-            user_id=sdb.user_id,
-            subject_id=sdb.subject_id,
-            lectures=lectures,
-            phraser=Phraser(None),
-            count=40,
-        )
-        db.commit()
         card = db.scalars(select(Flashcard).where(Flashcard.figure_id.is_not(None))).one()
         assert card.back == "Carbon fixed per hour in the Calvin cycle" and card.page_number == 3
         subject = db.get(Subject, sdb.subject_id)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.schemas import QuizQuestion, SourceRef
+from shared.schemas import SourceRef
 from tests.support.study import lecture
+from tests.support.study import quiz_question as _q
 from workers.generation.candidates import extract
 from workers.generation.cheatsheet import plan_items
 from workers.generation.flashcards import _drafts, card_drafts
@@ -48,21 +49,6 @@ SECURITY: list[tuple[str, str]] = [
     ),
     ("Announcements", "Announcements\n• Final exam review next week\n• Homework 3 due Friday"),
 ]
-
-
-def _q(**kw: object) -> QuizQuestion:
-    base: dict[str, object] = {
-        "number": 1,
-        "kind": "multiple_choice",
-        "prompt": "Which data structure returns elements in last-in, first-out order?",
-        "options": ["stack", "queue", "heap", "linked list"],
-        "answer": "A",
-        "answer_text": "stack",
-        "explanation": "The slides say a stack is LIFO.",
-        "source": REF,
-    }
-    base.update(kw)
-    return QuizQuestion.model_validate(base)
 
 
 def test_boilerplate_kinds_are_recognised_and_subject_matter_is_not() -> None:

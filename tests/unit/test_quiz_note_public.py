@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
 
 from gateway.services.generation import public_quiz
-from shared.schemas.quizzes import QuizData, QuizQuestion
+from shared.schemas.quizzes import QuizData
+from tests.support.study import quiz_question
 
 
 def _quiz(note: str) -> QuizData:
-    source: Any = {"lecture_id": 1, "lecture": "Security", "file": "security.pdf", "page": 3}
-    question = QuizQuestion(
-        number=1,
-        kind="true_false",
-        prompt="Confidentiality means that information is disclosed only to those authorised.",
-        answer="true",
-        answer_text="True",
-        explanation="Slide 3 defines confidentiality.",
-        source=source,
-    )
-    return QuizData(title="Quiz", difficulty="medium", questions=[question], note=note)
+    return QuizData(title="Quiz", difficulty="medium", questions=[quiz_question()], note=note)
 
 
 def test_public_quiz_carries_the_note_without_the_answers() -> None:
