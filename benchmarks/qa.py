@@ -77,8 +77,8 @@ def save_cache(cache: dict[str, Any], deck: str) -> None:
     """Merge this deck's pages into the cache file as it is now (another run may have added decks)."""
     current = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
     mine = {k: v for k, v in cache.items() if k.startswith(f"{deck}|")}
-    versions = {k.split("|", 3)[2] for k in mine}  # the file's mtime: another reader's pages of it stay
-    for key in [k for k in current if k.startswith(f"{deck}|") and k.split("|", 3)[2] not in versions]:
+    versions = {k.split("|", 2)[1] for k in mine}  # the file's hash: another reader's pages of it stay
+    for key in [k for k in current if k.startswith(f"{deck}|") and k.split("|", 2)[1] not in versions]:
         del current[key]
     current.update(mine)
     tmp = CACHE.with_suffix(f".{os.getpid()}.tmp")

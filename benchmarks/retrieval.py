@@ -12,11 +12,11 @@ Retriever.search (k=5) in keyword, vector and hybrid mode; a hit is a result wit
 page (1-based). Printed: recall@1, recall@5, MRR@5, overall and for figure questions, time per query, and
 the hybrid misses with the right page's rank in each candidate list before fusion.
 
-Reading the decks takes minutes (OCR), so the pages are cached in /tmp, keyed by each deck's size and
-mtime and by a fingerprint of the reader's code (workers/ocr without the line-role and chunking modules,
-shared/text): a changed reader reads again. SMARTNOTES_BENCH_PAGE_CACHE=PATH gives a cache of your own
-(qa.py and qa_refusal.py use the same cache). --dump DECK prints a deck's pages as the benchmark sees
-them (to write questions with the right page numbers).
+Reading the decks takes minutes (OCR), so the pages are cached in /tmp, keyed by a hash of each deck's
+bytes (a corpus laid anew with new mtimes keeps its cache) and by a fingerprint of the reader's code
+(workers/ocr without the line-role and chunking modules, shared/text): a changed reader reads again.
+SMARTNOTES_BENCH_PAGE_CACHE=PATH gives a cache of your own (qa.py and qa_refusal.py use the same cache).
+--dump DECK prints a deck's pages as the benchmark sees them (to write questions with the right page numbers).
 """
 
 from __future__ import annotations
@@ -86,18 +86,27 @@ def reader_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
+def deck_digest(deck: Path) -> str:
+    """A short hash of the deck's bytes: the cache's key for one version of a file, whatever its mtime."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with deck.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
 def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: bool) -> tuple[list[Any], bool]:
-    """The deck's PageContent list, from the cache when the deck's size and mtime match; True when read."""
+    """The deck's PageContent list, from the cache when the deck's bytes match; True when read."""
     from shared.files import LocalFileStore
     from shared.settings import Settings
+    from workers.ocr.line_cues import LineHint
     from workers.ocr.pipeline import read_options
     from workers.ocr.readers import FigureContent, PageContent, read_document
 
-    stat = deck.stat()
-    from workers.ocr.line_cues import LineHint
-
     # the reader's version is part of the key: pages read by older code (no line hints) are read again
-    key = f"{deck.name}|{stat.st_size}|{stat.st_mtime_ns}|{languages}|hints|{reader_fingerprint()}"
+    key = f"{deck.name}|{deck_digest(deck)}|{languages}|hints|{reader_fingerprint()}"
     if use_cache and key in cache:
         pages = [
             PageContent(
@@ -117,7 +126,7 @@ def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: boo
         pages = list(read_document(deck, KINDS[deck.suffix.lower()], opts))
         print(f"  read {deck.name}: {len(pages)} pages in {time.perf_counter() - start:.0f} s", flush=True)
     # pages of another version of the file go; another reader's pages stay (a helper's branch, main)
-    version = f"{deck.name}|{stat.st_size}|{stat.st_mtime_ns}|"
+    version = f"{deck.name}|{deck_digest(deck)}|"
     for name in [k for k in cache if k.startswith(f"{deck.name}|") and not k.startswith(version)]:
         del cache[name]
     cache[key] = [asdict(p) for p in pages]
