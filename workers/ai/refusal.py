@@ -48,7 +48,7 @@ OVERRIDE_SIMILARITY_OTHER_SCRIPT = 0.6  # false refusals; other scripts: 0.65 re
 # anything 0.45-0.65 there, so a third of the question's words on the slides answers, the similarity only
 # from 0.55, and it outweighs a missing rare word only from 0.6. Dev, Spanish / Russian decks, their off-topic
 # questions and generic ones in their language (benchmarks/qa_lang_lab.py): refused 0.27 / 0.07 ->
-# 0.87 / 0.36, answerable refused 0.06 / 0 -> 0.06 / 0 (see docs/benchmarks.md for the leave-one-deck-out choices).
+# 0.87 / 0.36, answerable refused 0.06 / 0 -> 0.06 / 0 (leave-one-deck-out: docs/benchmarks.md).
 OWN_MIN_COVERAGE = 0.3
 OWN_MIN_SIMILARITY = 0.55
 OWN_OVERRIDE_SIMILARITY = 0.6
