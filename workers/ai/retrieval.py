@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from shared.embeddings import Embedder
 from shared.models import Chunk, Lecture, LectureStatus, Subject
-from shared.text import BM25Index, dominant_script, is_cjk, script_of, tokens
+from shared.text import BM25Index, detect_language, dominant_script, is_cjk, script_of, tokens
 from shared.text import stem as text_stem
+from shared.text.language import LATIN_LANGUAGES
 from workers.ai.vectors import VectorStore, collection_name
 
 Mode = Literal["hybrid", "vector", "keyword"]
@@ -35,18 +36,25 @@ CANDIDATES = 30
 _SCRIPT_STEMMER = {"Cyrillic": "ru", "Devanagari": "hi", "Latin": "en"}
 
 
-def stem(word: str) -> str:
-    """One lower-case token's stem in its script's language; numbers, CJK and anything else unchanged."""
+def stem(word: str, lang: str | None = None) -> str:
+    """One lower-case token's stem in its script's language; numbers, CJK and anything else unchanged.
+    ``lang``, the notes' language: a Latin-script word is stemmed in it when it is a Latin-script language
+    (Spanish notes: "resistencias" -> "resistent", as the question's word is stemmed too), else in English."""
     if word.isdigit():
         return word
-    lang = _SCRIPT_STEMMER.get(dominant_script(word) or "")
-    return text_stem(word, lang) or word if lang else word
+    script = dominant_script(word) or ""
+    code = lang if script == "Latin" and lang in LATIN_LANGUAGES else _SCRIPT_STEMMER.get(script)
+    return text_stem(word, code) or word if code else word
 
 
-def match_terms(text: str) -> list[str]:
+def match_terms(text: str, lang: str | None = None) -> list[str]:
     """The tokens of ``text`` as the keyword index and the answer's checks compare them: stemmed by script,
-    stop words dropped, CJK as characters and character pairs."""
-    return [stem(t) for t in tokens(text)]
+    stop words dropped, CJK as characters and character pairs. With ``lang``, the notes' language when it is
+    not English, that language's stop words and Latin-script stems (both sides of a comparison must use the
+    same ``lang``); without it, or "en", English ones."""
+    if lang is None or lang == "en":
+        return [stem(t) for t in tokens(text)]
+    return [stem(t, lang) for t in tokens(text, lang=lang)]
 
 
 TITLE_REPEAT = 2  # dev: recall@1 0.67 -> 0.68, cites gold 0.63 -> 0.64 against 1
@@ -89,13 +97,17 @@ class KeywordIndex:
 
     chunk_ids: list[int]
     index: BM25Index
+    language: str = "en"  # the notes' language (detect_language over all their text)
 
     @classmethod
     def build(cls, chunks: list[tuple[int, str]]) -> KeywordIndex:
-        return cls([cid for cid, _ in chunks], BM25Index([match_terms(text) for _, text in chunks]))
+        lang = detect_language("\n".join(text for _, text in chunks)) if chunks else "en"
+        terms = [match_terms(text, lang) for _, text in chunks]
+        return cls([cid for cid, _ in chunks], BM25Index(terms), lang)
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        return [(self.chunk_ids[i], score) for i, score in self.index.search(match_terms(query), k)]
+        found = self.index.search(match_terms(query, self.language), k)
+        return [(self.chunk_ids[i], score) for i, score in found]
 
 
 @dataclass
@@ -145,8 +157,9 @@ class Retriever:
                 collection_name(subject.user_id, subject.id), vector, CANDIDATES, lecture_ids=lecture_ids
             )
             vector_hits = {h.chunk_id: (rank, h.similarity) for rank, h in enumerate(hits)}
-        if mode in ("hybrid", "keyword"):
-            found = self.keyword_index(db, subject).search(query, CANDIDATES * 3)
+        index = self.keyword_index(db, subject) if mode != "vector" else None
+        if index is not None:
+            found = index.search(query, CANDIDATES * 3)
             keyword_hits = {cid: (rank, score) for rank, (cid, score) in enumerate(found)}
         evidence = self._load(db, subject, list(dict.fromkeys([*vector_hits, *keyword_hits])), lecture_ids)
         by_id = {e.chunk_id: e for e in evidence}
@@ -159,7 +172,8 @@ class Retriever:
             key=lambda c: -keyword_hits[c][1] * content_weight(by_id[c]),
         )
         vector_order = sorted((c for c in vector_hits if c in by_id), key=lambda c: vector_hits[c][0])
-        vector_weight = query_vector_weight(query) if mode == "hybrid" else 1.0
+        notes_language = index.language if index is not None else "en"
+        vector_weight = query_vector_weight(query, notes_language) if mode == "hybrid" else 1.0
         for weight, order in ((vector_weight, vector_order), (1.0, keyword_order)):
             for rank, cid in enumerate(order):
                 by_id[cid].score += weight / (RRF_K + rank + 1)
@@ -201,13 +215,27 @@ class Retriever:
 
 
 OTHER_SCRIPT_VECTOR_WEIGHT = 0.5
+# Dev (benchmarks/qa_lang_lab.py), Spanish / Russian questions on their own decks, recall@1: main 0.33 / 0.65;
+# with the notes' stems 0.33 / 0.71 (vector list at 1 / 0.5), 0.44 / 0.76 at 0.1, 0.61 / 0.76 at 0.
+OWN_LANGUAGE_VECTOR_WEIGHT = 0.0
 
 
-def query_vector_weight(query: str) -> float:
+def own_language(question: str, notes_language: str) -> bool:
+    """A question asked in a language other than English, of notes in a language other than English (their
+    own, as a rule): the bundled embedder, trained on English, reads neither. Both are detected
+    (shared.text.detect_language), so a misread short question or a garbled English scan alone does not
+    count."""
+    return notes_language != "en" and detect_language(question) != "en"
+
+
+def query_vector_weight(query: str, notes_language: str = "en") -> float:
     """The vector ranking's weight in the fusion. The bundled embedder is English-only: for CJK questions
-    its ranking is noise, so only keywords rank; for other non-Latin scripts it is weaker than keywords."""
+    its ranking is noise, so only keywords rank, and likewise for a non-English question on non-English
+    notes (``own_language``); for other non-Latin scripts it is weaker than keywords."""
     if is_cjk(query):
         return 0.0
+    if own_language(query, notes_language):
+        return OWN_LANGUAGE_VECTOR_WEIGHT
     return 1.0 if mostly_latin(query) else OTHER_SCRIPT_VECTOR_WEIGHT
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from shared.models import Chunk, Lecture, Subject
+from shared.text import detect_language
 from workers.ai.figure_questions import has_figure
 from workers.ai.refusal import POINTERS
 from workers.ai.retrieval import Evidence, match_terms
@@ -43,41 +44,48 @@ _NOTES = re.compile(r"^speaker notes:\s*", re.IGNORECASE)
 _POINTER_STEMS = frozenset(POINTERS | {t for w in POINTERS for t in match_terms(w)})
 
 
-def question_terms(question: str) -> set[str]:
+def question_terms(question: str, lang: str | None = None) -> set[str]:
     """The question's content words as the keyword index compares them, without words that only point at
     the slides ("figure", "example")."""
-    return {t for t in match_terms(question) if t not in POINTERS}
+    return {t for t in match_terms(question, lang) if t not in POINTERS}
 
 
-def coverage_of(terms: set[str], evidence: Evidence) -> float:
+def coverage_of(terms: set[str], evidence: Evidence, lang: str | None = None) -> float:
     """The share of ``terms`` that the slide's title or text uses."""
     if not terms:
         return 0.0
-    return len(terms & set(match_terms(f"{evidence.title}\n{evidence.text}"))) / len(terms)
+    return len(terms & set(match_terms(f"{evidence.title}\n{evidence.text}", lang))) / len(terms)
+
+
+def slides_language(evidence: list[Evidence]) -> str:
+    """The language the retrieved slides are written in: the question's words and theirs are compared with
+    its stems and stop words (as the keyword index compares them in the notes' language)."""
+    return detect_language("\n".join(f"{e.title}\n{e.text}" for e in evidence))
 
 
 def answering_order(question: str, evidence: list[Evidence]) -> list[Evidence]:
     """The retrieved slides with the one to answer from first (see the module's rule); the others keep
     their order. With no content words in the question the retrieval's order stands."""
-    terms = question_terms(question)
-    if not terms or len(evidence) < 2 or names_title(terms, evidence[0]):
+    lang = slides_language(evidence)
+    terms = question_terms(question, lang)
+    if not terms or len(evidence) < 2 or names_title(terms, evidence[0], lang):
         return evidence
     named = named_figure(question, evidence[1:])
     if named is not None:
         return [named, *(e for e in evidence if e is not named)]
-    scores = [coverage_of(terms, e) - PLACE_PENALTY * place for place, e in enumerate(evidence)]
+    scores = [coverage_of(terms, e, lang) - PLACE_PENALTY * place for place, e in enumerate(evidence)]
     best = max(range(len(evidence)), key=lambda i: (scores[i], -i))
     if best == 0:
         return evidence
     return [evidence[best], *(e for i, e in enumerate(evidence) if i != best)]
 
 
-def names_title(terms: set[str], evidence: Evidence) -> bool:
+def names_title(terms: set[str], evidence: Evidence, lang: str | None = None) -> bool:
     """The slide says nothing but its title (its content is a figure) and the question names that whole
     title ("In the bidirectional RNN figure, ..." on the slide "Bidirectional RNN"): the student asks about
     that slide, whatever the others say."""
-    title = question_terms(evidence.title)
-    title_only = not set(match_terms(evidence.text)) - set(match_terms(evidence.title))
+    title = question_terms(evidence.title, lang)
+    title_only = not set(match_terms(evidence.text, lang)) - set(match_terms(evidence.title, lang))
     return title_only and bool(title) and title <= terms
 
 
