@@ -29,6 +29,7 @@ from shared.text import (
 )
 from workers.generation.formula_lines import formula_line, is_formula, labelled, lead_in_name
 from workers.generation.glossary import (
+    announces_list,
     head_counts,
     sibling_name,
     split_alias,
@@ -389,7 +390,7 @@ def _clean_definition(text: str) -> str | None:
     low, high = (6, 120) if has_cjk(text) else (3, 45)
     if not low <= n <= high:
         return None
-    if any(w.lower() in _ANAPHORA for w in words(text)):  # "concerned with these goals": needs context
+    if any(w.lower() in _ANAPHORA for w in words(text)) or announces_list(text):  # "these goals", "2 parts"
         return None
     return text
 

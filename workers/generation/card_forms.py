@@ -52,7 +52,6 @@ _REMARK = re.compile(
 )
 # A reference to something the card does not name: "implementing these goals", "such a system".
 _UNNAMED = re.compile(r"\b(?:these|those|such)\s+[a-z]+|\bthis\s+(?!is\b)[a-z]+", re.I)
-_SHORT_SYMBOL = re.compile(r"[A-Z][A-Za-z]?")  # "Sy", "Bo", "Vw": a symbol its glossary line defines
 # A lone symbol then a dash in a definition: the next glossary line merged in ("... weights w — scheme").
 _MERGED_SYMBOL = re.compile(r"(?:^|\s)[^\W\d_]\s+[—–]\s")
 # The last subordinate clause of a line: "... may be generated when knowledge of X and Y" has no verb in it.
@@ -93,12 +92,11 @@ def form_of(kind: str, front: str, back: str, *, figure: bool = False) -> str:
 
 
 def _term_problem(term: str, lang: str, lecture_text: str) -> str | None:
+    """A name to recall: not a description, and not a symbol of notation ("Sy", "Bo" of a formula's tuple:
+    hidden in a cloze, nothing in the card says a letter of notation is asked; judged invalid 2 of 2)."""
     if len(words(term)) > MAX_TERM_WORDS and not has_cjk(term):
         return "description"
-    reason = term_problem(term, lang, lecture_text)
-    if reason == "length" and _SHORT_SYMBOL.fullmatch(term.strip()):
-        return None  # a two-letter symbol its own glossary line defines ("Sy: набор символов ...")
-    return reason
+    return term_problem(term, lang, lecture_text)
 
 
 def _definition_problem(definition: str, lang: str) -> str | None:
