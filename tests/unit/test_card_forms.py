@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from tests.support.study import lecture
 from workers.generation.candidates import extract
-from workers.generation.card_forms import form_of, form_problem, lecture_text, list_problem, same_fact
+from workers.generation.card_forms import (
+    form_of,
+    form_problem,
+    lecture_text,
+    list_problem,
+    same_fact,
+    same_sentence,
+)
 from workers.generation.flashcards import _drafts, card_drafts
 from workers.generation.phrasing import Phraser
 
@@ -168,3 +175,47 @@ def test_a_symbol_of_notation_is_never_hidden_in_a_cloze() -> None:
         )
         is None
     )
+
+
+def test_a_subject_cloze_is_dropped_when_a_part_of_its_term_fills_the_blank_too() -> None:
+    """ "{{c1::Security risk analysis}} is a business rather than a technical process" beside the slide
+    "Security is a business issue": "Security" fits the blank as well (judged ambiguous)."""
+    text = lecture_text(
+        [
+            ("Security is a business issue", "Security is a business issue\nThe cost of security matters"),
+            ("Risk", "Risk\nSecurity risk analysis is a business rather than a technical process"),
+            ("Policies", "Policies\nSecurity policies should set out general access strategies"),
+        ]
+    )
+    ambiguous = "{{c1::Security risk analysis}} is a business rather than a technical process."
+    assert form_problem("cloze", ambiguous, "", lecture_text=text) == "part_fits"
+    fair = "{{c1::Security policies}} should set out general access strategies for the organization."
+    assert form_problem("cloze", fair, "", lecture_text=text) is None
+
+
+def test_no_two_cards_teach_one_sentence() -> None:
+    """A term card "Threat" / "circumstances that ..." and a cloze of the line "Threat: circumstances that
+    ..." teach one sentence twice: the second is left out."""
+    slides = [
+        (
+            "Security",
+            "Security\nSecurity engineering is concerned with systems that resist malicious attacks",
+        ),
+        (
+            "Terms",
+            "Terms\nThreat: circumstances that have potential to cause loss or harm to a system\n"
+            "Asset: something of value which has to be protected by the owner",
+        ),
+        (
+            "Threats",
+            "Threats\nThreats: circumstances that have potential to cause loss or harm to a system",
+        ),
+    ]
+    cards = list(card_drafts([extract(lecture(slides))], Phraser(None)))
+    taught = [c.back.lower() for c in cards if "circumstances" in (c.front + c.back).lower()]
+    assert len(taught) == 1, [(c.front, c.back) for c in cards]
+    assert same_sentence(
+        "threat: circumstances that have potential to cause loss",
+        "circumstances that have potential to cause loss",
+    )
+    assert not same_sentence("a set of relations", "a set of relations with rows and columns in it")

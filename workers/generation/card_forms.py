@@ -99,9 +99,14 @@ def _term_problem(term: str, lang: str, lecture_text: str) -> str | None:
     return term_problem(term, lang, lecture_text)
 
 
+def remark(definition: str) -> bool:
+    """A remark about a term ("a serious problem because ..."), not what it is."""
+    return bool(_REMARK.match(" ".join(definition.split())))
+
+
 def _definition_problem(definition: str, lang: str) -> str | None:
     flat = " ".join(definition.split())
-    if lang == "en" and _REMARK.match(flat):
+    if lang == "en" and remark(flat):
         return "remark"
     if _MERGED_SYMBOL.search(flat):
         return "merged_lines"
@@ -185,11 +190,59 @@ def form_problem(
         return f"definition:{reason}" if reason else None
     if _UNNAMED.search(sentence) and not has_cjk(sentence):
         return "unnamed_reference"
+    if lang == "en" and part_fits(term, sentence, lecture_text):
+        return "part_fits"
     if lang == "en" and _cut_off(sentence):
         return "sentence:cut_off"
     filled = sentence.replace(BLANK, term, 1)
     reason = statement_problem(filled, lang, lecture_text)
     return f"sentence:{reason}" if reason else None
+
+
+_LINE_VERB = r"(?:is|are|should|must|can|may|will|has|have)\b"
+
+
+def part_fits(term: str, sentence: str, lecture_text: str, lang: str = "en") -> bool:
+    """A shorter name inside the hidden term would fill the blank as well: "_____ is a business rather than
+    a technical process" hides "Security risk analysis", but the lecture says "Security is a business
+    issue" (judged ambiguous). True when a slide's line or title opens with a part of the term and a verb
+    and shares a content word with the rest of the sentence."""
+    ws = words(term)
+    if len(ws) < 2 or not lecture_text:
+        return False
+    rest = {stem(w, lang) for w in content_tokens(sentence.replace(BLANK, " "), lang) if len(w) >= 4}
+    parts = {" ".join(ws[i:j]) for i in range(len(ws)) for j in range(i + 1, len(ws) + 1)} - {term}
+    for line in lecture_text.replace("\f", "\n").split("\n"):
+        flat = line.strip()
+        for part in parts:
+            if len(part) < 4 or not re.match(rf"(?i)(?:the\s+)?{re.escape(part)}\s+{_LINE_VERB}", flat):
+                continue
+            said = {stem(w, lang) for w in content_tokens(flat, lang) if len(w) >= 4}
+            said -= {stem(w, lang) for w in content_tokens(part, lang)}
+            if rest & said:
+                return True
+    return False
+
+
+def fact_of(kind: str, front: str, back: str) -> str:
+    """What a card teaches, folded: a definition card's back, a cloze's sentence without its "Term:" label
+    (a list's item and a figure's caption teach their own)."""
+    if kind != "cloze" or _LIST.match(front):
+        return fold(back) if kind != "cloze" else ""
+    sentence = _CLOZE.sub(r"\1", front)
+    if _DEFINITION_CLOZE.match(front):
+        sentence = re.split(r"[:：—–]|\s-\s", sentence, maxsplit=1)[-1]
+    return fold(sentence)
+
+
+def same_sentence(a: str, b: str) -> bool:
+    """Two cards teaching one sentence: a term card "Threat" / "Circumstances that ..." and a cloze of the
+    line "Threat: Circumstances that ..." (one of them is enough)."""
+    a, b = a.strip(" ."), b.strip(" .")
+    if not a or not b:
+        return False
+    short, long = sorted((a, b), key=len)
+    return short == long or (len(short.split()) >= 5 and short in long)
 
 
 def asks(kind: str, front: str) -> str:

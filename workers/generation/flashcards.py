@@ -23,7 +23,15 @@ from workers.generation.candidates import (
     good_title,
     statement_like,
 )
-from workers.generation.card_forms import asks, form_problem, lecture_text, list_problem, same_fact
+from workers.generation.card_forms import (
+    asks,
+    fact_of,
+    form_problem,
+    lecture_text,
+    list_problem,
+    same_fact,
+    same_sentence,
+)
 from workers.generation.cardrules import (
     agenda_like,
     cloze_ok,
@@ -191,6 +199,7 @@ def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator
     queues = [_drafts(lc, phraser) for lc in lectures]
     langs = [lc.text_lang for lc in lectures]
     given: dict[str, list[tuple[str, str, str]]] = {}  # the cards yielded, by the term they ask
+    taught: list[str] = []  # what they teach: no sentence twice (a term card and the cloze of its line)
     while any(any(q.values()) for q in queues):
         for q, lang in zip(queues, langs, strict=True):
             for name in pattern:
@@ -198,8 +207,12 @@ def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator
                     draft = q[name].pop(0)
                     card = (draft.kind, draft.front, draft.back)
                     same = given.setdefault(asks(draft.kind, draft.front), [])
+                    fact = fact_of(*card)
+                    if any(same_sentence(fact, x) for x in taught):
+                        continue
                     if valid(draft, lang) and not any(same_fact(card, g) for g in same):
                         same.append(card)
+                        taught.append(fact)
                         yield draft
                         break
 
