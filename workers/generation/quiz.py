@@ -23,6 +23,7 @@ from workers.generation.candidates import (
     find_definition,
     statement_like,
 )
+from workers.generation.card_forms import remark
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
@@ -57,6 +58,7 @@ from workers.generation.quiz_kinds import (
     variants,
 )
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
+from workers.generation.quiz_statements import completion_question, concept_names, statements
 from workers.generation.textutil import contains_phrase, shorten
 from workers.generation.validity import quiz_problem
 
@@ -238,6 +240,9 @@ class QuizBuilder:
                     continue
                 yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point))
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
+            for st in statements(lc):  # what the lecture explains: the concept blanked, siblings as options
+                build = partial(completion_question, st, lc.lang, self.n_options, self.rng.shuffle)
+                yield _Seed("multiple_choice", f"p:{fold(st.line)}", (li, st.ref.page), build)
 
     def _mc_definition(
         self,
@@ -280,6 +285,9 @@ class QuizBuilder:
         contrast = compare_prompt(d, rival, lc.lang) if rival else None
         usable = rival is not None and contrast is not None and not contains_phrase(rival.definition, d.term)
         first = [rival.definition] if rival and usable else []
+        if not first:  # "What is X?": siblings' definitions only (a discipline's beside a term's: too easy)
+            kin = {fold(x.definition) for x in sibling_terms(d, defs, lc.text_lang)}
+            pool = [(x, r) for x, r in pool if fold(x) in kin]
         distractors = first + self._near(d.ref, pool, {fold(d.definition)}, need - len(first))
         if len(distractors) < 2:
             return None
@@ -353,20 +361,13 @@ class QuizBuilder:
             return None
         if context_prefix(d.sentence, "", key_terms(lc), lc.text_lang) is None:
             return None
+        if remark(d.definition):  # "Input gate is a serious problem ...": absurd, so false to anyone
+            return None
         kin = [x.term for x in sibling_terms(d, lc.definitions, lc.text_lang) if self._term_ok(lc, x)]
-        terms = [
-            (x, r)
-            for x, r in terms
-            if r.lecture_id == d.ref.lecture_id
-            and same_kind(d.term, x)
-            and not shares_word(x, d.term, lc.text_lang)
-            and self._name_ok(lc, x)
-            and not self._badly_defined(lc, x)
-        ]
-        # Only the false version: a sibling ("Application security" for "Infrastructure security") is the
-        # plausible mistake. True keys come from the slides' own lines (_tf_point); a definition's true
-        # version would spend on a weaker question the fact a multiple-choice question asks better.
-        other = kin[:1] or self._near(d.ref, terms, {fold(d.term)}, 1)
+        # Only the false version, and only with a sibling swapped in ("Application security" for
+        # "Infrastructure security"): any other term of the lecture makes a statement false to anyone (a gate
+        # called "a serious problem", judged worthless). True keys come from the slides' own lines.
+        other = [x for x in kin if same_kind(d.term, x)][:1]
         if not other:
             return None
         if not has_cjk(d.term):
@@ -498,7 +499,8 @@ class QuizBuilder:
             log.debug("quiz question dropped (%s): %s", problem, question.prompt)
             return False
         if self._terms is None:
-            self._terms = sorted({t for lc in self.lectures for t in key_terms(lc)}, key=len, reverse=True)
+            names = {t for lc in self.lectures for t in [*key_terms(lc), *concept_names(lc)]}
+            self._terms = sorted(names, key=len, reverse=True)
         return term_in(f"{question.prompt} {question.answer_text}", self._terms) is not None
 
     def _interleaved(self, seeds: list[_Seed]) -> list[_Seed]:
