@@ -11,7 +11,14 @@ from workers.generation.candidates import extract
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz import QuizBuilder
 from workers.generation.quiz_forms import form_problem
-from workers.generation.quiz_statements import completion_question, concept_names, resolved, statements
+from workers.generation.quiz_lists import lists_to_name, name_items_question
+from workers.generation.quiz_statements import (
+    completion_question,
+    concept_names,
+    false_question,
+    resolved,
+    statements,
+)
 from workers.generation.validity import quiz_problem
 
 SPLITTING = [
@@ -173,3 +180,56 @@ def test_definitions_offered_as_options_are_the_siblings_ones() -> None:
 
 def fold_def(text: str) -> str:
     return " ".join(text.lower().rstrip(".").split())
+
+
+def test_a_name_the_slides_give_as_an_example_is_no_sibling() -> None:
+    """ "IC: ...; e.g., domain constraints": a domain constraint is an integrity constraint, so "Domain
+    constraints can be specified by the DBA" is no false statement."""
+    slides = [
+        ("Databases", "Databases\nA database holds the data of an organisation in tables of rows"),
+        (
+            "Integrity constraints",
+            "Integrity constraints\n"
+            "Integrity constraints must hold for every instance; e.g., domain constraints.\n"
+            "Integrity constraints can be specified by the DBA, based on application semantics",
+        ),
+        ("Domain constraints", "Domain constraints\nDomain constraints are checked when a value is stored"),
+    ]
+    lc = extract(lecture(slides))
+    found = {st.sentence: st.siblings for st in statements(lc)}
+    assert found["Integrity constraints can be specified by the DBA, based on application semantics"] == []
+
+
+def test_one_sibling_makes_a_false_statement_two_a_completion_question() -> None:
+    lc = extract(lecture(SPLITTING))
+    by_term = {st.term: st for st in statements(lc)}
+    st = by_term["training set"]
+    q = false_question(st, "en")
+    assert q is not None and q.answer == "false"
+    assert q.prompt.startswith("True or false: The ") and "training set" not in q.prompt
+    assert "should always be your largest subset of data" in q.prompt
+    assert quiz_problem(q) is None and form_problem(q, "en") is None
+    assert "training set" in q.explanation  # the slide's own line
+
+
+LISTS = [
+    ("Security", "Security\nSecurity engineering is concerned with systems that resist malicious attacks"),
+    ("Security dimensions", "Security dimensions\nConfidentiality\nIntegrity\nAvailability"),
+    ("Agenda items", "Agenda items\nIntroduction\nSecurity dimensions\nSummary"),
+    (
+        "Security and dependability",
+        "Security and dependability\n"
+        "Security and reliability\nSecurity and availability\nSecurity and safety",
+    ),
+]
+
+
+def test_a_list_with_its_lead_in_is_asked_whole_not_an_outline_nor_sub_headings() -> None:
+    lc = extract(lecture(LISTS))
+    named = {u.title: u.items for u in lists_to_name(lc)}
+    assert named == {"Security dimensions": ["Confidentiality", "Integrity", "Availability"]}
+    q = name_items_question(lists_to_name(lc)[0], "en", "en")
+    assert q is not None and q.prompt == "What are the 3 items of “Security dimensions”?"
+    assert q.answer_text == "Confidentiality; Integrity; Availability"
+    assert quiz_problem(q) is None and form_problem(q, "en") is None
+    assert any(x.prompt == q.prompt for x in QuizBuilder([lc], Phraser(None), seed=2).build(10))

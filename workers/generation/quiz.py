@@ -28,7 +28,7 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import distractors_for, question_for_term
-from workers.generation.quiz_balance import TrueFalseBalance, context_prefix, even_case, framed
+from workers.generation.quiz_balance import TrueFalseBalance, context_prefix, even_case, framed, interleaved
 from workers.generation.quiz_checks import (
     definition_problem,
     guessable,
@@ -57,8 +57,15 @@ from workers.generation.quiz_kinds import (
     title_problem,
     variants,
 )
+from workers.generation.quiz_lists import lists_to_name, name_items_question
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
-from workers.generation.quiz_statements import completion_question, concept_names, statements
+from workers.generation.quiz_statements import (
+    completion_question,
+    concept_names,
+    false_question,
+    mc_siblings,
+    statements,
+)
 from workers.generation.textutil import contains_phrase, shorten
 from workers.generation.validity import quiz_problem
 
@@ -207,6 +214,10 @@ class QuizBuilder:
                 (li, unit.ref.page),
                 partial(self._mc_list, self.lectures[li], unit, siblings),
             )
+        for li, lc in enumerate(self.lectures):  # "What are the 4 items of “Threat types”?"
+            for unit in lists_to_name(lc):
+                build = partial(name_items_question, unit, lc.lang, lc.text_lang)
+                yield _Seed("short_answer", f"l:{fold(unit.title)}", (li, unit.ref.page), build)
         for li, lc in enumerate(self.lectures):
             usable = [d for d in lc.definitions if self._term_ok(lc, d)]
             kept_for_false = {id(d) for d in usable[2::3]}
@@ -241,8 +252,11 @@ class QuizBuilder:
                 yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point))
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
             for st in statements(lc):  # what the lecture explains: the concept blanked, siblings as options
-                build = partial(completion_question, st, lc.lang, self.n_options, self.rng.shuffle)
-                yield _Seed("multiple_choice", f"p:{fold(st.line)}", (li, st.ref.page), build)
+                kind: QuestionKind = "multiple_choice"
+                make: Builder = partial(completion_question, st, lc.lang, self.n_options, self.rng.shuffle)
+                if len(mc_siblings(st, self.n_options)) < 2:  # too few options: a sibling swapped in, false
+                    kind, make = "true_false", partial(false_question, st, lc.lang)
+                yield _Seed(kind, f"p:{fold(st.line)}", (li, st.ref.page), make)
 
     def _mc_definition(
         self,
@@ -503,26 +517,12 @@ class QuizBuilder:
             self._terms = sorted(names, key=len, reverse=True)
         return term_in(f"{question.prompt} {question.answer_text}", self._terms) is not None
 
-    def _interleaved(self, seeds: list[_Seed]) -> list[_Seed]:
-        """Shuffled within each lecture, then round-robin across lectures (every lecture gets asked)."""
-        by_lecture: dict[int, list[_Seed]] = {}
-        for s in seeds:
-            by_lecture.setdefault(s.order[0], []).append(s)
-        for lst in by_lecture.values():
-            self.rng.shuffle(lst)
-        mixed: list[_Seed] = []
-        while any(by_lecture.values()):
-            for lst in by_lecture.values():
-                if lst:
-                    mixed.append(lst.pop(0))
-        return mixed
-
     def build(self, count: int, progress: Callable[[int, int], None] | None = None) -> list[QuizQuestion]:
         by_kind: dict[QuestionKind, list[_Seed]] = {k: [] for k in MIX[self.difficulty]}
         for seed in self.seeds():
             by_kind[seed.kind].append(seed)
         for kind, seeds in by_kind.items():
-            by_kind[kind] = self._interleaved(seeds)
+            by_kind[kind] = interleaved(seeds, self.rng)
         targets = allocate(count, MIX[self.difficulty])
         used: set[str] = set()
         prompts: set[str] = set()

@@ -105,6 +105,17 @@ def concept_names(lc: LectureCandidates, extra: list[str] | None = None) -> list
     return out
 
 
+_EXAMPLE = re.compile(
+    r"\b(?:e\.\s?g\.|for example|for instance|such as|including)[,:]?\s+(?P<rest>.+)$", re.I
+)
+
+
+def examples(lc: LectureCandidates) -> str:
+    """What the slides give as examples ("IC: condition that must be true ...; e.g., domain constraints"): a
+    name there is an instance of another, no sibling (a domain constraint is an integrity constraint)."""
+    return " \n ".join(m["rest"] for _, p in lc.points if (m := _EXAMPLE.search(p.text)))
+
+
 def synonyms(lc: LectureCandidates) -> list[set[str]]:
     """Names the slides give as one: "The testing set (or test set or holdout set) is ..."."""
     groups: list[set[str]] = []
@@ -201,17 +212,19 @@ def statements(lc: LectureCandidates, extra_terms: list[str] | None = None) -> l
     out: list[Statement] = []
     seen: set[str] = set()
     sections = [" ".join([g.title, *(p.text for p in g.points)]) for g in lc.groups]
+    instances = examples(lc)
     for gi, g in enumerate(lc.groups):
         near = " ".join(sections[max(0, gi - 2) : gi + 3])  # its section and two on each side
         for p in g.points:
             if not p.is_definition:
-                out += _line_statements(lc, p, names, same, text, near, seen)
+                out += _line_statements(lc, p, instances, names, same, text, near, seen)
     return out
 
 
 def _line_statements(
     lc: LectureCandidates,
     p: Point,
+    instances: str,
     names: list[str],
     same: list[set[str]],
     text: str,
@@ -237,6 +250,7 @@ def _line_statements(
             for s in siblings(term, names, same, "en", lc.generic_terms)
             if not contains_phrase(sentence, s)
             and contains_phrase(near, s)
+            and not contains_phrase(instances, s)
             and not _said_of(s, sentence, term, lc)
         ]
         seen.add(fold(sentence))
@@ -261,6 +275,36 @@ def swapped(sentence: str, term: str, other: str) -> str:
     return agree(out, other)
 
 
+def mc_siblings(st: Statement, options: int) -> list[str]:
+    """The siblings a completion question offers: of the term's length in words, so none stands out."""
+    return [s for s in st.siblings if len(words(s)) == len(words(st.term))][: options - 1]
+
+
+def false_question(st: Statement, lang: str) -> QuizQuestion | None:
+    """ "True or false: The dev set should always be your largest subset of data" (the slides say it of the
+    training set): a sibling swapped in, the plausible mistake."""
+    from workers.generation.i18n import t
+    from workers.generation.quiz_kinds import question
+    from workers.generation.textutil import shorten
+
+    if not st.siblings:
+        return None
+    other = st.siblings[0]
+    statement = swapped(st.sentence, st.term, other)
+    if fold(statement) == fold(st.sentence):
+        return None
+    explanation = f"{t(lang, 'false')}. {t(lang, 'swapped', term=st.term, other=other)} "
+    explanation += t(lang, "slides_say", point=st.sentence)
+    return question(
+        "true_false",
+        t(lang, "tf", statement=statement),
+        "false",
+        t(lang, "false"),
+        shorten(explanation, 240),
+        st.ref,
+    )
+
+
 def completion_question(
     st: Statement, lang: str, options: int, shuffle: Callable[[list[str]], None]
 ) -> QuizQuestion | None:
@@ -269,7 +313,7 @@ def completion_question(
     from workers.generation.i18n import t
     from workers.generation.quiz_kinds import explain_point, question, variants
 
-    kin = [s for s in st.siblings if len(words(s)) == len(words(st.term))][: options - 1]
+    kin = mc_siblings(st, options)
     if len(kin) < 2:
         return None
     blanked = blank_out(st.sentence, st.term)
