@@ -219,3 +219,15 @@ def test_no_two_cards_teach_one_sentence() -> None:
         "circumstances that have potential to cause loss",
     )
     assert not same_sentence("a set of relations", "a set of relations with rows and columns in it")
+
+
+def test_a_lecture_that_explains_gets_subject_clozes_on_the_names_it_repeats() -> None:
+    """No "X is Y" for the validation set, and "This should ..." for the training set: the sentence about a
+    concept the lecture names in several sections is a subject cloze; a definition's line is not a second
+    card beside its term card."""
+    from tests.unit.test_generation_quiz_statements import SPLITTING
+
+    fronts = [c.front for c in card_drafts([extract(lecture(SPLITTING))], Phraser(None))]
+    assert "The {{c1::training set}} should always be your largest subset of data" in fronts
+    assert any(f.startswith("The {{c1::validation set}} is not used to train the model") for f in fronts)
+    assert not any(f.startswith("The {{c1::training set}} is the set of data points") for f in fronts)

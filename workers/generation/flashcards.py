@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from shared.models import Flashcard, utcnow
 from shared.schemas import SourceRef
-from shared.text import fold, has_cjk, sentences
+from shared.text import fold, has_cjk
 from workers.generation.candidates import (
     LectureCandidates,
     blank_out,
+    find_definition,
     good_title,
     statement_like,
 )
@@ -43,6 +44,7 @@ from workers.generation.figures import figure_card_answer
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
+from workers.generation.quiz_statements import concept_names, resolved
 from workers.generation.sheet_labels import term_reason
 from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import contains_phrase
@@ -117,8 +119,9 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
     lid = lc.lecture.id
     lang = lc.text_lang
     kinds: dict[str, list[CardDraft]] = {"term": [], "list": [], "cloze": [], "figure": [], "point": []}
-    terms = key_terms(lc)
-    layout = structured(lc)  # kinds named line by line: definitions and lists the layout states
+    layout = structured(lc)
+    names = concept_names(lc, [d.term for d in layout.definitions])  # with the names its lines repeat
+    terms = sorted({*key_terms(lc), *names}, key=len, reverse=True)
     section = {r.page: g.title for g in lc.groups for r in g.refs}
     text = lecture_text([(s.title, s.text) for s in lc.lecture.slides])
 
@@ -147,9 +150,9 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
 
     for g in lc.groups:
         for p in (p for p in g.points if not p.is_definition):
-            for sentence in sentences(p.text, lang):
-                if len(sentence) > 240 or not statement_like(sentence):
-                    continue
+            for sentence in resolved(p.text, names, lang):  # "This should ..." given its subject's name
+                if len(sentence) > 240 or not statement_like(sentence) or find_definition(sentence, p.ref):
+                    continue  # a definition is asked through its term
                 phrase = term_in(sentence, [x for x in terms if _specific(x)])  # clozes only on key terms
                 if not phrase or asked[fold(phrase)] >= MAX_ASKED or fold(phrase) == fold(sentence):
                     continue
