@@ -185,12 +185,17 @@ def test_a_subject_cloze_is_dropped_when_a_part_of_its_term_fills_the_blank_too(
             ("Security is a business issue", "Security is a business issue\nThe cost of security matters"),
             ("Risk", "Risk\nSecurity risk analysis is a business rather than a technical process"),
             ("Policies", "Policies\nSecurity policies should set out general access strategies"),
+            (
+                "Networks",
+                "Networks\nSecurity is essential as most systems are networked so that external access to the"
+                " system through the Internet is possible",
+            ),
         ]
     )
     ambiguous = "{{c1::Security risk analysis}} is a business rather than a technical process."
     assert form_problem("cloze", ambiguous, "", lecture_text=text) == "part_fits"
     fair = "{{c1::Security policies}} should set out general access strategies for the organization."
-    assert form_problem("cloze", fair, "", lecture_text=text) is None
+    assert form_problem("cloze", fair, "", lecture_text=text) is None  # one word ("access") of a long line
 
 
 def test_no_two_cards_teach_one_sentence() -> None:

@@ -17,6 +17,7 @@ from workers.generation.quiz_statements import (
     concept_names,
     false_question,
     resolved,
+    siblings,
     statements,
 )
 from workers.generation.validity import quiz_problem
@@ -233,3 +234,11 @@ def test_a_list_with_its_lead_in_is_asked_whole_not_an_outline_nor_sub_headings(
     assert q.answer_text == "Confidentiality; Integrity; Availability"
     assert quiz_problem(q) is None and form_problem(q, "en") is None
     assert any(x.prompt == q.prompt for x in QuizBuilder([lc], Phraser(None), seed=2).build(10))
+
+
+def test_an_example_systems_name_or_a_name_of_another_number_is_no_sibling() -> None:
+    """ "Mentcare use case is instances of threats to a system": a use case of the example system, one where
+    the slide speaks of several, is no plausible mistake."""
+    names = ["Misuse cases", "Mentcare use case", "Abuse cases", "Test case"]
+    text = "Misuse cases are instances of threats\nThe Mentcare system keeps patient records\nabuse cases"
+    assert siblings("Misuse cases", names, [], "en", text=text) == ["Abuse cases"]

@@ -33,6 +33,7 @@ sentence), and drops blanks inside a line. ``form_problem`` says why a card is d
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from shared.text import content_tokens, fold, has_cjk, stem, words
 from workers.generation.cardrules import list_ok
@@ -204,22 +205,25 @@ _LINE_VERB = r"(?:is|are|should|must|can|may|will|has|have)\b"
 
 def part_fits(term: str, sentence: str, lecture_text: str, lang: str = "en") -> bool:
     """A shorter name inside the hidden term would fill the blank as well: "_____ is a business rather than
-    a technical process" hides "Security risk analysis", but the lecture says "Security is a business
-    issue" (judged ambiguous). True when a slide's line or title opens with a part of the term and a verb
-    and shares a content word with the rest of the sentence."""
+    a technical process" hides "Security risk analysis", but the slide "Security is a business issue" says
+    it of "Security" (judged ambiguous). True when a line or title opens with a part of the term and a
+    verb and says what the sentence says: two content words in common, or one for a short line (a title's
+    claim); words on many of the lecture's lines ("system") do not count."""
     ws = words(term)
     if len(ws) < 2 or not lecture_text:
         return False
-    rest = {stem(w, lang) for w in content_tokens(sentence.replace(BLANK, " "), lang) if len(w) >= 4}
+    lines = [x.strip() for x in lecture_text.replace("\f", "\n").split("\n") if x.strip()]
+    seen = Counter(w for x in lines for w in {stem(t, lang) for t in content_tokens(x, lang)})
+    common = {w for w, n in seen.items() if n > max(3, 0.05 * len(lines))}
+    rest = {stem(w, lang) for w in content_tokens(sentence.replace(BLANK, " "), lang) if len(w) >= 4} - common
     parts = {" ".join(ws[i:j]) for i in range(len(ws)) for j in range(i + 1, len(ws) + 1)} - {term}
-    for line in lecture_text.replace("\f", "\n").split("\n"):
-        flat = line.strip()
+    for flat in lines:
         for part in parts:
             if len(part) < 4 or not re.match(rf"(?i)(?:the\s+)?{re.escape(part)}\s+{_LINE_VERB}", flat):
                 continue
             said = {stem(w, lang) for w in content_tokens(flat, lang) if len(w) >= 4}
-            said -= {stem(w, lang) for w in content_tokens(part, lang)}
-            if rest & said:
+            shared = rest & (said - {stem(w, lang) for w in content_tokens(part, lang)})
+            if len(shared) >= 2 or (shared and len(words(flat)) <= 6):
                 return True
     return False
 

@@ -138,9 +138,11 @@ def siblings(
     same: list[set[str]],
     lang: str,
     generic: set[str] | frozenset[str] = frozenset(),
+    text: str = "",
 ) -> list[str]:
     """Names of the same kind as ``term``: the same head word, another modifier (not a synonym, not a form
-    of the term's own modifier), not inside the term nor containing it."""
+    of the term's own modifier), not inside the term nor containing it, of the same number, and no name
+    of an example's system or person (a word ``text``, the lecture, only ever writes capitalised)."""
     if len(words(term)) < 2:
         return []
     head, mod = _head(term, lang), _modifier(term, lang)
@@ -153,10 +155,30 @@ def siblings(
             continue
         if fold(name) in alias or _within(name, term, lang) or _within(term, name, lang):
             continue
+        if _plural(name) != _plural(term) or (text and _proper(name, text)):
+            continue  # "Mentcare use case" for "Misuse cases": an example's name, and one, not several
         if any(_modifier(o, lang) == _modifier(name, lang) or _alike(o, name, same) for o in out):
             continue  # "test set" beside "testing set": one option, said twice
         out.append(name)
     return out
+
+
+def _plural(name: str) -> bool:
+    last = words(name)[-1].lower() if words(name) else ""
+    return last.endswith("s") and not last.endswith(("ss", "is", "us"))
+
+
+def _proper(name: str, text: str) -> bool:
+    """A word of the name the lecture never writes in lower case but capitalises mid-sentence ("the Mentcare
+    system"): an example's proper name."""
+    return any(
+        w[:1].isupper()
+        and not w.isupper()
+        and len(w) > 2
+        and not re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", text)
+        and re.search(rf"[a-z,] +{re.escape(w)}(?!\w)", text) is not None  # capitalised mid-sentence too
+        for w in words(name)
+    )
 
 
 def _alike(a: str, b: str, same: list[set[str]]) -> bool:
@@ -247,7 +269,7 @@ def _line_statements(
             continue
         kin = [
             s
-            for s in siblings(term, names, same, "en", lc.generic_terms)
+            for s in siblings(term, names, same, "en", lc.generic_terms, text)
             if not contains_phrase(sentence, s)
             and contains_phrase(near, s)
             and not contains_phrase(instances, s)
