@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -47,17 +48,14 @@ from workers.generation.quiz_kinds import (
     compare_rival,
     explain_definition,
     explain_point,
-    is_glossary,
-    list_is_agenda,
     question,
     sentence_ok,
-    sibling_lists,
     sibling_terms,
     term_question,
-    title_problem,
     variants,
 )
-from workers.generation.quiz_lists import lists_to_name, name_items_question
+from workers.generation.quiz_lists import lists_to_name, mc_list_question, name_items_question
+from workers.generation.quiz_negation import negated_question
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
 from workers.generation.quiz_statements import (
     completion_question,
@@ -249,7 +247,13 @@ class QuizBuilder:
                         cause.prompt = prefix + cause.prompt
                         yield _Seed("short_answer", key, order, partial(lambda q: q, cause))
                     continue
-                yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point))
+                true = partial(
+                    self._tf_point, lc, group, point
+                )  # every other line negated: its false version
+                flip = zlib.crc32(key.encode()) % 2 == 1
+                yield _Seed(
+                    "true_false", key, order, partial(negated_question, lc.lang, true) if flip else true
+                )
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
             for st in statements(lc):  # what the lecture explains: the concept blanked, siblings as options
                 kind: QuestionKind = "multiple_choice"
@@ -322,47 +326,9 @@ class QuizBuilder:
     def _mc_list(
         self, lc: LectureCandidates, unit: ListUnit, siblings: list[ListUnit]
     ) -> QuizQuestion | None:
-        """Name an item of a list: the distractors are items of the lecture's other lists (the same kind)."""
-        lang = lc.text_lang
-        if title_problem(unit.title, lang) or list_is_agenda(unit, lc) or is_glossary(lc, unit):
-            return None
-        if any(term_problem(i, lang) for i in unit.items):
-            return None
-        own = {fold(i) for i in unit.items}
-        group_text = " ".join(p.text for g in lc.groups if g.title == unit.title for p in g.points)
-        pool = [  # items of a sibling list ("Types of threats" beside "Types of controls"): the same kind
-            i
-            for u in sibling_lists(unit, siblings, lang)
-            for i in u.items
-            if fold(i) not in own
-            and not contains_phrase(unit.title, i)
-            and not contains_phrase(group_text, i)
-            and self._name_ok(lc, i)
-            and not list_is_agenda(u, lc)
-            and not is_glossary(lc, u)
-        ]
-        self.rng.shuffle(pool)
-        distractors: list[str] = []
-        for item in pool:
-            if fold(item) not in {fold(x) for x in distractors}:
-                distractors.append(item)
-            if len(distractors) == self.n_options - 1:
-                break
-        if len(distractors) < 2:
-            return None
-        key = next((i for i in unit.items if not contains_phrase(unit.title, i)), None)
-        if key is None:
-            return None
-        options, letter = self._options(key, distractors)
-        listed = "; ".join(unit.items)
-        return question(
-            "multiple_choice",
-            t(lc.lang, "mc_point", title=unit.title),
-            letter,
-            key,
-            shorten(t(lc.lang, "slides_on_say", title=unit.title, point=listed), 240),
-            unit.ref,
-            options=options,
+        """Name an item of a list: the distractors are items of the lecture's other lists (quiz_lists)."""
+        return mc_list_question(
+            lc, unit, siblings, n_options=self.n_options, shuffle=self.rng.shuffle, name_ok=self._name_ok
         )
 
     def _tf_definition(

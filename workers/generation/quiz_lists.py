@@ -8,6 +8,8 @@ that repeat the title's first word (card_forms.list_problem)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from shared.schemas import QuizQuestion
 from shared.text import fold, has_cjk, words
 from workers.generation.candidates import LectureCandidates
@@ -63,4 +65,62 @@ def name_items_question(unit: ListUnit, lang: str, text_lang: str) -> QuizQuesti
         listed,
         shorten(t(lang, "slides_on_say", title=unit.title, point=listed), 240),
         unit.ref,
+    )
+
+
+def mc_list_question(
+    lc: LectureCandidates,
+    unit: ListUnit,
+    siblings: list[ListUnit],
+    *,
+    n_options: int,
+    shuffle: Callable[[list[str]], None],
+    name_ok: Callable[[LectureCandidates, str], bool],
+) -> QuizQuestion | None:
+    """ "Which of these is one of the items of <title>?": the distractors are items of the lecture's other
+    lists of the same kind ("Types of threats" beside "Types of controls"), never of an unrelated list."""
+    from workers.generation.quiz_kinds import question, sibling_lists
+    from workers.generation.textutil import contains_phrase
+
+    lang = lc.text_lang
+    if title_problem(unit.title, lang) or list_is_agenda(unit, lc) or is_glossary(lc, unit):
+        return None
+    if any(term_problem(i, lang) for i in unit.items):
+        return None
+    own = {fold(i) for i in unit.items}
+    group_text = " ".join(p.text for g in lc.groups if g.title == unit.title for p in g.points)
+    pool = [
+        i
+        for u in sibling_lists(unit, siblings, lang)
+        for i in u.items
+        if fold(i) not in own
+        and not contains_phrase(unit.title, i)
+        and not contains_phrase(group_text, i)
+        and name_ok(lc, i)
+        and not list_is_agenda(u, lc)
+        and not is_glossary(lc, u)
+    ]
+    shuffle(pool)
+    distractors: list[str] = []
+    for item in pool:
+        if fold(item) not in {fold(x) for x in distractors}:
+            distractors.append(item)
+        if len(distractors) == n_options - 1:
+            break
+    if len(distractors) < 2:
+        return None
+    key = next((i for i in unit.items if not contains_phrase(unit.title, i)), None)
+    if key is None:
+        return None
+    options = [key, *distractors]
+    shuffle(options)
+    listed = "; ".join(unit.items)
+    return question(
+        "multiple_choice",
+        t(lc.lang, "mc_point", title=unit.title),
+        "ABCDEF"[options.index(key)],
+        key,
+        shorten(t(lc.lang, "slides_on_say", title=unit.title, point=listed), 240),
+        unit.ref,
+        options=options,
     )
