@@ -13,7 +13,7 @@ from workers.generation.card_forms import (
     same_fact,
     same_sentence,
 )
-from workers.generation.flashcards import _drafts, card_drafts
+from workers.generation.flashcards import _drafts, card_drafts, leans_on_title
 from workers.generation.phrasing import Phraser
 
 
@@ -236,3 +236,29 @@ def test_a_lecture_that_explains_gets_subject_clozes_on_the_names_it_repeats() -
     assert "The {{c1::training set}} should always be your largest subset of data" in fronts
     assert any(f.startswith("The {{c1::validation set}} is not used to train the model") for f in fronts)
     assert not any(f.startswith("The {{c1::training set}} is the set of data points") for f in fronts)
+
+
+def test_a_subject_cloze_on_the_shorter_name_of_its_slides_topic_is_dropped() -> None:
+    """ "The {{risk assessment}} should focus on high-level risks" on the slide "Preliminary risk assessment":
+    the card does not say which risk assessment."""
+    slides = [
+        ("Security risk", "Security risk\nRisk assessment is part of every security engineering project"),
+        (
+            "Preliminary risk assessment",
+            "Preliminary risk assessment\nThe risk assessment should focus on high-level risks to the system",
+        ),
+        (
+            "Operational risk assessment",
+            "Operational risk assessment\nOperational risk assessment should continue after installation",
+        ),
+    ]
+    fronts = [c.front for c in card_drafts([extract(lecture(slides))], Phraser(None))]
+    assert not any("{{c1::risk assessment}} should focus" in f for f in fronts), fronts
+    assert leans_on_title(
+        "The risk assessment should focus on risks", "risk assessment", "Preliminary risk assessment"
+    )
+    assert not leans_on_title(
+        "Operational risk assessment should go on",
+        "Operational risk assessment",
+        "Operational risk assessment",
+    )

@@ -158,6 +158,8 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                     continue
                 if len(g.title.split()) >= 4 and fold(g.title) in fold(sentence):
                     continue  # the slide's title merged into the line
+                if leans_on_title(sentence, phrase, g.title):
+                    continue
                 if not cloze_ok(sentence, phrase, lang):
                     continue
                 marked = cloze(sentence, phrase)
@@ -187,6 +189,13 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             )
         )
     return kinds
+
+
+def leans_on_title(sentence: str, phrase: str, title: str) -> bool:
+    """ "The {{risk assessment}} should focus on high-level risks" on the slide "Preliminary risk assessment":
+    "the" points at the longer name its title gives, which the card does not show."""
+    the = re.match(rf"^the\s+{re.escape(phrase)}\b", sentence, re.I) is not None
+    return the and contains_phrase(title, phrase) and fold(title) != fold(phrase)
 
 
 def valid(draft: CardDraft, lang: str | None = None) -> bool:

@@ -214,7 +214,7 @@ def resolved(line: str, names: list[str], lang: str) -> list[str]:
     out: list[str] = []
     subject: str | None = None
     for raw in sentences(_ALIAS_NOTE.sub("", line), lang):
-        sentence = raw.strip().rstrip(".")
+        sentence = raw.strip()
         if subject and _THIS.match(sentence):
             sentence = f"The {subject} " + _THIS.sub("", sentence, count=1)
         found = _subject(sentence, names)
@@ -257,7 +257,8 @@ def _line_statements(
     siblings a slide sets side by side, not a general name for the same thing: "Key constraints" are
     "Integrity constraints" too)."""
     out: list[Statement] = []
-    for sentence in resolved(p.text, names, "en"):
+    for said in resolved(p.text, names, "en"):
+        sentence = said.rstrip(".")
         if fold(sentence) in seen or not sentence_ok(sentence) or not statement_like(sentence):
             continue
         if ANAPHORIC.match(sentence) or sentence.endswith("!") or not main_verb(sentence):
