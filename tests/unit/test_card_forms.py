@@ -262,3 +262,9 @@ def test_a_subject_cloze_on_the_shorter_name_of_its_slides_topic_is_dropped() ->
         "Operational risk assessment",
         "Operational risk assessment",
     )
+
+
+def test_a_single_letter_is_never_a_term_to_recall() -> None:
+    assert form_problem("cloze", "{{c1::G}}: the graph of the molecule with N vertices and M edges", "")
+    assert form_problem("basic", "K", "the number of folds the training set is divided into")
+    assert form_problem("basic", "IC", "a condition that must be true for any instance of a database") is None
