@@ -323,7 +323,7 @@ def test_two_sibling_concepts_are_compared_with_each_other_s_definition_as_distr
     plain = builder._mc_definition(
         lc, vulnerability, 1, [(d.term, d.ref) for d in lc.definitions], lc.definitions
     )
-    assert plain is None  # no rival to compare, and one sibling's definition is too few options
+    assert plain is not None and plain.prompt == "What is Vulnerability?"  # no sibling: the plain question
 
 
 def test_an_example_s_event_or_a_form_field_is_no_definition_or_term() -> None:

@@ -321,13 +321,11 @@ def test_a_headline_line_without_its_article_is_no_statement() -> None:
     assert stem_problem(_q("true_false", mass), "en") is None
 
 
-PLANT = [  # the terms side by side on one slide: siblings, so a false statement swaps one for another
+PLANT = [
     ("Plants", "Plants\nPhotosynthesis is the process that turns light into sugar."),
-    (
-        "Parts of a plant cell",
-        "Parts of a plant cell\nThe thylakoid is a membrane inside the chloroplast.\n"
-        "Mitochondria are the organelles that produce ATP.\nRuBisCO is the enzyme that fixes carbon dioxide.",
-    ),
+    ("Chloroplast", "Chloroplast\nThe thylakoid is a membrane inside the chloroplast."),
+    ("Energy", "Energy\nMitochondria are the organelles that produce ATP."),
+    ("Enzymes", "Enzymes\nRuBisCO is the enzyme that fixes carbon dioxide."),
 ]
 
 

@@ -303,8 +303,9 @@ class QuizBuilder:
         contrast = compare_prompt(d, rival, lc.lang) if rival else None
         usable = rival is not None and contrast is not None and not contains_phrase(rival.definition, d.term)
         first = [rival.definition] if rival and usable else []
-        if not first:  # "What is X?": siblings' definitions only (a discipline's beside a term's: too easy)
-            kin = {fold(x.definition) for x in sibling_terms(d, defs, lc.text_lang)}
+        # "What is X?" with siblings' definitions when it has two (a discipline's beside terms' is too easy)
+        kin = {fold(x.definition) for x in sibling_terms(d, defs, lc.text_lang)}
+        if not first and len([x for x, _ in pool if fold(x) in kin]) >= 2:
             pool = [(x, r) for x, r in pool if fold(x) in kin]
         distractors = first + self._near(d.ref, pool, {fold(d.definition)}, need - len(first))
         if len(distractors) < 2:
@@ -344,10 +345,18 @@ class QuizBuilder:
         if remark(d.definition):  # "Input gate is a serious problem ...": absurd, so false to anyone
             return None
         kin = [x.term for x in sibling_terms(d, lc.definitions, lc.text_lang) if self._term_ok(lc, x)]
-        # Only the false version, and only with a sibling swapped in ("Application security" for
-        # "Infrastructure security"): any other term of the lecture makes a statement false to anyone (a gate
-        # called "a serious problem", judged worthless). True keys come from the slides' own lines.
-        other = [x for x in kin if same_kind(d.term, x)][:1]
+        terms = [
+            (x, r)
+            for x, r in terms
+            if r.lecture_id == d.ref.lecture_id
+            and same_kind(d.term, x)
+            and not shares_word(x, d.term, lc.text_lang)
+            and self._name_ok(lc, x)
+            and not self._badly_defined(lc, x)
+        ]
+        # Only the false version: a sibling ("Application security" for "Infrastructure security") is the
+        # plausible mistake, else another term of the lecture. True keys come from the slides' own lines.
+        other = kin[:1] or self._near(d.ref, terms, {fold(d.term)}, 1)
         if not other:
             return None
         if not has_cjk(d.term):
