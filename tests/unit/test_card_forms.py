@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from tests.support.study import lecture
 from workers.generation.candidates import extract
-from workers.generation.card_forms import form_of, form_problem, lecture_text, list_problem, same_fact
-from workers.generation.flashcards import _drafts, card_drafts
+from workers.generation.card_forms import (
+    form_of,
+    form_problem,
+    lecture_text,
+    list_problem,
+    same_fact,
+    same_sentence,
+)
+from workers.generation.flashcards import _drafts, card_drafts, leans_on_title
 from workers.generation.phrasing import Phraser
 
 
@@ -60,10 +67,10 @@ def test_a_term_is_a_name_not_a_description() -> None:
     assert form_problem("cloze", front, "") == "term:description"
 
 
-def test_a_glossary_line_with_the_next_line_merged_in_is_dropped_symbols_kept() -> None:
-    merged = "{{c1::Ew}}: набор весов ребер w — используемая весовая схема"
+def test_a_glossary_line_with_the_next_line_merged_in_is_dropped() -> None:
+    merged = "{{c1::Вес ребра}}: набор весов ребер w — используемая весовая схема"
     assert form_problem("cloze", merged, "", "ru") == "definition:merged_lines"
-    assert form_problem("cloze", "{{c1::Vw}}: набор весов вершин графа", "", "ru") is None
+    assert form_problem("cloze", "{{c1::Вес вершины}}: набор весов вершин графа", "", "ru") is None
 
 
 def test_an_unnamed_reference_or_a_cut_off_clause_is_no_card() -> None:
@@ -152,3 +159,112 @@ def test_a_deck_asks_one_fact_once() -> None:
     slides = [*KINDS[:3], ("Policy contents", again), *KINDS[3:]]
     cards = list(card_drafts([extract(lecture(slides, title="Security"))], Phraser(None)))
     assert sum("information access strategies" in c.front for c in cards) == 1
+
+
+def test_a_symbol_of_notation_is_never_hidden_in_a_cloze() -> None:
+    """ "{{c1::Sy}}: набор символов ...": nothing in the card says a letter of a formula is asked (judged
+    invalid 2 of 2); the concept's own name may be."""
+    assert form_problem(
+        "cloze", "{{c1::Sy}}: набор символов, кодирующих вершины графа (C, N, O, Br)", "", "ru"
+    )
+    assert form_problem("cloze", "{{c1::Bo}}: набор типов ребер (связи — одинарная, двойная)", "", "ru")
+    assert form_problem("basic", "Sy", "набор символов, кодирующих вершины графа (C, N, O, Br)", "ru")
+    assert (
+        form_problem(
+            "cloze", "{{c1::Степень вершины}}: количество других вершин графа, смежных с заданной", "", "ru"
+        )
+        is None
+    )
+
+
+def test_a_subject_cloze_is_dropped_when_a_part_of_its_term_fills_the_blank_too() -> None:
+    """ "{{c1::Security risk analysis}} is a business rather than a technical process" beside the slide
+    "Security is a business issue": "Security" fits the blank as well (judged ambiguous)."""
+    text = lecture_text(
+        [
+            ("Security is a business issue", "Security is a business issue\nThe cost of security matters"),
+            ("Risk", "Risk\nSecurity risk analysis is a business rather than a technical process"),
+            ("Policies", "Policies\nSecurity policies should set out general access strategies"),
+            (
+                "Networks",
+                "Networks\nSecurity is essential as most systems are networked so that external access to the"
+                " system through the Internet is possible",
+            ),
+        ]
+    )
+    ambiguous = "{{c1::Security risk analysis}} is a business rather than a technical process."
+    assert form_problem("cloze", ambiguous, "", lecture_text=text) == "part_fits"
+    fair = "{{c1::Security policies}} should set out general access strategies for the organization."
+    assert form_problem("cloze", fair, "", lecture_text=text) is None  # one word ("access") of a long line
+
+
+def test_no_two_cards_teach_one_sentence() -> None:
+    """A term card "Threat" / "circumstances that ..." and a cloze of the line "Threat: circumstances that
+    ..." teach one sentence twice: the second is left out."""
+    slides = [
+        (
+            "Security",
+            "Security\nSecurity engineering is concerned with systems that resist malicious attacks",
+        ),
+        (
+            "Terms",
+            "Terms\nThreat: circumstances that have potential to cause loss or harm to a system\n"
+            "Asset: something of value which has to be protected by the owner",
+        ),
+        (
+            "Threats",
+            "Threats\nThreats: circumstances that have potential to cause loss or harm to a system",
+        ),
+    ]
+    cards = list(card_drafts([extract(lecture(slides))], Phraser(None)))
+    taught = [c.back.lower() for c in cards if "circumstances" in (c.front + c.back).lower()]
+    assert len(taught) == 1, [(c.front, c.back) for c in cards]
+    assert same_sentence(
+        "threat: circumstances that have potential to cause loss",
+        "circumstances that have potential to cause loss",
+    )
+    assert not same_sentence("a set of relations", "a set of relations with rows and columns in it")
+
+
+def test_a_lecture_that_explains_gets_subject_clozes_on_the_names_it_repeats() -> None:
+    """No "X is Y" for the validation set, and "This should ..." for the training set: the sentence about a
+    concept the lecture names in several sections is a subject cloze; a definition's line is not a second
+    card beside its term card."""
+    from tests.unit.test_generation_quiz_statements import SPLITTING
+
+    fronts = [c.front for c in card_drafts([extract(lecture(SPLITTING))], Phraser(None))]
+    assert "The {{c1::training set}} should always be your largest subset of data" in fronts
+    assert any(f.startswith("The {{c1::validation set}} is not used to train the model") for f in fronts)
+    assert not any(f.startswith("The {{c1::training set}} is the set of data points") for f in fronts)
+
+
+def test_a_subject_cloze_on_the_shorter_name_of_its_slides_topic_is_dropped() -> None:
+    """ "The {{risk assessment}} should focus on high-level risks" on the slide "Preliminary risk assessment":
+    the card does not say which risk assessment."""
+    slides = [
+        ("Security risk", "Security risk\nRisk assessment is part of every security engineering project"),
+        (
+            "Preliminary risk assessment",
+            "Preliminary risk assessment\nThe risk assessment should focus on high-level risks to the system",
+        ),
+        (
+            "Operational risk assessment",
+            "Operational risk assessment\nOperational risk assessment should continue after installation",
+        ),
+    ]
+    fronts = [c.front for c in card_drafts([extract(lecture(slides))], Phraser(None))]
+    assert not any("{{c1::risk assessment}} should focus" in f for f in fronts), fronts
+    assert leans_on_title(
+        "The risk assessment should focus on risks", "risk assessment", "Preliminary risk assessment"
+    )
+    assert not leans_on_title(
+        "Operational risk assessment should go on",
+        "Operational risk assessment",
+        "Operational risk assessment",
+    )
+
+
+def test_a_single_letter_is_never_a_term_to_recall() -> None:
+    assert form_problem("cloze", "{{c1::G}}: the graph of the molecule with N vertices and M edges", "")
+    assert form_problem("basic", "K", "the number of folds the training set is divided into")
+    assert form_problem("basic", "IC", "a condition that must be true for any instance of a database") is None

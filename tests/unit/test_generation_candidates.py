@@ -221,3 +221,21 @@ def test_statements_for_questions_and_cards() -> None:
         assert not statement_like(line), line
     assert not is_point("4.9.1. Interpretación de los gráficos de esfuerzos")
     assert not is_point("[Hibbeler R.C. (2012) Structural Analysis]")
+
+
+def test_russian_short_function_words_are_no_ocr_noise_and_examples_are_no_term() -> None:
+    """The short Russian function words of a definition ("not", "and", "the same") are no OCR debris, so the
+    definition is kept; "Examples of graphs: ..." lists examples and defines nothing."""
+    slides = [
+        ("Графы", "Графы\nГраф состоит из вершин и рёбер, соединяющих пары вершин."),
+        (
+            "Определения",
+            "Определения\n"
+            "Путь — маршрут, который не проходит дважды через одно и то же ребро.\n"
+            "Расстояние — кратчайший путь от одной вершины до другой.\n"
+            "Примеры графов: направленные, ненаправленные, взвешенные, молекулярные и т.д.",
+        ),
+    ]
+    terms = {d.term for d in extract(lecture(slides)).definitions}
+    assert {"Путь", "Расстояние"} <= terms
+    assert "Примеры графов" not in terms

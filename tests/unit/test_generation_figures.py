@@ -200,3 +200,25 @@ def test_a_figure_card_exported_to_anki_shows_its_picture_on_the_front(tmp_path:
     assert figure_note[0].startswith("What does the figure") and "Calvin cycle" in figure_note[1]
     basic = next(m for m in models.values() if m["name"] == "MySmartNotes Basic")
     assert "{{Image}}" in basic["tmpls"][0]["qfmt"]  # the picture is on the question side
+
+
+def test_no_figure_card_when_the_slide_labels_a_sibling_beside_the_caption() -> None:
+    """ "Binary gate" beside the caption "Gate with real-valued elements": the picture shows both, and a card
+    asking what it shows has no one answer (a blind judge found the caption described half of it)."""
+    slides = [
+        ("Neural gates", "Neural gates\nThe gate decides what passes through the cell"),
+        (
+            "LSTM building block: the neural gate",
+            "LSTM building block: the neural gate\nBinary gate\nGate with real-valued elements",
+        ),
+        ("Gate outputs", "Gate outputs\nGate with real-valued elements"),
+    ]
+    figures = {
+        2: [fig(1, 2, caption="Gate with real-valued elements")],
+        3: [fig(2, 3, caption="Gate with real-valued elements")],
+    }
+    c = extract(lecture(slides, figures=figures))
+    by_page = {s.ref.page: s for s in c.lecture.slides}
+    answers = {f.figure.id: figure_card_answer(f, by_page[f.ref.page], "en") for f in c.figures}
+    assert answers.get(1) is None  # "Binary gate" is labelled beside it
+    assert answers.get(2) == "Gate with real-valued elements"

@@ -7,6 +7,7 @@ from shared.schemas import SourceRef
 from tests.support.study import lecture
 from workers.generation.candidates import extract, find_definition, logical_lines
 from workers.generation.flashcards import card_drafts
+from workers.generation.glossary import announces_list
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz import build_quiz
 from workers.generation.quiz_forms import form_problem
@@ -124,3 +125,21 @@ def test_sibling_slides_naming_a_variant_in_their_title_define_it_in_their_one_l
         "Bubble sort": "Repeated swaps of neighbours",
     }
     assert all(p.is_definition for g in c.groups for p in g.points if "Repeated swaps" in p.text)
+
+
+def test_a_definition_that_only_announces_a_list_is_no_definition() -> None:
+    """ "Relation: made up of 2 parts" as a card or an option (judged invalid): it defines nothing."""
+    slides = [
+        (
+            "Relational database",
+            "Relational database\nRelational database: a set of relations\nRelation: made up of 2 parts:\n"
+            "Instance: a table, with rows and columns\n"
+            "Schema: specifies name of relation, plus name and type of each column",
+        ),
+    ]
+    c = extract(lecture(slides))
+    terms = {d.term for d in c.definitions}
+    assert "Relation" not in terms
+    assert {"Relational database", "Schema"} <= terms
+    assert announces_list("consists of three components") and announces_list("has the following steps")
+    assert not announces_list("contains the eigenvectors of G") and not announces_list("a set of relations")

@@ -250,8 +250,11 @@ ATTACKS = [
 def test_a_list_question_takes_its_distractors_from_a_sibling_list_only() -> None:
     # "Security dimensions" and "Threat types" are lists of different things: a threat type beside
     # security dimensions is no plausible answer (judges: 0 of 2 such questions valid)
-    assert not [q for seed in range(6) for q in _quiz(SECURITY, seed=seed) if "items of" in q.prompt]
-    found = [q for seed in range(6) for q in _quiz(ATTACKS, seed=seed) if "items of" in q.prompt]
+    def mc(q: QuizQuestion) -> bool:  # (a short answer names all items of a list: quiz_lists)
+        return q.kind == "multiple_choice" and "items of" in q.prompt
+
+    assert not [q for seed in range(6) for q in _quiz(SECURITY, seed=seed) if mc(q)]
+    found = [q for seed in range(6) for q in _quiz(ATTACKS, seed=seed) if mc(q)]
     assert found
     passive = {"Eavesdropping", "Traffic analysis", "Message interception"}
     active = {"Masquerade", "Replay", "Denial of service", "Message forgery"}

@@ -29,6 +29,7 @@ from shared.text import (
 )
 from workers.generation.formula_lines import formula_line, is_formula, labelled, lead_in_name
 from workers.generation.glossary import (
+    announces_list,
     head_counts,
     sibling_name,
     split_alias,
@@ -60,7 +61,7 @@ _BAD_TERM_WORDS = """
     figure table slide chapter section lecture part step steps topic summary outline agenda
     esto esta este estos estas eso ese esa ello él ella ellos nosotros aquí allí cual lo
     if when whenever although though because while since unless after before where how why whether
-    once until cuando si aunque porque mientras donde como
+    once until cuando si aunque porque mientras donde como ejemplo ejemplos пример примеры
     higher lower more less larger smaller better worse greater fewer"""
 _BAD_TERM_START = frozenset(_BAD_TERM_WORDS.split())
 _ARTICLES = ("a ", "an ", "the ", "el ", "la ", "los ", "las ", "un ", "una ")
@@ -249,11 +250,8 @@ def looks_like_ocr_noise(line: str) -> bool:
         return True
     if len(tokens) < 4:
         return False
-    short = [
-        w
-        for w in tokens
-        if len(w) <= 3 and w.lower() not in stopwords() and not w.isdigit() and not w.isupper()
-    ]
+    stop = stopwords("ru") if re.search("[а-яё]", line, re.I) else stopwords()  # "и", "не", "же"
+    short = [w for w in tokens if len(w) <= 3 and w.lower() not in stop and not (w.isdigit() or w.isupper())]
     return len(short) / len(tokens) >= 0.3
 
 
@@ -389,7 +387,7 @@ def _clean_definition(text: str) -> str | None:
     low, high = (6, 120) if has_cjk(text) else (3, 45)
     if not low <= n <= high:
         return None
-    if any(w.lower() in _ANAPHORA for w in words(text)):  # "concerned with these goals": needs context
+    if any(w.lower() in _ANAPHORA for w in words(text)) or announces_list(text):  # "these goals", "2 parts"
         return None
     return text
 

@@ -33,6 +33,7 @@ sentence), and drops blanks inside a line. ``form_problem`` says why a card is d
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from shared.text import content_tokens, fold, has_cjk, stem, words
 from workers.generation.cardrules import list_ok
@@ -52,7 +53,6 @@ _REMARK = re.compile(
 )
 # A reference to something the card does not name: "implementing these goals", "such a system".
 _UNNAMED = re.compile(r"\b(?:these|those|such)\s+[a-z]+|\bthis\s+(?!is\b)[a-z]+", re.I)
-_SHORT_SYMBOL = re.compile(r"[A-Z][A-Za-z]?")  # "Sy", "Bo", "Vw": a symbol its glossary line defines
 # A lone symbol then a dash in a definition: the next glossary line merged in ("... weights w — scheme").
 _MERGED_SYMBOL = re.compile(r"(?:^|\s)[^\W\d_]\s+[—–]\s")
 # The last subordinate clause of a line: "... may be generated when knowledge of X and Y" has no verb in it.
@@ -93,17 +93,21 @@ def form_of(kind: str, front: str, back: str, *, figure: bool = False) -> str:
 
 
 def _term_problem(term: str, lang: str, lecture_text: str) -> str | None:
+    """A name to recall: not a description, and not a symbol of notation ("Sy", "Bo" of a formula's tuple:
+    hidden in a cloze, nothing in the card says a letter of notation is asked; judged invalid 2 of 2)."""
     if len(words(term)) > MAX_TERM_WORDS and not has_cjk(term):
         return "description"
-    reason = term_problem(term, lang, lecture_text)
-    if reason == "length" and _SHORT_SYMBOL.fullmatch(term.strip()):
-        return None  # a two-letter symbol its own glossary line defines ("Sy: набор символов ...")
-    return reason
+    return term_problem(term, lang, lecture_text)
+
+
+def remark(definition: str) -> bool:
+    """A remark about a term ("a serious problem because ..."), not what it is."""
+    return bool(_REMARK.match(" ".join(definition.split())))
 
 
 def _definition_problem(definition: str, lang: str) -> str | None:
     flat = " ".join(definition.split())
-    if lang == "en" and _REMARK.match(flat):
+    if lang == "en" and remark(flat):
         return "remark"
     if _MERGED_SYMBOL.search(flat):
         return "merged_lines"
@@ -187,11 +191,62 @@ def form_problem(
         return f"definition:{reason}" if reason else None
     if _UNNAMED.search(sentence) and not has_cjk(sentence):
         return "unnamed_reference"
+    if lang == "en" and part_fits(term, sentence, lecture_text):
+        return "part_fits"
     if lang == "en" and _cut_off(sentence):
         return "sentence:cut_off"
     filled = sentence.replace(BLANK, term, 1)
     reason = statement_problem(filled, lang, lecture_text)
     return f"sentence:{reason}" if reason else None
+
+
+_LINE_VERB = r"(?:is|are|should|must|can|may|will|has|have)\b"
+
+
+def part_fits(term: str, sentence: str, lecture_text: str, lang: str = "en") -> bool:
+    """A shorter name inside the hidden term would fill the blank as well: "_____ is a business rather than
+    a technical process" hides "Security risk analysis", but the slide "Security is a business issue" says
+    it of "Security" (judged ambiguous). True when a line or title opens with a part of the term and a
+    verb and says what the sentence says: two content words in common, or one for a short line (a title's
+    claim); words on many of the lecture's lines ("system") do not count."""
+    ws = words(term)
+    if len(ws) < 2 or not lecture_text:
+        return False
+    lines = [x.strip() for x in lecture_text.replace("\f", "\n").split("\n") if x.strip()]
+    seen = Counter(w for x in lines for w in {stem(t, lang) for t in content_tokens(x, lang)})
+    common = {w for w, n in seen.items() if n > max(3, 0.05 * len(lines))}
+    rest = {stem(w, lang) for w in content_tokens(sentence.replace(BLANK, " "), lang) if len(w) >= 4} - common
+    parts = {" ".join(ws[i:j]) for i in range(len(ws)) for j in range(i + 1, len(ws) + 1)} - {term}
+    for flat in lines:
+        for part in parts:
+            if len(part) < 4 or not re.match(rf"(?i)(?:the\s+)?{re.escape(part)}\s+{_LINE_VERB}", flat):
+                continue
+            said = {stem(w, lang) for w in content_tokens(flat, lang) if len(w) >= 4}
+            shared = rest & (said - {stem(w, lang) for w in content_tokens(part, lang)})
+            if len(shared) >= 2 or (shared and len(words(flat)) <= 6):
+                return True
+    return False
+
+
+def fact_of(kind: str, front: str, back: str) -> str:
+    """What a card teaches, folded: a definition card's back, a cloze's sentence without its "Term:" label
+    (a list's item and a figure's caption teach their own)."""
+    if kind != "cloze" or _LIST.match(front):
+        return fold(back) if kind != "cloze" else ""
+    sentence = _CLOZE.sub(r"\1", front)
+    if _DEFINITION_CLOZE.match(front):
+        sentence = re.split(r"[:：—–]|\s-\s", sentence, maxsplit=1)[-1]
+    return fold(sentence)
+
+
+def same_sentence(a: str, b: str) -> bool:
+    """Two cards teaching one sentence: a term card "Threat" / "Circumstances that ..." and a cloze of the
+    line "Threat: Circumstances that ..." (one of them is enough)."""
+    a, b = a.strip(" ."), b.strip(" .")
+    if not a or not b:
+        return False
+    short, long = sorted((a, b), key=len)
+    return short == long or (len(short.split()) >= 5 and short in long)
 
 
 def asks(kind: str, front: str) -> str:

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from shared.text import content_tokens, fold
+from shared.text import content_tokens, fold, words
 from workers.generation.cardrules import figure_answer, readable
 from workers.generation.validity import GENERIC_LABELS, boilerplate_reason, fragment_reason
 
@@ -198,4 +198,25 @@ def figure_card_answer(item: FigureItem, slide: Slide | None, lang: str) -> str 
         return None  # its words are printed in the picture the front shows
     if slide is not None and mine <= _stems(slide.title, lang):
         return None  # the front names the slide: the answer would be its title
+    if slide is not None and sibling_label(answer, slide, lang):
+        return None
     return answer
+
+
+def sibling_label(answer: str, slide: Slide, lang: str) -> bool:
+    """The slide labels another thing of the same kind beside the caption ("Binary gate" beside "Gate with
+    real-valued elements"): the picture shows both, so "what does the figure show?" has no one answer (a
+    judge found the caption described half of it)."""
+    from workers.generation.quiz_checks import has_verb
+    from workers.generation.wrapping import strip_bullet
+
+    mine = {w.lower() for w in _stems(answer, lang)}
+    for line in slide.text.split("\n"):
+        line = strip_bullet(line.strip())
+        if not line or fold(line) in (fold(answer), fold(slide.title)) or len(line.split()) > 6:
+            continue
+        if line.endswith((".", ":", "!", "?")) or has_verb(words(line)):
+            continue  # a statement, not a label
+        if mine & {w.lower() for w in _stems(line, lang)}:
+            return True
+    return False

@@ -16,14 +16,23 @@ from sqlalchemy.orm import Session
 
 from shared.models import Flashcard, utcnow
 from shared.schemas import SourceRef
-from shared.text import fold, has_cjk, sentences
+from shared.text import fold, has_cjk
 from workers.generation.candidates import (
     LectureCandidates,
     blank_out,
+    find_definition,
     good_title,
     statement_like,
 )
-from workers.generation.card_forms import asks, form_problem, lecture_text, list_problem, same_fact
+from workers.generation.card_forms import (
+    asks,
+    fact_of,
+    form_problem,
+    lecture_text,
+    list_problem,
+    same_fact,
+    same_sentence,
+)
 from workers.generation.cardrules import (
     agenda_like,
     cloze_ok,
@@ -35,6 +44,7 @@ from workers.generation.figures import figure_card_answer
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
+from workers.generation.quiz_statements import concept_names, resolved
 from workers.generation.sheet_labels import term_reason
 from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import contains_phrase
@@ -109,8 +119,9 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
     lid = lc.lecture.id
     lang = lc.text_lang
     kinds: dict[str, list[CardDraft]] = {"term": [], "list": [], "cloze": [], "figure": [], "point": []}
-    terms = key_terms(lc)
-    layout = structured(lc)  # kinds named line by line: definitions and lists the layout states
+    layout = structured(lc)
+    names = concept_names(lc, [d.term for d in layout.definitions])  # with the names its lines repeat
+    terms = sorted({*key_terms(lc), *names}, key=len, reverse=True)
     section = {r.page: g.title for g in lc.groups for r in g.refs}
     text = lecture_text([(s.title, s.text) for s in lc.lecture.slides])
 
@@ -139,14 +150,16 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
 
     for g in lc.groups:
         for p in (p for p in g.points if not p.is_definition):
-            for sentence in sentences(p.text, lang):
-                if len(sentence) > 240 or not statement_like(sentence):
-                    continue
+            for sentence in resolved(p.text, names, lang):  # "This should ..." given its subject's name
+                if len(sentence) > 240 or not statement_like(sentence) or find_definition(sentence, p.ref):
+                    continue  # a definition is asked through its term
                 phrase = term_in(sentence, [x for x in terms if _specific(x)])  # clozes only on key terms
                 if not phrase or asked[fold(phrase)] >= MAX_ASKED or fold(phrase) == fold(sentence):
                     continue
                 if len(g.title.split()) >= 4 and fold(g.title) in fold(sentence):
                     continue  # the slide's title merged into the line
+                if leans_on_title(sentence, phrase, g.title):
+                    continue
                 if not cloze_ok(sentence, phrase, lang):
                     continue
                 marked = cloze(sentence, phrase)
@@ -178,6 +191,13 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
     return kinds
 
 
+def leans_on_title(sentence: str, phrase: str, title: str) -> bool:
+    """ "The {{risk assessment}} should focus on high-level risks" on the slide "Preliminary risk assessment":
+    "the" points at the longer name its title gives, which the card does not show."""
+    the = re.match(rf"^the\s+{re.escape(phrase)}\b", sentence, re.I) is not None
+    return the and contains_phrase(title, phrase) and fold(title) != fold(phrase)
+
+
 def valid(draft: CardDraft, lang: str | None = None) -> bool:
     return (
         card_problem(draft.front, draft.back, draft.kind, figure=draft.figure_id is not None, lang=lang)
@@ -191,6 +211,7 @@ def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator
     queues = [_drafts(lc, phraser) for lc in lectures]
     langs = [lc.text_lang for lc in lectures]
     given: dict[str, list[tuple[str, str, str]]] = {}  # the cards yielded, by the term they ask
+    taught: list[str] = []  # what they teach: no sentence twice (a term card and the cloze of its line)
     while any(any(q.values()) for q in queues):
         for q, lang in zip(queues, langs, strict=True):
             for name in pattern:
@@ -198,8 +219,12 @@ def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator
                     draft = q[name].pop(0)
                     card = (draft.kind, draft.front, draft.back)
                     same = given.setdefault(asks(draft.kind, draft.front), [])
+                    fact = fact_of(*card)
+                    if any(same_sentence(fact, x) for x in taught):
+                        continue
                     if valid(draft, lang) and not any(same_fact(card, g) for g in same):
                         same.append(card)
+                        taught.append(fact)
                         yield draft
                         break
 

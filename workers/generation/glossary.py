@@ -27,6 +27,23 @@ class _Defined(Protocol):
     def ref(self) -> SourceRef: ...
 
 
+# A "definition" that only announces the list the next lines give: "Relation: made up of 2 parts",
+# "consists of three components", "has the following steps". Without its items it defines nothing.
+_ANNOUNCES_LIST = re.compile(
+    r"^(?:(?:is|are)\s+)?(?:made\s+up\s+of|composed\s+of|consists?\s+of|comprises?|contains?|includes?|has|have|"
+    r"(?:is|are)?\s*divided\s+into|split\s+into|falls?\s+into)\s+(?:the\s+following|\d+|two|three|four|five|six|"
+    r"seven|eight|nine|ten|several|many|some)(?:\s+\w+)?\s*(?:parts?|components?|elements?|types?|kinds?|steps?|"
+    r"phases?|stages?|categories|classes|levels?|aspects?|pieces?|sections?|layers?|items?|properties|rules?)?"
+    r"\s*[:.]?$",
+    re.I,
+)
+
+
+def announces_list(definition: str) -> bool:
+    """Whether a definition only announces a list ("made up of 2 parts"): no definition to learn."""
+    return bool(_ANNOUNCES_LIST.match(" ".join(definition.split()).strip()))
+
+
 def strip_symbol(term: str) -> str:
     """ "Forget gate (f)" -> "Forget gate": the concept, not the letter of its formula (an abbreviation in
     capitals stays: "Data flow diagram (DFD)")."""

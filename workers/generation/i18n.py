@@ -16,6 +16,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "tf": "True or false: {statement}",
         "on_slides": "On the slides about {title}: ",
         "fill": "Fill in the blank: {sentence}",
+        "mc_complete": "Which term completes the statement: “{sentence}”?",
+        "name_items": "What are the {n} items of “{title}”?",
         "name_term": "Name the term: {definition}.",
         "key_points": "{title}: what are the key points?",
         "figure_q": "What does the figure{where} show?",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -23,11 +24,12 @@ from workers.generation.candidates import (
     find_definition,
     statement_like,
 )
+from workers.generation.card_forms import remark
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import distractors_for, question_for_term
-from workers.generation.quiz_balance import TrueFalseBalance, context_prefix, even_case, framed
+from workers.generation.quiz_balance import TrueFalseBalance, context_prefix, even_case, framed, interleaved
 from workers.generation.quiz_checks import (
     definition_problem,
     guessable,
@@ -46,17 +48,22 @@ from workers.generation.quiz_kinds import (
     compare_rival,
     explain_definition,
     explain_point,
-    is_glossary,
-    list_is_agenda,
     question,
     sentence_ok,
-    sibling_lists,
     sibling_terms,
     term_question,
-    title_problem,
     variants,
 )
+from workers.generation.quiz_lists import lists_to_name, mc_list_question, name_items_question
+from workers.generation.quiz_negation import negated_question
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
+from workers.generation.quiz_statements import (
+    completion_question,
+    concept_names,
+    false_question,
+    mc_siblings,
+    statements,
+)
 from workers.generation.textutil import contains_phrase, shorten
 from workers.generation.validity import quiz_problem
 
@@ -205,6 +212,10 @@ class QuizBuilder:
                 (li, unit.ref.page),
                 partial(self._mc_list, self.lectures[li], unit, siblings),
             )
+        for li, lc in enumerate(self.lectures):  # "What are the 4 items of “Threat types”?"
+            for unit in lists_to_name(lc):
+                build = partial(name_items_question, unit, lc.lang, lc.text_lang)
+                yield _Seed("short_answer", f"l:{fold(unit.title)}", (li, unit.ref.page), build)
         for li, lc in enumerate(self.lectures):
             usable = [d for d in lc.definitions if self._term_ok(lc, d)]
             kept_for_false = {id(d) for d in usable[2::3]}
@@ -236,8 +247,20 @@ class QuizBuilder:
                         cause.prompt = prefix + cause.prompt
                         yield _Seed("short_answer", key, order, partial(lambda q: q, cause))
                     continue
-                yield _Seed("true_false", key, order, partial(self._tf_point, lc, group, point))
+                true = partial(
+                    self._tf_point, lc, group, point
+                )  # every other line negated: its false version
+                flip = zlib.crc32(key.encode()) % 2 == 1
+                yield _Seed(
+                    "true_false", key, order, partial(negated_question, lc.lang, true) if flip else true
+                )
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
+            for st in statements(lc):  # what the lecture explains: the concept blanked, siblings as options
+                kind: QuestionKind = "multiple_choice"
+                make: Builder = partial(completion_question, st, lc.lang, self.n_options, self.rng.shuffle)
+                if len(mc_siblings(st, self.n_options)) < 2:  # too few options: a sibling swapped in, false
+                    kind, make = "true_false", partial(false_question, st, lc.lang)
+                yield _Seed(kind, f"p:{fold(st.line)}", (li, st.ref.page), make)
 
     def _mc_definition(
         self,
@@ -280,6 +303,10 @@ class QuizBuilder:
         contrast = compare_prompt(d, rival, lc.lang) if rival else None
         usable = rival is not None and contrast is not None and not contains_phrase(rival.definition, d.term)
         first = [rival.definition] if rival and usable else []
+        # "What is X?" with siblings' definitions when it has two (a discipline's beside terms' is too easy)
+        kin = {fold(x.definition) for x in sibling_terms(d, defs, lc.text_lang)}
+        if not first and len([x for x, _ in pool if fold(x) in kin]) >= 2:
+            pool = [(x, r) for x, r in pool if fold(x) in kin]
         distractors = first + self._near(d.ref, pool, {fold(d.definition)}, need - len(first))
         if len(distractors) < 2:
             return None
@@ -300,47 +327,9 @@ class QuizBuilder:
     def _mc_list(
         self, lc: LectureCandidates, unit: ListUnit, siblings: list[ListUnit]
     ) -> QuizQuestion | None:
-        """Name an item of a list: the distractors are items of the lecture's other lists (the same kind)."""
-        lang = lc.text_lang
-        if title_problem(unit.title, lang) or list_is_agenda(unit, lc) or is_glossary(lc, unit):
-            return None
-        if any(term_problem(i, lang) for i in unit.items):
-            return None
-        own = {fold(i) for i in unit.items}
-        group_text = " ".join(p.text for g in lc.groups if g.title == unit.title for p in g.points)
-        pool = [  # items of a sibling list ("Types of threats" beside "Types of controls"): the same kind
-            i
-            for u in sibling_lists(unit, siblings, lang)
-            for i in u.items
-            if fold(i) not in own
-            and not contains_phrase(unit.title, i)
-            and not contains_phrase(group_text, i)
-            and self._name_ok(lc, i)
-            and not list_is_agenda(u, lc)
-            and not is_glossary(lc, u)
-        ]
-        self.rng.shuffle(pool)
-        distractors: list[str] = []
-        for item in pool:
-            if fold(item) not in {fold(x) for x in distractors}:
-                distractors.append(item)
-            if len(distractors) == self.n_options - 1:
-                break
-        if len(distractors) < 2:
-            return None
-        key = next((i for i in unit.items if not contains_phrase(unit.title, i)), None)
-        if key is None:
-            return None
-        options, letter = self._options(key, distractors)
-        listed = "; ".join(unit.items)
-        return question(
-            "multiple_choice",
-            t(lc.lang, "mc_point", title=unit.title),
-            letter,
-            key,
-            shorten(t(lc.lang, "slides_on_say", title=unit.title, point=listed), 240),
-            unit.ref,
-            options=options,
+        """Name an item of a list: the distractors are items of the lecture's other lists (quiz_lists)."""
+        return mc_list_question(
+            lc, unit, siblings, n_options=self.n_options, shuffle=self.rng.shuffle, name_ok=self._name_ok
         )
 
     def _tf_definition(
@@ -353,6 +342,8 @@ class QuizBuilder:
             return None
         if context_prefix(d.sentence, "", key_terms(lc), lc.text_lang) is None:
             return None
+        if remark(d.definition):  # "Input gate is a serious problem ...": absurd, so false to anyone
+            return None
         kin = [x.term for x in sibling_terms(d, lc.definitions, lc.text_lang) if self._term_ok(lc, x)]
         terms = [
             (x, r)
@@ -364,8 +355,7 @@ class QuizBuilder:
             and not self._badly_defined(lc, x)
         ]
         # Only the false version: a sibling ("Application security" for "Infrastructure security") is the
-        # plausible mistake. True keys come from the slides' own lines (_tf_point); a definition's true
-        # version would spend on a weaker question the fact a multiple-choice question asks better.
+        # plausible mistake, else another term of the lecture. True keys come from the slides' own lines.
         other = kin[:1] or self._near(d.ref, terms, {fold(d.term)}, 1)
         if not other:
             return None
@@ -498,29 +488,16 @@ class QuizBuilder:
             log.debug("quiz question dropped (%s): %s", problem, question.prompt)
             return False
         if self._terms is None:
-            self._terms = sorted({t for lc in self.lectures for t in key_terms(lc)}, key=len, reverse=True)
+            names = {t for lc in self.lectures for t in [*key_terms(lc), *concept_names(lc)]}
+            self._terms = sorted(names, key=len, reverse=True)
         return term_in(f"{question.prompt} {question.answer_text}", self._terms) is not None
-
-    def _interleaved(self, seeds: list[_Seed]) -> list[_Seed]:
-        """Shuffled within each lecture, then round-robin across lectures (every lecture gets asked)."""
-        by_lecture: dict[int, list[_Seed]] = {}
-        for s in seeds:
-            by_lecture.setdefault(s.order[0], []).append(s)
-        for lst in by_lecture.values():
-            self.rng.shuffle(lst)
-        mixed: list[_Seed] = []
-        while any(by_lecture.values()):
-            for lst in by_lecture.values():
-                if lst:
-                    mixed.append(lst.pop(0))
-        return mixed
 
     def build(self, count: int, progress: Callable[[int, int], None] | None = None) -> list[QuizQuestion]:
         by_kind: dict[QuestionKind, list[_Seed]] = {k: [] for k in MIX[self.difficulty]}
         for seed in self.seeds():
             by_kind[seed.kind].append(seed)
         for kind, seeds in by_kind.items():
-            by_kind[kind] = self._interleaved(seeds)
+            by_kind[kind] = interleaved(seeds, self.rng)
         targets = allocate(count, MIX[self.difficulty])
         used: set[str] = set()
         prompts: set[str] = set()

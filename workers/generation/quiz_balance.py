@@ -5,9 +5,10 @@ and no sentence lifted out of its slide ("the assessment", "The _____ informatio
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from shared.schemas import QuizQuestion, SourceRef
 from shared.text import fold, has_cjk, words
@@ -62,6 +63,29 @@ class TrueFalseBalance:
         if self._waiting and self.keys["true"] < self.keys["false"]:
             return self._waiting.pop(0)
         return None
+
+
+class _Ordered(Protocol):
+    order: tuple[int, int]
+
+
+T = TypeVar("T", bound=_Ordered)
+
+
+def interleaved(seeds: list[T], rng: random.Random) -> list[T]:
+    """Shuffled within each lecture (``order[0]``), then round-robin across lectures (every lecture gets
+    asked)."""
+    by_lecture: dict[int, list[T]] = {}
+    for s in seeds:
+        by_lecture.setdefault(s.order[0], []).append(s)
+    for lst in by_lecture.values():
+        rng.shuffle(lst)
+    mixed: list[T] = []
+    while any(by_lecture.values()):
+        for lst in by_lecture.values():
+            if lst:
+                mixed.append(lst.pop(0))
+    return mixed
 
 
 def even_case(q: QuizQuestion) -> QuizQuestion:

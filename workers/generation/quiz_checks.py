@@ -86,8 +86,8 @@ def term_problem(term: str, lang: str, lecture_text: str = "") -> str | None:
     ws = words(flat)
     if not 1 <= len(ws) <= 6 or len(flat) > 60:
         return "length"
-    if len(flat) < 3 and not flat.isupper():
-        return "length"  # "Bo", "Sy": letters of a formula or of OCR debris
+    if len(flat) < 3 and not (flat.isupper() and len(flat) == 2):
+        return "length"  # "Bo", "Sy", "A": letters of a formula or of OCR debris ("IC", "UI" are names)
     if ws[0].lower() in stopwords(lang) | stopwords("en") and ws[0].lower() not in {"a", "an", "the"}:
         return "clause"  # "For each fold": the start of a sentence, not a name
     if not flat[0].isalpha() or "_" in flat or _MATH_ALNUM.search(flat) or _DEBRIS.search(flat):

@@ -108,6 +108,7 @@ def _frames(key: str) -> list[str]:
 
 
 TF_FRAMES = _frames("tf")
+NAME_ITEMS_FRAMES = _frames("name_items")
 FILL_FRAMES = _frames("fill")
 
 
@@ -303,6 +304,8 @@ def recall_problem(q: QuizQuestion, lang: str) -> str | None:
     table, with rows and columns?" fits several; "defined as: that attacks on one system ..." is a clause)."""
     if q.kind not in ("short_answer", "multiple_choice") or "According to the slides" in q.prompt:
         return None
+    if any(q.prompt.startswith(frame) for frame in NAME_ITEMS_FRAMES):
+        return None  # a list's items, each checked as a name where the question is built (quiz_lists)
     names = [q.answer_text] if q.kind == "short_answer" else q.options
     if q.kind == "multiple_choice" and not all(len(words(o)) <= 6 for o in q.options):
         return None  # definitions as options ("What is Security?"): checked as definitions upstream
@@ -326,6 +329,8 @@ def form_of(q: QuizQuestion) -> str:
             return "tf_section"
         return "tf_definition" if re.match(r"^[^:]{2,60}: ", body(prompt, TF_FRAMES)) else "tf_statement"
     if q.kind == "short_answer":
+        if any(prompt.startswith(frame) for frame in NAME_ITEMS_FRAMES):
+            return "name_items"
         return "cause_effect" if "According to the slides" in prompt else "sa_term"
     if "as opposed to" in prompt:
         return "compare"

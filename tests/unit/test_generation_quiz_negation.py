@@ -1,0 +1,80 @@
+"""False statements by negating a slide line's one strong claim (workers/generation/quiz_negation.py): a
+lecture with no sibling terms to swap still gets "False" keys, so its true lines can be asked."""
+
+from __future__ import annotations
+
+from tests.support.study import lecture
+from workers.generation.candidates import extract
+from workers.generation.phrasing import Phraser
+from workers.generation.quiz import QuizBuilder
+from workers.generation.quiz_forms import form_problem
+from workers.generation.quiz_negation import negated, negated_question
+from workers.generation.validity import quiz_problem
+
+
+def test_the_main_claim_is_negated() -> None:
+    assert negated("Views can be dropped using the DROP VIEW command.") == (
+        "Views cannot be dropped using the DROP VIEW command."
+    )
+    assert negated("Risk management should be driven by an organisational security policy") == (
+        "Risk management should not be driven by an organisational security policy."
+    )
+    assert negated("When the owner entity is deleted, every owned weak entity must be deleted") == (
+        "When the owner entity is deleted, every owned weak entity need not be deleted."
+    )
+
+
+def test_a_line_whose_negation_is_no_clear_falsehood_is_left_alone() -> None:
+    for line in (
+        "Security risk analysis is a business rather than a technical process",  # a contrast
+        "Exploding gradients is a serious problem because it leads to unstable training",  # a reason
+        "Access to the data may not be possible for some users",  # a hedge, a negation already
+        "The level of protection that is required for different types of asset",  # a relative clause
+        "Organizations use a risk-based approach and should have a security policy",  # two verbs
+        "The testing set (or test set) is the set of data points used to make your final evaluation",
+        "Short line is",
+    ):
+        assert negated(line) is None, line
+
+
+SLIDES = [
+    ("Databases", "Databases\nA database holds the data of an organisation in tables of rows"),
+    (
+        "Keys",
+        "Keys\n"
+        "Primary key: a set of fields that identifies exactly one tuple of a relation\n"
+        "Foreign key: a set of fields that refers to the primary key of another relation\n"
+        "Candidate key: a minimal set of fields that could serve as the primary key\n",
+    ),
+    (
+        "Integrity constraints",
+        "Integrity constraints\n"
+        "Integrity constraints are stored in the system catalog.\n"  # negated (every other line)
+        "Integrity constraints are enforced by the DBMS on every update.\n"
+        "Integrity constraints can be dropped using the DROP CONSTRAINT command.\n"
+        "Integrity constraints should be kept simple to check.\n",  # negated
+    ),
+]
+
+
+def test_a_true_line_becomes_a_valid_false_question() -> None:
+    lc = extract(lecture(SLIDES))
+    group, point = next((g, p) for g, p in lc.points if "DROP" in p.text)
+    builder = QuizBuilder([lc], Phraser(None))
+    q = negated_question("en", lambda: builder._tf_point(lc, group, point))
+    assert q is not None and q.answer == "false" and q.answer_text == "False"
+    assert (
+        q.prompt
+        == "True or false: Integrity constraints cannot be dropped using the DROP CONSTRAINT command."
+    )
+    assert "Integrity constraints can be dropped" in q.explanation
+    assert quiz_problem(q) is None and form_problem(q, "en") is None
+
+
+def test_a_lecture_of_true_lines_and_no_sibling_terms_gets_false_keys() -> None:
+    lc = extract(lecture(SLIDES))
+    quizzes = [QuizBuilder([lc], Phraser(None), seed=seed).build(10) for seed in range(4)]
+    false = [q for quiz in quizzes for q in quiz if q.kind == "true_false" and q.answer == "false"]
+    assert any(
+        q.prompt.startswith("True or false: Integrity constraints") and " not " in q.prompt for q in false
+    )

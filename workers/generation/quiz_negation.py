@@ -1,0 +1,73 @@
+"""False statements from a slide's own true line, by negating its one strong claim: "When the owner entity is
+deleted, all owned weak entities must also be deleted" -> "... need not also be deleted". A lecture that
+explains rather than defines has no sibling terms to swap, so without this its true lines could never be
+asked (a quiz admits a "True" only after a "False", quiz_balance).
+
+Only a claim whose negation contradicts it: must / should / can / cannot / will / is / are in the main
+clause, in an English line with no hedge (may, often, usually, some ...), no negation already, one clause
+(no "but", "because", "rather than", ";", brackets; no relative clause or "and" before the verb), so the
+negated line is clearly false by the slides, not a nonsense line (a swapped number or word was: 0 of 6
+judged valid)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from shared.schemas import QuizQuestion
+from shared.text import words
+from workers.generation.i18n import t
+from workers.generation.textutil import shorten
+
+_HEDGE_WORDS = """may might could would often usually sometimes typically generally mostly most some many
+    several few likely possibly probably perhaps cannot not no never none nothing neither nor only just also
+    either unless except although though but whereas however rather than because due so therefore thus"""
+_HEDGE = frozenset(_HEDGE_WORDS.split())
+_SUBORDINATE_START = re.compile(r"^(?:if|when|whenever|once|after|before|since|because|as|while)\b", re.I)
+_FLIP = {"must": "need not", "should": "should not", "can": "cannot", "will": "will not", "is": "is not"}
+_FLIP["are"] = "are not"
+_AUX = re.compile(r"\b(must|should|can|will|is|are)\b")
+
+
+def negated(sentence: str) -> str | None:
+    """The line with its main claim negated, or None when it has no single strong claim to negate."""
+    flat = " ".join(sentence.split()).rstrip(" .")
+    low = [w.lower() for w in words(flat)]
+    if not 5 <= len(low) <= 24 or any(w in _HEDGE for w in low) or "n't" in flat.lower():
+        return None
+    if re.search(r"[;?!()\[\]]|\s[–-]\s", flat):
+        return None
+    start = 0
+    if _SUBORDINATE_START.match(flat):  # "When the owner is deleted, all ... must ...": the main clause
+        if flat.count(",") != 1:
+            return None
+        start = flat.index(",") + 1
+    elif "," in flat:
+        return None  # a list or a second clause: which claim is negated?
+    m = _AUX.search(flat, start)
+    if m is None or m.start() == start or len(_AUX.findall(flat[start:])) != 1:
+        return None
+    if re.search(r"\b(?:that|which|who|whom|whose|and|or)\b", flat[start : m.start()], re.I):
+        return None  # a relative clause's verb ("the level of protection that is required"), a second verb
+    return flat[: m.start()] + _FLIP[m.group(1)] + flat[m.end() :] + "."
+
+
+def negated_question(lang: str, build: Callable[[], QuizQuestion | None]) -> QuizQuestion | None:
+    """The false version of a true/false question ``build`` makes of a slide's line (its true version when the
+    line has no claim to negate)."""
+    q = build()
+    if q is None or q.answer != "true" or lang != "en":
+        return q
+    statement = q.prompt.removeprefix(t(lang, "tf", statement=""))
+    false = negated(statement)
+    if false is None:
+        return q
+    explanation = f"{t(lang, 'false')}. " + t(lang, "slides_say", point=statement)
+    return q.model_copy(
+        update={
+            "prompt": t(lang, "tf", statement=false),
+            "answer": "false",
+            "answer_text": t(lang, "false"),
+            "explanation": shorten(explanation, 240),
+        }
+    )
