@@ -38,6 +38,7 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
+from workers.generation.sheet_dedupe import replaced_terms, said
 from workers.generation.sheet_docx import (
     HEADING_PT,
     MARGIN_IN,
@@ -100,6 +101,7 @@ class Item:
     image_ratio: float = 0.75
     image_width: float = FIGURE_WIDTH_IN
     sections: list[sheet_plan.Section] = field(default_factory=list)  # a topics item's sections
+    words: frozenset[str] = frozenset()  # a term's or a point's content words (sheet_dedupe)
 
 
 def width(text: str) -> int:
@@ -263,7 +265,8 @@ def plan_items(
             if worked_case(section.get(d.ref.page, "")):
                 continue
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
-            q.terms.append(Item("term", li, _lines(width(text)), d.ref.page, term=d))
+            said_words = said(f"{d.term} {d.definition}", lc.text_lang)
+            q.terms.append(Item("term", li, _lines(width(text)), d.ref.page, term=d, words=said_words))
         for f, name in sheet_formulas(lc):  # complete, named, from trusted pages; most central first
             q.formulas.append(
                 Item("formula", li, _lines(width(name + f.text) + 10), f.ref.page, formula=f, text=name)
@@ -297,6 +300,7 @@ def plan_items(
                             p.ref.page,
                             group=g,
                             point=p,
+                            words=said(f"{label(g.title)} {p.text}", lc.text_lang),
                         )
                     )
             q.rounds.append(rnd)
@@ -376,7 +380,9 @@ def _slide_figures(
 
 
 def select_items(plans: list[list[Item]], budget: float) -> list[Item]:
-    """Round-robin over lectures, taking each one's next item while the budget lasts."""
+    """Round-robin over lectures, taking each one's next item while the budget lasts. An item whose words
+    a chosen one already says is skipped; a chosen key term whose words a new point says gives its place
+    back (one fact once, in its section)."""
     chosen: list[Item] = []
     used = 0.0
     started: set[int] = set()
@@ -390,8 +396,15 @@ def select_items(plans: list[list[Item]], budget: float) -> list[Item]:
                 cursors[li] += 1
                 cost = item.cost + (0 if li in started else HEADING_LINES + 0.3)
                 cost += _section_heading_cost(chosen, item)
+                mine = [c for c in chosen if c.lecture == li and c.words]
                 if used + cost > budget:
                     continue  # a smaller item further down may still fit
+                replaced = replaced_terms(item, mine)
+                if replaced is None:
+                    continue  # a chosen entry says it already
+                for c in replaced:
+                    chosen.remove(c)
+                    used -= c.cost
                 chosen.append(item)
                 started.add(li)
                 used += cost
