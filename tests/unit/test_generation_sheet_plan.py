@@ -186,3 +186,24 @@ def test_each_point_is_an_entry_of_its_own_under_its_label(tmp_path: Path) -> No
         "Data splitting: The test set is the set of data points used for the final evaluation only. (s. 2)"
         in lines
     )
+
+
+def test_a_line_that_goes_on_joins_its_entry_and_a_term_repeating_itself_goes(tmp_path: Path) -> None:
+    lc = _lecture(
+        [
+            ("Graphs", "Graphs\nA. Author"),
+            (
+                "Data splitting",
+                "Data splitting\n"
+                "• The model fit on the training set makes new predictions for the test data\n"
+                "• Then you compute some fit metric like the mean squared error\n"
+                "Security requirements definition: Define system security requirements.",
+            ),
+        ]
+    )
+    lines = _sheet_text(lc, tmp_path, budget=60).splitlines()
+    assert (
+        "Data splitting: The model fit on the training set makes new predictions for the test data • "
+        "Then you compute some fit metric like the mean squared error (s. 2)"
+    ) in lines
+    assert not any("Define system security requirements" in x for x in lines)

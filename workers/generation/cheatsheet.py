@@ -47,6 +47,14 @@ from workers.generation.sheet_docx import (
     heading,
     style_document,
 )
+from workers.generation.sheet_entries import (
+    cut_title,
+    definition_reason,
+    entry_runs,
+    figure_boilerplate,
+    spliced,
+    symbol_tail,
+)
 from workers.generation.sheet_formulas import sheet_formulas
 from workers.generation.sheet_labels import (
     label_reason,
@@ -224,13 +232,13 @@ def _shown_points(
         return [Point(joined, g.points[0].ref)]
     out = []
     for p in with_lead_in_lists(g.points, lang):  # "Four types of X:" and its short items: one point
-        p = Point(tidy(p.text), p.ref, p.is_definition)
+        p = Point(symbol_tail(tidy(p.text)), p.ref, p.is_definition)
         if p.is_definition or not entry_ok(g.title, p.text) or not readable(p.text, lang):
             continue  # boilerplate, a fragment, or words misread from a photo
         if not readable(f"{g.title}: {p.text}", lang) or mixed_script(f"{g.title}: {p.text}"):
             continue  # the label and its line together are words misread from a photo
-        if point_reason(g.title, p.text):
-            continue  # a lead-in, a question, code, a table row, a fragment or the label again
+        if point_reason(g.title, p.text) or spliced(p.text):
+            continue  # a lead-in, a question, code, a table row, a fragment, the label again, two spliced
         if p.text.rstrip().endswith((":", "：")):
             p = Point(lead_in_text(p.text) or p.text, p.ref)  # a whole statement: a full stop
         cells = [c.strip() for c in p.text.split("|")]
@@ -257,11 +265,15 @@ def plan_items(
         q = _Queues()
         layout = structured(lc)  # kinds named line by line on a slide
         section = {r.page: g.title for g in lc.groups for r in g.refs}
+        refused: list[Definition] = []
         for d in [*lc.definitions, *layout.definitions]:
             if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
                 continue
             if term_reason(d.term, lc.text_lang) or not point_complete(d.definition, lc.text_lang):
                 continue  # a term or definition cut off, spliced or unbalanced
+            if definition_reason(d.term, d.definition, lc.text_lang):
+                refused.append(d)  # not as a point either
+                continue  # repeats its term, announces a list it lacks, asks, or runs two together
             if worked_case(section.get(d.ref.page, "")):
                 continue
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
@@ -274,7 +286,8 @@ def plan_items(
         for k, title in enumerate(topic_titles([g.title for g in lc.groups], lc.text_lang)):
             lc.groups[k].title = title  # "In practice" -> "Data splitting: In practice"
         groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
-        groups = [unshown_definitions_as_points(g, [i.term for i in q.terms if i.term]) for g in groups]
+        kept = [i.term for i in q.terms if i.term] + refused  # the others may still be points
+        groups = [unshown_definitions_as_points(g, kept) for g in groups]
         titles = [g.title for g in groups]
         named = {fold(u.title): u for u in layout.lists}
         shown_by = {
@@ -306,6 +319,8 @@ def plan_items(
         for fig in sorted(lc.figures, key=lambda f: -f.score)[:4]:
             if fig.score < 0.3 or not fig.labelled or not entry_ok("", fig.caption):
                 continue  # a key figure has a caption of its own; the slide title alone explains nothing
+            if figure_boilerplate(fig.figure.text) or cut_title(fig.caption):
+                continue  # a footer, credit or logo in the picture; a caption cut or asking
             prepared = _prepare_figure(fig, files, workdir)
             if prepared is None:
                 continue
@@ -358,7 +373,10 @@ def _slide_figures(
             continue
         if fold(title) in seen:
             continue
+        if cut_title(title):
+            continue  # cut at a line break, or a question: no caption
         figs = [f for f in by_page.get(page, []) if f.figure.area >= SLIDE_FIGURE_MIN_AREA]
+        figs = [f for f in figs if not figure_boilerplate(f.figure.text)]  # a footer, credit or logo in it
         if not figs:
             continue
         fig = max(figs, key=lambda f: f.figure.area)
@@ -367,7 +385,7 @@ def _slide_figures(
             continue
         seen.add(fold(title))
         image, ratio = prepared
-        caption = f"{t(lc.lang, 'figure')}: {shorten(title, 140)} {ref_label(page)}"
+        caption = f"{t(lc.lang, 'figure')}: {shorten(label(title), 140)} {ref_label(page)}"
         cost = SLIDE_FIGURE_WIDTH_IN * ratio * 72 / LINE_PT + _lines(width(caption)) + 0.6
         out.append(Item("figure", li, cost, page, figure=fig, image=image, image_ratio=ratio, text=caption))
         out[-1].image_width = SLIDE_FIGURE_WIDTH_IN
@@ -473,14 +491,14 @@ def render_docx(
                     continue
                 picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
                 labelled = good_title(group.title) or sheet_plan.section_title(group.title, lc.text_lang)
-                for item in picked:  # one entry per point, each with its label: one idea per entry
-                    assert item.point is not None
-                    p = doc.add_paragraph()
+                shown = [i.point for i in picked if i.point is not None]
+                for run in entry_runs([x.text for x in shown], [x.ref.page for x in shown]):
+                    p = doc.add_paragraph()  # one entry per point (one idea), lines that go on joined
                     if labelled:
                         add_text(p, f"{label(group.title)}: ", bold=True)
-                    add_text(p, item.point.text + " ")
-                    add_text(p, ref_label(item.point.ref.page), grey=True)
-                    counts["points"] += 1
+                    add_text(p, " • ".join(shown[k].text for k in run) + " ")
+                    add_text(p, ref_label(shown[run[0]].ref.page), grey=True)
+                    counts["points"] += len(run)
         counts["topics"] = counts.get("topics", 0) + sheet_plan.add_topics(doc, topics, lc.lang)
         for item in figures:
             assert item.image is not None

@@ -46,19 +46,33 @@ _CONNECTIVE_END = re.compile(
 # A line that leans on something the sheet does not show (the rubric's V2).
 _DANGLING_START = re.compile(
     r"^(?:this|these|those|they|it|that|here|if so|in addition|also|consider|from (?:the )?example|"
-    r"think of this|as shown|see)\b",
+    r"think of this|as shown|see|up to (?:this|now)|so far|as we (?:have )?(?:seen|discussed))\b",
     re.I,
 )
 # A line that ends where its sentence goes on ("... eigenvectors, then") or starts in its middle.
 _OPEN_END = re.compile(r"(?:,|\b(?:then|include|involves|of|the|a|an|and|or|to|by))\s*$", re.I)
+_QUESTION_START = re.compile(
+    r"^(?:do|does|did|is|are|was|were|can|could|should|would|will|what|why|how|which|who|when|where)\s+"
+    r"(?:the|a|an|we|you|they|it|this|these|those|all|any|there|non-finite|\w+s)\b",
+    re.I,
+)
 _CUT_START = re.compile(r"^(?:is|are|was|were|and|or|but|which|of|to|squarely)\b")
 _OCR_BULLET = re.compile(r"^(?:[%<>+~*»·]|e(?=[A-Z]))\s*")
 _UNBALANCED_TAIL = re.compile(r"\s*\([^)]*$|\s+\d+\s*[-/–]\s*$")
 
 
+_AGENDA_PART = re.compile(
+    r"^(?:review|recap|summary|overview|wrap[\s-]*up|repaso|resumen|обзор|итоги|повторение)$", re.I
+)
+
+
 def label(title: str) -> str:
-    """A section title fit to lead an entry: no cut-off "(1/" or numbering "4-" at its end."""
-    return _UNBALANCED_TAIL.sub("", title).rstrip(" :-–") or title
+    """A section title fit to lead an entry: no cut-off "(1/" or numbering "4-" at its end, no agenda word
+    as one of its parts ("Review: Key constraints" -> "Key constraints", "Relational model: Summary")."""
+    out = _UNBALANCED_TAIL.sub("", title).rstrip(" :-–") or title
+    parts = [x.strip() for x in out.split(":")]
+    kept = [x for x in parts if not _AGENDA_PART.match(x)]
+    return ": ".join(kept) if kept and len(kept) < len(parts) else out
 
 
 def lead_in_text(text: str) -> str | None:
@@ -106,8 +120,8 @@ def point_reason(title: str, text: str) -> str | None:
         return "cut off"  # the sentence goes on, or began, on a line the sheet does not show
     if broken_symbols(flat):
         return "misread symbols"
-    if flat.endswith(("?", "？")):
-        return "question"  # the slide asks its audience; the sheet states
+    if flat.endswith(("?", "？")) or (_QUESTION_START.match(flat) and "?" not in flat):
+        return "question"  # the slide asks its audience (its "?" maybe on the next line); the sheet states
     if code_line(flat):
         return "code"
     if "|" in flat:

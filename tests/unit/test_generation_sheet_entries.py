@@ -1,0 +1,90 @@
+"""Cheat-sheet entries blind judges found invalid, refused or repaired by their form
+(workers/generation/sheet_entries.py, sheet_rules.label and point_reason)."""
+
+from __future__ import annotations
+
+from workers.generation.sheet_entries import (
+    cut_title,
+    definition_reason,
+    entry_runs,
+    figure_boilerplate,
+    spliced,
+    symbol_tail,
+)
+from workers.generation.sheet_rules import label, point_reason
+
+
+def test_lines_that_go_on_and_runs_of_steps_join_the_entry_before_them() -> None:
+    texts = [
+        "The model fit on the training set makes new predictions for the test data",
+        "Then you compute some fit metric (like MSE or accuracy)",
+        "The validation set is used to pick the best values for tunable parameters",
+        "Things like learning rates in gradient descent, or amounts of regularization",
+        "Should be the same size as your test set",
+        "Fit the model to the data not in fold i",
+        "Use the model to predict outcomes for the data in fold i",
+        "Cross validation only provides an estimate of out-of-sample performance.",
+    ]
+    pages = [16, 16, 17, 17, 17, 21, 21, 21]
+    assert entry_runs(texts, pages) == [[0, 1], [2, 3, 4], [5, 6], [7]]
+    # a line that goes on, on another slide, is an entry of its own
+    assert entry_runs(texts[:2], [16, 17]) == [[0], [1]]
+
+
+def test_a_figure_with_a_footer_credit_or_book_cover_in_its_picture_is_boilerplate() -> None:
+    assert figure_boilerplate("Esfuerzo normal en x, sx\n10/25/2022 13")
+    assert figure_boilerplate("Wight & MacGregor:\nl\n10/25/2022 32")
+    assert figure_boilerplate(
+        "REINFORCED\n\nCONCRETE\n\nA FUNDAMENTAL APPROACH\n\nFIFTH EDITION\n\nEDWARD G. NAWY"
+    )
+    assert not figure_boilerplate("Useful subchannels\nUseless subchannels")
+    assert not figure_boilerplate("")
+
+
+def test_a_cut_or_asking_title_makes_no_caption() -> None:
+    assert cut_title("Comentarios sobre el concreto: f’")
+    assert cut_title("Пример весовой схемы №")
+    assert cut_title('What happens in English? Why is "s" deleted?')
+    assert not cut_title("Criterio de falla de Mohr-Coulomb")
+    assert not cut_title("Vitamin B12 deficiency")
+
+
+def test_definitions_that_repeat_announce_ask_or_splice_are_no_key_terms() -> None:
+    assert definition_reason("Security requirements definition", "Define system security requirements")
+    assert definition_reason("Relation", "made up of 2 parts")
+    assert definition_reason("Distribution", "How should system assets be distributed?")
+    assert (
+        definition_reason("Ew", "набор весов ребер w — используемая весовая схема", "ru") == "two definitions"
+    )
+    assert (
+        definition_reason("Threat identification", "Identify the most probable threats to the system assets")
+        is None
+    )
+    assert definition_reason("Relational database", "a set of relations") is None
+    assert definition_reason("Vw", "набор весов вершин", "ru") is None
+    assert spliced("Ew — набор весов ребер w — используемая весовая схема")
+    assert not spliced("Bo — набор типов ребер (связи — одинарная, двойная, ароматическая, …)")
+
+
+def test_a_lone_letter_moved_out_of_its_formula_goes() -> None:
+    assert symbol_tail("Divide your training set into buckets, called folds (5 or 10 are used) k") == (
+        "Divide your training set into buckets, called folds (5 or 10 are used)"
+    )
+    assert symbol_tail("Fit the model to the data not in fold i") == "Fit the model to the data not in fold i"
+
+
+def test_agenda_words_leave_labels() -> None:
+    assert label("Review: Key Constraints") == "Key Constraints"
+    assert label("Relational Model: Summary") == "Relational Model"
+    assert label("Summary") == "Summary"  # nothing else to keep: agenda_title refuses the section
+    assert label("Security review process") == "Security review process"
+
+
+def test_questions_cut_before_their_mark_and_course_narrative_are_no_points() -> None:
+    assert (
+        point_reason("Swedish", "Do the non-finite forms indicate that a modal has been left") == "question"
+    )
+    assert point_reason("Bag of words", "Up to this point, we have only discussed neural approaches") == (
+        "dangling"
+    )
+    assert point_reason("Bag of words", "Does not capture the order of the words in a sentence.") is None
