@@ -10,6 +10,7 @@ from workers.generation.sheet_entries import (
     figure_boilerplate,
     spliced,
     symbol_tail,
+    with_asides,
 )
 from workers.generation.sheet_rules import label, point_reason
 
@@ -88,3 +89,21 @@ def test_questions_cut_before_their_mark_and_course_narrative_are_no_points() ->
         "dangling"
     )
     assert point_reason("Bag of words", "Does not capture the order of the words in a sentence.") is None
+
+
+def test_an_aside_in_brackets_explains_the_line_before_it() -> None:
+    from shared.schemas import SourceRef
+    from workers.generation.candidates import Group, Point
+    from workers.generation.cheatsheet import _shown_points
+
+    ref = SourceRef(lecture_id=1, lecture="RNN", file="r.pptx", page=9)
+    g = Group(
+        "Training",
+        [Point("“Backpropagation through time”", ref), Point("(it is just backpropagation)", ref)],
+        [ref],
+    )
+    assert [p.text for p in _shown_points(g, [], None, "en")] == [
+        "“Backpropagation through time” (it is just backpropagation)"
+    ]
+    other = SourceRef(lecture_id=1, lecture="RNN", file="r.pptx", page=10)
+    assert len(with_asides([Point("Gates", ref), Point("(three of them)", other)])) == 2

@@ -54,6 +54,7 @@ from workers.generation.sheet_entries import (
     figure_boilerplate,
     spliced,
     symbol_tail,
+    with_asides,
 )
 from workers.generation.sheet_formulas import sheet_formulas
 from workers.generation.sheet_labels import (
@@ -217,6 +218,7 @@ def _shown_points(
     if named is not None:
         items = list_items_ok(named.items)
         return [Point(" • ".join(items), named.ref)] if len(items) >= 2 else []
+    g = Group(g.title, with_asides(g.points), g.refs)
     unit = as_list(g)
     if unit is not None:
         if agenda_like(unit.items, other_titles or []):

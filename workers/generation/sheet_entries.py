@@ -12,6 +12,7 @@
 - ``definition_reason``: a key term whose definition only repeats it ("Security requirements definition —
   Define system security requirements"), announces a list it does not give ("Relation — made up of 2
   parts"), asks a question, or runs two definitions together ("Ew — edge weights w — the scheme used").
+- ``with_asides``: a line all in brackets explains the line before it: one point.
 - ``symbol_tail``: a line that ends with a lone letter the reader moved out of its formula ("... (5 or 10
   are commonly used) k") loses it.
 """
@@ -22,6 +23,7 @@ import itertools
 import re
 
 from shared.text import stem, stopwords, words
+from workers.generation.candidates import Point
 from workers.generation.validity import boilerplate_reason
 
 # A line that goes on from the one before it: a continuation word, or a verb with no subject of its own.
@@ -38,9 +40,23 @@ _COUNT_END = re.compile(
 )
 # "... edges w — the scheme used": a symbol and a dash inside a definition start another definition
 _SPLICED = re.compile(r"\s[^\W\d_]{1,3}\s+[—–]\s")
+_ASIDE = re.compile(r"^\([^()]{3,}\)$")
 _BOOK = re.compile(r"\b(?:edition|edición|édition|издание)\b", re.I)
 _CUT_TAIL = re.compile(r"(?:\s(?:[^\W\d_][’'′]?|№|#))$")
 _SYMBOL_TAIL = re.compile(r"(?<=\))\s+[^\W\d_]$")
+
+
+def with_asides(points: list[Point]) -> list[Point]:
+    """A line that is all an aside in brackets ("(it is just backpropagation)") explains the line before it
+    on its slide: the two are one point ("“Backpropagation through time” (it is just backpropagation)")."""
+    out: list[Point] = []
+    for p in points:
+        flat = " ".join(p.text.split())
+        if out and _ASIDE.match(flat) and out[-1].ref.page == p.ref.page and not out[-1].is_definition:
+            out[-1] = Point(f"{' '.join(out[-1].text.split())} {flat}", out[-1].ref)
+            continue
+        out.append(p)
+    return out
 
 
 def _letters(text: str) -> int:
