@@ -14,12 +14,9 @@ from workers.generation.cheatsheet import plan_items, render_docx, select_items
 from workers.generation.material import FigureInfo, LectureMaterial, Slide
 from workers.generation.sheet_plan import (
     LONG_POINT,
-    Section,
     fill_subheads,
     section_title,
     sections,
-    topics_line,
-    unshown,
 )
 
 
@@ -132,23 +129,6 @@ def test_course_meta_closing_and_agenda_titles_are_no_sections() -> None:
     assert section_title("Diagonalizing the MIMO channel") == "Diagonalizing the MIMO channel"  # acronym
     long = "Interpretation of the plots of the principal stresses and of the maximum shear stress"
     assert section_title(long) == long  # longer than a quiz topic, still a section's name
-
-
-def test_topics_line_is_compact_and_in_slide_order() -> None:
-    secs = [
-        Section("Chemical graphs: molecules", [11]),
-        Section("Chemical graphs: Markush structures", [12]),
-        Section("SMILES", [23, 24, 25]),
-        Section("Weighting schemes", [20, 22]),
-    ]
-    assert topics_line(secs) == (
-        "Chemical graphs: molecules, Markush structures (s. 11–12) • SMILES (s. 23–25) • "
-        "Weighting schemes (s. 20, 22)"
-    )
-    assert [s.title for s in unshown(secs, ["SMILES.", "Figure: Weighting schemes (s. 20)"])] == [
-        "Chemical graphs: molecules",
-        "Chemical graphs: Markush structures",
-    ]
 
 
 def test_denser_later_lines_and_no_bare_names() -> None:

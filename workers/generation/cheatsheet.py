@@ -91,7 +91,7 @@ LINES_PER_COLUMN = (PAGE_H_IN - 2 * MARGIN_IN) * 72 / LINE_PT
 HEADING_LINES = 1.7
 MAX_FIGURE_PX = 900
 
-ItemKind = Literal["summary", "topics", "term", "formula", "point", "figure"]
+ItemKind = Literal["summary", "term", "formula", "point", "figure"]
 
 
 @dataclass
@@ -109,7 +109,7 @@ class Item:
     image: Path | None = None
     image_ratio: float = 0.75
     image_width: float = FIGURE_WIDTH_IN
-    sections: list[sheet_plan.Section] = field(default_factory=list)  # a topics item's sections
+    sections: list[sheet_plan.Section] = field(default_factory=list)  # (no item lists sections now)
     words: frozenset[str] = frozenset()  # a term's or a point's content words (sheet_dedupe)
 
 
@@ -431,7 +431,7 @@ def select_items(plans: list[list[Item]], budget: float) -> list[Item]:
 def _section_heading_cost(chosen: list[Item], item: Item) -> float:
     if item.kind == "summary":
         return 0.0
-    kind = "point" if item.kind in ("point", "topics") else item.kind
+    kind = item.kind
     if any(c.lecture == item.lecture and c.kind == kind for c in chosen):
         return 0.0
     return HEADING_LINES * 0.8
@@ -483,9 +483,7 @@ def render_docx(
                 counts["formulas"] += 1
         points = [i for i in mine if i.kind == "point"]
         figures = sorted((i for i in mine if i.kind == "figure"), key=lambda i: i.page)
-        printed = [label(i.group.title) for i in points if i.group] + [i.text for i in figures]
-        topics = sheet_plan.unshown([s for i in mine if i.kind == "topics" for s in i.sections], printed)
-        if points or topics:
+        if points:
             heading(doc, t(lc.lang, "main_points"), 2)
             for group in lc.groups:
                 picked = [i for i in points if i.group is group]
@@ -501,7 +499,6 @@ def render_docx(
                     add_text(p, " • ".join(shown[k].text for k in run) + " ")
                     add_text(p, ref_label(shown[run[0]].ref.page), grey=True)
                     counts["points"] += len(run)
-        counts["topics"] = counts.get("topics", 0) + sheet_plan.add_topics(doc, topics, lc.lang)
         for item in figures:
             assert item.image is not None
             p = doc.add_paragraph()

@@ -4,8 +4,8 @@
   content is a plot, a matrix or a picture has a title too): continued slides ("(cont.)", "2/3", a title cut
   short at a line break) are one section, a title met again later is the same section, numbering and
   boilerplate titles go.
-- ``topics_line``: the sections that have no entry of their own, in one compact line ("Chemical graphs:
-  molecules, Markush structures • SMILES (s. 23)"), titles sharing a "Prefix:" joined under it.
+- No "Also on the slides" line of bare section titles: blind judges found such an index explains nothing,
+  names no one concept and reads as an outline.
 """
 
 from __future__ import annotations
@@ -111,67 +111,6 @@ def sections(lc: LectureCandidates) -> list[Section]:
         by_key[key] = section
         out.append(section)
     return out
-
-
-def _pages(pages: list[int]) -> str:
-    pages = sorted(set(pages))
-    if len(pages) == 1:
-        return f"s. {pages[0]}"
-    if pages == list(range(pages[0], pages[-1] + 1)):
-        return f"s. {pages[0]}–{pages[-1]}"
-    return "s. " + ", ".join(str(p) for p in pages[:3])
-
-
-def topics_line(secs: list[Section]) -> str:
-    """The sections in one line, in slide order; consecutive "Prefix: part" titles joined under the prefix."""
-    parts: list[str] = []
-    i = 0
-    while i < len(secs):
-        head, sep, rest = secs[i].title.partition(":")
-        j = i + 1
-        if sep and rest.strip():
-            tails = [rest.strip()]
-            pages = list(secs[i].pages)
-            while j < len(secs):
-                h2, s2, r2 = secs[j].title.partition(":")
-                if not (s2 and r2.strip() and fold(h2) == fold(head)):
-                    break
-                tails.append(r2.strip())
-                pages += secs[j].pages
-                j += 1
-            if len(tails) >= 2:
-                parts.append(f"{head.strip()}: {', '.join(tails)} ({_pages(pages)})")
-                i = j
-                continue
-        parts.append(f"{secs[i].title} ({_pages(secs[i].pages)})")
-        i += 1
-    return " • ".join(parts)
-
-
-TOPICS_LABEL = {
-    "en": "Also on the slides",
-    "es": "También en las diapositivas",
-    "ru": "Также на слайдах",
-    "zh": "其他主题",
-}
-
-
-def unshown(secs: list[Section], printed: list[str]) -> list[Section]:
-    """The sections whose title the sheet does not print elsewhere (as an entry's label or a caption)."""
-    text = " " + " ".join(_key(x) for x in printed) + " "
-    return [s for s in secs if f" {_key(s.title)} " not in text]
-
-
-def add_topics(doc: object, secs: list[Section], lang: str) -> int:
-    """The topics line as the last paragraph of the main points; the number of sections it names."""
-    from workers.generation.sheet_docx import add_text
-
-    if not secs:
-        return 0
-    p = doc.add_paragraph()  # type: ignore[attr-defined]
-    add_text(p, f"{TOPICS_LABEL.get(lang, TOPICS_LABEL['en'])}: ", bold=True)
-    add_text(p, topics_line(secs))
-    return len(secs)
 
 
 def fill_subheads(groups: list[Group], shown_by: dict[int, list[Point]], lang: str = "en") -> None:
