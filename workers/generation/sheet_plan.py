@@ -113,6 +113,16 @@ def sections(lc: LectureCandidates) -> list[Section]:
     return out
 
 
+# The label the sheet's old "Also on the slides" line carried: benchmarks/study_quality.py still leaves such
+# a line out of coverage_entries when it scores a sheet made before the line went.
+TOPICS_LABEL = {
+    "en": "Also on the slides",
+    "es": "También en las diapositivas",
+    "ru": "Также на слайдах",
+    "zh": "其他主题",
+}
+
+
 def fill_subheads(groups: list[Group], shown_by: dict[int, list[Point]], lang: str = "en") -> None:
     """Sections with a fit title keep their first line and their other lines up to LONG_POINT characters
     (denser entries). No sub-heads ("Capacity approximation • Beamforming gain": names of formulas the
