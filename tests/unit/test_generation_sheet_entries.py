@@ -107,3 +107,26 @@ def test_an_aside_in_brackets_explains_the_line_before_it() -> None:
     ]
     other = SourceRef(lecture_id=1, lecture="RNN", file="r.pptx", page=10)
     assert len(with_asides([Point("Gates", ref), Point("(three of them)", other)])) == 2
+
+
+def test_a_form_word_sub_heading_leads_its_short_items() -> None:
+    """ "Disadvantages" then two short lines: one point, where the sub-heading alone would be dropped as a
+    short phrase and its items with it."""
+    from shared.schemas import SourceRef
+    from workers.generation.candidates import Group, Point
+    from workers.generation.cheatsheet import _shown_points
+
+    ref = SourceRef(lecture_id=1, lecture="RNN", file="r.pptx", page=28)
+    lines = [
+        "Additive recurrent architectures are (more) resistant to vanishing gradients.",
+        "Disadvantages",
+        "Hard to parallelize",
+        "Exploding gradient",
+    ]
+    g = Group("LSTM advantages/disadvantages", [Point(x, ref) for x in lines], [ref])
+    assert [p.text for p in _shown_points(g, [], None, "en")] == [
+        lines[0],
+        "Disadvantages: Hard to parallelize • Exploding gradient",
+    ]
+    labels = Group("Encoder-decoder RNN", [Point("Input text", ref), Point("Output text", ref)], [ref])
+    assert _shown_points(labels, [], None, "en") == []
