@@ -130,3 +130,28 @@ def test_a_form_word_sub_heading_leads_its_short_items() -> None:
     ]
     labels = Group("Encoder-decoder RNN", [Point("Input text", ref), Point("Output text", ref)], [ref])
     assert _shown_points(labels, [], None, "en") == []
+
+
+def test_a_list_of_the_names_of_lost_formulas_is_no_entry() -> None:
+    from shared.schemas import SourceRef
+    from workers.generation.candidates import Group, Point
+    from workers.generation.cheatsheet import _shown_points
+
+    ref = SourceRef(lecture_id=1, lecture="MIMO", file="m.pdf", page=22)
+    lines = [
+        "Ideal capacity with MISO:",
+        "Ideal capacity with SIMO:",
+        "Outage probability: 10-3",
+        "Same behavior but half the SNR",
+        "Diversity gain, but no beamforming gain",
+    ]
+    g = Group("Transmit diversity versus receive diversity", [Point(x, ref) for x in lines], [ref])
+    assert _shown_points(g, [], None, "en") == []
+    kinds = Group(
+        "Security dimensions",
+        [Point(x, ref) for x in ["Confidentiality", "Integrity", "Availability"]],
+        [ref],
+    )
+    assert [p.text for p in _shown_points(kinds, [], None, "en")] == [
+        "Confidentiality • Integrity • Availability"
+    ]

@@ -52,6 +52,7 @@ from workers.generation.sheet_entries import (
     definition_reason,
     entry_runs,
     figure_boilerplate,
+    formula_labels,
     spliced,
     symbol_tail,
     with_asides,
@@ -221,8 +222,8 @@ def _shown_points(
     g = Group(g.title, with_asides(g.points), g.refs)
     unit = as_list(g)
     if unit is not None:
-        if agenda_like(unit.items, other_titles or []):
-            return []
+        if agenda_like(unit.items, other_titles or []) or formula_labels(unit.items, g.points):
+            return []  # an outline; or the names of formulas the sheet lost ("Ideal capacity with MISO:")
         items = list_items_ok(unit.items)
         whole = f"{g.title}: {' '.join(items)}"
         if len(items) >= 2 and readable(whole, lang) and not mixed_script(whole):

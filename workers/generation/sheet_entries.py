@@ -12,6 +12,7 @@
 - ``definition_reason``: a key term whose definition only repeats it ("Security requirements definition —
   Define system security requirements"), announces a list it does not give ("Relation — made up of 2
   parts"), asks a question, or runs two definitions together ("Ew — edge weights w — the scheme used").
+- ``formula_labels``: a list made of the names of formulas or values the sheet lost is no entry.
 - ``with_asides``: a line all in brackets explains the line before it: one point.
 - ``symbol_tail``: a line that ends with a lone letter the reader moved out of its formula ("... (5 or 10
   are commonly used) k") loses it.
@@ -40,6 +41,7 @@ _COUNT_END = re.compile(
 )
 # "... edges w — the scheme used": a symbol and a dash inside a definition start another definition
 _SPLICED = re.compile(r"\s[^\W\d_]{1,3}\s+[—–]\s")
+_VALUE_LABEL = re.compile(r"^(?P<name>[^:：]{3,60})[:：]\s*(?:[^\w\s]|\d|\s|[\U0001d400-\U0001d7ff])*$")
 _ASIDE = re.compile(r"^\([^()]{3,}\)$")
 _BOOK = re.compile(r"\b(?:edition|edición|édition|издание)\b", re.I)
 _CUT_TAIL = re.compile(r"(?:\s(?:[^\W\d_][’'′]?|№|#))$")
@@ -57,6 +59,19 @@ def with_asides(points: list[Point]) -> list[Point]:
             continue
         out.append(p)
     return out
+
+
+def formula_labels(items: list[str], points: list[Point]) -> bool:
+    """Half or more of a list's items are the names of values or formulas the sheet lost: on the slide each
+    ends with a colon and nothing, or a number or symbols after it ("Ideal capacity with MISO:",
+    "Outage probability: 10-3"). Such a list explains nothing (blind judges: bare terms)."""
+    names = set()
+    for p in points:
+        m = _VALUE_LABEL.match(" ".join(p.text.split()))
+        if m:
+            names.add(m["name"].casefold())
+    hits = [i for i in items if " ".join(i.split()).rstrip(" :").casefold() in names]
+    return bool(items) and len(hits) * 2 >= len(items)
 
 
 def _letters(text: str) -> int:
