@@ -155,3 +155,15 @@ def test_a_list_of_the_names_of_lost_formulas_is_no_entry() -> None:
     assert [p.text for p in _shown_points(kinds, [], None, "en")] == [
         "Confidentiality • Integrity • Availability"
     ]
+
+
+def test_a_heading_of_what_is_lost_is_no_statement() -> None:
+    from workers.generation.sheet_rules import lead_in_text
+
+    assert lead_in_text("Significado físico del signo de la fuerza cortante:") is None
+    assert lead_in_text("Fuerza cortante V y momento flector M en los extremos:") is None
+    long = "Intuition: we introduce as much new information on the belt as what we forget:"
+    assert lead_in_text(long) == long[:-1] + "."
+    assert lead_in_text("Los esfuerzos son independientes de la profundidad en la viga:") == (
+        "Los esfuerzos son independientes de la profundidad en la viga."
+    )

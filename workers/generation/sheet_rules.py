@@ -75,13 +75,26 @@ def label(title: str) -> str:
     return ": ".join(kept) if kept and len(kept) < len(parts) else out
 
 
+# A verb or a subject that makes a line a statement rather than a heading: auxiliaries, copulas, pronouns.
+_STATEMENT_CUE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|can|could|must|should|will|would|may|might|does|do|we|you|"
+    r"it|they|es|son|está|están|era|fue|tiene|tienen|puede|pueden|debe|deben|hay|se|nosotros|est|sont|"
+    r"peut|doit|nous|on|является|являются|есть|это|можно|нужно|мы|вы)\b",
+    re.I,
+)
+
+
 def lead_in_text(text: str) -> str | None:
     """A line ending with a colon: short or ending on a connective, what it introduces (a formula, a
-    figure) is missing and it goes (None); a long statement keeps its words and ends with a full stop."""
+    figure) is missing and it goes (None), as does a heading with no verb or subject of its own; a long
+    statement keeps its words and ends with a full stop."""
     flat = " ".join(text.split())
     if _letter_words(flat) < 6 or _CONNECTIVE_END.search(flat):
         return None
-    return flat.rstrip(" :：") + "."
+    body = flat.rstrip(" :：")
+    if not (_STATEMENT_CUE.search(body) or ":" in body or "：" in body):
+        return None  # a heading of what is lost ("Physical meaning of the sign of the shear force:")
+    return body + "."
 
 
 def tidy(text: str) -> str:
