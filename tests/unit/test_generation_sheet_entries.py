@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from workers.generation.sheet_entries import (
     cut_title,
     definition_reason,
@@ -167,3 +169,45 @@ def test_a_heading_of_what_is_lost_is_no_statement() -> None:
     assert lead_in_text("Los esfuerzos son independientes de la profundidad en la viga:") == (
         "Los esfuerzos son independientes de la profundidad en la viga."
     )
+
+
+def test_misread_captions_and_example_requirements_are_no_entries() -> None:
+    from workers.generation.sheet_entries import misread
+
+    caption = "Un momento de flexidn positivo es aquel que produce traccién en la fibra inferior de la viga."
+    assert misread(caption, "es")
+    assert not misread(
+        "Un momento de flexión positivo produce tracción en la fibra inferior de la viga.", "es"
+    )
+    assert not misread("Criterio de falla de Mohr-Coulomb", "es")
+    req = "A password checker shall be made available and shall be run daily."
+    assert point_reason("Security requirements", req) == "example requirement"
+
+
+def test_a_slide_with_a_footer_in_one_of_its_pictures_gets_no_figure(tmp_path: Path) -> None:
+    from shared.files import LocalFileStore
+    from tests.support.factories import make_chart_png
+    from tests.support.study import lecture
+    from workers.generation.candidates import extract
+    from workers.generation.cheatsheet import plan_items
+    from workers.generation.material import FigureInfo
+
+    files = LocalFileStore(tmp_path / "data")
+    key = "uploads/1/1/figures/p0002-0.png"
+    files.path(key).parent.mkdir(parents=True, exist_ok=True)
+    files.path(key).write_bytes(make_chart_png(tmp_path / "chart.png").read_bytes())
+    chart = FigureInfo(id=9, page=2, caption="", text="", image_path=key, area=0.6)
+    footer = FigureInfo(id=10, page=2, caption="", text="10/25/2022 29", image_path=key, area=0.1)
+    slides = [
+        ("Beams", "Beams\nA beam carries loads across a span between its supports."),
+        ("Mohr-Coulomb failure criterion", "Mohr-Coulomb failure criterion"),
+    ]
+    (tmp_path / "work").mkdir()
+    clean = plan_items(
+        [extract(lecture(slides, figures={2: [chart]}))], files, tmp_path / "work", summaries={}
+    )
+    assert [i.page for i in clean[0] if i.kind == "figure"] == [2]
+    dirty = extract(lecture(slides, figures={2: [chart, footer]}))
+    assert not [
+        i for i in plan_items([dirty], files, tmp_path / "work", summaries={})[0] if i.kind == "figure"
+    ]

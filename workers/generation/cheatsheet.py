@@ -9,7 +9,6 @@ the document is rendered with LibreOffice and its pages counted, and the budget 
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -53,10 +52,12 @@ from workers.generation.sheet_entries import (
     entry_runs,
     figure_boilerplate,
     formula_labels,
+    misread,
     spliced,
     symbol_tail,
     with_asides,
 )
+from workers.generation.sheet_figures import prepare_figure as _prepare_figure
 from workers.generation.sheet_formulas import sheet_formulas
 from workers.generation.sheet_labels import (
     label_reason,
@@ -82,15 +83,12 @@ from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import shorten
 from workers.generation.validity import agenda_title, entry_ok
 
-log = logging.getLogger(__name__)
-
 FIGURE_WIDTH_IN = 3.2
 # Arial 9 pt in a 3.625" column: about 58 characters a line, lines 10.35 pt apart.
 CHARS_PER_LINE = 58
 LINE_PT = 10.35
 LINES_PER_COLUMN = (PAGE_H_IN - 2 * MARGIN_IN) * 72 / LINE_PT
 HEADING_LINES = 1.7
-MAX_FIGURE_PX = 900
 
 ItemKind = Literal["summary", "term", "formula", "point", "figure"]
 
@@ -165,30 +163,6 @@ def _ranked(q: _Queues) -> list[Item]:
             if sources[name]:
                 out.append(sources[name].pop(0))
     return out
-
-
-def _prepare_figure(fig: FigureItem, files: FileStore, workdir: Path) -> tuple[Path, float] | None:
-    """A PNG/JPEG copy of the figure small enough for the sheet, and its height/width ratio."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        src = files.path(fig.figure.image_path)
-        with Image.open(src) as img:
-            img.load()
-            if img.width < 40 or img.height < 40:
-                return None
-            ratio = img.height / img.width
-            if ratio > 1.6:  # a tall strip would eat a column
-                return None
-            picture = img.convert("RGB") if img.mode not in ("RGB", "L") else img.copy()
-        if picture.width > MAX_FIGURE_PX:
-            picture = picture.resize((MAX_FIGURE_PX, max(1, round(MAX_FIGURE_PX * ratio))))
-        out = workdir / f"figure-{fig.figure.id}.png"
-        picture.save(out, format="PNG", optimize=True)
-        return out, ratio
-    except (OSError, UnidentifiedImageError, ValueError) as exc:
-        log.info("figure %s skipped: %r", fig.figure.id, exc)
-        return None
 
 
 COMPACT_CHARS = 130
@@ -322,7 +296,11 @@ def plan_items(
         for fig in sorted(lc.figures, key=lambda f: -f.score)[:4]:
             if fig.score < 0.3 or not fig.labelled or not entry_ok("", fig.caption):
                 continue  # a key figure has a caption of its own; the slide title alone explains nothing
-            if figure_boilerplate(fig.figure.text) or cut_title(fig.caption):
+            if (
+                figure_boilerplate(fig.figure.text)
+                or cut_title(fig.caption)
+                or misread(fig.caption, lc.text_lang)
+            ):
                 continue  # a footer, credit or logo in the picture; a caption cut or asking
             prepared = _prepare_figure(fig, files, workdir)
             if prepared is None:
@@ -379,7 +357,8 @@ def _slide_figures(
         if cut_title(title):
             continue  # cut at a line break, or a question: no caption
         figs = [f for f in by_page.get(page, []) if f.figure.area >= SLIDE_FIGURE_MIN_AREA]
-        figs = [f for f in figs if not figure_boilerplate(f.figure.text)]  # a footer, credit or logo in it
+        if any(figure_boilerplate(f.figure.text) for f in by_page.get(page, [])):
+            continue  # a footer, credit, logo or book cover among the slide's pictures
         if not figs:
             continue
         fig = max(figs, key=lambda f: f.figure.area)

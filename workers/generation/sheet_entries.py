@@ -13,6 +13,7 @@
   Define system security requirements"), announces a list it does not give ("Relation — made up of 2
   parts"), asks a question, or runs two definitions together ("Ew — edge weights w — the scheme used").
 - ``formula_labels``: a list made of the names of formulas or values the sheet lost is no entry.
+- ``misread``: a caption read from a picture with a word misread ("flexidn") makes no figure entry.
 - ``with_asides``: a line all in brackets explains the line before it: one point.
 - ``symbol_tail``: a line that ends with a lone letter the reader moved out of its formula ("... (5 or 10
   are commonly used) k") loses it.
@@ -23,7 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from shared.text import stem, stopwords, words
+from shared.text import has_cjk, stem, stopwords, word_known, words
 from workers.generation.candidates import Point
 from workers.generation.validity import boilerplate_reason
 
@@ -72,6 +73,16 @@ def formula_labels(items: list[str], points: list[Point]) -> bool:
             names.add(m["name"].casefold())
     hits = [i for i in items if " ".join(i.split()).rstrip(" :").casefold() in names]
     return bool(items) and len(hits) * 2 >= len(items)
+
+
+def misread(text: str, lang: str = "en") -> bool:
+    """A caption read from a picture with a misread word: a lower-case word of five letters or more that is
+    no word of the language nor of English ("flexidn", "traccién")."""
+    for w in words(text):
+        plain = len(w) >= 5 and w.isalpha() and w.islower() and not has_cjk(w)
+        if plain and not word_known(w, lang) and not word_known(w, "en"):
+            return True
+    return False
 
 
 def _letters(text: str) -> int:

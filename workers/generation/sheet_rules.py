@@ -137,6 +137,8 @@ def point_reason(title: str, text: str) -> str | None:
         return "question"  # the slide asks its audience (its "?" maybe on the next line); the sheet states
     if code_line(flat):
         return "code"
+    if re.search(r"\bshall\b", flat, re.I):
+        return "example requirement"  # "A password checker shall be run daily": one system's requirement
     if "|" in flat:
         return "table row"  # a row of an example table, out of its table
     if _letter_words(flat) < 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in flat):
