@@ -211,3 +211,17 @@ def test_a_slide_with_a_footer_in_one_of_its_pictures_gets_no_figure(tmp_path: P
     assert not [
         i for i in plan_items([dirty], files, tmp_path / "work", summaries={})[0] if i.kind == "figure"
     ]
+
+
+def test_a_lead_in_announcing_a_lost_list_is_no_statement() -> None:
+    from workers.generation.sheet_rules import lead_in_text
+
+    assert (
+        lead_in_text("Two fundamental issues have to be considered when designing a secure architecture:")
+        is None
+    )
+    assert (
+        lead_in_text("Security specification has four major differences from safety specification:") is None
+    )
+    long = "Intuition: we introduce as much new information on the belt as what we forget:"
+    assert lead_in_text(long) == long[:-1] + "."

@@ -84,6 +84,13 @@ _STATEMENT_CUE = re.compile(
 )
 
 
+_ANNOUNCES = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|several|the\s+following|dos|tres|cuatro|cinco|два|две|три|"
+    r"четыре)\s+(?:[^\W\d_]+\s+){0,2}?[^\W\d_]+(?:s|es|ов|ей|и|ы)\b",
+    re.I,
+)
+
+
 def lead_in_text(text: str) -> str | None:
     """A line ending with a colon: short or ending on a connective, what it introduces (a formula, a
     figure) is missing and it goes (None), as does a heading with no verb or subject of its own; a long
@@ -94,6 +101,8 @@ def lead_in_text(text: str) -> str | None:
     body = flat.rstrip(" :：")
     if not (_STATEMENT_CUE.search(body) or ":" in body or "：" in body):
         return None  # a heading of what is lost ("Physical meaning of the sign of the shear force:")
+    if _ANNOUNCES.search(body):
+        return None  # "Two fundamental issues have to be considered:": the list it announces is lost
     return body + "."
 
 
