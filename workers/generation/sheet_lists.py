@@ -3,7 +3,8 @@
 A line that states a definition the key terms do not show (its term failed their checks: "First way: the
 vertices are ring systems ...") stays a point of its section instead of vanishing from both.
 
-Lists with their lead-in on a cheat sheet: "Four types of security requirement:" followed by its short
+Lists with their lead-in on a cheat sheet (a line ending with a colon, or a sub-heading of form words such
+as "Disadvantages"): "Four types of security requirement:" followed by its short
 items is one entry ("Four types of security requirement: Risk avoidance • Risk detection • Risk
 mitigation"), where the lead-in alone would be dropped (what it introduces seemed lost) and the items alone
 would be fragments."""
@@ -17,7 +18,7 @@ from shared.text.plausibility import plausible_share
 from workers.generation.candidates import Definition, Group, Point
 from workers.generation.cardrules import OPEN_END, looks_like_code
 from workers.generation.sheet_rules import broken_symbols, code_line, lead_in_text
-from workers.generation.validity import fragment_reason
+from workers.generation.validity import GENERIC_LABELS, fragment_reason
 
 # "Let S denote ...:", "Consider ...:", "we get:": a lead-in to maths or to a worked example, not to a list.
 _NOT_A_LIST = re.compile(
@@ -61,6 +62,13 @@ def _item(p: Point) -> bool:
     )
 
 
+def _form_head(p: Point) -> bool:
+    """A sub-heading of one or two form words with no colon ("Disadvantages", "Pros"): it leads the short
+    items after it as a lead-in does."""
+    ws = [w.casefold() for w in words(p.text)]
+    return 1 <= len(ws) <= 2 and all(w in GENERIC_LABELS for w in ws) and p.text.strip()[:1].isupper()
+
+
 def with_lead_in_lists(points: list[Point], lang: str = "en") -> list[Point]:
     """The section's points with every lead-in and the short items after it joined into one point."""
     out: list[Point] = []
@@ -68,7 +76,7 @@ def with_lead_in_lists(points: list[Point], lang: str = "en") -> list[Point]:
     while i < len(points):
         p = points[i]
         j = i + 1
-        if _lead_in(p):
+        if _lead_in(p) or _form_head(p):
             while j < len(points) and j - i - 1 < MAX_ITEMS and _item(points[j]):
                 j += 1
             items = [" ".join(x.text.split()).rstrip(" .;,") for x in points[i + 1 : j]]
@@ -78,7 +86,8 @@ def with_lead_in_lists(points: list[Point], lang: str = "en") -> list[Point]:
                 and len({i.casefold() for i in items}) == len(items)
                 and (has_cjk(whole) or plausible_share(whole, lang, min_len=3) >= 0.85)
             ):
-                out.append(Point(f"{p.text.rstrip()} {' • '.join(items)}", p.ref))
+                head = p.text.rstrip() if _lead_in(p) else f"{' '.join(p.text.split())}:"
+                out.append(Point(f"{head} {' • '.join(items)}", p.ref))
                 i = j
                 continue
         out.append(p)

@@ -46,28 +46,64 @@ _CONNECTIVE_END = re.compile(
 # A line that leans on something the sheet does not show (the rubric's V2).
 _DANGLING_START = re.compile(
     r"^(?:this|these|those|they|it|that|here|if so|in addition|also|consider|from (?:the )?example|"
-    r"think of this|as shown|see)\b",
+    r"think of this|as shown|see|up to (?:this|now)|so far|as we (?:have )?(?:seen|discussed))\b",
     re.I,
 )
 # A line that ends where its sentence goes on ("... eigenvectors, then") or starts in its middle.
 _OPEN_END = re.compile(r"(?:,|\b(?:then|include|involves|of|the|a|an|and|or|to|by))\s*$", re.I)
+_QUESTION_START = re.compile(
+    r"^(?:do|does|did|is|are|was|were|can|could|should|would|will|what|why|how|which|who|when|where)\s+"
+    r"(?:the|a|an|we|you|they|it|this|these|those|all|any|there|non-finite|\w+s)\b",
+    re.I,
+)
 _CUT_START = re.compile(r"^(?:is|are|was|were|and|or|but|which|of|to|squarely)\b")
 _OCR_BULLET = re.compile(r"^(?:[%<>+~*»·]|e(?=[A-Z]))\s*")
 _UNBALANCED_TAIL = re.compile(r"\s*\([^)]*$|\s+\d+\s*[-/–]\s*$")
 
 
+_AGENDA_PART = re.compile(
+    r"^(?:review|recap|summary|overview|wrap[\s-]*up|repaso|resumen|обзор|итоги|повторение)$", re.I
+)
+
+
 def label(title: str) -> str:
-    """A section title fit to lead an entry: no cut-off "(1/" or numbering "4-" at its end."""
-    return _UNBALANCED_TAIL.sub("", title).rstrip(" :-–") or title
+    """A section title fit to lead an entry: no cut-off "(1/" or numbering "4-" at its end, no agenda word
+    as one of its parts ("Review: Key constraints" -> "Key constraints", "Relational model: Summary")."""
+    out = _UNBALANCED_TAIL.sub("", title).rstrip(" :-–") or title
+    parts = [x.strip() for x in out.split(":")]
+    kept = [x for x in parts if not _AGENDA_PART.match(x)]
+    return ": ".join(kept) if kept and len(kept) < len(parts) else out
+
+
+# A verb or a subject that makes a line a statement rather than a heading: auxiliaries, copulas, pronouns.
+_STATEMENT_CUE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|can|could|must|should|will|would|may|might|does|do|we|you|"
+    r"it|they|es|son|está|están|era|fue|tiene|tienen|puede|pueden|debe|deben|hay|se|nosotros|est|sont|"
+    r"peut|doit|nous|on|является|являются|есть|это|можно|нужно|мы|вы)\b",
+    re.I,
+)
+
+
+_ANNOUNCES = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|several|the\s+following|dos|tres|cuatro|cinco|два|две|три|"
+    r"четыре)\s+(?:[^\W\d_]+\s+){0,2}?[^\W\d_]+(?:s|es|ов|ей|и|ы)\b",
+    re.I,
+)
 
 
 def lead_in_text(text: str) -> str | None:
     """A line ending with a colon: short or ending on a connective, what it introduces (a formula, a
-    figure) is missing and it goes (None); a long statement keeps its words and ends with a full stop."""
+    figure) is missing and it goes (None), as does a heading with no verb or subject of its own; a long
+    statement keeps its words and ends with a full stop."""
     flat = " ".join(text.split())
     if _letter_words(flat) < 6 or _CONNECTIVE_END.search(flat):
         return None
-    return flat.rstrip(" :：") + "."
+    body = flat.rstrip(" :：")
+    if not (_STATEMENT_CUE.search(body) or ":" in body or "：" in body):
+        return None  # a heading of what is lost ("Physical meaning of the sign of the shear force:")
+    if _ANNOUNCES.search(body):
+        return None  # "Two fundamental issues have to be considered:": the list it announces is lost
+    return body + "."
 
 
 def tidy(text: str) -> str:
@@ -106,10 +142,12 @@ def point_reason(title: str, text: str) -> str | None:
         return "cut off"  # the sentence goes on, or began, on a line the sheet does not show
     if broken_symbols(flat):
         return "misread symbols"
-    if flat.endswith(("?", "？")):
-        return "question"  # the slide asks its audience; the sheet states
+    if flat.endswith(("?", "？")) or (_QUESTION_START.match(flat) and "?" not in flat):
+        return "question"  # the slide asks its audience (its "?" maybe on the next line); the sheet states
     if code_line(flat):
         return "code"
+    if re.search(r"\bshall\b", flat, re.I):
+        return "example requirement"  # "A password checker shall be run daily": one system's requirement
     if "|" in flat:
         return "table row"  # a row of an example table, out of its table
     if _letter_words(flat) < 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in flat):

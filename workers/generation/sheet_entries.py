@@ -1,0 +1,150 @@
+"""Cheat-sheet entries a blind judge found invalid, refused or repaired by their form (rubric V1/V2/V9, B2).
+
+- ``entry_runs``: a section's points become one entry each, except a line that goes on from the line
+  before it on the same slide ("Then you compute some fit metric", "Things like learning rates ...",
+  "Should be the same size as your test set": no subject of its own) and a run of short steps or items
+  ("Fit the model to the data not in fold i" / "Use the model to predict ..."): those join the entry
+  before them.
+- ``figure_boilerplate``: a figure whose own words carry a footer date, a credit, an institution's logo
+  or a sidebar label shows boilerplate in its picture.
+- ``cut_title``: a title cut at a line break ("Comments on concrete: f'", "Weighting scheme example №")
+  or asking a question makes no caption.
+- ``definition_reason``: a key term whose definition only repeats it ("Security requirements definition —
+  Define system security requirements"), announces a list it does not give ("Relation — made up of 2
+  parts"), asks a question, or runs two definitions together ("Ew — edge weights w — the scheme used").
+- ``formula_labels``: a list made of the names of formulas or values the sheet lost is no entry.
+- ``misread``: a caption read from a picture with a word misread ("flexidn") makes no figure entry.
+- ``with_asides``: a line all in brackets explains the line before it: one point.
+- ``symbol_tail``: a line that ends with a lone letter the reader moved out of its formula ("... (5 or 10
+  are commonly used) k") loses it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from shared.text import has_cjk, stem, stopwords, word_known, words
+from workers.generation.candidates import Point
+from workers.generation.validity import boilerplate_reason
+
+# A line that goes on from the one before it: a continuation word, or a verb with no subject of its own.
+_CONTINUES = re.compile(
+    r"^(?:then|thus|hence|therefore|also|but|however|which|things\s+like|such\s+as|e\.\s?g\.|i\.\s?e\.|"
+    r"should|must|might|may|could|would|will)\b",
+    re.I,
+)
+STEP_WORDS = 12
+_COUNT_END = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|dos|tres|cuatro|два|две|три|"
+    r"четыре)\s+[^\W\d_]+[:：]?$",
+    re.I,
+)
+# "... edges w — the scheme used": a symbol and a dash inside a definition start another definition
+_SPLICED = re.compile(r"\s[^\W\d_]{1,3}\s+[—–]\s")
+_VALUE_LABEL = re.compile(r"^(?P<name>[^:：]{3,60})[:：]\s*(?:[^\w\s]|\d|\s|[\U0001d400-\U0001d7ff])*$")
+_ASIDE = re.compile(r"^\([^()]{3,}\)$")
+_BOOK = re.compile(r"\b(?:edition|edición|édition|издание)\b", re.I)
+_CUT_TAIL = re.compile(r"(?:\s(?:[^\W\d_][’'′]?|№|#))$")
+_SYMBOL_TAIL = re.compile(r"(?<=\))\s+[^\W\d_]$")
+
+
+def with_asides(points: list[Point]) -> list[Point]:
+    """A line that is all an aside in brackets ("(it is just backpropagation)") explains the line before it
+    on its slide: the two are one point ("“Backpropagation through time” (it is just backpropagation)")."""
+    out: list[Point] = []
+    for p in points:
+        flat = " ".join(p.text.split())
+        if out and _ASIDE.match(flat) and out[-1].ref.page == p.ref.page and not out[-1].is_definition:
+            out[-1] = Point(f"{' '.join(out[-1].text.split())} {flat}", out[-1].ref)
+            continue
+        out.append(p)
+    return out
+
+
+def formula_labels(items: list[str], points: list[Point]) -> bool:
+    """Half or more of a list's items are the names of values or formulas the sheet lost: on the slide each
+    ends with a colon and nothing, or a number or symbols after it ("Ideal capacity with MISO:",
+    "Outage probability: 10-3"). Such a list explains nothing (blind judges: bare terms)."""
+    names = set()
+    for p in points:
+        m = _VALUE_LABEL.match(" ".join(p.text.split()))
+        if m:
+            names.add(m["name"].casefold())
+    hits = [i for i in items if " ".join(i.split()).rstrip(" :").casefold() in names]
+    return bool(items) and len(hits) * 2 >= len(items)
+
+
+def misread(text: str, lang: str = "en") -> bool:
+    """A caption read from a picture with a misread word: a lower-case word of five letters or more that is
+    no word of the language nor of English ("flexidn", "traccién")."""
+    for w in words(text):
+        plain = len(w) >= 5 and w.isalpha() and w.islower() and not has_cjk(w)
+        if plain and not word_known(w, lang) and not word_known(w, "en"):
+            return True
+    return False
+
+
+def _letters(text: str) -> int:
+    return len([w for w in words(text) if any(ch.isalpha() for ch in w)])
+
+
+def _step(text: str) -> bool:
+    flat = text.rstrip()
+    return _letters(flat) <= STEP_WORDS and not flat.endswith((".", "!", "?", ":", "。"))
+
+
+def entry_runs(texts: list[str], pages: list[int]) -> list[list[int]]:
+    """The points' indexes grouped into entries, in order (see the module's docstring)."""
+    runs: list[list[int]] = []
+    for i, text in enumerate(texts):
+        flat = " ".join(text.split())
+        if runs and pages[runs[-1][-1]] == pages[i]:
+            prev = " ".join(texts[runs[-1][-1]].split())
+            if _CONTINUES.match(flat) or (_step(flat) and _step(prev)):
+                runs[-1].append(i)
+                continue
+        runs.append([i])
+    return runs
+
+
+def figure_boilerplate(text: str) -> bool:
+    """The figure's own words (read from its picture) carry boilerplate: a footer's date, a credit, a logo."""
+    if _BOOK.search(text):
+        return True  # a book's cover: a credit of the source
+    lines = [" ".join(x.split()) for x in text.splitlines() if x.strip()]
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(lines)]
+    return any(boilerplate_reason(x) for x in [*lines, *pairs])
+
+
+def cut_title(title: str) -> bool:
+    """A title cut at a line break (ends with a lone letter or "№") or one that asks a question."""
+    flat = " ".join(title.split()).rstrip(" .:")
+    return "?" in flat or "？" in flat or bool(_CUT_TAIL.search(flat))
+
+
+def definition_reason(term: str, definition: str, lang: str = "en") -> str | None:
+    """Why a key term's definition is no entry (see the module's docstring), or None."""
+    flat = " ".join(definition.split())
+    if flat.endswith(("?", "？")):
+        return "question"
+    if _COUNT_END.search(flat):
+        return "announces a list"
+    if spliced(flat):
+        return "two definitions"
+    stop = stopwords(lang)
+    own = {stem(w.casefold(), lang)[:5] for w in words(term) if w.casefold() not in stop}
+    said = {stem(w.casefold(), lang)[:5] for w in words(flat) if w.casefold() not in stop}
+    if len(said & own) >= 2 and len(said - own) <= 1:
+        return "repeats the term"  # "define" is "definition": five letters of the stem compared
+    return None
+
+
+def spliced(text: str) -> bool:
+    """Two definitions run together: a symbol and a dash inside the text ("edge weights w — the scheme")."""
+    return bool(_SPLICED.search(" ".join(text.split())))
+
+
+def symbol_tail(text: str) -> str:
+    """The line without a lone letter at its end that belongs to a formula the reader moved ("k")."""
+    return _SYMBOL_TAIL.sub("", text)
