@@ -15,7 +15,6 @@ and of each as a fallback.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import statistics
 import sys
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from line_roles import DATA, cached_deck, match  # noqa: E402
+from line_roles import cached_deck, load_rows, match  # noqa: E402
 from line_roles_lodo import macro_f1  # noqa: E402
 
 KINDS = (
@@ -95,6 +94,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cache", help="each deck's read pages (as line_roles.py --cache)")
+    parser.add_argument("--data", action="append", help="labelled dev lines (as line_roles.py --data)")
     args = parser.parse_args()
 
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -105,8 +105,7 @@ def main() -> int:
     from workers.ocr.line_cues import edge_key
     from workers.ocr.pipeline import assign_roles
 
-    rows = [json.loads(x) for x in DATA.read_text(encoding="utf-8").splitlines() if x.strip()]
-    rows = [r for r in rows if r["split"] == "dev"]
+    rows = load_rows("dev", args.data)
     by_deck: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         by_deck[row["deck"]][row["page"]].append(row)
