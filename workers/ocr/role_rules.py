@@ -82,6 +82,10 @@ RULES = (
     "objectives_form",
     "agenda_label",
     "logistics_evidence",
+    "sql_code",
+    "figure_title",
+    "chained_headings",
+    "repeated_labels",
 )
 DEFAULT_RULES = frozenset(RULES)
 
