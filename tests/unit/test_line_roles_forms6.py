@@ -151,3 +151,47 @@ def test_different_terms_each_defined_once_stay_definitions() -> None:
     roles = roles_of([plain(CONTENT[0]), plain(terms), *map(plain, CONTENT[1:])], 1)
     assert roles["Superkey: a set of fields that contains a key"] == "definition"
     assert roles["Primary key: the key chosen by the designer"] == "definition"
+
+
+MORE = [
+    "Chlorophyll\nChlorophyll absorbs red and blue light\nIt reflects green light",
+    "Thylakoids\nA membrane sac inside the chloroplast\nThe light reactions run there",
+    "Photosystems\nA protein complex captures light\nIt passes on electrons",
+    "RuBisCO\nThe enzyme adds carbon dioxide to a sugar\nIt is slow",
+    "The stroma\nThe fluid around the thylakoids\nThe Calvin cycle runs there",
+]
+
+
+def test_a_slide_built_up_over_a_run_of_pages_is_no_outline() -> None:
+    # the same lines on pages 2-5, one more line on each: pages 2 and 4 are not neighbours, but every page
+    # between them carries the lines too, so it is one slide built up, not an outline shown again
+    build = "An analogy: grading\nProblem sets grade observed work\nGrading is easy for all\nIn-sample only"
+    extra = ["A final exam adds a new task", "Students may prepare for the wrong things", "Out-of-sample"]
+    built = [build + "".join(f"\n{x}" for x in extra[:n]) for n in range(4)]
+    deck = list(map(plain, ["Photosynthesis\nProf. A. Smith", *CONTENT, *built, *MORE]))
+    first = 1 + len(CONTENT)
+    for page in range(first, first + 4):
+        assert roles_of(deck, page)["Grading is easy for all"] == "body", page
+    assert roles_of(deck, first + 2, without("build_up_runs"))["Grading is easy for all"] == "agenda"
+
+
+def test_prose_with_maths_symbols_is_no_formula() -> None:
+    page = "\n".join(
+        [
+            "Eigenvalues",
+            "• Solve det 𝑨 − 𝜆𝑰 = 0 to find eigenvalue",
+            "• 𝐾 transmit antennas",
+            "Channel capacity:",
+            "𝑨𝒖 = 𝜆𝒖",
+            "• 𝑞₁ = 𝑞",
+        ]
+    )
+    deck = [plain(CONTENT[0]), plain(page), *map(plain, CONTENT[1:])]
+    roles = roles_of(deck, 1)
+    assert roles["• Solve det 𝑨 − 𝜆𝑰 = 0 to find eigenvalue"] == "body"
+    assert roles["• 𝐾 transmit antennas"] == "body"
+    assert roles["Channel capacity:"] != "formula"
+    assert roles["𝑨𝒖 = 𝜆𝒖"] == "formula"
+    assert roles["• 𝑞₁ = 𝑞"] == "formula"
+    old = roles_of(deck, 1, without("prose_math"))
+    assert old["• 𝐾 transmit antennas"] == "formula"

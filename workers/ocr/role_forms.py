@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from workers.ocr.line_cues import (
+    WORD,
     LineHint,
     PageLines,
     edge_key,
@@ -45,6 +46,24 @@ def is_sql_line(line: str) -> bool:
     clause, a CREATE statement's head (the lines of a CREATE TABLE that ``is_code`` does not read)."""
     text = strip_bullet(line)
     return bool(_SQL_COLUMN.match(text) or _SQL_CLAUSE.match(text))
+
+
+# --- prose with symbols in it ---------------------------------------------------------------------
+_RELATION = re.compile(r"[=<>≤≥≈≠∝→⇒⇔]")
+_PROSE_START = re.compile(r"^[A-Za-z][a-z]+(?:-[a-z]+)*\b")
+
+
+def prose_with_symbols(line: str) -> bool:
+    """Not a formula although it carries maths symbols: a lead-in ending in ":" with no relation sign
+    ("Channel capacity:"), or a bullet that opens with a word ("- Solve det(A - xI) = 0 to find x",
+    "- Assume s1 > s2") or holds two words and no relation ("- K transmit antennas", K in maths italic)."""
+    text = line.strip()
+    body = strip_bullet(text)
+    if body.endswith((":", "：")) and not _RELATION.search(body):
+        return True
+    if not body or body == text:
+        return False
+    return bool(_PROSE_START.match(body)) or (len(WORD.findall(body)) >= 2 and not _RELATION.search(body))
 
 
 # --- a title inside a figure's box ----------------------------------------------------------------
@@ -213,6 +232,7 @@ __all__ = [
     "figure_title",
     "is_sql_line",
     "numeric_row",
+    "prose_with_symbols",
     "repeated_anywhere_roles",
     "repeated_labels",
 ]

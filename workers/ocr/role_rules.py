@@ -86,6 +86,8 @@ RULES = (
     "figure_title",
     "chained_headings",
     "repeated_labels",
+    "build_up_runs",
+    "prose_math",
 )
 DEFAULT_RULES = frozenset(RULES)
 

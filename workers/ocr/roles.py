@@ -71,6 +71,7 @@ from workers.ocr.role_forms import (
     figure_title,
     is_sql_line,
     numeric_row,
+    prose_with_symbols,
     repeated_anywhere_roles,
     repeated_labels,
 )
@@ -216,7 +217,7 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
     if "agenda_echo_titles" in rules:
         agenda_echo_titles(pages, out)
     if "agenda_repeated_block" in rules:
-        agenda_repeated_block(pages, out)
+        agenda_repeated_block(pages, out, runs="build_up_runs" in rules)
     echo_agenda(pages, out, openers=openers)
     return out
 
@@ -562,7 +563,9 @@ def _line_role(
         return "table"
     if is_code(text, previous_role == "code") or ("sql_code" in rules and is_sql_line(text)):
         return "code"
-    if is_formula(text) or (kind == "equation" and (MATH_CHARS.search(text) or len(WORD.findall(text)) <= 2)):
+    if (
+        is_formula(text) or (kind == "equation" and (MATH_CHARS.search(text) or len(WORD.findall(text)) <= 2))
+    ) and not ("prose_math" in rules and prose_with_symbols(text)):
         return "formula"
     if (
         kind == "figure"
