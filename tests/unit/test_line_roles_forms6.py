@@ -195,3 +195,11 @@ def test_prose_with_maths_symbols_is_no_formula() -> None:
     assert roles["• 𝑞₁ = 𝑞"] == "formula"
     old = roles_of(deck, 1, without("prose_math"))
     assert old["• 𝐾 transmit antennas"] == "formula"
+
+
+def test_a_stray_glyph_after_a_credit_continues_nothing() -> None:
+    page = "Concrete in compression\nWight & MacGregor: chapter 3\nl\nThe stress-strain curve remains linear"
+    deck = [plain(CONTENT[0]), plain(page), *map(plain, CONTENT[1:])]
+    assert roles_of(deck, 1)["Wight & MacGregor: chapter 3"] == "credit"
+    assert roles_of(deck, 1)["l"] not in ("credit", "footer", "meta", "url")
+    assert roles_of(deck, 1, without("stray_glyph"))["l"] == "credit"

@@ -88,6 +88,7 @@ RULES = (
     "repeated_labels",
     "build_up_runs",
     "prose_math",
+    "stray_glyph",
 )
 DEFAULT_RULES = frozenset(RULES)
 

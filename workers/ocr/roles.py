@@ -550,6 +550,9 @@ def _line_role(
         and text[:1].islower()
         and is_continuation(text, previous)
         and not ("citation_form" in rules and is_citation(previous))  # a closed "(Smith, 2019)" ends there
+        and not (
+            "stray_glyph" in rules and sum(ch.isalpha() for ch in text) < 2
+        )  # a stray "l" goes on nothing
     ):
         return "definition" if previous_role == "list_lead" else previous_role
     if (
