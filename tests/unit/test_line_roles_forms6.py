@@ -203,3 +203,19 @@ def test_a_stray_glyph_after_a_credit_continues_nothing() -> None:
     assert roles_of(deck, 1)["Wight & MacGregor: chapter 3"] == "credit"
     assert roles_of(deck, 1)["l"] not in ("credit", "footer", "meta", "url")
     assert roles_of(deck, 1, without("stray_glyph"))["l"] == "credit"
+
+
+def test_a_labelled_paragraph_is_no_definition() -> None:
+    para = [
+        "Dutch conclusion: tensed verbs are always in second position, untensed verbs",
+        "are always at the end. There are a few cases of other orders, but not many",
+        "(topic drop seems to apply in a number of cases). Plenty of infinitival",
+        "and finite verbs.",
+    ]
+    page = "\n".join(["German and Dutch", *para, "Foreign key: a set of fields that refers to a tuple"])
+    deck = [plain(CONTENT[0]), plain(page), *map(plain, CONTENT[1:])]
+    roles = roles_of(deck, 1)
+    for line in para:
+        assert roles[line] == "body", line
+    assert roles["Foreign key: a set of fields that refers to a tuple"] == "definition"
+    assert roles_of(deck, 1, without("paragraph_definitions"))[para[0]] == "definition"

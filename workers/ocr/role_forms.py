@@ -188,6 +188,32 @@ def repeated_labels(lines: Sequence[str], roles: list[str], content: Sequence[in
         previous = lines[i]
 
 
+# --- paragraphs -----------------------------------------------------------------------------------
+PARAGRAPH_LINES = 4  # a definition's sentence wrapped over this many lines or more is a paragraph
+
+
+def paragraph_definitions(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
+    """A "definition" run (a line and its wrapped continuations) of PARAGRAPH_LINES lines or more is a
+    paragraph of prose that opens with a label ("Dutch conclusion: tensed verbs are always ..."), not a term
+    with its explanation: body."""
+    n = 0
+    while n < len(content):
+        i = content[n]
+        if roles[i] != "definition":
+            n += 1
+            continue
+        run = [i]
+        for j in content[n + 1 :]:
+            if roles[j] == "definition" and is_continuation(lines[j], lines[run[-1]]):
+                run.append(j)
+            else:
+                break
+        if len(run) >= PARAGRAPH_LINES:
+            for j in run:
+                roles[j] = "body"
+        n += len(run)
+
+
 # --- moved from roles.py --------------------------------------------------------------------------
 def _big(hint: LineHint | None, median: float | None) -> bool:
     return bool(hint and hint.size and median and hint.size >= 1.3 * median)
@@ -232,6 +258,7 @@ __all__ = [
     "figure_title",
     "is_sql_line",
     "numeric_row",
+    "paragraph_definitions",
     "prose_with_symbols",
     "repeated_anywhere_roles",
     "repeated_labels",

@@ -89,6 +89,7 @@ RULES = (
     "build_up_runs",
     "prose_math",
     "stray_glyph",
+    "paragraph_definitions",
 )
 DEFAULT_RULES = frozenset(RULES)
 

@@ -71,6 +71,7 @@ from workers.ocr.role_forms import (
     figure_title,
     is_sql_line,
     numeric_row,
+    paragraph_definitions,
     prose_with_symbols,
     repeated_anywhere_roles,
     repeated_labels,
@@ -394,6 +395,8 @@ def classify_page(
         heading_blocks(lines, roles, content)
     if "repeated_labels" in rules:
         repeated_labels(lines, roles, content)
+    if "paragraph_definitions" in rules:
+        paragraph_definitions(lines, roles, content)
     if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
         edge_page_meta(lines, roles, [i for i in content if i not in titles])
     if "objectives_form" in rules and not page_kind:
