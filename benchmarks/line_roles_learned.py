@@ -6,10 +6,13 @@ Dev split only (the test split is never read). Each labelled dev line gets form 
 (its place among the page's lines, its top, its height against the page's median), how often it comes back on
 other pages (digits normalised), its punctuation, length, bullets or numbering, capitals and digits, the
 layout model's class, whether the page has a figure, the page's place in the deck, and the rules' own role.
-Leave one deck out: a classifier (scikit-learn's HistGradientBoosting and a logistic regression) is trained on
-the other six decks' labelled lines and labels the seventh, either every line or only the lines the rules
-leave as body (a fallback). Printed: pooled held-out macro-F1 of the rules alone, of each classifier alone
-and of each as a fallback.
+Leave one deck out: a classifier (scikit-learn's HistGradientBoosting and logistic regressions) is trained on
+the other dev decks' labelled lines and labels the held-out deck: every line ("alone"), only the lines the
+rules leave as body ("fallback", optionally only where the classifier's probability reaches a floor), or any
+content line where it is that sure ("overriding"; never into or out of a dropped role). The features also
+carry the rules' roles of the lines before and after. Printed: pooled held-out macro-F1, accuracy and the
+dropped roles' precision of the rules (in-sample: they were written looking at every dev deck) and of each
+classifier and mode.
 """
 
 from __future__ import annotations
