@@ -219,3 +219,13 @@ def test_a_labelled_paragraph_is_no_definition() -> None:
         assert roles[line] == "body", line
     assert roles["Foreign key: a set of fields that refers to a tuple"] == "definition"
     assert roles_of(deck, 1, without("paragraph_definitions"))[para[0]] == "definition"
+
+
+def test_surnames_joined_by_an_ampersand_are_a_credit() -> None:
+    page = "Concrete in tension\nWight & MacGregor:\nThe tensile strength is about a tenth of the compressive"
+    deck = [plain(CONTENT[0]), plain(page), *map(plain, CONTENT[1:])]
+    assert roles_of(deck, 1)["Wight & MacGregor:"] == "credit"
+    assert roles_of(deck, 1, without("author_pair"))["Wight & MacGregor:"] != "credit"
+    common = "Security & Privacy\nAccess control limits who reads data\nEncryption hides it in transit"
+    roles = roles_of([plain(CONTENT[0]), plain(common), *map(plain, CONTENT[1:])], 1)
+    assert roles["Security & Privacy"] == "title"

@@ -66,6 +66,23 @@ def prose_with_symbols(line: str) -> bool:
     return bool(_PROSE_START.match(body)) or (len(WORD.findall(body)) >= 2 and not _RELATION.search(body))
 
 
+# --- authors named by surname ---------------------------------------------------------------------
+_SURNAME = re.compile(r"^(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?|[A-Z][a-z]*'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?$")
+_AUTHOR_JOIN = re.compile(r"\s+(?:&|and|y|et|und|и)\s+")
+
+
+def is_author_pair(line: str) -> bool:
+    """Two or three surnames joined by "&" ("Wight & MacGregor:", "Poeppel & Wexler"), one no common word
+    of the language: a source's authors, a credit. "Security & Privacy" names no one."""
+    from workers.ocr.role_meta import rare_word
+
+    text = strip_bullet(line).rstrip(" :：.,")
+    if "&" not in text:
+        return False
+    parts = _AUTHOR_JOIN.split(text.replace(",", " & "))
+    return 2 <= len(parts) <= 3 and all(_SURNAME.match(p) for p in parts) and any(rare_word(p) for p in parts)
+
+
 # --- a title inside a figure's box ----------------------------------------------------------------
 FIGURE_TITLE_TOP = 0.2  # the line starts in the page's top fifth
 FIGURE_TITLE_WORDS = 14
@@ -256,6 +273,7 @@ def numeric_row(text: str) -> bool:
 __all__ = [
     "chained_headings",
     "figure_title",
+    "is_author_pair",
     "is_sql_line",
     "numeric_row",
     "paragraph_definitions",

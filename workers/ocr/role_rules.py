@@ -90,6 +90,7 @@ RULES = (
     "prose_math",
     "stray_glyph",
     "paragraph_definitions",
+    "author_pair",
 )
 DEFAULT_RULES = frozenset(RULES)
 

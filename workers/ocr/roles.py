@@ -69,6 +69,7 @@ from workers.ocr.line_cues import (
 from workers.ocr.role_forms import (
     chained_headings,
     figure_title,
+    is_author_pair,
     is_sql_line,
     numeric_row,
     paragraph_definitions,
@@ -527,7 +528,11 @@ def _line_role(
     kind = hint.kind if hint else ""
     if is_url(text):
         return "url"
-    if is_credit(text) or ("citation_form" in rules and is_citation(text)):
+    if (
+        is_credit(text)
+        or ("citation_form" in rules and is_citation(text))
+        or ("author_pair" in rules and is_author_pair(text))
+    ):
         return "credit"
     if page_kind == "credit":
         return "credit"
