@@ -205,6 +205,30 @@ def repeated_labels(lines: Sequence[str], roles: list[str], content: Sequence[in
         previous = lines[i]
 
 
+# --- letters that label a drawing -----------------------------------------------------------------
+LETTER_LABELS_MIN = 3
+
+
+def _letter_label(line: str) -> bool:
+    text = line.strip()
+    return (
+        1 <= len(text) <= 2
+        and text[0].isalpha()
+        and text[0].isupper()
+        and (len(text) == 1 or text[1].isdigit())
+    )
+
+
+def letter_labels(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
+    """Three or more lines of a page that are each one capital letter ("A", "B", "C2"): the labels of a
+    drawing (a graph's vertices, a diagram's parts), figure words, not prose (a stray "l" of a broken font
+    is no label)."""
+    found = [i for i in content if roles[i] == "body" and _letter_label(lines[i])]
+    if len(found) >= LETTER_LABELS_MIN:
+        for i in found:
+            roles[i] = "figure_text"
+
+
 # --- paragraphs -----------------------------------------------------------------------------------
 PARAGRAPH_LINES = 4  # a definition's sentence wrapped over this many lines or more is a paragraph
 
@@ -275,6 +299,7 @@ __all__ = [
     "figure_title",
     "is_author_pair",
     "is_sql_line",
+    "letter_labels",
     "numeric_row",
     "paragraph_definitions",
     "prose_with_symbols",

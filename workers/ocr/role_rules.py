@@ -91,6 +91,7 @@ RULES = (
     "stray_glyph",
     "paragraph_definitions",
     "author_pair",
+    "letter_labels",
 )
 DEFAULT_RULES = frozenset(RULES)
 

@@ -71,6 +71,7 @@ from workers.ocr.role_forms import (
     figure_title,
     is_author_pair,
     is_sql_line,
+    letter_labels,
     numeric_row,
     paragraph_definitions,
     prose_with_symbols,
@@ -398,6 +399,8 @@ def classify_page(
         repeated_labels(lines, roles, content)
     if "paragraph_definitions" in rules:
         paragraph_definitions(lines, roles, content)
+    if "letter_labels" in rules:
+        letter_labels(lines, roles, content)
     if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
         edge_page_meta(lines, roles, [i for i in content if i not in titles])
     if "objectives_form" in rules and not page_kind:
