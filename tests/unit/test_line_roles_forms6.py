@@ -232,11 +232,11 @@ def test_surnames_joined_by_an_ampersand_are_a_credit() -> None:
 
 
 def test_single_capital_letters_label_a_drawing() -> None:
-    page = "Reactions as graphs\nA\nB\nC\nD\nEach vertex is a molecule and each edge a reaction"
+    page = "Reactions as graphs\nA\nB\nC\nD\nThe arrows show which molecule reacts to give which"
     deck = [plain(CONTENT[0]), plain(page), *map(plain, CONTENT[1:])]
     roles = roles_of(deck, 1)
     assert [roles[x] for x in "ABCD"] == ["figure_text"] * 4
-    assert roles["Each vertex is a molecule and each edge a reaction"] == "body"
+    assert roles["The arrows show which molecule reacts to give which"] == "body"
     assert roles_of(deck, 1, without("letter_labels"))["A"] == "body"
     stray = "Concrete\nl\nThe curve is linear up to a third of the strength\nl\nc"
     assert roles_of([plain(CONTENT[0]), plain(stray), *map(plain, CONTENT[1:])], 1)["c"] != "figure_text"
