@@ -20,6 +20,7 @@ from workers.ocr.line_cues import (
     split_definition,
     strip_bullet,
 )
+from workers.ocr.role_meta import rare_word
 
 # --- SQL ------------------------------------------------------------------------------------------
 _SQL_TYPE = (
@@ -74,8 +75,6 @@ _AUTHOR_JOIN = re.compile(r"\s+(?:&|and|y|et|und|и)\s+")
 def is_author_pair(line: str) -> bool:
     """Two or three surnames joined by "&" ("Wight & MacGregor:", "Poeppel & Wexler"), one no common word
     of the language: a source's authors, a credit. "Security & Privacy" names no one."""
-    from workers.ocr.role_meta import rare_word
-
     text = strip_bullet(line).rstrip(" :：.,")
     if "&" not in text:
         return False
