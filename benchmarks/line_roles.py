@@ -1,7 +1,12 @@
 """Line roles against the frozen hand-labelled set (benchmarks/data/line_roles.jsonl).
 
-    .venv/bin/python benchmarks/line_roles.py --split dev [--errors] [--cache DIR]
+    .venv/bin/python benchmarks/line_roles.py --split dev [--errors] [--cache DIR] [--data FILE ...]
     .venv/bin/python benchmarks/line_roles.py --split test
+
+Labels: for dev, the frozen set (benchmarks/data/line_roles.jsonl) and the later dev pages
+(benchmarks/data/line_roles_dev_extra.jsonl) together; for test, the frozen set. ``--data FILE``
+(repeatable) reads only the files named, e.g. ``--data benchmarks/data/line_roles_dev_extra.jsonl`` for the
+later pages alone.
 
 Each labelled deck is read by the product's own reader (workers.ocr.readers.read_document with the worker's
 read options: layout model, text layer or OCR), decorations are dropped and roles assigned exactly as the ocr
@@ -36,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "benchmarks" / "data" / "line_roles.jsonl"
+DEV_EXTRA = ROOT / "benchmarks" / "data" / "line_roles_dev_extra.jsonl"  # the dev decks' other pages
 CORPUS = next(
     (
         p
@@ -56,6 +62,26 @@ _BULLETS = re.compile(r"^[•◦▪▫‣⁃●○■□►▶❖◆◇➢➤✓
 
 def norm(text: str) -> str:
     return _BULLETS.sub("", _SPACES.sub(" ", text).strip().lower())
+
+
+def load_rows(split: str, data: list[str] | None = None) -> list[dict[str, Any]]:
+    """The labelled lines of a split: from the files named, else the frozen set (and, for dev, the later dev
+    pages). A page labelled in two files would mix two line numberings, so that is refused."""
+    files = [Path(f) for f in data] if data else [DATA] + ([DEV_EXTRA] if split == "dev" else [])
+    rows: list[dict[str, Any]] = []
+    owner: dict[tuple[str, int], Path] = {}
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row["split"] != split:
+                continue
+            first = owner.setdefault((row["deck"], row["page"]), path)
+            if first != path:
+                raise SystemExit(f"{row['deck']} page {row['page']} is labelled in {first} and {path}")
+            rows.append(row)
+    return rows
 
 
 def read_deck(path: Path) -> list[Any]:
@@ -119,6 +145,7 @@ def main() -> int:
     parser.add_argument("--split", choices=["dev", "test"], required=True)
     parser.add_argument("--errors", action="store_true", help="list wrong lines (dev only)")
     parser.add_argument("--cache", help="keep each deck's read pages here (roles are always recomputed)")
+    parser.add_argument("--data", action="append", help="labelled lines to read (repeatable; default above)")
     args = parser.parse_args()
     if args.errors and args.split == "test":
         parser.error("--errors is for the dev split only: do not tune on test")
@@ -126,8 +153,7 @@ def main() -> int:
     from workers.ocr.line_cues import DROPPED, ROLES
     from workers.ocr.pipeline import assign_roles
 
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = [r for r in rows if r["split"] == args.split]
+    rows = load_rows(args.split, args.data)
     by_deck: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         by_deck[row["deck"]][row["page"]].append(row)

@@ -8,7 +8,7 @@ subset of the rules searched (``--search``; default: all of RULES; the rules not
 ``--off`` stay off) kept is the one with the best pooled macro-F1 on the OTHER dev decks (ties: fewer
 rules); that subset then labels the held-out deck. ``--off agenda_words`` shows what the deck's structure
 alone finds of the outlines that words find. Printed: in-sample macro-F1 with all rules and with none, the
-held-out macro-F1 pooled over the seven folds (each deck labelled by rules chosen without it), each deck's
+held-out macro-F1 pooled over the folds (each deck labelled by rules chosen without it), each deck's
 own macro-F1 (held out) and which rules its fold kept, and the dropped roles' precision on the held-out
 labels. The dev split only: the test split is never read here.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from line_roles import DATA, cached_deck, match  # noqa: E402
+from line_roles import cached_deck, load_rows, match  # noqa: E402
 
 from workers.ocr.line_cues import ROLES  # noqa: E402
 
@@ -83,6 +82,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cache", help="each deck's read pages (as line_roles.py --cache)")
+    parser.add_argument("--data", action="append", help="labelled dev lines (as line_roles.py --data)")
     parser.add_argument("--search", help="comma-separated rules whose subsets are searched (default: all)")
     parser.add_argument("--off", default="", help="comma-separated rules kept off throughout")
     args = parser.parse_args()
@@ -90,8 +90,7 @@ def main() -> int:
     from workers.ocr.pipeline import assign_roles
     from workers.ocr.role_rules import RULES
 
-    rows = [json.loads(x) for x in DATA.read_text(encoding="utf-8").splitlines() if x.strip()]
-    rows = [r for r in rows if r["split"] == "dev"]
+    rows = load_rows("dev", args.data)
     by_deck: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         by_deck[row["deck"]][row["page"]].append(row)
@@ -145,7 +144,7 @@ def main() -> int:
     held: Pairs = []
     print()
     print(
-        "| held-out deck | lines | no new rule | all rules | held out (rules chosen on the other 6) | kept |"
+        "| held-out deck | lines | no new rule | all rules | held out (rules chosen on the others) | kept |"
     )
     print("|---|---:|---:|---:|---:|---|")
     for name in names:

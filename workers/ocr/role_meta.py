@@ -61,6 +61,11 @@ def _rare(word: str, lang: str) -> bool:
     return zipf_frequency(word.strip(".’'"), lang) < RARE_ZIPF
 
 
+def rare_word(word: str) -> bool:
+    """No common word of its language (by wordfreq): a surname rather than "Security"."""
+    return _rare(word.lower(), _lang_of(word))
+
+
 def _lang_of(word: str) -> str:
     return "ru" if regex.search(r"\p{Cyrillic}", word) else "en"
 

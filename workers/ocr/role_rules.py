@@ -82,6 +82,16 @@ RULES = (
     "objectives_form",
     "agenda_label",
     "logistics_evidence",
+    "sql_code",
+    "figure_title",
+    "chained_headings",
+    "repeated_labels",
+    "build_up_runs",
+    "prose_math",
+    "stray_glyph",
+    "paragraph_definitions",
+    "author_pair",
+    "letter_labels",
 )
 DEFAULT_RULES = frozenset(RULES)
 

@@ -230,8 +230,10 @@ def _names_sections(index: _Titles, keys: set[str], own: set[str]) -> bool:
     return sum(bool(index.named(key) - own) for key in keys) >= ECHO_MIN
 
 
-def agenda_repeated_block(pages: Sequence[PageLines], roles: list[list[str]]) -> None:
-    """The same block of short lines on pages that are not neighbours is an outline (see the module)."""
+def agenda_repeated_block(pages: Sequence[PageLines], roles: list[list[str]], *, runs: bool = True) -> None:
+    """The same block of short lines on pages that are not neighbours is an outline (see the module). With
+    ``runs`` (rule ``build_up_runs``), pages that carry a line on every page between them are one slide
+    built up over a run of pages, not an outline shown again."""
     where: dict[str, set[int]] = defaultdict(set)
     titles = [_page_titles(page.lines, page_roles) for page, page_roles in zip(pages, roles, strict=True)]
     index = _Titles(titles)
@@ -247,6 +249,12 @@ def agenda_repeated_block(pages: Sequence[PageLines], roles: list[list[str]]) ->
         for key in keys[n].values():
             if len(key) >= 3:
                 where[key].add(n)
+    run_start: dict[str, dict[int, int]] = {}  # key -> page -> first page of its run of consecutive pages
+    for key, found_on in where.items():
+        starts: dict[int, int] = {}
+        for k in sorted(found_on):
+            starts[k] = starts.get(k - 1, k)
+        run_start[key] = starts
     for n, (page, page_roles) in enumerate(zip(pages, roles, strict=True)):
         shared: dict[int, list[int]] = defaultdict(list)  # other page -> this page's lines found there
         for i, key in keys[n].items():
@@ -254,7 +262,7 @@ def agenda_repeated_block(pages: Sequence[PageLines], roles: list[list[str]]) ->
             if len(found) > BLOCK_MAX_PAGES:
                 continue  # on that many pages a line is the deck's template, not an outline shown again
             for k in found:
-                if abs(k - n) >= 2:
+                if abs(k - n) >= 2 and not (runs and run_start[key][k] == run_start[key][n]):
                     shared[k].append(i)
         block = sorted({i for lines in shared.values() if len(lines) >= BLOCK_MIN for i in lines})
         content = [i for i, role in enumerate(page_roles) if role in _CONTENT]

@@ -66,6 +66,18 @@ from workers.ocr.line_cues import (
     strip_bullet,
     strip_end_numbers,
 )
+from workers.ocr.role_forms import (
+    chained_headings,
+    figure_title,
+    is_author_pair,
+    is_sql_line,
+    letter_labels,
+    numeric_row,
+    paragraph_definitions,
+    prose_with_symbols,
+    repeated_anywhere_roles,
+    repeated_labels,
+)
 from workers.ocr.role_meta import (
     agenda_label_page,
     caseless_question_runs,
@@ -208,7 +220,7 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
     if "agenda_echo_titles" in rules:
         agenda_echo_titles(pages, out)
     if "agenda_repeated_block" in rules:
-        agenda_repeated_block(pages, out)
+        agenda_repeated_block(pages, out, runs="build_up_runs" in rules)
     echo_agenda(pages, out, openers=openers)
     return out
 
@@ -274,7 +286,7 @@ def classify_page(
             )
         ):
             roles[i] = "footer"
-    _repeated_anywhere(page, roles, nonblank, edges | loose_edges, anywhere or set(), median)
+    repeated_anywhere_roles(page, roles, nonblank, edges | loose_edges, anywhere or set(), median)
     content = [i for i in nonblank if not roles[i]]
 
     # 2. the title line(s)
@@ -285,6 +297,8 @@ def classify_page(
         and sum(len(lines[i].split()) for i in content) <= TITLE_SLIDE_MAX_WORDS
     )
     titles = _title_slide_title(page, content) if title_slide else _title_lines(page, content, median)
+    if not titles and not title_slide and "figure_title" in rules:
+        titles = figure_title(page, content)
     title_text = " ".join(lines[i].strip() for i in titles)
     if title_slide and "course_name_title" in rules and course_name_title(title_text, bare):
         for i in titles:
@@ -381,6 +395,12 @@ def classify_page(
         caseless_question_runs(lines, roles, content)
     if "heading_block" in rules and not page_kind:
         heading_blocks(lines, roles, content)
+    if "repeated_labels" in rules:
+        repeated_labels(lines, roles, content)
+    if "paragraph_definitions" in rules:
+        paragraph_definitions(lines, roles, content)
+    if "letter_labels" in rules:
+        letter_labels(lines, roles, content)
     if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
         edge_page_meta(lines, roles, [i for i in content if i not in titles])
     if "objectives_form" in rules and not page_kind:
@@ -413,6 +433,8 @@ def classify_page(
         ):
             roles[i] = "heading"
     term_pairs_and_leads(lines, roles, content)
+    if "chained_headings" in rules and not page_kind:
+        chained_headings(lines, roles, content)
     return roles
 
 
@@ -509,7 +531,11 @@ def _line_role(
     kind = hint.kind if hint else ""
     if is_url(text):
         return "url"
-    if is_credit(text) or ("citation_form" in rules and is_citation(text)):
+    if (
+        is_credit(text)
+        or ("citation_form" in rules and is_citation(text))
+        or ("author_pair" in rules and is_author_pair(text))
+    ):
         return "credit"
     if page_kind == "credit":
         return "credit"
@@ -535,6 +561,9 @@ def _line_role(
         and text[:1].islower()
         and is_continuation(text, previous)
         and not ("citation_form" in rules and is_citation(previous))  # a closed "(Smith, 2019)" ends there
+        and not (
+            "stray_glyph" in rules and sum(ch.isalpha() for ch in text) < 2
+        )  # a stray "l" goes on nothing
     ):
         return "definition" if previous_role == "list_lead" else previous_role
     if (
@@ -544,11 +573,13 @@ def _line_role(
         or ("question_shapes" in rules and is_question_shape(text))
     ):
         return "question"
-    if kind == "table" or text.count("|") >= 2 or _numeric_row(text):
+    if kind == "table" or text.count("|") >= 2 or numeric_row(text):
         return "table"
-    if is_code(text, previous_role == "code"):
+    if is_code(text, previous_role == "code") or ("sql_code" in rules and is_sql_line(text)):
         return "code"
-    if is_formula(text) or (kind == "equation" and (MATH_CHARS.search(text) or len(WORD.findall(text)) <= 2)):
+    if (
+        is_formula(text) or (kind == "equation" and (MATH_CHARS.search(text) or len(WORD.findall(text)) <= 2))
+    ) and not ("prose_math" in rules and prose_with_symbols(text)):
         return "formula"
     if (
         kind == "figure"
@@ -563,37 +594,3 @@ def _line_role(
     if previous_role == "definition" and is_continuation(text, previous):
         return "definition"
     return "question" if page_kind == "question" and not is_list_lead(text) else "body"
-
-
-def _repeated_anywhere(
-    page: PageLines,
-    roles: list[str],
-    nonblank: list[int],
-    edges: set[int],
-    anywhere: set[str],
-    median: float | None,
-) -> None:
-    """Lines that come back on most of the deck's pages (``role_rules.anywhere_repeats``) are footers at
-    the page's edge and course meta elsewhere, unless they would leave the page with nothing; title-class
-    and big lines stay."""
-    if not anywhere:
-        return
-    found = []
-    for i in nonblank:
-        hint = _hint(page, i)
-        if (
-            not roles[i]
-            and edge_key(page.lines[i]) in anywhere
-            and not (hint is not None and hint.kind in ("title", "subtitle"))
-            and not _big(hint, median)
-        ):
-            found.append(i)
-    if not found or len(found) == sum(1 for i in nonblank if not roles[i]):
-        return
-    for i in found:
-        roles[i] = "footer" if i in edges else "meta"
-
-
-def _numeric_row(text: str) -> bool:
-    tokens = text.split()
-    return len(tokens) >= 4 and all(re.fullmatch(r"[-+]?[\d.,%]+", t) for t in tokens)
