@@ -7,7 +7,7 @@ Only a claim whose negation contradicts it: must / should / can / cannot / will 
 clause, in an English line with no hedge (may, often, usually, some ...), no negation already, one clause
 (no "but", "because", "rather than", ";", brackets; no relative clause or "and" before the verb), so the
 negated line is clearly false by the slides, not a nonsense line (a swapped number or word was: 0 of 6
-judged valid)."""
+judged valid). Never a claim its own words prove (``restates``): its negation is false to anyone."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 from shared.schemas import QuizQuestion
-from shared.text import words
+from shared.text import is_stopword, stem, words
 from workers.generation.i18n import t
 from workers.generation.textutil import shorten
 
@@ -26,6 +26,7 @@ _HEDGE = frozenset(_HEDGE_WORDS.split())
 _SUBORDINATE_START = re.compile(r"^(?:if|when|whenever|once|after|before|since|because|as|while)\b", re.I)
 _FLIP = {"must": "need not", "should": "should not", "can": "cannot", "will": "will not", "is": "is not"}
 _FLIP["are"] = "are not"
+_BE = frozenset(["be", "been", "being", "not"])
 _AUX = re.compile(r"\b(must|should|can|will|is|are)\b")
 
 
@@ -49,7 +50,23 @@ def negated(sentence: str) -> str | None:
         return None
     if re.search(r"\b(?:that|which|who|whom|whose|and|or)\b", flat[start : m.start()], re.I):
         return None  # a relative clause's verb ("the level of protection that is required"), a second verb
+    if restates(flat[start : m.start()], flat[m.end() :]):
+        return None
     return flat[: m.start()] + _FLIP[m.group(1)] + flat[m.end() :] + "."
+
+
+def restates(subject: str, predicate: str, lang: str = "en") -> bool:
+    """The claim follows from its own words, so its negation is false to anyone who has not studied: the
+    predicate names its subject again ("Views can be dropped using the DROP VIEW command", judged not worth
+    keeping), its verb is the subject's name ("Encryption can encrypt ...") or a word it names
+    ("dropped" / "DROP")."""
+    said = [w for w in words(predicate) if w.lower() not in _BE and not is_stopword(w.lower(), lang)]
+    if not said:
+        return False
+    named = {stem(w.lower(), lang) for w in words(subject) if not is_stopword(w.lower(), lang)}
+    verb = stem(said[0].lower(), lang)
+    rest = {stem(w.lower(), lang) for w in said[1:]}
+    return bool(named & {verb, *rest}) or verb in rest
 
 
 def negated_question(lang: str, build: Callable[[], QuizQuestion | None]) -> QuizQuestion | None:
