@@ -88,3 +88,37 @@ def test_a_lecture_of_true_lines_and_no_sibling_terms_gets_false_keys() -> None:
     assert any(
         q.prompt.startswith("True or false: Integrity constraints") and " not " in q.prompt for q in false
     )
+
+
+def test_spanish_and_french_claims_are_negated_in_their_own_words() -> None:
+    assert negated("Los esfuerzos son independientes de la profundidad en z.", "es") == (
+        "Los esfuerzos no son independientes de la profundidad en z."
+    )
+    assert negated("Les contraintes sont indépendantes de la profondeur en z.", "fr") == (
+        "Les contraintes ne sont pas indépendantes de la profondeur en z."
+    )
+    assert negated("Le béton doit résister à la compression du bâtiment", "fr") == (
+        "Le béton ne doit pas résister à la compression du bâtiment."
+    )
+    for line, lang in (
+        ("Los esfuerzos pueden ser independientes de la profundidad", "es"),  # can or may: no claim
+        ("Los esfuerzos son a menudo independientes de la profundidad", "es"),  # a hedge of two words
+        ("Les contraintes qui sont mesurées sont indépendantes de la profondeur", "fr"),  # relative clause
+        ("Les vues sont supprimées par la commande de suppression des vues", "fr"),  # its own words prove it
+        ("Die Spannungen sind unabhängig von der Tiefe in z", "de"),  # no rule for the language
+        ("The tensile strength of concrete is relatively low", "en"),  # a hedge
+    ):
+        assert negated(line, lang) is None, line
+
+
+def test_a_spanish_line_gets_a_false_question_in_the_quiz_language() -> None:
+    slides = [
+        ("Esfuerzos", "Esfuerzos\nLos esfuerzos son independientes de la profundidad de la viga\n"),
+        ("Vigas", "Vigas\nLa viga soporta la carga distribuida en el borde superior\n"),
+    ]
+    lc = extract(lecture(slides))
+    group, point = next((g, p) for g, p in lc.points if "profundidad" in p.text)
+    q = negated_question("es", lambda: QuizBuilder([lc], Phraser(None))._tf_point(lc, group, point), "es")
+    assert lc.text_lang == "es"
+    assert q is not None and q.answer == "false" and q.answer_text == "Falso"
+    assert q.prompt == "Verdadero o falso: Los esfuerzos no son independientes de la profundidad de la viga."
