@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.support.study import lecture
 from workers.generation.candidates import extract
 from workers.generation.card_forms import (
+    asked_items,
     form_of,
     form_problem,
     lecture_text,
@@ -302,3 +303,20 @@ def test_a_sets_cards_are_no_near_duplicates_of_each_other() -> None:
         "Security dimensions Integrity (2/3)",
         "Security dimensions Availability (3/3)",
     }
+
+
+def test_a_set_is_asked_a_few_times_an_ordered_list_item_by_item() -> None:
+    steps = [f"Step {i} of the assessment" for i in range(8)]
+    assert asked_items("Assessment process", steps) == list(range(8))
+    assets = [
+        "Asset identification",
+        "Asset value",
+        "Exposure",
+        "Threat",
+        "Attack",
+        "Control",
+        "Cost",
+        "Rules",
+    ]
+    assert asked_items("Security risk assessment", assets) == [0, 4, 7]  # first, middle, last
+    assert asked_items("Security dimensions", ["Confidentiality", "Integrity", "Availability"]) == [0, 1, 2]

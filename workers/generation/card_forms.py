@@ -186,6 +186,20 @@ def ordered_list(title: str, items: list[str]) -> bool:
     return len(items) >= 2 and sum(bool(_COUNTING.match(i.strip())) for i in items) >= len(items) - 1
 
 
+MAX_SET_CARDS = (
+    3  # a set's cards all show the same items: a few of them, not one per item crowding out the rest
+)
+
+
+def asked_items(title: str, items: list[str]) -> list[int]:
+    """The positions a list's cards ask: every item of an ordered list (recalled in order), at most
+    ``MAX_SET_CARDS`` of a set, spread over it (first, middle, last)."""
+    n = len(items)
+    if ordered_list(title, items) or n <= MAX_SET_CARDS:
+        return list(range(n))
+    return sorted({round(i * (n - 1) / (MAX_SET_CARDS - 1)) for i in range(MAX_SET_CARDS)})
+
+
 def list_cloze(title: str, items: list[str], k: int) -> str:
     """The front of the cloze on item ``k``: an ordered list shows the items before it (recall in order), a
     set shows all the other items, so only one item fits the blank."""

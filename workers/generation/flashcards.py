@@ -25,12 +25,14 @@ from workers.generation.candidates import (
     statement_like,
 )
 from workers.generation.card_forms import (
+    asked_items,
     asks,
     fact_of,
     form_problem,
     lecture_text,
     list_cloze,
     list_problem,
+    ordered_list,
     same_fact,
     same_sentence,
 )
@@ -101,13 +103,15 @@ def _list_cards(lc: LectureCandidates, extra: list[ListUnit] | None = None) -> l
         if list_problem(unit.title, unit.items, lc.text_lang):
             continue  # sub-headings, not items to learn (card_forms)
         n = len(unit.items)
-        for k, item in enumerate(unit.items):
+        ordered = ordered_list(unit.title, unit.items)
+        for k in asked_items(unit.title, unit.items):
+            item = unit.items[k]
             front = list_cloze(unit.title, unit.items, k)  # a set shows its other items (card_forms)
             out.append(
                 CardDraft(
                     "cloze",
                     front,
-                    f"{item} ({k + 1}/{n})",
+                    f"{item} ({k + 1}/{n})" if ordered else item,
                     unit.ref,
                     f"list:{lid}:{unit.ref.page}:{_digest(unit.title)}:{k}",
                 )
