@@ -186,14 +186,14 @@ def ordered_list(title: str, items: list[str]) -> bool:
     return len(items) >= 2 and sum(bool(_COUNTING.match(i.strip())) for i in items) >= len(items) - 1
 
 
-MAX_SET_CARDS = (
-    3  # a set's cards all show the same items: a few of them, not one per item crowding out the rest
-)
+# A set's cards all show the same items: two of them, not one per item crowding the lecture's definitions
+# out of a deck's cards (dev: 8 cards of one list took the place of 5 definitions).
+MAX_SET_CARDS = 2
 
 
 def asked_items(title: str, items: list[str]) -> list[int]:
     """The positions a list's cards ask: every item of an ordered list (recalled in order), at most
-    ``MAX_SET_CARDS`` of a set, spread over it (first, middle, last)."""
+    ``MAX_SET_CARDS`` of a set, spread over it (first and last)."""
     n = len(items)
     if ordered_list(title, items) or n <= MAX_SET_CARDS:
         return list(range(n))
