@@ -6,14 +6,17 @@ from __future__ import annotations
 from tests.support.study import lecture
 from workers.generation.candidates import extract
 from workers.generation.card_forms import (
+    asked_items,
     form_of,
     form_problem,
     lecture_text,
+    list_cloze,
     list_problem,
+    ordered_list,
     same_fact,
     same_sentence,
 )
-from workers.generation.flashcards import _drafts, card_drafts, leans_on_title
+from workers.generation.flashcards import _drafts, _text, card_drafts, leans_on_title
 from workers.generation.phrasing import Phraser
 
 
@@ -268,3 +271,52 @@ def test_a_single_letter_is_never_a_term_to_recall() -> None:
     assert form_problem("cloze", "{{c1::G}}: the graph of the molecule with N vertices and M edges", "")
     assert form_problem("basic", "K", "the number of folds the training set is divided into")
     assert form_problem("basic", "IC", "a condition that must be true for any instance of a database") is None
+
+
+def test_a_set_cloze_shows_the_other_items_and_an_ordered_list_the_ones_before() -> None:
+    dims = ["Confidentiality", "Integrity", "Availability"]
+    assert not ordered_list("Security dimensions", dims)
+    # blind judges: "{{Confidentiality}}; …" admits Integrity or Availability as well
+    assert list_cloze("Security dimensions", dims, 0) == (
+        "Security dimensions (3): {{c1::Confidentiality}}; Integrity; Availability"
+    )
+    assert list_cloze("Security dimensions", dims, 1) == (
+        "Security dimensions (3): Confidentiality; {{c1::Integrity}}; Availability"
+    )
+    threats = ["Interception threats", "Interruption threats", "Modification threats", "Fabrication threats"]
+    assert "…" not in list_cloze("Threat types", threats, 2)
+    levels = ["Platform-level protection", "Application-level protection", "Record-level protection"]
+    assert ordered_list("Protection", levels)  # levels in every item
+    assert list_cloze("Protection", levels, 0) == "Protection (3): {{c1::Platform-level protection}}; …"
+    assert ordered_list("Security levels", ["Infrastructure", "Application", "Operational"])
+    assert ordered_list("Étapes du projet", ["Analyse", "Conception", "Test"])
+    assert ordered_list("Making tea", ["First boil water", "Then add the leaves", "Finally pour"])
+
+
+def test_a_sets_cards_are_no_near_duplicates_of_each_other() -> None:
+    dims = ["Confidentiality", "Integrity", "Availability"]
+    texts = {
+        _text(list_cloze("Security dimensions", dims, k), f"{d} ({k + 1}/3)") for k, d in enumerate(dims)
+    }
+    assert texts == {
+        "Security dimensions Confidentiality (1/3)",
+        "Security dimensions Integrity (2/3)",
+        "Security dimensions Availability (3/3)",
+    }
+
+
+def test_a_set_is_asked_a_few_times_an_ordered_list_item_by_item() -> None:
+    steps = [f"Step {i} of the assessment" for i in range(8)]
+    assert asked_items("Assessment process", steps) == list(range(8))
+    assets = [
+        "Asset identification",
+        "Asset value",
+        "Exposure",
+        "Threat",
+        "Attack",
+        "Control",
+        "Cost",
+        "Rules",
+    ]
+    assert asked_items("Security risk assessment", assets) == [0, 7]  # first and last
+    assert asked_items("Security dimensions", ["Confidentiality", "Integrity"]) == [0, 1]

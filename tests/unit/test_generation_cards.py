@@ -146,6 +146,8 @@ def test_kinds_named_line_by_line_become_definitions_and_an_ordered_list() -> No
     drafts = _drafts(lc, Phraser(None))
     fronts = [d.front for d in drafts["list"]]
     assert "Security levels (3): Infrastructure security; {{c1::Application security}}; …" in fronts
+    assert "Security dimensions (3): Confidentiality; Integrity; {{c1::Availability}}" in fronts  # a set
+    assert not any(f.startswith("Security dimensions") and "…" in f for f in fronts)
     assert {d.front for d in drafts["term"]} >= {"Operational security", "Application security"}
     # one ordinary word is no cue on its own: it is asked inside its definition
     assert "{{c1::Integrity}}: Information in a system may be damaged" in " ".join(

@@ -241,3 +241,24 @@ def test_an_example_systems_name_or_a_name_of_another_number_is_no_sibling() -> 
     names = ["Misuse cases", "Mentcare use case", "Abuse cases", "Test case"]
     text = "Misuse cases are instances of threats\nThe Mentcare system keeps patient records\nabuse cases"
     assert siblings("Misuse cases", names, [], "en", text=text) == ["Abuse cases"]
+
+
+def test_a_list_is_asked_whole_in_its_own_language_where_the_quiz_has_the_phrase() -> None:
+    slides = [
+        (
+            "Introducción",
+            "Introducción\nLa seguridad de un sistema protege sus datos de los ataques externos",
+        ),
+        (
+            "Dimensiones de la seguridad",
+            "Dimensiones de la seguridad\nConfidencialidad\nIntegridad\nDisponibilidad",
+        ),
+    ]
+    lc = extract(lecture(slides))
+    assert lc.text_lang == "es" and lc.lang == "es"
+    unit = next(u for u in lists_to_name(lc) if u.title == "Dimensiones de la seguridad")
+    q = name_items_question(unit, lc.lang, lc.text_lang)
+    assert q is not None and q.prompt == "¿Cuáles son los 3 elementos de «Dimensiones de la seguridad»?"
+    assert q.answer_text == "Confidencialidad; Integridad; Disponibilidad"
+    assert quiz_problem(q) is None
+    assert name_items_question(unit, "en", "de") is None  # no phrase in the items' language: not asked

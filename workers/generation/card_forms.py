@@ -157,6 +157,59 @@ def list_problem(title: str, items: list[str], lang: str = "en") -> str | None:
     return None
 
 
+# A list whose order the slides fix: steps, stages or levels, named in its title or in every item, or
+# items that count ("First ...", "1. ..."). Any other list is a set: a cloze blanking one position with
+# only the items before it shown admits every item not yet shown ("Security dimensions (3):
+# {{Confidentiality}}; ...": Integrity or Availability fit as well; 6 of 6 judged invalid), so a set's
+# cloze shows all the other items.
+_ORDER_TEXT = """step steps stage stages phase phases level levels layer layers tier tiers process procedure
+    lifecycle cycle sequence order hierarchy pipeline workflow algorithm timeline history evolution
+    paso pasos etapa etapas fase fases nivel niveles capa capas proceso procedimiento ciclo secuencia orden
+    étape étapes niveau niveaux couche couches processus procédure séquence ordre"""
+_ORDER_WORDS = frozenset(_ORDER_TEXT.split())
+_COUNTING = re.compile(
+    r"^(?:\d+[.)]|first|second|third|fourth|fifth|then|finally|next|primero|segundo|tercero|luego|"
+    r"finalmente|premier|première|deuxième|troisième|ensuite|enfin)\b",
+    re.I,
+)
+
+
+def ordered_list(title: str, items: list[str]) -> bool:
+    """The slides fix the list's order: an order word in its title ("Steps of ...", "Security levels"), in
+    every item ("Platform-level protection", ...) or items that count ("First ...", "Then ...")."""
+
+    def named(text: str) -> bool:
+        return any(fold(w) in _ORDER_WORDS for w in re.split(r"[\W_]+", text) if w)
+
+    if named(title) or (items and all(named(i) for i in items)):
+        return True
+    return len(items) >= 2 and sum(bool(_COUNTING.match(i.strip())) for i in items) >= len(items) - 1
+
+
+# A set's cards all show the same items: two of them, not one per item crowding the lecture's definitions
+# out of a deck's cards (dev: 8 cards of one list took the place of 5 definitions).
+MAX_SET_CARDS = 2
+
+
+def asked_items(title: str, items: list[str]) -> list[int]:
+    """The positions a list's cards ask: every item of an ordered list (recalled in order), at most
+    ``MAX_SET_CARDS`` of a set, spread over it (first and last)."""
+    n = len(items)
+    if ordered_list(title, items) or n <= MAX_SET_CARDS:
+        return list(range(n))
+    return sorted({round(i * (n - 1) / (MAX_SET_CARDS - 1)) for i in range(MAX_SET_CARDS)})
+
+
+def list_cloze(title: str, items: list[str], k: int) -> str:
+    """The front of the cloze on item ``k``: an ordered list shows the items before it (recall in order), a
+    set shows all the other items, so only one item fits the blank."""
+    blank = "{{c1::" + items[k].replace("}", ")") + "}}"
+    if ordered_list(title, items):
+        shown = [*items[:k], blank]
+        return f"{title} ({len(items)}): " + "; ".join(shown) + ("; …" if k < len(items) - 1 else "")
+    return f"{title} ({len(items)}): " + "; ".join([*items[:k], blank, *items[k + 1 :]])
+
+
 def form_problem(
     kind: str, front: str, back: str, lang: str = "en", *, figure: bool = False, lecture_text: str = ""
 ) -> str | None:

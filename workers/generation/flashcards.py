@@ -25,11 +25,14 @@ from workers.generation.candidates import (
     statement_like,
 )
 from workers.generation.card_forms import (
+    asked_items,
     asks,
     fact_of,
     form_problem,
     lecture_text,
+    list_cloze,
     list_problem,
+    ordered_list,
     same_fact,
     same_sentence,
 )
@@ -86,8 +89,8 @@ def _specific(term: str) -> bool:
 
 
 def _list_cards(lc: LectureCandidates, extra: list[ListUnit] | None = None) -> list[CardDraft]:
-    """Lists as ordered clozes with their lead-in: one card per item, the items before it shown, the ones
-    after it not. The lecture's outline and lists of formula pieces are no lists."""
+    """Lists as clozes with their lead-in, one card per item: an ordered list shows the items before it, a set
+    all the others (card_forms.list_cloze). The lecture's outline and lists of formula pieces are no lists."""
     out: list[CardDraft] = []
     lid = lc.lecture.id
     titles = [g.title for g in lc.groups]
@@ -100,14 +103,15 @@ def _list_cards(lc: LectureCandidates, extra: list[ListUnit] | None = None) -> l
         if list_problem(unit.title, unit.items, lc.text_lang):
             continue  # sub-headings, not items to learn (card_forms)
         n = len(unit.items)
-        for k, item in enumerate(unit.items):
-            shown = [*unit.items[:k], "{{c1::" + item.replace("}", ")") + "}}"]
-            front = f"{unit.title} ({n}): " + "; ".join(shown) + ("; …" if k < n - 1 else "")
+        ordered = ordered_list(unit.title, unit.items)
+        for k in asked_items(unit.title, unit.items):
+            item = unit.items[k]
+            front = list_cloze(unit.title, unit.items, k)  # a set shows its other items (card_forms)
             out.append(
                 CardDraft(
                     "cloze",
                     front,
-                    f"{item} ({k + 1}/{n})",
+                    f"{item} ({k + 1}/{n})" if ordered else item,
                     unit.ref,
                     f"list:{lid}:{unit.ref.page}:{_digest(unit.title)}:{k}",
                 )
@@ -313,8 +317,13 @@ def store_cards(
 
 
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)\}\}")
+_LIST_TITLE = re.compile(r"^(?P<title>[^{]*?) \(\d+\): ")
 
 
 def _text(front: str, back: str) -> str:
-    """A card's words for near-duplicate search (cloze marks removed)."""
+    """A card's words for near-duplicate search (cloze marks removed); a list's card is its title and the item
+    it asks (a set's cards all show the same items)."""
+    m = _LIST_TITLE.match(front)
+    if m is not None:
+        return m["title"] + " " + back
     return _CLOZE.sub(r"\1", front) + " " + back

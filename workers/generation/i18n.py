@@ -43,6 +43,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "es": {
         "mc_point": "¿Cuál de estos es uno de los elementos de «{title}»?",
+        "name_items": "¿Cuáles son los {n} elementos de «{title}»?",
         "mc_term": "¿Qué término se define como: {definition}?",
         "mc_def": "¿Qué es {term}?",
         "tf": "Verdadero o falso: {statement}",
@@ -73,6 +74,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "ru": {
         "mc_point": "Что из этого относится к «{title}»?",
+        "name_items": "Перечислите все элементы «{title}» (всего {n}).",
         "mc_term": "Какой термин определяется так: {definition}?",
         "mc_def": "Что такое {term}?",
         "tf": "Верно или неверно: {statement}",

@@ -252,7 +252,10 @@ class QuizBuilder:
                 )  # every other line negated: its false version
                 flip = zlib.crc32(key.encode()) % 2 == 1
                 yield _Seed(
-                    "true_false", key, order, partial(negated_question, lc.lang, true) if flip else true
+                    "true_false",
+                    key,
+                    order,
+                    partial(negated_question, lc.lang, true, lc.text_lang) if flip else true,
                 )
                 yield _Seed("fill_blank", key, order, partial(self._fill_point, lc, group, point))
             for st in statements(lc):  # what the lecture explains: the concept blanked, siblings as options

@@ -15,7 +15,7 @@ from shared.text import fold, has_cjk, words
 from workers.generation.candidates import LectureCandidates
 from workers.generation.card_forms import list_problem
 from workers.generation.cardrules import agenda_like
-from workers.generation.i18n import t
+from workers.generation.i18n import PHRASES, t
 from workers.generation.keyterms import ListUnit, list_units
 from workers.generation.quiz_checks import term_problem
 from workers.generation.quiz_kinds import is_glossary, list_is_agenda, title_problem
@@ -55,8 +55,8 @@ def lists_to_name(lc: LectureCandidates) -> list[ListUnit]:
 def name_items_question(unit: ListUnit, lang: str, text_lang: str) -> QuizQuestion | None:
     from workers.generation.quiz_kinds import question
 
-    if text_lang != "en":
-        return None  # the phrase is English only
+    if text_lang != lang or "name_items" not in PHRASES.get(lang, {}):
+        return None  # asked in the items' own language, where it has the phrase (en, es, ru)
     listed = "; ".join(unit.items)
     return question(
         "short_answer",
