@@ -193,3 +193,10 @@ def test_a_deck_with_a_running_footer_gets_crops_without_it(tmp_path: Path) -> N
         with Image.open(store.path(fig.image_key)) as img:
             scale = img.width / (fig.bbox[2] - fig.bbox[0])
             assert abs(img.height - (fig.bbox[3] - fig.bbox[1]) * scale) <= 2
+
+
+def test_a_heading_the_box_cuts_through_is_cut_off_and_a_label_inside_stays() -> None:
+    figure = (180.0, 50.0, 800.0, 520.0)
+    heading = Blocker((75.0, 60.0, 780.0, 90.0), "tb", False, through=True)  # 105 pt of 705 outside
+    label = Blocker((200.0, 100.0, 400.0, 120.0), "tb", False, through=True)  # whole inside: the figure's
+    assert trim_box(figure, [heading, label]) == (180.0, 90.0, 800.0, 520.0)

@@ -5,7 +5,8 @@ layout "figure" often spans the slide's running footer ("10/25/2022 13"), its he
 that the box cuts in two. After ``assign_roles`` (roles come from repetition across the deck, position and
 text cues), ``trim_figures`` takes each figure's box and cuts off, by the cut that keeps the most of the box,
 every line piece (``TextBox``: a text line's parts, apart by wide gaps, in page fractions) of a footer, meta,
-credit or URL line that lies in it, and the page title when the box holds it or cuts through it. A box left
+credit or URL line that lies in it, the page title when the box holds it, and any other text line the box cuts
+through (a layout box across the slide's heading). A box left
 with less than ``MIN_KEEP`` of its area (or below the reader's smallest figure) is dropped, not cut: what is
 left of it would not be the figure. The stored crop is cropped again (never rendered again), the figure's
 words and caption lose the boilerplate lines.
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MIN_KEEP = 0.35  # a figure left with less of its box than this is dropped rather than cut
 TITLE_MAX_CUT = 0.4  # the page title is cut off a box only when that keeps this much of it
+CUT_THROUGH = 0.1  # a text line with this share of its width outside the box is cut through by it
 MIN_OVERLAP = 0.3  # a piece counts as in the box when this share of its area is
 EDGE_BAND = 0.15  # boilerplate in the page's top or bottom band is cut off across the box, never beside it
 PAD = 0.004  # cuts leave this share of the page between the box and the line
@@ -45,6 +47,7 @@ class Blocker:
     box: Box  # page points
     sides: str  # the cuts allowed: "tblr" (any side) or "tb" (a line the box holds across its width)
     boilerplate: bool  # a footer/meta/credit/URL line: cut whatever it costs, or drop the figure
+    through: bool = False  # only when the box cuts through it (a line of text the box holds in part)
 
 
 def _overlap(a: Box, b: Box) -> float:
@@ -94,7 +97,12 @@ def trim_box(box: Box, blockers: Sequence[Blocker], *, pad: float = 0.0) -> Box:
 def _options(current: Box, pending: Sequence[Blocker], pad: float) -> list[tuple[Box, Blocker]] | None:
     """The cuts allowed now, with the blocker each removes; None when boilerplate is in the box and no cut
     removes it."""
-    hits = [b for b in pending if _overlap(current, b.box) >= max(MIN_OVERLAP * _area(b.box), 1e-9)]
+    hits = [
+        b
+        for b in pending
+        if _overlap(current, b.box) >= max(MIN_OVERLAP * _area(b.box), 1e-9)
+        and (not b.through or _cut_through(current, b.box))
+    ]
     out = []
     for blocker in hits:
         for cut in _cuts(current, blocker.box, blocker.sides, pad):
@@ -103,6 +111,13 @@ def _options(current: Box, pending: Sequence[Blocker], pad: float) -> list[tuple
     if not out and any(b.boilerplate for b in hits):
         return None
     return out
+
+
+def _cut_through(box: Box, line: Box) -> bool:
+    """The box holds part of the line and leaves CUT_THROUGH of its width outside ("rpretación de los
+    gráficos de esfuer" in a crop)."""
+    outside = max(0.0, box[0] - line[0]) + max(0.0, line[2] - box[2])
+    return outside >= CUT_THROUGH * max(line[2] - line[0], 1e-9)
 
 
 def _greedy(current: Box, pending: list[Blocker], pad: float) -> Box:
@@ -129,12 +144,11 @@ def _blockers(page: PageContent) -> list[Blocker]:
             continue
         role = page.roles[i]
         boilerplate = role in DROPPED
-        if not boilerplate and role != "title":
-            continue
         for x0, y0, x1, y1 in page.text_boxes[index[id(probe)]].boxes:
             box = (x0 * page.width, y0 * page.height, x1 * page.width, y1 * page.height)
             band = y1 <= EDGE_BAND or y0 >= 1 - EDGE_BAND  # a running header's or footer's band: cut across
-            out.append(Blocker(box, "tblr" if boilerplate and not band else "tb", boilerplate))
+            sides = "tblr" if boilerplate and not band else "tb"
+            out.append(Blocker(box, sides, boilerplate, through=not boilerplate and role != "title"))
     return out
 
 
