@@ -5,7 +5,8 @@
 Every deck of the split (benchmarks/data/study_concepts.json) is read through the page cache of
 benchmarks/retrieval.py, decorations dropped and line roles given as the worker does; then each figure box
 is checked against the page's line pieces (``PageContent.text_boxes``) whose role is footer/meta/credit/url
-(in the box: MIN_OVERLAP of the piece's area) before and after ``trim_figures``. Printed per deck: figures,
+and the slide template's logos (``decorations``; in the box: MIN_OVERLAP of the piece's area) before and
+after ``trim_figures``. Printed per deck: figures,
 figures holding boilerplate before, after, trimmed, dropped; ``--show N`` lists N remaining offenders.
 """
 
@@ -24,19 +25,20 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from retrieval import CACHE, KINDS, deck_languages, read_pages  # noqa: E402
 
-from workers.ocr.figure_trim import MIN_OVERLAP, _area, _blockers, _overlap, trim_figures  # noqa: E402
+from workers.ocr.figure_trim import MIN_OVERLAP, _area, _blockers, _overlap, decorations, trim_figures  # noqa: E402
 from workers.ocr.pipeline import assign_roles, drop_decorations  # noqa: E402
 
 
-def offenders(page: Any) -> list[tuple[int, str]]:
-    """(figure index, the boilerplate line text) for each figure of the page holding a boilerplate piece."""
-    lines = [b for b in _blockers(page) if b.boilerplate]
+def offenders(page: Any, logos: dict[int, list[Any]]) -> list[tuple[int, str]]:
+    """(figure index, the page's first words) for each figure of the page holding a boilerplate line piece or
+    a template logo (``decorations``)."""
+    lines = [b.box for b in _blockers(page) if b.boilerplate] + logos.get(page.number, [])
     out = []
     for n, fig in enumerate(page.figures):
         box = tuple(fig.bbox)
         if fig.source == "pptx" or len(box) != 4:
             continue
-        if any(_overlap(box, b.box) >= max(MIN_OVERLAP * _area(b.box), 1e-9) for b in lines):  # type: ignore[arg-type]
+        if any(_overlap(box, b) >= max(MIN_OVERLAP * _area(b), 1e-9) for b in lines):
             out.append((n, page.text[:60].replace("\n", " | ")))
     return out
 
@@ -64,9 +66,10 @@ def main() -> int:
         drop_decorations(pages, SimpleNamespace(files=SimpleNamespace(delete_prefix=lambda key: None)))  # type: ignore[arg-type]
         assign_roles(pages)
         figures = sum(len(p.figures) for p in pages)
-        before = sum(len(offenders(p)) for p in pages)
+        logos = decorations(pages)
+        before = sum(len(offenders(p, logos)) for p in pages)
         counts = trim_figures(pages, None)
-        left = [(p.number, o) for p in pages for o in offenders(p)]
+        left = [(p.number, o) for p in pages for o in offenders(p, logos)]
         row = {"figures": figures, "before": before, "after": len(left), **counts}
         for key in total:
             total[key] += row[key]

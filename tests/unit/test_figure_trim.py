@@ -200,3 +200,42 @@ def test_a_heading_the_box_cuts_through_is_cut_off_and_a_label_inside_stays() ->
     heading = Blocker((75.0, 60.0, 780.0, 90.0), "tb", False, through=True)  # 105 pt of 705 outside
     label = Blocker((200.0, 100.0, 400.0, 120.0), "tb", False, through=True)  # whole inside: the figure's
     assert trim_box(figure, [heading, label]) == (180.0, 90.0, 800.0, 520.0)
+
+
+def _slide(n: int) -> Image.Image:
+    """A slide at 2 px per point: the template's logo at the bottom left, and a diagram of its own."""
+    img = Image.new("RGB", (1920, 1080), "white")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((40, 990, 240, 1050), fill=(20, 40, 120))  # the logo: 100 x 30 pt at (20, 495)
+    draw.rectangle((60, 1005, 100, 1035), fill="white")
+    for k in range(5):
+        draw.ellipse((300 + 250 * k, 500 + 40 * ((k + n) % 3), 420 + 250 * k, 620), outline="black", width=4)
+    return img
+
+
+def test_a_logo_repeated_on_most_slides_is_cut_out_of_figures() -> None:
+    from workers.ocr.line_boxes import edge_marks
+
+    pages = []
+    for n in range(1, 5):
+        fig = FigureContent(bbox=[10.0, 230.0, 900.0, 530.0], image_key=f"f{n}.png")
+        pages.append(
+            PageContent(number=n, width=W, height=H, text="", figures=[fig], edge_marks=edge_marks(_slide(n)))
+        )
+    counts = trim_figures(pages, None)
+    assert counts["trimmed"] == 4
+    for page in pages:
+        (fig,) = page.figures
+        assert 480 <= fig.bbox[3] <= 495  # above the logo (495 pt), below the diagrams (310 pt)
+    # ink that differs from slide to slide is no decoration
+    other = [
+        PageContent(
+            number=n, width=W, height=H, text="", figures=[FigureContent([10.0, 230.0, 900.0, 530.0], "g")]
+        )
+        for n in range(1, 5)
+    ]
+    for n, page in enumerate(other, start=1):
+        img = Image.new("RGB", (1920, 1080), "white")  # a mark at another place on every slide
+        ImageDraw.Draw(img).rectangle((40 + 260 * n, 990, 240 + 260 * n, 1050), fill=(20, 40, 120))
+        page.edge_marks = edge_marks(img)
+    assert trim_figures(other, None)["trimmed"] == 0

@@ -51,6 +51,7 @@ class PageContent:
     hints: list[LineHint] = field(default_factory=list)  # per text line: layout class and position
     roles: list[str] = field(default_factory=list)  # per line of ``text`` (workers.ocr.roles)
     text_boxes: list[TextBox] = field(default_factory=list)  # rendered pages: where each text line is
+    edge_marks: list[list[int]] = field(default_factory=list)  # rendered pages: [cell, hash] of band ink
 
 
 @dataclass

@@ -6,7 +6,8 @@ that the box cuts in two. After ``assign_roles`` (roles come from repetition acr
 text cues), ``trim_figures`` takes each figure's box and cuts off, by the cut that keeps the most of the box,
 every line piece (``TextBox``: a text line's parts, apart by wide gaps, in page fractions) of a footer, meta,
 credit or URL line that lies in it, the page title when the box holds it, and any other text line the box cuts
-through (a layout box across the slide's heading). A box left
+through (a layout box across the slide's heading), and the slide template's logos (the same ink at the same
+place in the top or bottom band of most pages: ``decorations``). A box left
 with less than ``MIN_KEEP`` of its area (or below the reader's smallest figure) is dropped, not cut: what is
 left of it would not be the figure. The stored crop is cropped again (never rendered again), the figure's
 words and caption lose the boilerplate lines.
@@ -18,11 +19,14 @@ they are.
 from __future__ import annotations
 
 import logging
+import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from workers.ocr.content import FigureContent, PageContent
+from workers.ocr.line_boxes import GRID
 from workers.ocr.line_cues import DROPPED, LineHint, align_hints, norm_line
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,10 @@ TITLE_MAX_CUT = 0.4  # the page title is cut off a box only when that keeps this
 CUT_THROUGH = 0.1  # a text line with this share of its width outside the box is cut through by it
 MIN_OVERLAP = 0.3  # a piece counts as in the box when this share of its area is
 EDGE_BAND = 0.15  # boilerplate in the page's top or bottom band is cut off across the box, never beside it
+DECORATION_SHARE = (
+    0.4  # as workers/ocr/pipeline.py's drop_decorations: ink on this share of pages is template
+)
+DECORATION_MAX_WIDTH = 0.5  # wider template ink is a band or a running line, not a logo
 PAD = 0.004  # cuts leave this share of the page between the box and the line
 
 Box = tuple[float, float, float, float]
@@ -152,6 +160,58 @@ def _blockers(page: PageContent) -> list[Blocker]:
     return out
 
 
+def decorations(pages: Sequence[PageContent]) -> dict[int, list[Box]]:
+    """Per page number, the boxes (page points) of ink found at the same place with the same pixels on
+    DECORATION_SHARE of the deck's pages (at least 3), in the top and bottom bands (``edge_marks``): logos
+    and header marks of the slide template. Runs one cell high (rules, text lines: those have roles) and
+    runs across most of the page (a coloured band behind the title) are left out."""
+    if len(pages) < 3:
+        return {}
+    counts = Counter((cell, mark) for page in pages for cell, mark in {(m[0], m[1]) for m in page.edge_marks})
+    limit = max(3, math.ceil(len(pages) * DECORATION_SHARE))
+    template = {key for key, n in counts.items() if n >= limit}
+    cols, rows = GRID
+    out: dict[int, list[Box]] = {}
+    for page in pages:
+        cells = {cell for cell, mark in page.edge_marks if (cell, mark) in template}
+        for component in _components(cells, cols):
+            r0, c0 = min(c // cols for c in component), min(c % cols for c in component)
+            r1, c1 = max(c // cols for c in component) + 1, max(c % cols for c in component) + 1
+            if r1 - r0 < 2 or (c1 - c0) > DECORATION_MAX_WIDTH * cols:
+                continue
+            box = (
+                c0 / cols * page.width,
+                r0 / rows * page.height,
+                c1 / cols * page.width,
+                r1 / rows * page.height,
+            )
+            out.setdefault(page.number, []).append(box)
+    return out
+
+
+def _components(cells: set[int], cols: int) -> list[list[int]]:
+    """Groups of cells touching (8 neighbours) one another."""
+    seen: set[int] = set()
+    groups = []
+    for start in sorted(cells):
+        if start in seen:
+            continue
+        stack, group = [start], []
+        seen.add(start)
+        while stack:
+            cell = stack.pop()
+            group.append(cell)
+            r, c = divmod(cell, cols)
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    n = (r + dr) * cols + (c + dc)
+                    if 0 <= c + dc < cols and n in cells and n not in seen:
+                        seen.add(n)
+                        stack.append(n)
+        groups.append(group)
+    return groups
+
+
 def _dropped_lines(page: PageContent) -> set[str]:
     lines = page.text.split("\n")
     return {norm_line(line) for line, role in zip(lines, page.roles, strict=False) if role in DROPPED}
@@ -163,8 +223,9 @@ def trim_figures(
     """Trim every figure of ``pages`` (roles assigned) in place; its stored crop (``files``) is cut to the new
     box. Returns counts: trimmed, dropped."""
     counts = {"trimmed": 0, "dropped": 0}
+    marks = decorations(pages)
     for page in pages:
-        blockers = _blockers(page)
+        blockers = _blockers(page) + [Blocker(box, "tb", True) for box in marks.get(page.number, [])]
         dropped = _dropped_lines(page) if page.roles else set()
         kept: list[FigureContent] = []
         for fig in page.figures:

@@ -1,10 +1,15 @@
 """Where a page's text lines are (``TextBox``: a line's parts apart by wide gaps, in page fractions), from the
 text layer's character boxes or the OCR engine's words. workers/ocr/figure_trim.py uses them, after the line
-roles, to cut footers and titles out of figure boxes."""
+roles, to cut footers and titles out of figure boxes; and what ink a page has in its top and bottom bands
+(``edge_marks``: a logo repeated on most pages at the same place is cut out of figures too)."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
+
+import numpy as np
+from PIL import Image, ImageOps
 
 from workers.ocr.content import TextBox
 from workers.ocr.ports import OcrWord
@@ -48,4 +53,29 @@ def ocr_text_boxes(words: Iterable[OcrWord], width: int, height: int) -> list[Te
                 ],
             )
         )
+    return out
+
+
+GRID = (96, 54)  # columns, rows of the cells a page's edge bands are cut into (about 10 pt on a 16:9 slide)
+CELL_PX = 4  # each cell shrunk to this many pixels a side before its pattern is hashed
+EDGE_ROWS = 8  # the top and bottom rows looked at (15% of the page: where logos and running lines sit)
+
+
+def edge_marks(image: Image.Image) -> list[list[int]]:
+    """[cell, hash] for every cell with ink in the page's top and bottom bands: the same logo or header at
+    the same place on most pages of a deck has the same hashes there (figure_trim cuts it out of figures)."""
+    cols, rows = GRID
+    small = np.asarray(
+        ImageOps.grayscale(image).resize((cols * CELL_PX, rows * CELL_PX), Image.Resampling.BOX),
+        dtype=np.uint8,
+    )
+    levels = (small >> 5).astype(np.uint8)  # 8 grey levels: identical renders give identical cells
+    out = []
+    for row in [*range(EDGE_ROWS), *range(rows - EDGE_ROWS, rows)]:
+        band = levels[row * CELL_PX : (row + 1) * CELL_PX]
+        for col in range(cols):
+            cell = band[:, col * CELL_PX : (col + 1) * CELL_PX]
+            if int(cell.min()) >= 7:  # paper white
+                continue
+            out.append([row * cols + col, zlib.crc32(cell.tobytes())])
     return out

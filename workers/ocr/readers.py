@@ -31,7 +31,7 @@ from shared.files import (
 from workers.ocr.content import FigureContent, PageContent, ReadOptions, TextBox
 from workers.ocr.devanagari import broken_devanagari, layer_segments, mend_runs
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_and_angle, thumbnail_bytes, turn
-from workers.ocr.line_boxes import line_pieces, ocr_text_boxes
+from workers.ocr.line_boxes import edge_marks, line_pieces, ocr_text_boxes
 from workers.ocr.line_cues import LineHint
 from workers.ocr.marks import ink_saturation, refine_words
 from workers.ocr.scripts import AUTO, languages_for_text, latin_only
@@ -323,6 +323,7 @@ class PageWork:
             thumbnail_key=self.thumbnail(),
             hints=self.hints,
             text_boxes=self.text_boxes,
+            edge_marks=edge_marks(self.image),
         )
 
     def thumbnail(self) -> str:
