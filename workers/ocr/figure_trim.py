@@ -5,12 +5,12 @@ layout "figure" often spans the slide's running footer ("10/25/2022 13"), its he
 that the box cuts in two. After ``assign_roles`` (roles come from repetition across the deck, position and
 text cues), ``trim_figures`` takes each figure's box and cuts off, by the cut that keeps the most of the box,
 every line piece (``TextBox``: a text line's parts, apart by wide gaps, in page fractions) of a footer, meta,
-credit or URL line that lies in it, the page title when the box holds it, and any other text line the box cuts
-through (a layout box across the slide's heading), and the slide template's logos (the same ink at the same
-place in the top or bottom band of most pages: ``decorations``). A box left
-with less than ``MIN_KEEP`` of its area (or below the reader's smallest figure) is dropped, not cut: what is
-left of it would not be the figure. The stored crop is cropped again (never rendered again), the figure's
-words and caption lose the boilerplate lines.
+credit or URL line that lies in it, any other text line the box cuts through (a layout box across the slide's
+heading; a title wholly inside stays: it may share its line with the figure's labels), and the slide
+template's logos (the same ink at the same place in the top or bottom band of most pages: ``decorations``).
+A box left with less than ``MIN_KEEP`` of its area (or below the reader's smallest figure) is dropped, not
+cut: what is left of it would not be the figure. The stored crop is cropped again (never rendered again),
+the figure's words and caption lose the boilerplate lines.
 
 Pages without line boxes (PPTX pictures, which are the picture itself and hold no slide text) are left as
 they are.
@@ -111,14 +111,23 @@ def _options(current: Box, pending: Sequence[Blocker], pad: float) -> list[tuple
         if _overlap(current, b.box) >= max(MIN_OVERLAP * _area(b.box), 1e-9)
         and (not b.through or _cut_through(current, b.box))
     ]
+    # text wholly inside the box is the figure's (its labels): a cut for a line it cuts through spares it
+    labels = [b.box for b in pending if b.through and _inside(current, b.box)]
     out = []
     for blocker in hits:
         for cut in _cuts(current, blocker.box, blocker.sides, pad):
-            if blocker.boilerplate or _area(cut) >= (1 - TITLE_MAX_CUT) * _area(current):
+            if blocker.boilerplate or (
+                _area(cut) >= (1 - TITLE_MAX_CUT) * _area(current)
+                and not any(_overlap(label, current) > _overlap(label, cut) for label in labels)
+            ):
                 out.append((cut, blocker))
     if not out and any(b.boilerplate for b in hits):
         return None
     return out
+
+
+def _inside(box: Box, line: Box) -> bool:
+    return box[0] <= line[0] and line[2] <= box[2] and box[1] <= line[1] and line[3] <= box[3]
 
 
 def _cut_through(box: Box, line: Box) -> bool:
@@ -156,7 +165,7 @@ def _blockers(page: PageContent) -> list[Blocker]:
             box = (x0 * page.width, y0 * page.height, x1 * page.width, y1 * page.height)
             band = y1 <= EDGE_BAND or y0 >= 1 - EDGE_BAND  # a running header's or footer's band: cut across
             sides = "tblr" if boilerplate and not band else "tb"
-            out.append(Blocker(box, sides, boilerplate, through=not boilerplate and role != "title"))
+            out.append(Blocker(box, sides, boilerplate, through=not boilerplate))
     return out
 
 
