@@ -239,3 +239,11 @@ def test_a_logo_repeated_on_most_slides_is_cut_out_of_figures() -> None:
         ImageDraw.Draw(img).rectangle((40 + 260 * n, 990, 240 + 260 * n, 1050), fill=(20, 40, 120))
         page.edge_marks = edge_marks(img)
     assert trim_figures(other, None)["trimmed"] == 0
+
+
+def test_a_cut_through_line_is_not_cut_off_at_the_cost_of_the_figures_labels() -> None:
+    figure = (0.0, 50.0, 912.0, 390.0)
+    callout = Blocker((808.0, 55.0, 931.0, 72.0), "tb", False, through=True)  # a box beside the figure
+    label = Blocker((323.0, 60.0, 459.0, 75.0), "tb", False, through=True)  # "Channel responses"
+    assert trim_box(figure, [callout, label]) == figure
+    assert trim_box(figure, [callout]) == (0.0, 72.0, 912.0, 390.0)
