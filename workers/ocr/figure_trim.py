@@ -271,7 +271,7 @@ def _recrop(files: Store, fig: FigureContent, old: Box, new: Box) -> None:
     """Cut the stored crop of ``old`` down to ``new`` (a missing or unreadable file is left alone)."""
     from PIL import Image
 
-    from workers.ocr.imaging import average_hash, png_bytes
+    from workers.ocr.imaging import png_bytes
 
     try:
         path = files.path(fig.image_key)
@@ -286,9 +286,8 @@ def _recrop(files: Store, fig: FigureContent, old: Box, new: Box) -> None:
                 min(img.width, round((new[2] - old[0]) * sx)),
                 min(img.height, round((new[3] - old[1]) * sy)),
             )
-            crop = img.convert("RGB").crop(box)
+            crop = img.crop(box)  # the hash stays: decorations were dropped by it before the trim
         data = png_bytes(crop)
-        fig.hash = average_hash(crop)
     except OSError as exc:  # an image Pillow cannot open: keep the picture, the box is still the new one
         log.warning("figure %s not cropped again: %s", fig.image_key, exc)
         return
