@@ -247,3 +247,16 @@ def test_a_cut_through_line_is_not_cut_off_at_the_cost_of_the_figures_labels() -
     label = Blocker((323.0, 60.0, 459.0, 75.0), "tb", False, through=True)  # "Channel responses"
     assert trim_box(figure, [callout, label]) == figure
     assert trim_box(figure, [callout]) == (0.0, 72.0, 912.0, 390.0)
+
+
+def test_a_heading_with_a_few_letters_outside_the_box_is_cut_through() -> None:
+    figure = (149.4, 37.9, 935.2, 534.8)  # 75 pt of a 786 pt heading (its first word) left of the box
+    heading = Blocker((74.0, 42.9, 860.2, 72.4), "tb", False, through=True)
+    assert trim_box(figure, [heading]) == (149.4, 72.4, 935.2, 534.8)
+    # a box a hair narrower than its label (2 pt of 200) does not cut it through
+    assert trim_box((0.0, 0.0, 300.0, 300.0), [Blocker((-2.0, 10.0, 198.0, 24.0), "tb", False, True)]) == (
+        0.0,
+        0.0,
+        300.0,
+        300.0,
+    )

@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 
 MIN_KEEP = 0.35  # a figure left with less of its box than this is dropped rather than cut
 TITLE_MAX_CUT = 0.4  # the page title is cut off a box only when that keeps this much of it
-CUT_THROUGH = 0.1  # a text line with this share of its width outside the box is cut through by it
+CUT_THROUGH = 0.03  # a text line with this share of its width (and half its height) outside the box is cut
+# through by it
 MIN_OVERLAP = 0.3  # a piece counts as in the box when this share of its area is
 EDGE_BAND = 0.15  # boilerplate in the page's top or bottom band is cut off across the box, never beside it
 DECORATION_SHARE = (
@@ -131,10 +132,10 @@ def _inside(box: Box, line: Box) -> bool:
 
 
 def _cut_through(box: Box, line: Box) -> bool:
-    """The box holds part of the line and leaves CUT_THROUGH of its width outside ("rpretación de los
-    gráficos de esfuer" in a crop)."""
+    """The box holds part of the line and leaves CUT_THROUGH of its width, and at least half a character,
+    outside ("rpretación de los gráficos de esfuer" in a crop)."""
     outside = max(0.0, box[0] - line[0]) + max(0.0, line[2] - box[2])
-    return outside >= CUT_THROUGH * max(line[2] - line[0], 1e-9)
+    return outside >= max(CUT_THROUGH * (line[2] - line[0]), 0.5 * (line[3] - line[1]), 1e-9)
 
 
 def _greedy(current: Box, pending: list[Blocker], pad: float) -> Box:
