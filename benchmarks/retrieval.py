@@ -72,15 +72,16 @@ def deck_languages(deck: Path) -> str:
 
 def reader_fingerprint() -> str:
     """A short hash of the code that turns a file into PageContent: a page cached by other code is stale
-    (line roles and chunks are computed after reading, from the cached pages: their modules are left out; the
-    reader only builds line_cues' LineHint records, whose fields the cache's loading checks)."""
+    (line roles, chunks and figure trimming are computed after reading, from the cached pages: their modules
+    are left out; the reader only builds line_cues' LineHint records, whose fields the cache's loading
+    checks)."""
     import hashlib
 
     digest = hashlib.sha256()
     ocr, text = ROOT / "workers" / "ocr", ROOT / "shared" / "text"
     sources = [*sorted(ocr.glob("*.py")), *sorted(text.glob("*.py"))]
     for path in sources:
-        if path.name.startswith("role") or path.name in ("chunking.py", "line_cues.py"):
+        if path.name.startswith("role") or path.name in ("chunking.py", "line_cues.py", "figure_trim.py"):
             continue
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
@@ -101,6 +102,7 @@ def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: boo
     """The deck's PageContent list, from the cache when the deck's bytes match; True when read."""
     from shared.files import LocalFileStore
     from shared.settings import Settings
+    from workers.ocr.content import TextBox
     from workers.ocr.line_cues import LineHint
     from workers.ocr.pipeline import read_options
     from workers.ocr.readers import FigureContent, PageContent, read_document
@@ -114,6 +116,7 @@ def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: boo
                     **p,
                     "figures": [FigureContent(**f) for f in p["figures"]],
                     "hints": [LineHint(**h) for h in p.get("hints", [])],
+                    "text_boxes": [TextBox(**b) for b in p.get("text_boxes", [])],
                 }
             )
             for p in cache[key]
@@ -136,10 +139,12 @@ def read_pages(deck: Path, languages: str, cache: dict[str, Any], use_cache: boo
 def clean_pages(pages: list[Any], files: Any) -> list[Any]:
     """What the ocr worker does between reading and storing: drop decoration images, give every line a
     role (footers, course meta, credits and URLs then stay out of the chunks)."""
+    from workers.ocr.figure_trim import trim_figures
     from workers.ocr.pipeline import assign_roles, drop_decorations
 
     drop_decorations(pages, SimpleNamespace(files=files))  # type: ignore[arg-type]
     assign_roles(pages)
+    trim_figures(pages, None)  # boxes only: the cache holds no crops (benchmarks/figure_crops.py makes them)
     return pages
 
 

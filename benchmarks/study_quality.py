@@ -347,8 +347,10 @@ def main() -> int:
             pages, fresh = read_pages(deck, deck_languages(deck), cache, not args.no_cache)
             if fresh:
                 CACHE.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
-            sources.update(rekey(deck, pages))  # after the cache is written: keys of this run only
-            decks[deck] = clean_pages(pages, files)
+            decks[deck] = clean_pages(
+                pages, files
+            )  # figure boxes trimmed of footers (workers/ocr/figure_trim.py)
+            sources.update(rekey(deck, pages))  # after the cache is written and the boxes trimmed
         stack, user_id, subjects = build(decks, Path(tmp))
         llm, note = None, "extractive (no LLM)"
         if args.llm:

@@ -28,6 +28,15 @@ class FigureContent:
 
 
 @dataclass
+class TextBox:
+    """Where a text line's ink is: its parts apart by wide gaps, x0, y0, x1, y1 as fractions of the page's
+    width and height (workers/ocr/figure_trim.py cuts footers and titles out of figure boxes with them)."""
+
+    text: str
+    boxes: list[list[float]] = field(default_factory=list)
+
+
+@dataclass
 class PageContent:
     number: int
     width: float
@@ -41,6 +50,8 @@ class PageContent:
     thumbnail_key: str | None = None
     hints: list[LineHint] = field(default_factory=list)  # per text line: layout class and position
     roles: list[str] = field(default_factory=list)  # per line of ``text`` (workers.ocr.roles)
+    text_boxes: list[TextBox] = field(default_factory=list)  # rendered pages: where each text line is
+    edge_marks: list[list[int]] = field(default_factory=list)  # rendered pages: [cell, hash] of band ink
 
 
 @dataclass

@@ -28,9 +28,10 @@ from shared.files import (
     pdf_page_count,
     render_scale,
 )
-from workers.ocr.content import FigureContent, PageContent, ReadOptions
+from workers.ocr.content import FigureContent, PageContent, ReadOptions, TextBox
 from workers.ocr.devanagari import broken_devanagari, layer_segments, mend_runs
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_and_angle, thumbnail_bytes, turn
+from workers.ocr.line_boxes import edge_marks, line_pieces, ocr_text_boxes
 from workers.ocr.line_cues import LineHint
 from workers.ocr.marks import ink_saturation, refine_words
 from workers.ocr.scripts import AUTO, languages_for_text, latin_only
@@ -52,6 +53,7 @@ class Run:
     x1: float
     y1: float
     text: str
+    pieces: tuple[tuple[float, float], ...] = ()  # x0, x1 of the line's parts apart by wide gaps
 
     @property
     def center(self) -> tuple[float, float]:
@@ -146,6 +148,9 @@ class PageWork:
         if opts.languages == AUTO and runs:
             self.languages = languages_for_text(" ".join(r.text for r in runs), opts.auto.available())
         self.hints: list[LineHint] = []
+        self.text_boxes: list[
+            TextBox
+        ] = []  # where each line is (figure_trim cuts boilerplate out of figures)
 
     def lookup(self, box: tuple[float, float, float, float]) -> str:
         """Text-layer text inside a box; OCR of the box when the page has no usable text layer."""
@@ -176,6 +181,8 @@ class PageWork:
             if chosen.engine != "tesseract":
                 return drop_stray_script(clean_text(chosen.result.text)), chosen.result.confidence
         text = result.text
+        if box is None and not angle:  # words in the page's own pixels
+            self.text_boxes = ocr_text_boxes(result.word_boxes, gray.width, gray.height)
         if box is None and result.word_boxes and not latin_only(self.languages):
             # Non-Latin pages: answer-key crosses and ticks read as "X", "J", "%" dropped, unsure words read
             # again on their own (workers/ocr/marks.py). English pages keep their one pass.
@@ -233,6 +240,25 @@ class PageWork:
             for block, runs in parts
             for line in _line_groups(runs)
         ]
+        if placed:
+            width = max(self.image.width, 1)
+            self.text_boxes = [
+                TextBox(
+                    text=" ".join(r.text for r in line),
+                    boxes=[
+                        [
+                            round(x0 / width, 4),
+                            round(r.y0 / height, 4),
+                            round(x1 / width, 4),
+                            round(r.y1 / height, 4),
+                        ]
+                        for r in line
+                        for x0, x1 in (r.pieces or ((r.x0, r.x1),))
+                    ],
+                )
+                for _, runs in parts
+                for line in _line_groups(runs)
+            ]
         return clean_text("\n".join(_lines(runs) for _, runs in parts)), None
 
     def title(self, text: str) -> str:
@@ -296,6 +322,8 @@ class PageWork:
             figures=self.figures(),
             thumbnail_key=self.thumbnail(),
             hints=self.hints,
+            text_boxes=self.text_boxes,
+            edge_marks=edge_marks(self.image),
         )
 
     def thumbnail(self) -> str:
@@ -364,6 +392,7 @@ def _text_lines(textpage: Any, page_height: float, scale: float) -> list[Run] | 
                         right * scale,
                         (page_height - bottom) * scale,
                         line,
+                        tuple((a * scale, b * scale) for a, b in line_pieces(boxes, top - bottom)),
                     )
                 )
         start = end + 1

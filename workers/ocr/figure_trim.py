@@ -1,0 +1,295 @@
+"""A figure's crop is the figure: its box trimmed of the slide's boilerplate after the deck's line roles.
+
+The reader crops a figure where the layout model (or a PDF picture) puts it, before any line has a role; a
+layout "figure" often spans the slide's running footer ("10/25/2022 13"), its header line or the page title
+that the box cuts in two. After ``assign_roles`` (roles come from repetition across the deck, position and
+text cues), ``trim_figures`` takes each figure's box and cuts off, by the cut that keeps the most of the box,
+every line piece (``TextBox``: a text line's parts, apart by wide gaps, in page fractions) of a footer, meta,
+credit or URL line that lies in it, any other text line the box cuts through (a layout box across the slide's
+heading; a title wholly inside stays: it may share its line with the figure's labels), and the slide
+template's logos (the same ink at the same place in the top or bottom band of most pages: ``decorations``).
+A box left with less than ``MIN_KEEP`` of its area (or below the reader's smallest figure) is dropped, not
+cut: what is left of it would not be the figure. The stored crop is cropped again (never rendered again),
+the figure's words and caption lose the boilerplate lines.
+
+Pages without line boxes (PPTX pictures, which are the picture itself and hold no slide text) are left as
+they are.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from workers.ocr.content import FigureContent, PageContent
+from workers.ocr.line_boxes import GRID
+from workers.ocr.line_cues import DROPPED, LineHint, align_hints, norm_line
+
+log = logging.getLogger(__name__)
+
+MIN_KEEP = 0.35  # a figure left with less of its box than this is dropped rather than cut
+TITLE_MAX_CUT = 0.4  # the page title is cut off a box only when that keeps this much of it
+CUT_THROUGH = 0.03  # a text line with this share of its width (and half its height) outside the box is cut
+# through by it
+MIN_OVERLAP = 0.3  # a piece counts as in the box when this share of its area is
+EDGE_BAND = 0.15  # boilerplate in the page's top or bottom band is cut off across the box, never beside it
+DECORATION_SHARE = (
+    0.4  # as workers/ocr/pipeline.py's drop_decorations: ink on this share of pages is template
+)
+DECORATION_MAX_WIDTH = 0.5  # wider template ink is a band or a running line, not a logo
+PAD = 0.004  # cuts leave this share of the page between the box and the line
+
+Box = tuple[float, float, float, float]
+
+
+class Store(Protocol):
+    def path(self, key: str) -> Any: ...
+
+
+# --- trimming (the pipeline, after roles) ---------------------------------------------------------
+@dataclass(frozen=True)
+class Blocker:
+    box: Box  # page points
+    sides: str  # the cuts allowed: "tblr" (any side) or "tb" (a line the box holds across its width)
+    boilerplate: bool  # a footer/meta/credit/URL line: cut whatever it costs, or drop the figure
+    through: bool = False  # only when the box cuts through it (a line of text the box holds in part)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _area(b: Box) -> float:
+    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+
+def _cuts(box: Box, line: Box, sides: str, pad: float) -> list[Box]:
+    x0, y0, x1, y1 = box
+    out = []
+    if "t" in sides:
+        out.append((x0, max(y0, line[3] + pad), x1, y1))
+    if "b" in sides:
+        out.append((x0, y0, x1, min(y1, line[1] - pad)))
+    if "l" in sides:
+        out.append((max(x0, line[2] + pad), y0, x1, y1))
+    if "r" in sides:
+        out.append((x0, y0, min(x1, line[0] - pad), y1))
+    return [c for c in out if c[2] > c[0] and c[3] > c[1]]
+
+
+def trim_box(box: Box, blockers: Sequence[Blocker], *, pad: float = 0.0) -> Box:
+    """``box`` without the blockers in it, one cut at a time: each step takes the cut after which cutting on
+    greedily (always the cut keeping the most) ends with the largest box. A title is cut off only when that
+    keeps 1 - TITLE_MAX_CUT of the box; boilerplate always is (a box that boilerplate spans whole comes back
+    empty)."""
+    current, pending = box, list(blockers)
+    while True:
+        options = _options(current, pending, pad)
+        if options is None:
+            return (current[0], current[1], current[0], current[1])
+        if not options:
+            return current
+        finals = [
+            (_area(_greedy(cut, [b for b in pending if b is not used], pad)), cut, used)
+            for cut, used in options
+        ]
+        _, current, used = max(finals, key=lambda f: f[0])
+        pending = [b for b in pending if b is not used]
+
+
+def _options(current: Box, pending: Sequence[Blocker], pad: float) -> list[tuple[Box, Blocker]] | None:
+    """The cuts allowed now, with the blocker each removes; None when boilerplate is in the box and no cut
+    removes it."""
+    hits = [
+        b
+        for b in pending
+        if _overlap(current, b.box) >= max(MIN_OVERLAP * _area(b.box), 1e-9)
+        and (not b.through or _cut_through(current, b.box))
+    ]
+    # text wholly inside the box is the figure's (its labels): a cut for a line it cuts through spares it
+    labels = [b.box for b in pending if b.through and _inside(current, b.box)]
+    out = []
+    for blocker in hits:
+        for cut in _cuts(current, blocker.box, blocker.sides, pad):
+            if blocker.boilerplate or (
+                _area(cut) >= (1 - TITLE_MAX_CUT) * _area(current)
+                and not any(_overlap(label, current) > _overlap(label, cut) for label in labels)
+            ):
+                out.append((cut, blocker))
+    if not out and any(b.boilerplate for b in hits):
+        return None
+    return out
+
+
+def _inside(box: Box, line: Box) -> bool:
+    return box[0] <= line[0] and line[2] <= box[2] and box[1] <= line[1] and line[3] <= box[3]
+
+
+def _cut_through(box: Box, line: Box) -> bool:
+    """The box holds part of the line and leaves CUT_THROUGH of its width, and at least half a character,
+    outside ("rpretación de los gráficos de esfuer" in a crop)."""
+    outside = max(0.0, box[0] - line[0]) + max(0.0, line[2] - box[2])
+    return outside >= max(CUT_THROUGH * (line[2] - line[0]), 0.5 * (line[3] - line[1]), 1e-9)
+
+
+def _greedy(current: Box, pending: list[Blocker], pad: float) -> Box:
+    while True:
+        options = _options(current, pending, pad)
+        if options is None:
+            return (current[0], current[1], current[0], current[1])
+        if not options:
+            return current
+        current, used = max(options, key=lambda o: _area(o[0]))
+        pending = [b for b in pending if b is not used]
+
+
+def _blockers(page: PageContent) -> list[Blocker]:
+    """The page's line pieces that do not belong in a figure, in page points."""
+    if not page.text_boxes or not page.roles:
+        return []
+    lines = page.text.split("\n")
+    probes = [LineHint(text=b.text) for b in page.text_boxes]
+    index = {id(p): j for j, p in enumerate(probes)}
+    out = []
+    for i, probe in enumerate(align_hints(lines, probes)):
+        if probe is None or i >= len(page.roles):
+            continue
+        role = page.roles[i]
+        boilerplate = role in DROPPED
+        for x0, y0, x1, y1 in page.text_boxes[index[id(probe)]].boxes:
+            box = (x0 * page.width, y0 * page.height, x1 * page.width, y1 * page.height)
+            band = y1 <= EDGE_BAND or y0 >= 1 - EDGE_BAND  # a running header's or footer's band: cut across
+            sides = "tblr" if boilerplate and not band else "tb"
+            out.append(Blocker(box, sides, boilerplate, through=not boilerplate))
+    return out
+
+
+def decorations(pages: Sequence[PageContent]) -> dict[int, list[Box]]:
+    """Per page number, the boxes (page points) of ink found at the same place with the same pixels on
+    DECORATION_SHARE of the deck's pages (at least 3), in the top and bottom bands (``edge_marks``): logos
+    and header marks of the slide template. Runs one cell high (rules, text lines: those have roles) and
+    runs across most of the page (a coloured band behind the title) are left out."""
+    if len(pages) < 3:
+        return {}
+    counts = Counter((cell, mark) for page in pages for cell, mark in {(m[0], m[1]) for m in page.edge_marks})
+    limit = max(3, math.ceil(len(pages) * DECORATION_SHARE))
+    template = {key for key, n in counts.items() if n >= limit}
+    cols, rows = GRID
+    out: dict[int, list[Box]] = {}
+    for page in pages:
+        cells = {cell for cell, mark in page.edge_marks if (cell, mark) in template}
+        for component in _components(cells, cols):
+            r0, c0 = min(c // cols for c in component), min(c % cols for c in component)
+            r1, c1 = max(c // cols for c in component) + 1, max(c % cols for c in component) + 1
+            if r1 - r0 < 2 or (c1 - c0) > DECORATION_MAX_WIDTH * cols:
+                continue
+            box = (
+                c0 / cols * page.width,
+                r0 / rows * page.height,
+                c1 / cols * page.width,
+                r1 / rows * page.height,
+            )
+            out.setdefault(page.number, []).append(box)
+    return out
+
+
+def _components(cells: set[int], cols: int) -> list[list[int]]:
+    """Groups of cells touching (8 neighbours) one another."""
+    seen: set[int] = set()
+    groups = []
+    for start in sorted(cells):
+        if start in seen:
+            continue
+        stack, group = [start], []
+        seen.add(start)
+        while stack:
+            cell = stack.pop()
+            group.append(cell)
+            r, c = divmod(cell, cols)
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    n = (r + dr) * cols + (c + dc)
+                    if 0 <= c + dc < cols and n in cells and n not in seen:
+                        seen.add(n)
+                        stack.append(n)
+        groups.append(group)
+    return groups
+
+
+def _dropped_lines(page: PageContent) -> set[str]:
+    lines = page.text.split("\n")
+    return {norm_line(line) for line, role in zip(lines, page.roles, strict=False) if role in DROPPED}
+
+
+def trim_figures(
+    pages: Sequence[PageContent], files: Store | None, *, min_area: float = 0.015
+) -> dict[str, int]:
+    """Trim every figure of ``pages`` (roles assigned) in place; its stored crop (``files``) is cut to the new
+    box. Returns counts: trimmed, dropped."""
+    counts = {"trimmed": 0, "dropped": 0}
+    marks = decorations(pages)
+    for page in pages:
+        blockers = _blockers(page) + [Blocker(box, "tb", True) for box in marks.get(page.number, [])]
+        dropped = _dropped_lines(page) if page.roles else set()
+        kept: list[FigureContent] = []
+        for fig in page.figures:
+            if dropped:
+                fig.text = "\n".join(
+                    line
+                    for line in fig.text.split("\n")
+                    if not line.strip() or norm_line(line) not in dropped
+                ).strip()
+                if norm_line(fig.caption) in dropped:
+                    fig.caption = ""
+            if fig.source == "pptx" or not blockers or len(fig.bbox) != 4:
+                kept.append(fig)
+                continue
+            old: Box = (fig.bbox[0], fig.bbox[1], fig.bbox[2], fig.bbox[3])
+            new = trim_box(old, blockers, pad=PAD * page.height)
+            if new == old:
+                kept.append(fig)
+                continue
+            page_area = max(page.width * page.height, 1e-9)
+            if _area(new) < MIN_KEEP * _area(old) or _area(new) < min_area * page_area:
+                counts["dropped"] += 1
+                continue
+            fig.bbox = [round(v, 2) for v in new]
+            if files is not None:
+                _recrop(files, fig, old, new)
+            counts["trimmed"] += 1
+            kept.append(fig)
+        page.figures[:] = kept
+    return counts
+
+
+def _recrop(files: Store, fig: FigureContent, old: Box, new: Box) -> None:
+    """Cut the stored crop of ``old`` down to ``new`` (a missing or unreadable file is left alone)."""
+    from PIL import Image
+
+    from workers.ocr.imaging import png_bytes
+
+    try:
+        path = files.path(fig.image_key)
+        if not path.is_file():
+            return
+        with Image.open(path) as img:
+            sx = img.width / max(old[2] - old[0], 1e-9)
+            sy = img.height / max(old[3] - old[1], 1e-9)
+            box = (
+                max(0, round((new[0] - old[0]) * sx)),
+                max(0, round((new[1] - old[1]) * sy)),
+                min(img.width, round((new[2] - old[0]) * sx)),
+                min(img.height, round((new[3] - old[1]) * sy)),
+            )
+            crop = img.crop(box)  # the hash stays: decorations were dropped by it before the trim
+        data = png_bytes(crop)
+    except OSError as exc:  # an image Pillow cannot open: keep the picture, the box is still the new one
+        log.warning("figure %s not cropped again: %s", fig.image_key, exc)
+        return
+    path.write_bytes(data)

@@ -1,0 +1,81 @@
+"""Where a page's text lines are (``TextBox``: a line's parts apart by wide gaps, in page fractions), from the
+text layer's character boxes or the OCR engine's words. workers/ocr/figure_trim.py uses them, after the line
+roles, to cut footers and titles out of figure boxes; and what ink a page has in its top and bottom bands
+(``edge_marks``: a logo repeated on most pages at the same place is cut out of figures too)."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from workers.ocr.content import TextBox
+from workers.ocr.ports import OcrWord
+
+GAP_HEIGHTS = 2.0  # a gap wider than this many line heights splits a line into pieces ("10/25/2022 ... 13")
+
+
+def line_pieces(
+    boxes: Sequence[tuple[float, float, float, float]], height: float
+) -> list[tuple[float, float]]:
+    """The horizontal extents of a text line's parts: its character boxes (left, bottom, right, top) grouped
+    left to right, a new part after a gap wider than GAP_HEIGHTS line heights."""
+    limit = max(height, 1e-6) * GAP_HEIGHTS
+    pieces: list[list[float]] = []
+    for left, _bottom, right, _top in sorted(boxes, key=lambda b: b[0]):
+        if pieces and left - pieces[-1][1] <= limit:
+            pieces[-1][1] = max(pieces[-1][1], right)
+        else:
+            pieces.append([left, right])
+    return [(a, b) for a, b in pieces]
+
+
+def ocr_text_boxes(words: Iterable[OcrWord], width: int, height: int) -> list[TextBox]:
+    """Text boxes of a page read by OCR: the engine's words grouped by line, split at wide gaps."""
+    lines: dict[int, list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    out = []
+    w, h = max(width, 1), max(height, 1)
+    for line in lines.values():
+        line.sort(key=lambda word: word.box[0])
+        top = min(word.box[1] for word in line)
+        bottom = max(word.box[3] for word in line)
+        pieces = line_pieces([(b[0], 0.0, b[2], 0.0) for b in (word.box for word in line)], bottom - top)
+        out.append(
+            TextBox(
+                text=" ".join(word.text for word in line),
+                boxes=[
+                    [round(a / w, 4), round(top / h, 4), round(b / w, 4), round(bottom / h, 4)]
+                    for a, b in pieces
+                ],
+            )
+        )
+    return out
+
+
+GRID = (96, 54)  # columns, rows of the cells a page's edge bands are cut into (about 10 pt on a 16:9 slide)
+CELL_PX = 4  # each cell shrunk to this many pixels a side before its pattern is hashed
+EDGE_ROWS = 8  # the top and bottom rows looked at (15% of the page: where logos and running lines sit)
+
+
+def edge_marks(image: Image.Image) -> list[list[int]]:
+    """[cell, hash] for every cell with ink in the page's top and bottom bands: the same logo or header at
+    the same place on most pages of a deck has the same hashes there (figure_trim cuts it out of figures)."""
+    cols, rows = GRID
+    small = np.asarray(
+        ImageOps.grayscale(image).resize((cols * CELL_PX, rows * CELL_PX), Image.Resampling.BOX),
+        dtype=np.uint8,
+    )
+    levels = (small >> 5).astype(np.uint8)  # 8 grey levels: identical renders give identical cells
+    out = []
+    for row in [*range(EDGE_ROWS), *range(rows - EDGE_ROWS, rows)]:
+        band = levels[row * CELL_PX : (row + 1) * CELL_PX]
+        for col in range(cols):
+            cell = band[:, col * CELL_PX : (col + 1) * CELL_PX]
+            if int(cell.min()) >= 7:  # paper white
+                continue
+            out.append([row * cols + col, zlib.crc32(cell.tobytes())])
+    return out
