@@ -49,6 +49,34 @@ _DANGLING_START = re.compile(
     r"think of this|as shown|see|up to (?:this|now)|so far|as we (?:have )?(?:seen|discussed))\b",
     re.I,
 )
+# A line that points back to what the sheet does not show, anywhere in it ("one of these evaluation
+# schemes", "push this to a 90/10 split"), or opens on a comparison or a named problem without its referent
+# ("Similar if ...", "Like a 'logical pointer'", "The problem is that ...", "The key: ...").
+_POINTS_BACK = re.compile(
+    r"\b(?:these|those|estos|estas|esos|esas|ces|эти|этих)\b|\bthis\s*(?:[.,;:!?)]|$|\s(?:to|is|was|in|for|"
+    r"with|on|as|by|and|or|means|can|will|would)\b)",
+    re.I,
+)
+_REFERENT_START = re.compile(
+    r"^(?:similar(?:ly)?|likewise|like|same|the\s+same|the\s+(?:problem|key|issue|catch|trick|point|answer|"
+    r"reason|idea|question|solution|difference)\s*(?:is\b|:))",
+    re.I,
+)
+# "Two fundamental issues have to be considered ...": a sentence announcing items it never names.
+_COUNT_START = re.compile(
+    r"^(?:\d+|two|three|four|five|six|seven|eight|several|dos|tres|cuatro|cinco|два|две|три|четыре)\s+"
+    r"(?:[^\W\d_]+\s+){0,2}?[^\W\d_]+(?:s|es|ов|ей|и|ы)\b",
+    re.I,
+)
+# A line led by a formula's symbol ("V — набор вершин", bold U "contains eigenvectors"): a legend of a formula
+# the sheet does not show, which leaves its label unexplained.
+SYMBOL_LEAD = re.compile(
+    r"^(?:[\U0001d400-\U0001d7ff]|[B-HJ-Z])\s+(?:[—–=]|-\s|(?:is|are|contains|denotes|represents|holds|es|"
+    r"contiene|denota|est|contient|désigne|это|содержит|обозначает)\b)"
+)
+# A lone consonant at the end of a line: a formula's symbol the reader moved out of the sentence ("Higher
+# values of put fewer observations ... into each model k"); the sentence has a hole where it stood.
+_MOVED_SYMBOL = re.compile(r"[^\W\d_]{2,}\s+[b-df-hj-np-tv-xz]$")
 # A line that ends where its sentence goes on ("... eigenvectors, then") or starts in its middle.
 _OPEN_END = re.compile(r"(?:,|\b(?:then|include|involves|of|the|a|an|and|or|to|by))\s*$", re.I)
 _QUESTION_START = re.compile(
@@ -58,7 +86,7 @@ _QUESTION_START = re.compile(
 )
 _CUT_START = re.compile(r"^(?:is|are|was|were|and|or|but|which|of|to|squarely)\b")
 _OCR_BULLET = re.compile(r"^(?:[%<>+~*»·]|e(?=[A-Z]))\s*")
-_UNBALANCED_TAIL = re.compile(r"\s*\([^)]*$|\s+\d+\s*[-/–]\s*$")
+_UNBALANCED_TAIL = re.compile(r"\s*\([^)]*$|\s+\d+\s*[-/–]\s*$|(?<=[^\W\d_]{2})\s+[b-df-hj-np-tv-xz]$")
 
 
 _AGENDA_PART = re.compile(
@@ -67,7 +95,8 @@ _AGENDA_PART = re.compile(
 
 
 def label(title: str) -> str:
-    """A section title fit to lead an entry: no cut-off "(1/" or numbering "4-" at its end, no agenda word
+    """A section title fit to lead an entry: no cut-off "(1/", numbering "4-" or formula letter moved out of
+    its text ("Selecting and Tradeoffs k") at its end, no agenda word
     as one of its parts ("Review: Key constraints" -> "Key constraints", "Relational model: Summary")."""
     out = _UNBALANCED_TAIL.sub("", title).rstrip(" :-–") or title
     parts = [x.strip() for x in out.split(":")]
@@ -138,6 +167,14 @@ def point_reason(title: str, text: str) -> str | None:
         return "lead-in"  # what it introduces (a formula, a figure) is not on the sheet
     if _DANGLING_START.match(flat):
         return "dangling"  # "This is not true ...", "If so, ...": the referent is not on the sheet
+    if _POINTS_BACK.search(flat) or _REFERENT_START.match(flat):
+        return "dangling"
+    if _COUNT_START.match(flat) and not re.search(r"[:：(—–]", flat):
+        return "announces a list"  # the items it counts are not in the line
+    if SYMBOL_LEAD.match(flat):
+        return "symbol legend"
+    if _MOVED_SYMBOL.search(flat):
+        return "cut off"
     if _OPEN_END.search(flat) or _CUT_START.match(flat) or flat.startswith("("):
         return "cut off"  # the sentence goes on, or began, on a line the sheet does not show
     if broken_symbols(flat):
@@ -168,6 +205,7 @@ def list_items_ok(items: list[str]) -> list[str]:
         and not code_line(i)
         and "|" not in i
         and not broken_symbols(i)
+        and not SYMBOL_LEAD.match(i.strip())
     ]
 
 
