@@ -26,11 +26,23 @@ def test_lines_pointing_to_what_the_sheet_does_not_show_are_refused() -> None:
         "Like a ‘logical pointer’.",
         "The problem is that you want to have as much data as possible inside your model",
         "The key: precise semantics for relational queries.",
+        "Queries involving all employees easy, those involving just Hourly_Emps require a join.",
+        "Destroys the relation Students. The schema information and the tuples are deleted.",
+        "We have gone through a German transcript and found many infinitival matrix verbs.",
     ]:
         assert point_reason(title, text) == "dangling", text
     # a statement naming its own subject stays, "this" before a noun included
     assert point_reason(title, "In this approach the test set is used once, at the very end.") is None
     assert point_reason(title, "The test set estimates the error on new data.") is None
+    # "those" naming a noun of its own sentence, "these" deep in a step: no referent lost
+    fit = "Once you have decided, you fit a final model using those parameters on your training set"
+    assert point_reason(title, fit) is None
+    assert point_reason(title, "Evaluate performance on these CV predictions") is None
+
+
+def test_a_noun_phrase_whose_only_verb_is_its_relative_clause_is_a_fragment() -> None:
+    assert point_reason("Security policies", "The assets that must be protected") == "fragment"
+    assert point_reason("Keys", "A key that must be unique is a candidate key") is None
 
 
 def test_a_count_of_items_never_named_a_legend_and_a_moved_symbol_are_refused() -> None:

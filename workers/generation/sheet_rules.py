@@ -49,17 +49,38 @@ _DANGLING_START = re.compile(
     r"think of this|as shown|see|up to (?:this|now)|so far|as we (?:have )?(?:seen|discussed))\b",
     re.I,
 )
-# A line that points back to what the sheet does not show, anywhere in it ("one of these evaluation
-# schemes", "push this to a 90/10 split"), or opens on a comparison or a named problem without its referent
+# A line that points back to what the sheet does not show ("one of these evaluation schemes", "these two
+# subclasses", ", those involving ...", "push this to a 90/10 split"; not "using those parameters", whose
+# noun is there), or opens on a comparison or a named problem without its referent
 # ("Similar if ...", "Like a 'logical pointer'", "The problem is that ...", "The key: ...").
 _POINTS_BACK = re.compile(
-    r"\b(?:these|those|estos|estas|esos|esas|ces|эти|этих)\b|\bthis\s*(?:[.,;:!?)]|$|\s(?:to|is|was|in|for|"
+    r"\b(?:one|some|each|any|all|none|both|either|neither|many|most|uno|una|cada|l'une?|un|une|один|одна)\s+"
+    r"(?:of\s+|de\s+|из\s+)?(?:these|those|estos|estas|esos|esas|ces|эти|этих)\b|"
+    r"\b(?:these|those|estos|estas|ces|эти)\s+(?:two|three|four|\d+|dos|tres|deux|trois|два|две|три)\b|"
+    r"(?:^(?:\S+\s+){0,2}|,\s*)(?:these|those|estos|estas|esos|esas|ces|эти|этих)\b|"
+    r"\bthis\s*(?:[.,;:!?)]|$|\s(?:to|is|was|in|for|"
     r"with|on|as|by|and|or|means|can|will|would)\b)",
     re.I,
 )
 _REFERENT_START = re.compile(
     r"^(?:similar(?:ly)?|likewise|like|same|the\s+same|the\s+(?:problem|key|issue|catch|trick|point|answer|"
     r"reason|idea|question|solution|difference)\s*(?:is\b|:))",
+    re.I,
+)
+# A line whose verb has lost its subject, a command or a statement the sheet does not show ("Destroys the
+# relation Students."), and the lecturer's narrative ("We have gone through a German transcript ...").
+_NO_SUBJECT = re.compile(
+    r"^(?!is\b|has\b|was\b|does\b|this\b)[A-Z][a-z]{2,}(?<!s)s\s+(?:the|a|an|all|each|every|its|their)\b"
+)
+_NARRATIVE = re.compile(
+    r"^we\s+(?:have|had|will|are\s+going\s+to|'ll|’ll)\s+(?:gone|looked|seen|discussed|done|found|covered|go|look|"
+    r"see|discuss|cover|talk)\b",
+    re.I,
+)
+# A noun phrase whose only verb is in its relative clause ("The assets that must be protected"): an item of a
+# list the sheet lost, no statement.
+_RELATIVE_ONLY = re.compile(
+    r"^(?:the|a|an)\s+(?:[^\W\d_]+\s+){1,3}?(?:that|which|who)\s+(?:must|should|can|may|will|is|are|has|have)\s",
     re.I,
 )
 # "Two fundamental issues have to be considered ...": a sentence announcing items it never names.
@@ -169,6 +190,13 @@ def point_reason(title: str, text: str) -> str | None:
         return "dangling"  # "This is not true ...", "If so, ...": the referent is not on the sheet
     if _POINTS_BACK.search(flat) or _REFERENT_START.match(flat):
         return "dangling"
+    if _NO_SUBJECT.match(flat) or _NARRATIVE.match(flat):
+        return "dangling"
+    relative = _RELATIVE_ONLY.match(flat)
+    if relative and not _STATEMENT_CUE.search(
+        re.sub(r"^(?:not\s+)?(?:be|been)\b", "", flat[relative.end() :])
+    ):
+        return "fragment"
     if _COUNT_START.match(flat) and not re.search(r"[:：(—–]", flat):
         return "announces a list"  # the items it counts are not in the line
     if SYMBOL_LEAD.match(flat):
