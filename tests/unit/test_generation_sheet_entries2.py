@@ -8,7 +8,7 @@ from pathlib import Path
 
 from workers.generation.candidates import Group, Point, SourceRef
 from workers.generation.cheatsheet import _shown_points
-from workers.generation.sheet_entries import explained_subheads, sheet_title
+from workers.generation.sheet_entries import explained_subheads, joined_lead_ins, sheet_title
 from workers.generation.sheet_rules import label, list_items_ok, point_reason
 
 
@@ -80,3 +80,27 @@ def test_a_long_section_title_leads_entries_and_a_subheading_joins_its_explainin
     assert [p.text for p in shown] == [
         "Esfuerzo cortante máximo (tmax)xy: asociado con el esfuerzo de falla de Tresca"
     ]
+
+
+def test_a_short_lead_in_joins_the_statement_after_it_on_its_slide() -> None:
+    title = "Interpretación de los gráficos de esfuerzos y deformaciones"
+    lines = [
+        ("Fuerza axial en toda su longitud:", 5),
+        ("Esfuerzos en el interior de la viga:", 6),
+        ("Los esfuerzos son independientes de la profundidad en z.", 6),
+    ]
+    points = [Point(t, _ref(p)) for t, p in lines]
+    joined = joined_lead_ins(points, title)
+    assert [p.text for p in joined] == [
+        "Fuerza axial en toda su longitud:",
+        "Esfuerzos en el interior de la viga: Los esfuerzos son independientes de la profundidad en z.",
+    ]
+    shown = _shown_points(Group(title, points, [_ref(5)]), [], None, "es")
+    assert [p.text for p in shown] == [joined[1].text]
+    # not across slides, not onto a formula's debris or another lead-in
+    assert len(joined_lead_ins([points[0], points[2]], title)) == 2
+    debris = [Point("Capacity of subchannel k:", _ref(12)), Point("S q)", _ref(12))]
+    assert len(joined_lead_ins(debris, "S parallel channels")) == 2
+    # a lead-in whose formula was lost does not take the next line on another topic
+    other = [Point("Matrix form:", _ref(1)), Point("Deeper stacks learn more abstract features.", _ref(1))]
+    assert len(joined_lead_ins(other, "Stacked networks")) == 2

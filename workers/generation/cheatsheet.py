@@ -53,6 +53,7 @@ from workers.generation.sheet_entries import (
     explained_subheads,
     figure_boilerplate,
     formula_labels,
+    joined_lead_ins,
     misread,
     sheet_title,
     spliced,
@@ -195,7 +196,7 @@ def _shown_points(
     if named is not None:
         items = list_items_ok(named.items)
         return [Point(" • ".join(items), named.ref)] if len(items) >= 2 else []
-    g = Group(g.title, explained_subheads(with_asides(g.points)), g.refs)
+    g = Group(g.title, joined_lead_ins(explained_subheads(with_asides(g.points)), g.title), g.refs)
     unit = as_list(g)
     if unit is not None:
         if agenda_like(unit.items, other_titles or []) or formula_labels(unit.items, g.points):

@@ -20,6 +20,10 @@
 - ``explained_subheads``: a short sub-heading followed on its slide by a line with no subject that explains
   it ("Esfuerzo cortante máximo (tmax)xy" / "Asociado con el esfuerzo de falla de Tresca") is one point:
   "Esfuerzo cortante máximo (tmax)xy: asociado con el esfuerzo de falla de Tresca".
+- ``joined_lead_ins``: a short lead-in whose line follows it on its slide and states something on its own
+  and speaks of its topic ("Esfuerzos en el interior de la viga:" / "Los esfuerzos son independientes de la
+  profundidad en z.") is one point with it: the lead-in alone announced what the sheet lost, the line alone
+  lacked its topic.
 - ``symbol_tail``: a line that ends with a lone letter the reader moved out of its formula ("... (5 or 10
   are commonly used) k") loses it.
 """
@@ -31,6 +35,7 @@ import re
 
 from shared.text import has_cjk, stem, stopwords, word_known, words
 from workers.generation.candidates import Point, good_title
+from workers.generation.sheet_rules import point_reason
 from workers.generation.validity import boilerplate_reason
 
 # A line that goes on from the one before it: a continuation word, or a verb with no subject of its own.
@@ -191,6 +196,38 @@ def explained_subheads(points: list[Point]) -> list[Point]:
             head = " ".join(out[-1].text.split())
             if _letters(head) <= SUBHEAD_WORDS and not head.endswith((".", "!", "?", ":", "。", "：")):
                 out[-1] = Point(f"{head}: {flat[:1].lower()}{flat[1:]}", out[-1].ref)
+                continue
+        out.append(p)
+    return out
+
+
+LEAD_IN_WORDS = 8
+
+
+def _shares_word(a: str, b: str) -> bool:
+    def stems(text: str) -> set[str]:
+        return {w.casefold()[:5] for w in words(text) if len(w) >= 4 and w.isalpha()}
+
+    return bool(stems(a) & stems(b))
+
+
+def joined_lead_ins(points: list[Point], title: str) -> list[Point]:
+    """A short lead-in ending with a colon and the line after it on its slide, when that line is a point on
+    its own (no lead-in, formula debris or question) and speaks of the lead-in's topic (a word in common:
+    not "Matrix form:" and a line after the formula it announced): one point."""
+    out: list[Point] = []
+    for p in points:
+        flat = " ".join(p.text.split())
+        if out and out[-1].ref.page == p.ref.page and not out[-1].is_definition and not p.is_definition:
+            head = " ".join(out[-1].text.split())
+            short = head.endswith((":", "：")) and _letters(head) <= LEAD_IN_WORDS and ":" not in head[:-1]
+            if (
+                short
+                and _shares_word(head, flat)
+                and not flat.endswith((":", "："))
+                and not point_reason(title, flat)
+            ):
+                out[-1] = Point(f"{head} {flat}", out[-1].ref)
                 continue
         out.append(p)
     return out
