@@ -50,9 +50,12 @@ from workers.generation.sheet_entries import (
     cut_title,
     definition_reason,
     entry_runs,
+    explained_subheads,
     figure_boilerplate,
     formula_labels,
+    joined_lead_ins,
     misread,
+    sheet_title,
     spliced,
     symbol_tail,
     with_asides,
@@ -186,14 +189,14 @@ def _shown_points(
     sections. The shortest of the first three leads when the first is
     long (one line per section leaves room for every section). A section naming its kinds line by line
     (``named``) shows their names in one line; their explanations are key terms."""
-    if not good_title(g.title) or example_section(g.title) or not label_ok(g.title):
+    if not sheet_title(g.title) or example_section(g.title) or not label_ok(g.title):
         return []  # an entry needs its label; one example's details are no concept
     if label_reason(g.title, lang):
         return []  # the label is debris, a sentence, an example or no topic ("Key intuition")
     if named is not None:
         items = list_items_ok(named.items)
         return [Point(" • ".join(items), named.ref)] if len(items) >= 2 else []
-    g = Group(g.title, with_asides(g.points), g.refs)
+    g = Group(g.title, joined_lead_ins(explained_subheads(with_asides(g.points)), g.title), g.refs)
     unit = as_list(g)
     if unit is not None:
         if agenda_like(unit.items, other_titles or []) or formula_labels(unit.items, g.points):
@@ -470,7 +473,7 @@ def render_docx(
                 if not picked:
                     continue
                 picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
-                labelled = good_title(group.title) or sheet_plan.section_title(group.title, lc.text_lang)
+                labelled = sheet_title(group.title) or sheet_plan.section_title(group.title, lc.text_lang)
                 shown = [i.point for i in picked if i.point is not None]
                 for run in entry_runs([x.text for x in shown], [x.ref.page for x in shown]):
                     p = doc.add_paragraph()  # one entry per point (one idea), lines that go on joined

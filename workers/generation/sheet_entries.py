@@ -15,6 +15,15 @@
 - ``formula_labels``: a list made of the names of formulas or values the sheet lost is no entry.
 - ``misread``: a caption read from a picture with a word misread ("flexidn") makes no figure entry.
 - ``with_asides``: a line all in brackets explains the line before it: one point.
+- ``sheet_title``: a section title up to 14 words leads an entry (a quiz topic keeps the shorter limit):
+  "Interpretación de los gráficos de los esfuerzos principales y esfuerzo cortante máximo" names its slides.
+- ``explained_subheads``: a short sub-heading followed on its slide by a line with no subject that explains
+  it ("Esfuerzo cortante máximo (tmax)xy" / "Asociado con el esfuerzo de falla de Tresca") is one point:
+  "Esfuerzo cortante máximo (tmax)xy: asociado con el esfuerzo de falla de Tresca".
+- ``joined_lead_ins``: a short lead-in whose line follows it on its slide and states something on its own
+  and speaks of its topic ("Esfuerzos en el interior de la viga:" / "Los esfuerzos son independientes de la
+  profundidad en z.") is one point with it: the lead-in alone announced what the sheet lost, the line alone
+  lacked its topic.
 - ``symbol_tail``: a line that ends with a lone letter the reader moved out of its formula ("... (5 or 10
   are commonly used) k") loses it.
 """
@@ -25,7 +34,8 @@ import itertools
 import re
 
 from shared.text import has_cjk, stem, stopwords, word_known, words
-from workers.generation.candidates import Point
+from workers.generation.candidates import Point, good_title
+from workers.generation.sheet_rules import point_reason
 from workers.generation.validity import boilerplate_reason
 
 # A line that goes on from the one before it: a continuation word, or a verb with no subject of its own.
@@ -148,3 +158,76 @@ def spliced(text: str) -> bool:
 def symbol_tail(text: str) -> str:
     """The line without a lone letter at its end that belongs to a formula the reader moved ("k")."""
     return _SYMBOL_TAIL.sub("", text)
+
+
+SHEET_TITLE_WORDS = 14
+SHEET_TITLE_CHARS = 100
+
+
+def sheet_title(title: str) -> bool:
+    """A section title fit to lead a sheet entry: a good title, or a longer one (up to 14 words) whose start
+    is a good title (no sentence, debris or numbering)."""
+    flat = " ".join(title.split())
+    if good_title(flat):
+        return True
+    if len(flat) > SHEET_TITLE_CHARS or len(words(flat)) > SHEET_TITLE_WORDS or flat[-1:] in ".;,:。；，：":
+        return False
+    return good_title(" ".join(flat.split()[:8]))
+
+
+# A line with no subject that explains the sub-heading above it: a participle or "used for" phrase.
+_EXPLAINS = re.compile(
+    r"^(?:associated|related|used|called|known|given|defined|based|caused|measured|linked|"
+    r"asociad[oa]s?|relacionad[oa]s?|usad[oa]s?|utilizad[oa]s?|llamad[oa]s?|definid[oa]s?|basad[oa]s?|"
+    r"causad[oa]s?|associée?s?|liée?s?|utilisée?s?|appelée?s?|définie?s?|basée?s?|"
+    r"связан\w*|используе\w*|называе\w*|определяе\w*)\b",
+    re.I,
+)
+SUBHEAD_WORDS = 6
+
+
+def explained_subheads(points: list[Point]) -> list[Point]:
+    """A short sub-heading and the subjectless line after it on its slide that explains it: one point
+    ("Esfuerzo cortante máximo (tmax)xy: asociado con el esfuerzo de falla de Tresca")."""
+    out: list[Point] = []
+    for p in points:
+        flat = " ".join(p.text.split())
+        if out and _EXPLAINS.match(flat) and out[-1].ref.page == p.ref.page and not out[-1].is_definition:
+            head = " ".join(out[-1].text.split())
+            if _letters(head) <= SUBHEAD_WORDS and not head.endswith((".", "!", "?", ":", "。", "：")):
+                out[-1] = Point(f"{head}: {flat[:1].lower()}{flat[1:]}", out[-1].ref)
+                continue
+        out.append(p)
+    return out
+
+
+LEAD_IN_WORDS = 8
+
+
+def _shares_word(a: str, b: str) -> bool:
+    def stems(text: str) -> set[str]:
+        return {w.casefold()[:5] for w in words(text) if len(w) >= 4 and w.isalpha()}
+
+    return bool(stems(a) & stems(b))
+
+
+def joined_lead_ins(points: list[Point], title: str) -> list[Point]:
+    """A short lead-in ending with a colon and the line after it on its slide, when that line is a point on
+    its own (no lead-in, formula debris or question) and speaks of the lead-in's topic (a word in common:
+    not "Matrix form:" and a line after the formula it announced): one point."""
+    out: list[Point] = []
+    for p in points:
+        flat = " ".join(p.text.split())
+        if out and out[-1].ref.page == p.ref.page and not out[-1].is_definition and not p.is_definition:
+            head = " ".join(out[-1].text.split())
+            short = head.endswith((":", "：")) and _letters(head) <= LEAD_IN_WORDS and ":" not in head[:-1]
+            if (
+                short
+                and _shares_word(head, flat)
+                and not flat.endswith((":", "："))
+                and not point_reason(title, flat)
+            ):
+                out[-1] = Point(f"{head} {flat}", out[-1].ref)
+                continue
+        out.append(p)
+    return out

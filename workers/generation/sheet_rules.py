@@ -49,6 +49,55 @@ _DANGLING_START = re.compile(
     r"think of this|as shown|see|up to (?:this|now)|so far|as we (?:have )?(?:seen|discussed))\b",
     re.I,
 )
+# A line that points back to what the sheet does not show ("one of these evaluation schemes", "these two
+# subclasses", ", those involving ...", "push this to a 90/10 split"; not "using those parameters", whose
+# noun is there), or opens on a comparison or a named problem without its referent
+# ("Similar if ...", "Like a 'logical pointer'", "The problem is that ...", "The key: ...").
+_POINTS_BACK = re.compile(
+    r"\b(?:one|some|each|any|all|none|both|either|neither|many|most|uno|una|cada|l'une?|un|une|один|одна)\s+"
+    r"(?:of\s+|de\s+|из\s+)?(?:these|those|estos|estas|esos|esas|ces|эти|этих)\b|"
+    r"\b(?:these|those|estos|estas|ces|эти)\s+(?:two|three|four|\d+|dos|tres|deux|trois|два|две|три)\b|"
+    r"(?:^(?:\S+\s+){0,2}|,\s*)(?:these|those|estos|estas|esos|esas|ces|эти|этих)\b|"
+    r"\bthis\s*(?:[.,;:!?)]|$|\s(?:to|is|was|in|for|"
+    r"with|on|as|by|and|or|means|can|will|would)\b)",
+    re.I,
+)
+_REFERENT_START = re.compile(
+    r"^(?:similar(?:ly)?|likewise|like|same|the\s+same|the\s+(?:problem|key|issue|catch|trick|point|answer|"
+    r"reason|idea|question|solution|difference)\s*(?:is\b|:))",
+    re.I,
+)
+# A line whose verb has lost its subject, a command or a statement the sheet does not show ("Destroys the
+# relation Students."), and the lecturer's narrative ("We have gone through a German transcript ...").
+_NO_SUBJECT = re.compile(
+    r"^(?!is\b|has\b|was\b|does\b|this\b)[A-Z][a-z]{2,}(?<!s)s\s+(?:the|a|an|all|each|every|its|their)\b"
+)
+_NARRATIVE = re.compile(
+    r"^we\s+(?:have|had|will|are\s+going\s+to|'ll|’ll)\s+(?:gone|looked|seen|discussed|done|found|covered|go|look|"
+    r"see|discuss|cover|talk)\b",
+    re.I,
+)
+# A noun phrase whose only verb is in its relative clause ("The assets that must be protected"): an item of a
+# list the sheet lost, no statement.
+_RELATIVE_ONLY = re.compile(
+    r"^(?:the|a|an)\s+(?:[^\W\d_]+\s+){1,3}?(?:that|which|who)\s+(?:must|should|can|may|will|is|are|has|have)\s",
+    re.I,
+)
+# "Two fundamental issues have to be considered ...": a sentence announcing items it never names.
+_COUNT_START = re.compile(
+    r"^(?:\d+|two|three|four|five|six|seven|eight|several|dos|tres|cuatro|cinco|два|две|три|четыре)\s+"
+    r"(?:[^\W\d_]+\s+){0,2}?[^\W\d_]+(?:s|es|ов|ей|и|ы)\b",
+    re.I,
+)
+# A line led by a formula's symbol ("V — набор вершин", bold U "contains eigenvectors"): a legend of a formula
+# the sheet does not show, which leaves its label unexplained.
+SYMBOL_LEAD = re.compile(
+    r"^(?:[\U0001d400-\U0001d7ff]|[B-HJ-Z])\s+(?:[—–=]|-\s|(?:is|are|contains|denotes|represents|holds|es|"
+    r"contiene|denota|est|contient|désigne|это|содержит|обозначает)\b)"
+)
+# A lone consonant at the end of a line: a formula's symbol the reader moved out of the sentence ("Higher
+# values of put fewer observations ... into each model k"); the sentence has a hole where it stood.
+_MOVED_SYMBOL = re.compile(r"[^\W\d_]{2,}\s+[b-df-hj-np-tv-xz]$")
 # A line that ends where its sentence goes on ("... eigenvectors, then") or starts in its middle.
 _OPEN_END = re.compile(r"(?:,|\b(?:then|include|involves|of|the|a|an|and|or|to|by))\s*$", re.I)
 _QUESTION_START = re.compile(
@@ -58,7 +107,7 @@ _QUESTION_START = re.compile(
 )
 _CUT_START = re.compile(r"^(?:is|are|was|were|and|or|but|which|of|to|squarely)\b")
 _OCR_BULLET = re.compile(r"^(?:[%<>+~*»·]|e(?=[A-Z]))\s*")
-_UNBALANCED_TAIL = re.compile(r"\s*\([^)]*$|\s+\d+\s*[-/–]\s*$")
+_UNBALANCED_TAIL = re.compile(r"\s*\([^)]*$|\s+\d+\s*[-/–]\s*$|(?<=[^\W\d_]{2})\s+[b-df-hj-np-tv-xz]$")
 
 
 _AGENDA_PART = re.compile(
@@ -67,7 +116,8 @@ _AGENDA_PART = re.compile(
 
 
 def label(title: str) -> str:
-    """A section title fit to lead an entry: no cut-off "(1/" or numbering "4-" at its end, no agenda word
+    """A section title fit to lead an entry: no cut-off "(1/", numbering "4-" or formula letter moved out of
+    its text ("Selecting and Tradeoffs k") at its end, no agenda word
     as one of its parts ("Review: Key constraints" -> "Key constraints", "Relational model: Summary")."""
     out = _UNBALANCED_TAIL.sub("", title).rstrip(" :-–") or title
     parts = [x.strip() for x in out.split(":")]
@@ -138,6 +188,21 @@ def point_reason(title: str, text: str) -> str | None:
         return "lead-in"  # what it introduces (a formula, a figure) is not on the sheet
     if _DANGLING_START.match(flat):
         return "dangling"  # "This is not true ...", "If so, ...": the referent is not on the sheet
+    if _POINTS_BACK.search(flat) or _REFERENT_START.match(flat):
+        return "dangling"
+    if _NO_SUBJECT.match(flat) or _NARRATIVE.match(flat):
+        return "dangling"
+    relative = _RELATIVE_ONLY.match(flat)
+    if relative and not _STATEMENT_CUE.search(
+        re.sub(r"^(?:not\s+)?(?:be|been)\b", "", flat[relative.end() :])
+    ):
+        return "fragment"
+    if _COUNT_START.match(flat) and not re.search(r"[:：(—–]", flat):
+        return "announces a list"  # the items it counts are not in the line
+    if SYMBOL_LEAD.match(flat):
+        return "symbol legend"
+    if _MOVED_SYMBOL.search(flat):
+        return "cut off"
     if _OPEN_END.search(flat) or _CUT_START.match(flat) or flat.startswith("("):
         return "cut off"  # the sentence goes on, or began, on a line the sheet does not show
     if broken_symbols(flat):
@@ -168,6 +233,7 @@ def list_items_ok(items: list[str]) -> list[str]:
         and not code_line(i)
         and "|" not in i
         and not broken_symbols(i)
+        and not SYMBOL_LEAD.match(i.strip())
     ]
 
 
