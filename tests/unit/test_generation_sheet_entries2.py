@@ -104,3 +104,15 @@ def test_a_short_lead_in_joins_the_statement_after_it_on_its_slide() -> None:
     # a lead-in whose formula was lost does not take the next line on another topic
     other = [Point("Matrix form:", _ref(1)), Point("Deeper stacks learn more abstract features.", _ref(1))]
     assert len(joined_lead_ins(other, "Stacked networks")) == 2
+
+
+def test_a_lead_in_over_list_items_keeps_its_list() -> None:
+    """The lead-in is not glued to its list's first item, whether the items are names or short sentences."""
+    lines = ("Security requirements include:", "Risk avoidance requirements", "Risk detection requirements")
+    names = [Point(t, _ref(3)) for t in lines]
+    assert joined_lead_ins(names, "Security requirements") == names
+    sentences = [
+        Point(t, _ref(4))
+        for t in ("Threat types:", "Interception threats allow access.", "Interruption threats stop service.")
+    ]
+    assert joined_lead_ins(sentences, "Threats") == sentences

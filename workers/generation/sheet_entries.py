@@ -211,12 +211,28 @@ def _shares_word(a: str, b: str) -> bool:
     return bool(stems(a) & stems(b))
 
 
+_SENTENCE_END = (".", "!", "。", "！")
+PARALLEL_WORDS = 12
+
+
+def _lone_sentence(flat: str, after: Point | None, point: Point) -> bool:
+    """The line after a lead-in is a sentence of its own, not the first item of the list the lead-in opens
+    ("Security requirements include:" over "Risk avoidance requirements", "Risk detection requirements"):
+    it ends as a sentence, and the next line on its slide is no short parallel item of the same shape."""
+    if not flat.endswith(_SENTENCE_END):
+        return False
+    if after is None or after.ref.page != point.ref.page:
+        return True
+    nxt = " ".join(after.text.split())
+    return not (nxt.endswith(_SENTENCE_END) and len(words(nxt)) <= PARALLEL_WORDS)
+
+
 def joined_lead_ins(points: list[Point], title: str) -> list[Point]:
     """A short lead-in ending with a colon and the line after it on its slide, when that line is a point on
     its own (no lead-in, formula debris or question) and speaks of the lead-in's topic (a word in common:
     not "Matrix form:" and a line after the formula it announced): one point."""
     out: list[Point] = []
-    for p in points:
+    for i, p in enumerate(points):
         flat = " ".join(p.text.split())
         if out and out[-1].ref.page == p.ref.page and not out[-1].is_definition and not p.is_definition:
             head = " ".join(out[-1].text.split())
@@ -224,7 +240,7 @@ def joined_lead_ins(points: list[Point], title: str) -> list[Point]:
             if (
                 short
                 and _shares_word(head, flat)
-                and not flat.endswith((":", "："))
+                and _lone_sentence(flat, points[i + 1] if i + 1 < len(points) else None, p)
                 and not point_reason(title, flat)
             ):
                 out[-1] = Point(f"{head} {flat}", out[-1].ref)
