@@ -41,6 +41,7 @@ def test_a_figure_with_a_footer_credit_or_book_cover_in_its_picture_is_boilerpla
         "REINFORCED\n\nCONCRETE\n\nA FUNDAMENTAL APPROACH\n\nFIFTH EDITION\n\nEDWARD G. NAWY"
     )
     assert not figure_boilerplate("Useful subchannels\nUseless subchannels")
+    assert not figure_boilerplate("Crop yield\nQ1 Q2 Q3 Q4")  # a chart's bars, no exam's question numbers
     assert not figure_boilerplate("")
 
 

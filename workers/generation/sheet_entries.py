@@ -118,13 +118,18 @@ def entry_runs(texts: list[str], pages: list[int]) -> list[list[int]]:
     return runs
 
 
+# What the words inside a picture may carry of the slide's boilerplate. Not the kinds read from a line's
+# sense ("Q1" under a chart's bar is no exam's question number, "Outline" in a diagram no agenda).
+FIGURE_BOILERPLATE = frozenset({"credit_or_url", "date", "course_code", "citation"})
+
+
 def figure_boilerplate(text: str) -> bool:
     """The figure's own words (read from its picture) carry boilerplate: a footer's date, a credit, a logo."""
     if _BOOK.search(text):
         return True  # a book's cover: a credit of the source
     lines = [" ".join(x.split()) for x in text.splitlines() if x.strip()]
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(lines)]
-    return any(boilerplate_reason(x) for x in [*lines, *pairs])
+    return any(boilerplate_reason(x) in FIGURE_BOILERPLATE for x in [*lines, *pairs])
 
 
 def cut_title(title: str) -> bool:
