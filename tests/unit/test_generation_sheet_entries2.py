@@ -4,6 +4,7 @@ sub-heading's explaining line kept (workers/generation/sheet_entries.py, sheet_r
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from workers.generation.candidates import Group, Point, SourceRef
@@ -116,3 +117,12 @@ def test_a_lead_in_over_list_items_keeps_its_list() -> None:
         for t in ("Threat types:", "Interception threats allow access.", "Interruption threats stop service.")
     ]
     assert joined_lead_ins(sentences, "Threats") == sentences
+
+
+def test_hostile_long_lines_are_judged_in_bounded_time() -> None:
+    """A 100k-character line or title (a hostile deck) is refused or labelled at once, not after minutes of
+    regex backtracking (the end-anchored patterns took 183 s and 131 s on these before)."""
+    start = time.perf_counter()
+    assert point_reason("Title", "a" * 100_000) == "too long"
+    assert label(" " * 100_000 + "Key constraints (1/").endswith("Key constraints")
+    assert time.perf_counter() - start < 2.0

@@ -115,11 +115,19 @@ _AGENDA_PART = re.compile(
 )
 
 
+TAIL_CHARS = 200  # what label() reads of a title's end
+MAX_POINT_CHARS = 1000  # a longer line is no point of a cheat sheet (hostile input: 100k characters)
+
+
 def label(title: str) -> str:
     """A section title fit to lead an entry: no cut-off "(1/", numbering "4-" or formula letter moved out of
     its text ("Selecting and Tradeoffs k") at its end, no agenda word
     as one of its parts ("Review: Key constraints" -> "Key constraints", "Relational model: Summary")."""
-    out = _UNBALANCED_TAIL.sub("", title).rstrip(" :-–") or title
+    head, tail = (
+        title[:-TAIL_CHARS],
+        title[-TAIL_CHARS:],
+    )  # the end-anchored pattern backtracks: its tail only
+    out = (head + _UNBALANCED_TAIL.sub("", tail)).rstrip(" :-–") or title
     parts = [x.strip() for x in out.split(":")]
     kept = [x for x in parts if not _AGENDA_PART.match(x)]
     return ": ".join(kept) if kept and len(kept) < len(parts) else out
@@ -184,6 +192,8 @@ def point_reason(title: str, text: str) -> str | None:
     flat = " ".join(text.split())
     if not flat:
         return "empty"
+    if len(flat) > MAX_POINT_CHARS:
+        return "too long"  # no entry of a two-column sheet; and the end-anchored patterns below backtrack
     if flat.endswith((":", "：")) and lead_in_text(flat) is None:
         return "lead-in"  # what it introduces (a formula, a figure) is not on the sheet
     if _DANGLING_START.match(flat):
