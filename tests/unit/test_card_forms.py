@@ -9,6 +9,7 @@ from workers.generation.card_forms import (
     asked_items,
     form_of,
     form_problem,
+    hidden,
     lecture_text,
     list_cloze,
     list_problem,
@@ -320,3 +321,17 @@ def test_a_set_is_asked_a_few_times_an_ordered_list_item_by_item() -> None:
     ]
     assert asked_items("Security risk assessment", assets) == [0, 7]  # first and last
     assert asked_items("Security dimensions", ["Confidentiality", "Integrity"]) == [0, 1]
+
+
+def test_hostile_cloze_markup_is_read_in_bounded_time() -> None:
+    """Slide text full of cloze markup ("{{c1::" 10,000 times) costs no seconds per card comparison (the lazy
+    pattern took 4-15 s per call); the hidden words are still found."""
+    import time
+
+    junk = "{{c1::" * 10_000
+    start = time.perf_counter()
+    for _ in range(5):
+        assert hidden(junk) == ""
+        same_fact(("cloze", junk, junk), ("cloze", junk, junk))
+    assert time.perf_counter() - start < 2.0
+    assert hidden("A {{c1::data flow}} is data in motion.") == "data flow"

@@ -41,7 +41,7 @@ from workers.generation.quiz_checks import definition_problem, has_verb, stateme
 from workers.generation.quiz_forms import BLANK, subject_blank
 
 MAX_TERM_WORDS = 5  # a key term is a name, not a description ("Incorrect processing of badly formed inputs")
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)\}\}")
+_CLOZE = re.compile(r"\{\{c\d+::([^{}]*)\}\}")  # no brace inside: linear on hostile text
 _LIST = re.compile(r"^[^{]*\(\d+\): ")
 _DEFINITION_CLOZE = re.compile(r"^\{\{c\d+::[^}]*\}\}\s*(?:[:：]|—|–|\s-\s)")
 # A remark about a term, not what it is: "a serious problem because ...", "an essential pre-requisite for".

@@ -70,7 +70,7 @@ _SPLICE = regex.compile(r"(?<=\p{Ll}\p{Ll}|\p{Ll}\)) +(\p{Lu}\p{Ll}+)\b")
 # A lone lower-case letter (a symbol left by the maths of the slide) before a capitalised word: "O - computes
 # y Static embeddings", "the data not in fold i Use the model".
 _SYMBOL_SPLICE = regex.compile(r"(?<![\p{L}\p{M}'’.-])(\p{Ll}) +\p{Lu}\p{Ll}+\b")
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
+_CLOZE = re.compile(r"\{\{c\d+::([^{}]*?)(?:::[^{}]*)?\}\}")  # no brace inside: linear on hostile text
 
 
 def _lang(lang: str | None) -> str:

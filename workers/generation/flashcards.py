@@ -316,7 +316,7 @@ def store_cards(
     }
 
 
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)\}\}")
+_CLOZE = re.compile(r"\{\{c\d+::([^{}]*)\}\}")  # no brace inside: linear on hostile text
 _LIST_TITLE = re.compile(r"^(?P<title>[^{]*?) \(\d+\): ")
 
 
