@@ -24,6 +24,7 @@ to main's value, then to the value nearest main's.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -59,16 +60,17 @@ SETTINGS: list[tuple[str, dict[str, Any]]] = [
     *_sweep("words", AN + "EXTRACT_WORDS", [45, 60, 75, 120, 150]),
     *_sweep("fill_following", AN + "FILL_FOLLOWING", [0, 1, 3]),
     *_sweep("min_words", AN + "MIN_EXTRACT_WORDS", [0, 30, 45]),
-    *_sweep("second_cov", SS + "MARGIN_COVERAGE", [-0.2, -0.15, -0.1, -0.05, 0.0, 0.1, 0.2, 0.34]),
-    *_sweep("second_score", SS + "MARGIN_SCORE", [0.005, 0.01, 0.02, 0.04]),
+    *_sweep("second_gain", SS + "COVERAGE_GAIN", [None, 0.2, 0.15, 0.1, 0.05, 0.0, -0.1, -0.2, -0.34]),
 ]
+# The values of the code on main before the seventh session (a record made since stores the code's own).
 MAIN_VALUES = {
     "penalty": 0.15,
     "words": 90,
     "fill_following": 2,
     "min_words": 15,
-    "second_cov": None,
-    "second_score": None,
+    "second_cov": None,  # the seventh session's first form: margin = -COVERAGE_GAIN
+    "second_score": None,  # the same, close by retrieval's fused score (not kept)
+    "second_gain": None,
 }
 RF = "workers.ai.refusal."
 REFUSAL_KNOBS: dict[str, tuple[str, list[float]]] = {
@@ -103,6 +105,11 @@ def record(out_path: Path, only: list[str]) -> None:
         for i in items
     }
     saved.setdefault("settings", {})
+    saved["main_values"] = {}
+    for name, patch in SETTINGS:
+        for path in patch:
+            module, attr = path.rsplit(".", 1)
+            saved["main_values"][name.split("=")[0]] = getattr(importlib.import_module(module), attr)
     decide = refusal.decide
     seen: list[list[Any]] = []
 
@@ -240,7 +247,7 @@ def knob_curves(saved: dict[str, Any]) -> dict[str, tuple[Any, dict[Any, dict[st
         if "=" not in name:
             continue
         knob, value = name.split("=", 1)
-        main = MAIN_VALUES.get(knob)
+        main = {**MAIN_VALUES, **saved.get("main_values", {})}.get(knob)
         curve = out.setdefault(knob, (main, {main: settings["main"]["rows"]}))[1]
         curve[_value(value)] = setting["rows"]
     if "answer_all" in settings:
