@@ -24,6 +24,7 @@ to main's value, then to the value nearest main's.
 from __future__ import annotations
 
 import argparse
+import gzip
 import importlib
 import json
 import os
@@ -71,6 +72,17 @@ MAIN_VALUES = {
     "second_cov": None,  # the seventh session's first form: margin = -COVERAGE_GAIN
     "second_score": None,  # the same, close by retrieval's fused score (not kept)
     "second_gain": None,
+    **{
+        "refusal.coverage": 0.5,
+        "refusal.floor_latin": 0.45,
+        "refusal.floor_other": 0.5,
+        "refusal.override_latin": 0.55,
+        "refusal.override_other": 0.6,
+        "refusal.rare_zipf": 3.5,
+        "refusal.own_coverage": 0.3,
+        "refusal.own_floor": 0.55,
+        "refusal.own_override": 0.6,
+    },
 }
 RF = "workers.ai.refusal."
 REFUSAL_KNOBS: dict[str, tuple[str, list[float]]] = {
@@ -110,6 +122,8 @@ def record(out_path: Path, only: list[str]) -> None:
         for path in patch:
             module, attr = path.rsplit(".", 1)
             saved["main_values"][name.split("=")[0]] = getattr(importlib.import_module(module), attr)
+    for knob, (path, _) in REFUSAL_KNOBS.items():
+        saved["main_values"]["refusal." + knob] = getattr(refusal, path.rsplit(".", 1)[1])
     decide = refusal.decide
     seen: list[list[Any]] = []
 
@@ -129,15 +143,14 @@ def record(out_path: Path, only: list[str]) -> None:
                 continue
             seen.clear()
             old = apply(patch)
-            refusal.decide = (  # type: ignore[assignment]
-                (lambda f, q: recording(f, q, True)) if name == "answer_all" else recording
-            )
+            everything = name == "answer_all"
+            hooked = apply({RF + "decide": lambda f, q, everything=everything: recording(f, q, everything)})
             start = time.perf_counter()
             try:
                 outs = ask_all(items, factory, embedder, store, subjects, lambda: llm)
             finally:
                 apply(old)
-                refusal.decide = decide  # type: ignore[assignment]
+                apply(hooked)
             assert len(seen) == len(outs), "one refusal decision per item"
             ev = sorted(o.evidence_s for o in outs if o.evidence_s is not None)
             saved["settings"][name] = {
@@ -184,11 +197,15 @@ def figures(rows: list[tuple[Row, Row]]) -> dict[str, float]:
     return f
 
 
-def refusal_rows(base: dict[str, Row], items: dict[str, Row], path: str, value: float) -> dict[str, Row]:
-    """The answer_all rows with the refusal re-decided from the recorded features at one threshold."""
+def refusal_rows(
+    base: dict[str, Row], items: dict[str, Row], path: str, value: float, mains: dict[str, Any]
+) -> dict[str, Row]:
+    """The answer_all rows with the refusal re-decided from the recorded features at one threshold, the
+    other thresholds at the record's own values (``mains``, from main_values)."""
     from workers.ai import refusal
 
-    old = apply({path: value})
+    at_record = {p: mains["refusal." + k] for k, (p, _) in REFUSAL_KNOBS.items()}
+    old = apply({**at_record, path: value})
     try:
         out = {}
         for iid, r in base.items():
@@ -240,25 +257,28 @@ def _distance(v: Any, main: Any) -> float:
     return abs(float(v) - float(main))
 
 
+def main_values(saved: dict[str, Any]) -> dict[str, Any]:
+    """The values of the code the record was made with (older records: main's before this session)."""
+    return {**MAIN_VALUES, **saved.get("main_values", {})}
+
+
 def knob_curves(saved: dict[str, Any]) -> dict[str, tuple[Any, dict[Any, dict[str, Row]]]]:
-    settings, items = saved["settings"], saved["items"]
+    settings, items, mains = saved["settings"], saved["items"], main_values(saved)
     out: dict[str, tuple[Any, dict[Any, dict[str, Row]]]] = {}
     for name, setting in settings.items():
         if "=" not in name:
             continue
         knob, value = name.split("=", 1)
-        main = {**MAIN_VALUES, **saved.get("main_values", {})}.get(knob)
+        main = mains.get(knob)
         curve = out.setdefault(knob, (main, {main: settings["main"]["rows"]}))[1]
         curve[_value(value)] = setting["rows"]
     if "answer_all" in settings:
-        from workers.ai import refusal
-
         base = settings["answer_all"]["rows"]
         for knob, (path, values) in REFUSAL_KNOBS.items():
-            main = getattr(refusal, path.rsplit(".", 1)[1])
+            main = mains["refusal." + knob]
             out["refusal." + knob] = (
                 main,
-                {v: refusal_rows(base, items, path, v) for v in sorted({*values, main})},
+                {v: refusal_rows(base, items, path, v, mains) for v in sorted({*values, main})},
             )
     return out
 
@@ -296,10 +316,9 @@ def report(saved: dict[str, Any], out: Callable[[str], None] = print, probes: bo
     items = saved["items"]
     settings = saved["settings"]
     if "main" in settings and "answer_all" in settings:
-        from workers.ai import refusal
-
+        mains = main_values(saved)
         offline = refusal_rows(
-            settings["answer_all"]["rows"], items, "workers.ai.refusal.RARE_ZIPF", refusal.RARE_ZIPF
+            settings["answer_all"]["rows"], items, RF + "RARE_ZIPF", mains["refusal.rare_zipf"], mains
         )
         real = settings["main"]["rows"]
         differ = [k for k in real if real[k]["answered"] != offline[k]["answered"]]
@@ -345,7 +364,10 @@ def main() -> int:
     if args.command == "record":
         record(args.out, args.only)
     else:
-        report(json.loads(args.record.read_text("utf-8")), probes=not args.no_probes)
+        raw = args.record.read_bytes()
+        if args.record.suffix == ".gz":  # the records kept in benchmarks/results/session7
+            raw = gzip.decompress(raw)
+        report(json.loads(raw.decode("utf-8")), probes=not args.no_probes)
     return 0
 
 

@@ -9,9 +9,9 @@ answer within the usual word budget.
 
 Chosen leaving one dev deck out (benchmarks/qa_lodo.py, docs/benchmarks.md, seventh session): gains of 0.1 and
 0.05 give the same figures (cites gold 0.735 -> 0.751, only gold 0.714 -> 0.704, key phrase unchanged, 0.5
-more words on average), every fold chose 0.1; a runner-up merely as close as the first (gain 0) or nearly so
-(-0.1 ... -0.34), or close by retrieval's fused score, cites gold 0.746-0.767 but only gold falls to
-0.39-0.68: the neighbour it names is rarely gold.
+more words on average), every fold chose 0.1; a runner-up merely as close as the first (gain 0) or below it
+(-0.1 ... -0.34), or close by retrieval's fused score (0.5-4 %), cites gold 0.735-0.767 but only gold falls to
+0.39-0.70: the neighbour it names is rarely gold.
 """
 
 from __future__ import annotations
