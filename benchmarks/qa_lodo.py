@@ -198,14 +198,14 @@ def figures(rows: list[tuple[Row, Row]]) -> dict[str, float]:
 
 
 def refusal_rows(
-    base: dict[str, Row], items: dict[str, Row], path: str, value: float, mains: dict[str, Any]
+    base: dict[str, Row], items: dict[str, Row], patch: dict[str, float], mains: dict[str, Any]
 ) -> dict[str, Row]:
-    """The answer_all rows with the refusal re-decided from the recorded features at one threshold, the
-    other thresholds at the record's own values (``mains``, from main_values)."""
+    """The answer_all rows with the refusal re-decided from the recorded features with the thresholds of
+    ``patch``, the others at the record's own values (``mains``, from main_values)."""
     from workers.ai import refusal
 
     at_record = {p: mains["refusal." + k] for k, (p, _) in REFUSAL_KNOBS.items()}
-    old = apply({**at_record, path: value})
+    old = apply({**at_record, **patch})
     try:
         out = {}
         for iid, r in base.items():
@@ -254,6 +254,8 @@ def lodo(
 def _distance(v: Any, main: Any) -> float:
     if v is None or main is None:
         return 0.0 if v is main else 1e9
+    if isinstance(v, tuple):  # a joint setting: the sum over its parts
+        return sum(_distance(a, b) for a, b in zip(v, main, strict=True))
     return abs(float(v) - float(main))
 
 
@@ -278,7 +280,7 @@ def knob_curves(saved: dict[str, Any]) -> dict[str, tuple[Any, dict[Any, dict[st
             main = mains["refusal." + knob]
             out["refusal." + knob] = (
                 main,
-                {v: refusal_rows(base, items, path, v, mains) for v in sorted({*values, main})},
+                {v: refusal_rows(base, items, {path: v}, mains) for v in sorted({*values, main})},
             )
     return out
 
@@ -300,26 +302,27 @@ def fmt(f: dict[str, float]) -> str:
     )
 
 
-def report(saved: dict[str, Any], out: Callable[[str], None] = print, probes: bool = True) -> None:
-    """Per knob: main's value, the held-out choice (pooled), the in-sample best, the curve. ``probes``:
-    the own-language probes count as off-topic items (the objective's definition); without them, only
-    qa.jsonl's off-topic items do (shown for comparison)."""
-    if not probes:
-        keep = {k for k, i in saved["items"].items() if not i["probe"]}
-        saved = {
-            "items": {k: saved["items"][k] for k in keep},
-            "settings": {
-                n: {**s, "rows": {k: r for k, r in s["rows"].items() if k in keep}}
-                for n, s in saved["settings"].items()
-            },
-        }
+def without_probes(saved: dict[str, Any]) -> dict[str, Any]:
+    """The record without the own-language probes: off-topic = qa.jsonl's off-topic items only (the
+    objective counts the probes; this is shown for comparison)."""
+    keep = {k for k, i in saved["items"].items() if not i["probe"]}
+    return {
+        **saved,
+        "items": {k: saved["items"][k] for k in keep},
+        "settings": {
+            n: {**s, "rows": {k: r for k, r in s["rows"].items() if k in keep}}
+            for n, s in saved["settings"].items()
+        },
+    }
+
+
+def report(saved: dict[str, Any], out: Callable[[str], None] = print) -> None:
+    """Per knob: main's value, the held-out choice (pooled), the in-sample best, the curve."""
     items = saved["items"]
     settings = saved["settings"]
     if "main" in settings and "answer_all" in settings:
         mains = main_values(saved)
-        offline = refusal_rows(
-            settings["answer_all"]["rows"], items, RF + "RARE_ZIPF", mains["refusal.rare_zipf"], mains
-        )
+        offline = refusal_rows(settings["answer_all"]["rows"], items, {}, mains)
         real = settings["main"]["rows"]
         differ = [k for k in real if real[k]["answered"] != offline[k]["answered"]]
         out(
@@ -349,6 +352,32 @@ def report(saved: dict[str, Any], out: Callable[[str], None] = print, probes: bo
             out(f"evidence p95 {name}: {s['evidence_p95']:.3f} s")
 
 
+JOINT = ("coverage", "floor_latin", "override_latin")  # the Latin-script rule's three thresholds together
+
+
+def joint_refusal(saved: dict[str, Any], out: Callable[[str], None] = print) -> None:
+    """The Latin rule's three thresholds chosen together (every combination of their grids), leaving one
+    deck out as for one knob."""
+    import itertools
+
+    settings, items, mains = saved["settings"], saved["items"], main_values(saved)
+    base = settings["answer_all"]["rows"]
+    grids = [REFUSAL_KNOBS[k][1] for k in JOINT]
+    main = tuple(mains["refusal." + k] for k in JOINT)
+    curves: dict[Any, dict[str, Row]] = {}
+    for combo in {*itertools.product(*grids), main}:
+        patch = {REFUSAL_KNOBS[k][0]: v for k, v in zip(JOINT, combo, strict=True)}
+        curves[combo] = refusal_rows(base, items, patch, mains)
+    pooled, choice = lodo(items, curves, main)
+    everything = {v: figures([(items[k], r) for k, r in rows.items()]) for v, rows in curves.items()}
+    best = max(everything, key=lambda v: (everything[v]["J"], v == main))
+    out(f"\n== refusal, {' x '.join(JOINT)} together ({len(curves)} settings; main {main})")
+    out("chosen with each deck held out: " + ", ".join(f"{_short(d)}:{v}" for d, v in choice.items()))
+    out(f"{'main, held out':<40}{fmt(everything[main])}")
+    out(f"{'held-out choice, pooled':<40}{fmt(pooled)}")
+    out(f"{f'in-sample best {best}':<40}{fmt(everything[best])}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -360,6 +389,7 @@ def main() -> int:
     rep = sub.add_parser("report")
     rep.add_argument("--record", required=True, type=Path)
     rep.add_argument("--no-probes", action="store_true", help="off-topic = qa.jsonl's items only")
+    rep.add_argument("--joint", action="store_true", help="also the Latin rule's thresholds chosen together")
     args = parser.parse_args()
     if args.command == "record":
         record(args.out, args.only)
@@ -367,7 +397,12 @@ def main() -> int:
         raw = args.record.read_bytes()
         if args.record.suffix == ".gz":  # the records kept in benchmarks/results/session7
             raw = gzip.decompress(raw)
-        report(json.loads(raw.decode("utf-8")), probes=not args.no_probes)
+        saved = json.loads(raw.decode("utf-8"))
+        if args.no_probes:
+            saved = without_probes(saved)
+        report(saved)
+        if args.joint:
+            joint_refusal(saved)
     return 0
 
 
