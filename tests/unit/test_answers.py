@@ -158,9 +158,9 @@ def test_similar_sounding_slides_without_the_questions_words_are_not_an_answer()
         def stream(self, messages: list[Message], options: GenerationOptions) -> Iterator[str]:
             raise AssertionError("the model must not be asked")
 
-    closest = [
-        ev(4, "Cells divide by mitosis into two daughter cells.", similarity=0.4),
-        ev(7, "Membranes are lipid bilayers.", similarity=0.35),
+    closest = [  # below the Latin similarity floor (0.35 since the seventh session's leave-one-deck-out)
+        ev(4, "Cells divide by mitosis into two daughter cells.", similarity=0.3),
+        ev(7, "Membranes are lipid bilayers.", similarity=0.25),
     ]
     result, events = ask(closest, Exploding(), question="What is the recipe for a chocolate cake?")
     assert result["answered_from_notes"] is False and result["citations"] == []

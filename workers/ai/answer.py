@@ -36,6 +36,7 @@ from workers.ai.followups import resolve as resolve_followup
 from workers.ai.list_answer import compare_pieces, list_pieces
 from workers.ai.refusal import POINTERS, NotesVocabulary, VocabularyCache, coverage, notes_answer
 from workers.ai.retrieval import Evidence, Retriever, match_terms, stem
+from workers.ai.second_slide import also_says, budget_for, runner_up
 from workers.ai.slide_choice import answer_evidence
 
 __all__ = ["AnswerRequest", "answer_question", "coverage", "extractive_answer", "notes_answer"]
@@ -50,7 +51,7 @@ PROMPT_SIMILARITY_MARGIN = (
     0.2  # notes much further from the question than the best one stay out of the prompt
 )
 CACHE_TTL = 24 * 3600
-CACHE_FORMAT = 8  # bump when answering changes, so cached answers from older code are not served
+CACHE_FORMAT = 9  # bump when answering changes, so cached answers from older code are not served
 _END = (".", "!", "?", "\u3002")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _HEADING = re.compile(r"[^.:\n\[\]]{0,120}, slide \d+:")  # a note's heading, echoed by the model
@@ -232,13 +233,16 @@ def answer_units(evidence: Evidence) -> list[str]:
     return units
 
 
-def extractive_pieces(question: str, evidence: list[Evidence]) -> list[tuple[str, Evidence]]:
+def extractive_pieces(
+    question: str, evidence: list[Evidence], budget: int | None = None
+) -> list[tuple[str, Evidence]]:
     """The best slide's units that share the most words with the question, then (FILL_FROM_SLIDE) its
     other units while the answer is short, each group in the slide's order; topped up
     from the next slide's units when that says little, but only with units that match at least two question
     words the chosen ones do not already contain (a shared "cell" or "happens" does not bring meiosis into a
     mitosis answer).
-    Each with the slide it comes from."""
+    Each with the slide it comes from; ``budget``: words in all (EXTRACT_WORDS by default)."""
+    budget = EXTRACT_WORDS if budget is None else budget
     wanted = set(match_terms(question))
     pieces: list[tuple[str, Evidence]] = []
     words = 0
@@ -258,7 +262,7 @@ def extractive_pieces(question: str, evidence: list[Evidence]) -> list[tuple[str
             order += fill_order(units, order)
         chosen: list[int] = []
         for i in order:
-            if words >= EXTRACT_WORDS or len(chosen) >= MAX_UNITS:
+            if words >= budget or len(chosen) >= MAX_UNITS:
                 break
             chosen.append(i)
             words += len(units[i].split())
@@ -301,12 +305,24 @@ def figure_pointer(question: str, top: Evidence) -> str | None:
     return f"Your notes name “{topic}” on this slide but do not explain it in words; open the slide."
 
 
-def extractive_answer(question: str, evidence: list[Evidence]) -> tuple[str, list[Evidence]]:
-    """The answer from the slides' own words, each sentence followed by its slide's label."""
-    pieces = list_pieces(question, evidence, answer_units) or extractive_pieces(question, evidence)
+def extractive_answer(
+    question: str, evidence: list[Evidence], second: Evidence | None = None
+) -> tuple[str, list[Evidence]]:
+    """The answer from the slides' own words, each sentence followed by its slide's label. ``second``: a
+    runner-up slide nearly tied with the first (workers.ai.second_slide): its best sentence is added with its
+    own citation (not to a list answer), the first slide's words shortened to keep the same budget."""
+    listed = list_pieces(question, evidence, answer_units)
+    extra = also_says(question, second, answer_units) if second is not None and not listed else None
+    pieces = listed or extractive_pieces(question, evidence, budget_for(extra, EXTRACT_WORDS))
     pieces = compare_pieces(question, evidence, pieces, answer_units) or pieces  # workers.ai.list_answer
     if not pieces:
         return cite_sentences(best_sentence(question, evidence[0]), evidence[:1], "")
+    if (
+        extra
+        and second is not None
+        and all(e.page != second.page or e.lecture_id != second.lecture_id for _, e in pieces)
+    ):
+        pieces = [*pieces, (extra, second)]
     return compose([(p if p.endswith((".", "!", "?", "\u3002", ":")) else p + ".", e) for p, e in pieces])
 
 
@@ -477,9 +493,8 @@ def answer_question(
         emit(ChatToken(**base, text=answer))
     elif extractive:  # from the slide that covers the question best, all of its text (slide_choice)
         pinned = follow is not None and follow.pin_previous_slide
-        answer, cited = extractive_answer(
-            asked, answer_evidence(db, asked, evidence, keep_first=pinned, subject=subject)
-        )
+        slides = answer_evidence(db, asked, evidence, keep_first=pinned, subject=subject)
+        answer, cited = extractive_answer(asked, slides, None if pinned else runner_up(asked, slides))
         first_token = _since(req.asked_at)
         for piece in re.findall(r"\S+(?:\s+\S+){0,3}\s*", answer):  # streamed as the model's words would be
             emit(ChatToken(**base, text=piece))

@@ -37,7 +37,10 @@ from workers.ai.retrieval import Evidence, is_cjk, match_terms, mostly_latin, ow
 
 COVERAGE_SLIDES = 5  # the question's words are looked for in the retrieved slides
 MIN_COVERAGE = 0.5  # share of the question's content words (stemmed) found there
-MIN_SIMILARITY_LATIN = 0.45  # or the best slide at least this similar (Latin-script question)
+# or the best slide at least this similar (Latin-script question). Chosen leaving one dev deck out
+# (benchmarks/qa_lodo.py): 0.35 in every fold, against 0.45 before; it answers three answerable questions at
+# 0.37-0.39 (all then cite the gold slide) and one near-topic one at 0.42 (docs/benchmarks.md, 7th session).
+MIN_SIMILARITY_LATIN = 0.35
 MIN_SIMILARITY_OTHER_SCRIPT = 0.5  # Cyrillic, Devanagari...; CJK questions go by their words only
 # A word rarer than this (Zipf scale: 3 is about once per million words) that the notes never use means
 # the question asks about something they do not cover, unless the best slide is very close to the question.
