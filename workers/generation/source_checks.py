@@ -58,7 +58,7 @@ _STRAY = re.compile(r"[•▪◦●■□►▶❖➢➤¢™|\\]")
 _TRAILING_LETTER = re.compile(r"[)\]\d]\s+[^\W\d_]$")
 # A statement opening on a word that points at something it does not name.
 _LEANS = {
-    "en": r"(?:this|these|those|that|then|it|they|such|here|thus|hence|there)\b(?!\s+(?:is|are)\s+no\b)",
+    "en": r"(?:this|these|those|that|then|it|they|such|here|thus|hence)\b",
     "es": r"(?:esto|esta|este|estos|estas|eso|esa|ese|entonces|ello|aquí)\b",
     "fr": r"(?:ceci|cela|ce|cette|ces|ça|alors|ici)\b",
     "de": r"(?:dies|diese|dieser|dieses|das|dann|hier)\b",
