@@ -66,10 +66,10 @@ _LEANS = {
 }
 # "these goals", "those changes": a demonstrative whose noun the statement has not named before it.
 _DEMONSTRATIVE = {
-    "en": r"\b(?:these|those)\s+([^\W\d_]+)",
-    "es": r"\b(?:estos|estas|esos|esas)\s+([^\W\d_]+)",
-    "fr": r"\b(?:ces)\s+([^\W\d_]+)",
-    "ru": r"\b(?:эти|этих|этим)\s+([^\W\d_]+)",
+    "en": frozenset({"these", "those"}),
+    "es": frozenset({"estos", "estas", "esos", "esas"}),
+    "fr": frozenset({"ces"}),
+    "ru": frozenset({"эти", "этих", "этим"}),
 }
 # "... let the user specify this.": a statement ending on a bare demonstrative.
 _BARE_END = {"en": r"\b(?:this|these|those)\s*[.!?]?$", "es": r"\b(?:esto|eso)\s*[.!?]?$"}
@@ -201,13 +201,16 @@ def leans_problem(statement: str, lang: str) -> str | None:
     end = _BARE_END.get(lang)
     if end and re.search(end, text, re.I):
         return "leans_on_context"
-    pattern = _DEMONSTRATIVE.get(lang)
+    demonstratives = _DEMONSTRATIVE.get(lang, frozenset())
     stop = stopwords(lang)
-    for m in re.finditer(pattern, text, re.I) if pattern else ():
-        noun = m.group(1)
-        before = {stem(fold(w), lang) for w in words(text[: m.start()])}
-        if noun.lower() not in stop and stem(fold(noun), lang) not in before:
+    seen: set[str] = set()  # the stems named so far: one pass, linear in the statement
+    previous = ""
+    for w in words(text):
+        low, key = w.lower(), stem(fold(w), lang)
+        if previous in demonstratives and low not in stop and key not in seen:
             return "leans_on_context"
+        seen.add(key)
+        previous = low
     return None
 
 
