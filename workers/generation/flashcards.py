@@ -49,6 +49,7 @@ from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz_statements import concept_names, resolved
 from workers.generation.sheet_labels import term_reason
+from workers.generation.source_checks import LectureChecks
 from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import contains_phrase
 from workers.generation.validity import card_problem, fragment_reason, near_duplicates
@@ -214,13 +215,19 @@ def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator
     pattern = ["term", "list", "point", "cloze", "figure"]
     queues = [_drafts(lc, phraser) for lc in lectures]
     langs = [lc.text_lang for lc in lectures]
+    checks = [
+        LectureChecks(lc.lecture, lc.text_lang) for lc in lectures
+    ]  # by source and words (source_checks)
     given: dict[str, list[tuple[str, str, str]]] = {}  # the cards yielded, by the term they ask
     taught: list[str] = []  # what they teach: no sentence twice (a term card and the cloze of its line)
     while any(any(q.values()) for q in queues):
-        for q, lang in zip(queues, langs, strict=True):
+        for q, lang, check in zip(queues, langs, checks, strict=True):
             for name in pattern:
                 while q[name]:
                     draft = q[name].pop(0)
+                    figure = draft.figure_id is not None
+                    if check.card(draft.kind, draft.front, draft.back, draft.ref.page, figure=figure):
+                        continue
                     card = (draft.kind, draft.front, draft.back)
                     same = given.setdefault(asks(draft.kind, draft.front), [])
                     fact = fact_of(*card)

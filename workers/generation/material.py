@@ -33,6 +33,9 @@ class Slide:
     figures: list[FigureInfo] = field(default_factory=list)
     source: str = "text_layer"  # how the page was read: "text_layer" or "ocr" (Page.text_source)
     ocr_confidence: float | None = None
+    # Every non-empty line of the page with its role (workers/ocr roles: title, body, question, figure_text,
+    # agenda, ...), the dropped ones included; empty for pages stored before roles existed.
+    lines: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -46,6 +49,14 @@ class LectureMaterial:
         return SourceRef(
             lecture_id=self.id, lecture=self.title, file=self.filename, page=page, figure_id=figure_id
         )
+
+
+def roled_lines(text: str, roles: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """The page's non-empty lines with their roles; nothing when the roles do not line up with the text."""
+    lines = text.split("\n")
+    if not roles or len(roles) != len(lines):
+        return ()
+    return tuple((line.strip(), role) for line, role in zip(lines, roles, strict=True) if line.strip())
 
 
 def no_processed_lectures() -> AppError:
@@ -118,6 +129,7 @@ def load_material(
                     figures=figures[(lec.id, p.number)],
                     source=p.text_source or "text_layer",
                     ocr_confidence=p.ocr_confidence,
+                    lines=roled_lines(p.text or "", p.line_roles),
                 )
             )
         out.append(material)

@@ -64,6 +64,7 @@ from workers.generation.quiz_statements import (
     mc_siblings,
     statements,
 )
+from workers.generation.source_checks import LectureChecks
 from workers.generation.textutil import contains_phrase, shorten
 from workers.generation.validity import quiz_problem
 
@@ -109,6 +110,8 @@ class QuizBuilder:
         self._names: dict[tuple[int, str], bool] = {}
         self._terms: list[str] | None = None
         self._text_langs = {lc.lecture.id: lc.text_lang for lc in self.lectures}
+        # the last checks, by the item's source slide and words (source_checks)
+        self._checks = {lc.lecture.id: LectureChecks(lc.lecture, lc.text_lang) for lc in self.lectures}
 
     @property
     def language(self) -> str:
@@ -487,6 +490,9 @@ class QuizBuilder:
         problem = quiz_problem(question) or form_problem(question, lang)
         if not framed(lang):
             problem = "unframed_language"
+        if not problem and (checks := self._checks.get(question.source.lecture_id)):
+            q = question
+            problem = next(iter(checks.quiz(q.kind, q.prompt, q.options, q.answer_text, q.source.page)), None)
         if problem:
             log.debug("quiz question dropped (%s): %s", problem, question.prompt)
             return False
