@@ -34,7 +34,13 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
-from workers.generation.sheet_cover import closing_groups, closing_title, label_fit, without_value_labels
+from workers.generation.sheet_cover import (
+    closing_groups,
+    closing_title,
+    label_fit,
+    table_section,
+    without_value_labels,
+)
 from workers.generation.sheet_dedupe import replaced_terms, said
 from workers.generation.sheet_docx import (
     HEADING_PT,
@@ -151,9 +157,8 @@ def _ranked(q: _Queues) -> list[Item]:
     key term of a section with no point of its own), spread over the lecture, before any section's second
     (each section its share of a page that cannot hold everything); then points, definitions, formulas and
     figures in turn."""
-    stated = [i for i in q.terms if i.term is not None and "|" not in i.term.sentence]  # no table's cell
     first, lone = sheet_cover.first_entries(
-        q.rounds[0] if q.rounds else [], stated, q.section_of, q.fit_sections
+        q.rounds[0] if q.rounds else [], q.terms, q.section_of, q.fit_sections
     )
     points = [p for rnd in q.rounds[1:] for p in spread(rnd)]
     pattern = ["point", "term", "point", "point", "term", "formula", "point", "figure", "term", "slide"]
@@ -301,7 +306,9 @@ def plan_items(
         }
         sheet_plan.fill_subheads(groups, shown_by, lc.text_lang)  # lead-ins to a plot: their names
         q.section_of = {r.page: k for k, g in enumerate(groups) for r in g.refs}
-        q.fit_sections = {k for k, g in enumerate(groups) if label_fit(g.title, lc.text_lang)}
+        q.fit_sections = {
+            k for k, g in enumerate(groups) if label_fit(g.title, lc.text_lang) and not table_section(g)
+        }
         depth = max((len(x) for x in shown_by.values()), default=0)
         for k in range(depth):
             rnd = []

@@ -93,7 +93,7 @@ def closing_groups(lc: LectureCandidates) -> list[Group]:
         title = clean_title(slide.title)
         lines = [x for x in logical_lines(slide.text, slide.title) if is_point(x)]
         for head, part in split_headings(lines):
-            points = [Point(x, slide.ref) for x in part if salient(x, topics, lc.text_lang)]
+            points = [Point(x, slide.ref) for x in part if salient(f"{head} {x}", topics, lc.text_lang)]
             if not points:
                 continue
             name = head or title
@@ -181,6 +181,13 @@ class _Entry(Protocol):
 
 
 E = TypeVar("E", bound=_Entry)
+
+
+def table_section(g: Group) -> bool:
+    """A section whose lines are mostly a table's rows ("Data | Patient's personal information"): its
+    cells read as terms are a form's fields, not definitions the slide states."""
+    rows = [p for p in g.points if " | " in p.text or p.text.rstrip().endswith("|")]
+    return bool(g.points) and len(rows) * 2 >= len(g.points)
 
 
 def first_entries(

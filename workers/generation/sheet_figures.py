@@ -57,7 +57,7 @@ class SlidePicture:
     page: int
 
 
-SLIDE_FIGURE_MIN_AREA = 0.25
+SLIDE_FIGURE_MIN_AREA = 0.12
 
 
 def slide_pictures(
