@@ -20,9 +20,9 @@ from workers.generation.sheet_cover import (
     closing_groups,
     closing_title,
     first_entries,
+    form_section,
     heading_line,
     split_headings,
-    table_section,
     without_value_labels,
 )
 
@@ -152,13 +152,11 @@ def test_every_section_gets_its_first_entry_before_any_key_term_of_a_section_wit
     section_of = {2: 0, 3: 1, 4: 2, 5: 3}
     first, lone = first_entries(points, terms, section_of, fit={0, 1, 3})
     assert [e.name for e in first] == ["p2", "t3a", "p5"]  # one term for the definitions slide, none of 2
-    assert [e.name for e in lone] == ["t3a"]  # section 2 (a table) is not fit to lead
-    table = Group(
-        "Use case", [Point("Data | Patient records", _ref(4)), Point("Actors | Nurse", _ref(4))], [_ref(4)]
-    )
-    assert table_section(table) and not table_section(
-        Group("Routing", [Point("Routers forward.", _ref(2))], [_ref(2)])
-    )
+    assert [e.name for e in lone] == ["t3a"]  # section 2 (a form) is not fit to lead
+    form = [Point(x, _ref(4)) for x in ["Actors | Nurse", "Data | Patient records", "Response | A receipt"]]
+    assert form_section(Group("Use case", form, [_ref(4)]))
+    glossary = [Point(x, _ref(3)) for x in ["Asset | Something of value", "Threat | A possible harm"]]
+    assert not form_section(Group("Terminology", glossary, [_ref(3)]))
 
 
 GLOSSARY = {

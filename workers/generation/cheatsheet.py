@@ -37,8 +37,8 @@ from workers.generation.prompts import lecture_summary
 from workers.generation.sheet_cover import (
     closing_groups,
     closing_title,
+    form_section,
     label_fit,
-    table_section,
     without_value_labels,
 )
 from workers.generation.sheet_dedupe import replaced_terms, said
@@ -307,7 +307,7 @@ def plan_items(
         sheet_plan.fill_subheads(groups, shown_by, lc.text_lang)  # lead-ins to a plot: their names
         q.section_of = {r.page: k for k, g in enumerate(groups) for r in g.refs}
         q.fit_sections = {
-            k for k, g in enumerate(groups) if label_fit(g.title, lc.text_lang) and not table_section(g)
+            k for k, g in enumerate(groups) if label_fit(g.title, lc.text_lang) and not form_section(g)
         }
         depth = max((len(x) for x in shown_by.values()), default=0)
         for k in range(depth):

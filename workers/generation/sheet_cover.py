@@ -35,7 +35,7 @@ from workers.generation.material import Slide
 from workers.generation.sheet_entries import sheet_title
 from workers.generation.sheet_labels import label_reason
 from workers.generation.sheet_rules import example_section, label, label_ok
-from workers.generation.validity import entry_ok
+from workers.generation.validity import entry_ok, generic_label
 
 CLOSING_TITLE = re.compile(
     r"^\W*(?:(?:lecture\s+|chapter\s+)?summary|key\s+(?:points?|ideas|takeaways?)|main\s+points|recap|"
@@ -183,11 +183,14 @@ class _Entry(Protocol):
 E = TypeVar("E", bound=_Entry)
 
 
-def table_section(g: Group) -> bool:
-    """A section whose lines are mostly a table's rows ("Data | Patient's personal information"): its
-    cells read as terms are a form's fields, not definitions the slide states."""
-    rows = [p for p in g.points if " | " in p.text or p.text.rstrip().endswith("|")]
-    return bool(g.points) and len(rows) * 2 >= len(g.points)
+def form_section(g: Group) -> bool:
+    """A section that is a form, not a glossary: a table whose rows are mostly labelled by form fields
+    ("Actors | ...", "Description | ...", "Stimulus | ..."): its other cells read as terms ("Data — Patient's
+    personal information") are a worked case's fields, not definitions the slide states. A glossary table
+    ("Asset | Something of value ...", "Threat | ...") names concepts in its first column."""
+    firsts = [p.text.split("|")[0].strip() for p in g.points if "|" in p.text]
+    firsts = [x for x in firsts if x]
+    return len(firsts) >= 2 and sum(generic_label(x) for x in firsts) * 2 >= len(firsts)
 
 
 def first_entries(
