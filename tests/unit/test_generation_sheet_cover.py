@@ -17,6 +17,7 @@ from workers.generation.candidates import Group, LectureCandidates, Point, extra
 from workers.generation.cheatsheet import plan_items, render_docx, select_items
 from workers.generation.material import FigureInfo, LectureMaterial, Slide
 from workers.generation.sheet_cover import (
+    case_names,
     closing_groups,
     closing_title,
     first_entries,
@@ -222,3 +223,22 @@ def test_each_slide_of_a_shared_title_shows_its_picture_under_its_own_heading(tm
     assert "Shear stress near the supports (s. 4)" in text
     assert "Gate equations (s. 5)" in text
     assert "(s. 2)" in text and f"{shared} (s. 2)" not in text  # its text is on the sheet, not its picture
+
+
+def test_sections_about_the_worked_case_an_example_names_give_no_entry(tmp_path: Path) -> None:
+    """ "Examples of routing terms (Zorvanet)" names the lecture's worked case; "Routing requirements for the
+    Zorvanet system" then lists that case's details, not the lecture's ideas."""
+    slides = [
+        ("Networks", "Networks\nA. Teacher"),
+        ROUTING,
+        ("Examples of routing terms (Zorvanet)", "Examples of routing terms (Zorvanet)\n• Route | A path"),
+        (
+            "Routing requirements for the Zorvanet system",
+            "Routing requirements for the Zorvanet system\n"
+            "• A log on a separate server must be kept of all changes made to the routing tables.",
+        ),
+    ]
+    assert case_names([t for t, _ in slides]) == {"zorvanet"}
+    text = "\n".join(_sheet(_lecture(slides), tmp_path))
+    assert "Routing: Routers forward packets" in text
+    assert "A log on a separate server" not in text

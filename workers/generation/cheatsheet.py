@@ -305,6 +305,10 @@ def plan_items(
             for g in groups
         }
         sheet_plan.fill_subheads(groups, shown_by, lc.text_lang)  # lead-ins to a plot: their names
+        cases = sheet_cover.case_names(titles, lc.text_lang)  # "Examples of ... (Mentcare)": a worked case
+        for g in groups:
+            if sheet_cover.names_case(g.title, cases):
+                shown_by[id(g)] = []  # "Security requirements for the Mentcare system": the case's details
         q.section_of = {r.page: k for k, g in enumerate(groups) for r in g.refs}
         q.fit_sections = {
             k for k, g in enumerate(groups) if label_fit(g.title, lc.text_lang) and not form_section(g)

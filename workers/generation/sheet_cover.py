@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from typing import Protocol, TypeVar
 
-from shared.text import fold, stem, stopwords, words
+from shared.text import fold, stem, stopwords, word_known, words
 from workers.generation.candidates import (
     Group,
     LectureCandidates,
@@ -210,3 +210,24 @@ def first_entries(
         seen.add(section)
         lone.append(term)
     return sorted([*first_points, *lone], key=lambda i: i.page), lone
+
+
+def case_names(titles: list[str], lang: str = "en") -> set[str]:
+    """The names of the lecture's worked cases, read from its example sections' titles ("Examples of security
+    terminology (Mentcare)" -> "mentcare"): a capitalised word past the title's first that is no word of the
+    language (a product, a company, a person)."""
+    out: set[str] = set()
+    for title in titles:
+        if not example_section(title):
+            continue
+        for w in words(title)[1:]:
+            name = w[:1].isupper() and w.isalpha() and len(w) >= 3 and not w.isupper()
+            if name and not word_known(w.casefold(), lang):
+                out.add(fold(w))
+    return out
+
+
+def names_case(title: str, cases: set[str]) -> bool:
+    """A section about one of the worked cases ("Security requirements for the Mentcare system"): its lines
+    are the case's details, not the lecture's ideas."""
+    return bool(cases) and any(fold(w) in cases for w in words(title))
