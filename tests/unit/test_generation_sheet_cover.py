@@ -84,6 +84,9 @@ def test_a_closing_slide_gives_its_salient_statements_without_a_label(tmp_path: 
     text = "\n".join(_sheet(lc, tmp_path))
     assert "Routing protocols exchange reachability so that every router learns its paths. (s. 4)" in text
     assert "Key points:" not in text  # no label that names no topic
+    assert text.count("Routing protocols exchange reachability") == 1
+    again = "\n".join(_sheet(lc, tmp_path))  # planned twice on the same lecture: no section added twice
+    assert again.count("Routing protocols exchange reachability") == 1 and len(lc.groups) == 3
     assert "memorizing facts" not in text
     assert closing_title("Key points") and closing_title("Summary") and closing_title("Resumen")
     assert not closing_title("Relational Model: Summary")  # a section's own summary keeps its topic

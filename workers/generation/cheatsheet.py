@@ -288,7 +288,7 @@ def plan_items(
         for k, title in enumerate(topic_titles([g.title for g in lc.groups], lc.text_lang)):
             lc.groups[k].title = title  # "In practice" -> "Data splitting: In practice"
         closing = closing_groups(lc)  # the lecturer's own key points (sheet_cover.py)
-        lc.groups = [g for g in lc.groups if not agenda_title(g.title)] + closing
+        lc.groups = [g for g in lc.groups if not agenda_title(g.title) and g not in closing] + closing
         groups = list(lc.groups)  # no outline, logistics, exam notes
         kept = [i.term for i in q.terms if i.term] + refused  # the others may still be points
         groups = [unshown_definitions_as_points(g, kept) for g in groups]
