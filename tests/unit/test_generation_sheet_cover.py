@@ -84,9 +84,6 @@ def test_a_closing_slide_gives_its_salient_statements_without_a_label(tmp_path: 
     text = "\n".join(_sheet(lc, tmp_path))
     assert "Routing protocols exchange reachability so that every router learns its paths. (s. 4)" in text
     assert "Key points:" not in text  # no label that names no topic
-    assert text.count("Routing protocols exchange reachability") == 1
-    again = "\n".join(_sheet(lc, tmp_path))  # planned twice on the same lecture: no section added twice
-    assert again.count("Routing protocols exchange reachability") == 1 and len(lc.groups) == 3
     assert "memorizing facts" not in text
     assert closing_title("Key points") and closing_title("Summary") and closing_title("Resumen")
     assert not closing_title("Relational Model: Summary")  # a section's own summary keeps its topic
@@ -113,6 +110,9 @@ def test_a_heading_in_a_closing_slide_leads_the_lines_under_it(tmp_path: Path) -
     assert [g.title for g in groups] == ["Routing tables", "Congestion in wireless links"]
     text = "\n".join(_sheet(lc, tmp_path))
     assert "Congestion in wireless links: No fairness, but senders back off quickly (s. 4)" in text
+    titles = [g.title for g in lc.groups]
+    _sheet(lc, tmp_path)  # planned twice on the same lecture: no section added twice
+    assert [g.title for g in lc.groups] == titles and titles.count("Routing tables") == 1
 
 
 def test_a_label_is_judged_without_its_cut_off_part_number(tmp_path: Path) -> None:
