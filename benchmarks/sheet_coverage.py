@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from figure_crops import FigureFiles, FigureSource, rekey  # noqa: E402
 from retrieval import CACHE, KINDS, clean_pages, deck_languages, read_pages  # noqa: E402
 from study_quality import CONCEPTS, build, cheatsheet_entries, concepts_named  # noqa: E402
 
@@ -74,7 +75,6 @@ def main() -> int:
     if not corpus.is_dir():
         corpus = ROOT.parents[1] / "shared" / "corpus"
 
-    from shared.files import LocalFileStore
     from workers.generation import cheatsheet
     from workers.generation.candidates import extract
     from workers.generation.material import load_material
@@ -98,7 +98,8 @@ def main() -> int:
     cheatsheet.plan_items, cheatsheet.select_items = plan_spy, select_spy  # type: ignore[assignment]
     rows, tally = [], Counter()
     with tempfile.TemporaryDirectory(prefix="bench-sheetcov-") as tmp:
-        files = LocalFileStore(Path(tmp) / "files")
+        sources: dict[str, FigureSource] = {}
+        files = FigureFiles(Path(tmp) / "files", sources)  # figures cropped as in study_quality.py
         decks: dict[Path, list[Any]] = {}
         raw: dict[Path, str] = {}
         for deck in paths:
@@ -107,6 +108,7 @@ def main() -> int:
             pages, _ = read_pages(deck, deck_languages(deck), cache, True)
             raw[deck] = " \n ".join(p.text for p in pages)
             decks[deck] = clean_pages(pages, files)
+            sources.update(rekey(deck, pages))
         stack, user_id, subjects = build(decks, Path(tmp))
         env = GenerationEnv(session_factory=stack.factory, files=files, llm=None, settings=stack.settings)
         for deck in decks:

@@ -20,7 +20,7 @@ from shared import office
 from shared.errors import AppError
 from shared.files import FileStore
 from shared.text import count_cjk, fold, sentences
-from workers.generation import sheet_plan
+from workers.generation import sheet_cover, sheet_plan
 from workers.generation.candidates import (
     Definition,
     FigureItem,
@@ -28,15 +28,19 @@ from workers.generation.candidates import (
     Group,
     LectureCandidates,
     Point,
-    clean_title,
-    good_title,
 )
 from workers.generation.cardrules import agenda_like, good_definition, readable
-from workers.generation.figures import title_label
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
+from workers.generation.sheet_cover import (
+    closing_groups,
+    closing_title,
+    form_section,
+    label_fit,
+    without_value_labels,
+)
 from workers.generation.sheet_dedupe import replaced_terms, said
 from workers.generation.sheet_docx import (
     HEADING_PT,
@@ -61,9 +65,9 @@ from workers.generation.sheet_entries import (
     with_asides,
 )
 from workers.generation.sheet_figures import prepare_figure as _prepare_figure
+from workers.generation.sheet_figures import slide_pictures
 from workers.generation.sheet_formulas import sheet_formulas
 from workers.generation.sheet_labels import (
-    label_reason,
     list_entry,
     point_complete,
     statements_first,
@@ -73,9 +77,7 @@ from workers.generation.sheet_labels import (
 from workers.generation.sheet_lists import unshown_definitions_as_points, whole_sentence, with_lead_in_lists
 from workers.generation.sheet_pdf import docx_to_pdf, measure_pdf, soffice
 from workers.generation.sheet_rules import (
-    example_section,
     label,
-    label_ok,
     lead_in_text,
     list_items_ok,
     mixed_script,
@@ -135,6 +137,8 @@ class _Queues:
     figures: list[Item] = field(default_factory=list)
     rounds: list[list[Item]] = field(default_factory=list)  # k-th point of every group
     slide_figures: list[Item] = field(default_factory=list)  # the picture of a slide that has no text
+    section_of: dict[int, int] = field(default_factory=dict)  # slide page -> its section's index
+    fit_sections: set[int] = field(default_factory=set)  # sections whose title can lead an entry
 
 
 def spread(items: list[Item]) -> list[Item]:
@@ -149,18 +153,23 @@ def spread(items: list[Item]) -> list[Item]:
 
 
 def _ranked(q: _Queues) -> list[Item]:
-    """A lecture's items, most useful first: every section's first point (spread over the lecture) and
-    the definitions lead, formulas and the best figure follow, then the rest."""
-    points = [p for rnd in q.rounds for p in spread(rnd)]  # every section's first point comes first
+    """A lecture's items, most useful first: every section's first entry (its first point, or the first
+    key term of a section with no point of its own), spread over the lecture, before any section's second
+    (each section its share of a page that cannot hold everything); then points, definitions, formulas and
+    figures in turn."""
+    first, lone = sheet_cover.first_entries(
+        q.rounds[0] if q.rounds else [], q.terms, q.section_of, q.fit_sections
+    )
+    points = [p for rnd in q.rounds[1:] for p in spread(rnd)]
     pattern = ["point", "term", "point", "point", "term", "formula", "point", "figure", "term", "slide"]
     sources: dict[str, list[Item]] = {
-        "term": spread(q.terms),
+        "term": spread([i for i in q.terms if all(i is not x for x in lone)]),
         "point": points,
         "formula": list(q.formulas),
         "figure": list(q.figures),
         "slide": spread(q.slide_figures),
     }
-    out: list[Item] = []
+    out: list[Item] = spread(first)
     while any(sources.values()):
         for name in pattern:
             if sources[name]:
@@ -182,34 +191,47 @@ def _compact(p: Point) -> Point:
 
 
 def _shown_points(
-    g: Group, other_titles: list[str] | None = None, named: ListUnit | None = None, lang: str = "en"
+    g: Group,
+    other_titles: list[str] | None = None,
+    named: ListUnit | None = None,
+    lang: str = "en",
+    *,
+    closing: bool = False,
 ) -> list[Point]:
     """A section's points for the sheet: a list in one line ("A • B • C"), long points cut to their first
     sentence, nothing with boilerplate, no table row of short cells, no outline of the lecture's own
     sections. The shortest of the first three leads when the first is
     long (one line per section leaves room for every section). A section naming its kinds line by line
     (``named``) shows their names in one line; their explanations are key terms."""
-    if not sheet_title(g.title) or example_section(g.title) or not label_ok(g.title):
+    if closing:  # a closing slide's lines stand alone, unlabelled, one by one (never as a list of names)
+        return _point_lines(Group("", g.points, g.refs), lang)
+    if not label_fit(g.title, lang):
         return []  # an entry needs its label; one example's details are no concept
-    if label_reason(g.title, lang):
-        return []  # the label is debris, a sentence, an example or no topic ("Key intuition")
     if named is not None:
         items = list_items_ok(named.items)
         return [Point(" • ".join(items), named.ref)] if len(items) >= 2 else []
     g = Group(g.title, joined_lead_ins(explained_subheads(with_asides(g.points)), g.title), g.refs)
     unit = as_list(g)
     if unit is not None:
-        if agenda_like(unit.items, other_titles or []) or formula_labels(unit.items, g.points):
-            return []  # an outline; or the names of formulas the sheet lost ("Ideal capacity with MISO:")
+        if agenda_like(unit.items, other_titles or []):
+            return []  # an outline of the lecture's own sections
         items = list_items_ok(unit.items)
         whole = f"{g.title}: {' '.join(items)}"
-        if len(items) >= 2 and readable(whole, lang) and not mixed_script(whole):
+        lost = formula_labels(unit.items, g.points)  # the names of formulas the sheet lost: no list
+        if len(items) >= 2 and readable(whole, lang) and not mixed_script(whole) and not lost:
             return [Point(" • ".join(items), unit.ref)]
-        # not a list a student can read: its whole sentences may still state something on their own
-        g = Group(g.title, [p for p in g.points if whole_sentence(p.text)], g.refs)
+        # not a list a student can read: its whole sentences may still state something on their own; lost
+        # formulas' names go and the other lines are judged one by one
+        keep = without_value_labels(g.points) if lost else [p for p in g.points if whole_sentence(p.text)]
+        g = Group(g.title, keep, g.refs)
     joined = list_entry([p.text for p in g.points], g.title, lang)
     if joined is not None:  # many short items, no lead-in ("Types of security requirement"): a list
         return [Point(joined, g.points[0].ref)]
+    return _point_lines(g, lang)
+
+
+def _point_lines(g: Group, lang: str) -> list[Point]:
+    """A section's lines that each stand as a point under its label (``g.title``; none: alone)."""
     out = []
     for p in with_lead_in_lists(g.points, lang):  # "Four types of X:" and its short items: one point
         p = Point(symbol_tail(tidy(p.text)), p.ref, p.is_definition)
@@ -265,18 +287,32 @@ def plan_items(
             )
         for k, title in enumerate(topic_titles([g.title for g in lc.groups], lc.text_lang)):
             lc.groups[k].title = title  # "In practice" -> "Data splitting: In practice"
-        groups = [g for g in lc.groups if not agenda_title(g.title)]  # no outline, logistics, exam notes
+        closing = closing_groups(lc)  # the lecturer's own key points (sheet_cover.py)
+        lc.groups = [g for g in lc.groups if not agenda_title(g.title) and g not in closing] + closing
+        groups = list(lc.groups)  # no outline, logistics, exam notes
         kept = [i.term for i in q.terms if i.term] + refused  # the others may still be points
         groups = [unshown_definitions_as_points(g, kept) for g in groups]
         titles = [g.title for g in groups]
         named = {fold(u.title): u for u in layout.lists}
         shown_by = {
             id(g): _shown_points(
-                g, [x for x in titles if x != g.title], named.get(fold(g.title)), lc.text_lang
+                g,
+                [x for x in titles if x != g.title],
+                named.get(fold(g.title)),
+                lc.text_lang,
+                closing=closing_title(g.title) and any(g is c for c in closing),
             )
             for g in groups
         }
         sheet_plan.fill_subheads(groups, shown_by, lc.text_lang)  # lead-ins to a plot: their names
+        cases = sheet_cover.case_names(titles, lc.text_lang)  # "Examples of ... (Mentcare)": a worked case
+        for g in groups:
+            if sheet_cover.names_case(g.title, cases):
+                shown_by[id(g)] = []  # "Security requirements for the Mentcare system": the case's details
+        q.section_of = {r.page: k for k, g in enumerate(groups) for r in g.refs}
+        q.fit_sections = {
+            k for k, g in enumerate(groups) if label_fit(g.title, lc.text_lang) and not form_section(g)
+        }
         depth = max((len(x) for x in shown_by.values()), default=0)
         for k in range(depth):
             rnd = []
@@ -323,8 +359,9 @@ def plan_items(
                     text=caption,
                 )
             )
-        shown_pages = {r.page for g in groups if shown_by[id(g)] for r in g.refs}
-        shown_pages |= {i.page for i in q.figures}  # a slide's picture is shown once
+        # per slide, not per section: a section's other slides keep their pictures (each slide its share)
+        shown_pages = {p.ref.page for shown in shown_by.values() for p in shown}
+        shown_pages |= {i.page for i in [*q.terms, *q.figures]}  # a slide's picture is shown once
         q.slide_figures = _slide_figures(lc, li, shown_pages, files, workdir)
         ranked = _ranked(q)
         # no 'Also on the slides' line of section titles: an index of slide titles explains nothing, names no
@@ -336,44 +373,20 @@ def plan_items(
 
 
 SLIDE_FIGURE_WIDTH_IN = 1.8
-SLIDE_FIGURE_MIN_AREA = 0.25
 
 
 def _slide_figures(
     lc: LectureCandidates, li: int, shown_pages: set[int], files: FileStore, workdir: Path
 ) -> list[Item]:
     """For a slide that says what it says in a picture (no text line of it reaches the sheet), its main
-    figure at half width under the slide's title: the section is on the sheet, not only the slides with
-    bullet points."""
+    figure at half width under the slide's title or its own heading (sheet_figures.slide_pictures)."""
     out: list[Item] = []
-    seen: set[str] = set()
-    by_page: dict[int, list[FigureItem]] = {}
-    for f in lc.figures:
-        by_page.setdefault(f.ref.page, []).append(f)
-    for slide in lc.lecture.slides:
-        page = slide.ref.page
-        title = title_label(clean_title(slide.title)) or ""  # up to a bullet; not "Example"
-        if page in shown_pages or not good_title(title) or agenda_title(title) or not entry_ok("", title):
-            continue
-        if fold(title) in seen:
-            continue
-        if cut_title(title):
-            continue  # cut at a line break, or a question: no caption
-        figs = [f for f in by_page.get(page, []) if f.figure.area >= SLIDE_FIGURE_MIN_AREA]
-        if any(figure_boilerplate(f.figure.text) for f in by_page.get(page, [])):
-            continue  # a footer, credit, logo or book cover among the slide's pictures
-        if not figs:
-            continue
-        fig = max(figs, key=lambda f: f.figure.area)
-        prepared = _prepare_figure(fig, files, workdir)
-        if prepared is None:
-            continue
-        seen.add(fold(title))
-        image, ratio = prepared
-        caption = f"{t(lc.lang, 'figure')}: {shorten(label(title), 140)} {ref_label(page)}"
-        cost = SLIDE_FIGURE_WIDTH_IN * ratio * 72 / LINE_PT + _lines(width(caption)) + 0.6
-        out.append(Item("figure", li, cost, page, figure=fig, image=image, image_ratio=ratio, text=caption))
-        out[-1].image_width = SLIDE_FIGURE_WIDTH_IN
+    for pic in slide_pictures(lc, shown_pages, files, workdir):
+        caption = f"{t(lc.lang, 'figure')}: {shorten(label(pic.name), 140)} {ref_label(pic.page)}"
+        cost = SLIDE_FIGURE_WIDTH_IN * pic.ratio * 72 / LINE_PT + _lines(width(caption)) + 0.6
+        item = Item("figure", li, cost, pic.page, figure=pic.figure, image=pic.image, image_ratio=pic.ratio)
+        item.text, item.image_width = caption, SLIDE_FIGURE_WIDTH_IN
+        out.append(item)
     return out
 
 
@@ -473,7 +486,9 @@ def render_docx(
                 if not picked:
                     continue
                 picked.sort(key=lambda i: i.page)  # stable: within a slide, in the section's order
-                labelled = sheet_title(group.title) or sheet_plan.section_title(group.title, lc.text_lang)
+                labelled = not closing_title(group.title) and (
+                    sheet_title(group.title) or sheet_plan.section_title(group.title, lc.text_lang)
+                )  # a closing slide's key points stand alone
                 shown = [i.point for i in picked if i.point is not None]
                 for run in entry_runs([x.text for x in shown], [x.ref.page for x in shown]):
                     p = doc.add_paragraph()  # one entry per point (one idea), lines that go on joined

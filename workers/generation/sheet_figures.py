@@ -1,13 +1,21 @@
 """A figure's picture made fit for a cheat sheet: a PNG copy no wider than MAX_FIGURE_PX, not a tiny icon
-nor a tall strip that would eat a column, with its height/width ratio."""
+nor a tall strip that would eat a column, with its height/width ratio; and the pictures of slides whose text
+does not reach the sheet (``slide_pictures``)."""
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from shared.files import FileStore
-from workers.generation.candidates import FigureItem
+from shared.text import fold
+from workers.generation.candidates import FigureItem, LectureCandidates, clean_title, good_title
+from workers.generation.figures import title_label
+from workers.generation.sheet_entries import cut_title, figure_boilerplate
+from workers.generation.sheet_rules import label
+from workers.generation.validity import agenda_title, entry_ok
 
 log = logging.getLogger(__name__)
 
@@ -36,3 +44,57 @@ def prepare_figure(fig: FigureItem, files: FileStore, workdir: Path) -> tuple[Pa
     except (OSError, UnidentifiedImageError, ValueError) as exc:
         log.info("figure %s skipped: %r", fig.figure.id, exc)
         return None
+
+
+@dataclass
+class SlidePicture:
+    """The main picture of a slide whose text does not reach the sheet, and the words that name it."""
+
+    figure: FigureItem
+    image: Path
+    ratio: float
+    name: str
+    page: int
+
+
+SLIDE_FIGURE_MIN_AREA = 0.12
+
+
+def slide_pictures(
+    lc: LectureCandidates, shown_pages: set[int], files: FileStore, workdir: Path
+) -> list[SlidePicture]:
+    """For each slide that says what it says in a picture (no text line of that slide reaches the sheet),
+    its main figure, named by the slide's title, or by the heading the slide gives its picture when several
+    slides share the title (sheet_cover.picture_heading): every slide has its share, not only the first of a
+    section."""
+    from workers.generation.sheet_cover import picture_heading
+
+    out: list[SlidePicture] = []
+    seen: set[str] = set()
+    by_page: dict[int, list[FigureItem]] = {}
+    for f in lc.figures:
+        by_page.setdefault(f.ref.page, []).append(f)
+    titles = Counter(fold(clean_title(s.title)) for s in lc.lecture.slides)
+    for slide in lc.lecture.slides:
+        page = slide.ref.page
+        if page in shown_pages:
+            continue
+        title = label(title_label(clean_title(slide.title)) or "")  # up to a bullet, no cut-off "(M ="
+        heading = picture_heading(slide, titles, lc.text_lang)
+        name = heading or title
+        if heading is None and (not good_title(title) or agenda_title(title)):
+            continue
+        if not entry_ok("", name) or fold(name) in seen or cut_title(name):
+            continue  # boilerplate; named already; cut at a line break, or a question: no caption
+        figs = [f for f in by_page.get(page, []) if f.figure.area >= SLIDE_FIGURE_MIN_AREA]
+        if any(figure_boilerplate(f.figure.text) for f in by_page.get(page, [])):
+            continue  # a footer, credit, logo or book cover among the slide's pictures
+        if not figs:
+            continue
+        fig = max(figs, key=lambda f: f.figure.area)
+        prepared = prepare_figure(fig, files, workdir)
+        if prepared is None:
+            continue
+        seen.add(fold(name))
+        out.append(SlidePicture(fig, prepared[0], prepared[1], name, page))
+    return out
