@@ -1,6 +1,7 @@
 """Does a classifier that reads a line's WORDS carry to an unseen dev deck better than the role rules?
 
-    .venv/bin/python benchmarks/line_roles_lexical.py --cache DIR [--fold-rules LODO_OUTPUT] [--embed]
+    .venv/bin/python benchmarks/line_roles_lexical.py --cache DIR [--fold-rules auto|all|FILE] [--embed]
+        [--roles] [--variants 0,3] [--nested 3]
 
 Dev split only (the test split is never read). Every labelled dev line (benchmarks/data/line_roles.jsonl dev
 rows + line_roles_dev_extra.jsonl) matched to the product's line gets:
@@ -14,12 +15,17 @@ rows + line_roles_dev_extra.jsonl) matched to the product's line gets:
   class, the rules' role of the line and of its neighbours);
 - with --embed, separately: the bundled all-MiniLM-L6-v2 sentence embedding of the line (offline).
 
-Leave one deck out: the role rules of each fold are those line_roles_lodo.py chose on the other seven decks
-(``--fold-rules`` reads its printed table; without it, every rule is on: in-sample), a logistic regression is
-trained on the other decks' lines and labels the held-out deck's; the folds are pooled. Modes: the classifier
-alone; overriding the rules' content roles where it is sure (never into or out of a dropped role); adding
-dropped roles (content -> footer/meta/credit/url) where it is sure; both. Printed: macro-F1, accuracy, dropped
-roles precision (together and per role) and per-role F1 of every variant, the rules held out and in-sample.
+Leave one deck out: the role rules of each fold are chosen on the other seven decks (``--fold-rules auto``,
+the default: a sixth-session rule stays on only if switching it alone off lowers the other decks' pooled
+macro-F1; ``--fold-rules FILE`` reads line_roles_lodo.py's printed table instead; ``all``: every rule,
+in-sample); a logistic regression is trained on the other decks' lines and labels the held-out deck's; the
+folds are pooled.
+Modes: the classifier alone; a fallback for the lines the rules leave as body; overriding the rules' content
+roles where it is sure (never into or out of a dropped role); adding dropped roles (content -> footer/meta/
+credit/url) where it is sure; undoing them; content and dropped together. ``--nested N``: for variant N only,
+which roles the classifier may give and from which probability are chosen per fold on an inner
+leave-one-deck-out of the other seven decks, then applied to the held-out deck. Printed: macro-F1, accuracy,
+dropped roles precision (together and per role) and recall of every variant, the rules held out and in-sample.
 """
 
 from __future__ import annotations
