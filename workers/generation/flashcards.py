@@ -43,6 +43,7 @@ from workers.generation.cardrules import (
     list_ok,
     named_precisely,
 )
+from workers.generation.cue_checks import class_remark
 from workers.generation.figures import figure_card_answer
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
@@ -227,6 +228,8 @@ def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator
                     draft = q[name].pop(0)
                     figure = draft.figure_id is not None
                     if check.card(draft.kind, draft.front, draft.back, draft.ref.page, figure=figure):
+                        continue
+                    if class_remark(draft.kind, draft.front, draft.back):  # a cue of many terms (cue_checks)
                         continue
                     card = (draft.kind, draft.front, draft.back)
                     same = given.setdefault(asks(draft.kind, draft.front), [])

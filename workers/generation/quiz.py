@@ -25,6 +25,7 @@ from workers.generation.candidates import (
     statement_like,
 )
 from workers.generation.card_forms import remark
+from workers.generation.cue_checks import odd_option
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
@@ -493,6 +494,8 @@ class QuizBuilder:
         if not problem and (checks := self._checks.get(question.source.lecture_id)):
             q = question
             problem = next(iter(checks.quiz(q.kind, q.prompt, q.options, q.answer_text, q.source.page)), None)
+        if not problem and question.kind == "multiple_choice":
+            problem = odd_option(question.options, question.answer_text)  # a key of another kind (cue_checks)
         if problem:
             log.debug("quiz question dropped (%s): %s", problem, question.prompt)
             return False
