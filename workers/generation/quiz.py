@@ -57,6 +57,7 @@ from workers.generation.quiz_kinds import (
 )
 from workers.generation.quiz_lists import lists_to_name, mc_list_question, name_items_question
 from workers.generation.quiz_negation import negated_question
+from workers.generation.quiz_pairs import pair_question, pairs
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
 from workers.generation.quiz_statements import (
     completion_question,
@@ -268,6 +269,9 @@ class QuizBuilder:
                 if len(mc_siblings(st, self.n_options)) < 2:  # too few options: a sibling swapped in, false
                     kind, make = "true_false", partial(false_question, st, lc.lang)
                 yield _Seed(kind, f"p:{fold(st.line)}", (li, st.ref.page), make)
+            for pair in pairs(lc):  # "Label: value" cases a slide compares (quiz_pairs; English only)
+                make = partial(pair_question, pair, self.n_options, self.rng.shuffle)
+                yield _Seed("multiple_choice", f"p:{fold(pair.line)}", (li, pair.ref.page), make)
 
     def _mc_definition(
         self,
