@@ -76,6 +76,7 @@ from workers.generation.sheet_labels import (
 )
 from workers.generation.sheet_lists import unshown_definitions_as_points, whole_sentence, with_lead_in_lists
 from workers.generation.sheet_pdf import docx_to_pdf, measure_pdf, soffice
+from workers.generation.sheet_recap import recap_repeat
 from workers.generation.sheet_rules import (
     label,
     lead_in_text,
@@ -411,8 +412,8 @@ def select_items(plans: list[list[Item]], budget: float) -> list[Item]:
                 if used + cost > budget:
                     continue  # a smaller item further down may still fit
                 replaced = replaced_terms(item, mine)
-                if replaced is None:
-                    continue  # a chosen entry says it already
+                if replaced is None or recap_repeat(item, mine):
+                    continue  # a chosen entry says it already (a recap's line, a section's point)
                 for c in replaced:
                     chosen.remove(c)
                     used -= c.cost

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from shared.text import fold, stem, stopwords, word_known, words
@@ -79,6 +80,11 @@ def salient(text: str, topics: set[str], lang: str) -> bool:
     return bool(_stems(text, lang) & topics)
 
 
+@dataclass
+class RecapGroup(Group):
+    """A section of the lecture's closing slides (a recap of the other sections: sheet_recap.py)."""
+
+
 def closing_groups(lc: LectureCandidates) -> list[Group]:
     """The lecture's closing slides as sections of their own (see the module's docstring); consecutive
     closing slides with one title are one section. A short heading among a closing slide's lines ("MISO
@@ -102,7 +108,7 @@ def closing_groups(lc: LectureCandidates) -> list[Group]:
                 last.points.extend(points)
                 last.refs.append(slide.ref)
             else:
-                out.append(Group(title=name, points=points, refs=[slide.ref]))
+                out.append(RecapGroup(title=name, points=points, refs=[slide.ref]))
     return out
 
 

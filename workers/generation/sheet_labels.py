@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import re
+
 from shared.text import sentences, stopwords, words
 from workers.generation.cardrules import readable
 from workers.generation.complete import incomplete_reason, lower_start, sentence_like
@@ -33,6 +35,15 @@ _EMPTY_TOPIC = GENERIC_LABELS | frozenset(
     strength strengths weakness weaknesses benefit benefits drawback drawbacks feature features""".split()  # noqa: SIM905
 )
 _ANALOGY = frozenset({"analogy", "analogies", "analogie", "analogía", "аналогия"})
+# A title asking why one should study a subject: the lecturer's case for the subject
+# ("Why Study the Relational Model?": "Most widely used model", its vendors), no concept a student revises
+# (blind dev judges: motivation, a near miss). "Why the LSTM name" or "Why is s deleted?" ask about the
+# matter; a slide titled "Motivation" may state key ideas and stays.
+_MOTIVATION = re.compile(
+    r"^(?:why\s+(?:study|learn|care|bother|should\s+(?:we|you|i)\s+(?:study|learn|care))\b|"
+    r"pourquoi\s+(?:étudier|apprendre)\b|por\s+qué\s+(?:estudiar|aprender)\b|зачем\s+(?:изучать|учить)\b)",
+    re.I,
+)
 MIN_LONE_POINT_WORDS = 6
 
 
@@ -53,6 +64,8 @@ def label_reason(title: str, lang: str = "en") -> str | None:
     if example_line(flat) or near_miss_reason(flat):
         return "not_a_topic"
     tokens = [w.casefold() for w in words(flat) if any(ch.isalpha() for ch in w)]
+    if _MOTIVATION.match(head):
+        return "motivation"
     if any(t in _ANALOGY for t in tokens):
         return "analogy"  # "An Analogy: Course Grading": the course stands in for the concept
     content = [t for t in tokens if t not in stopwords(lang)]

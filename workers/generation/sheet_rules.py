@@ -106,7 +106,11 @@ _QUESTION_START = re.compile(
     re.I,
 )
 _CUT_START = re.compile(r"^(?:is|are|was|were|and|or|but|which|of|to|squarely)\b")
-_OCR_BULLET = re.compile(r"^(?:[%<>+~*»·]|e(?=[A-Z]))\s*")
+# An OCR'd bullet: a sign before the line's first word; "«" only when no "»" closes it (a quotation stays).
+_OCR_BULLET = re.compile(r"^(?:[%<>+~*»·]|«(?![^»]*»)|e(?=[A-Z]))\s*")
+# "When the owner entity is deleted, all owned weak entities must also be deleted.": a clause then a
+# statement, a full stop at its end: no question although it opens like one.
+_CLAUSE_STATEMENT = re.compile(r"^(?:when|where|while)\b[^,?]+,\s*[^\W\d_][^?]*[.!]$", re.I)
 _UNBALANCED_TAIL = re.compile(r"\s*\([^)]*$|\s+\d+\s*[-/–]\s*$|(?<=[^\W\d_]{2})\s+[b-df-hj-np-tv-xz]$")
 
 
@@ -217,7 +221,9 @@ def point_reason(title: str, text: str) -> str | None:
         return "cut off"  # the sentence goes on, or began, on a line the sheet does not show
     if broken_symbols(flat):
         return "misread symbols"
-    if flat.endswith(("?", "？")) or (_QUESTION_START.match(flat) and "?" not in flat):
+    if flat.endswith(("?", "？")) or (
+        _QUESTION_START.match(flat) and "?" not in flat and not _CLAUSE_STATEMENT.match(flat)
+    ):
         return "question"  # the slide asks its audience (its "?" maybe on the next line); the sheet states
     if code_line(flat):
         return "code"
