@@ -30,6 +30,21 @@ from workers.ocr.text import clean_text, first_line
 log = logging.getLogger(__name__)
 
 
+def table_lines(table: Any) -> list[str]:
+    """A table's rows as lines, cells apart by " | ", a cell's paragraphs joined; a row with one non-empty
+    cell is a text box drawn as a table: each of that cell's paragraphs is a line of its own (a heading and
+    a numbered list in one cell are not one sentence)."""
+    lines: list[str] = []
+    for row in table.rows:
+        cells = [clean_text(c.text) for c in row.cells]
+        filled = [c for c in cells if c]
+        if len(filled) == 1:
+            lines.extend(x for x in filled[0].split("\n") if x.strip())
+        else:
+            lines.append(" | ".join(c.replace("\n", " ") for c in cells))
+    return lines
+
+
 def _shape_text(shape: Any) -> list[tuple[float, float, str]]:
     """(top, left, text) for a shape and, for groups, its children."""
     from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -44,10 +59,7 @@ def _shape_text(shape: Any) -> list[tuple[float, float, str]]:
         if text:
             out.append((top, left, text))
     elif getattr(shape, "has_table", False) and shape.has_table:
-        rows = [
-            " | ".join(clean_text(c.text).replace("\n", " ") for c in row.cells) for row in shape.table.rows
-        ]
-        out.append((top, left, "\n".join(rows)))
+        out.append((top, left, "\n".join(table_lines(shape.table))))
     return out
 
 
@@ -107,10 +119,7 @@ def _pptx_hints(slide: Any, slide_w: float, slide_h: float) -> list[LineHint]:
             except (AttributeError, ValueError):
                 kind = "body"
         if getattr(shape, "has_table", False) and shape.has_table:
-            lines = [
-                " | ".join(clean_text(c.text).replace("\n", " ") for c in row.cells)
-                for row in shape.table.rows
-            ]
+            lines = table_lines(shape.table)
             kind = "table"
         elif shape.has_text_frame:
             lines = [
