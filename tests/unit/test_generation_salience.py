@@ -107,6 +107,13 @@ def test_the_floor_keeps_the_most_salient_of_what_is_left(monkeypatch: pytest.Mo
         "f",
     ]  # floor 3, given order
     assert salient(items, low.__getitem__, 12, threshold=0.5, floor=0) == ["d"]
+    lecture_of = {"a": 1, "b": 1, "c": 1, "d": 1, "e": 2, "f": 2}.__getitem__  # each lecture keeps its floor
+    assert salient(items, low.__getitem__, 12, threshold=0.5, floor=2, group=lecture_of) == [
+        "b",
+        "d",
+        "e",
+        "f",
+    ]
 
 
 def test_quiz_questions_below_the_threshold_only_fill_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:

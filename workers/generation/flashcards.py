@@ -256,7 +256,8 @@ def salient_first(lectures: list[LectureCandidates], pool: list[CardDraft], coun
         sal = by_id.get(d.ref.lecture_id)
         return sal.of(f"{d.front} {d.back}") if sal else 0.0
 
-    kept = salient(pool, score, 2 * count, floor=floor_for(count))
+    floor = floor_for(max(1, count // max(1, len(lectures))))  # per lecture, of its share of the count
+    kept = salient(pool, score, 2 * count, floor=floor, group=lambda d: d.ref.lecture_id)
     return ranked(kept, score)
 
 

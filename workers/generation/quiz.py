@@ -66,7 +66,7 @@ from workers.generation.quiz_statements import (
     mc_siblings,
     statements,
 )
-from workers.generation.salience import SalienceGate, floor_for, ranked
+from workers.generation.salience import SalienceGate, ranked
 from workers.generation.source_checks import LectureChecks
 from workers.generation.textutil import contains_phrase, shorten
 from workers.generation.validity import quiz_problem
@@ -562,7 +562,9 @@ class QuizBuilder:
             if len(made) >= count:
                 break
             take(by_kind[kind], count - len(made))
-        take(ranked(reserve, gate.built), floor_for(count) - len(made), low=True)  # the floor
+        for li in range(len(self.lectures)):  # each lecture's floor, from its most salient questions left
+            have = sum(order[id(q)][0] == li for q in made)
+            take(ranked([s for s in reserve if s.order[0] == li], gate.built), gate.floor(count) - have, True)
         made = balance.trim(made)
         made.sort(key=lambda q: order[id(q)])
         for n, q in enumerate(made, start=1):

@@ -174,16 +174,20 @@ def salient(
     *,
     threshold: float | None = None,
     floor: int | None = None,
+    group: Callable[[T], object] = lambda _: 0,
 ) -> list[T]:
     """Up to ``count`` items, the most salient first, none below ``threshold`` unless fewer than ``floor``
-    reach it (then the best of the rest fill up to the floor); returned in their given order."""
+    of a ``group`` (a lecture) reach it: the best of its rest then fill up to the floor. Returned in their
+    given order."""
     threshold = MIN_SALIENCE if threshold is None else threshold
     floor = floor_for(count) if floor is None else floor
     scores = {id(x): score(x) for x in items}
     order = ranked(items, lambda x: scores[id(x)])
-    above = [x for x in order if scores[id(x)] >= threshold][:count]
-    below = [x for x in order if scores[id(x)] < threshold]
-    chosen = above + below[: max(0, min(floor, count) - len(above))]
+    chosen = [x for x in order if scores[id(x)] >= threshold][:count]
+    for g in dict.fromkeys(group(x) for x in items):
+        have = sum(group(x) == g for x in chosen)
+        below = [x for x in order if group(x) == g and scores[id(x)] < threshold]
+        chosen += below[: max(0, min(floor, count) - have)]
     keep = {id(x) for x in chosen}
     return [x for x in items if id(x) in keep]
 
@@ -204,6 +208,10 @@ class SalienceGate:
         self.lectures = [build_salience(lc) for lc in lectures]
         self.by_id = {lc.lecture.id: s for lc, s in zip(lectures, self.lectures, strict=True)}
         self.threshold = MIN_SALIENCE if threshold is None else threshold
+
+    def floor(self, count: int) -> int:
+        """Each lecture's floor: of its share of the ``count`` questions asked."""
+        return floor_for(max(1, count // max(1, len(self.lectures))))
 
     def seed(self, seed: _Seed) -> float:
         return self.lectures[seed.order[0]].of(seed.key.split(":", 1)[-1])
