@@ -27,17 +27,32 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 VALUES = [0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]
+CORPUS: list[str] = []  # the corpus directory, when given (--corpus)
+
+
+class _Skipped(Exception):
+    code = "SKIPPED"
 
 
 def record(out: Path, values: list[float]) -> None:
+    """The quiz and the cards per threshold; the cheat sheet, which salience does not touch, is skipped."""
     import study_quality
 
-    from workers.generation import salience
+    from workers.generation import salience, service
+
+    real = service.run
+
+    def run(env: Any, **kw: Any) -> Any:
+        if kw["params"]["kind"] == "cheatsheet":
+            raise _Skipped
+        return real(env, **kw)
+
+    service.run = run
 
     out.mkdir(parents=True, exist_ok=True)
     for v in values:
         salience.MIN_SALIENCE = v
-        sys.argv = ["study_quality.py", "--split", "dev", "--out", str(out / f"t={v}.json")]
+        sys.argv = ["study_quality.py", "--split", "dev", "--out", str(out / f"t={v}.json"), *CORPUS]
         print(f"== MIN_SALIENCE={v}", flush=True)
         study_quality.main()
 
@@ -68,7 +83,6 @@ def pooled(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "cards": c,
         "cards_on": round(c_on / c, 3) if c else None,
         "boilerplate": sum(r["boilerplate_items"] for r in rows),
-        "coverage_mean": round(sum(r["coverage"] for r in rows) / max(1, len(rows)), 3),
     }
 
 
@@ -102,7 +116,10 @@ def main() -> int:
     parser.add_argument("--dir", required=True)
     parser.add_argument("--values", nargs="*", type=float, default=VALUES)
     parser.add_argument("--baseline")
+    parser.add_argument("--corpus", help="the corpus directory (default: study_quality.py's)")
     args = parser.parse_args()
+    if args.corpus:
+        CORPUS.append(args.corpus)
     if args.mode == "record":
         record(Path(args.dir), args.values)
     else:

@@ -70,6 +70,7 @@ class Salience:
     defined: set[str] = field(default_factory=set)  # folded defined terms
     terms: list[str] = field(default_factory=list)  # the lecture's terms, longest first
     _cache: dict[str, float] = field(default_factory=dict)
+    _stem_cache: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def term(self, term: str) -> float:
         key = fold(term)
@@ -104,6 +105,11 @@ class Salience:
     def raw_titles(self) -> list[str]:
         return [r.split("\n", 1)[0] for r in self.raw]
 
+    def _term_stems(self, term: str) -> frozenset[str]:
+        if term not in self._stem_cache:
+            self._stem_cache[term] = _stems(term, self.lang)
+        return self._stem_cache[term]
+
     def named(self, text: str) -> list[str]:
         """The lecture's terms ``text`` names (all content stems present; CJK: as a substring)."""
         have = _stems(text, self.lang)
@@ -112,7 +118,7 @@ class Salience:
             if has_cjk(term):
                 if term in text:
                     out.append(term)
-            elif (stems := _stems(term, self.lang)) and stems <= have:
+            elif (stems := self._term_stems(term)) and stems <= have:
                 out.append(term)
         return out
 
