@@ -34,7 +34,7 @@ class _Skipped(Exception):
     code = "SKIPPED"
 
 
-def record(out: Path, values: list[float]) -> None:
+def record(out: Path, values: list[float], floors: list[str]) -> None:
     """The quiz and the cards per threshold; the cheat sheet, which salience does not touch, is skipped."""
     import study_quality
 
@@ -50,11 +50,15 @@ def record(out: Path, values: list[float]) -> None:
     service.run = run
 
     out.mkdir(parents=True, exist_ok=True)
-    for v in values:
-        salience.MIN_SALIENCE = v
-        sys.argv = ["study_quality.py", "--split", "dev", "--out", str(out / f"t={v}.json"), *CORPUS]
-        print(f"== MIN_SALIENCE={v}", flush=True)
-        study_quality.main()
+    for floor in floors:
+        least, share = floor.split("-")
+        salience.FLOOR_MIN, salience.FLOOR_SHARE = int(least), float(share)
+        for v in values:
+            salience.MIN_SALIENCE = v
+            name = f"t={v},f={floor}.json"
+            sys.argv = ["study_quality.py", "--split", "dev", "--out", str(out / name), *CORPUS]
+            print(f"== MIN_SALIENCE={v} floor {floor}", flush=True)
+            study_quality.main()
 
 
 def counts(row: dict[str, Any]) -> tuple[int, int]:
@@ -86,10 +90,16 @@ def pooled(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _name(v: tuple[float, int, float]) -> str:
+    return f"t={v[0]} floor={-v[1]}-{-v[2]}"
+
+
 def report(out: Path, baseline: Path | None) -> None:
-    runs: dict[float, dict[str, dict[str, Any]]] = {}
+    runs: dict[tuple[float, int, float], dict[str, dict[str, Any]]] = {}
     for f in sorted(out.glob("t=*.json")):
-        v = float(f.stem.split("=", 1)[1])
+        t, floor = f.stem.split(",f=") if ",f=" in f.stem else (f.stem, "3-0.25")
+        least, share = floor.split("-")
+        v = (float(t.split("=", 1)[1]), -int(least), -float(share))  # ties: lowest threshold, highest floor
         runs[v] = {r["deck"]: r for r in json.loads(f.read_text(encoding="utf-8"))["decks"]}
     values = sorted(runs)
     decks = sorted(next(iter(runs.values())))
@@ -98,13 +108,13 @@ def report(out: Path, baseline: Path | None) -> None:
         print("before", pooled(base), "J", objective(base))
     for v in values:
         rows = list(runs[v].values())
-        print(f"t={v:<5} in-sample J {objective(rows):4}  {pooled(rows)}")
+        print(f"{_name(v):22} in-sample J {objective(rows):4}  {pooled(rows)}")
     held: list[dict[str, Any]] = []
     for deck in decks:
         train = [d for d in decks if d != deck]
-        best = max(values, key=lambda v: (objective([runs[v][d] for d in train]), -v))
+        best = max(values, key=lambda v: (objective([runs[v][d] for d in train]), [-x for x in v]))
         held.append(runs[best][deck])
-        print(f"  held out {deck[:44]:44} chose t={best}  {counts(runs[best][deck])}")
+        print(f"  held out {deck[:44]:44} chose {_name(best)}  {counts(runs[best][deck])}")
     print("held-out (pooled over the 10 folds)", pooled(held), "J", objective(held))
 
 
@@ -116,12 +126,13 @@ def main() -> int:
     parser.add_argument("--dir", required=True)
     parser.add_argument("--values", nargs="*", type=float, default=VALUES)
     parser.add_argument("--baseline")
+    parser.add_argument("--floors", nargs="*", default=["3-0.25"], help="FLOOR_MIN-FLOOR_SHARE settings")
     parser.add_argument("--corpus", help="the corpus directory (default: study_quality.py's)")
     args = parser.parse_args()
     if args.corpus:
         CORPUS.append(args.corpus)
     if args.mode == "record":
-        record(Path(args.dir), args.values)
+        record(Path(args.dir), args.values, args.floors)
     else:
         report(Path(args.dir), Path(args.baseline) if args.baseline else None)
     return 0

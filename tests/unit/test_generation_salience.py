@@ -93,6 +93,8 @@ def test_the_threshold_drops_a_card_on_a_one_off_term(monkeypatch: pytest.Monkey
 
 def test_the_floor_keeps_the_most_salient_of_what_is_left(monkeypatch: pytest.MonkeyPatch) -> None:
     lc = _lecture()
+    monkeypatch.setattr(salience, "FLOOR_MIN", 3)
+    monkeypatch.setattr(salience, "FLOOR_SHARE", 0.25)
     pool = list(card_drafts([lc], Phraser(None)))
     monkeypatch.setattr(salience, "MIN_SALIENCE", 1.01)  # nothing reaches it
     kept = salient_first([lc], pool, 20)
@@ -119,6 +121,7 @@ def test_the_floor_keeps_the_most_salient_of_what_is_left(monkeypatch: pytest.Mo
 def test_quiz_questions_below_the_threshold_only_fill_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:
     lc = _lecture()
     sal = build_salience(lc)
+    monkeypatch.setattr(salience, "FLOOR_MIN", 3)
     monkeypatch.setattr(salience, "MIN_SALIENCE", 0.0)
     every = QuizBuilder([lc], Phraser(None)).build(8)
     scores = sorted((sal.of(f"{q.prompt} {q.answer_text}") for q in every), reverse=True)

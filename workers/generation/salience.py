@@ -30,8 +30,10 @@ from shared.text.plausibility import zipf
 if TYPE_CHECKING:
     from workers.generation.candidates import LectureCandidates
 
-MIN_SALIENCE = 0.4  # an item below this is dropped while the floor allows (chosen leaving one dev deck out)
-FLOOR_SHARE, FLOOR_MIN = 0.25, 3  # a lecture keeps at least max(3, a quarter of the count asked), if it can
+# An item below MIN_SALIENCE is dropped unless its lecture would keep fewer than max(FLOOR_MIN, FLOOR_SHARE x
+# the count asked): both chosen on the dev decks by benchmarks/salience_lodo.py (docs/benchmarks.md, session 8).
+MIN_SALIENCE = 0.3
+FLOOR_SHARE, FLOOR_MIN = 0.1, 1
 TITLE_CAP, SPREAD_CAP = 2, 5
 WEIGHTS = {"titles": 1.0, "spread": 1.0, "defined": 0.5, "rarity": 0.75}
 COMMON_ZIPF, RARE_ZIPF = 6.0, 3.0
