@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from workers.generation.candidates import LectureCandidates
 
 # An item below MIN_SALIENCE is dropped unless its lecture would keep fewer than max(FLOOR_MIN, FLOOR_SHARE x
-# the count asked): both chosen on the dev decks by benchmarks/salience_lodo.py (docs/benchmarks.md, session 8).
+# the count asked): both chosen on the dev decks by benchmarks/salience_lodo.py (docs/benchmarks.md, sess. 8).
 MIN_SALIENCE = 0.3
 FLOOR_SHARE, FLOOR_MIN = 0.1, 1
 TITLE_CAP, SPREAD_CAP = 2, 5
