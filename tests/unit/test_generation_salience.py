@@ -135,3 +135,10 @@ def test_quiz_questions_below_the_threshold_only_fill_the_floor(monkeypatch: pyt
     monkeypatch.setattr(salience, "FLOOR_MIN", 0)
     monkeypatch.setattr(salience, "FLOOR_SHARE", 0.0)
     assert len(QuizBuilder([lc], Phraser(None)).build(8)) == len(high)  # no floor: only the salient ones
+
+
+def test_a_less_salient_lecture_is_not_crowded_out() -> None:
+    items = ["a1", "a2", "a3", "b1", "b2"]
+    score = {"a1": 0.9, "a2": 0.8, "a3": 0.7, "b1": 0.5, "b2": 0.4}.__getitem__
+    picked = salient(items, score, 2, threshold=0.3, floor=0, group=lambda x: x[0])
+    assert picked == ["a1", "b1"]  # each lecture's best in turn, not the two best of one lecture

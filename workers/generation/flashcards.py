@@ -49,7 +49,7 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz_statements import concept_names, resolved
-from workers.generation.salience import build_salience, floor_for, ranked, salient
+from workers.generation.salience import build_salience, floor_for, ranked, round_robin, salient
 from workers.generation.sheet_labels import term_reason
 from workers.generation.source_checks import LectureChecks
 from workers.generation.structure import structured, worked_case
@@ -258,7 +258,7 @@ def salient_first(lectures: list[LectureCandidates], pool: list[CardDraft], coun
 
     floor = floor_for(max(1, count // max(1, len(lectures))))  # per lecture, of its share of the count
     kept = salient(pool, score, 2 * count, floor=floor, group=lambda d: d.ref.lecture_id)
-    return ranked(kept, score)
+    return round_robin(ranked(kept, score), lambda d: d.ref.lecture_id)  # each lecture's best in turn
 
 
 def new_fsrs_card(card_id: int, now: datetime) -> dict[str, object]:

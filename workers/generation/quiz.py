@@ -66,7 +66,7 @@ from workers.generation.quiz_statements import (
     mc_siblings,
     statements,
 )
-from workers.generation.salience import SalienceGate, ranked
+from workers.generation.salience import SalienceGate, ranked, round_robin
 from workers.generation.source_checks import LectureChecks
 from workers.generation.textutil import contains_phrase, shorten
 from workers.generation.validity import quiz_problem
@@ -515,7 +515,7 @@ class QuizBuilder:
             by_kind[seed.kind].append(seed)
         gate = SalienceGate(self.lectures)  # the most salient concepts first (salience.py)
         for kind, seeds in by_kind.items():
-            by_kind[kind] = ranked(interleaved(seeds, self.rng), gate.seed)
+            by_kind[kind] = round_robin(ranked(interleaved(seeds, self.rng), gate.seed), lambda s: s.order[0])
         reserve: list[_Seed] = []  # valid questions on less salient concepts: asked only to reach the floor
         targets = allocate(count, MIX[self.difficulty])
         used: set[str] = set()

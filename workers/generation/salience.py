@@ -175,6 +175,20 @@ def ranked(items: Sequence[T], score: Callable[[T], float]) -> list[T]:
     return [x for _, _, x in sorted(scored, key=lambda s: (-s[0], s[1]))]
 
 
+def round_robin(items: Sequence[T], group: Callable[[T], object]) -> list[T]:
+    """One item of each group (lecture) in turn, each group's items in their given order: a subject's most
+    salient lecture does not crowd out the others."""
+    groups: dict[object, list[T]] = {}
+    for x in items:
+        groups.setdefault(group(x), []).append(x)
+    out: list[T] = []
+    while any(groups.values()):
+        for lst in groups.values():
+            if lst:
+                out.append(lst.pop(0))
+    return out
+
+
 def salient(
     items: Sequence[T],
     score: Callable[[T], float],
@@ -184,13 +198,13 @@ def salient(
     floor: int | None = None,
     group: Callable[[T], object] = lambda _: 0,
 ) -> list[T]:
-    """Up to ``count`` items, the most salient first, none below ``threshold`` unless fewer than ``floor``
-    of a ``group`` (a lecture) reach it: the best of its rest then fill up to the floor. Returned in their
-    given order."""
+    """Up to ``count`` items, the most salient of each ``group`` (a lecture) first, in turn; none below
+    ``threshold`` unless fewer than ``floor`` of a group reach it: the best of its rest then fill up to the
+    floor. Returned in their given order."""
     threshold = MIN_SALIENCE if threshold is None else threshold
     floor = floor_for(count) if floor is None else floor
     scores = {id(x): score(x) for x in items}
-    order = ranked(items, lambda x: scores[id(x)])
+    order = round_robin(ranked(items, lambda x: scores[id(x)]), group)
     chosen = [x for x in order if scores[id(x)] >= threshold][:count]
     for g in dict.fromkeys(group(x) for x in items):
         have = sum(group(x) == g for x in chosen)
