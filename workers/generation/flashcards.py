@@ -49,6 +49,7 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz_statements import concept_names, resolved
+from workers.generation.salience import build_salience, floor_for, ranked, round_robin, salient
 from workers.generation.sheet_labels import term_reason
 from workers.generation.source_checks import LectureChecks
 from workers.generation.structure import structured, worked_case
@@ -243,6 +244,23 @@ def card_drafts(lectures: list[LectureCandidates], phraser: Phraser) -> Iterator
                         break
 
 
+POOL = 4  # drafts drawn per card asked: the most salient are chosen among them
+
+
+def salient_first(lectures: list[LectureCandidates], pool: list[CardDraft], count: int) -> list[CardDraft]:
+    """The drafts about the lectures' salient concepts, most salient first (salience.py): at most twice the
+    count (near-duplicates are removed next), none below the threshold unless the floor needs it."""
+    by_id = {lc.lecture.id: build_salience(lc) for lc in lectures}
+
+    def score(d: CardDraft) -> float:
+        sal = by_id.get(d.ref.lecture_id)
+        return sal.of(f"{d.front} {d.back}") if sal else 0.0
+
+    floor = floor_for(max(1, count // max(1, len(lectures))))  # per lecture, of its share of the count
+    kept = salient(pool, score, 2 * count, floor=floor, group=lambda d: d.ref.lecture_id)
+    return round_robin(ranked(kept, score), lambda d: d.ref.lecture_id)  # each lecture's best in turn
+
+
 def new_fsrs_card(card_id: int, now: datetime) -> dict[str, object]:
     from fsrs import Card
 
@@ -276,13 +294,15 @@ def store_cards(
     pool: list[CardDraft] = []
     skipped = phrased = 0
     for draft in card_drafts(lectures, phraser):
-        if len(pool) >= 2 * count:
+        if len(pool) >= POOL * count:
             break
         if draft.source_key in existing:
             skipped += 1
             continue
         existing.add(draft.source_key)
         pool.append(draft)
+    drawn = list(pool)
+    pool = salient_first(lectures, pool, count)
     repeats = near_duplicates(known + [_text(d.front, d.back) for d in pool], embed=embed)
     dropped = {i - len(known) for i in repeats if i >= len(known)}
     chosen: list[CardDraft] = []
@@ -300,6 +320,8 @@ def store_cards(
         if progress:
             progress(len(chosen), count)
     now = utcnow()
+    place = {id(d): i for i, d in enumerate(drawn)}
+    chosen.sort(key=lambda d: place[id(d)])  # stored in the generator's interleaved order
     for draft in chosen:
         card = Flashcard(
             user_id=user_id,

@@ -66,6 +66,7 @@ from workers.generation.quiz_statements import (
     mc_siblings,
     statements,
 )
+from workers.generation.salience import SalienceGate, ranked, round_robin
 from workers.generation.source_checks import LectureChecks
 from workers.generation.textutil import contains_phrase, shorten
 from workers.generation.validity import quiz_problem
@@ -512,8 +513,10 @@ class QuizBuilder:
         by_kind: dict[QuestionKind, list[_Seed]] = {k: [] for k in MIX[self.difficulty]}
         for seed in self.seeds():
             by_kind[seed.kind].append(seed)
+        gate = SalienceGate(self.lectures)  # the most salient concepts first (salience.py)
         for kind, seeds in by_kind.items():
-            by_kind[kind] = interleaved(seeds, self.rng)
+            by_kind[kind] = round_robin(ranked(interleaved(seeds, self.rng), gate.seed), lambda s: s.order[0])
+        reserve: list[_Seed] = []  # valid questions on less salient concepts: asked only to reach the floor
         targets = allocate(count, MIX[self.difficulty])
         used: set[str] = set()
         prompts: set[str] = set()
@@ -521,9 +524,8 @@ class QuizBuilder:
         order: dict[int, tuple[int, int]] = {}
         balance = TrueFalseBalance(count)
 
-        def take(kind: QuestionKind, limit: int) -> None:
+        def take(pool: list[_Seed], limit: int, low: bool = False) -> None:
             got = 0
-            pool = by_kind[kind]
             while pool and got < limit and len(made) < count:
                 seed = pool.pop(0)
                 if seed.key in used:
@@ -534,6 +536,9 @@ class QuizBuilder:
                     or fold(question.prompt) in prompts
                     or not self._keep(even_case(question))
                 ):
+                    continue
+                if not low and gate.low(question, seed):
+                    reserve.append(replace(seed, build=partial(lambda q: q, question)))
                     continue
                 if not balance.admits(question):
                     balance.hold(question, seed)  # a "True" asked once a "False" is
@@ -552,11 +557,14 @@ class QuizBuilder:
         # True/false first: its False keys are definitions with a sibling term swapped in, and every "True"
         # waits for a "False"; asked after multiple choice, the definitions would all be taken already.
         for kind in sorted(targets, key=lambda k: k != "true_false"):
-            take(kind, targets[kind])
+            take(by_kind[kind], targets[kind])
         for kind in sorted(by_kind, key=lambda k: -MIX[self.difficulty][k]):  # top up from what is left
             if len(made) >= count:
                 break
-            take(kind, count - len(made))
+            take(by_kind[kind], count - len(made))
+        for li in range(len(self.lectures)):  # each lecture's floor, from its most salient questions left
+            have = sum(order[id(q)][0] == li for q in made)
+            take(ranked([s for s in reserve if s.order[0] == li], gate.built), gate.floor(count) - have, True)
         made = balance.trim(made)
         made.sort(key=lambda q: order[id(q)])
         for n, q in enumerate(made, start=1):
