@@ -1,0 +1,54 @@
+"""Which of the answering slide's units (sentences, bullets) an extractive answer says (workers.ai.answer).
+
+Rules by form, each a knob chosen leaving one dev deck out (benchmarks/qa_lodo.py; docs/benchmarks.md, eighth
+session, branch qa-keyphrase):
+
+- ``bare``: a unit with no word in it, only numbers, symbols and one- or two-letter fragments (a chart's axis
+  "-10 0 10 20 30", "10-4", an OCR'd formula "2NZ"), says little to a student; with BARE_LAST it fills an
+  answer only after the slide's worded units (it is still said first when it shares a word with the question);
+- ``weights``: the question's words a unit shares, each counted once (IDF off) or by how rare it is among
+  the slide's units (IDF on: a word every unit repeats, the slide's topic, tells them apart less than one
+  a single unit holds).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+from workers.ai.retrieval import match_terms
+
+BARE_LAST = False
+IDF = False
+IDF_FLOOR = 0.5  # with IDF, a question word every unit holds still counts this much (one unit alone: 1)
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+WORD_LETTERS = 3  # a word: this many letters in a row (Devanagari marks count), or one CJK sign
+
+
+def bare(unit: str) -> bool:
+    """Whether a unit holds no word (only numbers, symbols, one- or two-letter fragments)."""
+    if _CJK.search(unit):
+        return False
+    run = 0
+    for ch in unicodedata.normalize("NFKC", unit):
+        run = run + 1 if unicodedata.category(ch)[0] in "LM" else 0
+        if run >= WORD_LETTERS:
+            return False
+    return True
+
+
+def weights(wanted: set[str], units: list[str]) -> list[float]:
+    """Each unit's words in common with the question (``wanted``, match_terms), weighted by IDF when on."""
+    said = [wanted & set(match_terms(u)) for u in units]
+    if not IDF:
+        return [float(len(s)) for s in said]
+    n = len(units)
+    df = {t: sum(t in s for s in said) for t in wanted}
+
+    def weight(t: str) -> float:
+        rarity = math.log((n + 1) / df[t]) / math.log(n + 1) if n > 0 else 1.0
+        return IDF_FLOOR + (1 - IDF_FLOOR) * rarity
+
+    return [sum(weight(t) for t in s) for s in said]
