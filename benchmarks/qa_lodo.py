@@ -68,6 +68,7 @@ SETTINGS: list[tuple[str, dict[str, Any]]] = [
     *_sweep("extract_units", AN + "EXTRACT_UNITS", [1, 2, 4, 5]),
     *_sweep("bare_last", UC + "BARE_LAST", [1]),
     *_sweep("idf", UC + "IDF", [1]),
+    *_sweep("notes_language", UC + "NOTES_LANGUAGE", [1]),
     *_sweep("defines_bonus", AN + "DEFINES_BONUS", [0, 2]),
 ]
 # The values of the code on main before the seventh session (a record made since stores the code's own).

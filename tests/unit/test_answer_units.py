@@ -7,7 +7,7 @@ import pytest
 
 from workers.ai import answer, unit_choice
 from workers.ai.answer import extractive_pieces
-from workers.ai.retrieval import Evidence
+from workers.ai.retrieval import Evidence, match_terms
 
 
 def ev(text: str, title: str = "Training") -> Evidence:
@@ -84,3 +84,19 @@ def test_bare_means_no_word_in_any_script() -> None:
         assert unit_choice.bare(text), text
     for text in ("Smith", "SQL-92", "साँप", "数据", "вес", "logS 1 + q"):
         assert not unit_choice.bare(text), text
+
+
+def test_with_notes_language_words_are_compared_in_the_notes_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Tried, not adopted (held out on dev it ties main): NOTES_LANGUAGE is off, this checks the lab's knob.
+    slide = ev(
+        "Las vigas de concreto tienen resistencias muy bajas a la tracción y por eso llevan acero "
+        "de refuerzo en la zona donde la viga se estira bajo la carga.",
+        title="Resistencias del concreto",
+    )
+    assert unit_choice.terms_for([slide]) is match_terms
+    monkeypatch.setattr(unit_choice, "NOTES_LANGUAGE", True)
+    terms = unit_choice.terms_for([slide])
+    assert terms("las resistencias") == match_terms("las resistencias", "es")
+    assert terms("las resistencias") != match_terms("las resistencias")

@@ -246,18 +246,19 @@ def extractive_pieces(
     mitosis answer).
     Each with the slide it comes from; ``budget``: words in all (EXTRACT_WORDS by default)."""
     budget = EXTRACT_WORDS if budget is None else budget
-    wanted = set(match_terms(question))
+    terms = unit_choice.terms_for(evidence)  # match_terms, in the notes' language with NOTES_LANGUAGE
+    wanted = set(terms(question))
     pieces: list[tuple[str, Evidence]] = []
     words = 0
     for rank, e in enumerate(evidence):
         units = answer_units(e)
         if pieces:  # a later slide only for what the question asks that the chosen sentences do not say
-            wanted -= {t for piece, _ in pieces for t in match_terms(piece)}
-        overlap = [len(wanted & set(match_terms(u))) for u in units]
+            wanted -= {t for piece, _ in pieces for t in terms(piece)}
+        overlap = [len(wanted & set(terms(u))) for u in units]
         if pieces:  # and with two of them at least: one shared word ("happens") is not a second answer
             overlap = [n if n >= MIN_TOP_UP_TERMS else 0 for n in overlap]
-        defines = [bool(wanted & set(match_terms(" ".join(u.split()[:DEFINED_WORDS])))) for u in units]
-        weight = unit_choice.weights(wanted, units)  # the shared words, by rarity with IDF
+        defines = [bool(wanted & set(terms(" ".join(u.split()[:DEFINED_WORDS])))) for u in units]
+        weight = unit_choice.weights(wanted, units, terms)  # the shared words, by rarity with IDF
         order = sorted(
             (i for i in range(len(units)) if overlap[i]),
             key=lambda i: (-weight[i] - DEFINES_BONUS * defines[i], -(len(units[i].split()) >= 5), i),

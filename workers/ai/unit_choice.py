@@ -16,11 +16,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 
-from workers.ai.retrieval import match_terms
+from workers.ai.retrieval import Evidence, match_terms
+from workers.ai.slide_choice import slides_language
 
 BARE_LAST = False
 IDF = False
+NOTES_LANGUAGE = False
 IDF_FLOOR = 0.5  # with IDF, a question word every unit holds still counts this much (one unit alone: 1)
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -39,9 +42,20 @@ def bare(unit: str) -> bool:
     return True
 
 
-def weights(wanted: set[str], units: list[str]) -> list[float]:
-    """Each unit's words in common with the question (``wanted``, match_terms), weighted by IDF when on."""
-    said = [wanted & set(match_terms(u)) for u in units]
+def terms_for(evidence: list[Evidence]) -> Callable[[str], list[str]]:
+    """How the answer compares words: match_terms in English stems (NOTES_LANGUAGE off), or in the
+    language the slides are written in (on: Spanish notes with Spanish stems and stop words)."""
+    if not NOTES_LANGUAGE or not evidence:
+        return match_terms
+    lang = slides_language(evidence)
+    return lambda text: match_terms(text, lang)
+
+
+def weights(
+    wanted: set[str], units: list[str], terms: Callable[[str], list[str]] = match_terms
+) -> list[float]:
+    """Each unit's words in common with the question (``wanted``, ``terms``), weighted by IDF when on."""
+    said = [wanted & set(terms(u)) for u in units]
     if not IDF:
         return [float(len(s)) for s in said]
     n = len(units)
