@@ -47,6 +47,7 @@ Row = dict[str, Any]
 SC = "workers.ai.slide_choice."
 AN = "workers.ai.answer."
 SS = "workers.ai.second_slide."
+UC = "workers.ai.unit_choice."
 
 
 def _sweep(knob: str, path: str, values: Iterable[Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -62,6 +63,13 @@ SETTINGS: list[tuple[str, dict[str, Any]]] = [
     *_sweep("fill_following", AN + "FILL_FOLLOWING", [0, 1, 3]),
     *_sweep("min_words", AN + "MIN_EXTRACT_WORDS", [0, 30, 45]),
     *_sweep("second_gain", SS + "COVERAGE_GAIN", [None, 0.2, 0.15, 0.1, 0.05, 0.0, -0.1, -0.2, -0.34]),
+    # eighth session (qa-keyphrase): which units of the answering slide are said
+    *_sweep("max_units", AN + "MAX_UNITS", [5, 6, 8, 10, 12, 20, 24]),
+    *_sweep("extract_units", AN + "EXTRACT_UNITS", [1, 2, 4, 5]),
+    *_sweep("bare_last", UC + "BARE_LAST", [1]),
+    *_sweep("idf", UC + "IDF", [1]),
+    *_sweep("notes_language", UC + "NOTES_LANGUAGE", [1]),
+    *_sweep("defines_bonus", AN + "DEFINES_BONUS", [0, 2]),
 ]
 # The values of the code on main before the seventh session (a record made since stores the code's own).
 MAIN_VALUES = {
@@ -101,7 +109,9 @@ REFUSAL_KNOBS: dict[str, tuple[str, list[float]]] = {
 # ---------------------------------------------------------------------------------------------- record
 
 
-def record(out_path: Path, only: list[str]) -> None:
+def record(out_path: Path, only: list[str], slides: bool = False) -> None:
+    """``slides``: each row also keeps the answer, its cited pages and the slides it was written from
+    (benchmarks/qa_keyphrase.py reads them)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from qa import read_decks
     from qa_support import build_subjects
@@ -126,6 +136,20 @@ def record(out_path: Path, only: list[str]) -> None:
         saved["main_values"]["refusal." + knob] = getattr(refusal, path.rsplit(".", 1)[1])
     decide = refusal.decide
     seen: list[list[Any]] = []
+    spoken: dict[str, Any] = {}
+    current = [""]
+    from workers.ai import answer as answer_module
+
+    ask, choose = answer_module.answer_question, answer_module.answer_evidence
+
+    def asking(**kwargs: Any) -> Any:
+        current[0] = kwargs["req"].request_id
+        return ask(**kwargs)
+
+    def choosing(db: Any, question: str, evidence: Any, **kwargs: Any) -> Any:
+        found = choose(db, question, evidence, **kwargs)
+        spoken[current[0]] = {"asked": question, "slides": [_slide(e) for e in found[:3]]}
+        return found
 
     def recording(f: Any, question: str, answer_all: bool = False) -> bool:
         seen.append([f.coverage, f.similarity, f.rarest_missing, f.language])
@@ -145,6 +169,9 @@ def record(out_path: Path, only: list[str]) -> None:
             old = apply(patch)
             everything = name == "answer_all"
             hooked = apply({RF + "decide": lambda f, q, everything=everything: recording(f, q, everything)})
+            spoken.clear()
+            if slides:
+                hooked.update(apply({AN + "answer_question": asking, AN + "answer_evidence": choosing}))
             start = time.perf_counter()
             try:
                 outs = ask_all(items, factory, embedder, store, subjects, lambda: llm)
@@ -164,12 +191,21 @@ def record(out_path: Path, only: list[str]) -> None:
                         "words": len(strip_labels(o.answer).split()),
                         "rank": o.rank,
                         "features": f,
+                        **(
+                            {"answer": o.answer, "cited": o.cited, **spoken.get(o.item.id, {})}
+                            if slides
+                            else {}
+                        ),
                     }
                     for o, f in zip(outs, seen, strict=True)
                 },
             }
             out_path.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
             print(f"{name}: {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def _slide(e: Any) -> dict[str, Any]:
+    return {k: getattr(e, k) for k in ("page", "title", "text", "source", "figure_ids", "lecture_id")}
 
 
 # ---------------------------------------------------------------------------------------------- report
@@ -386,13 +422,14 @@ def main() -> int:
     rec = sub.add_parser("record")
     rec.add_argument("--out", required=True, type=Path)
     rec.add_argument("--only", nargs="*", default=[])
+    rec.add_argument("--slides", action="store_true", help="keep answers and their slides (qa_keyphrase)")
     rep = sub.add_parser("report")
     rep.add_argument("--record", required=True, type=Path)
     rep.add_argument("--no-probes", action="store_true", help="off-topic = qa.jsonl's items only")
     rep.add_argument("--joint", action="store_true", help="also the Latin rule's thresholds chosen together")
     args = parser.parse_args()
     if args.command == "record":
-        record(args.out, args.only)
+        record(args.out, args.only, args.slides)
     else:
         raw = args.record.read_bytes()
         if args.record.suffix == ".gz":  # the records kept in benchmarks/results/session7
