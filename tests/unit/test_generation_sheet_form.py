@@ -127,7 +127,8 @@ def test_a_point_that_repeats_its_label_in_other_forms_is_refused(tmp_path: Path
 
 def test_stray_letter_and_its_exceptions() -> None:
     assert stray_letter("", "fewer observations into each model k")
-    assert not stray_letter("", "the value of vitamin A")  # "a" as an English word ends many phrases
+    assert not stray_letter("", "the share of the population with hepatitis B")  # a name, not a symbol
+    assert not stray_letter("", "the one the dataset calls a")  # "a" as an English word
     assert not stray_letter("", "the capacity is C = B log2(1 + SNR)")
     assert form_reason("Compression", "the load before it fails l", "es") == "stray_letter"
 
@@ -141,6 +142,7 @@ def test_points_away_reads_the_first_sentence_only_in_several_languages() -> Non
     # a second sentence has the first before it; a noun of its own is no pointer
     assert not points_away("", "The training set fits the model. This should be the largest subset.")
     assert not points_away("", "物种形成是新物种产生的过程。")
+    assert not points_away("Граф", "это множество вершин и рёбер между ними")  # the copula of a definition
     assert not points_away("", "Security policies set out general access strategies.")
 
 
@@ -155,6 +157,7 @@ def test_cut_word_reads_the_lecture_words() -> None:
     assert not cut_word("", "name and type of each column", "en", vocab)  # a plural is no cut
     assert not cut_word("", "the incidence rat.", "en", vocab)  # a full stop ends it
     assert cut_word("", "the number of new infectios", "en", vocab)
+    assert not cut_word("", "the algorithm proposed by Warshalll", "en", vocab)  # a name is no cut
     assert not cut_word("", "число рёбер графа", "ru", lecture_words(["число рёбер графа"]))
 
 

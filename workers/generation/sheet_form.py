@@ -3,12 +3,12 @@ called invalid, told by its shape, in any language, with no deck's words. Adopte
 >= 0.7 on the blind dev judgments of sheet entries, or for ``cut_word`` of quiz questions and cards, none
 losing a valid entry: ``benchmarks/sheet_form.py``), applied to key terms and points alike:
 
-- ``cut_word``: the entry ends with no terminal punctuation on a word the lecture writes only there, which
-  is no word of the language nor of English ("... the English infinitval"), or (English) which begins a
-  more common word the lecture writes ("the incidence rat" where the slides say "rate"; not "column" beside
-  "columns").
-- ``stray_letter``: the entry ends on a lone letter after a word ("... into each model k", "... compresión
-  l"): a symbol of a formula the reader moved, or OCR debris.
+- ``cut_word``: the entry ends with no terminal punctuation on a lower-case word the lecture writes only
+  there, which is no word of the language nor of English ("... the English infinitval"), or (English) which
+  begins a more common word the lecture writes ("the incidence rat" where the slides say "rate"; not
+  "column" beside "columns").
+- ``stray_letter``: the entry ends on a lone lower-case letter after a word ("... into each model k",
+  "... compresión l"; not "hepatitis B"): a symbol of a formula the reader moved, or OCR debris.
 - ``points_away``: the entry's first sentence points at what the entry never states: it opens on a
   demonstrative or a comparison ("This ...", "These ...", "Similar if ...", "Consider ...", "Ces ...",
   "Esto ...", "Эти ...", "这些 ..."), or names "the following", "as shown", "above/below", "one of these".
@@ -38,7 +38,7 @@ from shared.text.plausibility import word_known, zipf
 
 _TERMINAL = (".", "!", "?", "…", "。", "！", "？", ")", "]", "»", "”", '"', "'", ";", "；")
 _LAST_WORD = regex.compile(r"([\p{L}\p{M}]+)\W*$")
-_STRAY = regex.compile(r"[\p{L}\p{M}]{2,}[\p{P}]?\s+\p{L}$")
+_STRAY = regex.compile(r"[\p{L}\p{M}]{2,}[\p{P}]?\s+\p{Ll}$")  # lower case: "hepatitis B" is a name
 _SCRIPTS_CHECKED = regex.compile(r"^[\p{Latin}\p{Cyrillic}\p{Greek}\p{M}]+$")
 
 # Opening words that point back or forward at what the entry does not state: a demonstrative or
@@ -47,7 +47,7 @@ _POINTER_START = re.compile(
     r"^(?:this|these|those|such|similar(?:ly)?|likewise|consider|here|"
     r"ceci|cela|ça|ce|ces|ceux|celle|celles|celui|ici|considérons|de\s+même|"
     r"esto|esta|este|estos|estas|eso|esa|ese|esos|esas|aquí|considere|consideremos|igualmente|"
-    r"это|этот|эта|эти|этого|такой|такие|здесь|рассмотрим|аналогично)\b|"
+    r"этот|эта|эти|этого|этих|такой|такие|здесь|рассмотрим|аналогично)\b|"  # not "это": "X — это Y" defines
     r"^(?:这|那|此|上述|如上|如下|以下)",  # Chinese has no spaces: no word boundary after the pointer
     re.I,
 )
@@ -94,9 +94,9 @@ def cut_word(label: str, body: str, lang: str = "en", vocab: Vocab = None) -> bo
         return False
     m = _LAST_WORD.search(flat)
     if m is None or m.end(1) != len(flat.rstrip()) or not flat[: m.start(1)].endswith(" "):
-        return False  # no word of its own at the end ("Au=λu" is a formula)
+        return False  # no word of its own at the end ("Au=λu" is a formula); a name is no cut
     w = m.group(1)
-    if len(w) < 2 or (w.isupper() and len(w) <= 6) or not _SCRIPTS_CHECKED.match(w):
+    if len(w) < 2 or not w[0].islower() or not _SCRIPTS_CHECKED.match(w):
         return False
     key = fold(w)
     if vocab is not None and vocab[key] > 1:
@@ -114,9 +114,9 @@ def cut_word(label: str, body: str, lang: str = "en", vocab: Vocab = None) -> bo
 
 
 def stray_letter(label: str, body: str, lang: str = "en", vocab: Vocab = None) -> bool:
-    """Ends on a lone letter after a word: a formula's symbol or OCR debris left at the end."""
+    """Ends on a lone lower-case letter after a word: a formula's symbol or OCR debris left at the end."""
     flat = _flat(body)
-    return bool(_STRAY.search(flat)) and flat[-1:].lower() not in {
+    return bool(_STRAY.search(flat)) and flat[-1:] not in {
         "a",
         "i",
         "y",
