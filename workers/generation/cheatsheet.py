@@ -66,6 +66,7 @@ from workers.generation.sheet_entries import (
 )
 from workers.generation.sheet_figures import prepare_figure as _prepare_figure
 from workers.generation.sheet_figures import slide_pictures
+from workers.generation.sheet_form import FormGate
 from workers.generation.sheet_formulas import sheet_formulas
 from workers.generation.sheet_labels import (
     list_entry,
@@ -269,14 +270,15 @@ def plan_items(
         layout = structured(lc)  # kinds named line by line on a slide
         section = {r.page: g.title for g in lc.groups for r in g.refs}
         refused: list[Definition] = []
+        form = FormGate([s.text for s in lc.lecture.slides], lc.text_lang)  # entries refused by their form
         for d in [*lc.definitions, *layout.definitions]:
             if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
                 continue
             if term_reason(d.term, lc.text_lang) or not point_complete(d.definition, lc.text_lang):
                 continue  # a term or definition cut off, spliced or unbalanced
-            if definition_reason(d.term, d.definition, lc.text_lang):
+            if definition_reason(d.term, d.definition, lc.text_lang) or form.refuses(d.term, d.definition):
                 refused.append(d)  # not as a point either
-                continue  # repeats its term, announces a list it lacks, asks, or runs two together
+                continue  # repeats its term, asks, runs two together, or fails a form rule (sheet_form.py)
             if worked_case(section.get(d.ref.page, "")):
                 continue
             text = f"{d.term} — {d.definition} {ref_label(d.ref.page)}"
@@ -310,6 +312,7 @@ def plan_items(
         for g in groups:
             if sheet_cover.names_case(g.title, cases):
                 shown_by[id(g)] = []  # "Security requirements for the Mentcare system": the case's details
+            shown_by[id(g)] = [p for p in shown_by[id(g)] if not form.refuses(g.title, p.text)]
         q.section_of = {r.page: k for k, g in enumerate(groups) for r in g.refs}
         q.fit_sections = {
             k for k, g in enumerate(groups) if label_fit(g.title, lc.text_lang) and not form_section(g)
