@@ -15,53 +15,6 @@ from workers.ocr.content import TextBox
 from workers.ocr.ports import OcrWord
 
 GAP_HEIGHTS = 2.0  # a gap wider than this many line heights splits a line into pieces ("10/25/2022 ... 13")
-WIDE_GAP_HEIGHTS = 4.0  # parts of one row further apart than this many line heights are separate lines
-TOUCH_HEIGHTS = 0.12  # runs of one row this close (in line heights) are one word's pieces ("2020" "-04")
-
-
-def row_starts(boxes: Sequence[tuple[float, float, float, float]]) -> list[int]:
-    """Where a text-layer line's characters (left, bottom, right, top; y up) start a new visual row that
-    the layer did not mark with a line end: the character's box lies wholly below or above the row so far
-    and it starts left of the previous character (a title and the bullets under it extracted as one line).
-    Sub- and superscripts stay: they move right, not back."""
-    starts: list[int] = []
-    low = high = prev_left = None
-    for i, (left, bottom, _right, top) in enumerate(boxes):
-        if low is not None and high is not None and prev_left is not None:
-            apart = top < low or bottom > high
-            if apart and left < prev_left:
-                starts.append(i)
-                low, high = bottom, top
-                prev_left = left
-                continue
-        low = bottom if low is None else min(low, bottom)
-        high = top if high is None else max(high, top)
-        prev_left = left
-    return starts
-
-
-def wide_gaps(boxes: Sequence[tuple[float, float, float, float]]) -> list[int]:
-    """Where a row's characters (left, bottom, right, top) jump right by more than WIDE_GAP_HEIGHTS row
-    heights: labels side by side in a diagram, columns the layer read as one line. (A table's row is joined
-    again by the reader; other rows keep the parts as lines of their own.)"""
-    if not boxes:
-        return []
-    height = max(max(b[3] for b in boxes) - min(b[1] for b in boxes), 1e-6)
-    return [k for k in range(1, len(boxes)) if boxes[k][0] - boxes[k - 1][2] > WIDE_GAP_HEIGHTS * height]
-
-
-def join_runs(runs: Sequence[tuple[float, float, float, str]]) -> str:
-    """One row's runs (left, right, height, text), left to right, as one line: runs that touch are pieces
-    of one word or number the layer broke ("2020" "-04" "-15" -> "2020-04-15"), the others are apart; so is
-    a run that starts well inside the one before it (a formula's letter drawn over the sentence's gap)."""
-    out = ""
-    prev_right: float | None = None
-    for left, right, height, text in runs:
-        if prev_right is not None:
-            out += "" if abs(left - prev_right) <= TOUCH_HEIGHTS * height else " "
-        out += text
-        prev_right = right
-    return out
 
 
 def line_pieces(

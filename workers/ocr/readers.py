@@ -9,9 +9,7 @@ what a reader produces (PageContent) and its options (ReadOptions) are in worker
 
 from __future__ import annotations
 
-import itertools
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,15 +31,7 @@ from shared.files import (
 from workers.ocr.content import FigureContent, PageContent, ReadOptions, TextBox
 from workers.ocr.devanagari import broken_devanagari, layer_segments, mend_runs
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_and_angle, thumbnail_bytes, turn
-from workers.ocr.line_boxes import (
-    WIDE_GAP_HEIGHTS,
-    edge_marks,
-    join_runs,
-    line_pieces,
-    ocr_text_boxes,
-    row_starts,
-    wide_gaps,
-)
+from workers.ocr.line_boxes import edge_marks, line_pieces, ocr_text_boxes
 from workers.ocr.line_cues import LineHint
 from workers.ocr.marks import ink_saturation, refine_words
 from workers.ocr.scripts import AUTO, languages_for_text, latin_only
@@ -70,59 +60,29 @@ class Run:
         return (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
 
 
-_NUMBER = re.compile(r"[-+\u2212\u2013]?\d[\d.,]*%?")
-
-
-def _numbers_only(parts: list[str]) -> bool:
-    """Every part is a bare number: a chart's axis ticks or a row of figures stay one line."""
-    return all(_NUMBER.fullmatch(p.strip()) for p in parts)
-
-
-def _is_table(block: lp.TextBlock | None) -> bool:
-    return block is not None and block.type == "table"
-
-
 def _inside(run: Run, box: tuple[float, float, float, float]) -> bool:
     cx, cy = run.center
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def _line_groups(runs: list[Run], *, table: bool = False) -> list[list[Run]]:
-    """Runs grouped into lines (similar vertical centre), top to bottom, each left to right; a row's runs
-    apart by more than WIDE_GAP_HEIGHTS line heights are lines of their own (labels side by side in a
-    diagram, two columns), except in a table and in a row of bare numbers (axis ticks), each one line."""
+def _line_groups(runs: list[Run]) -> list[list[Run]]:
+    """Runs grouped into lines (similar vertical centre), top to bottom, each left to right."""
     ordered = sorted(runs, key=lambda r: (r.center[1], r.x0))
-    rows: list[list[Run]] = []
+    lines: list[list[Run]] = []
     for run in ordered:
-        if rows:
-            last = rows[-1][-1]
+        if lines:
+            last = lines[-1][-1]
             tolerance = max(2.0, 0.5 * min(run.y1 - run.y0, last.y1 - last.y0))
             if abs(run.center[1] - last.center[1]) <= tolerance:
-                rows[-1].append(run)
-                continue
-        rows.append([run])
-    lines: list[list[Run]] = []
-    for row in rows:
-        row.sort(key=lambda r: r.x0)
-        numbers = _numbers_only([r.text for r in row])
-        lines.append([row[0]])
-        for prev, run in itertools.pairwise(row):
-            height = max(prev.y1 - prev.y0, run.y1 - run.y0, 1.0)
-            if not table and not numbers and run.x0 - prev.x1 > WIDE_GAP_HEIGHTS * height:
-                lines.append([run])
-            else:
                 lines[-1].append(run)
-    return lines
+                continue
+        lines.append([run])
+    return [sorted(line, key=lambda r: r.x0) for line in lines]
 
 
-def _joined(line: list[Run]) -> str:
-    """One row's runs as one line, pieces of a word the layer broke apart joined (line_boxes.join_runs)."""
-    return join_runs([(r.x0, r.x1, r.y1 - r.y0, r.text) for r in line])
-
-
-def _lines(runs: list[Run], *, table: bool = False) -> str:
+def _lines(runs: list[Run]) -> str:
     """Runs grouped into lines (similar vertical centre), top to bottom, left to right."""
-    return "\n".join(_joined(line) for line in _line_groups(runs, table=table))
+    return "\n".join(" ".join(r.text for r in line) for line in _line_groups(runs))
 
 
 def _reading_order(blocks: list[lp.TextBlock], page_width: float) -> list[lp.TextBlock]:
@@ -269,7 +229,7 @@ class PageWork:
         placed = any(r.y1 - r.y0 > 1 for r in self.runs)  # the 1-pixel runs of a layer without boxes are not
         self.hints = [
             LineHint(
-                text=_joined(line),
+                text=" ".join(r.text for r in line),
                 kind=block.type
                 if block is not None
                 else (edge_of[id(line[0])].type if id(line[0]) in edge_of else ""),
@@ -278,13 +238,13 @@ class PageWork:
                 size=max(r.y1 - r.y0 for r in line) / height if placed else None,
             )
             for block, runs in parts
-            for line in _line_groups(runs, table=_is_table(block))
+            for line in _line_groups(runs)
         ]
         if placed:
             width = max(self.image.width, 1)
             self.text_boxes = [
                 TextBox(
-                    text=_joined(line),
+                    text=" ".join(r.text for r in line),
                     boxes=[
                         [
                             round(x0 / width, 4),
@@ -296,10 +256,10 @@ class PageWork:
                         for x0, x1 in (r.pieces or ((r.x0, r.x1),))
                     ],
                 )
-                for block, runs in parts
-                for line in _line_groups(runs, table=_is_table(block))
+                for _, runs in parts
+                for line in _line_groups(runs)
             ]
-        return clean_text("\n".join(_lines(runs, table=_is_table(b)) for b, runs in parts)), None
+        return clean_text("\n".join(_lines(runs) for _, runs in parts)), None
 
     def title(self, text: str) -> str:
         titles = sorted(self.blocks("title"), key=lambda b: (b.coordinates[1], b.coordinates[0]))
@@ -417,27 +377,14 @@ def _text_lines(textpage: Any, page_height: float, scale: float) -> list[Run] | 
     runs: list[Run] = []
     start = 0
     for end in [*(i for i, ch in enumerate(text) if ch in "\r\n"), len(text)]:
-        chars = [i for i in range(start, end) if not text[i].isspace()]
-        boxes = [textpage.get_charbox(index[i]) for i in chars]
-        # a line the layer did not break at a row change is cut there (line_boxes.row_starts)
-        rows = [0, *row_starts(boxes), len(chars)]
-        cuts = [start]
-        for r0, r1 in itertools.pairwise(rows):  # and rows at wide gaps (line_boxes.wide_gaps)
-            if r0 >= r1:
-                continue
-            gaps = [chars[r0 + k] for k in wide_gaps(boxes[r0:r1])]
-            row_end = chars[r1] if r1 < len(chars) else end
-            parts = [text[a:b] for a, b in itertools.pairwise([chars[r0], *gaps, row_end])]
-            cuts += ([] if _numbers_only(parts) else gaps) + ([row_end] if r1 < len(chars) else [])
-        cuts.append(end)
-        for a, b in itertools.pairwise(cuts):
-            line = clean_text(text[a:b])
-            row = [box for i, box in zip(chars, boxes, strict=True) if a <= i < b]
-            if line and row:
-                left = min(r[0] for r in row)
-                bottom = min(r[1] for r in row)
-                right = max(r[2] for r in row)
-                top = max(r[3] for r in row)
+        line = clean_text(text[start:end])
+        if line:
+            boxes = [textpage.get_charbox(index[i]) for i in range(start, end) if not text[i].isspace()]
+            if boxes:
+                left = min(b[0] for b in boxes)
+                bottom = min(b[1] for b in boxes)
+                right = max(b[2] for b in boxes)
+                top = max(b[3] for b in boxes)
                 runs.append(
                     Run(
                         left * scale,
@@ -445,7 +392,7 @@ def _text_lines(textpage: Any, page_height: float, scale: float) -> list[Run] | 
                         right * scale,
                         (page_height - bottom) * scale,
                         line,
-                        tuple((x * scale, y * scale) for x, y in line_pieces(row, top - bottom)),
+                        tuple((a * scale, b * scale) for a, b in line_pieces(boxes, top - bottom)),
                     )
                 )
         start = end + 1
