@@ -14,6 +14,7 @@ from shared.schemas import QuizQuestion, SourceRef
 from shared.text import fold, has_cjk, words
 from workers.generation.i18n import PHRASES
 from workers.generation.quiz_kinds import ANAPHORIC
+from workers.generation.salience import round_robin
 from workers.generation.textutil import contains_phrase
 
 TF_SHARE = 0.4  # at most this share of a quiz is true/false
@@ -80,12 +81,7 @@ def interleaved(seeds: list[T], rng: random.Random) -> list[T]:
         by_lecture.setdefault(s.order[0], []).append(s)
     for lst in by_lecture.values():
         rng.shuffle(lst)
-    mixed: list[T] = []
-    while any(by_lecture.values()):
-        for lst in by_lecture.values():
-            if lst:
-                mixed.append(lst.pop(0))
-    return mixed
+    return round_robin([s for lst in by_lecture.values() for s in lst], lambda s: s.order[0])
 
 
 def even_case(q: QuizQuestion) -> QuizQuestion:
