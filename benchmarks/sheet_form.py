@@ -1,6 +1,9 @@
 """What each cheat-sheet form rule (workers/generation/sheet_form.py) drops among blind-judged dev entries.
 
-    .venv/bin/python benchmarks/sheet_form.py [--show RULE] [--items] [--pages CACHE.json]
+    .venv/bin/python benchmarks/sheet_form.py [--show RULE] [--items | --gated] [--pages CACHE.json]
+
+--gated: the judged dev quiz questions and cards apart, each read by the parts the product gates
+(workers/generation/source_checks.item_form_problem); ``--show any`` lists what the rules drop.
 
 Ground truth: the dev cheat-sheet entries blind judges rated (benchmarks/results/session6 judged_dev_main,
 judged_dev_sheet_round1; session7 judged_dev_sheet_cover; ids sheet-N = the N-th cheat-sheet item of the
@@ -107,6 +110,58 @@ def judged_items() -> list[dict]:
     return out
 
 
+def gated_items(vocabs: dict[str, Counter[str]]) -> list[dict]:
+    """The judged dev quiz questions and cards read as the product now gates them (source_checks.quiz_parts,
+    card_parts, form_rule): which adopted rules each fails. Bad = judged not valid or not worth keeping."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from study_checks import pooled
+
+    from workers.generation.source_checks import card_parts, form_rule, quiz_parts
+
+    out = []
+    for row in pooled():
+        item, j = row["item"], row["judgment"]
+        if item.get("figure_id"):
+            continue
+        lang, vocab = deck_lang(item["deck"]), vocabs.get(item["deck"])
+        if item["type"] == "quiz":
+            kind = item["question_kind"]
+            statements, ends = quiz_parts(
+                kind, item["stem"], item.get("options") or [], item.get("key") or ""
+            )
+            pair = None
+            text = item["stem"]
+        else:
+            statements, ends, pair = card_parts(item["card_kind"], item["front"], item["back"])
+            text = f"{item['front']} | {item['back']}"
+        failed = [n for n in ADOPTED if form_rule(n, statements, ends, pair, lang, vocab)]
+        valid, keep = j["valid"] == "yes", j["worth_keeping"] == "yes"
+        out.append({"type": item["type"], "text": text, "failed": failed, "valid": valid, "keep": keep})
+    return out
+
+
+def gated_table(vocabs: dict[str, Counter[str]], show: bool) -> None:
+    rows = gated_items(vocabs)
+    for kind in ("quiz", "card"):
+        mine = [r for r in rows if r["type"] == kind]
+        print(
+            f"\n{kind}: {len(mine)} judged, {sum(not r['valid'] for r in mine)} invalid, "
+            f"{sum(not r['keep'] for r in mine)} not worth keeping"
+        )
+        print("| rule | drops | judged invalid | valid lost | not worth keeping | worth keeping lost |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name in [*ADOPTED, "any"]:
+            hit = [r for r in mine if r["failed"] and (name == "any" or name in r["failed"])]
+            bad = sum(not r["valid"] for r in hit)
+            nk = sum(not r["keep"] for r in hit)
+            print(f"| {name} | {len(hit)} | {bad} | {len(hit) - bad} | {nk} | {len(hit) - nk} |")
+        if show:
+            for r in mine:
+                if r["failed"]:
+                    tag = "valid" if r["valid"] else "INVALID"
+                    print(tag, "keep" if r["keep"] else "drop", r["failed"], "|", r["text"][:150])
+
+
 def table(entries: list[dict], rules: list[str], vocabs: dict) -> list[tuple[str, int, int, int, int, int]]:
     rows = []
     for name in rules:
@@ -123,7 +178,13 @@ def main() -> None:
     ap.add_argument("--show", help="print the entries this rule drops")
     ap.add_argument("--items", action="store_true", help="judged dev quiz questions and cards (secondary)")
     ap.add_argument("--pages", type=Path, default=Path("/tmp/sheet-strict-pages.json"), help="dev page cache")
+    ap.add_argument(
+        "--gated", action="store_true", help="quiz and cards apart, by the parts the product gates"
+    )
     args = ap.parse_args()
+    if args.gated:
+        gated_table(deck_vocab(args.pages), bool(args.show))
+        return
     entries = judged_items() if args.items else judged()
     vocabs = deck_vocab(args.pages)
     print(f"lecture vocabularies from {args.pages}: {len(vocabs)} decks")

@@ -26,6 +26,7 @@ import regex
 from shared.text import fold, stem, stopwords, words
 from shared.text.plausibility import word_known
 from workers.generation.material import LectureMaterial, Slide
+from workers.generation.sheet_form import ADOPTED, RULES, lecture_words
 
 # Roles whose lines are no subject matter to ask about (workers/ocr/line_cues.ROLES): example code, the
 # lecture's outline, an exercise's questions, labels read inside a picture, a formula's symbols.
@@ -233,6 +234,65 @@ def given_away_problem(hidden: str, shown: str, lang: str) -> str | None:
     return None
 
 
+# The cheat sheet's adopted form rules (sheet_form.ADOPTED) by the part of an item they read: a statement,
+# key, option, front or back cut mid-word or ending on a stray letter; a statement pointing at what it never
+# states; a term card whose back is its front again. Measured on the blind dev judgments of quiz questions
+# and cards (benchmarks/sheet_form.py --gated; docs/benchmarks.md, "the form rules on quiz questions and
+# cards").
+ENDS = ("cut_word", "stray_letter")
+
+
+def form_rule(
+    name: str,
+    statements: Sequence[str],
+    ends: Sequence[str],
+    pair: tuple[str, str] | None,
+    lang: str,
+    vocab: Counter[str] | None,
+) -> bool:
+    """Whether the parts fail one form rule: ``ends`` (and statements) by their last word, ``statements`` by
+    their first sentence, ``pair`` (label, content) by its content repeating the label."""
+    rule = RULES[name]
+    if name in ENDS:
+        return any(rule("", plain(p), lang, vocab) for p in [*statements, *ends] if p.strip())
+    if name == "points_away":
+        return any(rule("", plain(p), lang, vocab) for p in statements if p.strip())
+    if name == "echo":
+        return pair is not None and rule(pair[0], pair[1], lang, vocab)
+    return False
+
+
+def item_form_problem(
+    statements: Sequence[str],
+    ends: Sequence[str],
+    pair: tuple[str, str] | None,
+    lang: str,
+    vocab: Counter[str] | None,
+    rules: Sequence[str] = ADOPTED,
+) -> str | None:
+    """The first adopted form rule the item's parts fail, as ``form_<rule>``, or None."""
+    for name in rules:
+        if form_rule(name, statements, ends, pair, lang, vocab):
+            return f"form_{name}"
+    return None
+
+
+def quiz_parts(kind: str, prompt: str, options: Sequence[str], answer: str) -> tuple[list[str], list[str]]:
+    """(statements, ends) of a question: its stem without the fixed frame, then its key and options."""
+    from workers.generation.quiz_forms import FILL_FRAMES, TF_FRAMES, body
+
+    statement = body(body(prompt, TF_FRAMES), FILL_FRAMES)
+    return [statement], [*options] + ([answer] if kind != "true_false" else [])
+
+
+def card_parts(kind: str, front: str, back: str) -> tuple[list[str], list[str], tuple[str, str] | None]:
+    """(statements, ends, label pair) of a card: a term card's definition is its statement, a cloze's
+    sentence (and its back) are."""
+    if kind == "basic":
+        return [back], [front], (front, back)
+    return [front, back], [], None
+
+
 # --- the checks on a whole item -------------------------------------------------------------------------
 def quiz_problems(
     kind: str,
@@ -244,8 +304,10 @@ def quiz_problems(
     lang: str,
     vocab: Counter[str] | None = None,
     max_count: int = MAX_RARE_COUNT,
+    words_seen: Counter[str] | None = None,
 ) -> list[str]:
-    """Every check a quiz question fails (empty when it passes), in the order they are tried."""
+    """Every check a quiz question fails (empty when it passes), in the order they are tried. ``words_seen``:
+    the lecture's words for the form rules (sheet_form.lecture_words)."""
     from workers.generation.quiz_forms import FILL_FRAMES, TF_FRAMES, body
 
     statement = body(body(prompt, TF_FRAMES), FILL_FRAMES)
@@ -258,6 +320,7 @@ def quiz_problems(
         stray_glyph_problem(parts),
         leans_problem(statement, lang) if kind in ("true_false", "fill_blank") else None,
         given_away_problem(answer, statement, lang) if kind == "fill_blank" else None,
+        item_form_problem(*quiz_parts(kind, prompt, options, answer), None, lang, words_seen),
     ]
     return [f for f in found if f]
 
@@ -272,6 +335,7 @@ def card_problems(
     vocab: Counter[str] | None = None,
     figure: bool = False,
     max_count: int = MAX_RARE_COUNT,
+    words_seen: Counter[str] | None = None,
 ) -> list[str]:
     """Every check a flashcard fails (empty when it passes), in the order they are tried."""
     parts = [front, back]
@@ -286,6 +350,7 @@ def card_problems(
         stray_glyph_problem(parts),
         leans_problem(front, lang) if sentence else None,
         given_away_problem(cloze.group(1), _CLOZE.sub(" ", front), lang) if cloze and sentence else None,
+        None if figure else item_form_problem(*card_parts(kind, front, back), lang, words_seen),
     ]
     return [f for f in found if f]
 
@@ -297,13 +362,28 @@ class LectureChecks:
         self.lang = lang
         self.slides = {s.ref.page: s for s in lecture.slides}
         self.vocab = vocabulary(f"{s.title}\n{s.text}" for s in lecture.slides)
+        self.words_seen = lecture_words(s.text for s in lecture.slides)  # as the cheat sheet's FormGate
 
     def quiz(self, kind: str, prompt: str, options: Sequence[str], answer: str, page: int) -> list[str]:
         return quiz_problems(
-            kind, prompt, options, answer, slide=self.slides.get(page), lang=self.lang, vocab=self.vocab
+            kind,
+            prompt,
+            options,
+            answer,
+            slide=self.slides.get(page),
+            lang=self.lang,
+            vocab=self.vocab,
+            words_seen=self.words_seen,
         )
 
     def card(self, kind: str, front: str, back: str, page: int, *, figure: bool = False) -> list[str]:
         return card_problems(
-            kind, front, back, slide=self.slides.get(page), lang=self.lang, vocab=self.vocab, figure=figure
+            kind,
+            front,
+            back,
+            slide=self.slides.get(page),
+            lang=self.lang,
+            vocab=self.vocab,
+            figure=figure,
+            words_seen=self.words_seen,
         )
