@@ -48,6 +48,7 @@ from workers.generation.figures import figure_card_answer
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
+from workers.generation.quiz_forms import subject_blank
 from workers.generation.quiz_statements import concept_names, resolved
 from workers.generation.salience import build_salience, floor_for, ranked, round_robin, salient
 from workers.generation.sheet_labels import term_reason
@@ -160,7 +161,8 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             for sentence in resolved(p.text, names, lang):  # "This should ..." given its subject's name
                 if len(sentence) > 240 or not statement_like(sentence) or find_definition(sentence, p.ref):
                     continue  # a definition is asked through its term
-                phrase = term_in(sentence, [x for x in terms if _specific(x)])  # clozes only on key terms
+                specific = [x for x in terms if _specific(x)]  # clozes only on key terms
+                phrase = term_in(sentence, specific) or subject_word(sentence, terms)
                 if not phrase or asked[fold(phrase)] >= MAX_ASKED or fold(phrase) == fold(sentence):
                     continue
                 if len(g.title.split()) >= 4 and fold(g.title) in fold(sentence):
@@ -196,6 +198,19 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             )
         )
     return kinds
+
+
+def subject_word(sentence: str, terms: list[str]) -> str | None:
+    """A one-word key term that is the line's subject ("{{Views}} can be used to present ...", "A {{view}} is
+    just a relation, ..."): the rest of the line says what it does, as in a definition's cloze, so the word
+    need not be specific (one hidden inside a line is not: "... in the current {{instance}} ...")."""
+    for term in terms:
+        if _specific(term):
+            continue
+        found = term_in(sentence, [term])
+        if found and subject_blank(blank_out(sentence, found)):
+            return found
+    return None
 
 
 def leans_on_title(sentence: str, phrase: str, title: str) -> bool:
