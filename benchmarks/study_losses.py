@@ -117,6 +117,7 @@ def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
         else:
             drafts.append(listed)
     asked = Counter(fold(d.term) for d in lc.definitions)
+    narrow = [x for x in terms if not fc._specific(x) and not fc.lecture_topic(x, lc)]
     for g in lc.groups:
         for p in (p for p in g.points if not p.is_definition):
             for sentence in resolved(p.text, names, lang):
@@ -131,7 +132,7 @@ def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
                     _lose(lost, "point:is_definition", **item)
                     continue
                 specific = [x for x in terms if fc._specific(x)]
-                phrase = term_in(sentence, specific) or fc.subject_word(sentence, terms)
+                phrase = term_in(sentence, specific) or fc.subject_word(sentence, narrow)
                 if not phrase:
                     plain = term_in(sentence, terms)
                     stage = "point:only_one_word_term" if plain else "point:no_key_term"

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
 from shared.files import LocalFileStore
 from shared.models import GeneratedDocument
 from shared.schemas import GenerateRequest
-from tests.support.study import add_lecture, lecture, study_db
+from tests.support.study import BIO_SLIDES, add_lecture, lecture, study_db
+from workers.generation import flashcards
 from workers.generation.candidates import LectureCandidates, extract
 from workers.generation.flashcards import card_drafts
 from workers.generation.keyterms import number_variants, term_in
 from workers.generation.phrasing import Phraser
-from workers.generation.service import CARDS, QUESTIONS, GenerationEnv, default_count, generate_quiz
+from workers.generation.service import (
+    CARDS,
+    QUESTIONS,
+    GenerationEnv,
+    default_count,
+    generate_flashcards,
+    generate_quiz,
+)
 
 DB_SLIDES = [
     (
@@ -72,6 +82,21 @@ def test_a_one_word_key_term_is_hidden_only_where_it_is_the_subject() -> None:
     )
     assert not any("instance" in f.lower() and "{{" in f for f in fronts)  # inside a line: several words fit
     assert ("basic", "relational database") in cards  # the definition is still asked through its term
+    rated = [("Security", "Security\n• Security is essential as most systems are networked to the Internet.")]
+    assert not any("{{" in front for _, front in _cards(DB_SLIDES + rated) if "networked" in front)
+
+
+def test_the_word_a_lecture_is_about_is_no_cloze() -> None:
+    line = "Security is considered when design decisions are made."
+    topic = ("Security", f"Security\n• {line}")
+    parts = [
+        (f"Part {i}", f"Part {i}\n• Security of the layer {i} is kept by its own rules.") for i in range(4)
+    ]
+    fronts = [front for _, front in _cards([parts[0], topic, *parts[1:]])]  # on every slide
+    assert not any("{{c1::Security}} is considered" in f for f in fronts)
+    # the same line in a lecture that names the word on one slide of five is a fair cloze
+    fronts = [front for _, front in _cards([*DB_SLIDES, topic])]
+    assert "{{c1::Security}} is considered when design decisions are made." in fronts
 
 
 def test_the_default_counts_scale_with_the_lecture() -> None:
@@ -86,19 +111,30 @@ def test_the_default_counts_scale_with_the_lecture() -> None:
     assert request.questions is None and GenerateRequest(kind="flashcards").cards is None
 
 
-def test_a_quiz_asked_without_a_count_gets_the_default(tmp_path: Path) -> None:
+def test_a_request_without_a_count_gets_the_lectures_default(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
     sdb = study_db(tmp_path)
-    add_lecture(sdb)
+    add_lecture(sdb, BIO_SLIDES * 12)  # 60 slides: 30 questions, 60 cards
     env = GenerationEnv(
         session_factory=sdb.session_factory,
         files=LocalFileStore(sdb.settings.data_dir),
         llm=None,
         settings=sdb.settings,
     )
-    result = generate_quiz(
-        env, job_id=None, user_id=sdb.user_id, subject_id=sdb.subject_id, request=GenerateRequest(kind="quiz")
-    )
-    assert result["questions_requested"] == QUESTIONS[0]
+    ids = {"user_id": sdb.user_id, "subject_id": sdb.subject_id}
+    result = generate_quiz(env, job_id=None, request=GenerateRequest(kind="quiz"), **ids)
+    assert result["questions_requested"] == 30
     with sdb.session_factory() as db:
         doc = db.get(GeneratedDocument, result["document_id"])
-        assert doc is not None and doc.params["questions_requested"] == QUESTIONS[0]
+        assert doc is not None and doc.params["questions_requested"] == 30
+    asked: list[int] = []
+
+    def store(db: object, *, count: int, **_: object) -> dict[str, int]:
+        asked.append(count)
+        return {"cards": 0}
+
+    monkeypatch.setattr(flashcards, "store_cards", store)
+    generate_flashcards(env, job_id=None, request=GenerateRequest(kind="flashcards"), **ids)
+    generate_flashcards(env, job_id=None, request=GenerateRequest(kind="flashcards", cards=7), **ids)
+    assert asked == [60, 7]
