@@ -8,7 +8,8 @@ Every deck of the split (DIR, default ../shared/corpus, read in place) is read a
 benchmarks/retrieval.py's functions (the worker's reader, the page cache in /tmp, decoration removal, line
 roles), stored by the worker's store_pages as one subject per deck in a temporary SQLite database made by
 the migrations, and the worker's own generation code (workers.generation.service.run) makes the three
-documents with the request defaults (a 1-page cheat sheet, 20 questions, 50 cards). Extractive by default
+documents with the request defaults (a 1-page cheat sheet; 20 questions and 50 cards, more for a long lecture:
+workers/generation/service.default_count). Extractive by default
 (as a worker without a model); --llm loads the bundled model as a worker does.
 
 Automatic scores (per deck, then the mean over decks):

@@ -31,9 +31,16 @@ class GenerateRequest(BaseModel):
     kind: GenerationKind
     lecture_ids: IdList | None = Field(default=None, description="default: every processed lecture")
     pages: Literal[1, 2] = Field(default=1, description="cheat sheet length")
-    questions: int = Field(default=20, ge=1, le=100, description="quiz length")
+    questions: int | None = Field(
+        default=None, ge=1, le=100, description="quiz length; default: 20, or one per 2 slides (at most 100)"
+    )
     difficulty: Difficulty = "medium"
-    cards: int = Field(default=50, ge=1, le=500, description="flashcards to add")
+    cards: int | None = Field(
+        default=None,
+        ge=1,
+        le=500,
+        description="flashcards to add; default: 50, or one per slide (at most 500)",
+    )
     title: str | None = Field(default=None, max_length=200)
 
 

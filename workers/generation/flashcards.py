@@ -48,6 +48,7 @@ from workers.generation.figures import figure_card_answer
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
 from workers.generation.phrasing import Phraser
+from workers.generation.quiz_forms import subject_blank
 from workers.generation.quiz_statements import concept_names, resolved
 from workers.generation.salience import build_salience, floor_for, ranked, round_robin, salient
 from workers.generation.sheet_labels import term_reason
@@ -154,13 +155,15 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             kinds["cloze"].append(cloze_card)
     kinds["list"] = [c for c in _list_cards(lc, layout.lists) if kept(c)]
     asked = Counter(fold(d.term) for d in lc.definitions)  # a term is asked at most twice
+    narrow = [x for x in terms if not _specific(x) and not lecture_topic(x, lc)]
 
     for g in lc.groups:
         for p in (p for p in g.points if not p.is_definition):
             for sentence in resolved(p.text, names, lang):  # "This should ..." given its subject's name
                 if len(sentence) > 240 or not statement_like(sentence) or find_definition(sentence, p.ref):
                     continue  # a definition is asked through its term
-                phrase = term_in(sentence, [x for x in terms if _specific(x)])  # clozes only on key terms
+                specific = [x for x in terms if _specific(x)]  # clozes only on key terms
+                phrase = term_in(sentence, specific) or subject_word(sentence, narrow)
                 if not phrase or asked[fold(phrase)] >= MAX_ASKED or fold(phrase) == fold(sentence):
                     continue
                 if len(g.title.split()) >= 4 and fold(g.title) in fold(sentence):
@@ -196,6 +199,43 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             )
         )
     return kinds
+
+
+TOPIC_SHARE = 0.5  # a word named on more than half of the slides is what the lecture is about
+
+
+def lecture_topic(term: str, lc: LectureCandidates) -> bool:
+    """A word the lecture names on most of its slides ("Security" in a lecture on security engineering): any
+    of its lines is about it, so hiding it asks nothing ("{{Security}} is considered when design decisions
+    are made")."""
+    slides = lc.lecture.slides
+    named = sum(term_in(f"{s.title}\n{s.text}", [term]) is not None for s in slides)
+    return named > TOPIC_SHARE * len(slides)
+
+
+_EVALUATION = re.compile(
+    r"^\s*(?:is|are)\s+(?:(?:very|particularly|especially|really|most|more|so|also|always|often)\s+)*"
+    r"(?:essential|important|crucial|critical|necessary|vital|needed|required|useful|key|central|difficult|hard|"
+    r"easy|common|rare|possible|impossible)\b",
+    re.I,
+)
+
+
+def subject_word(sentence: str, terms: list[str]) -> str | None:
+    """A one-word key term that is the line's subject ("{{Views}} can be used to present ...", "A {{view}} is
+    just a relation, ..."): the rest of the line says what it does, as in a definition's cloze, so the word
+    need not be specific (one hidden inside a line is not: "... in the current {{instance}} ..."). Not when
+    the line only rates it ("{{Security}} is essential as most systems are networked ...": many words fit)."""
+    for term in terms:
+        if _specific(term):
+            continue
+        found = term_in(sentence, [term])
+        if not found or not subject_blank(blank_out(sentence, found)):
+            continue
+        rest = sentence[sentence.lower().index(found.lower()) + len(found) :]
+        if not _EVALUATION.match(rest):
+            return found
+    return None
 
 
 def leans_on_title(sentence: str, phrase: str, title: str) -> bool:

@@ -79,14 +79,52 @@ def _acronyms(lc: LectureCandidates) -> list[str]:
 
 
 def term_in(text: str, terms: list[str]) -> str | None:
-    """The longest key term ``text`` names, as written in the text."""
+    """The longest key term ``text`` names; else the longest it names in the other grammatical number, as
+    written in the text ("A view is just a relation" names the section "Views"; "Weak entities" the term
+    "weak entity")."""
     for term in terms:
         if term.isupper() and not has_cjk(term):  # an abbreviation matches in capitals only
             if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text):
                 return term
         elif contains_phrase(text, term):
             return term
+    for term in terms:
+        for variant in number_variants(term):
+            found = re.search(rf"(?<!\w){re.escape(variant)}(?!\w)", text, re.IGNORECASE)
+            if found:
+                return found.group(0)
     return None
+
+
+_NOT_PLURAL = re.compile(r"(?:us|ics|ness|ous)$", re.I)  # "status", "physics", "awareness", "various"
+
+
+def number_variants(term: str) -> list[str]:
+    """A Latin-script term with its last word in the other number (English endings: -s, -es, -ies, -ses);
+    none for an abbreviation, a CJK term, or a word that ends like a plural without being one ("status")."""
+    head, _, last = term.rstrip().rpartition(" ")
+    if has_cjk(term) or len(last) < 3 or not last.isascii() or not last.isalpha() or last.isupper():
+        return []
+    low = last.lower()
+    if _NOT_PLURAL.search(low):
+        return []
+    if low.endswith("ss"):
+        forms = [last + "es"]  # "process" / "processes"
+    elif low.endswith("sis"):
+        forms = [last[:-2] + "es"]  # "analysis" / "analyses"
+    elif low.endswith("ies"):
+        forms = [last[:-3] + "y"]
+    elif low.endswith(("ches", "shes", "xes", "sses")):
+        forms = [last[:-2]]
+    elif low.endswith("s"):
+        forms = [last[:-1]]
+    elif low.endswith("y") and low[-2:-1] not in "aeiou":
+        forms = [last[:-1] + "ies"]
+    elif low.endswith(("ch", "sh", "x")):
+        forms = [last + "es"]
+    else:
+        forms = [last + "s"]
+    return [f"{head} {f}" if head else f for f in forms]
 
 
 def list_units(lc: LectureCandidates) -> list[ListUnit]:

@@ -125,6 +125,19 @@ def _candidates(
     return name, lectures
 
 
+QUESTIONS = (20, 2, 100)  # default quiz length: at least 20, one question per 2 slides, at most 100
+CARDS = (50, 1, 500)  # default cards: at least 50, one per slide, at most 500
+
+
+def default_count(lectures: list[LectureCandidates], rule: tuple[int, int, int]) -> int:
+    """How many items to ask for when the request names no count: a long lecture (72 slides) offers more
+    than a fixed 20 questions or 50 cards; a short one keeps the minimum (the generator makes fewer when
+    the notes offer fewer)."""
+    least, slides_per_item, most = rule
+    slides = sum(len(lc.lecture.slides) for lc in lectures)
+    return max(least, min(most, slides // slides_per_item))
+
+
 def _phraser(env: GenerationEnv) -> Phraser:
     return Phraser(env.llm, budget_seconds=env.settings.generation_llm_seconds)
 
@@ -194,12 +207,13 @@ def generate_quiz(
         env, user_id=user_id, subject_id=subject_id, lecture_ids=request.lecture_ids
     )
     title = request.title or f"{t(lectures[0].lang, 'quiz').capitalize()} — {subject}"
+    count = request.questions or default_count(lectures, QUESTIONS)
     phraser = _phraser(env)
     seed = zlib.crc32((job_id or title).encode())
     quiz = build_quiz(
         lectures,
         phraser,
-        questions=request.questions,
+        questions=count,
         difficulty=request.difficulty,
         title=title,
         seed=seed,
@@ -212,7 +226,7 @@ def generate_quiz(
         fonts = render_quiz_pdf(quiz, out)
         params: dict[str, Any] = {
             "quiz": quiz.model_dump(mode="json"),
-            "questions_requested": request.questions,
+            "questions_requested": count,
             "questions": len(quiz.questions),
             "difficulty": request.difficulty,
             "fonts": fonts,
@@ -238,7 +252,7 @@ def generate_quiz(
                 "kind": "quiz",
                 "title": doc.title,
                 "questions": len(quiz.questions),
-                "questions_requested": request.questions,  # fewer when the notes offer too little
+                "questions_requested": count,  # fewer when the notes offer too little
             }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -259,7 +273,7 @@ def generate_flashcards(
             subject_id=subject_id,
             lectures=lectures,
             phraser=phraser,
-            count=request.cards,
+            count=request.cards or default_count(lectures, CARDS),
             progress=lambda n, total: env.progress(0.1 + 0.85 * n / max(total, 1), f"card {n} of {total}"),
             embed=_embedder(env),
         )
