@@ -173,7 +173,25 @@ def gateway_command(fn: Callable[P, int]) -> Callable[P, int]:
 
 
 def api_error(session: Session, exc: ApiError) -> CliError:
-    return session.unreachable(exc) if exc.status == 0 else CliError(exc.code, exc.message)
+    if exc.status == 0:
+        return session.unreachable(exc)
+    fields = invalid_fields(exc.details)
+    return CliError(exc.code, f"{exc.message} ({fields})" if fields else exc.message)
+
+
+def invalid_fields(details: Any) -> str:
+    """Which fields a VALIDATION_ERROR names, as ``question: String should have at least 1 character``
+    (the request part of the field's path left out): "Some fields are missing or invalid." alone does not
+    say which option to fix."""
+    if not isinstance(details, list):
+        return ""
+    parts = []
+    for item in details:
+        if isinstance(item, dict) and item.get("message"):
+            field = str(item.get("field") or "").split(".", 1)
+            name = field[1] if len(field) == 2 and field[0] in ("body", "query", "path") else field[0]
+            parts.append(f"{name}: {item['message']}" if name else str(item["message"]))
+    return "; ".join(parts)
 
 
 # --- local commands -----------------------------------------------------------------------------
