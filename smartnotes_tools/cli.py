@@ -173,7 +173,25 @@ def gateway_command(fn: Callable[P, int]) -> Callable[P, int]:
 
 
 def api_error(session: Session, exc: ApiError) -> CliError:
-    return session.unreachable(exc) if exc.status == 0 else CliError(exc.code, exc.message)
+    if exc.status == 0:
+        return session.unreachable(exc)
+    fields = invalid_fields(exc.details)
+    return CliError(exc.code, f"{exc.message} ({fields})" if fields else exc.message)
+
+
+def invalid_fields(details: Any) -> str:
+    """Which fields a VALIDATION_ERROR names, as ``question: String should have at least 1 character``
+    (the request part of the field's path left out): "Some fields are missing or invalid." alone does not
+    say which option to fix."""
+    if not isinstance(details, list):
+        return ""
+    parts = []
+    for item in details:
+        if isinstance(item, dict) and item.get("message"):
+            field = str(item.get("field") or "").split(".", 1)
+            name = field[1] if len(field) == 2 and field[0] in ("body", "query", "path") else field[0]
+            parts.append(f"{name}: {item['message']}" if name else str(item["message"]))
+    return "; ".join(parts)
 
 
 # --- local commands -----------------------------------------------------------------------------
@@ -437,6 +455,19 @@ def _deck_format(out: Path) -> str:
     return "json" if out.suffix.lower() == ".json" else "apkg"
 
 
+# What each document is written as: `-o notes.pdf` for a cheat sheet wrote a .docx under a .pdf name.
+OUTPUT_SUFFIXES = {"cheatsheet": (".docx",), "quiz": (".pdf",), "flashcards": (".apkg", ".json")}
+
+
+def check_output(kind: str, out: Path) -> None:
+    """Refuse, before any work, an output file whose suffix is not what the document is written as."""
+    allowed = OUTPUT_SUFFIXES[kind]
+    if out.suffix.lower() not in allowed:
+        raise CliError(
+            "USAGE", f"-o {out.name}: {kind} is written as {' or '.join(allowed)}; name the file so."
+        )
+
+
 def _write(out: Path, fetch: Callable[[Any], int]) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as fh:
@@ -468,6 +499,7 @@ def generate(
     timeout: float,
     as_json: bool,
 ) -> int:
+    check_output(kind, Path(output))
     target = need_subject(session, subject)
     accepted = session.api.generate(
         target.id,
@@ -504,8 +536,9 @@ def generate(
 @click.pass_obj
 @gateway_command
 def flashcards(session: Session, action: str, subject: str, output: str, as_json: bool) -> int:
-    target = need_subject(session, subject)
     out = Path(output)
+    check_output("flashcards", out)
+    target = need_subject(session, subject)
     fmt = _deck_format(out)
     size = _write(out, lambda fh: session.api.export_flashcards(target.id, fh, fmt))
     emit(

@@ -100,3 +100,22 @@ def test_with_notes_language_words_are_compared_in_the_notes_language(
     terms = unit_choice.terms_for([slide])
     assert terms("las resistencias") == match_terms("las resistencias", "es")
     assert terms("las resistencias") != match_terms("las resistencias")
+
+
+def test_a_numbered_procedure_is_said_in_its_own_order() -> None:
+    """The units matching the question come first; when they are numbered steps, the answer still reads
+    1, 2, 3, 4, 5 (a student following "5. Test performance" before step 3 would do the steps wrong)."""
+    steps = [
+        "1. Divide your training set into k buckets, called folds.",
+        "2. For each fold, fit the model to the data not in the fold.",
+        "3. Evaluate performance on these predictions.",
+        "4. Fit a model to the entire training set.",
+        "5. Test the model's performance on the test set.",
+    ]
+    slide = ev("\n".join(steps), title="Cross validation in practice")
+    out = said(extractive_pieces("How do I test the model with k folds?", [slide]))
+    assert sorted(out) == out and set(out) == set(steps)
+    # Unnumbered units keep the order that puts the matching ones first.
+    plain = [s.split(" ", 1)[1] for s in steps]
+    out = said(extractive_pieces("How do I test the model with k folds?", [ev("\n".join(plain))]))
+    assert set(out) == set(plain) and out != plain

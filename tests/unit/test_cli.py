@@ -311,3 +311,63 @@ def test_against_the_real_gateway_the_typed_output_is_the_gateways_json(
             assert registered["user"] == raw.get("/api/v1/auth/me").json()
         assert smartnotes("subjects", "delete", "biology")["deleted"] == created
         assert smartnotes("subjects")["subjects"] == []
+
+
+def test_a_validation_error_names_the_fields_to_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    """The gateway's 422 says "Some fields are missing or invalid." and lists the fields in its details; the
+    CLI prints them, so `smartnotes ask ''` says the question is empty rather than only "some fields"."""
+
+    def chat(request: httpx.Request) -> httpx.Response:
+        details = [
+            {"field": "body.question", "message": "String should have at least 1 character"},
+            {"field": "query.k", "message": "Input should be greater than 0"},
+            {"field": "", "message": "Value error, bad"},
+        ]
+        body = {
+            "code": "VALIDATION_ERROR",
+            "message": "Some fields are missing or invalid.",
+            "details": details,
+        }
+        return httpx.Response(422, json={"error": body})
+
+    gateway = Gateway(
+        {("GET", "/subjects"): lambda r: httpx.Response(200, json=[SUBJECT]), ("POST", "/chat"): chat}
+    )
+    with pytest.raises(SystemExit) as refused:
+        run(gateway, "ask", "", "--subject", "Biology", "--json")
+    assert refused.value.code == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err == (
+        "error: VALIDATION_ERROR: Some fields are missing or invalid. (question: String should have at least "
+        "1 character; k: Input should be greater than 0; Value error, bad)\n"
+    )
+    # Details that are not a list of fields (rate limits, sizes) add nothing to the message.
+    gateway.routes[("POST", "/chat")] = lambda r: httpx.Response(
+        429, json={"error": {"code": "RATE_LIMITED", "message": "Slow down.", "details": {"retry_after": 3}}}
+    )
+    with pytest.raises(SystemExit):
+        run(gateway, "ask", "What?", "--subject", "Biology")
+    assert capsys.readouterr().err == "error: RATE_LIMITED: Slow down.\n"
+
+
+def test_an_output_name_that_is_not_the_documents_format_is_refused_before_any_work(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`-o notes.txt` for a cheat sheet wrote a .docx under a .txt name, and `-o cards.csv` an .apkg: the CLI
+    says what the document is written as, and asks the gateway nothing."""
+    gateway = Gateway({})
+    for argv, said in [
+        (("generate", "cheatsheet", "-o", "notes.txt"), "-o notes.txt: cheatsheet is written as .docx"),
+        (("generate", "quiz", "-o", "quiz.docx"), "-o quiz.docx: quiz is written as .pdf"),
+        (
+            ("generate", "flashcards", "-o", "cards.csv"),
+            "-o cards.csv: flashcards is written as .apkg or .json",
+        ),
+        (("flashcards", "export", "-o", "deck"), "-o deck: flashcards is written as .apkg or .json"),
+    ]:
+        with pytest.raises(SystemExit) as refused:
+            run(gateway, *argv, "--subject", "Biology")
+        assert refused.value.code == 1
+        assert capsys.readouterr().err == f"error: USAGE: {said}; name the file so.\n"
+    assert gateway.seen == []

@@ -3,8 +3,10 @@ its answers match the quiz; Unicode fonts are embedded; answers typed in the app
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -211,3 +213,45 @@ def test_answers_typed_in_the_app_are_marked_fairly() -> None:
     fill = _q("fill_blank", "生殖隔离", "生殖隔离")
     assert is_correct(fill, "生殖隔离") and not is_correct(fill, "地理隔离")
     assert normalize_answer("  The  Calvin-cycle! ") == "calvin cycle"
+
+
+def test_wrapped_stems_options_and_key_are_left_aligned_not_stretched(tmp_path: Path) -> None:
+    """A stem, option or explanation that wraps keeps ordinary spaces between its words: justified lines
+    (fpdf2's default) spread a stem with a long word at the break into gaps several spaces wide."""
+    long = (
+        "Fill in the blank: _____: A protective measure that reduces a system’s vulnerability to "
+        "internationalization-related misconfigurations and other exploitable weaknesses"
+    )
+    quiz = QuizData(
+        title="Plain quiz",
+        difficulty="easy",
+        questions=[
+            QuizQuestion(
+                number=1,
+                kind="multiple_choice",
+                prompt=long,
+                options=[long, "Control", "Asset"],
+                answer="A",
+                answer_text=long,
+                explanation=f"{long}. {long}",
+                source=SRC,
+            )
+        ],
+    )
+    out = tmp_path / "quiz.pdf"
+    render_quiz_pdf(quiz, out)
+    wrapped = 0
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            words = page.extract_words(keep_blank_chars=False, use_text_flow=True)
+            lines: dict[int, list[dict[str, Any]]] = {}
+            for word in words:
+                lines.setdefault(round(word["top"]), []).append(word)
+            for line in lines.values():
+                line.sort(key=lambda w: w["x0"])
+                size = max(float(w["bottom"] - w["top"]) for w in line)
+                gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(line)]
+                if len(gaps) >= 6 and line[-1]["x1"] > page.width * 0.75:  # a full line, wrapped after
+                    wrapped += 1
+                    assert max(gaps) < 0.6 * size, (" ".join(w["text"] for w in line), gaps)
+    assert wrapped >= 4  # the stem, the option, the key's answer and its explanation each wrap

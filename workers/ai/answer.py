@@ -272,7 +272,10 @@ def extractive_pieces(
             chosen.append(i)
             words += len(units[i].split())
         matched = sorted(i for i in chosen if overlap[i])  # the matching ones first, in slide order
-        pieces += [(units[i], e) for i in matched + [i for i in chosen if not overlap[i]]]  # then the fill
+        said = unit_choice.reading_order(
+            units, matched + [i for i in chosen if not overlap[i]]
+        )  # then the fill
+        pieces += [(units[i], e) for i in said]
         if words >= MIN_EXTRACT_WORDS or rank + 1 >= EXTRACT_SLIDES:
             break
     if evidence and (pointer := figure_pointer(question, evidence[0])):

@@ -71,3 +71,15 @@ def weights(
         return IDF_FLOOR + (1 - IDF_FLOOR) * rarity
 
     return [sum(weight(t) for t in s) for s in said]
+
+
+_NUMBERED = re.compile(r"^\(?\d{1,2}[.)]\s")  # "1. Divide ...", "2) Fit ...", "(3) Test ..."
+
+
+def reading_order(units: list[str], picked: list[int]) -> list[int]:
+    """The picked units (those matching the question first, then the fill) in the order the answer says
+    them: when two or more are numbered items, all in the slide's order, so a numbered procedure reads
+    "1. 2. 3. 4. 5." and not "1. 2. 5. 3. 4." (the units said are the same, only their order changes)."""
+    if sum(bool(_NUMBERED.match(units[i])) for i in picked) >= 2:
+        return sorted(picked)
+    return picked

@@ -116,11 +116,13 @@ def render_quiz_pdf(quiz: QuizData, path: Path) -> dict[str, object]:
     pdf.set_creator("MySmartNotes")
     fonts = _setup_fonts(pdf, _all_text(quiz))
     width = pdf.w - pdf.l_margin - pdf.r_margin
+    # Every cell is left-aligned (align="L"): fpdf2 justifies multi_cell by default, which stretched the
+    # spaces of a wrapped stem ("Fill in the blank: _____: A protective ...") across the line.
 
     def para(text: str, size: float, style: str = "", h: float | None = None) -> None:
         pdf.set_font("DejaVu", style, size)
         pdf.set_x(pdf.l_margin)
-        pdf.multi_cell(width, h or size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, h or size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
 
     pdf.add_page()
     para(quiz.title, 16, "B", h=8)
@@ -133,19 +135,21 @@ def render_quiz_pdf(quiz: QuizData, path: Path) -> dict[str, object]:
         with pdf.unbreakable() as doc:
             doc.set_font("DejaVu", "B", 10.5)
             doc.set_x(doc.l_margin)
-            doc.multi_cell(width, 5.2, f"{q.number}. {q.prompt}", new_x="LMARGIN", new_y="NEXT")
+            doc.multi_cell(width, 5.2, f"{q.number}. {q.prompt}", new_x="LMARGIN", new_y="NEXT", align="L")
             doc.set_font("DejaVu", "", 10)
             doc.set_x(doc.l_margin + 6)
             if q.kind == "multiple_choice":
                 for letter, option in zip(LETTERS, q.options, strict=False):
                     doc.set_x(doc.l_margin + 6)
-                    doc.multi_cell(width - 6, 5, f"{letter}. {option}", new_x="LMARGIN", new_y="NEXT")
+                    doc.multi_cell(
+                        width - 6, 5, f"{letter}. {option}", new_x="LMARGIN", new_y="NEXT", align="L"
+                    )
             elif q.kind == "true_false":
                 line = f"{t(lang, 'true')}  /  {t(lang, 'false')}"
-                doc.multi_cell(width - 6, 5, line, new_x="LMARGIN", new_y="NEXT")
+                doc.multi_cell(width - 6, 5, line, new_x="LMARGIN", new_y="NEXT", align="L")
             else:
                 line = f"{t(lang, 'answer')}: " + "_" * 48
-                doc.multi_cell(width - 6, 7, line, new_x="LMARGIN", new_y="NEXT")
+                doc.multi_cell(width - 6, 7, line, new_x="LMARGIN", new_y="NEXT", align="L")
             doc.ln(2.5)
 
     pdf.add_page()
@@ -157,13 +161,13 @@ def render_quiz_pdf(quiz: QuizData, path: Path) -> dict[str, object]:
         with pdf.unbreakable() as doc:
             doc.set_font("DejaVu", "B", 10)
             doc.set_x(doc.l_margin)
-            doc.multi_cell(width, 5, f"{q.number}. {answer}", new_x="LMARGIN", new_y="NEXT")
+            doc.multi_cell(width, 5, f"{q.number}. {answer}", new_x="LMARGIN", new_y="NEXT", align="L")
             doc.set_font("DejaVu", "", 9)
             doc.set_x(doc.l_margin + 6)
-            doc.multi_cell(width - 6, 4.4, q.explanation, new_x="LMARGIN", new_y="NEXT")
+            doc.multi_cell(width - 6, 4.4, q.explanation, new_x="LMARGIN", new_y="NEXT", align="L")
             doc.set_font("DejaVu", "I", 8.5)
             doc.set_x(doc.l_margin + 6)
-            doc.multi_cell(width - 6, 4.4, where, new_x="LMARGIN", new_y="NEXT")
+            doc.multi_cell(width - 6, 4.4, where, new_x="LMARGIN", new_y="NEXT", align="L")
             doc.ln(1.8)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))

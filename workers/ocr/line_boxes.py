@@ -1,7 +1,9 @@
 """Where a page's text lines are (``TextBox``: a line's parts apart by wide gaps, in page fractions), from the
 text layer's character boxes or the OCR engine's words. workers/ocr/figure_trim.py uses them, after the line
 roles, to cut footers and titles out of figure boxes; and what ink a page has in its top and bottom bands
-(``edge_marks``: a logo repeated on most pages at the same place is cut out of figures too)."""
+(``edge_marks``: a logo repeated on most pages at the same place is cut out of figures too). And a text
+layer's lines with the fragments drawn inside them (maths written after its line) put back in place
+(``splice_fragments``)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import regex
 from PIL import Image, ImageOps
 
 from workers.ocr.content import TextBox
@@ -78,4 +81,70 @@ def edge_marks(image: Image.Image) -> list[list[int]]:
             if int(cell.min()) >= 7:  # paper white
                 continue
             out.append([row * cols + col, zlib.crc32(cell.tobytes())])
+    return out
+
+
+Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF points, y up)
+Word = tuple[str, Box]
+_RTL = regex.compile(r"[\p{Hebrew}\p{Arabic}\p{Syriac}\p{Thaana}]")
+
+
+def layer_words(text: str, boxes: Sequence[Box | None]) -> list[Word]:
+    """A text-layer line's words (split at whitespace), each with the union of its characters' boxes."""
+    words: list[Word] = []
+    chars: list[str] = []
+    spans: list[Box] = []
+    for ch, box in [*zip(text, boxes, strict=True), (" ", None)]:
+        if ch.isspace() or box is None:
+            if chars:
+                words.append(("".join(chars), _union(spans)))
+            chars, spans = [], []
+        else:
+            chars.append(ch)
+            spans.append(box)
+    return words
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _same_line(a: Box, b: Box) -> bool:
+    """Two lines' boxes on one visual line, overlapping left to right: one's middle inside the other."""
+    if a[0] >= b[2] or b[0] >= a[2]:
+        return False
+    return a[1] <= (b[1] + b[3]) / 2 <= a[3] or b[1] <= (a[1] + a[3]) / 2 <= b[3]
+
+
+def splice_fragments(lines: list[tuple[str, list[Word]]]) -> list[tuple[str, list[Word]]]:
+    """Text-layer lines with the fragments of the same visual line put back in place, left to right.
+
+    A PDF's text layer is in content order: LaTeX slides write a line's maths (``k``, ``N - 1``, ``i ∈ {1,…,
+    k}``) after its words, so the layer reads "If you have observations, what happens if ?" and then
+    "N k = N". A line that overlaps an earlier line of the same visual line is merged into it, its words
+    placed by position ("If you have N observations, what happens if k = N ?"). Lines in right-to-left
+    scripts are left as they are; so is a line that does not overlap another (a column, a trailing ``i``)."""
+    out: list[tuple[str, list[Word]]] = []
+    for text, words in lines:
+        box = _union([w[1] for w in words]) if words else None
+        host = None
+        if box is not None and not _RTL.search(text):
+            host = next(
+                (
+                    i
+                    for i, (other, seen) in enumerate(out)
+                    if seen and not _RTL.search(other) and _same_line(_union([w[1] for w in seen]), box)
+                ),
+                None,
+            )
+        if host is None:
+            out.append((text, words))
+            continue
+        merged = sorted([*out[host][1], *words], key=lambda w: (w[1][0], -w[1][1]))
+        out[host] = (" ".join(w[0] for w in merged), merged)
     return out

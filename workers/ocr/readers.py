@@ -31,7 +31,15 @@ from shared.files import (
 from workers.ocr.content import FigureContent, PageContent, ReadOptions, TextBox
 from workers.ocr.devanagari import broken_devanagari, layer_segments, mend_runs
 from workers.ocr.imaging import average_hash, is_blank, png_bytes, prepare_and_angle, thumbnail_bytes, turn
-from workers.ocr.line_boxes import edge_marks, line_pieces, ocr_text_boxes
+from workers.ocr.line_boxes import (
+    Box,
+    Word,
+    edge_marks,
+    layer_words,
+    line_pieces,
+    ocr_text_boxes,
+    splice_fragments,
+)
 from workers.ocr.line_cues import LineHint
 from workers.ocr.marks import ink_saturation, refine_words
 from workers.ocr.scripts import AUTO, languages_for_text, latin_only
@@ -374,28 +382,33 @@ def _text_lines(textpage: Any, page_height: float, scale: float) -> list[Run] | 
         index[i + 1] = index[i] + (2 if ord(ch) > 0xFFFF else 1)
     if index[-1] != count:
         return None
-    runs: list[Run] = []
+    lines: list[tuple[str, list[Word]]] = []
     start = 0
     for end in [*(i for i, ch in enumerate(text) if ch in "\r\n"), len(text)]:
         line = clean_text(text[start:end])
         if line:
-            boxes = [textpage.get_charbox(index[i]) for i in range(start, end) if not text[i].isspace()]
-            if boxes:
-                left = min(b[0] for b in boxes)
-                bottom = min(b[1] for b in boxes)
-                right = max(b[2] for b in boxes)
-                top = max(b[3] for b in boxes)
-                runs.append(
-                    Run(
-                        left * scale,
-                        (page_height - top) * scale,
-                        right * scale,
-                        (page_height - bottom) * scale,
-                        line,
-                        tuple((a * scale, b * scale) for a, b in line_pieces(boxes, top - bottom)),
-                    )
-                )
+            chars = [None if text[i].isspace() else textpage.get_charbox(index[i]) for i in range(start, end)]
+            words = layer_words(text[start:end], chars)
+            if words:
+                lines.append((line, words))
         start = end + 1
+    runs: list[Run] = []
+    for line, words in splice_fragments(lines):  # a line's maths written after it: back in its place
+        boxes: list[Box] = [box for _, box in words]
+        left = min(b[0] for b in boxes)
+        bottom = min(b[1] for b in boxes)
+        right = max(b[2] for b in boxes)
+        top = max(b[3] for b in boxes)
+        runs.append(
+            Run(
+                left * scale,
+                (page_height - top) * scale,
+                right * scale,
+                (page_height - bottom) * scale,
+                clean_text(line),
+                tuple((a * scale, b * scale) for a, b in line_pieces(boxes, top - bottom)),
+            )
+        )
     return runs
 
 
