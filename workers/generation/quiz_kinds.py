@@ -23,16 +23,6 @@ _CAUSE = re.compile(
 _EFFECT = re.compile(
     r"^(?P<cause>[A-Z][^,;:]{4,80}?)\s+(?:leads?\s+to|causes?|results?\s+in)\s+(?P<effect>[^,;:]{6,120}?)\.?$"
 )
-# "If/When <condition>, <subject> <auxiliary> ...": a consequence the slide states of one condition.
-_CONDITION = re.compile(
-    r"^(?P<conj>If|When|Whenever|Once)\s+(?P<condition>[^,;:]{10,100}?)(?:,\s*then\s+|,\s+|\s+then\s+)"
-    r"(?P<then>[^,;:]{12,120})$"
-)
-_THEN = re.compile(
-    r"^(?P<subject>(?:[\w'’-]+\s+){0,6}[\w'’-]+)\s+(?:is|are|must|can|cannot|should|will|may|need|has|have)\b",
-    re.I,
-)
-_NOT_A_SUBJECT = re.compile(r"\b(?:that|which|who|you|we|it|this|these|they|there|so|then)\b", re.I)
 # A statement that leans on the slide before it ("These all have one flaw") is no self-contained question.
 ANAPHORIC = re.compile(
     r"^(?:these|those|this|that|they|it|its|then|there|here|such|both|the\s+problem\s+is|however|but|also|"
@@ -139,8 +129,7 @@ def list_is_agenda(unit: ListUnit, lc: LectureCandidates) -> bool:
 
 def cause_effect_question(text: str, lang: str, ref: SourceRef) -> QuizQuestion | None:
     """A slide's own "X because Y" / "X leads to Y" sentence asked as "why?" / "what does X lead to?": the
-    student recalls the cause or the effect the slide gives (English sentences only); else its own "If/When
-    X, Y" asked as "what happens if X?" (condition_question)."""
+    student recalls the cause or the effect the slide gives (English sentences only)."""
     if lang != "en" or has_cjk(text) or statement_problem(text, lang):
         return None
     flat = " ".join(text.split()).rstrip(" .")
@@ -151,9 +140,7 @@ def cause_effect_question(text: str, lang: str, ref: SourceRef) -> QuizQuestion 
         answer, explanation = cause, f"{effect} because of {cause}."
     else:
         m = _EFFECT.match(flat)
-        if not m:
-            return condition_question(flat, ref)
-        if _PRONOUN_START.match(m["cause"]):
+        if not m or _PRONOUN_START.match(m["cause"]):
             return None
         cause, effect = m["cause"].strip(), m["effect"].strip()
         modal = re.search(r"\s+(may|can|could|might|will|would|should|must)$", cause)
@@ -178,37 +165,6 @@ def cause_effect_question(text: str, lang: str, ref: SourceRef) -> QuizQuestion 
         answer_text=answer,
         accepted=[],
         explanation=f"The slides say: {explanation}",
-        source=ref,
-        phrased_by="extractive",
-    )
-
-
-def condition_question(flat: str, ref: SourceRef) -> QuizQuestion | None:
-    """A slide's own "If/When <condition>, <consequence>" asked as "what happens if/when <condition>?": the
-    student recalls the consequence. One condition (no comma in it), a consequence with its own subject and
-    verb ("stored data is ...", "all owned weak entities must ..."), not an instruction ("ensure that ...")
-    nor one about "you" or a pronoun, and neither leaning on the slide ("If so, ...")."""
-    m = _CONDITION.match(flat)
-    if not m or _PRONOUN_START.match(m["condition"]) or _PRONOUN_START.match(m["then"]):
-        return None
-    then = _THEN.match(m["then"])
-    if then is None or _NOT_A_SUBJECT.search(then["subject"]) or not 3 <= len(words(m["then"])) <= 16:
-        return None
-    condition, answer = m["condition"].strip(), m["then"].strip()
-    first = condition.split()[0]
-    if not (first.isupper() or any(c.isupper() for c in first[1:])):
-        condition = condition[0].lower() + condition[1:]
-    if fragment_reason(answer) or fragment_reason(condition):
-        return None
-    return QuizQuestion(
-        number=0,
-        kind="short_answer",
-        prompt=f"According to the slides, what happens {m['conj'].lower()} {condition}?",
-        options=[],
-        answer=answer,
-        answer_text=answer,
-        accepted=[],
-        explanation=f"The slides say: {flat}.",
         source=ref,
         phrased_by="extractive",
     )
