@@ -65,6 +65,7 @@ from workers.generation.quiz_statements import (
     false_question,
     mc_siblings,
     statements,
+    without_aliases,
 )
 from workers.generation.salience import SalienceGate, ranked, round_robin
 from workers.generation.source_checks import LectureChecks
@@ -224,12 +225,13 @@ class QuizBuilder:
                 yield _Seed("short_answer", f"l:{fold(unit.title)}", (li, unit.ref.page), build)
         for li, lc in enumerate(self.lectures):
             usable = [d for d in lc.definitions if self._term_ok(lc, d)]
-            kept_for_false = {id(d) for d in usable[2::3]}
+            # every third usable definition (the second of two) is kept for a false statement, a sibling
+            # swapped in; the rest for multiple choice: true/false is asked first and would otherwise take
+            # them all. A lecture defining two terms had no "False" key, so its true lines were all cut.
+            kept_for_false = {id(d) for d in usable[2::3] or usable[1:2]}
             for di, d in enumerate(lc.definitions):
                 order = (li, d.ref.page)
                 key = f"d:{fold(d.term)}"
-                # every third usable definition is kept for a false statement (a sibling swapped in), the rest
-                # for multiple choice: true/false is asked first, and would otherwise take them all
                 if id(d) in kept_for_false:
                     yield _Seed("true_false", key, order, partial(self._tf_definition, lc, d, all_terms))
                 else:
@@ -253,9 +255,7 @@ class QuizBuilder:
                         cause.prompt = prefix + cause.prompt
                         yield _Seed("short_answer", key, order, partial(lambda q: q, cause))
                     continue
-                true = partial(
-                    self._tf_point, lc, group, point
-                )  # every other line negated: its false version
+                true = partial(self._tf_point, lc, group, point)  # every other line negated: its false form
                 flip = zlib.crc32(key.encode()) % 2 == 1
                 yield _Seed(
                     "true_false",
@@ -371,8 +371,9 @@ class QuizBuilder:
         other = kin[:1] or self._near(d.ref, terms, {fold(d.term)}, 1)
         if not other:
             return None
-        if not has_cjk(d.term):
-            statement = re.sub(re.escape(d.term), other[0], d.sentence, count=1, flags=re.IGNORECASE)
+        if not has_cjk(d.term):  # the key's synonyms in brackets dropped: they would name it again
+            sentence = without_aliases(d.sentence)
+            statement = re.sub(re.escape(d.term), other[0], sentence, count=1, flags=re.IGNORECASE)
             if lc.text_lang == "en":  # "The thylakoid is ..." -> "RuBisCO is ...", verb agreeing
                 if other[0][:1].isupper():
                     statement = re.sub(

@@ -207,13 +207,19 @@ _THIS = re.compile(
 _ALIAS_NOTE = re.compile(r"\s*\((?:or|also|aka|also called)\s+[^()]{2,80}\)", re.I)
 
 
+def without_aliases(sentence: str) -> str:
+    """The sentence without the synonyms the slides give in brackets ("The testing set (or test set) is ..."):
+    they name the sentence's own term, so a sibling swapped in must not keep them."""
+    return _ALIAS_NOTE.sub("", sentence)
+
+
 def resolved(line: str, names: list[str], lang: str) -> list[str]:
     """A line's sentences, a "This should ..." after a sentence about a named concept given that name ("The
     training set is ... . This should always be your largest subset" -> "The training set should always be
     ..."), and the synonyms the slides give in brackets left out ("The testing set (or test set) is ...")."""
     out: list[str] = []
     subject: str | None = None
-    for raw in sentences(_ALIAS_NOTE.sub("", line), lang):
+    for raw in sentences(without_aliases(line), lang):
         sentence = raw.strip()
         if subject and _THIS.match(sentence):
             sentence = f"The {subject} " + _THIS.sub("", sentence, count=1)
