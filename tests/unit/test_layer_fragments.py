@@ -78,3 +78,22 @@ def test_lines_that_do_not_overlap_or_are_right_to_left_stay_as_they_are() -> No
     assert splice_fragments([left, right, below, arabic, fragment]) == [left, right, below, arabic, fragment]
     words = layer_words("a  bc d", [(0, 0, 1, 1), None, None, (3, 0, 4, 1), (4, 0, 5, 1), None, (6, 0, 7, 1)])
     assert words == [("a", (0, 0, 1, 1)), ("bc", (3, 0, 5, 1)), ("d", (6, 0, 7, 1))]
+
+
+def test_a_row_of_diagram_labels_is_not_spliced_into_another_line() -> None:
+    def line(text: str, x: float, y: float) -> tuple[str, list[tuple[str, Box]]]:
+        boxes: list[Box | None] = [
+            None if ch == " " else (x + i * CHAR_W, y, x + (i + 1) * CHAR_W, y + 10)
+            for i, ch in enumerate(text)
+        ]
+        return text, layer_words(text, boxes)
+
+    # a diagram: a long label row, then boxes' labels drawn over the same row, written later in the layer
+    row = line("Application                    Binder", 0, 100)
+    labels = line("System Catalog", 40, 100)
+    maths = line("k = N", 80, 100)
+    spliced = splice_fragments([row, labels, maths])
+    assert [text for text, _ in spliced] == [
+        "Application k = N Binder",  # the maths fragment goes back in its place
+        "System Catalog",  # words stay a line of their own
+    ]

@@ -121,6 +121,12 @@ def _same_line(a: Box, b: Box) -> bool:
     return a[1] <= (b[1] + b[3]) / 2 <= a[3] or b[1] <= (a[1] + a[3]) / 2 <= b[3]
 
 
+def _maths_like(words: list[Word]) -> bool:
+    """A fragment of symbols, digits and one- or two-letter names (``k``, ``N - 1``, ``i ∈ {1,…, k}``), not
+    words: a diagram's labels on one row ("Application", "System Catalog") are separate lines, not maths."""
+    return all(len(w) <= 2 or not w.isalpha() for w, _ in words)
+
+
 def splice_fragments(lines: list[tuple[str, list[Word]]]) -> list[tuple[str, list[Word]]]:
     """Text-layer lines with the fragments of the same visual line put back in place, left to right.
 
@@ -128,12 +134,13 @@ def splice_fragments(lines: list[tuple[str, list[Word]]]) -> list[tuple[str, lis
     k}``) after its words, so the layer reads "If you have observations, what happens if ?" and then
     "N k = N". A line that overlaps an earlier line of the same visual line is merged into it, its words
     placed by position ("If you have N observations, what happens if k = N ?"). Lines in right-to-left
-    scripts are left as they are; so is a line that does not overlap another (a column, a trailing ``i``)."""
+    scripts are left as they are; so is a line that does not overlap another (a column, a trailing ``i``),
+    and a line of words rather than maths (``_maths_like``: a diagram's labels on one row stay apart)."""
     out: list[tuple[str, list[Word]]] = []
     for text, words in lines:
         box = _union([w[1] for w in words]) if words else None
         host = None
-        if box is not None and not _RTL.search(text):
+        if box is not None and not _RTL.search(text) and _maths_like(words):
             host = next(
                 (
                     i
