@@ -41,6 +41,7 @@ from workers.generation.quiz_checks import (
     term_problem,
 )
 from workers.generation.quiz_forms import agree, form_problem, shortfall_note, subject_blank
+from workers.generation.quiz_keys import parent_option, without_leaks
 from workers.generation.quiz_kinds import (
     ANAPHORIC,
     allocate,
@@ -158,6 +159,7 @@ class QuizBuilder:
                 and self._name_ok(lc, item)
                 and not self._badly_defined(lc, item)
                 and not contains_phrase(d.definition, item)
+                and not parent_option(d.term, item, self._checks[lc.lecture.id].topics, lc.text_lang)
             )
 
         def add(items: list[str]) -> None:
@@ -188,10 +190,6 @@ class QuizBuilder:
         if key not in self._names:
             self._names[key] = term_problem(term, lc.text_lang, self._page_text(lc)) is None
         return self._names[key]
-
-    def _well_defined(self, lc: LectureCandidates, term: str) -> bool:
-        """A term this lecture defines with a definition that passes the checks (fit to be swapped in)."""
-        return any(fold(d.term) == fold(term) and self._term_ok(lc, d) for d in lc.definitions)
 
     def _badly_defined(self, lc: LectureCandidates, term: str) -> bool:
         """A term the lecture "defines" by no real definition ("login: string" of an example's schema)."""
@@ -568,6 +566,7 @@ class QuizBuilder:
             take(ranked([s for s in reserve if s.order[0] == li], gate.built), gate.floor(count) - have, True)
         made = balance.trim(made)
         made.sort(key=lambda q: order[id(q)])
+        made = without_leaks(made, self.language)  # one question giving another's key away (quiz_keys)
         for n, q in enumerate(made, start=1):
             q.number = n
         return made

@@ -293,6 +293,11 @@ def card_parts(kind: str, front: str, back: str) -> tuple[list[str], list[str], 
     return [front, back], [], None
 
 
+def lecture_topics(lecture: LectureMaterial) -> list[str]:
+    """The lines naming the lecture's topic: its title and its first slide's title."""
+    return [lecture.title, *(s.title for s in lecture.slides[:1])]
+
+
 # --- the checks on a whole item -------------------------------------------------------------------------
 def quiz_problems(
     kind: str,
@@ -305,10 +310,13 @@ def quiz_problems(
     vocab: Counter[str] | None = None,
     max_count: int = MAX_RARE_COUNT,
     words_seen: Counter[str] | None = None,
+    topics: Sequence[str] = (),
 ) -> list[str]:
     """Every check a quiz question fails (empty when it passes), in the order they are tried. ``words_seen``:
-    the lecture's words for the form rules (sheet_form.lecture_words)."""
+    the lecture's words for the form rules (sheet_form.lecture_words); ``topics``: the lecture's title lines
+    (an option naming the topic beside a key under it is right too: quiz_keys)."""
     from workers.generation.quiz_forms import FILL_FRAMES, TF_FRAMES, body
+    from workers.generation.quiz_keys import parent_option_problem, spliced_problem
 
     statement = body(body(prompt, TF_FRAMES), FILL_FRAMES)
     parts = [statement, *options] + ([answer] if kind != "true_false" else [])
@@ -321,6 +329,8 @@ def quiz_problems(
         leans_problem(statement, lang) if kind in ("true_false", "fill_blank") else None,
         given_away_problem(answer, statement, lang) if kind == "fill_blank" else None,
         item_form_problem(*quiz_parts(kind, prompt, options, answer), None, lang, words_seen),
+        parent_option_problem(kind, options, answer, topics, lang),
+        spliced_problem(slide, statement) if kind == "true_false" else None,
     ]
     return [f for f in found if f]
 
@@ -363,6 +373,7 @@ class LectureChecks:
         self.slides = {s.ref.page: s for s in lecture.slides}
         self.vocab = vocabulary(f"{s.title}\n{s.text}" for s in lecture.slides)
         self.words_seen = lecture_words(s.text for s in lecture.slides)  # as the cheat sheet's FormGate
+        self.topics = lecture_topics(lecture)
 
     def quiz(self, kind: str, prompt: str, options: Sequence[str], answer: str, page: int) -> list[str]:
         return quiz_problems(
@@ -374,6 +385,7 @@ class LectureChecks:
             lang=self.lang,
             vocab=self.vocab,
             words_seen=self.words_seen,
+            topics=self.topics,
         )
 
     def card(self, kind: str, front: str, back: str, page: int, *, figure: bool = False) -> list[str]:
