@@ -20,9 +20,11 @@ class AppError(Exception):
             self.status_code = status_code
 
 
-def not_found(what: str) -> AppError:
-    """Another user's resource answers exactly like a missing one."""
-    return AppError(f"{what.upper()}_NOT_FOUND", f"{what.capitalize()} not found.", status_code=404)
+def not_found(what: str, ident: int | str | None = None) -> AppError:
+    """Another user's resource answers exactly like a missing one; ``ident`` (the id the caller gave) is
+    named in the message ("Lecture 99 not found.") so a typo is seen at once."""
+    name = what.capitalize() if ident is None else f"{what.capitalize()} {ident}"
+    return AppError(f"{what.upper()}_NOT_FOUND", f"{name} not found.", status_code=404)
 
 
 class TransientError(Exception):

@@ -45,8 +45,9 @@ def check_lectures(db: Session, subject_id: int, lecture_ids: list[int]) -> None
     found = set(
         db.scalars(select(Lecture.id).where(Lecture.id.in_(lecture_ids), Lecture.subject_id == subject_id))
     )
-    if found != set(lecture_ids):
-        raise not_found("lecture")
+    missing = [i for i in lecture_ids if i not in found]
+    if missing:
+        raise not_found("lecture", ", ".join(str(i) for i in missing))
 
 
 def prepare_question(*, db: Session, user_id: int, data: ChatRequest) -> dict[str, Any]:

@@ -31,7 +31,7 @@ CHUNK = 1024 * 1024
 def get_lecture(*, db: Session, user_id: int, lecture_id: int) -> Lecture:
     lecture = db.get(Lecture, lecture_id)
     if lecture is None or lecture.user_id != user_id:
-        raise not_found("lecture")
+        raise not_found("lecture", lecture_id)
     return lecture
 
 

@@ -511,3 +511,7 @@ def test_cli_generate_and_flashcards_export(
     assert err.value.code == 1
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.startswith("error: SUBJECT_NOT_FOUND: ")
+    with pytest.raises(SystemExit) as err:  # a lecture id that is not the student's: the message names it
+        smartnotes("generate", "cheatsheet", "--subject", "biology", "--lecture", "987654", "-o", str(out))
+    assert err.value.code == 1
+    assert "error: LECTURE_NOT_FOUND: Lecture 987654 not found." in capsys.readouterr().err

@@ -69,3 +69,16 @@ def test_points_of_sections_are_never_merged_and_symbols_count() -> None:
     weights = _term("Ew", "the set of edge weights of the graph", 18)
     assert len(select_items([[weights, edges]], 100)) == 2
     assert not covered(said("E the set of edges"), said("Ew the set of edge weights"))
+
+
+def test_a_continued_slide_saying_a_chosen_point_again_is_said_once_citing_the_first_slide() -> None:
+    """A slide listing guidelines and the next slide explaining them one by one: the repeated line is on the
+    sheet once, under the first slide, whichever is chosen first; a line that adds a word ("... for each
+    user") still stays."""
+    first = _point("Secure design guidelines", "Base security decisions on an explicit policy", 60)
+    again = _point("Design guidelines", "Base decisions on an explicit security policy", 61)
+    more = _point("Design guidelines", "Base decisions on an explicit security policy for each user", 61)
+    for plan in ([first, again, more], [again, first, more]):
+        chosen = select_items([plan], 100)
+        assert sorted(_texts(chosen)) == sorted([first.point.text, more.point.text])  # type: ignore[union-attr]
+        assert sorted(i.page for i in chosen) == [60, 61]

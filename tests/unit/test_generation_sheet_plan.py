@@ -187,3 +187,31 @@ def test_a_line_that_goes_on_joins_its_entry_and_a_term_repeating_itself_goes(tm
         "Then you compute some fit metric like the mean squared error (s. 2)"
     ) in lines
     assert not any("Define system security requirements" in x for x in lines)
+
+
+def test_a_title_that_names_no_topic_takes_the_divider_slide_before_it_not_an_earlier_section(
+    tmp_path: Path,
+) -> None:
+    """A title naming no topic ("Key intuition") right after a slide of a title alone (a divider, "Long
+    short-memory networks") is about that title, not about the section before the divider: the label is
+    "Long short-memory networks: Key intuition", never "The problem with simple RNNs: Key intuition"."""
+    lc = _lecture(
+        [
+            ("Recurrent networks", "Recurrent networks\nA. Author"),
+            (
+                "The problem with simple RNNs",
+                "The problem with simple RNNs\nVanilla RNNs suffer from vanishing gradients across many "
+                "sequential cells.",
+            ),
+            ("Long short-memory networks", "Long short-memory networks"),
+            (
+                "Key intuition",
+                "Key intuition\nReplace the multiplicative architecture of the vanilla RNN with an additive "
+                "one that is less prone to vanishing gradients.",
+            ),
+            BIO_SLIDE,
+        ]
+    )
+    text = _sheet_text(lc, tmp_path, budget=30)
+    assert "Long short-memory networks: Key intuition: Replace" in text
+    assert "simple RNNs: Key intuition" not in text

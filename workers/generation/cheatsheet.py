@@ -288,7 +288,8 @@ def plan_items(
             q.formulas.append(
                 Item("formula", li, _lines(width(name + f.text) + 10), f.ref.page, formula=f, text=name)
             )
-        for k, title in enumerate(topic_titles([g.title for g in lc.groups], lc.text_lang)):
+        dividers = sheet_plan.divider_titles(lc)  # a slide of a title alone starts a topic
+        for k, title in enumerate(topic_titles([g.title for g in lc.groups], lc.text_lang, dividers)):
             lc.groups[k].title = title  # "In practice" -> "Data splitting: In practice"
         closing = closing_groups(lc)  # the lecturer's own key points (sheet_cover.py)
         lc.groups = [g for g in lc.groups if not agenda_title(g.title) and g not in closing] + closing

@@ -141,12 +141,17 @@ def term_reason(term: str, lang: str = "en") -> str | None:
     return None
 
 
-def topic_titles(titles: list[str], lang: str = "en") -> list[str]:
+def topic_titles(titles: list[str], lang: str = "en", dividers: list[str | None] | None = None) -> list[str]:
     """The section titles with a title that names no topic ("In practice", "Key intuition") led by the topic
-    of the section before it ("Data splitting: In practice"): the slide goes on about that topic."""
+    of the section before it ("Data splitting: In practice"): the slide goes on about that topic. A divider
+    slide between them (``dividers[k]``: a title with no content, "Long short-memory networks") starts a
+    new topic: it, not the section before it, leads "Key intuition"."""
     out: list[str] = []
     topic = ""
-    for title in titles:
+    for k, title in enumerate(titles):
+        divider = dividers[k] if dividers and k < len(dividers) else None
+        if divider and label_reason(divider, lang) is None:
+            topic = divider
         reason = label_reason(title, lang)
         wrap_up = boilerplate_reason(title) or agenda_title(title)  # "Summary" is about the whole lecture
         if reason == "names_no_topic" and topic and not wrap_up:

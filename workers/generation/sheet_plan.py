@@ -113,6 +113,31 @@ def sections(lc: LectureCandidates) -> list[Section]:
     return out
 
 
+def divider_titles(lc: LectureCandidates) -> list[str | None]:
+    """Per section of ``lc.groups``: the title of a slide with no content of its own right before it (a
+    divider, "Long short-memory networks" before "Key intuition"), or None when the slide before it belongs
+    to a section. Untitled slides in between are passed over; the lecture's title slide is none."""
+    in_group = {r.page for g in lc.groups for r in g.refs}
+    slides = lc.lecture.slides
+    lecture_key = _key(clean_title(lc.lecture.title))
+    out: list[str | None] = []
+    for g in lc.groups:
+        first = min((r.page for r in g.refs), default=0)
+        found = None
+        for n in range(len(slides) - 1, 0, -1):  # slide 0: the lecture's own title
+            page = slides[n].ref.page
+            if page >= first:
+                continue
+            if page in in_group:
+                break
+            title = section_title(slides[n].title, lc.text_lang)
+            if title is not None and _key(title) != lecture_key:
+                found = title
+                break
+        out.append(found)
+    return out
+
+
 # The label the sheet's old "Also on the slides" line carried: benchmarks/study_quality.py still leaves such
 # a line out of coverage_entries when it scores a sheet made before the line went.
 TOPICS_LABEL = {

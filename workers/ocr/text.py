@@ -12,6 +12,9 @@ from shared.text import CJK, INDIC, count_cjk, count_indic, detect_language, pla
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 _HYPHEN = re.compile(r"(\w)[-\u00ad]\n(?=[a-z\u00e0-\u00ff])")
+# "k -Fold": a text layer's space after an italic lone letter before a hyphen and a word ("k-Fold", "k-fold");
+# never "a - b" (a space after the sign) nor "x -y", "n -log n" (a symbol or a short function name after it)
+_LONE_LETTER_HYPHEN = re.compile(r"(?<!\S)([A-Za-z]) -(?=(?:[A-Z][a-z]{2,}|[a-z]{4,})(?![\w(]))")
 _PAGE_NUMBER = re.compile(r"^\s*(page\s*)?\d{1,4}(\s*(/|of)\s*\d{1,4})?\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _LATIN_WORD = regex.compile(r"^\p{Latin}+$")
@@ -22,12 +25,13 @@ BULLETS = "•◦▪▫‣⁃●○■□►▶❖◆◇➢➤✓✔-*"
 
 
 def clean_text(text: str) -> str:
-    """Normalise spaces and line ends, keep bullets as lines, fold runs of blank lines."""
+    """Normalise spaces and line ends, keep bullets as lines, fold runs of blank lines; "k -Fold" (a lone
+    letter's stray space before a hyphen and a word) is "k-Fold"."""
     for old, new in (("\r\n", "\n"), ("\r", "\n"), ("\x0b", "\n")):
         text = text.replace(old, new)
     text = unicodedata.normalize("NFC", text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [_LONE_LETTER_HYPHEN.sub(r"\1-", _WS.sub(" ", line).strip()) for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):
