@@ -52,7 +52,7 @@ PROMPT_SIMILARITY_MARGIN = (
     0.2  # notes much further from the question than the best one stay out of the prompt
 )
 CACHE_TTL = 24 * 3600
-CACHE_FORMAT = 11  # bump when answering changes, so cached answers from older code are not served
+CACHE_FORMAT = 12  # bump when answering changes, so cached answers from older code are not served
 _END = (".", "!", "?", "\u3002")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _HEADING = re.compile(r"[^.:\n\[\]]{0,120}, slide \d+:")  # a note's heading, echoed by the model
@@ -266,9 +266,11 @@ def extractive_pieces(
         if not pieces and (FILL_FROM_SLIDE or not order):  # the slide's other units, in order
             order += fill_order(units, order)
         chosen: list[int] = []
-        for i in order:
+        for i in unit_choice.worded(units, order, overlap, evidence):  # debris fills only when all there is
             if words >= budget or len(chosen) >= MAX_UNITS:
                 break
+            if unit_choice.says_again(units[i], [p for p, _ in pieces] + [units[j] for j in chosen], terms):
+                continue
             chosen.append(i)
             words += len(units[i].split())
         matched = sorted(i for i in chosen if overlap[i])  # the matching ones first, in slide order
