@@ -64,7 +64,15 @@ LABELS = "yi y2 y3. Yn-2 yi."
 def test_debris_is_told_by_form() -> None:
     for text in (FORMULA, LABELS, "Sn-1.", "-10 0 10 20 30", "k = N", "_--—— aa —- ae eae a."):
         assert unit_choice.debris(text), text
-    for text in (LONG, "Test error 0.25 vs 0.3", "2. For each fold, i ∈ {1,…, k} :", "LSTM", "数据", "साँप के बारे में", "Called waterfilling."):
+    for text in (
+        LONG,
+        "Test error 0.25 vs 0.3",
+        "2. For each fold, i ∈ {1,…, k} :",
+        "LSTM",
+        "数据",
+        "साँप के बारे में",
+        "Called waterfilling.",
+    ):
         assert not unit_choice.debris(text), text
 
 
@@ -78,7 +86,7 @@ def test_debris_does_not_fill_an_answer_but_worded_units_do(monkeypatch: pytest.
     assert any("R(si" in p for p in out)  # with the rule disabled the formula fills the answer
 
 
-def drop_every_debris(units: list[str], order: list[int], overlap: list[int], evidence: object) -> list[int]:
+def drop_every_debris(units: list[str], order: list[int], *args: object) -> list[int]:
     """The rule without its two guards (matching units stay; a slide of debris only still answers)."""
     return [i for i in order if not unit_choice.debris(units[i])]
 
@@ -93,12 +101,33 @@ def test_debris_that_shares_a_word_with_the_question_is_still_said(monkeypatch: 
     assert formula not in said(extractive_pieces(asked, [slide]))
 
 
-def test_a_slide_of_debris_only_still_answers_and_is_cited(monkeypatch: pytest.MonkeyPatch) -> None:
-    figure = ev("\n".join([LABELS, "Sn-1.", "S1 S2 S3."]), title="Bidirectional network", page=4)
+FIGURE_LABELS = "\n".join([LABELS, "Sn-1.", "S1 S2 S3."])
+
+
+def test_a_slide_of_debris_only_whose_title_is_not_asked_still_answers_and_is_cited(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    figure = ev(FIGURE_LABELS, title="Unrolled cells", page=4)
     nxt = dataclasses.replace(ev(OTHER, page=5), chunk_id=5)
-    pieces = extractive_pieces("What does the bidirectional network diagram show?", [figure, nxt])
+    asked = "What does the bidirectional network diagram show?"
+    pieces = extractive_pieces(asked, [figure, nxt])
     assert pieces and pieces[0][1] is figure
     # Dropping the debris even then would move the answer to the next slide (the gold citation lost).
     monkeypatch.setattr(unit_choice, "worded", drop_every_debris)
-    pieces = extractive_pieces("What does the bidirectional network diagram show?", [figure, nxt])
+    pieces = extractive_pieces(asked, [figure, nxt])
     assert not pieces or pieces[0][1] is not figure
+
+
+def test_a_slide_of_debris_only_whose_title_is_asked_is_pointed_at_not_read_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    figure = ev(FIGURE_LABELS, title="Bidirectional network", page=4)
+    nxt = dataclasses.replace(ev(OTHER, page=5), chunk_id=5)
+    asked = "What does the bidirectional network diagram show?"
+    pieces = extractive_pieces(asked, [figure, nxt])
+    assert pieces[0][1] is figure and "Bidirectional network" in pieces[0][0]
+    assert not any(unit_choice.debris(p) for p, _ in pieces)
+    # Without the rule (debris is no reason to point) the figure's labels are read out.
+    monkeypatch.setattr(unit_choice, "all_debris", lambda units, slide: not units)
+    pieces = extractive_pieces(asked, [figure, nxt])
+    assert any(unit_choice.debris(p) for p, _ in pieces)

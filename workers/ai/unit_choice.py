@@ -129,14 +129,23 @@ def debris(unit: str, lang: str = "en") -> bool:
     return known < DEBRIS_SHARE * len(words)
 
 
-def worded(units: list[str], order: list[int], overlap: list[int], evidence: list[Evidence]) -> list[int]:
-    """``order`` without the debris units chosen only to fill (``overlap`` 0: no word of the question), unless
-    every unit in it is debris (a slide of a figure's labels still answers, cited, as before)."""
+def all_debris(units: list[str], slide: Evidence) -> bool:
+    """Whether a slide's units are all debris (or it has none): its content is a figure's labels."""
+    lang = slides_language([slide])
+    return all(debris(u, lang) for u in units)
+
+
+def worded(
+    units: list[str], order: list[int], overlap: list[int], evidence: list[Evidence], pointed: bool = False
+) -> list[int]:
+    """``order`` without the debris units chosen only to fill (``overlap`` 0: no word of the question). When
+    every unit in it is debris, all stay unless the answer points at the slide's figure (``pointed``:
+    answer.figure_pointer) -- a slide of a figure's labels must still answer, cited (eighth session)."""
     filler = [i for i in order if not overlap[i]]
     if not filler:
         return order
     lang = slides_language(evidence[:1])
     junk = {i for i in order if debris(units[i], lang)}
-    if len(junk) == len(order):
+    if len(junk) == len(order) and not pointed:
         return order
     return [i for i in order if overlap[i] or i not in junk]
