@@ -124,9 +124,15 @@ def debris(unit: str, lang: str = "en") -> bool:
     words = [w for w in runs if len(w) >= 3]
     if sum(len(w) for w in words) < DEBRIS_SHARE * sum(len(w) for w in runs) or not words:
         return True
-    langs = {lang, "en", detect_language(unit)}
-    known = sum(any(word_known(w, g) for g in langs) for w in words)
-    return known < DEBRIS_SHARE * len(words)
+    langs = [lang, "en"]
+    if _known(words, langs) >= DEBRIS_SHARE * len(words):
+        return False
+    own = detect_language(unit)  # only when needed (lingua takes a while on Latin text)
+    return own in langs or _known(words, [*langs, own]) < DEBRIS_SHARE * len(words)
+
+
+def _known(words: list[str], langs: list[str]) -> int:
+    return sum(any(word_known(w, g) for g in langs) for w in words)
 
 
 def all_debris(units: list[str], slide: Evidence) -> bool:
