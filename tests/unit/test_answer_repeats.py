@@ -131,3 +131,19 @@ def test_a_slide_of_debris_only_whose_title_is_asked_is_pointed_at_not_read_out(
     monkeypatch.setattr(unit_choice, "all_debris", lambda units, slide: not units)
     pieces = extractive_pieces(asked, [figure, nxt])
     assert any(unit_choice.debris(p) for p, _ in pieces)
+
+
+def test_parallel_lines_that_differ_in_symbols_or_stop_words_are_not_repeats() -> None:
+    """Near-duplicates are told by every written token: "V is a K x K ..." says something "U is an M x M ..."
+    does not, and "If there are no decisions ..." is no repeat of "Once you made your decisions ...", though
+    their content words (stemmed, stop words out) nearly coincide."""
+    u = "U is an M x M unitary matrix containing the eigenvectors of G."
+    v = "V is a K x K unitary matrix containing the eigenvectors of G."
+    assert not unit_choice.says_again(v, [u])
+    once = "Once you made your modeling decisions, you fit a final model and then test it."
+    cond = "If there are no modeling decisions, you can test the model."
+    assert not unit_choice.says_again(cond, [once])
+    assert unit_choice.says_again("Even unbounded activations tend to be normalized.", [LONG])
+    assert not unit_choice.says_again(
+        "Protection.", ["Protection of assets."]
+    )  # a heading: too short to tell

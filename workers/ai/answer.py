@@ -270,7 +270,7 @@ def extractive_pieces(
         for i in unit_choice.worded(units, order, overlap, evidence, bool(pointer)):  # debris does not fill
             if words >= budget or len(chosen) >= MAX_UNITS:
                 break
-            if unit_choice.says_again(units[i], [p for p, _ in pieces] + [units[j] for j in chosen], terms):
+            if unit_choice.says_again(units[i], [p for p, _ in pieces] + [units[j] for j in chosen]):
                 continue
             chosen.append(i)
             words += len(units[i].split())

@@ -17,9 +17,9 @@ BARE_LAST: dev held out a tie with MAX_UNITS 16 (0.635 both).
 
 Two rules by form that are ON (tenth session, branch answer-repeat; thresholds fixed before measuring):
 
-- ``says_again``: a unit whose content words are, for REPEAT_SHARE of them or more, inside a unit the answer
-  already says (on this slide or an earlier one) is not said again ("Even unbounded activations ..." read
-  twice, once in a longer line);
+- ``says_again``: a unit whose tokens (as written, stop words included) are, for REPEAT_SHARE of them or
+  more, inside a unit the answer already says (on this slide or an earlier one) is not said again ("Even
+  unbounded activations ..." read twice, once in a longer line);
 - ``debris``: a unit of which fewer than DEBRIS_SHARE of its letters lie in words of three letters or more
   (an OCR'd formula "so = R(si, Xo) =.", a diagram's labels "yi y2 y3."), or fewer than DEBRIS_SHARE of those
   words are known (wordfreq), only fills an answer when the slide has nothing else to say; one that shares a
@@ -101,12 +101,22 @@ def reading_order(units: list[str], picked: list[int]) -> list[int]:
     return picked
 
 
-def says_again(unit: str, said: list[str], terms: Callable[[str], list[str]] = match_terms) -> bool:
-    """Whether REPEAT_SHARE or more of the unit's content words are inside one unit already said."""
-    words = set(terms(unit))
-    if not words:
+_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+REPEAT_TOKENS = 3  # a unit of fewer distinct tokens ("Protection.", "1, 5, 4, 6.") is never a repeat
+
+
+def _tokens(text: str) -> set[str]:
+    return set(_TOKEN.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def says_again(unit: str, said: list[str]) -> bool:
+    """Whether REPEAT_SHARE or more of the unit's tokens -- every word as written, stop words and numbers
+    included, so "If there are no decisions ..." is not a repeat of "Once you made a decision ..." and
+    "V is a K x K matrix" not one of "U is an M x M matrix" -- are inside one unit already said."""
+    words = _tokens(unit)
+    if len(words) < REPEAT_TOKENS:
         return False
-    return any(len(words & set(terms(other))) >= REPEAT_SHARE * len(words) for other in said)
+    return any(len(words & _tokens(other)) >= REPEAT_SHARE * len(words) for other in said)
 
 
 _LETTERS = regex.compile(r"[\p{L}\p{M}]+")  # a run of letters (Devanagari's vowel signs count)
