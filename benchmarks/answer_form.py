@@ -5,7 +5,7 @@
 An answer's units are its sentences (workers.ai.answer.sentences) once the citation labels are removed.
 - repeat: one unit with two content words or more of which REPEAT_SHARE (0.8) or more are inside another
   unit of the same answer (either order, across slides too); also counted: only a later unit inside an
-  earlier one;
+  earlier one; and a unit that workers.ai.unit_choice.says_again calls a repeat of an earlier one;
 - debris: a unit that workers.ai.unit_choice.debris calls so (fewer than half of its tokens with a letter
   hold a known word), in the answer's language; "ends in debris" when the last unit is one.
 Printed: counts of answers with a repeat, with debris, ending in debris; --show lists them.
@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from qa_support import strip_labels  # noqa: E402
 
 from shared.text.language import detect_language  # noqa: E402
+from workers.ai import unit_choice  # noqa: E402
 from workers.ai.answer import sentences  # noqa: E402
 from workers.ai.retrieval import match_terms  # noqa: E402
 from workers.ai.unit_choice import REPEAT_SHARE, debris  # noqa: E402
@@ -32,7 +33,7 @@ from workers.ai.unit_choice import REPEAT_SHARE, debris  # noqa: E402
 
 def repeats(units: list[str], later: bool = False) -> list[tuple[str, str]]:
     """Pairs (unit, the other unit that holds REPEAT_SHARE of its content words); ``later``: only a unit
-    inside an earlier one (what workers.ai.unit_choice.says_again leaves out)."""
+    inside an earlier one."""
     words = [set(match_terms(u)) for u in units]
     out = []
     for i, wi in enumerate(words):
@@ -56,7 +57,7 @@ def main() -> int:
     rows = (
         json.loads(text) if text.lstrip().startswith("[") else [json.loads(x) for x in text.splitlines() if x]
     )
-    n = rep = again = junk = last = 0
+    n = rep = again = same = junk = last = 0
     for row in rows:
         if not row.get("answered_from_notes"):
             continue
@@ -68,6 +69,7 @@ def main() -> int:
         bad = [u for u in units if debris(u, lang)]
         rep += bool(pairs)
         again += bool(repeats(units, later=True))
+        same += any(unit_choice.says_again(u, units[:i]) for i, u in enumerate(units))
         junk += bool(bad)
         last += bool(units) and debris(units[-1], lang)
         if args.show and (pairs or bad):
@@ -77,7 +79,8 @@ def main() -> int:
             for u in bad:
                 print(f"  DEBRIS {u!r}")
     print(
-        f"answered {n}; with a repeat {rep} (a later unit inside an earlier one: {again}); "
+        f"answered {n}; with a repeat {rep} (a later unit inside an earlier one: {again}; what "
+        f"unit_choice.says_again calls a repeat: {same}); "
         f"with debris {junk}; ending in debris {last}"
     )
     return 0

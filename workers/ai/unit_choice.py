@@ -18,8 +18,8 @@ BARE_LAST: dev held out a tie with MAX_UNITS 16 (0.635 both).
 Two rules by form that are ON (tenth session, branch answer-repeat; thresholds fixed before measuring):
 
 - ``says_again``: a unit whose tokens (as written, stop words included) are, for REPEAT_SHARE of them or
-  more, inside a unit the answer already says (on this slide or an earlier one) is not said again ("Even
-  unbounded activations ..." read twice, once in a longer line);
+  more, inside a unit the answer already says (this slide or an earlier one), the rest being OCR noise (no
+  number, no known word), is not said again ("Even unbounded activations ..." read twice);
 - ``debris``: a unit of which fewer than DEBRIS_SHARE of its letters lie in words of three letters or more
   (an OCR'd formula "so = R(si, Xo) =.", a diagram's labels "yi y2 y3."), or fewer than DEBRIS_SHARE of those
   words are known (wordfreq), only fills an answer when the slide has nothing else to say; one that shares a
@@ -116,7 +116,16 @@ def says_again(unit: str, said: list[str]) -> bool:
     words = _tokens(unit)
     if len(words) < REPEAT_TOKENS:
         return False
-    return any(len(words & _tokens(other)) >= REPEAT_SHARE * len(words) for other in said)
+    for other in map(_tokens, said):
+        rest = words - other  # what it adds: only OCR noise (no number, no known word) for a repeat
+        if len(words & other) >= REPEAT_SHARE * len(words) and not any(_says(t) for t in rest):
+            return True
+    return False
+
+
+def _says(token: str) -> bool:
+    """Whether a token carries something: a number, or a word (wordfreq) in English or its own language."""
+    return any(ch.isdigit() for ch in token) or word_known(token) or word_known(token, detect_language(token))
 
 
 _LETTERS = regex.compile(r"[\p{L}\p{M}]+")  # a run of letters (Devanagari's vowel signs count)
