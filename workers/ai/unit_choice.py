@@ -14,16 +14,6 @@ stay so the lab can measure them again on new dev decks:
   slides are written in (on; dev held out: a tie, 6 answers differ).
 
 BARE_LAST: dev held out a tie with MAX_UNITS 16 (0.635 both).
-
-Two rules by form that are ON (tenth session, branch answer-repeat; thresholds fixed before measuring):
-
-- ``says_again``: a unit whose tokens (as written, stop words included) are, for REPEAT_SHARE of them or
-  more, inside a unit the answer already says (this slide or an earlier one), the rest being OCR noise (no
-  number, no known word), is not said again ("Even unbounded activations ..." read twice);
-- ``debris``: a unit of which fewer than DEBRIS_SHARE of its letters lie in words of three letters or more
-  (an OCR'd formula "so = R(si, Xo) =.", a diagram's labels "yi y2 y3."), or fewer than DEBRIS_SHARE of those
-  words are known (wordfreq), only fills an answer when the slide has nothing else to say; one that shares a
-  word with the question is still said.
 """
 
 from __future__ import annotations
@@ -33,18 +23,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-import regex
-
-from shared.text.language import detect_language
-from shared.text.plausibility import word_known
 from workers.ai.retrieval import Evidence, match_terms
 from workers.ai.slide_choice import slides_language
 
 BARE_LAST = False
 IDF = False
 NOTES_LANGUAGE = False
-REPEAT_SHARE = 0.8  # a unit's content words inside one already said that make it a repeat (fixed a priori)
-DEBRIS_SHARE = 0.5  # tokens holding a known word below which a unit is debris (fixed a priori)
 IDF_FLOOR = 0.5  # with IDF, a question word every unit holds still counts this much (one unit alone: 1)
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -99,78 +83,3 @@ def reading_order(units: list[str], picked: list[int]) -> list[int]:
     if sum(bool(_NUMBERED.match(units[i])) for i in picked) >= 2:
         return sorted(picked)
     return picked
-
-
-_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
-REPEAT_TOKENS = 3  # a unit of fewer distinct tokens ("Protection.", "1, 5, 4, 6.") is never a repeat
-
-
-def _tokens(text: str) -> set[str]:
-    return set(_TOKEN.findall(unicodedata.normalize("NFKC", text).casefold()))
-
-
-def says_again(unit: str, said: list[str]) -> bool:
-    """Whether REPEAT_SHARE or more of the unit's tokens -- every word as written, stop words and numbers
-    included, so "If there are no decisions ..." is not a repeat of "Once you made a decision ..." and
-    "V is a K x K matrix" not one of "U is an M x M matrix" -- are inside one unit already said."""
-    words = _tokens(unit)
-    if len(words) < REPEAT_TOKENS:
-        return False
-    for other in map(_tokens, said):
-        rest = words - other  # what it adds: only OCR noise (no number, no known word) for a repeat
-        if len(words & other) >= REPEAT_SHARE * len(words) and not any(_says(t) for t in rest):
-            return True
-    return False
-
-
-def _says(token: str) -> bool:
-    """Whether a token carries something: a number, or a word (wordfreq) in English or its own language."""
-    return any(ch.isdigit() for ch in token) or word_known(token) or word_known(token, detect_language(token))
-
-
-_LETTERS = regex.compile(r"[\p{L}\p{M}]+")  # a run of letters (Devanagari's vowel signs count)
-
-
-def debris(unit: str, lang: str = "en") -> bool:
-    """Whether a unit is mostly not words: fewer than DEBRIS_SHARE of its letters lie in runs of three
-    letters or more (a formula's or a diagram's fragments: "so = R(si, Xo) =.", "yi y2 y3."), or fewer than
-    DEBRIS_SHARE of those runs are known words (wordfreq, in the slides' language, the unit's own or
-    English: OCR'd noise "_--—— aa —- ae eae a."). Numbers and symbols do not count ("Test error 0.25"
-    reads); a term wordfreq lacks beside a known word ("Called waterfilling.") is not debris; CJK never is."""
-    if _CJK.search(unit):
-        return False
-    runs = _LETTERS.findall(unit)
-    words = [w for w in runs if len(w) >= 3]
-    if sum(len(w) for w in words) < DEBRIS_SHARE * sum(len(w) for w in runs) or not words:
-        return True
-    langs = [lang, "en"]
-    if _known(words, langs) >= DEBRIS_SHARE * len(words):
-        return False
-    own = detect_language(unit)  # only when needed (lingua takes a while on Latin text)
-    return own in langs or _known(words, [*langs, own]) < DEBRIS_SHARE * len(words)
-
-
-def _known(words: list[str], langs: list[str]) -> int:
-    return sum(any(word_known(w, g) for g in langs) for w in words)
-
-
-def all_debris(units: list[str], slide: Evidence) -> bool:
-    """Whether a slide's units are all debris (or it has none): its content is a figure's labels."""
-    lang = slides_language([slide])
-    return all(debris(u, lang) for u in units)
-
-
-def worded(
-    units: list[str], order: list[int], overlap: list[int], evidence: list[Evidence], pointed: bool = False
-) -> list[int]:
-    """``order`` without the debris units chosen only to fill (``overlap`` 0: no word of the question). When
-    every unit in it is debris, all stay unless the answer points at the slide's figure (``pointed``:
-    answer.figure_pointer) -- a slide of a figure's labels must still answer, cited (eighth session)."""
-    filler = [i for i in order if not overlap[i]]
-    if not filler:
-        return order
-    lang = slides_language(evidence[:1])
-    junk = {i for i in order if debris(units[i], lang)}
-    if len(junk) == len(order) and not pointed:
-        return order
-    return [i for i in order if overlap[i] or i not in junk]
