@@ -460,11 +460,15 @@ OUTPUT_SUFFIXES = {"cheatsheet": (".docx",), "quiz": (".pdf",), "flashcards": ("
 
 
 def check_output(kind: str, out: Path) -> None:
-    """Refuse, before any work, an output file whose suffix is not what the document is written as."""
+    """Say, before any work, when an output file's suffix is not what the document is written as. A warning,
+    not a refusal: `-o PATH` is the command-line contract other tools drive, and the file is still written
+    under the name given."""
     allowed = OUTPUT_SUFFIXES[kind]
     if out.suffix.lower() not in allowed:
-        raise CliError(
-            "USAGE", f"-o {out.name}: {kind} is written as {' or '.join(allowed)}; name the file so."
+        print(
+            f"warning: -o {out.name}: {kind} is written as {' or '.join(allowed)};"
+            " the file keeps the name given.",
+            file=sys.stderr,
         )
 
 

@@ -351,23 +351,25 @@ def test_a_validation_error_names_the_fields_to_fix(capsys: pytest.CaptureFixtur
     assert capsys.readouterr().err == "error: RATE_LIMITED: Slow down.\n"
 
 
-def test_an_output_name_that_is_not_the_documents_format_is_refused_before_any_work(
+def test_an_output_name_that_is_not_the_documents_format_is_said_before_any_work(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """`-o notes.txt` for a cheat sheet wrote a .docx under a .txt name, and `-o cards.csv` an .apkg: the CLI
-    says what the document is written as, and asks the gateway nothing."""
-    gateway = Gateway({})
-    for argv, said in [
-        (("generate", "cheatsheet", "-o", "notes.txt"), "-o notes.txt: cheatsheet is written as .docx"),
-        (("generate", "quiz", "-o", "quiz.docx"), "-o quiz.docx: quiz is written as .pdf"),
-        (
-            ("generate", "flashcards", "-o", "cards.csv"),
-            "-o cards.csv: flashcards is written as .apkg or .json",
-        ),
-        (("flashcards", "export", "-o", "deck"), "-o deck: flashcards is written as .apkg or .json"),
+    """`-o notes.txt` for a cheat sheet wrote a .docx under a .txt name, and `-o cards.csv` an .apkg, without
+    a word: the CLI now says what the document is written as (a warning: `-o PATH` is the contract, so the
+    name given is kept), and says nothing when the name fits."""
+    for kind, name, said in [
+        ("cheatsheet", "notes.txt", "-o notes.txt: cheatsheet is written as .docx"),
+        ("quiz", "quiz.docx", "-o quiz.docx: quiz is written as .pdf"),
+        ("flashcards", "cards.csv", "-o cards.csv: flashcards is written as .apkg or .json"),
+        ("flashcards", "deck", "-o deck: flashcards is written as .apkg or .json"),
     ]:
-        with pytest.raises(SystemExit) as refused:
-            run(gateway, *argv, "--subject", "Biology")
-        assert refused.value.code == 1
-        assert capsys.readouterr().err == f"error: USAGE: {said}; name the file so.\n"
-    assert gateway.seen == []
+        cli.check_output(kind, Path(name))
+        assert capsys.readouterr().err == f"warning: {said}; the file keeps the name given.\n"
+    for kind, name in [
+        ("cheatsheet", "a.docx"),
+        ("quiz", "q.PDF"),
+        ("flashcards", "d.apkg"),
+        ("flashcards", "d.json"),
+    ]:
+        cli.check_output(kind, Path(name))
+        assert capsys.readouterr().err == ""
