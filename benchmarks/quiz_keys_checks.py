@@ -22,24 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from study_checks import JUDGED, _load, materials, pooled  # noqa: E402
-
-
-def _question(item: dict[str, Any]) -> Any:
-    from shared.schemas import QuizQuestion, SourceRef
-
-    options = item["options"] or []
-    letter = "abcdef"[options.index(item["key"])] if item["key"] in options else item["key"]
-    return QuizQuestion(
-        number=1,
-        kind=item["question_kind"],
-        prompt=item["stem"],
-        options=options,
-        answer=letter,
-        answer_text=item["key"],
-        explanation=item.get("explanation") or "",
-        source=SourceRef(lecture_id=1, lecture="x", file="x", page=item["slide"] or 1),
-    )
+from study_checks import JUDGED, _load, materials, pooled, quiz_question  # noqa: E402
 
 
 def main() -> int:
@@ -62,7 +45,7 @@ def main() -> int:
         for deck, items in by_deck.items():
             if deck not in mats:
                 continue
-            qs = [_question(i) for i in items]
+            qs = [quiz_question(i) for i in items]
             kept = {id(q) for q in without_leaks(qs, mats[deck][1])}
             for item, q in zip(items, qs, strict=True):
                 if id(q) not in kept:

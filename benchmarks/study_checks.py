@@ -135,27 +135,33 @@ def problems(row: dict[str, Any], mats: dict[str, Any], max_count: int) -> list[
     )
 
 
+def quiz_question(item: dict[str, Any]) -> Any:
+    """A judged quiz item (study_quality's export) as the product's QuizQuestion."""
+    from shared.schemas import QuizQuestion, SourceRef
+
+    options = item["options"] or []
+    letter = "abcdefgh"[options.index(item["key"])] if item["key"] in options else item["key"]
+    return QuizQuestion(
+        number=1,
+        kind=item["question_kind"],
+        prompt=item["stem"],
+        options=options,
+        answer=letter,
+        answer_text=item["key"],
+        explanation=item.get("explanation") or "",
+        source=SourceRef(lecture_id=1, lecture="x", file="x", page=item["slide"] or 1),
+    )
+
+
 def existing(row: dict[str, Any], mats: dict[str, Any]) -> str | None:
     """What the generator's earlier item-level checks say of the item (validity and form checks; the
     candidate-level gates before them cannot be replayed on an exported item)."""
-    from shared.schemas import QuizQuestion, SourceRef
     from workers.generation import card_forms, quiz_forms, validity
 
     item = row["item"]
     lecture, lang = mats[item["deck"]]
     if item["type"] == "quiz":
-        options = item["options"]
-        letter = "abcdefgh"[options.index(item["key"])] if item["key"] in options else item["key"]
-        q = QuizQuestion(
-            number=1,
-            kind=item["question_kind"],
-            prompt=item["stem"],
-            options=options,
-            answer=letter,
-            answer_text=item["key"],
-            explanation=item.get("explanation") or "",
-            source=SourceRef(lecture_id=1, lecture="x", file="x", page=item["slide"] or 1),
-        )
+        q = quiz_question(item)
         return validity.quiz_problem(q) or quiz_forms.form_problem(q, lang)
     figure = item.get("figure_id") is not None
     text = card_forms.lecture_text([(s.title, s.text) for s in lecture.slides])

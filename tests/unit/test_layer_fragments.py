@@ -64,14 +64,15 @@ def test_maths_written_after_a_line_goes_back_between_its_words() -> None:
     ]
 
 
-def test_lines_that_do_not_overlap_or_are_right_to_left_stay_as_they_are() -> None:
-    def line(text: str, x: float, y: float) -> tuple[str, list[tuple[str, Box]]]:
-        boxes: list[Box | None] = [
-            None if ch == " " else (x + i * CHAR_W, y, x + (i + 1) * CHAR_W, y + 10)
-            for i, ch in enumerate(text)
-        ]
-        return text, layer_words(text, boxes)
+def line(text: str, x: float, y: float) -> tuple[str, list[tuple[str, Box]]]:
+    """A text-layer line of CHAR_W-wide characters from x on the baseline y, with its words' boxes."""
+    boxes: list[Box | None] = [
+        None if ch == " " else (x + i * CHAR_W, y, x + (i + 1) * CHAR_W, y + 10) for i, ch in enumerate(text)
+    ]
+    return text, layer_words(text, boxes)
 
+
+def test_lines_that_do_not_overlap_or_are_right_to_left_stay_as_they_are() -> None:
     left, right = line("left column", 0, 100), line("right column", 300, 100)
     below = line("next line", 20, 80)  # overlaps left to right, but on the line below
     arabic, fragment = line("النص العربي هنا", 0, 50), line("x", 20, 50)
@@ -81,13 +82,6 @@ def test_lines_that_do_not_overlap_or_are_right_to_left_stay_as_they_are() -> No
 
 
 def test_a_row_of_diagram_labels_is_not_spliced_into_another_line() -> None:
-    def line(text: str, x: float, y: float) -> tuple[str, list[tuple[str, Box]]]:
-        boxes: list[Box | None] = [
-            None if ch == " " else (x + i * CHAR_W, y, x + (i + 1) * CHAR_W, y + 10)
-            for i, ch in enumerate(text)
-        ]
-        return text, layer_words(text, boxes)
-
     # a diagram: a long label row, then boxes' labels drawn over the same row, written later in the layer
     row = line("Application                    Binder", 0, 100)
     labels = line("System Catalog", 40, 100)
