@@ -3,7 +3,7 @@ observations, what happens if ?" then "N k = N"); the reader puts each fragment 
 
 from __future__ import annotations
 
-from workers.ocr.line_boxes import Box, layer_words, splice_fragments
+from workers.ocr.line_boxes import MAX_SPLICE_LINES, Box, layer_words, splice_fragments
 from workers.ocr.readers import _text_lines
 
 CHAR_W = 5.0
@@ -91,3 +91,13 @@ def test_a_row_of_diagram_labels_is_not_spliced_into_another_line() -> None:
         "Application k = N Binder",  # the maths fragment goes back in its place
         "System Catalog",  # words stay a line of their own
     ]
+
+
+def test_a_page_of_more_lines_than_a_slide_is_left_as_it_is() -> None:
+    """Pairwise search is bounded: a page of more than MAX_SPLICE_LINES text-layer lines (no slide; a hostile
+    PDF) comes back unspliced, even where a fragment would fit."""
+    host, fragment = line("what happens if      ?", 0, 100), line("k", 80, 100)
+    assert splice_fragments([host, fragment]) != [host, fragment]  # spliced on an ordinary page
+    filler = [line(f"row {n}", 0, 200 + 20 * n) for n in range(MAX_SPLICE_LINES)]
+    page = [host, fragment, *filler]
+    assert splice_fragments(page) == page

@@ -121,6 +121,9 @@ def _same_line(a: Box, b: Box) -> bool:
     return a[1] <= (b[1] + b[3]) / 2 <= a[3] or b[1] <= (a[1] + a[3]) / 2 <= b[3]
 
 
+MAX_SPLICE_LINES = 2000  # a page of more text-layer lines is left as it is (bounded work per page)
+
+
 def _maths_like(words: list[Word]) -> bool:
     """A fragment of symbols, digits and one- or two-letter names (``k``, ``N - 1``, ``i ∈ {1,…, k}``), not
     words: a diagram's labels on one row ("Application", "System Catalog") are separate lines, not maths."""
@@ -136,7 +139,10 @@ def splice_fragments(lines: list[tuple[str, list[Word]]]) -> list[tuple[str, lis
     placed by position ("If you have N observations, what happens if k = N ?"). Lines in right-to-left
     scripts are left as they are; so is a line that does not overlap another (a column, a trailing ``i``),
     and a line of words rather than maths (``_maths_like``: a diagram's labels on one row stay apart)."""
+    if len(lines) > MAX_SPLICE_LINES:  # no slide: a hostile page's many lines are not searched pairwise
+        return lines
     out: list[tuple[str, list[Word]]] = []
+    spans: list[Box | None] = []  # each kept line's box, kept up to date as fragments join it
     for text, words in lines:
         box = _union([w[1] for w in words]) if words else None
         host = None
@@ -144,14 +150,16 @@ def splice_fragments(lines: list[tuple[str, list[Word]]]) -> list[tuple[str, lis
             host = next(
                 (
                     i
-                    for i, (other, seen) in enumerate(out)
-                    if seen and not _RTL.search(other) and _same_line(_union([w[1] for w in seen]), box)
+                    for i, ((other, _), span) in enumerate(zip(out, spans, strict=True))
+                    if span is not None and not _RTL.search(other) and _same_line(span, box)
                 ),
                 None,
             )
         if host is None:
             out.append((text, words))
+            spans.append(box)
             continue
         merged = sorted([*out[host][1], *words], key=lambda w: (w[1][0], -w[1][1]))
         out[host] = (" ".join(w[0] for w in merged), merged)
+        spans[host] = _union([w[1] for w in merged])
     return out
