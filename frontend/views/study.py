@@ -87,7 +87,7 @@ def generate_form(client: GatewayClient, subject: dict[str, Any], lectures: list
                 "Length", [1, 2], format_func=lambda n: f"{n} page" + ("s" if n > 1 else ""), horizontal=True
             )
         elif kind == "quiz":
-            options["questions"] = st.slider("Questions", 3, 50, 10, key="gen_questions")
+            options["questions"] = item_count("questions", "Questions", 3, 100, 20, step=1)
             options["difficulty"] = (
                 st.segmented_control(
                     "Difficulty", DIFFICULTIES, format_func=str.capitalize, default="medium", key="gen_level"
@@ -95,7 +95,7 @@ def generate_form(client: GatewayClient, subject: dict[str, Any], lectures: list
                 or "medium"
             )
         else:
-            options["cards"] = st.slider("Cards", 5, 200, 20, step=5, key="gen_cards")
+            options["cards"] = item_count("cards", "Cards", 5, 500, 50, step=5)
         title = st.text_input("Title (optional)", key="gen_title", max_chars=200)
         options["title"] = title.strip() or None
         if st.button(f"Make the {KIND_LABEL[kind].lower()}", type="primary", icon=":material/auto_awesome:"):
@@ -104,6 +104,15 @@ def generate_form(client: GatewayClient, subject: dict[str, Any], lectures: list
                 jobs.track(accepted["job"], label=title.strip() or KIND_LABEL[kind])
                 st.toast(f"Making your {KIND_LABEL[kind].lower()}…", icon="⏳")
                 st.rerun()
+
+
+def item_count(name: str, label: str, least: int, most: int, default: int, *, step: int) -> int | None:
+    """How many questions or cards to ask for: by default none is named, so the generator scales the count
+    with the lectures (one question per 2 slides, one card per slide, at least 20 / 50) and makes fewer when
+    the slides offer fewer; a student who wants a set number turns that off and picks it."""
+    if st.toggle(f"{label}: as many as the slides offer", value=True, key=f"gen_{name}_auto"):
+        return None
+    return int(st.slider(label, least, most, default, step=step, key=f"gen_{name}"))
 
 
 def past_paper_title(filename: str, title: str) -> str:

@@ -100,6 +100,7 @@ def test_chat_error_is_shown_in_plain_words(fake: FakeGateway) -> None:
 
 def test_generate_a_quiz_with_options_shows_progress(fake: FakeGateway) -> None:
     at = make_app(fake, page="Study")
+    at.toggle(key="gen_questions_auto").set_value(False).run()
     at.slider(key="gen_questions").set_value(5)
     button(at, "Make the quiz").click().run()
     assert not at.exception
@@ -118,6 +119,7 @@ def test_generate_a_quiz_with_options_shows_progress(fake: FakeGateway) -> None:
 def test_generate_flashcards_sends_the_card_count(fake: FakeGateway) -> None:
     at = make_app(fake, page="Study")
     at.segmented_control(key="gen_kind").set_value("flashcards").run()
+    at.toggle(key="gen_cards_auto").set_value(False).run()
     at.slider(key="gen_cards").set_value(30)
     at.multiselect[0].set_value([10])
     button(at, "Make the flashcards").click().run()
@@ -131,6 +133,18 @@ def test_generate_flashcards_sends_the_card_count(fake: FakeGateway) -> None:
     job.update(status="done", progress=1.0, result={"cards": 30})
     at.run()
     assert any("30 flashcards added." in t.value for t in at.toast)
+
+
+def test_by_default_the_count_is_left_to_the_slides(fake: FakeGateway) -> None:
+    """No count is named unless the student picks one, so the generator's own default (which grows with the
+    lecture) applies, not a fixed 10 questions or 20 cards."""
+    at = make_app(fake, page="Study")
+    assert not at.get("slider") or all(s.key != "gen_questions" for s in at.slider)
+    button(at, "Make the quiz").click().run()
+    assert fake.bodies[("POST", "/subjects/1/generate")] == {"kind": "quiz", "difficulty": "medium"}
+    at.segmented_control(key="gen_kind").set_value("flashcards").run()
+    button(at, "Make the flashcards").click().run()
+    assert fake.bodies[("POST", "/subjects/1/generate")] == {"kind": "flashcards"}
 
 
 def test_documents_list_downloads_and_deletes(fake: FakeGateway) -> None:
