@@ -30,6 +30,7 @@ from shared.settings import Settings
 from shared.text import sentences as split_sentences
 from shared.text import tokens
 from workers.ai import unit_choice
+from workers.ai.code_version import answering_code
 from workers.ai.entailment import Embed
 from workers.ai.entailment import check as entailment_check
 from workers.ai.followups import FollowUp
@@ -435,13 +436,15 @@ def evidence_dict(e: Evidence) -> dict[str, Any]:
     }
 
 
-def cache_key(req: AnswerRequest, version: int) -> str:
+def cache_key(req: AnswerRequest, version: int, code: str | None = None) -> str:
+    """The answer cache's key: the request, the subject's version and the answering code's digest."""
     raw = json.dumps(
         [req.question.strip().lower(), req.language, req.web, sorted(req.lecture_ids), req.history[-4:]],
         sort_keys=True,
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"smartnotes:answer:v{CACHE_FORMAT}:{req.user_id}:{req.subject_id}:{version}:{digest}"
+    code = answering_code() if code is None else code
+    return f"smartnotes:answer:v{CACHE_FORMAT}:{code}:{req.user_id}:{req.subject_id}:{version}:{digest}"
 
 
 def web_search(query: str, *, timeout: float = 4.0, results: int = 3) -> tuple[list[dict[str, str]], str]:
