@@ -250,6 +250,23 @@ def test_a_short_quiz_says_how_many_good_questions_each_lecture_gave(tmp_path: P
     assert len(full.questions) == 2 and full.note == ""
 
 
+def test_a_default_length_quiz_names_no_count_only_a_lecture_that_gave_nothing() -> None:
+    """When the student named no count, "N of the M asked" would be untrue (the M is the generator's
+    default): the note only names a lecture that gave no question, and is empty when each gave some."""
+    good = extract(lecture(LINES, lecture_id=1, title="Security"))
+    noise = [
+        (f"Slide {i}", f"Assurption {i}: Ansver dinfinitival grosen\nKid doesnt knowv {i}") for i in (1, 2)
+    ]
+    empty = extract(lecture(noise, lecture_id=2, title="Scanned notes", filename="scan.pdf"))
+    both = build_quiz(
+        [good, empty], Phraser(None), questions=30, difficulty="medium", title="Q", seed=1, named=False
+    )
+    assert 0 < len(both.questions) < 30
+    assert both.note == "“Scanned notes” gave 0 good question(s)."
+    one = build_quiz([good], Phraser(None), questions=30, difficulty="medium", title="Q", seed=1, named=False)
+    assert 0 < len(one.questions) < 30 and one.note == ""
+
+
 def test_a_compare_question_whose_key_repeats_the_asked_term_is_dropped() -> None:
     infra = "A systems management problem where the infrastructure is configured to resist attacks"
     app = "A software engineering problem where the system is designed to resist attacks"

@@ -128,6 +128,13 @@ def test_a_request_without_a_count_gets_the_lectures_default(
     with sdb.session_factory() as db:
         doc = db.get(GeneratedDocument, result["document_id"])
         assert doc is not None and doc.params["questions_requested"] == 30
+        # shorter than the default count: no "N of the 30 questions asked" is said
+        assert result["questions"] < 30 and "asked" not in doc.params["quiz"]["note"]
+    named = generate_quiz(env, job_id=None, request=GenerateRequest(kind="quiz", questions=100), **ids)
+    assert named["questions"] < 100
+    with sdb.session_factory() as db:
+        doc = db.get(GeneratedDocument, named["document_id"])
+        assert doc is not None and "of the 100 questions asked" in doc.params["quiz"]["note"]
     asked: list[int] = []
 
     def store(db: object, *, count: int, **_: object) -> dict[str, int]:

@@ -581,6 +581,7 @@ def build_quiz(
     title: str,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    named: bool = True,  # the student asked for `questions` (else the default count: see shortfall_note)
 ) -> QuizData:
     builder = QuizBuilder(lectures, phraser, difficulty=difficulty, seed=seed)
     built = builder.build(questions, progress)
@@ -592,7 +593,7 @@ def build_quiz(
             status_code=422,
         )
     lectures_asked = [(lc.lecture.id, lc.lecture.title) for lc in lectures]
-    note = shortfall_note(builder.language, questions, built, lectures_asked)
+    note = shortfall_note(builder.language, questions, built, lectures_asked, named=named)
     return QuizData(title=title, difficulty=difficulty, language=builder.language, questions=built, note=note)
 
 

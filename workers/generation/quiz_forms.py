@@ -354,12 +354,18 @@ LECTURE_NOTE = {
 }
 
 
-def shortfall_note(lang: str, asked: int, made: list[QuizQuestion], lectures: list[tuple[int, str]]) -> str:
-    """Empty for a full quiz; else how many questions passed, and how many each lecture gave (even none)."""
+def shortfall_note(
+    lang: str, asked: int, made: list[QuizQuestion], lectures: list[tuple[int, str]], *, named: bool = True
+) -> str:
+    """Empty for a full quiz; else how many questions passed, and how many each lecture gave (even none).
+    ``named`` False: the student named no count (``asked`` is the generator's default, which grows with the
+    slides), so no "N of M asked" is said; only a lecture that gave no question is named."""
     if len(made) >= asked:
         return ""
     per = Counter(q.source.lecture_id for q in made)
-    parts = [SHORT_NOTE.get(lang, SHORT_NOTE["en"]).format(made=len(made), asked=asked)]
     note = LECTURE_NOTE.get(lang, LECTURE_NOTE["en"])
+    if not named:
+        return " ".join(note.format(lecture=title, n=0) for lid, title in lectures if not per.get(lid))
+    parts = [SHORT_NOTE.get(lang, SHORT_NOTE["en"]).format(made=len(made), asked=asked)]
     parts += [note.format(lecture=title, n=per.get(lid, 0)) for lid, title in lectures]
     return " ".join(parts)

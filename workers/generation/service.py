@@ -218,6 +218,7 @@ def generate_quiz(
         title=title,
         seed=seed,
         progress=lambda n, total: env.progress(0.1 + 0.75 * n / max(total, 1), f"question {n} of {total}"),
+        named=request.questions is not None,
     )
     tmp = Path(tempfile.mkdtemp(prefix="smartnotes-gen-"))
     try:
