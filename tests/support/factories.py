@@ -139,6 +139,7 @@ def render_text_image(
     if noise:
         rng = random.Random(seed)
         px = img.load()
+        assert px is not None  # a loaded image always has its pixels
         for _ in range(int(img.width * img.height * noise)):
             x, y = rng.randrange(img.width), rng.randrange(img.height)
             px[x, y] = 0 if rng.random() < 0.5 else 255
