@@ -80,6 +80,11 @@ class TypedGateway:
     def chat(self, subject_id: int, question: str, **options: Any) -> ChatAnswer:
         return ChatAnswer.model_validate(self.raw.chat(subject_id, question, **options))
 
+    def latest_chat_session(self, subject_id: int) -> int | None:
+        """The id of the subject's most recent conversation (the app's or the command line's), if any."""
+        sessions = self.raw.list_chat_sessions(subject_id)
+        return int(sessions[0]["id"]) if sessions else None
+
     # -- study material --------------------------------------------------------------------------------
 
     def generate(self, subject_id: int, kind: str, **options: Any) -> GenerationAccepted:

@@ -432,11 +432,22 @@ def search(session: Session, query: str, subject: str, k: int, as_json: bool) ->
 @click.option("--subject", required=True)
 @click.option("--web", is_flag=True, help="also search the web")
 @click.option("--language", default="", help="answer in this language, e.g. Hindi")
+@click.option(
+    "--follow-up",
+    "follow_up",
+    is_flag=True,
+    help="continue the subject's latest conversation, so 'why?' or 'and the third one?' mean the last answer",
+)
 @click.pass_obj
 @gateway_command
-def ask(session: Session, question: str, subject: str, web: bool, language: str, as_json: bool) -> int:
+def ask(
+    session: Session, question: str, subject: str, web: bool, language: str, follow_up: bool, as_json: bool
+) -> int:
     target = need_subject(session, subject, ASK_FIRST)
-    result = session.api.chat(target.id, question, web=web, language=language or None)
+    conversation = session.api.latest_chat_session(target.id) if follow_up else None
+    result = session.api.chat(
+        target.id, question, web=web, language=language or None, session_id=conversation
+    )
     citations = [
         {key: getattr(c, key) for key in ("lecture", "file", "page", "quote")} for c in result.citations
     ]
@@ -484,9 +495,13 @@ def _write(out: Path, fetch: Callable[[Any], int]) -> int:
 @click.option("--lecture", type=int)
 @click.option("-o", "--output", required=True)
 @click.option("--pages", type=click.IntRange(1, 2), default=1, help="cheat sheet pages")
-@click.option("--questions", type=int, default=20, help="quiz questions")
+@click.option(
+    "--questions", type=int, help="quiz questions (default: 20, or one per 2 slides of a long lecture)"
+)
 @click.option("--difficulty", type=click.Choice(["easy", "medium", "hard"]), default="medium")
-@click.option("--cards", type=int, default=50, help="flashcards to add (the deck is written to -o)")
+@click.option(
+    "--cards", type=int, help="flashcards to add (default: 50, or one per slide); the deck is written to -o"
+)
 @click.option("--timeout", type=float, default=600.0, help="seconds to wait for the job")
 @click.pass_obj
 @gateway_command
@@ -497,9 +512,9 @@ def generate(
     lecture: int | None,
     output: str,
     pages: int,
-    questions: int,
+    questions: int | None,
     difficulty: str,
-    cards: int,
+    cards: int | None,
     timeout: float,
     as_json: bool,
 ) -> int:

@@ -31,7 +31,7 @@ def get_session(*, db: Session, user_id: int, session_id: int) -> ChatSession:
 def list_sessions(*, db: Session, user_id: int, subject_id: int) -> list[ChatSession]:
     get_subject(db=db, user_id=user_id, subject_id=subject_id)
     query = select(ChatSession).where(ChatSession.user_id == user_id, ChatSession.subject_id == subject_id)
-    return list(db.scalars(query.order_by(ChatSession.created_at.desc())))
+    return list(db.scalars(query.order_by(ChatSession.created_at.desc(), ChatSession.id.desc())))
 
 
 def list_messages(*, db: Session, session: ChatSession) -> list[ChatMessage]:

@@ -373,3 +373,72 @@ def test_an_output_name_that_is_not_the_documents_format_is_said_before_any_work
     ]:
         cli.check_output(kind, Path(name))
         assert capsys.readouterr().err == ""
+
+
+def test_generate_leaves_the_count_to_the_gateway_unless_one_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The gateway's default count grows with the lecture (one question per 2 slides, one card per slide);
+    a fixed 20 / 50 sent by the CLI would override it."""
+    sent: list[Any] = []
+
+    def generate(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return error(422, "NOT_ENOUGH_MATERIAL", "Too little text.")
+
+    gateway = Gateway(
+        {
+            ("GET", "/subjects"): lambda r: httpx.Response(200, json=[SUBJECT]),
+            ("POST", "/subjects/7/generate"): generate,
+        }
+    )
+    for argv in (
+        ["quiz", "-o", str(tmp_path / "q.pdf")],
+        ["flashcards", "-o", str(tmp_path / "d.apkg")],
+        ["quiz", "-o", str(tmp_path / "q.pdf"), "--questions", "7"],
+        ["flashcards", "-o", str(tmp_path / "d.apkg"), "--cards", "9"],
+    ):
+        with pytest.raises(SystemExit):
+            run(gateway, "generate", *argv, "--subject", "Biology", "--json")
+    capsys.readouterr()
+    assert [(b["kind"], b.get("questions"), b.get("cards")) for b in sent] == [
+        ("quiz", None, None),
+        ("flashcards", None, None),
+        ("quiz", 7, None),
+        ("flashcards", None, 9),
+    ]
+
+
+def test_a_follow_up_continues_the_subjects_latest_conversation(capsys: pytest.CaptureFixture[str]) -> None:
+    sent: list[Any] = []
+    sessions: list[dict[str, Any]] = []
+    answer = {"answer": "Because.", "citations": [], "seconds_to_first_token": 1, "session_id": 5}
+
+    def chat(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return httpx.Response(200, json=answer)
+
+    gateway = Gateway(
+        {
+            ("GET", "/subjects"): lambda r: httpx.Response(200, json=[SUBJECT]),
+            ("GET", "/subjects/7/chat/sessions"): lambda r: httpx.Response(200, json=sessions),
+            ("POST", "/chat"): chat,
+        }
+    )
+    assert (
+        run(gateway, "ask", "Why?", "--subject", "Biology", "--follow-up", "--json") == 0
+    )  # none yet: a new one
+    sessions[:] = [
+        {"id": 12, "subject_id": 7, "title": "What is mitosis?", "created_at": NOW},
+        {"id": 4, "subject_id": 7, "title": "Older", "created_at": "2026-11-29T02:00:00Z"},
+    ]
+    assert run(gateway, "ask", "Why?", "--subject", "Biology", "--follow-up", "--json") == 0
+    assert (
+        run(gateway, "ask", "What is meiosis?", "--subject", "Biology", "--json") == 0
+    )  # no flag: a new one
+    assert [b.get("session_id") for b in sent] == [None, 12, None]
+    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == {
+        "answer": "Because.",
+        "citations": [],
+        "seconds_to_first_token": 1,
+    }
