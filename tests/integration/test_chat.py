@@ -151,3 +151,39 @@ def test_deleting_a_lecture_removes_it_from_search(stack: Stack, biology: dict[s
             break
         time.sleep(0.5)
     assert hits == []
+
+
+def test_a_follow_up_from_the_command_line_is_answered_from_the_previous_slide(
+    stack: Stack, biology: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`smartnotes ask --follow-up` continues the subject's latest conversation: "Why?" alone names nothing
+    the notes could answer, after a question it is asked about that question's slide."""
+    import json
+
+    import httpx
+
+    from smartnotes_tools import cli
+
+    monkeypatch.setenv("SMARTNOTES_TOKEN", biology["headers"]["Authorization"].split()[1])
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(stack.settings.data_dir / "cli-config"))
+
+    def through_the_gateway(request: httpx.Request) -> httpx.Response:
+        r = stack.client.request(
+            request.method,
+            request.url.raw_path.decode(),
+            headers=dict(request.headers),
+            content=request.content,
+        )
+        return httpx.Response(r.status_code, headers=dict(r.headers), content=r.content)
+
+    def ask(*argv: str) -> dict[str, Any]:
+        argv = ("--api", "http://testserver", "ask", *argv, "--subject", "Biology", "--json")
+        assert cli.main(list(argv), transport=httpx.MockTransport(through_the_gateway)) == 0
+        return dict(json.loads(capsys.readouterr().out))
+
+    alone = ask("Why?")
+    first = ask("What do ribosomes build?")
+    assert [c["page"] for c in first["citations"]] == [3]
+    follow = ask("Why?", "--follow-up")
+    assert [c["page"] for c in follow["citations"]] == [3], follow
+    assert [c["page"] for c in alone["citations"]] != [3], alone
