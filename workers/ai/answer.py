@@ -53,7 +53,7 @@ PROMPT_SIMILARITY_MARGIN = (
     0.2  # notes much further from the question than the best one stay out of the prompt
 )
 CACHE_TTL = 24 * 3600
-CACHE_FORMAT = 11  # bump when answering changes, so cached answers from older code are not served
+CACHE_FORMAT = 13  # bump when answering changes, so cached answers from older code are not served
 _END = (".", "!", "?", "\u3002")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _HEADING = re.compile(r"[^.:\n\[\]]{0,120}, slide \d+:")  # a note's heading, echoed by the model
@@ -251,6 +251,7 @@ def extractive_pieces(
     wanted = set(terms(question))
     pieces: list[tuple[str, Evidence]] = []
     words = 0
+    pointer = figure_pointer(question, evidence[0]) if evidence else None
     for rank, e in enumerate(evidence):
         units = answer_units(e)
         if pieces:  # a later slide only for what the question asks that the chosen sentences do not say
@@ -267,9 +268,11 @@ def extractive_pieces(
         if not pieces and (FILL_FROM_SLIDE or not order):  # the slide's other units, in order
             order += fill_order(units, order)
         chosen: list[int] = []
-        for i in order:
+        for i in unit_choice.worded(units, order, overlap, e, question, bool(pointer)):  # no debris fill
             if words >= budget or len(chosen) >= MAX_UNITS:
                 break
+            if unit_choice.says_again(units[i], [p for p, _ in pieces] + [units[j] for j in chosen]):
+                continue
             chosen.append(i)
             words += len(units[i].split())
         matched = sorted(i for i in chosen if overlap[i])  # the matching ones first, in slide order
@@ -279,7 +282,7 @@ def extractive_pieces(
         pieces += [(units[i], e) for i in said]
         if words >= MIN_EXTRACT_WORDS or rank + 1 >= EXTRACT_SLIDES:
             break
-    if evidence and (pointer := figure_pointer(question, evidence[0])):
+    if pointer:
         return [(pointer, evidence[0]), *pieces]  # the top slide leads, cited, before what the next one says
     return pieces
 
@@ -310,7 +313,7 @@ def figure_pointer(question: str, top: Evidence) -> str | None:
     title shares a content word with the question, the answer names it and points at the slide, cited,
     before anything a later slide adds; otherwise None. Without this the next slide (often an agenda or a
     neighbour) answered alone and the slide the student asked about went uncited."""
-    if answer_units(top):
+    if not unit_choice.all_debris(answer_units(top), top, question):  # a figure's labels alone also point
         return None
     topic = " ".join(top.title.split()) or trim_words(" ".join(top.text.split()), 12)
     asked = {stem(t) for t in match_terms(question) if t not in POINTERS}
