@@ -129,7 +129,7 @@ def test_a_slide_of_debris_only_whose_title_is_asked_is_pointed_at_not_read_out(
     assert pieces[0][1] is figure and "Bidirectional network" in pieces[0][0]
     assert not any(unit_choice.debris(p) for p, _ in pieces)
     # Without the rule (debris is no reason to point) the figure's labels are read out.
-    monkeypatch.setattr(unit_choice, "all_debris", lambda units, slide, question: not units)
+    monkeypatch.setattr(unit_choice, "all_debris", lambda units, *args: not units)
     pieces = extractive_pieces(asked, [figure, nxt])
     assert any(unit_choice.debris(p) for p, _ in pieces)
 
@@ -162,8 +162,37 @@ def test_a_text_layer_line_is_never_debris(monkeypatch: pytest.MonkeyPatch) -> N
     typed = ev("\n".join([LONG, OTHER, formula]), source="text_layer")
     assert formula in said(extractive_pieces(asked, [typed]))
     assert formula not in said(extractive_pieces(asked, [ev("\n".join([LONG, OTHER, formula]))]))  # OCR'd
-    monkeypatch.setattr(unit_choice, "from_image", lambda slide: True)
+    monkeypatch.setattr(unit_choice, "image_units", lambda slide, units_of: set(units_of(slide)))
     assert formula not in said(extractive_pieces(asked, [typed]))
+
+
+def test_a_slide_joined_from_a_text_layer_and_a_figure_drops_only_the_figure_s_debris(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """slide_choice.whole_slides joins a slide's chunks under the retrieved one's source: a figure's chunk
+    retrieved first made the page's typed formula "debris" (mimo-09 lost "yt = Σxt + nt")."""
+    typed, labels = "yt = Σ xt + nt", "J2 z(1. 91]."
+    assert unit_choice.debris(typed) and unit_choice.debris(labels)
+    figure_text, page_text = f"Useful subchannels\n{labels}", f"{LONG}\n{typed}\n{OTHER}"
+    slide = dataclasses.replace(
+        ev(f"{figure_text}\n\n{page_text}", source="figure"),
+        parts=(("figure", figure_text), ("text_layer", page_text)),
+    )
+    out = said(extractive_pieces(QUESTION, [slide]))
+    assert typed in out and labels not in out
+    monkeypatch.setattr(unit_choice, "image_units", lambda slide, units_of: set(units_of(slide)))
+    assert typed not in said(extractive_pieces(QUESTION, [slide]))  # the joined slide as one source
+
+
+def test_a_typed_line_adding_a_symbol_is_no_repeat_but_an_ocr_d_one_is() -> None:
+    """A text layer's "C = log(1 + βMK SNR)" after "C = log(1 + βM SNR)" is MIMO after SIMO (mimo-18 lost it
+    to the repeat rule); read from an image, the extra "βMK" may be OCR noise."""
+    simo, mimo = "Capacity C = log 1 + βM SNR", "Capacity C = log 1 + βMK SNR"
+    assert unit_choice.says_again(mimo, [simo])
+    assert not unit_choice.says_again(mimo, [simo], read=False)
+    assert unit_choice.says_again(simo, [simo + "."], read=False)  # adds nothing: still a repeat
+    typed = said(extractive_pieces("What is the capacity C?", [ev(f"{simo}\n{mimo}", source="text_layer")]))
+    assert simo in typed and mimo in typed
 
 
 def test_a_figure_question_keeps_the_figure_s_labels(monkeypatch: pytest.MonkeyPatch) -> None:

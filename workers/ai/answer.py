@@ -237,6 +237,11 @@ def answer_units(evidence: Evidence) -> list[str]:
     return units
 
 
+def imaged(slide: Evidence) -> set[str]:
+    """The slide's units read from an image (OCR, a figure's words): the only ones that can be debris."""
+    return unit_choice.image_units(slide, answer_units)
+
+
 def extractive_pieces(
     question: str, evidence: list[Evidence], budget: int | None = None
 ) -> list[tuple[str, Evidence]]:
@@ -268,10 +273,12 @@ def extractive_pieces(
         if not pieces and (FILL_FROM_SLIDE or not order):  # the slide's other units, in order
             order += fill_order(units, order)
         chosen: list[int] = []
-        for i in unit_choice.worded(units, order, overlap, e, question, bool(pointer)):  # no debris fill
+        ocr = imaged(e)  # the units read from an image: debris and OCR noise only there
+        for i in unit_choice.worded(units, order, overlap, question, ocr, e, bool(pointer)):  # no debris
             if words >= budget or len(chosen) >= MAX_UNITS:
                 break
-            if unit_choice.says_again(units[i], [p for p, _ in pieces] + [units[j] for j in chosen]):
+            earlier = [p for p, _ in pieces] + [units[j] for j in chosen]
+            if unit_choice.says_again(units[i], earlier, units[i] in ocr):
                 continue
             chosen.append(i)
             words += len(units[i].split())
@@ -313,7 +320,7 @@ def figure_pointer(question: str, top: Evidence) -> str | None:
     title shares a content word with the question, the answer names it and points at the slide, cited,
     before anything a later slide adds; otherwise None. Without this the next slide (often an agenda or a
     neighbour) answered alone and the slide the student asked about went uncited."""
-    if not unit_choice.all_debris(answer_units(top), top, question):  # a figure's labels alone also point
+    if not unit_choice.all_debris(answer_units(top), question, imaged(top), top):  # labels alone point too
         return None
     topic = " ".join(top.title.split()) or trim_words(" ".join(top.text.split()), 12)
     asked = {stem(t) for t in match_terms(question) if t not in POINTERS}

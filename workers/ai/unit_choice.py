@@ -38,6 +38,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
 import regex
 
@@ -118,16 +119,20 @@ def _tokens(text: str) -> set[str]:
     return set(_TOKEN.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
-def says_again(unit: str, said: list[str]) -> bool:
+def says_again(unit: str, said: list[str], read: bool = True) -> bool:
     """Whether REPEAT_SHARE or more of the unit's tokens -- every word as written, stop words and numbers
     included, so "If there are no decisions ..." is not a repeat of "Once you made a decision ..." and
-    "V is a K x K matrix" not one of "U is an M x M matrix" -- are inside one unit already said."""
+    "V is a K x K matrix" not one of "U is an M x M matrix" -- are inside one unit already said, the rest
+    being OCR noise. ``read``: the unit was read from an image; a typed one (text layer) has no OCR noise,
+    so it is a repeat only when it adds nothing ("C = log(1 + βMK SNR)" after "C = log(1 + βM SNR)" is
+    not)."""
     words = _tokens(unit)
     if len(words) < REPEAT_TOKENS:
         return False
     for other in map(_tokens, said):
         rest = words - other  # what it adds: only OCR noise (no number, no known word) for a repeat
-        if len(words & other) >= REPEAT_SHARE * len(words) and not any(_says(t) for t in rest):
+        noise = read and not any(_says(t) for t in rest)
+        if len(words & other) >= REPEAT_SHARE * len(words) and (noise or not rest):
             return True
     return False
 
@@ -177,9 +182,16 @@ _NUMBER_QUESTION = regex.compile(
 )
 
 
-def from_image(slide: Evidence) -> bool:
-    """Whether the slide's text (this chunk of it) was read from an image (IMAGE_SOURCES)."""
-    return slide.source in IMAGE_SOURCES
+def image_units(slide: Evidence, units_of: Callable[[Evidence], list[str]]) -> set[str]:
+    """The slide's units (``units_of``: answer.answer_units) read from an image: those of its chunks whose
+    source is one of IMAGE_SOURCES (slide_choice.whole_slides joins a slide's chunks: ``Evidence.parts``)."""
+    parts = slide.parts or ((slide.source, slide.text),)
+    return {
+        u
+        for source, text in parts
+        if source in IMAGE_SOURCES
+        for u in units_of(replace(slide, text=text, parts=()))
+    }
 
 
 def asks_number(question: str) -> bool:
@@ -207,38 +219,35 @@ def junk(unit: str, question: str, lang: str = "en") -> bool:
     return not (numbers_only(unit) and asks_number(question))
 
 
-def debris_rule(question: str, slide: Evidence) -> bool:
-    """Whether the debris rule applies to this slide for this question: its text was read from an image and
-    the question does not ask what a figure or diagram shows (then the figure's labels are its answer)."""
-    return from_image(slide) and not points_at_figure(question)
-
-
-def all_debris(units: list[str], slide: Evidence, question: str) -> bool:
+def all_debris(units: list[str], question: str, imaged: set[str], slide: Evidence) -> bool:
     """Whether a slide's units are all debris for the question (or it has none): its content is a figure's
-    labels. A slide the debris rule does not apply to (``debris_rule``) is all debris only with no unit."""
-    if not units or not debris_rule(question, slide):
+    labels. ``imaged``: its units read from an image (``image_units``), the only ones that can be debris; a
+    question that asks what a figure or diagram shows is answered by its labels (none is debris)."""
+    if not units or points_at_figure(question):
         return not units
     lang = slides_language([slide])
-    return all(junk(u, question, lang) for u in units)
+    return all(u in imaged and junk(u, question, lang) for u in units)
 
 
 def worded(
     units: list[str],
     order: list[int],
     overlap: list[int],
-    slide: Evidence,
     question: str,
+    imaged: set[str],
+    slide: Evidence,
     pointed: bool = False,
 ) -> list[int]:
-    """``order`` without the debris units (``junk``) chosen only to fill (``overlap`` 0: no word of the
-    question), on a slide the debris rule applies to (``debris_rule``). When every unit in it is debris, all
-    stay unless the answer points at the slide's figure (``pointed``: answer.figure_pointer) -- a slide of a
-    figure's labels must still answer, cited (eighth session)."""
+    """``order`` without the debris units chosen only to fill (``overlap`` 0: no word of the question): units
+    read from an image (``imaged``) that are ``junk`` for the question; none for a question that asks what a
+    figure shows. When every unit in it is debris, all stay unless the answer points at the slide's figure
+    (``pointed``: answer.figure_pointer) -- a slide of a figure's labels must still answer, cited (eighth
+    session)."""
     filler = [i for i in order if not overlap[i]]
-    if not filler or not debris_rule(question, slide):
+    if not filler or points_at_figure(question):
         return order
     lang = slides_language([slide])
-    bad = {i for i in order if junk(units[i], question, lang)}
+    bad = {i for i in order if units[i] in imaged and junk(units[i], question, lang)}
     if len(bad) == len(order) and not pointed:
         return order
     return [i for i in order if overlap[i] or i not in bad]
