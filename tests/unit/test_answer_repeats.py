@@ -180,6 +180,11 @@ def test_a_slide_joined_from_a_text_layer_and_a_figure_drops_only_the_figure_s_d
     )
     out = said(extractive_pieces(QUESTION, [slide]))
     assert typed in out and labels not in out
+    # A figure's box over typed text holds the text layer's words: they are typed, not read from the image.
+    boxed = dataclasses.replace(
+        slide, parts=(("figure", f"{figure_text}\n{typed}"), ("text_layer", page_text))
+    )
+    assert typed in said(extractive_pieces(QUESTION, [boxed]))
     monkeypatch.setattr(unit_choice, "image_units", lambda slide, units_of: set(units_of(slide)))
     assert typed not in said(extractive_pieces(QUESTION, [slide]))  # the joined slide as one source
 
@@ -232,3 +237,14 @@ def test_a_unit_the_question_names_is_never_debris(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(unit_choice, "named", lambda unit, question: False)
     out = said(extractive_pieces(asked, [figure]))
     assert any("open it" in p for p in out)
+
+
+def test_a_row_of_numbers_is_no_repeat_of_a_longer_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Routes of a graph "1, 5, 4, 6." and "1, 2, 5, 2, 3, 4, 6.": the same numbers in another order are
+    another route (chemru-08 lost one to the repeat rule); a token set does not see the order."""
+    assert not unit_choice.says_again("1, 5, 4, 6.", ["1, 2, 5, 2, 3, 4, 6."])
+    slide = ev("Routes from 1 to 6:\n1, 2, 5, 2, 3, 4, 6.\n1, 5, 4, 6.")
+    assert "1, 5, 4, 6." in said(extractive_pieces("Which routes go from 1 to 6?", [slide]))
+    monkeypatch.setattr(unit_choice, "numbers_only", lambda unit: False)
+    assert unit_choice.says_again("1, 5, 4, 6.", ["1, 2, 5, 2, 3, 4, 6."])
+    assert "1, 5, 4, 6." not in said(extractive_pieces("Which routes go from 1 to 6?", [slide]))

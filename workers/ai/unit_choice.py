@@ -127,7 +127,7 @@ def says_again(unit: str, said: list[str], read: bool = True) -> bool:
     so it is a repeat only when it adds nothing ("C = log(1 + βMK SNR)" after "C = log(1 + βM SNR)" is
     not)."""
     words = _tokens(unit)
-    if len(words) < REPEAT_TOKENS:
+    if len(words) < REPEAT_TOKENS or numbers_only(unit):  # numbers in their order: a route, a table's row
         return False
     for other in map(_tokens, said):
         rest = words - other  # what it adds: only OCR noise (no number, no known word) for a repeat
@@ -184,14 +184,13 @@ _NUMBER_QUESTION = regex.compile(
 
 def image_units(slide: Evidence, units_of: Callable[[Evidence], list[str]]) -> set[str]:
     """The slide's units (``units_of``: answer.answer_units) read from an image: those of its chunks whose
-    source is one of IMAGE_SOURCES (slide_choice.whole_slides joins a slide's chunks: ``Evidence.parts``)."""
+    source is one of IMAGE_SOURCES (slide_choice.whole_slides joins a slide's chunks: ``Evidence.parts``),
+    less those its other chunks hold too (a figure's box over typed text: the text layer's words)."""
     parts = slide.parts or ((slide.source, slide.text),)
-    return {
-        u
-        for source, text in parts
-        if source in IMAGE_SOURCES
-        for u in units_of(replace(slide, text=text, parts=()))
-    }
+    found: dict[bool, set[str]] = {True: set(), False: set()}
+    for source, text in parts:
+        found[source in IMAGE_SOURCES].update(units_of(replace(slide, text=text, parts=())))
+    return found[True] - found[False]
 
 
 def asks_number(question: str) -> bool:
