@@ -62,6 +62,8 @@ def test_with_bare_last_a_chart_s_numbers_fill_the_answer_after_the_worded_units
 ) -> None:
     # Tried, not adopted (held out on dev it ties main): BARE_LAST is off, this checks the lab's knob.
     monkeypatch.setattr(unit_choice, "BARE_LAST", True)
+    # Debris no longer fills an answer at all (unit_choice.worded): the knob is checked without that rule.
+    monkeypatch.setattr(unit_choice, "worded", lambda units, order, *args: order)
     out = said(extractive_pieces(QUESTION, [ev(SLIDE_WITH_CHART)]))
     assert LAST in out
     worded = [i for i, p in enumerate(out) if not unit_choice.bare(p)]

@@ -53,7 +53,7 @@ PROMPT_SIMILARITY_MARGIN = (
     0.2  # notes much further from the question than the best one stay out of the prompt
 )
 CACHE_TTL = 24 * 3600
-CACHE_FORMAT = 11  # bump when answering changes, so cached answers from older code are not served
+CACHE_FORMAT = 13  # bump when answering changes, so cached answers from older code are not served
 _END = (".", "!", "?", "\u3002")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _HEADING = re.compile(r"[^.:\n\[\]]{0,120}, slide \d+:")  # a note's heading, echoed by the model
@@ -237,6 +237,11 @@ def answer_units(evidence: Evidence) -> list[str]:
     return units
 
 
+def imaged(slide: Evidence) -> set[str]:
+    """The slide's units read from an image (OCR, a figure's words): the only ones that can be debris."""
+    return unit_choice.image_units(slide, answer_units)
+
+
 def extractive_pieces(
     question: str, evidence: list[Evidence], budget: int | None = None
 ) -> list[tuple[str, Evidence]]:
@@ -251,6 +256,7 @@ def extractive_pieces(
     wanted = set(terms(question))
     pieces: list[tuple[str, Evidence]] = []
     words = 0
+    pointer = figure_pointer(question, evidence[0]) if evidence else None
     for rank, e in enumerate(evidence):
         units = answer_units(e)
         if pieces:  # a later slide only for what the question asks that the chosen sentences do not say
@@ -267,9 +273,13 @@ def extractive_pieces(
         if not pieces and (FILL_FROM_SLIDE or not order):  # the slide's other units, in order
             order += fill_order(units, order)
         chosen: list[int] = []
-        for i in order:
+        ocr = imaged(e)  # the units read from an image: debris and OCR noise only there
+        for i in unit_choice.worded(units, order, overlap, question, ocr, e, bool(pointer)):  # no debris
             if words >= budget or len(chosen) >= MAX_UNITS:
                 break
+            earlier = [p for p, _ in pieces] + [units[j] for j in chosen]
+            if unit_choice.says_again(units[i], earlier, units[i] in ocr):
+                continue
             chosen.append(i)
             words += len(units[i].split())
         matched = sorted(i for i in chosen if overlap[i])  # the matching ones first, in slide order
@@ -279,7 +289,7 @@ def extractive_pieces(
         pieces += [(units[i], e) for i in said]
         if words >= MIN_EXTRACT_WORDS or rank + 1 >= EXTRACT_SLIDES:
             break
-    if evidence and (pointer := figure_pointer(question, evidence[0])):
+    if pointer:
         return [(pointer, evidence[0]), *pieces]  # the top slide leads, cited, before what the next one says
     return pieces
 
@@ -310,7 +320,7 @@ def figure_pointer(question: str, top: Evidence) -> str | None:
     title shares a content word with the question, the answer names it and points at the slide, cited,
     before anything a later slide adds; otherwise None. Without this the next slide (often an agenda or a
     neighbour) answered alone and the slide the student asked about went uncited."""
-    if answer_units(top):
+    if not unit_choice.all_debris(answer_units(top), question, imaged(top), top):  # labels alone point too
         return None
     topic = " ".join(top.title.split()) or trim_words(" ".join(top.text.split()), 12)
     asked = {stem(t) for t in match_terms(question) if t not in POINTERS}

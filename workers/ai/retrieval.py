@@ -83,6 +83,9 @@ class Evidence:
     score: float = 0.0  # fused score (reciprocal rank), the order of the list
     similarity: float = 0.0  # cosine similarity of the chunk to the query, 0 when not a vector hit
     keyword: float = 0.0  # BM25 score, 0 when no query word is in the chunk
+    # (source, text) of each chunk slide_choice.whole_slides joined into ``text``, in its order; empty: all
+    # of ``text`` has ``source`` (which text was read from an image: workers.ai.unit_choice.image_units)
+    parts: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:

@@ -139,18 +139,19 @@ def whole_slides(evidence: list[Evidence], chunks: PageChunks) -> list[Evidence]
     for e in evidence:
         first = _NOTES.sub("", e.text).strip()
         words, others = len(first.split()), []
-        for chunk_id, _source, text in chunks.get((e.lecture_id, e.page), []):
+        for chunk_id, source, text in chunks.get((e.lecture_id, e.page), []):
             more = _NOTES.sub("", text).strip()
             if chunk_id == e.chunk_id or not more:
                 continue
             words += len(more.split())
             if words > MAX_SLIDE_WORDS:
                 break
-            others.append(more)
+            others.append((source, more))
         if not others:
             out.append(e)
             continue
-        out.append(replace(e, text="\n\n".join([first, *others])))
+        parts = ((e.source, first), *others)
+        out.append(replace(e, text="\n\n".join(t for _, t in parts), parts=parts))
     return out
 
 
