@@ -174,7 +174,7 @@ def key_words_in_stem(q: QuizQuestion, lang: str) -> bool:
     if (
         len(items) >= 2
     ):  # a list's key: the word all its items share names their kind ("... gate"), as the stem may
-        key -= set.intersection(*items)
+        key -= items[0].intersection(*items[1:])
     if q.kind == "multiple_choice":
         for option in q.options:
             if option != q.answer_text:
