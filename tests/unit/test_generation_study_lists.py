@@ -127,6 +127,9 @@ def test_no_title_card_for_a_generic_title_a_wordy_slide_a_small_picture_or_one_
     assert got == {3: None, 4: None, 5: None}
     printed = _card_of(FIG_SLIDES, {2: [_figure(5, 2, text="Bidirectional RNN\nforward\nbackward")]})
     assert printed[2] is None
+    book = "tension\nFig. 3-12\nStrength and modes of failure of unreinforced concrete under biaxial stresses."
+    captioned = _card_of(FIG_SLIDES, {2: [_figure(6, 2, text=book)]})  # a book's figure: its caption says it
+    assert captioned[2] is None
 
 
 def _figure_deck(tmp_path: Path) -> tuple[list[Flashcard], dict[int, int]]:
@@ -144,7 +147,7 @@ def _figure_deck(tmp_path: Path) -> tuple[list[Flashcard], dict[int, int]]:
             "Vanishing gradient\nThe gradient shrinks as it flows back through the cells.",
         ),
         ("Gated recurrent unit", "Gated recurrent unit"),
-        ("Encoder-decoder RNN", "Encoder-decoder RNN"),
+        ("Sequence to sequence model", "Sequence to sequence model"),
     ]
     keys = {2: ("a.png", chart), 4: ("b.wmf", wmf), 5: ("c.png", chart)}
     for key, data in keys.values():

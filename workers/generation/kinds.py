@@ -179,6 +179,8 @@ def which_kind_question(
         verb = ("are " if kl.head.endswith("s") else "is ") if _ARTICLE_START.match(definition) else ""
         which = "Which" if kl.head.endswith("s") else "Which kind of"  # "Which threats allow ..."
         prompt = f"{which} {kl.head} {verb}{definition}?"
+    elif kl.head:
+        prompt = f"Which kind of {kl.head} does this describe: “{definition}”?"
     else:
         prompt = f"Which of the “{kl.title}” does this describe: “{definition}”?"
     if any(contains_phrase(prompt, _bare(x.term)) for x in kl.kinds):
