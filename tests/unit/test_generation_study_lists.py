@@ -103,7 +103,9 @@ FIG_SLIDES = [
 def _card_of(lc_slides: list[tuple[str, str]], figures: dict[int, list[FigureInfo]]) -> dict[int, str | None]:
     lc = extract(lecture(lc_slides, figures=figures))
     slides = {s.ref.page: s for s in lc.lecture.slides}
-    items: dict[int, FigureItem] = {f.ref.page: f for f in lc.figures}
+    items: dict[int, FigureItem] = {}
+    for f in sorted(lc.figures, key=lambda f: f.figure.area):  # the largest picture of each slide
+        items[f.ref.page] = f
     return {p: title_answer(items[p], lc, slides[p]) if p in items else None for p in figures}
 
 
@@ -127,9 +129,13 @@ def test_no_title_card_for_a_generic_title_a_wordy_slide_a_small_picture_or_one_
     assert got == {3: None, 4: None, 5: None}
     printed = _card_of(FIG_SLIDES, {2: [_figure(5, 2, text="Bidirectional RNN\nforward\nbackward")]})
     assert printed[2] is None
-    book = "tension\nFig. 3-12\nStrength and modes of failure of unreinforced concrete under biaxial stresses."
+    book = (
+        "tension\nFig. 3-12\nStrength and modes of failure of unreinforced concrete under biaxial stresses."
+    )
     captioned = _card_of(FIG_SLIDES, {2: [_figure(6, 2, text=book)]})  # a book's figure: its caption says it
     assert captioned[2] is None
+    two = _card_of(FIG_SLIDES, {2: [_figure(7, 2), _figure(8, 2, area=0.2)]})  # which one the title names?
+    assert two[2] is None
 
 
 def _figure_deck(tmp_path: Path) -> tuple[list[Flashcard], dict[int, int]]:

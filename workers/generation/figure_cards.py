@@ -3,11 +3,11 @@
 - A figure with a caption of its own is asked "What does the figure on “<title>” show?" and answered by the
   caption (figures.figure_card_answer).
 - A figure without any caption is answered by its slide's title, under strict conditions
-  (``title_answer``): the figure is the slide's main content (the largest picture, at least MAIN_AREA of the
-  slide, no other picture nearly as large, few words of text beside it), not on the title slide; the title
-  names a concept: not a generic word ("Example", "Key intuition"), an agenda, a worked example, a course
-  code, a question or a formula; the picture prints no caption of its own ("Fig. 3-12 ...": a scanned
-  book's figure, which the title does not name) nor the title (the front would give its answer away). Its
+  (``title_answer``): the figure is the slide's main content (its one picture, at least MAIN_AREA of the
+  slide, no other but a logo, few words of text beside it), not on the title slide; the title names a
+  concept: not a generic word ("Example", "Key intuition"), an agenda, a worked example, a course code, a
+  question or a formula; no picture of the slide prints a caption of its own ("Fig. 3-12 ...": a scanned
+  book's figure, which the title does not name), nor the title (the front would give its answer away). Its
   front does not name the slide: "Which concept of the lecture does this figure show?". One card per title.
 - A card shows its picture only when a student can see it (``Pictures``): the file exists and is an image a
   browser shows (a PPTX's WMF/EMF drawing is not, nor a crop that failed); the same picture on several slides
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from workers.generation.material import Slide
 
 MAIN_AREA = 0.25  # the picture covers at least this share of its slide
-RIVAL_SHARE = 0.5  # no other picture of the slide is half as large
+OTHER_AREA = 0.05  # no other picture of the slide covers this share of it (a logo may)
 MAX_TEXT_WORDS = 12  # words of the slide's text beside its title: more, and the text is the content
 MAX_TITLE_WORDS = 8
 SHOWN_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP"})  # what a browser and Anki show
@@ -63,14 +63,10 @@ def title_answer(f: FigureItem, lc: LectureCandidates, slide: Slide | None) -> s
     fig = f.figure
     if any(o.id == fig.id and o.caption.strip() for o in slide.figures):
         return None  # a caption that names nothing (a credit, a URL, "Figure 3."): a picture from elsewhere
-    if f.labelled or _MARK.search(fig.text):
-        return (
-            None  # the picture prints a caption of its own ("Fig. 3-12 ..."): the title is not what it shows
-        )
-    if fig.area < MAIN_AREA or any(
-        o.id != fig.id and o.area >= RIVAL_SHARE * fig.area for o in slide.figures
-    ):
-        return None  # not the slide's one main picture
+    if f.labelled or any(_MARK.search(o.text) for o in slide.figures):
+        return None  # the picture prints a caption of its own ("Fig. 3-12 ..."): not what the title names
+    if fig.area < MAIN_AREA or any(o.id != fig.id and o.area >= OTHER_AREA for o in slide.figures):
+        return None  # not the slide's one picture: a title names one thing, a book's page shows several
     body = [x for x in slide.text.split("\n") if x.strip() and fold(x) != fold(slide.title)]
     if len(words(" ".join(body))) > MAX_TEXT_WORDS:
         return None  # the slide says its content in words: the picture illustrates them
