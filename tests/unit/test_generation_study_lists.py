@@ -14,6 +14,7 @@ from tests.support.study import add_lecture, lecture, study_db
 from workers.generation.candidates import FigureItem, extract
 from workers.generation.figure_cards import figure_card, title_answer
 from workers.generation.flashcards import _drafts, store_cards
+from workers.generation.kinds import defined_kinds, which_kind_question
 from workers.generation.material import FigureInfo, load_material
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz import QuizBuilder
@@ -64,6 +65,27 @@ def test_a_slide_of_defined_kinds_asks_to_name_them_and_each_kind_from_its_defin
         }
         assert key in options and set(options) <= siblings and len(options) >= 3
         assert not any(o.lower() in prompt.lower() for o in options)
+
+
+def test_kinds_named_at_the_start_of_their_lines_are_a_list_of_kinds() -> None:
+    """ "Risk detection requirements define mechanisms ...": 3 lines that start with a kind of one head noun
+    and go on with what it does (no "which"/"that", no dash)."""
+    text = (
+        "Security requirement classification\n"
+        "Risk avoidance requirements set out the risks that should be avoided by designing the system.\n"
+        "Risk detection requirements define mechanisms that identify the risk if it arises.\n"
+        "Risk mitigation requirements set out how the system can recover from and restore system assets."
+    )
+    lc = extract(lecture([KIND_SLIDES[0], ("Security requirement classification", text)]))
+    [kl] = defined_kinds(lc)
+    assert [d.term for d in kl.kinds] == [
+        "Risk avoidance requirements",
+        "Risk detection requirements",
+        "Risk mitigation requirements",
+    ]
+    q = which_kind_question(kl, kl.kinds[1], "en", 4, lambda xs: None)
+    assert q is not None and q.answer_text == "Risk detection requirements"
+    assert q.prompt == "Which requirements define mechanisms that identify the risk if it arises?"
 
 
 def test_a_glossary_of_unrelated_terms_is_no_list_of_kinds() -> None:

@@ -89,10 +89,10 @@ def _group_definitions(lc: LectureCandidates, g: Group) -> list[tuple[Definition
         for d in lc.definitions
         if (d.ref.file, d.ref.page) in pages and any(x.startswith(fold(d.term)) for x in starts)
     ]
-    named = _named(g)
-    for term, definition, index in _pairs(g) or named:
+    pairs = _pairs(g)
+    for term, definition, index in pairs or _named(g) or _headed(g):
         d = Definition(term, definition, f"{term}: {definition}.", g.points[index].ref)
-        out.append((d, bool(named) or _does(definition)))
+        out.append((d, not pairs or _does(definition)))
     seen: set[str] = set()
     unique = []
     for d, verbal in out:
@@ -100,6 +100,57 @@ def _group_definitions(lc: LectureCandidates, g: Group) -> list[tuple[Definition
             seen.add(fold(d.term))
             unique.append((d, verbal))
     return unique
+
+
+_LINE_HEAD = re.compile(r"^(?P<term>[A-Z][\w\-]*(?:\s+[\w\-]+){1,3}?)\s+(?P<rest>[a-z]\w*\s.{8,})$")
+_NOT_A_VERB = frozenset(
+    [
+        "of",
+        "for",
+        "in",
+        "on",
+        "to",
+        "with",
+        "and",
+        "or",
+        "the",
+        "a",
+        "an",
+        "by",
+        "from",
+        "as",
+        "at",
+        "is",
+        "are",
+        "that",
+        "which",
+        "who",
+    ]
+)
+
+
+def _headed(g: Group) -> list[tuple[str, str, int]]:
+    """(name, what it does, index) for 3+ lines that each start with a kind ending on one head noun and go on
+    with what it does: "Risk avoidance requirements set out the risks ...", "Risk detection requirements
+    define mechanisms ..." (the other lines, an example under each, are left alone)."""
+    found: dict[str, list[tuple[str, str, int]]] = {}
+    for i, p in enumerate(g.points):
+        text = p.text.strip().rstrip(".")
+        for m in re.finditer(r"\s+", text):  # every split after 2-4 words: the term, then a verb
+            term, rest = text[: m.start()], text[m.end() :]
+            n = len(term.split())
+            if n > MAX_TERM_WORDS:
+                break
+            head, words_after = term.split()[-1], rest.split()
+            verb = words_after[0] if words_after else ""
+            named = n >= 2 and term[:1].isupper() and head.islower() and head.isalpha()
+            acts = verb.islower() and verb.isalpha() and verb not in _NOT_A_VERB and len(words_after) >= 4
+            if named and acts and _LINE_HEAD.match(text):
+                found.setdefault(head.lower(), []).append((term, rest, i))
+    best = max(found.values(), key=len, default=[])
+    terms = {fold(t) for t, _, _ in best}
+    lines = {i for _, _, i in best}
+    return best if len(best) >= MIN_KINDS and len(terms) == len(best) == len(lines) else []
 
 
 def _does(definition: str) -> bool:
