@@ -54,7 +54,8 @@ def _questions(slides: list[tuple[str, str]]) -> list[tuple[str, list[str], str]
 
 def test_a_slide_of_defined_kinds_asks_to_name_them_and_each_kind_from_its_definition() -> None:
     asked = _questions(KIND_SLIDES)
-    named = [q for q in asked if q[0] == "What are the 3 kinds of gate in “LSTM uses 3 gates”?"]
+    stem = "What are the 3 kinds of gate listed on the slide “LSTM uses 3 gates”?"
+    named = [q for q in asked if q[0] == stem]
     assert named and named[0][2] == "Forget gate; Input gate; Output gate"
     which = [q for q in asked if q[0].startswith(("Which kind of gate", "Which threats"))]
     assert which, asked
@@ -65,6 +66,24 @@ def test_a_slide_of_defined_kinds_asks_to_name_them_and_each_kind_from_its_defin
         }
         assert key in options and set(options) <= siblings and len(options) >= 3
         assert not any(o.lower() in prompt.lower() for o in options)
+
+
+def test_a_name_the_kinds_key_explains_without_cutting_a_definition_off() -> None:
+    """The three gates' definitions do not fit the explanation's 240 characters: the explanation lists the
+    kinds (a judge found "... Output gate: controls…" cut mid-sentence), and a slide titled by its head noun
+    is not quoted as its own title ("kinds of protection in “Protection”")."""
+    built = QuizBuilder([extract(lecture(KIND_SLIDES))], Phraser(None)).build(40)
+    [named] = [q for q in built if q.prompt.startswith("What are the 3 kinds of gate")]
+    assert named.explanation == "The slides list: Forget gate; Input gate; Output gate."
+    assert not any(q.explanation.endswith("…") for q in built if q.prompt.startswith("What are the"))
+    protection = (
+        "Protection\n"
+        "Platform-level protection – top-level controls on the platform on which a system runs.\n"
+        "Application-level protection – specific protection mechanisms built into the application itself.\n"
+        "Record-level protection – protection invoked when access to specific information is requested."
+    )
+    asked = _questions([KIND_SLIDES[0], ("Protection", protection)])
+    assert ("What are the 3 kinds of protection the slides list?") in [q[0] for q in asked], asked
 
 
 def test_kinds_named_at_the_start_of_their_lines_are_a_list_of_kinds() -> None:

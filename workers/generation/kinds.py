@@ -184,6 +184,9 @@ def defined_kinds(lc: LectureCandidates) -> list[KindList]:
     return out
 
 
+EXPLANATION_CHARS = 240  # a quiz key's explanation, as the other forms keep it
+
+
 def _fit(d: Definition, lc: LectureCandidates) -> bool:
     """A kind's name and definition a student can be asked about."""
     lang = lc.text_lang
@@ -210,12 +213,16 @@ def name_kinds_question(kl: KindList, lang: str, text_lang: str) -> QuizQuestion
         return None
     listed = "; ".join(d.term for d in kl.kinds)  # as the slide names them ("Forget gate (f)")
     n = len(kl.kinds)
-    prompt = f"What are the {n} kinds of {kl.head} in “{kl.title}”?" if kl.head else None
-    prompt = prompt or f"What are the {n} items of “{kl.title}”?"
-    explanation = "; ".join(f"{_bare(d.term)}: {d.definition}" for d in kl.kinds)
-    return question(
-        "short_answer", prompt, listed, listed, shorten(f"The slides list: {explanation}.", 240), kl.ref
-    )
+    if kl.head and kl.head.casefold() == kl.title.strip().casefold():  # "Protection": kinds of protection
+        prompt = f"What are the {n} kinds of {kl.head} the slides list?"
+    elif kl.head:
+        prompt = f"What are the {n} kinds of {kl.head} listed on the slide “{kl.title}”?"
+    else:
+        prompt = f"What are the {n} items listed on the slide “{kl.title}”?"
+    explanation = f"The slides list: {'; '.join(f'{_bare(d.term)}: {d.definition}' for d in kl.kinds)}."
+    if len(explanation) > EXPLANATION_CHARS:  # never cut a definition off mid-sentence: the kinds alone
+        explanation = f"The slides list: {listed}."
+    return question("short_answer", prompt, listed, listed, shorten(explanation, EXPLANATION_CHARS), kl.ref)
 
 
 def which_kind_question(
