@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.files import FileStore
 from shared.models import Flashcard, utcnow
 from shared.schemas import SourceRef
 from shared.text import fold, has_cjk
@@ -21,7 +22,6 @@ from workers.generation.candidates import (
     LectureCandidates,
     blank_out,
     find_definition,
-    good_title,
     statement_like,
 )
 from workers.generation.card_forms import (
@@ -44,9 +44,9 @@ from workers.generation.cardrules import (
     named_precisely,
 )
 from workers.generation.cue_checks import class_remark
-from workers.generation.figures import figure_card_answer
-from workers.generation.i18n import t
+from workers.generation.figure_cards import Pictures, figure_card
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
+from workers.generation.kinds import kind_lists
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz_forms import subject_blank
 from workers.generation.quiz_statements import concept_names, resolved
@@ -153,7 +153,7 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
             # a broad word ("Security") says too little alone, a remark ("a serious problem because ...") is
             # no definition to recall from the name: ask the term inside its sentence
             kinds["cloze"].append(cloze_card)
-    kinds["list"] = [c for c in _list_cards(lc, layout.lists) if kept(c)]
+    kinds["list"] = [c for c in _list_cards(lc, layout.lists + kind_lists(lc)) if kept(c)]  # kinds.py
     asked = Counter(fold(d.term) for d in lc.definitions)  # a term is asked at most twice
     narrow = [x for x in terms if not _specific(x) and not lecture_topic(x, lc)]
 
@@ -184,20 +184,10 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                     break
     for f in sorted(lc.figures, key=lambda f: -f.score):
         slide = next((s for s in lc.lecture.slides if s.ref.page == f.ref.page), None)
-        answer = figure_card_answer(f, slide, lang)  # its own caption, not words read off the picture
-        if not answer:
-            continue
-        where = t(lc.lang, "figure_where", title=slide.title) if slide and good_title(slide.title) else ""
-        kinds["figure"].append(
-            CardDraft(
-                "basic",
-                t(lc.lang, "figure_q", where=where),
-                answer,
-                f.ref,
-                f"figure:{f.figure.id}",
-                figure_id=f.figure.id,
-            )
-        )
+        card = figure_card(f, lc, slide)  # its caption, else its slide's title, strictly (figure_cards)
+        if card:
+            fid = f.figure.id
+            kinds["figure"].append(CardDraft("basic", *card, f.ref, f"figure:{fid}", figure_id=fid))
     return kinds
 
 
@@ -317,9 +307,11 @@ def store_cards(
     count: int,
     progress: Callable[[int, int], None] | None = None,
     embed: Callable[[list[str]], list[list[float]]] | None = None,
+    files: FileStore | None = None,
 ) -> dict[str, int]:
     """Add up to ``count`` new cards to the subject's deck (skipping sources already in it); near-duplicate
-    cards (embedding similarity, given ``embed``; else word overlap) are left out.
+    cards (embedding similarity, given ``embed``; else word overlap) are left out, and so is a card whose
+    picture a student cannot see in ``files`` or that another card shows already (figure_cards.Pictures).
 
     The cards are chosen and phrased first (progress is reported meanwhile, by other short transactions)
     and written at the end in one transaction: SQLite allows one writer at a time."""
@@ -333,9 +325,13 @@ def store_cards(
     db.rollback()  # end the read transaction before the slow part
     pool: list[CardDraft] = []
     skipped = phrased = 0
+    paths = {f.id: f.image_path for lc in lectures for s in lc.lecture.slides for f in s.figures}
+    pictures = Pictures(files, paths)
     for draft in card_drafts(lectures, phraser):
         if len(pool) >= POOL * count:
             break
+        if not pictures.admit(draft.figure_id):
+            continue
         if draft.source_key in existing:
             skipped += 1
             continue

@@ -56,7 +56,7 @@ from workers.generation.quiz_kinds import (
     term_question,
     variants,
 )
-from workers.generation.quiz_lists import lists_to_name, mc_list_question, name_items_question
+from workers.generation.quiz_lists import list_seeds, mc_list_question
 from workers.generation.quiz_negation import negated_question
 from workers.generation.quiz_pairs import pair_question, pairs
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
@@ -217,10 +217,9 @@ class QuizBuilder:
                 (li, unit.ref.page),
                 partial(self._mc_list, self.lectures[li], unit, siblings),
             )
-        for li, lc in enumerate(self.lectures):  # "What are the 4 items of “Threat types”?"
-            for unit in lists_to_name(lc):
-                build = partial(name_items_question, unit, lc.lang, lc.text_lang)
-                yield _Seed("short_answer", f"l:{fold(unit.title)}", (li, unit.ref.page), build)
+        for li, lc in enumerate(self.lectures):  # "What are the 4 items of “Threat types”?", kinds named
+            for form, key, page, build in list_seeds(lc, self.n_options, self.rng.shuffle):  # quiz_lists
+                yield _Seed(form, key, (li, page), build)
         for li, lc in enumerate(self.lectures):
             usable = [d for d in lc.definitions if self._term_ok(lc, d)]
             # every third usable definition (the second of two) is kept for a false statement, a sibling

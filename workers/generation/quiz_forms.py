@@ -170,6 +170,11 @@ def key_words_in_stem(q: QuizQuestion, lang: str) -> bool:
     if q.kind != "multiple_choice" and len(words(q.answer_text)) > 6:
         return False
     key = {w for w in content_tokens(q.answer_text, lang) if len(w) >= 4}
+    items = [set(content_tokens(i, lang)) for i in q.answer_text.split(";")]
+    if (
+        len(items) >= 2
+    ):  # a list's key: the word all its items share names their kind ("... gate"), as the stem may
+        key -= items[0].intersection(*items[1:])
     if q.kind == "multiple_choice":
         for option in q.options:
             if option != q.answer_text:

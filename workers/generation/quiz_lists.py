@@ -9,8 +9,9 @@ that repeat the title's first word (card_forms.list_problem)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
-from shared.schemas import QuizQuestion
+from shared.schemas import QuestionKind, QuizQuestion
 from shared.text import fold, has_cjk, words
 from workers.generation.candidates import LectureCandidates
 from workers.generation.card_forms import list_problem
@@ -49,6 +50,26 @@ def lists_to_name(lc: LectureCandidates) -> list[ListUnit]:
         if any(has_cjk(i) for i in unit.items) or len({fold(i) for i in unit.items}) < len(unit.items):
             continue
         out.append(unit)
+    return out
+
+
+def list_seeds(
+    lc: LectureCandidates, n_options: int, shuffle: Callable[[list[str]], None]
+) -> list[tuple[QuestionKind, str, int, Callable[[], QuizQuestion | None]]]:
+    """(kind, key, page, build) of the questions on the lecture's lists: "name the items" of each list fit to
+    be named, then its lists of defined kinds (kinds.py): name them, and each kind from its definition."""
+    from workers.generation.kinds import defined_kinds, name_kinds_question, which_kind_question
+
+    out: list[tuple[QuestionKind, str, int, Callable[[], QuizQuestion | None]]] = []
+    for unit in lists_to_name(lc):
+        build = partial(name_items_question, unit, lc.lang, lc.text_lang)
+        out.append(("short_answer", f"l:{fold(unit.title)}", unit.ref.page, build))
+    for kl in defined_kinds(lc):
+        build = partial(name_kinds_question, kl, lc.lang, lc.text_lang)
+        out.append(("short_answer", f"l:{fold(kl.title)}", kl.ref.page, build))
+        for d in kl.kinds:
+            build = partial(which_kind_question, kl, d, lc.lang, n_options, shuffle)
+            out.append(("multiple_choice", f"d:{fold(d.term)}", d.ref.page, build))
     return out
 
 

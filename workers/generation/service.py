@@ -277,6 +277,7 @@ def generate_flashcards(
             count=request.cards or default_count(lectures, CARDS),
             progress=lambda n, total: env.progress(0.1 + 0.85 * n / max(total, 1), f"card {n} of {total}"),
             embed=_embedder(env),
+            files=env.files,  # a card shows only a picture a student can see
         )
         db.commit()
     return {**result, "kind": "flashcards", "llm": phraser.name, "llm_stats": phraser.stats.as_dict()}
