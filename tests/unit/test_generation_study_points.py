@@ -111,8 +111,10 @@ RISK_SLIDES = [
     ),
     (
         "Preliminary risk assessment",
-        "Preliminary risk assessment\n• The risk assessment should focus on the identification and analysis "
-        "of high-level risks to the system.",
+        "Preliminary risk assessment\nThe aim of this initial risk assessment is to identify generic risks "
+        "that are applicable to the system.\nThe risk assessment should focus on the identification and "
+        "analysis of high-level risks to the system.\nThe outcomes of the risk assessment process are used "
+        "to help identify security requirements.",
     ),
     (
         "Operational risk assessment",
@@ -124,10 +126,14 @@ RISK_SLIDES = [
         "Distributed system\n• The system is split into parts that run on separate computers in a network.",
     ),
     (
-        "Example risk assessment",
-        "Example risk assessment\n• This risk assessment covers the clinic's patient records and backups.",
+        "Introduction to risk assessment",
+        "Introduction to risk assessment\n• This risk assessment reviews the records of every patient of the clinic.",
     ),
-    ("Bag-of-words methods", "Bag-of-words methods\n• These methods are very effective for classification!"),
+    ("Bag-of-words methods", "Bag-of-words methods\n• These methods are very effective for classification."),
+    (
+        "Stacked RNN methods",
+        "Stacked RNN methods\n• These methods feed each layer's output to the next!",
+    ),
 ]
 
 
@@ -147,8 +153,9 @@ def test_a_line_naming_its_slide_s_concept_by_a_shorter_name_becomes_a_cloze_of_
         "can arise from human behavior." in fronts
     )
     assert not any("distributed system" in f.lower() for f in fronts)  # "the system": any system
-    assert not any("clinic" in f for f in fronts)  # "Example ...": no concept's name
-    assert not any("bag-of-words" in f.lower() for f in fronts)  # an exclamation, a rating
+    assert not any("clinic" in f for f in fronts)  # "Introduction ...": no concept's name
+    assert not any("bag-of-words" in f.lower() for f in fronts)  # a rating: many names fit
+    assert not any("stacked" in f.lower() for f in fronts)  # an exclamation (card_forms refuses it)
 
 
 def test_titled_needs_the_title_s_last_words_after_this_or_two_after_the() -> None:

@@ -7,7 +7,7 @@ title's name ("The {{design risk assessment}} takes place ..."), the line is the
 Strict conditions: English; the title is a concept's name (2-4 words, letters only, one of the lecture's key
 terms, not "Introduction", "Outline", "Example", "Summary", a course code, a question); the line opens on
 "this / these" and the last words of the title, or on "the" and at least two of them ("the system" under
-"Distributed system" may be any system); the line is one whole statement with a verb, no exclamation, no
+"Distributed system" may be any system); the line is one whole statement with a verb, no
 rating ("... is very important"), and the card passes every check a slide line's cloze passes."""
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def topic_clozes(lc: LectureCandidates, asked: Counter[str], limit: int = 2) -> 
                     continue
                 text, name = made
                 after = text[len("The ") + len(name) :]
-                if text.endswith("!") or _RATING.match(after) or not statement_like(text):
+                if _RATING.match(after) or not statement_like(text):
                     continue
                 if not has_verb(words(text)) or asked[fold(name)] >= limit:
                     continue

@@ -38,9 +38,7 @@ _CONTINUES = re.compile(
 )
 _POINTS = re.compile(r"\b(?:here|above|below|following|this|these|those)\b", re.I)
 _READER = re.compile(r"\b(?:you|we)\s+(?:can|could|should|must|may|might|need|have\s+to|will)\b", re.I)
-_SUBORDINATE = re.compile(
-    r"\b(?:while|whilst|when|whenever|after|before|because|although|whereas|unless|until)\b", re.I
-)
+_SUBORDINATE = re.compile(r"\b(?:while|whilst|because|although|whereas|unless|until)\b", re.I)
 _FORMULA = re.compile(r"[=≤≥<>±∑∫√^]|\b[a-zA-Z]\s*[+*/]\s*[a-zA-Z0-9]\b")
 
 
