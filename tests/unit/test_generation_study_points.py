@@ -127,7 +127,8 @@ RISK_SLIDES = [
     ),
     (
         "Introduction to risk assessment",
-        "Introduction to risk assessment\n• This risk assessment reviews the records of every patient of the clinic.",
+        "Introduction to risk assessment\n• This risk assessment reviews the records of every patient of "
+        "the clinic.",
     ),
     ("Bag-of-words methods", "Bag-of-words methods\n• These methods are very effective for classification."),
     (
