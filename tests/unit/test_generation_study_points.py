@@ -96,6 +96,12 @@ def test_fragment_forms_are_not_asked_as_true_false() -> None:
     gold = "When you have no tunable parameters, the gold standard is a train/test split"
     assert fragment_form(gold, "en") is None  # "you" in a condition: no instruction
     assert fragment_form("Integrity constraints are checked when relations are modified.", "en") is None
+    goals = "The security engineering process is concerned with implementing these goals."
+    assert fragment_form(goals, "en") == "points_away"  # the goals of the line before
+    pronoun = "Array bound checking is automatic in Java so this is not a vulnerability."
+    assert fragment_form(pronoun, "en") == "points_away"
+    own = "Risk avoidance requirements set out the risks that are avoided so that these risks cannot arise."
+    assert fragment_form(own, "en") is None  # "these risks": the line's own
     assert fragment_form("Should be the same size as the test set", "es") is None  # English rules only
 
 

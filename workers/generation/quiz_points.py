@@ -8,7 +8,8 @@
   longer name its slide's title gives ("The risk assessment should ..." under "Preliminary risk assessment").
 - Fragment forms are refused: a line that opens on a verb or modal (its subject on the line before: "Should
   be the same size as your test set"), on a connective that continues the line before ("In addition, ...",
-  "Similarly ..."), that points at the slide ("here", "above", "this attack"), that instructs the reader
+  "Similarly ..."), that points at the slide or the line before ("here", "above", "these goals", "this
+  is ..."; not "these risks" after "the risks"), that instructs the reader
   ("you can", "we must"), whose first clause has no verb before a subordinate one ("Risk assessment while
   the system is being developed ..."), or that holds a formula piece ("=", "≤").
 """
@@ -36,7 +37,11 @@ _CONTINUES = re.compile(
     r"furthermore|otherwise|and|or|but|so|for\s+example|for\s+instance|as\s+a\s+result|in\s+this\s+case)\b",
     re.I,
 )
-_POINTS = re.compile(r"\b(?:here|above|below|following|this|these|those)\b", re.I)
+_POINTS = re.compile(r"\b(?:here|above|below|following)\b", re.I)
+_VERB_WORDS = """is are was were be been has have had can could may might must should shall will would does do
+    did means lead leads allow allows require requires make makes"""
+_VERBS = frozenset(_VERB_WORDS.split())
+_DEMONSTRATIVE = re.compile(r"\b(?:this|these|those)\b(?:\s+(?P<next>[\w-]+))?", re.I)
 _READER = re.compile(r"\b(?:you|we)\s+(?:can|could|should|must|may|might|need|have\s+to|will)\b", re.I)
 _SUBORDINATE = re.compile(r"\b(?:while|whilst|because|although|whereas|unless|until)\b", re.I)
 _FORMULA = re.compile(r"[=≤≥<>±∑∫√^]|\b[a-zA-Z]\s*[+*/]\s*[a-zA-Z0-9]\b")
@@ -61,7 +66,7 @@ def fragment_form(text: str, lang: str) -> str | None:
         return "opens_on_verb"
     if _CONTINUES.match(flat):
         return "continues"
-    if _POINTS.search(flat):
+    if _POINTS.search(flat) or _points_back(flat):
         return "points_away"
     if _READER.search(flat):
         return "addresses_reader"
@@ -71,6 +76,19 @@ def fragment_form(text: str, lang: str) -> str | None:
     if sub and sub.start() > 0 and not has_verb(words(flat[: sub.start()])):
         return "no_main_clause"  # "Risk assessment while the system is being developed ..."
     return None
+
+
+def _points_back(flat: str) -> bool:
+    """ "this / these" naming what the line did not name ("implementing these goals", "Up to this point",
+    "this may induce ..."): the line leans on the one before; "... so that these risks ..." after "the risks"
+    is the line's own."""
+    for m in _DEMONSTRATIVE.finditer(flat):
+        after = (m["next"] or "").lower()
+        if not after.isalpha() or after in _VERBS:
+            return True  # a pronoun: "this is ...", "these may occur"
+        if after.rstrip("s") not in {w.lower().rstrip("s") for w in words(flat[: m.start()])}:
+            return True
+    return False
 
 
 def asked_point(lc: LectureCandidates, point: Point) -> Point | None:
