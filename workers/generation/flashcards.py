@@ -36,6 +36,7 @@ from workers.generation.card_forms import (
     same_fact,
     same_sentence,
 )
+from workers.generation.card_points import topic_clozes
 from workers.generation.cardrules import (
     agenda_like,
     cloze_ok,
@@ -182,6 +183,7 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                     asked[fold(phrase)] += 1
                     kinds["point"].append(draft)
                     break
+    kinds["point"] += topic_clozes(lc, asked)  # a line naming its slide's concept by a shorter name
     for f in sorted(lc.figures, key=lambda f: -f.score):
         slide = next((s for s in lc.lecture.slides if s.ref.page == f.ref.page), None)
         card = figure_card(f, lc, slide)  # its caption, else its slide's title, strictly (figure_cards)

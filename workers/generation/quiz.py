@@ -43,7 +43,6 @@ from workers.generation.quiz_checks import (
 from workers.generation.quiz_forms import agree, form_problem, shortfall_note, subject_blank
 from workers.generation.quiz_keys import parent_option, without_leaks
 from workers.generation.quiz_kinds import (
-    ANAPHORIC,
     allocate,
     cause_effect_question,
     compare_prompt,
@@ -60,6 +59,7 @@ from workers.generation.quiz_lists import list_seeds, mc_list_question
 from workers.generation.quiz_negation import negated_question
 from workers.generation.quiz_pairs import pair_question, pairs
 from workers.generation.quiz_pdf import render_quiz_pdf, scripts_in  # re-exported
+from workers.generation.quiz_points import asked_point, names_no_term
 from workers.generation.quiz_statements import (
     completion_question,
     concept_names,
@@ -391,27 +391,27 @@ class QuizBuilder:
         )
 
     def _tf_point(self, lc: LectureCandidates, group: Group, point: Point) -> QuizQuestion | None:
-        if not sentence_ok(point.text) or not statement_like(point.text) or ANAPHORIC.match(point.text):
+        if (said := asked_point(lc, point)) is None:  # its first whole sentence, no fragment (quiz_points)
             return None
-        if statement_problem(point.text, lc.text_lang, self._page_text(lc)):
+        if statement_problem(said.text, lc.text_lang, self._page_text(lc)):
             return None
-        if len(words(group.title)) >= 3 and contains_phrase(point.text, group.title):
+        if len(words(group.title)) >= 3 and contains_phrase(said.text, group.title):
             return None  # the slide's title read into the line: two text boxes merged
-        if term_in(point.text, key_terms(lc)) is None:  # the statement itself names a key term
+        if names_no_term(said.text, lc, group):  # the statement itself names a key term or concept
             return None
         lang = lc.lang
         # Only a line that stands on its own (no "In <title>: " label, judged valid 15 of 29 times), asked as
         # the slide says it: a line made false by a swapped number or word read as nonsense (0 of 6 valid);
         # false keys come from definitions with a sibling term swapped in (_tf_definition).
-        if context_prefix(point.text, group.title, key_terms(lc), lc.text_lang) != "":
+        if context_prefix(said.text, group.title, key_terms(lc), lc.text_lang) != "":
             return None
         return question(
             "true_false",
-            t(lang, "tf", statement=point.text),
+            t(lang, "tf", statement=said.text),
             "true",
             t(lang, "true"),
-            shorten(f"{t(lang, 'true')}. " + explain_point(lang, point.text), 240),
-            point.ref,
+            shorten(f"{t(lang, 'true')}. " + explain_point(lang, said.text), 240),
+            said.ref,
         )
 
     def _short_answer(self, lc: LectureCandidates, d: Definition) -> QuizQuestion | None:
