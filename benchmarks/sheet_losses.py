@@ -205,7 +205,7 @@ def main() -> int:
             for c in concepts:
                 if c["concept"] in covered:
                     continue
-                one, rule, line = [c], "", ""
+                one, rule, line, every = [c], "", "", []
                 if not concepts_named(raw[deck], one):
                     stage = "absent from the reader's text"
                 elif not concepts_named(stored, one):
@@ -217,6 +217,8 @@ def main() -> int:
                 elif not concepts_named(planned, one):
                     stage = "candidate refused by a sheet rule"
                     rule, line = _rule_for(c, log)
+                    seen = [e for e in log if concepts_named(f"{e['text']} {e['context']}", one)]
+                    every = sorted({f"{e['rule']} [{e['caller']}]: {e['text'][:200]}" for e in seen})
                     rules[rule.split(" (")[0] if "(" in rule and rule.endswith(")") else rule] += 1
                 elif not concepts_named(chosen, one):
                     stage = "cut by the page budget (or said by a chosen entry)"
@@ -230,6 +232,7 @@ def main() -> int:
                         "stage": stage,
                         "rule": rule,
                         "line": line[:300],
+                        "refusals": every[:12],  # every refusal of a text naming it, for reading
                     }
                 )
             rows.append(

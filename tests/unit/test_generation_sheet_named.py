@@ -75,7 +75,9 @@ def test_a_name_given_to_the_case_a_question_sets_is_a_key_term_with_the_line_th
     assert text.count("Each model is fit on") + text.count("each model is fit on") == 1
     assert "This is called" not in text and "what happens if" not in text
     # the whole statement before a naming line explains the name
-    assert "out-of-sample evaluation — A model is scored on observations it never saw while it was fit." in text
+    assert (
+        "out-of-sample evaluation — A model is scored on observations it never saw while it was fit." in text
+    )
 
 
 def test_a_name_with_nothing_whole_to_explain_it_gives_no_key_term() -> None:

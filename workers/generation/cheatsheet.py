@@ -20,7 +20,7 @@ from shared import office
 from shared.errors import AppError
 from shared.files import FileStore
 from shared.text import count_cjk, fold
-from workers.generation import sheet_cover, sheet_named, sheet_plan
+from workers.generation import sheet_cover, sheet_named, sheet_plan, sheet_quotes
 from workers.generation.candidates import (
     Definition,
     FigureItem,
@@ -260,6 +260,7 @@ def plan_items(
         section = {r.page: g.title for g in lc.groups for r in g.refs}
         refused: list[Definition] = []
         form = FormGate([s.text for s in lc.lecture.slides], lc.text_lang)  # entries refused by their form
+        sheet_quotes.quoted_points(lc)  # a source's statements quoted on a slide: points of its section
         said_names = sheet_named.named_terms(lc)  # "This is called X" after what X is: checked there
         for d in [*lc.definitions, *layout.definitions, *said_names]:
             if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
