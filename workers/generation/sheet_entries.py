@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from shared.text import has_cjk, stem, stopwords, word_known, words
+from shared.text import has_cjk, sentences, stem, stopwords, word_known, words
 from workers.generation.candidates import Point, good_title
 from workers.generation.sheet_rules import point_reason
 from workers.generation.validity import boilerplate_reason
@@ -252,3 +252,16 @@ def joined_lead_ins(points: list[Point], title: str) -> list[Point]:
                 continue
         out.append(p)
     return out
+
+
+COMPACT_CHARS = 130
+
+
+def compact(p: Point) -> Point:
+    """A long point cut to its first sentence when that sentence is whole and short enough."""
+    if len(p.text) <= COMPACT_CHARS:
+        return p
+    first = sentences(p.text)[0] if sentences(p.text) else p.text
+    if len(first) < len(p.text) and first.rstrip().endswith((".", "!", "。")):
+        return Point(first.strip(), p.ref)
+    return p
