@@ -239,3 +239,25 @@ def test_russian_short_function_words_are_no_ocr_noise_and_examples_are_no_term(
     terms = {d.term for d in extract(lecture(slides)).definitions}
     assert {"Путь", "Расстояние"} <= terms
     assert "Примеры графов" not in terms
+
+
+def test_each_line_of_a_title_set_on_two_lines_is_no_point_and_no_definition() -> None:
+    """A slide titled on two lines ("Review: Weak Entities" above a stray "x" the role pass also called title)
+    became a point, and with OCR debris a key term ("Review — ISA Hierarchies een"): only a line equal to the
+    whole title was dropped."""
+    from workers.generation.material import roled_lines
+
+    text = (
+        "Review: Weak Entities\n\nx\n"
+        "A weak entity can be identified uniquely only by considering the primary key of the owner.\n"
+        "Owner entity set and weak entity set must participate in a one-to-many relationship set."
+    )
+    material = lecture([("Review: Weak Entities x", text), ("Keys", "Key: a minimal set of fields.")])
+    material.slides[0] = replace(
+        material.slides[0], lines=roled_lines(text, ["title", "", "title", "body", "body"])
+    )
+    lc = extract(material)
+    assert "Review" not in [d.term for d in lc.definitions]
+    said = [p.text for g in lc.groups for p in g.points]
+    assert not any(p.startswith("Review") for p in said), said
+    assert any(p.startswith("A weak entity can be identified") for p in said)  # the slide's content stays

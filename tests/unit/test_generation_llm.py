@@ -20,7 +20,7 @@ from tests.support.study import BIO_SLIDES, FakeLLM, add_lecture, lecture, study
 from workers.generation.candidates import extract, find_definition
 from workers.generation.pastpaper import ExamQuestion, answer_questions
 from workers.generation.phrasing import Phraser, QuestionOut, parse_object
-from workers.generation.prompts import question_for_term
+from workers.generation.prompts import lecture_summary, question_for_term
 from workers.generation.quiz import QuizBuilder, build_quiz
 from workers.generation.retrieval import SlideIndex
 from workers.generation.service import GenerationEnv, generate_quiz
@@ -80,6 +80,22 @@ def test_ungrounded_and_repetitive_questions_are_rejected() -> None:
     ]:
         phraser = Phraser(FakeLLM([reply]), budget_seconds=10)
         assert question_for_term(phraser, RUBISCO) is None, reply
+
+
+def test_a_lecture_summary_with_a_made_up_word_is_rejected_though_most_of_its_words_are_the_titles() -> None:
+    """A Russian sheet opened with "Алгоритм Флойда-Уоршела: Бизнера и графия": four of five words grounded
+    passed the share check, but "Бизнера" is neither on the slides nor a word."""
+    topics = ["Adjacency matrix", "Shortest paths", "Floyd-Warshall algorithm"]
+    made_up = '{"summary": "Floyd-Warshall algorithm: Blorvianek and paths"}'
+    phraser = Phraser(FakeLLM([made_up]), budget_seconds=10)
+    assert lecture_summary(phraser, "Graph algorithms", topics) is None
+    ru_topics = ["Матрица смежности", "Кратчайшие пути", "Алгоритм Флойда-Уоршела"]
+    ru_made_up = '{"summary": "Алгоритм Флойда-Уоршела: Зубрикова и пути"}'
+    phraser = Phraser(FakeLLM([ru_made_up]), budget_seconds=10)
+    assert lecture_summary(phraser, "Алгоритмы на графах", ru_topics) is None
+    good = "Graph algorithms: the adjacency matrix, shortest paths and the Floyd-Warshall algorithm."
+    phraser = Phraser(FakeLLM([json.dumps({"summary": good})]), budget_seconds=10)
+    assert lecture_summary(phraser, "Graph algorithms", topics) == good  # ordinary words still pass
 
 
 def test_an_unreachable_model_switches_the_document_to_extractive() -> None:

@@ -255,3 +255,35 @@ def test_wrapped_stems_options_and_key_are_left_aligned_not_stretched(tmp_path: 
                     wrapped += 1
                     assert max(gaps) < 0.6 * size, (" ".join(w["text"] for w in line), gaps)
     assert wrapped >= 4  # the stem, the option, the key's answer and its explanation each wrap
+
+
+def _handout_head(tmp_path: Path, language: str, n: int, difficulty: str) -> str:
+    questions = [
+        QuizQuestion(
+            number=i + 1,
+            kind="short_answer",
+            prompt=f"Question {i + 1}?",
+            answer=f"Answer {i + 1}",
+            answer_text=f"Answer {i + 1}",
+            explanation="",
+            source=SRC,
+        )
+        for i in range(n)
+    ]
+    quiz = QuizData(title="Quiz", difficulty=difficulty, language=language, questions=questions)  # type: ignore[arg-type]
+    out = tmp_path / f"{language}-{n}.pdf"
+    render_quiz_pdf(quiz, out)
+    with pdfplumber.open(out) as pdf:
+        return _flat(pdf.pages[0].extract_text() or "").split("Question 1?")[0]
+
+
+def test_the_handout_counts_its_questions_in_the_number_s_form_and_names_the_difficulty_in_the_notes_language(
+    tmp_path: Path,
+) -> None:
+    """A Russian handout read "3 вопросов · сложность: medium": the count in the wrong case and the difficulty
+    in English. Russian takes вопрос / вопроса / вопросов by the number; English says "1 question"."""
+    assert "3 вопроса · сложность: средняя" in _handout_head(tmp_path, "ru", 3, "medium")
+    assert "5 вопросов · сложность: высокая" in _handout_head(tmp_path, "ru", 5, "hard")
+    assert "21 вопрос · сложность: низкая" in _handout_head(tmp_path, "ru", 21, "easy")
+    assert "1 question · difficulty: medium" in _handout_head(tmp_path, "en", 1, "medium")
+    assert "2 preguntas · dificultad: media" in _handout_head(tmp_path, "es", 2, "medium")

@@ -58,7 +58,9 @@ _END = (".", "!", "?", "\u3002")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _HEADING = re.compile(r"[^.:\n\[\]]{0,120}, slide \d+:")  # a note's heading, echoed by the model
 _WRAP = re.compile(r"(?<=[^.!?:;\n])\n(?=[a-z(])")
-_BULLET = re.compile(r"^[\s•◦▪‣●○■□►▶❖◆➢➤✓✔*«»¢§–—-]+")
+_BULLET = re.compile(
+    r"^(?:[\s•◦▪‣●○■□►▶❖◆➢➤✓✔*«»¢§–—-]|[+~](?=\s+[^\W\d_]))+"
+)  # OCR reads bullets as "+ ", "~ "
 
 
 @dataclass

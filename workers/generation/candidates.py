@@ -505,10 +505,11 @@ def extract(lecture: LectureMaterial) -> LectureCandidates:
         agenda = group_key(title) in _AGENDA
         seen_points: set[str] = set()
         for slide in slides:
+            titled = {fold(x) for x, role in slide.lines if role == "title"}  # each line of a 2-line title
             lines = [
                 x
                 for x in logical_lines(slide.text, slide.title, formulas=True)
-                if is_point(x) or formula_line(x)
+                if (is_point(x) or formula_line(x)) and fold(x) not in titled
             ]
             if not lines and slide.notes:
                 lines = [x for x in logical_lines(slide.notes) if is_point(x)][:3]

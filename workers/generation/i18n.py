@@ -33,7 +33,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "source": "Source",
         "slide": "slide",
         "name_score": "Name: ______________________        Score: ______ / {n}",
-        "subtitle": "{n} questions · difficulty: {difficulty}",
+        "subtitle": "{count} · difficulty: {difficulty}",
         "key_terms": "Key terms",
         "formulas": "Formulas",
         "main_points": "Main points",
@@ -65,7 +65,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "source": "Fuente",
         "slide": "diapositiva",
         "name_score": "Nombre: ______________________        Nota: ______ / {n}",
-        "subtitle": "{n} preguntas · dificultad: {difficulty}",
+        "subtitle": "{count} · dificultad: {difficulty}",
         "key_terms": "Términos clave",
         "formulas": "Fórmulas",
         "main_points": "Ideas principales",
@@ -97,7 +97,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "source": "Источник",
         "slide": "слайд",
         "name_score": "Имя: ______________________        Баллы: ______ / {n}",
-        "subtitle": "{n} вопросов · сложность: {difficulty}",
+        "subtitle": "{count} · сложность: {difficulty}",
         "key_terms": "Ключевые термины",
         "formulas": "Формулы",
         "main_points": "Основные положения",
@@ -128,7 +128,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "source": "出处",
         "slide": "第{page}页",
         "name_score": "姓名：______________________        得分：______ / {n}",
-        "subtitle": "{n} 道题 · 难度：{difficulty}",
+        "subtitle": "{count} · 难度：{difficulty}",
         "key_terms": "关键术语",
         "formulas": "公式",
         "main_points": "要点",
@@ -156,3 +156,38 @@ def slide_label(lang: Lang, lecture: str, page: int) -> str:
     if lang == "zh":
         return f"{lecture}，第{page}页"
     return f"{lecture}, {t(lang, 'slide')} {page}"
+
+
+# A count's noun in the form the number takes ("1 question", "3 вопроса", "5 вопросов"), and the difficulty's
+# name in the notes' language: a Russian handout read "3 вопросов · сложность: medium".
+_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "en": ("question", "questions"),
+    "es": ("pregunta", "preguntas"),
+    "ru": ("вопрос", "вопроса", "вопросов"),  # one, few (2-4), many
+    "zh": ("道题",),
+}
+_DIFFICULTY: dict[str, dict[str, str]] = {
+    "es": {"easy": "fácil", "medium": "media", "hard": "difícil"},
+    "ru": {"easy": "низкая", "medium": "средняя", "hard": "высокая"},
+    "zh": {"easy": "简单", "medium": "中等", "hard": "困难"},
+}
+
+
+def _plural_index(lang: Lang, n: int) -> int:
+    if lang == "ru":  # 1, 21, 101: one; 2-4, 22-24: few; 0, 5-20, 25-30, 111-114: many
+        if n % 10 == 1 and n % 100 != 11:
+            return 0
+        return 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 2
+    return 0 if n == 1 else 1
+
+
+def question_count(lang: Lang, n: int) -> str:
+    forms = _QUESTIONS.get(lang, _QUESTIONS["en"])
+    noun = forms[min(_plural_index(lang, n), len(forms) - 1)]
+    return f"{n} {noun}"
+
+
+def quiz_subtitle(lang: Lang, n: int, difficulty: str) -> str:
+    """The handout's line under its title: how many questions and the difficulty, in the notes' language."""
+    named = _DIFFICULTY.get(lang, {}).get(difficulty, difficulty)
+    return t(lang, "subtitle", count=question_count(lang, n), difficulty=named)

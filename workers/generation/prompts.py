@@ -11,7 +11,7 @@ from shared.llm import Message
 from shared.text import content_tokens, fold, has_cjk, words
 from workers.generation.candidates import Definition
 from workers.generation.phrasing import AnswerOut, DistractorsOut, Phraser, QuestionOut, SummaryOut
-from workers.generation.textutil import contains_phrase, grounded_share
+from workers.generation.textutil import contains_phrase, grounded_share, invented_words
 
 _QUESTION_SYSTEM = "Rewrite the fact as a question whose answer is the hidden word. Reply with JSON."
 _QUESTION_SHOTS: list[Message] = [
@@ -182,6 +182,8 @@ def lecture_summary(phraser: Phraser, lecture: str, topics: list[str]) -> str | 
             return "repeats itself"
         if grounded_share(s, [lecture, listed]) < 0.8:
             return "not grounded"
+        if invented_words(s, [lecture, listed]):
+            return "a made-up word"
         return None
 
     out = phraser.ask(messages, SummaryOut, check, max_tokens=70)

@@ -11,7 +11,7 @@ import regex
 from shared.errors import AppError
 from shared.schemas import QuizData
 from shared.text.scripts import CJK_WITH_PUNCTUATION
-from workers.generation.i18n import slide_label, t
+from workers.generation.i18n import quiz_subtitle, slide_label, t
 
 log = logging.getLogger(__name__)
 LETTERS = "ABCDEF"
@@ -126,7 +126,7 @@ def render_quiz_pdf(quiz: QuizData, path: Path) -> dict[str, object]:
 
     pdf.add_page()
     para(quiz.title, 16, "B", h=8)
-    para(t(lang, "subtitle", n=len(quiz.questions), difficulty=quiz.difficulty), 9, "I")
+    para(quiz_subtitle(lang, len(quiz.questions), quiz.difficulty), 9, "I")
     if quiz.note:  # fewer questions than asked passed the checks: say so, and per lecture
         para(quiz.note, 9, "I")
     para(t(lang, "name_score", n=len(quiz.questions)), 9)

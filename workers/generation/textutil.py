@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from shared.text import content_tokens, detect_language, has_cjk
+from shared.text import content_tokens, detect_language, has_cjk, stem, word_known, words
 
 
 def grounded_share(text: str, sources: list[str] | str, lang: str | None = None) -> float:
@@ -19,6 +19,22 @@ def grounded_share(text: str, sources: list[str] | str, lang: str | None = None)
     if not tokens:
         return 1.0
     return sum(t in pool for t in tokens) / len(tokens)
+
+
+def invented_words(text: str, sources: list[str] | str, lang: str | None = None) -> list[str]:
+    """``text``'s words that are neither in the sources (stemmed) nor words of the language or of English:
+    what a small model makes up ("Алгоритм Флойда-Уоршела: Бизнера и графия" from a lecture's slide titles).
+    A share of grounded words cannot catch one such word among four; a paraphrase's ordinary words pass."""
+    pool_text = " ".join([sources] if isinstance(sources, str) else sources)
+    lang = lang or detect_language(pool_text)
+    pool = {stem(w.casefold(), lang) for w in words(pool_text)}
+    out = []
+    for word in words(text):
+        if has_cjk(word) or any(c.isdigit() for c in word) or stem(word.casefold(), lang) in pool:
+            continue
+        if not (word_known(word, lang) or word_known(word, "en")):
+            out.append(word)
+    return out
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
