@@ -20,11 +20,12 @@ from shared.text import fold, sentences, words
 from workers.generation.candidates import LectureCandidates, good_title, statement_like
 from workers.generation.card_forms import form_problem, lecture_text
 from workers.generation.cardrules import cloze_ok
+from workers.generation.cloze_text import cloze, digest
 from workers.generation.keyterms import key_terms
 from workers.generation.quiz_checks import has_verb
 
 if TYPE_CHECKING:
-    from workers.generation.flashcards import CardDraft
+    from shared.schemas import SourceRef
 
 _OPENING = re.compile(r"^(?P<det>the|this|these)\s+", re.I)
 _NOT_CONCEPT_WORDS = """introduction intro outline overview summary summaries example examples review recap
@@ -81,18 +82,19 @@ def titled(sentence: str, title: str) -> tuple[str, str] | None:
     return None
 
 
-def topic_clozes(lc: LectureCandidates, asked: Counter[str], limit: int = 2) -> list[CardDraft]:
+def topic_clozes(
+    lc: LectureCandidates, asked: Counter[str], limit: int = 2
+) -> list[tuple[str, str, SourceRef, str]]:
     """The cloze cards of the lecture's lines that name their slide's concept by a shorter name. Each passes
     the form checks of a slide line's cloze (card_forms.form_problem), against the lecture's text without
     the line it rewrites: "The risk assessment should ..." is the card's own line, not another concept
-    the blank would fit (part_fits)."""
-    from workers.generation.flashcards import CardDraft, _digest, cloze
-
+    the blank would fit (part_fits). Each is (front, back, source, source key): flashcards makes the
+    CardDraft."""
     slides = [(s.title, s.text) for s in lc.lecture.slides]
 
     if lc.text_lang != "en":
         return []
-    out: list[CardDraft] = []
+    out: list[tuple[str, str, SourceRef, str]] = []
     for g in lc.groups:
         if not concept_title(g.title, lc):
             continue
@@ -112,9 +114,9 @@ def topic_clozes(lc: LectureCandidates, asked: Counter[str], limit: int = 2) -> 
                 marked = cloze(text, name)
                 if marked is None:
                     continue
-                key = f"tcloze:{lc.lecture.id}:{p.ref.page}:{_digest(text)}"
+                key = f"tcloze:{lc.lecture.id}:{p.ref.page}:{digest(text)}"
                 others = lecture_text([(t, x.replace(sentence.strip(), " ")) for t, x in slides])
                 if form_problem("cloze", marked, text, "en", lecture_text=others) is None:
                     asked[fold(name)] += 1
-                    out.append(CardDraft("cloze", marked, text, p.ref, key))
+                    out.append((marked, text, p.ref, key))
     return out

@@ -4,7 +4,6 @@ in the deck is not added again."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -44,6 +43,8 @@ from workers.generation.cardrules import (
     list_ok,
     named_precisely,
 )
+from workers.generation.cloze_text import cloze
+from workers.generation.cloze_text import digest as _digest
 from workers.generation.cue_checks import class_remark
 from workers.generation.figure_cards import Pictures, figure_card
 from workers.generation.keyterms import ListUnit, key_terms, list_units, term_in
@@ -56,7 +57,7 @@ from workers.generation.sheet_labels import term_reason
 from workers.generation.source_checks import LectureChecks
 from workers.generation.structure import structured, worked_case
 from workers.generation.textutil import contains_phrase
-from workers.generation.validity import card_problem, fragment_reason, near_duplicates
+from workers.generation.validity import card_problem, near_duplicates
 
 
 @dataclass
@@ -72,20 +73,6 @@ class CardDraft:
 
 
 MAX_ASKED = 2  # cards that hide or ask one term: its definition and one more statement about it
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(fold(text).encode(), usedforsecurity=False).hexdigest()[:16]
-
-
-def cloze(sentence: str, phrase: str) -> str | None:
-    """The sentence with ``phrase`` hidden as it is written there (its own case), or None."""
-    if fragment_reason(phrase):
-        return None
-    found = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", sentence, re.IGNORECASE)
-    written = found.group(0) if found else phrase
-    marked = blank_out(sentence, phrase, "{{c1::" + written.replace("}", ")") + "}}")
-    return marked if marked != sentence else None
 
 
 def _specific(term: str) -> bool:
@@ -183,7 +170,8 @@ def _drafts(lc: LectureCandidates, phraser: Phraser) -> dict[str, list[CardDraft
                     asked[fold(phrase)] += 1
                     kinds["point"].append(draft)
                     break
-    kinds["point"] += topic_clozes(lc, asked)  # a line naming its slide's concept by a shorter name
+    # a line naming its slide's concept by a shorter name (card_points)
+    kinds["point"] += [CardDraft("cloze", *made) for made in topic_clozes(lc, asked)]
     for f in sorted(lc.figures, key=lambda f: -f.score):
         slide = next((s for s in lc.lecture.slides if s.ref.page == f.ref.page), None)
         card = figure_card(f, lc, slide)  # its caption, else its slide's title, strictly (figure_cards)
