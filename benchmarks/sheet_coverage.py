@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,20 +63,64 @@ def _candidate_text(lc: Any) -> str:
     return " \n ".join(parts)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+@dataclass
+class DeckSheet:
+    """One deck's cheat sheet and the text each stage before it kept (sheet_losses.py reads them too)."""
+
+    deck: Path
+    concepts: list[dict[str, Any]]
+    entries: list[dict[str, Any]]  # the sheet's entries, as cheatsheet_entries reads them
+    pages: Any  # pages rendered, or the run's error code
+    seconds: float
+    path: Path | None  # the sheet's file (inside the run's temporary folder)
+    lcs: list[Any]  # the candidates extracted from each stored lecture
+    plans: list[list[Any]] = field(default_factory=list)  # plan_items' plans (none when it did not run)
+    chosen: list[Any] = field(default_factory=list)  # select_items' choice
+    texts: dict[str, str] = field(default_factory=dict)  # each stage's text, by STAGES' key
+
+
+# the stages in order, each with the text a concept must be named in to get past it
+STAGES = (
+    ("absent", "raw"),
+    ("cleaning", "stored"),
+    ("gate", "gated"),
+    ("not a candidate", "candidates"),
+    ("not planned", "planned"),
+    ("cut by budget", "chosen"),
+)
+
+
+def first_loss(ds: DeckSheet, concept: dict[str, Any]) -> str:
+    """The first stage whose text does not name the concept ("rendered" when every one does)."""
+    for stage, key in STAGES:
+        if not concepts_named(ds.texts[key], [concept]):
+            return stage
+    return "rendered"
+
+
+def parse_args(doc: str | None, out: str, keep: bool = False) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dir", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--split", choices=["dev"], default="dev")
     parser.add_argument("--decks", nargs="*", default=[])
-    parser.add_argument("--out", default="/tmp/sheet_coverage_dev.json")
-    parser.add_argument("--keep", metavar="DIR", help="copy the generated sheets here")
-    args = parser.parse_args()
+    parser.add_argument("--out", default=out)
+    if keep:
+        parser.add_argument("--keep", metavar="DIR", help="copy the generated sheets here")
+    return parser.parse_args()
+
+
+def deck_sheets(
+    args: argparse.Namespace, prefix: str, before_run: Callable[[], None] | None = None
+) -> Iterator[DeckSheet]:
+    """Generate the cheat sheet of each chosen deck of the split (as study_quality.py does), one at a time.
+
+    plan_items and select_items are spied on to keep what they planned and chose; `before_run` is called
+    just before each deck's sheet is generated."""
     corpus = Path(args.dir)
     if not corpus.is_dir():
         corpus = ROOT.parents[1] / "shared" / "corpus"
 
+    from shared.models import GeneratedDocument
     from workers.generation import cheatsheet
     from workers.generation.candidates import extract
     from workers.generation.material import load_material
@@ -95,9 +141,8 @@ def main() -> int:
         captured["chosen"] = select0(*a, **k)
         return captured["chosen"]
 
-    cheatsheet.plan_items, cheatsheet.select_items = plan_spy, select_spy  # type: ignore[assignment]
-    rows, tally = [], Counter()
-    with tempfile.TemporaryDirectory(prefix="bench-sheetcov-") as tmp:
+    cheatsheet.plan_items, cheatsheet.select_items = plan_spy, select_spy
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         sources: dict[str, FigureSource] = {}
         files = FigureFiles(Path(tmp) / "files", sources)  # figures cropped as in study_quality.py
         decks: dict[Path, list[Any]] = {}
@@ -112,9 +157,10 @@ def main() -> int:
         stack, user_id, subjects = build(decks, Path(tmp))
         env = GenerationEnv(session_factory=stack.factory, files=files, llm=None, settings=stack.settings)
         for deck in decks:
-            concepts = entries[deck.name]["key_concepts"]
-            start = time.perf_counter()
             captured.clear()
+            if before_run is not None:
+                before_run()
+            start = time.perf_counter()
             try:
                 out = run(
                     env,
@@ -126,106 +172,112 @@ def main() -> int:
             except Exception as exc:  # no readable text: every concept is lost before the sheet
                 out = {"error": getattr(exc, "code", type(exc).__name__)}
             secs = time.perf_counter() - start
-            from shared.models import GeneratedDocument
-
             with env.session_factory() as db:
                 doc = db.get(GeneratedDocument, out["document_id"]) if "document_id" in out else None
-                sheet_entries = cheatsheet_entries(env.files.path(doc.storage_path)) if doc else []
+                path = env.files.path(doc.storage_path) if doc else None
+                sheet_entries = cheatsheet_entries(path) if path else []
                 pdf_pages = doc.params.get("pages_rendered") if doc else out.get("error")
                 material = load_material(db, user_id=user_id, subject_id=subjects[deck.name])
-            if args.keep and doc is not None:
-                Path(args.keep).mkdir(parents=True, exist_ok=True)
-                (Path(args.keep) / f"{deck.stem}.docx").write_bytes(
-                    env.files.path(doc.storage_path).read_bytes()
-                )
-            sheet = " \n ".join(e["text"] for e in sheet_entries)
-            sheet_slides = {e["slide"] for e in sheet_entries if e["slide"]}
-            stored = " \n ".join(f"{s.title} \n {s.text}" for lec in material for s in lec.slides)
             lcs = [extract(lec) for lec in material]
-            gated = " \n ".join(f"{s.title} \n {s.text}" for lc in lcs for s in lc.lecture.slides)
-            cands = " \n ".join(_candidate_text(lc) for lc in lcs)
-            planned = (
-                " \n ".join(_item_text(i) for plan in captured["plans"] for i in plan)
-                if "plans" in captured
-                else ""
+            ds = DeckSheet(
+                deck=deck,
+                concepts=entries[deck.name]["key_concepts"],
+                entries=sheet_entries,
+                pages=pdf_pages,
+                seconds=secs,
+                path=path,
+                lcs=lcs,
+                plans=captured.get("plans", []),
+                chosen=captured.get("chosen", []),
             )
-            chosen = " \n ".join(_item_text(i) for i in captured.get("chosen", []))
-            covered = set(concepts_named(sheet, concepts))
-            missed = []
-            for c in concepts:
-                if c["concept"] in covered:
-                    continue
-                one = [c]
-                if not concepts_named(raw[deck], one):
-                    on_sheet = bool(set(c.get("slides", [])) & sheet_slides)
-                    reason = (
-                        "absent, its slides on the sheet"
-                        if on_sheet
-                        else "absent, its slides not on the sheet"
-                    )
-                elif not concepts_named(stored, one):
-                    reason = "cleaning"
-                elif not concepts_named(gated, one):
-                    reason = "gate"
-                elif not concepts_named(cands, one):
-                    reason = "not a candidate"
-                elif not concepts_named(planned, one):
-                    reason = "not planned"
-                elif not concepts_named(chosen, one):
-                    reason = "cut by budget"
-                else:
-                    reason = "rendered"
-                tally[reason] += 1
-                missed.append({"concept": c["concept"], "slides": c.get("slides"), "reason": reason})
-            row = {
-                "slides": [
-                    {
-                        "page": sl.ref.page,
-                        "title": sl.title,
-                        "text": sl.text[:300],
-                        "figures": len(sl.figures),
-                    }
-                    for lc in lcs
-                    for sl in lc.lecture.slides
-                ],
-                "groups": [
-                    {
-                        "title": g.title,
-                        "pages": [r.page for r in g.refs],
-                        "points": [p.text[:160] for p in g.points],
-                    }
-                    for lc in lcs
-                    for g in lc.groups
-                ],
-                "planned": [
-                    f"{i.kind} {i.page} {i.cost:.1f}: {_item_text(i)[:160]}"
-                    for pl in captured.get("plans", [])
-                    for i in pl
-                ],
-                "chosen": [f"{i.kind} {i.page}: {_item_text(i)[:100]}" for i in captured.get("chosen", [])],
-                "sheet": [e["text"] for e in sheet_entries],
-                "deck": deck.name,
-                "coverage": round(len(covered) / max(1, len(concepts)), 3),
-                "entries": len(sheet_entries),
-                "pages": pdf_pages,
-                "seconds": round(secs, 1),
-                "missed": missed,
+            ds.texts = {
+                "raw": raw[deck],
+                "stored": " \n ".join(f"{s.title} \n {s.text}" for lec in material for s in lec.slides),
+                "gated": " \n ".join(f"{s.title} \n {s.text}" for lc in lcs for s in lc.lecture.slides),
+                "candidates": " \n ".join(_candidate_text(lc) for lc in lcs),
+                "planned": " \n ".join(_item_text(i) for plan in ds.plans for i in plan),
+                "chosen": " \n ".join(_item_text(i) for i in ds.chosen),
+                "sheet": " \n ".join(e["text"] for e in sheet_entries),
             }
-            rows.append(row)
-            print(
-                f"{deck.name[:50]:50} cov {row['coverage']:.2f} entries {row['entries']:3} "
-                f"pages {pdf_pages} s {secs:.1f}"
-            )
-            for m in missed:
-                print(f"    {m['reason']:36} {m['concept'][:60]}  {m['slides']}")
+            yield ds
+
+
+def report(out: str, summary: dict[str, Any], rows: list[dict[str, Any]]) -> int:
+    """Print the summary and write it with every deck's row to `out`."""
+    print(json.dumps(summary, indent=1, ensure_ascii=False))
+    Path(out).write_text(json.dumps({"summary": summary, "decks": rows}, ensure_ascii=False, indent=1))
+    return 0
+
+
+def main() -> int:
+    args = parse_args(__doc__, "/tmp/sheet_coverage_dev.json", keep=True)
+    rows: list[dict[str, Any]] = []
+    tally: Counter[str] = Counter()
+    for ds in deck_sheets(args, "bench-sheetcov-"):
+        deck, concepts, sheet_entries = ds.deck, ds.concepts, ds.entries
+        if args.keep and ds.path is not None:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            (Path(args.keep) / f"{deck.stem}.docx").write_bytes(ds.path.read_bytes())
+        sheet_slides = {e["slide"] for e in sheet_entries if e["slide"]}
+        covered = set(concepts_named(ds.texts["sheet"], concepts))
+        missed = []
+        for c in concepts:
+            if c["concept"] in covered:
+                continue
+            reason = first_loss(ds, c)
+            if reason == "absent":
+                on_sheet = bool(set(c.get("slides", [])) & sheet_slides)
+                reason = (
+                    "absent, its slides on the sheet" if on_sheet else "absent, its slides not on the sheet"
+                )
+            tally[reason] += 1
+            missed.append({"concept": c["concept"], "slides": c.get("slides"), "reason": reason})
+        coverage = round(len(covered) / max(1, len(concepts)), 3)
+        row = {
+            "slides": [
+                {
+                    "page": sl.ref.page,
+                    "title": sl.title,
+                    "text": sl.text[:300],
+                    "figures": len(sl.figures),
+                }
+                for lc in ds.lcs
+                for sl in lc.lecture.slides
+            ],
+            "groups": [
+                {
+                    "title": g.title,
+                    "pages": [r.page for r in g.refs],
+                    "points": [p.text[:160] for p in g.points],
+                }
+                for lc in ds.lcs
+                for g in lc.groups
+            ],
+            "planned": [
+                f"{i.kind} {i.page} {i.cost:.1f}: {_item_text(i)[:160]}" for pl in ds.plans for i in pl
+            ],
+            "chosen": [f"{i.kind} {i.page}: {_item_text(i)[:100]}" for i in ds.chosen],
+            "sheet": [e["text"] for e in sheet_entries],
+            "deck": deck.name,
+            "coverage": coverage,
+            "entries": len(sheet_entries),
+            "pages": ds.pages,
+            "seconds": round(ds.seconds, 1),
+            "missed": missed,
+        }
+        rows.append(row)
+        print(
+            f"{deck.name[:50]:50} cov {coverage:.2f} entries {row['entries']:3} "
+            f"pages {ds.pages} s {ds.seconds:.1f}"
+        )
+        for m in missed:
+            print(f"    {m['reason']:36} {m['concept'][:60]}  {m['slides']}")
     cov = [r["coverage"] for r in rows]
     summary = {
         "coverage": round(sum(cov) / max(1, len(cov)), 3),
         "missed_by_reason": dict(tally.most_common()),
     }
-    print(json.dumps(summary, indent=1, ensure_ascii=False))
-    Path(args.out).write_text(json.dumps({"summary": summary, "decks": rows}, ensure_ascii=False, indent=1))
-    return 0
+    return report(args.out, summary, rows)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,7 @@ other slide's title shares a word with). Measures only: the cheat sheet is gener
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -29,10 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from figure_crops import FigureFiles, FigureSource, rekey  # noqa: E402
-from retrieval import CACHE, KINDS, clean_pages, deck_languages, read_pages  # noqa: E402
-from sheet_coverage import _candidate_text, _item_text  # noqa: E402
-from study_quality import CONCEPTS, build, cheatsheet_entries, concepts_named  # noqa: E402
+from sheet_coverage import deck_sheets, first_loss, parse_args, report  # noqa: E402
+from study_quality import concepts_named  # noqa: E402
 
 OK_STYLE = ["entry_ok", "good_definition", "point_complete", "readable", "label_fit", "whole_sentence"]
 REFUSE_STYLE = [
@@ -45,6 +40,16 @@ REFUSE_STYLE = [
     "agenda_like",
 ]
 LINE_CALLERS = {"_point_lines", "plan_items"}
+# sheet_coverage.py's stages, as this report names them
+STAGE_NAMES = {
+    "absent": "absent from the reader's text",
+    "cleaning": "cleaning (line roles)",
+    "gate": "readability gate",
+    "not a candidate": "in the text, never a candidate",
+    "not planned": "candidate refused by a sheet rule",
+    "cut by budget": "cut by the page budget (or said by a chosen entry)",
+    "rendered": "chosen, not rendered",
+}
 
 
 def _install(log: list[dict[str, Any]]) -> None:
@@ -121,136 +126,51 @@ def _rule_for(concept: dict[str, Any], log: list[dict[str, Any]]) -> tuple[str, 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("dir", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
-    parser.add_argument("--split", choices=["dev"], default="dev")
-    parser.add_argument("--decks", nargs="*", default=[])
-    parser.add_argument("--out", default="/tmp/sheet_losses_dev.json")
-    args = parser.parse_args()
-    corpus = Path(args.dir)
-    if not corpus.is_dir():
-        corpus = ROOT.parents[1] / "shared" / "corpus"
-
-    from workers.generation import cheatsheet
-    from workers.generation.candidates import extract
-    from workers.generation.material import load_material
-    from workers.generation.service import GenerationEnv, run
-
-    data = json.loads(CONCEPTS.read_text(encoding="utf-8"))
-    entries = {d["deck"]: d for d in data["decks"] if d["split"] == args.split}
-    paths = [corpus / n for n in sorted(entries) if not args.decks or any(s in n for s in args.decks)]
-    cache: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
-    captured: dict[str, Any] = {}
+    args = parse_args(__doc__, "/tmp/sheet_losses_dev.json")
     log: list[dict[str, Any]] = []
     _install(log)
-    plan0, select0 = cheatsheet.plan_items, cheatsheet.select_items
-
-    def plan_spy(*a: Any, **k: Any) -> Any:
-        captured["plans"] = plan0(*a, **k)
-        return captured["plans"]
-
-    def select_spy(*a: Any, **k: Any) -> Any:
-        captured["chosen"] = select0(*a, **k)
-        return captured["chosen"]
-
-    cheatsheet.plan_items, cheatsheet.select_items = plan_spy, select_spy
     stages: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-sheetloss-") as tmp:
-        sources: dict[str, FigureSource] = {}
-        files = FigureFiles(Path(tmp) / "files", sources)
-        decks: dict[Path, list[Any]] = {}
-        raw: dict[Path, str] = {}
-        for deck in paths:
-            if deck.suffix.lower() not in KINDS:
+    for ds in deck_sheets(args, "bench-sheetloss-", before_run=log.clear):
+        concepts = ds.concepts
+        covered = set(concepts_named(ds.texts["sheet"], concepts))
+        missed = []
+        for c in concepts:
+            if c["concept"] in covered:
                 continue
-            pages, _ = read_pages(deck, deck_languages(deck), cache, True)
-            raw[deck] = " \n ".join(p.text for p in pages)
-            decks[deck] = clean_pages(pages, files)
-            sources.update(rekey(deck, pages))
-        stack, user_id, subjects = build(decks, Path(tmp))
-        env = GenerationEnv(session_factory=stack.factory, files=files, llm=None, settings=stack.settings)
-        from shared.models import GeneratedDocument
-
-        for deck in decks:
-            concepts = entries[deck.name]["key_concepts"]
-            captured.clear()
-            log.clear()
-            try:
-                out = run(
-                    env,
-                    job_id=None,
-                    user_id=user_id,
-                    subject_id=subjects[deck.name],
-                    params={"kind": "cheatsheet"},
-                )
-            except Exception as exc:  # no readable text
-                out = {"error": getattr(exc, "code", type(exc).__name__)}
-            with env.session_factory() as db:
-                doc = db.get(GeneratedDocument, out["document_id"]) if "document_id" in out else None
-                sheet_entries = cheatsheet_entries(env.files.path(doc.storage_path)) if doc else []
-                material = load_material(db, user_id=user_id, subject_id=subjects[deck.name])
-            sheet = " \n ".join(e["text"] for e in sheet_entries)
-            stored = " \n ".join(f"{s.title} \n {s.text}" for lec in material for s in lec.slides)
-            lcs = [extract(lec) for lec in material]
-            gated = " \n ".join(f"{s.title} \n {s.text}" for lc in lcs for s in lc.lecture.slides)
-            cands = " \n ".join(_candidate_text(lc) for lc in lcs)
-            planned = " \n ".join(_item_text(i) for plan in captured.get("plans", []) for i in plan)
-            chosen = " \n ".join(_item_text(i) for i in captured.get("chosen", []))
-            covered = set(concepts_named(sheet, concepts))
-            missed = []
-            for c in concepts:
-                if c["concept"] in covered:
-                    continue
-                one, rule, line, every = [c], "", "", []
-                if not concepts_named(raw[deck], one):
-                    stage = "absent from the reader's text"
-                elif not concepts_named(stored, one):
-                    stage = "cleaning (line roles)"
-                elif not concepts_named(gated, one):
-                    stage = "readability gate"
-                elif not concepts_named(cands, one):
-                    stage = "in the text, never a candidate"
-                elif not concepts_named(planned, one):
-                    stage = "candidate refused by a sheet rule"
-                    rule, line = _rule_for(c, log)
-                    seen = [e for e in log if concepts_named(f"{e['text']} {e['context']}", one)]
-                    every = sorted({f"{e['rule']} [{e['caller']}]: {e['text'][:200]}" for e in seen})
-                    rules[rule.split(" (")[0] if "(" in rule and rule.endswith(")") else rule] += 1
-                elif not concepts_named(chosen, one):
-                    stage = "cut by the page budget (or said by a chosen entry)"
-                else:
-                    stage = "chosen, not rendered"
-                stages[stage] += 1
-                missed.append(
-                    {
-                        "concept": c["concept"],
-                        "slides": c.get("slides"),
-                        "stage": stage,
-                        "rule": rule,
-                        "line": line[:300],
-                        "refusals": every[:12],  # every refusal of a text naming it, for reading
-                    }
-                )
-            rows.append(
-                {"deck": deck.name, "covered": len(covered), "concepts": len(concepts), "missed": missed}
+            one, rule, line, every = [c], "", "", []
+            stage = STAGE_NAMES[first_loss(ds, c)]
+            if stage == STAGE_NAMES["not planned"]:
+                rule, line = _rule_for(c, log)
+                seen = [e for e in log if concepts_named(f"{e['text']} {e['context']}", one)]
+                every = sorted({f"{e['rule']} [{e['caller']}]: {e['text'][:200]}" for e in seen})
+                rules[rule.split(" (")[0] if "(" in rule and rule.endswith(")") else rule] += 1
+            stages[stage] += 1
+            missed.append(
+                {
+                    "concept": c["concept"],
+                    "slides": c.get("slides"),
+                    "stage": stage,
+                    "rule": rule,
+                    "line": line[:300],
+                    "refusals": every[:12],  # every refusal of a text naming it, for reading
+                }
             )
-            print(f"{deck.name[:50]:50} covered {len(covered)}/{len(concepts)}")
-            for m in missed:
-                print(f"    {m['stage'][:34]:34} {m['rule'][:40]:40} {m['concept'][:50]}  {m['slides']}")
-                if m["line"]:
-                    print(f"        line: {m['line'][:160]!r}")
+        rows.append(
+            {"deck": ds.deck.name, "covered": len(covered), "concepts": len(concepts), "missed": missed}
+        )
+        print(f"{ds.deck.name[:50]:50} covered {len(covered)}/{len(concepts)}")
+        for m in missed:
+            print(f"    {m['stage'][:34]:34} {m['rule'][:40]:40} {m['concept'][:50]}  {m['slides']}")
+            if m["line"]:
+                print(f"        line: {m['line'][:160]!r}")
     summary = {
         "missed": sum(stages.values()),
         "by_stage": dict(stages.most_common()),
         "by_rule": dict(rules.most_common()),
     }
-    print(json.dumps(summary, indent=1, ensure_ascii=False))
-    Path(args.out).write_text(json.dumps({"summary": summary, "decks": rows}, ensure_ascii=False, indent=1))
-    return 0
+    return report(args.out, summary, rows)
 
 
 if __name__ == "__main__":

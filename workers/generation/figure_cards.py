@@ -11,7 +11,8 @@
   front does not name the slide: "Which concept of the lecture does this figure show?". One card per title.
 - A card shows its picture only when a student can see it (``Pictures``): the file exists and is an image a
   browser shows (a PPTX's WMF/EMF drawing is not, nor a crop that failed); the same picture on several slides
-  gives one card.
+  gives one card. A picture's header is read before its pixels: a decompression bomb or a damaged file is
+  no picture a student can see (the card is not made; the job goes on).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ OTHER_AREA = 0.05  # no other picture of the slide covers this share of it (a lo
 MAX_TEXT_WORDS = 12  # words of the slide's text beside its title: more, and the text is the content
 MAX_TITLE_WORDS = 8
 SHOWN_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP"})  # what a browser and Anki show
+THUMB_SIDE = 256  # a picture's digest is taken of a thumbnail this size at most (and of its full size)
 _MARK = re.compile(r"(?:^|\s)(?:fig(?:ure|ura)?\.?|рис(?:унок|\.)?|图|圖)\s*\d", re.I)
 _EXAMPLE = re.compile(r"\b(?:examples?|ejemplos?|примеры?|exemples?)\b|例", re.I)
 _CODE = re.compile(r"\b[A-Z]{2,5}[- ]?\d{2,4}\b")
@@ -116,7 +118,13 @@ class Pictures:
         return self._digests[figure_id]
 
     def _read(self, figure_id: int) -> str | None:
+        """The digest of a small thumbnail of the picture (and of its size), None when it cannot be shown:
+        not a file, not a format a browser shows, tiny, damaged, or larger than shared.files'
+        MAX_IMAGE_PIXELS (a decompression bomb: refused from its header, before any pixel is decoded)."""
         from PIL import Image, UnidentifiedImageError
+
+        from shared.errors import AppError
+        from shared.files import image_size
 
         key = self.paths.get(figure_id)
         if not key or self.files is None:
@@ -125,14 +133,26 @@ class Pictures:
             path = self.files.path(key)
             if not path.is_file():
                 return None
+            width, height = image_size(path)  # IMAGE_TOO_LARGE / IMAGE_CORRUPT from the header alone
+            if Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS:
+                return None  # over Pillow's own bound, where it warns of a bomb (DecompressionBombWarning)
             with Image.open(path) as img:
                 if img.format not in SHOWN_FORMATS or img.width < 16 or img.height < 16:
                     return None
-                img.load()
+                img.draft("RGB", (THUMB_SIDE, THUMB_SIDE))  # a JPEG is decoded at a reduced scale
+                img.thumbnail((THUMB_SIDE, THUMB_SIDE))
                 pixels = img.convert("RGB").tobytes()
-        except (OSError, UnidentifiedImageError, ValueError):
-            return None
-        return hashlib.sha1(pixels, usedforsecurity=False).hexdigest()
+        except (
+            AppError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+        ):
+            return None  # the card is not made; the job goes on
+        return hashlib.sha1(f"{width}x{height}:".encode() + pixels, usedforsecurity=False).hexdigest()
 
     def admit(self, figure_id: int | None) -> bool:
         """The card may be made: it shows no picture, or one that can be shown and no card showed yet."""
