@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from shared.schemas import QuizQuestion
 from tests.support.study import lecture, quiz_question
 from workers.generation.candidates import extract
 from workers.generation.material import Slide
 from workers.generation.phrasing import Phraser
 from workers.generation.quiz import QuizBuilder
 from workers.generation.quiz_keys import parent_option, spliced_problem, without_leaks
+from workers.generation.quiz_pairs import pairs
 from workers.generation.source_checks import LectureChecks, quiz_problems
 
 ROUTING = [
@@ -147,3 +149,75 @@ def test_a_key_named_without_its_cue_said_as_it_is_is_no_leak() -> None:
         update={"prompt": "True or false: The fitting set gives records a model can fit"}
     )
     assert without_leaks([asked, scattered], "en") == [asked, scattered]  # the cue's words, not its run
+
+
+# --- (d) two questions that answer each other ------------------------------------------------------------
+def _row(label: str, key: str, page: int = 6, order: tuple[str, ...] = ()) -> QuizQuestion:
+    options = list(order or ("Speed gain", "Energy gain", "Storage gain"))
+    return quiz_question(
+        prompt=f"According to the slides, which gain goes with “{label}”?",
+        options=options,
+        answer="ABC"[options.index(key)],
+        answer_text=key,
+        source=quiz_question().source.model_copy(update={"page": page}),
+    )
+
+
+def test_the_two_rows_of_one_comparison_asked_in_one_frame_keep_the_first() -> None:
+    warm = _row("Warm cache", "Speed gain")
+    cold = _row("Cold cache", "Energy gain", order=("Energy gain", "Storage gain", "Speed gain"))
+    other = quiz_question(number=3)
+    assert without_leaks([warm, cold, other], "en") == [warm, other]
+    assert without_leaks([cold, warm], "en") == [cold]  # the earlier (better ranked) one stays
+
+
+def test_one_frame_on_two_slides_or_without_the_others_key_is_kept() -> None:
+    warm = _row("Warm cache", "Speed gain")
+    elsewhere = _row("Cold cache", "Energy gain", page=9)
+    assert without_leaks([warm, elsewhere], "en") == [warm, elsewhere]  # not one slide's comparison
+    apart = _row("Cold cache", "Energy gain", order=("Energy gain", "Storage gain", "Memory gain"))
+    assert without_leaks([warm, apart], "en") == [warm, apart]  # "Speed gain" is no option of the other
+    long_a = quiz_question(
+        prompt="Which term is defined as: a store that keeps recent reads in memory for the next request?",
+        options=["cache", "buffer", "queue"],
+        answer="A",
+        answer_text="cache",
+    )
+    long_b = quiz_question(
+        prompt="Which term is defined as: a region that holds writes until the disk is ready to take them?",
+        options=["queue", "cache", "buffer"],
+        answer="C",
+        answer_text="buffer",
+    )
+    assert without_leaks([long_a, long_b], "en") == [long_a, long_b]  # two definitions, not one frame
+
+
+def test_one_pairing_asked_both_ways_keeps_the_first() -> None:
+    ahead = _row("Warm cache", "Speed gain")
+    back = quiz_question(
+        kind="fill_blank",
+        prompt="Fill in the blank: With a _____, the slides expect a speed gain",
+        options=[],
+        answer="warm cache",
+        answer_text="warm cache",
+        source=ahead.source,
+    )
+    assert without_leaks([ahead, back], "en") == [ahead]
+    elsewhere = back.model_copy(update={"source": ahead.source.model_copy(update={"page": 2})})
+    assert without_leaks([ahead, elsewhere], "en") == [ahead, elsewhere]
+
+
+def test_the_built_quiz_asks_one_row_of_a_two_row_comparison() -> None:
+    slides = [
+        ("Behaviour with a warm cache", "Reads are served from memory, so the speed gain is large"),
+        ("Behaviour with a cold cache", "The disk stays idle most of the time, so the energy gain is large"),
+        ("Shared storage", "One copy serves many readers, so the storage gain grows with readers"),
+        ("Summary", "Warm cache: Speed gain\nCold cache: Energy gain"),  # two rows, each a question
+        ("Kinds of gain", "We compare the speed gain, the energy gain, the memory gain and the storage gain"),
+        ("Memory", "The memory gain is small when the cache is warm"),
+    ]
+    lc = extract(lecture(slides))
+    assert len(pairs(lc)) == 2
+    for seed in range(3):
+        quiz = QuizBuilder([lc], Phraser(None), seed=seed).build(20)
+        assert len([q for q in quiz if "goes with" in q.prompt]) == 1

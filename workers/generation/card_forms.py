@@ -37,7 +37,13 @@ from collections import Counter
 
 from shared.text import content_tokens, fold, has_cjk, stem, words
 from workers.generation.cardrules import list_ok
-from workers.generation.quiz_checks import definition_problem, has_verb, statement_problem, term_problem
+from workers.generation.quiz_checks import (
+    definition_problem,
+    has_verb,
+    notation_symbol,
+    statement_problem,
+    term_problem,
+)
 from workers.generation.quiz_forms import BLANK, subject_blank
 
 MAX_TERM_WORDS = 5  # a key term is a name, not a description ("Incorrect processing of badly formed inputs")
@@ -92,11 +98,14 @@ def form_of(kind: str, front: str, back: str, *, figure: bool = False) -> str:
     return "cloze_subject" if subject_blank(sentence_of(front)) else "cloze_inner"
 
 
-def _term_problem(term: str, lang: str, lecture_text: str) -> str | None:
+def _term_problem(term: str, lang: str, lecture_text: str, definition: str | None = None) -> str | None:
     """A name to recall: not a description, and not a symbol of notation ("Sy", "Bo" of a formula's tuple:
-    hidden in a cloze, nothing in the card says a letter of notation is asked; judged invalid 2 of 2)."""
+    hidden in a cloze, nothing in the card says a letter of notation is asked; judged invalid 2 of 2), nor
+    one its definition glosses as a set ("Vwt — набор весов вершин": quiz_checks.notation_symbol)."""
     if len(words(term)) > MAX_TERM_WORDS and not has_cjk(term):
         return "description"
+    if definition is not None and notation_symbol(term, definition, lang):
+        return "symbol"
     return term_problem(term, lang, lecture_text)
 
 
@@ -222,7 +231,7 @@ def form_problem(
     if form == "cloze_inner":
         return "inner_blank"
     if form == "definition":
-        reason = _term_problem(front, lang, lecture_text)
+        reason = _term_problem(front, lang, lecture_text, back)
         if reason:
             return f"term:{reason}"
         if circular(front, back, lang):
@@ -232,12 +241,12 @@ def form_problem(
             reason = None  # "Vulnerability avoidance: The system is designed so that ...": a precise name
         return f"definition:{reason}" if reason else None
     term = hidden(front)
-    reason = _term_problem(term, lang, lecture_text)
+    sentence = sentence_of(front)
+    rest = re.split(r"[:：—–]|\s-\s", sentence.split(BLANK, 1)[-1], maxsplit=1)[-1]
+    reason = _term_problem(term, lang, lecture_text, rest if form == "cloze_definition" else None)
     if reason:
         return f"term:{reason}"
-    sentence = sentence_of(front)
     if form == "cloze_definition":
-        rest = re.split(r"[:：—–]|\s-\s", sentence.split(BLANK, 1)[1], maxsplit=1)[-1]
         if circular(term, rest, lang):
             return "definition:circular"
         reason = _definition_problem(rest, lang)

@@ -18,6 +18,7 @@ import re
 
 from shared.text import content_tokens, fold, has_cjk, has_indic, stem, words
 from shared.text.plausibility import plausible_share, word_known
+from workers.generation.quiz_checks import notation_symbol
 from workers.generation.validity import boilerplate_reason, fragment_reason, gives_away
 
 _LEAD_WORDS = {
@@ -74,9 +75,9 @@ def good_definition(term: str, definition: str, lang: str = "en") -> bool:
         return False  # "3 relations", "Hourly_Emps", a symbol in maths italics: example data or notation
     if sum(head.count(q) for q in '"“”') % 2 or head.count("(") != head.count(")"):
         return False  # a piece cut out of a quotation
-    if not known_term(head, lang):
-        return False
     body = definition.strip()
+    if not known_term(head, lang) or notation_symbol(head, body, lang):
+        return False  # a misread word, or a letter of notation glossed as a set ("Sy — набор символов ...")
     if not body or body[0] in "\"'‘’“”«`":
         return False  # a quotation is not a definition
     if fold(body.split()[0]) in {"that", "что", "que", "qui", "dass"}:

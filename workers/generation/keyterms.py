@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from shared.schemas import SourceRef
 from shared.text import fold, has_cjk, words
 from workers.generation.candidates import Group, LectureCandidates, good_title
+from workers.generation.quiz_checks import notation_symbol
 from workers.generation.textutil import contains_phrase
 from workers.generation.validity import boilerplate_reason, fragment_reason, generic_label
 
@@ -39,7 +40,11 @@ def key_terms(lc: LectureCandidates) -> list[str]:
     """Defined terms, then short section titles, longest first; no boilerplate, no generic term."""
     out: list[str] = []
     seen: set[str] = set()
-    candidates = [d.term for d in lc.definitions if fold(d.term) not in lc.generic_terms]
+    candidates = [  # not a letter of notation glossed as a set ("Vw — набор весов вершин")
+        d.term
+        for d in lc.definitions
+        if fold(d.term) not in lc.generic_terms and not notation_symbol(d.term, d.definition, lc.text_lang)
+    ]
     titles = [g.title for g in lc.groups if good_title(g.title)]
     candidates += [x for x in titles if has_cjk(x) or len(words(x)) <= 5]
     for title in titles:  # "Training: Acceptor RNN" -> "Acceptor RNN"; "Vanishing vs. exploding gradients"

@@ -21,6 +21,7 @@ from shared.text import (
     word_known,
     words,
 )
+from shared.text.plausibility import zipf
 from workers.generation.textutil import contains_phrase
 from workers.generation.validity import boilerplate_reason, fragment_reason
 from workers.ocr.line_cues import is_code
@@ -86,7 +87,7 @@ def term_problem(term: str, lang: str, lecture_text: str = "") -> str | None:
     ws = words(flat)
     if not 1 <= len(ws) <= 6 or len(flat) > 60:
         return "length"
-    if len(flat) < 3 and not (flat.isupper() and len(flat) == 2):
+    if notation_symbol(flat):
         return "length"  # "Bo", "Sy", "A": letters of a formula or of OCR debris ("IC", "UI" are names)
     if ws[0].lower() in stopwords(lang) | stopwords("en") and ws[0].lower() not in {"a", "an", "the"}:
         return "clause"  # "For each fold": the start of a sentence, not a name
@@ -107,6 +108,45 @@ def term_problem(term: str, lang: str, lecture_text: str = "") -> str | None:
     if lecture_text and _proper_name(flat, lecture_text):
         return "proper_name"
     return None
+
+
+# A definition saying what a symbol stands for: a set of things ("Sy — набор символов, кодирующих вершины",
+# "Q is the set of states", "E — l'ensemble des arêtes"), as a formula's tuple G(V, E, Sy, ...) is glossed.
+_SET_OF = re.compile(
+    r"^(?:(?:the|a|an)\s+)?(?:set|collection|tuple|family)\s+of\b|"
+    r"^(?:набор|множество|совокупность|кортеж|семейство)\b|"
+    r"^(?:(?:l['’]|un\s+|une\s+|le\s+|la\s+))?(?:ensemble|collection|famille)\s+d(?:e|es|u|['’])|"
+    r"^(?:(?:el|un|una|la)\s+)?(?:conjunto|colección|familia)\s+de\b|"
+    r"^(?:(?:die|eine)\s+)?(?:menge|familie)\s+(?:der|von|aller)\b",
+    re.I,
+)
+COMMON_ZIPF = 4.0  # a three-letter word at least this common is a word ("Net", "Map", "Ion"), no symbol
+
+
+def _common(word: str, lang: str) -> bool:
+    """A word at least ``COMMON_ZIPF`` common in ``lang`` or English (a language wordfreq lacks: English)."""
+    try:
+        here = zipf(word, lang)
+    except (LookupError, ValueError):  # no word list for the language, or no language tag ("", "und")
+        here = 0.0
+    return max(here, zipf(word, "en")) >= COMMON_ZIPF
+
+
+def notation_symbol(term: str, definition: str | None = None, lang: str = "en") -> bool:
+    """A letter or two of notation, not a concept's name. Alone (a key, an option, a blank: nothing says what
+    it stands for), a term of one or two letters not in capitals ("Bo", "Sy", "A"; "IC", "UI" are names).
+    With its ``definition``, a term of one to three letters that says it stands for a set of things
+    ("Sy — набор символов ...", "Vw — набор весов вершин", "Q is the set of states"): not in capitals (RNN,
+    SQL, IC are abbreviations), and of three letters only with no inner capital (BoW is an abbreviation) and
+    no common word; "pH — a measure of acidity" names no set and stays."""
+    flat = " ".join(term.split())
+    if definition is None:
+        return len(flat) < 3 and not (flat.isupper() and len(flat) == 2)
+    if not flat.isalpha() or has_cjk(flat) or len(flat) > 3 or (len(flat) > 1 and flat.isupper()):
+        return False
+    if len(flat) == 3 and (any(ch.isupper() for ch in flat[1:]) or _common(flat, lang)):
+        return False
+    return _SET_OF.match(" ".join(definition.split())) is not None
 
 
 def _proper_name(term: str, lecture_text: str) -> bool:

@@ -7,7 +7,14 @@
   capital letter after a line with no end mark ("A system asset if tampered with" / "Fabrication threats"), is
   no statement of the slide;
 - a question whose stem or options state another question's key together with most of that question's cue
-  gives that answer away: of the two, the later one is dropped.
+  gives that answer away: of the two, the later one is dropped;
+- two questions on one slide that ask one comparison's rows in one frame ("which gain goes with “High SNR”?" /
+  "... “Low SNR”?"), each key among the other's options, or that ask one pairing both ways (each stem names
+  the other's key), answer each other: a student who knows one strikes its key from the other. The later one
+  is dropped, the quiz is shorter rather than self-answering.
+
+"The later one" is the later of the built quiz (quiz.QuizBuilder.build): questions are in slide order, and on
+one slide in the order they were taken, the most salient first (salience.py), so the better one is kept.
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ from workers.generation.textutil import contains_phrase
 CUE_SHARE = 0.5
 # ... said as the cue says it: a run of this many of the cue's words ("the set of data points used to").
 CUE_RUN = 4
+# One frame asked of two rows: the stems share this many words around a slot of at most SLOT_WORDS words.
+FRAME_WORDS = 3
+SLOT_WORDS = 4
 _ENDS = (".", "!", "?", ":", ";", ",")
 
 
@@ -126,12 +136,48 @@ def _run(a: str, b: str) -> int:
     return best
 
 
+def _slot(a: str, b: str) -> tuple[int, int, int]:
+    """Two stems as one frame: the words they share before and after the part that differs, and the longer
+    of the two differing parts (in words)."""
+    x, y = _tokens(a), _tokens(b)
+    head = 0
+    while head < min(len(x), len(y)) and x[head] == y[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(x), len(y)) - head and x[-1 - tail] == y[-1 - tail]:
+        tail += 1
+    return head, tail, max(len(x), len(y)) - head - tail
+
+
+def _has_option(q: QuizQuestion, text: str) -> bool:
+    return fold(text) in {fold(o) for o in q.options}
+
+
+def answer_each_other(a: QuizQuestion, b: QuizQuestion) -> bool:
+    """Two questions on one slide that answer each other (see the module): one comparison's rows asked in one
+    frame with each key among the other's options, or one pairing asked both ways."""
+    if a is b or a.source.lecture_id != b.source.lecture_id or a.source.page != b.source.page:
+        return False
+    if "true_false" in (a.kind, b.kind) or not (a.answer_text.strip() and b.answer_text.strip()):
+        return False
+    if fold(a.answer_text) == fold(b.answer_text):
+        return False  # one key asked twice: not this rule's case
+    if contains_phrase(_cue(a), b.answer_text) and contains_phrase(_cue(b), a.answer_text):
+        return True  # "which gain goes with High SNR?" / "which case goes with multiplexing gain?"
+    if a.kind != "multiple_choice" or b.kind != "multiple_choice":
+        return False
+    if not (_has_option(a, b.answer_text) and _has_option(b, a.answer_text)):
+        return False
+    head, tail, slot = _slot(_cue(a), _cue(b))
+    return head + tail >= FRAME_WORDS and 1 <= slot <= SLOT_WORDS
+
+
 def without_leaks(questions: list[QuizQuestion], lang: str) -> list[QuizQuestion]:
     """The quiz less each question that gives away an earlier one's key or whose key an earlier one gives
-    away (the earlier question is kept)."""
+    away, or that answers an earlier one as its mirror (the earlier question is kept)."""
     kept: list[QuizQuestion] = []
     for q in questions:
-        if any(reveals(q, k, lang) or reveals(k, q, lang) for k in kept):
+        if any(reveals(q, k, lang) or reveals(k, q, lang) or answer_each_other(q, k) for k in kept):
             continue
         kept.append(q)
     return kept
