@@ -61,6 +61,8 @@ def test_a_command_is_no_statement_in_any_language_of_the_quiz() -> None:
         ("To be secure, a system must log every change of a record.", "en"),
         ("La fórmula del área depende del radio del círculo.", "es"),
         ("El módulo define la interfaz del sistema.", "es"),
+        ("Límite de una función continua es su valor en el punto.", "es"),
+        ("Estímulo y respuesta se miden en milisegundos.", "es"),
         ("Система хранит данные пользователей на сервере.", "ru"),
         ("请求被发送到服务器。", "zh"),
     ]

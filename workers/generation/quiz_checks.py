@@ -301,7 +301,7 @@ _COMMAND_ES = re.compile(
     r"verifique|verifiquen|considere|consideren|recuerde|recuerden|recuerda|elija|elijan|haga|hagan|tenga|"
     r"tengan|revise|revisen|aplique|apliquen|mantenga|mantengan|proteja|protejan|defina|definan|identifique|"
     r"identifiquen|evita|utiliza|comprueba|verifica|elige|haz)\b"
-    r"|^(?:no\s+)?[a-zñ]*[áéíóú][a-zñ]*(?<!ul)(?:se|nse|te|nos|lo|los)\b",  # "Asegúrese", "Recuérdelo"
+    r"|^(?:no\s+)?[a-zñ]*[áéíóú][a-zñ]*[ae](?:n?se|te|nos|los?)\b",  # "Asegúrese", "Hágalo"; not "Límite"
     re.I,
 )
 _COMMAND_RU = re.compile(r"^(?:не\s+)?[а-яё]+(?:йте|ите|ьте)(?:сь)?(?![а-яё])", re.I)
