@@ -288,10 +288,27 @@ def test_a_set_cloze_shows_the_other_items_and_an_ordered_list_the_ones_before()
     assert "…" not in list_cloze("Threat types", threats, 2)
     levels = ["Platform-level protection", "Application-level protection", "Record-level protection"]
     assert ordered_list("Protection", levels)  # levels in every item
-    assert list_cloze("Protection", levels, 0) == "Protection (3): {{c1::Platform-level protection}}; …"
+    # the first item has none before it: it shows the ones after it ("{{...}}; …" pins nothing)
+    assert list_cloze("Protection", levels, 0) == (
+        "Protection (3): {{c1::Platform-level protection}}; "
+        "Application-level protection; Record-level protection"
+    )
+    assert list_cloze("Protection", levels, 1) == (
+        "Protection (3): Platform-level protection; {{c1::Application-level protection}}; …"
+    )
     assert ordered_list("Security levels", ["Infrastructure", "Application", "Operational"])
     assert ordered_list("Étapes du projet", ["Analyse", "Conception", "Test"])
     assert ordered_list("Making tea", ["First boil water", "Then add the leaves", "Finally pour"])
+
+
+def test_a_list_cloze_that_shows_no_other_item_is_no_card() -> None:
+    levels = ["Platform-level protection", "Application-level protection", "Record-level protection"]
+    hidden = "Protection (3): {{c1::Platform-level protection}}; …"
+    assert form_problem("cloze", hidden, "Platform-level protection (1/3)") == "no_sibling_shown"
+    front = list_cloze("Protection", levels, 0)
+    assert form_problem("cloze", front, "Platform-level protection (1/3)") is None
+    second = list_cloze("Protection", levels, 1)
+    assert form_problem("cloze", second, "Application-level protection (2/3)") is None
 
 
 def test_a_sets_cards_are_no_near_duplicates_of_each_other() -> None:

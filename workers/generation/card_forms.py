@@ -150,8 +150,10 @@ def _list_problem(front: str, back: str, lang: str) -> str | None:
     m = _LIST_ITEMS.match(front)
     if m is None:
         return "no_list"
-    items = [_CLOZE.sub(r"\1", i).strip() for i in m["items"].split("; ") if i.strip() and i.strip() != "…"]
-    return list_problem(m["title"], items, lang)
+    shown = [i.strip() for i in m["items"].split("; ") if i.strip() and i.strip() != "…"]
+    if not any(_CLOZE.search(i) is None for i in shown):
+        return "no_sibling_shown"  # "Protection (3): {{c1::...}}; …": only the title, which fits every item
+    return list_problem(m["title"], [_CLOZE.sub(r"\1", i) for i in shown], lang)
 
 
 def list_problem(title: str, items: list[str], lang: str = "en") -> str | None:
@@ -211,9 +213,11 @@ def asked_items(title: str, items: list[str]) -> list[int]:
 
 def list_cloze(title: str, items: list[str], k: int) -> str:
     """The front of the cloze on item ``k``: an ordered list shows the items before it (recall in order), a
-    set shows all the other items, so only one item fits the blank."""
+    set shows all the other items, so only one item fits the blank. The first item of an ordered list has
+    none before it: it shows the ones after it, as a set would ("Protection (3): {{c1::...}}; …" left the
+    title alone to pin the first level; judged invalid on dev)."""
     blank = "{{c1::" + items[k].replace("}", ")") + "}}"
-    if ordered_list(title, items):
+    if ordered_list(title, items) and k > 0:
         shown = [*items[:k], blank]
         return f"{title} ({len(items)}): " + "; ".join(shown) + ("; …" if k < len(items) - 1 else "")
     return f"{title} ({len(items)}): " + "; ".join([*items[:k], blank, *items[k + 1 :]])

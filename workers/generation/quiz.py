@@ -66,6 +66,7 @@ from workers.generation.quiz_statements import (
     false_question,
     mc_siblings,
     statements,
+    swappable,
     without_aliases,
 )
 from workers.generation.salience import SalienceGate, ranked, round_robin
@@ -365,8 +366,8 @@ class QuizBuilder:
         ]
         # Only the false version: a sibling ("Application security" for "Infrastructure security") is the
         # plausible mistake, else another term of the lecture. True keys come from the slides' own lines.
-        other = kin[:1] or self._near(d.ref, terms, {fold(d.term)}, 1)
-        if not other:
+        other = swappable(d, kin, lc)[:1] or swappable(d, self._near(d.ref, terms, {fold(d.term)}, 1), lc)
+        if not other:  # none the lecture does not say it of too
             return None
         if not has_cjk(d.term):  # the key's synonyms in brackets dropped: they would name it again
             sentence = without_aliases(d.sentence)

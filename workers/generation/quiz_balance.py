@@ -13,6 +13,7 @@ from typing import Any, Protocol, TypeVar
 from shared.schemas import QuizQuestion, SourceRef
 from shared.text import fold, has_cjk, words
 from workers.generation.i18n import PHRASES
+from workers.generation.quiz_checks import counts_unnamed, instruction
 from workers.generation.quiz_kinds import ANAPHORIC
 from workers.generation.salience import round_robin
 from workers.generation.textutil import contains_phrase
@@ -107,12 +108,6 @@ def framed(text_lang: str) -> bool:
     return text_lang in PHRASES or text_lang in ("", "und")
 
 
-# A line that tells the reader to do something is a step of a procedure the slide names, not a statement.
-_IMPERATIVE = re.compile(
-    r"^(?:propose|identify|design|use|consider|define|describe|list|assess|choose|avoid|ensure|check|apply|"
-    r"note|remember|try|compare|explain|give|find|write|keep|add|create|select|make|take|run|plan|review)\b",
-    re.I,
-)
 _BLANK_IN_SUBJECT = re.compile(r"^(?:the|this|these|those)\s+_{3,}\s+[a-z]", re.I)
 
 
@@ -120,15 +115,19 @@ def context_prefix(sentence: str, title: str, terms: list[str], lang: str) -> st
     """Whether a lifted sentence stands on its own: "" when it does, "In <title>: " when it leans on a
     thing its slide's title names, None when neither (drop it).
 
-    It leans on its slide when it opens with a pronoun ("These ...") or a command ("Propose the controls
-    that may be put in place to protect an _____": which step?), when it says "these goals", when a blank
-    sits in a definite subject ("The _____ information and the tuples are deleted": which operation?), or
-    when it says "the <word>" for a multi-word term of the lecture it does not name ("the results of the
-    assessment" in a lecture on risk assessment and design risk assessment)."""
+    It leans on its slide when it opens with a pronoun ("These ...") or tells the reader what to do, in any
+    of the quiz's languages ("Propose the controls that may be put in place to protect an _____": which
+    step?; "When systems fail, ensure ...": no statement to call true), when its subject only counts what it
+    does not name ("Two fundamental issues have to be considered ...": which?), when it says "these goals",
+    when a blank sits in a definite subject ("The _____ information and the tuples are deleted": which
+    operation?), or when it says "the <word>" for a multi-word term of the lecture it does not name ("the
+    results of the assessment" in a lecture on risk assessment and design risk assessment)."""
+    flat = sentence.strip()
+    if instruction(flat, lang) or counts_unnamed(flat):
+        return None
     if lang != "en":
         return ""
-    flat = sentence.strip()
-    if ANAPHORIC.match(flat) or _BLANK_IN_SUBJECT.match(flat) or _IMPERATIVE.match(flat):
+    if ANAPHORIC.match(flat) or _BLANK_IN_SUBJECT.match(flat):
         return None
     if re.search(r"\b(?:these|those)\s+[a-z]+", flat, re.I):  # "implementing these goals": which goals?
         return None

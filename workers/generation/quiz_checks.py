@@ -316,3 +316,109 @@ def same_kind(key: str, option: str) -> bool:
         return True
     nk, no = len(words(key)), len(words(option))
     return no <= 2 * nk + 2 and nk <= 2 * no + 2
+
+
+# A line that tells the reader what to do ("Ensure that ...", "When systems fail, ensure that ...",
+# "Utilice ...", "Используйте ...", "请确保 ...") is a guideline, neither true nor false: a student cannot
+# say "true" of a command (judged invalid twice on dev), and blanked it asks which step of the slide it is.
+_COMMAND_VERBS = """propose identify design use consider define describe list assess choose avoid ensure
+    check apply note remember try compare explain give find write keep add create select make take run plan
+    review verify validate protect restrict minimise minimize maximise maximize encrypt beware"""
+_COMMAND_EN = re.compile(
+    r"^(?:do\s+not|don['’]t|never|please|make\s+sure|be\s+sure|" + "|".join(_COMMAND_VERBS.split()) + r")\b",
+    re.I,
+)
+# Any other verb reads as a command when an object follows it at once ("Log all actions", "Separate the
+# roles"): a noun or an adverb opening a statement is not followed by "the"; these words may be.
+_VERB_OBJECT = re.compile(r"^(?P<word>[a-z]+)\s+(?:the|a|an|all|any|every|each|your|their|our)\s", re.I)
+_NOT_VERB_WORDS = """unlike despite beyond across along among around behind beside besides toward towards
+    versus including excluding regarding concerning following given plus minus near inside outside
+    throughout amid except onto overall today meanwhile hence therefore indeed perhaps often although though
+    whereas since unless whenever wherever whilst instead otherwise finally first second third next last"""
+_NOT_VERBS = frozenset(_NOT_VERB_WORDS.split())
+_COMMAND_ES = re.compile(
+    r"^(?:no\s+)?(?:utilice|utilicen|use|usen|evite|eviten|asegúrese|asegúrense|asegúrate|compruebe|comprueben|"
+    r"verifique|verifiquen|considere|consideren|recuerde|recuerden|recuerda|elija|elijan|haga|hagan|tenga|"
+    r"tengan|revise|revisen|aplique|apliquen|mantenga|mantengan|proteja|protejan|defina|definan|identifique|"
+    r"identifiquen|evita|utiliza|comprueba|verifica|elige|haz)\b"
+    r"|^(?:no\s+)?[a-zñ]*[áéíóú][a-zñ]*[ae](?:n?se|te|nos|los?)\b",  # "Asegúrese", "Hágalo"; not "Límite"
+    re.I,
+)
+_COMMAND_RU = re.compile(r"^(?:не\s+)?[а-яё]+(?:йте|ите|ьте)(?:сь)?(?![а-яё])", re.I)
+_COMMAND_ZH = re.compile(r"^(?:请(?!求)|不要|切勿|务必|千万|一定要|确保|记住|别)")
+# A clause set before the main one ("When systems fail, for whatever reason, ensure ..."): the command follows
+# one of the commas.
+_FRONTED = re.compile(
+    r"^(?:when|whenever|if|where|before|after|once|unless|while|whilst|to|in\s+case|as\s+soon\s+as|"
+    r"cuando|si|antes|después|para|если|когда|перед|после|чтобы)(?![^\W\d_])|^(?:当|如果|在)",
+    re.I,
+)
+
+
+def instruction(text: str, lang: str) -> bool:
+    """Whether the line tells the reader to do something (English, Spanish, Russian, Chinese), in its main
+    clause or after a clause set before it."""
+    flat = " ".join(text.split())
+    clauses = [flat]
+    if _FRONTED.match(flat):
+        clauses += [c.strip() for c in re.split(r"[,，]", flat)[1:]]
+    return any(_command(c, lang) for c in clauses if c)
+
+
+def _command(clause: str, lang: str) -> bool:
+    if has_cjk(clause) or lang == "zh":
+        return _COMMAND_ZH.match(clause) is not None
+    if lang == "ru" or re.match(r"^[А-Яа-яЁё]", clause):
+        return _COMMAND_RU.match(clause) is not None
+    if lang == "es":
+        return _COMMAND_ES.match(clause) is not None
+    if _COMMAND_EN.match(clause):
+        return True
+    m = _VERB_OBJECT.match(clause)
+    if m is None:
+        return False
+    w = m["word"].lower()
+    plain = not re.search(r"(?:ly|ing|ed|[^s]s)$", w)  # "Usually the", "Attacks the": no bare verb
+    return plain and w not in stopwords("en") and w not in _NOT_VERBS
+
+
+# "Two fundamental issues have to be considered ...", "Три основных подхода ...": a count of things the line
+# does not name; true or false, it tests the number only (judged not worth keeping twice on dev), and a
+# blank in it asks for a word of a line whose point is elsewhere. Unless the line names them after a colon
+# or "namely" ("Two kinds of errors are false positives and false negatives").
+_ENUM_EN = """issues aspects types kinds sorts forms ways factors approaches points things steps categories
+    classes problems questions components parts elements principles rules methods techniques strategies
+    levels stages phases reasons goals objectives requirements properties characteristics features
+    dimensions criteria options areas concerns challenges benefits advantages disadvantages limitations
+    ideas"""
+_ENUM_ES = """aspectos tipos clases formas maneras factores enfoques puntos pasos categorías problemas
+    cuestiones componentes partes elementos principios reglas métodos técnicas estrategias niveles etapas
+    fases razones objetivos requisitos propiedades características dimensiones criterios ventajas
+    desventajas limitaciones"""
+_ENUM_RU = """аспект тип вид(?:а|ов)(?![а-яё]) класс способ фактор подход пункт шаг этап категори проблем
+    вопрос компонент элемент принцип правил метод стратеги уровн уровен фаз причин требовани свойств
+    характеристик признак критери преимуществ недостат"""
+_COUNTS_UNNAMED = re.compile(
+    r"^(?:the\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+(?:[\w-]+\s+){0,2}?(?:"
+    + "|".join(_ENUM_EN.split())
+    + r")\b|^(?:(?:los|las)\s+)?(?:dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|\d+)\s+"
+    r"(?:[\w-]+\s+)?(?:" + "|".join(_ENUM_ES.split()) + r")\b"
+    r"|^(?:два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|несколько|\d+)\s+(?:[\w-]+\s+){0,2}?(?:"
+    + "|".join(_ENUM_RU.split())
+    + r")\w*"
+    r"|^(?:两|二|三|四|五|六|七|八|九|十|几)[个种类项大条点]?[\u4e00-\u9fff]{0,4}?"
+    r"(?:问题|方面|类型|因素|方法|步骤|阶段|原则|要素|部分|特点|特征|层次|要求|目标|原因)",
+    re.I,
+)
+_NAMES_THEM = re.compile(
+    r"[:：]|\b(?:namely|i\.\s?e\.|es\s+decir|a\s+saber|а\s+именно|то\s+есть)(?!\w)|即"
+    r"|\b(?:are|include|comprise|son|incluyen|это)\b[^.]*?(?:,|\band\b|\by\b|\bи\b)",
+    re.I,
+)
+
+
+def counts_unnamed(text: str) -> bool:
+    """Whether the line's subject is only a number of things it does not name ("Two fundamental issues
+    have to be considered when designing ...")."""
+    flat = " ".join(text.split())
+    return _COUNTS_UNNAMED.match(flat) is not None and _NAMES_THEM.search(flat) is None

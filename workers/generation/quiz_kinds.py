@@ -17,9 +17,13 @@ from workers.generation.validity import agenda_title, boilerplate_reason, fragme
 
 _MATH = re.compile(r"[=<>≤≥∑∫%^]|[\U0001d400-\U0001d7ff]")
 _CAUSE = re.compile(
-    r"^(?P<effect>[A-Z][^,;:]{12,160}?)\s*,?\s+(?:because(?:\s+of)?|due\s+to|as\s+a\s+result\s+of)\s+"
+    r"^(?P<effect>[A-Z][^,;:]{12,160}?)\s*,?\s+(?P<via>because(?:\s+of)?|due\s+to|as\s+a\s+result\s+of)\s+"
     r"(?P<cause>[^,;:]{6,120}?)\.?$"
 )
+# "because of / due to <noun phrase>": a cause of fewer words than this names a thing ("the sequential
+# cells") without saying how it brings the effect about, so it is no answer to "why?" (a fuller, right
+# answer would not match it; judged invalid on dev). A "because <clause>" states the reason itself.
+MIN_NOUN_CAUSE_WORDS = 4
 _EFFECT = re.compile(
     r"^(?P<cause>[A-Z][^,;:]{4,80}?)\s+(?:leads?\s+to|causes?|results?\s+in)\s+(?P<effect>[^,;:]{6,120}?)\.?$"
 )
@@ -136,6 +140,8 @@ def cause_effect_question(text: str, lang: str, ref: SourceRef) -> QuizQuestion 
     m = _CAUSE.match(flat)
     if m and not _PRONOUN_START.match(m["effect"]):
         effect, cause = m["effect"].strip(), m["cause"].strip()
+        if m["via"] != "because" and len(words(cause)) < MIN_NOUN_CAUSE_WORDS:
+            return None
         prompt = f"According to the slides, why is this so: “{effect}”?"
         answer, explanation = cause, f"{effect} because of {cause}."
     else:
@@ -182,6 +188,23 @@ def sibling_terms(d: Definition, others: list[Definition], lang: str) -> list[De
         if x.ref.lecture_id == d.ref.lecture_id and kin and not (own <= theirs or theirs <= own):
             out.append(x)
     return out
+
+
+def kind_of(a: str, b: str, lang: str) -> bool:
+    """Whether one term names a kind of what the other is about: the head word of one is a modifier in the
+    other ("Application security" and "Security engineering"). What the lecture says of security engineering
+    holds of application security, so "Application security is concerned with how to develop systems that
+    can resist malicious attacks" is no clear "False" (judged invalid on dev); siblings share the head
+    ("Application security", "Infrastructure security"). The head is the last word in English, the first in
+    Spanish and Russian ("Seguridad de aplicaciones", "Степень вершины")."""
+    if has_cjk(a) or has_cjk(b):
+        return False
+    sa = [stem(w, lang) for w in content_tokens(a, lang)]
+    sb = [stem(w, lang) for w in content_tokens(b, lang)]
+    if not sa or not sb:
+        return False
+    (ha, *ma), (hb, *mb) = (sa[::-1], sb[::-1]) if lang == "en" else (sa, sb)
+    return ha in mb or hb in ma
 
 
 def sibling_lists(unit: ListUnit, others: list[ListUnit], lang: str) -> list[ListUnit]:

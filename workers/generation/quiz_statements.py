@@ -20,11 +20,18 @@ from dataclasses import dataclass
 
 from shared.schemas import QuizQuestion, SourceRef
 from shared.text import fold, has_cjk, sentences, stem, stopwords, words
-from workers.generation.candidates import LectureCandidates, Point, blank_out, find_definition, statement_like
+from workers.generation.candidates import (
+    Definition,
+    LectureCandidates,
+    Point,
+    blank_out,
+    find_definition,
+    statement_like,
+)
 from workers.generation.card_forms import _cut_off
 from workers.generation.quiz_checks import similar, statement_problem, term_problem
 from workers.generation.quiz_forms import agree, main_verb, subject_blank
-from workers.generation.quiz_kinds import ANAPHORIC, sentence_ok
+from workers.generation.quiz_kinds import ANAPHORIC, kind_of, sentence_ok
 from workers.generation.textutil import contains_phrase
 
 _SEGMENT = re.compile(r"[,.;:!?()\[\]“”\"'’‘|•–—/]|\s-\s")
@@ -294,6 +301,14 @@ def _said_of(sibling: str, sentence: str, term: str, lc: LectureCandidates) -> b
         if contains_phrase(p.text, sibling) and similar(p.text, rest, lc.text_lang, threshold=0.4):
             return True
     return False
+
+
+def swappable(d: Definition, others: list[str], lc: LectureCandidates) -> list[str]:
+    """The terms of ``others`` that make "<other> <d's definition>" a clear "False": no kind of what d's
+    term is about (quiz_kinds.kind_of), none the lecture says much the same of (_said_of)."""
+    return [
+        x for x in others if not kind_of(x, d.term, lc.text_lang) and not _said_of(x, d.sentence, d.term, lc)
+    ]
 
 
 def swapped(sentence: str, term: str, other: str) -> str:
