@@ -8,41 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx import Document
-
-from shared.files import LocalFileStore
-from shared.schemas import SourceRef
-from workers.generation.candidates import LectureCandidates, extract
-from workers.generation.cheatsheet import plan_items, render_docx, select_items
-from workers.generation.material import LectureMaterial, Slide
+from tests.support.study import lecture, sheet_paragraphs
 from workers.generation.quiz_checks import cut_clause
 from workers.generation.sheet_entries import entry_runs
 from workers.generation.sheet_form import ADOPTED, echo, form_reason
 
 
-def _ref(page: int) -> SourceRef:
-    return SourceRef(lecture_id=1, lecture="Systems", file="s.pdf", page=page)
-
-
-def _lecture(slides: list[tuple[str, str]]) -> LectureCandidates:
-    return extract(
-        LectureMaterial(
-            id=1,
-            title="Systems",
-            filename="s.pdf",
-            slides=[Slide(ref=_ref(i), title=t, text=x) for i, (t, x) in enumerate(slides, 1)],
-        )
-    )
-
-
-def _sheet(lc: LectureCandidates, tmp_path: Path) -> list[str]:
-    work = tmp_path / "work"
-    work.mkdir(exist_ok=True)
-    plans = plan_items([lc], LocalFileStore(tmp_path / "files"), work, summaries={})
-    chosen = select_items(plans, 200)
-    out = tmp_path / "sheet.docx"
-    render_docx(out, title="Systems", lectures=[lc], items=chosen)
-    return [p.text for p in Document(str(out)).paragraphs]
+def _sheet(slides: list[tuple[str, str]], tmp_path: Path) -> list[str]:
+    return sheet_paragraphs(lecture(slides, title="Systems", filename="s.pdf"), tmp_path)
 
 
 GOOD = (
@@ -79,7 +52,7 @@ def test_a_sentence_cut_in_its_last_clause_is_no_entry(tmp_path: Path) -> None:
         "system distribution\n"
         "• Separating patient and treatment information limits the amount of data that needs protection.",
     )
-    text = "\n".join(_sheet(_lecture([GOOD, slide]), tmp_path))
+    text = "\n".join(_sheet([GOOD, slide], tmp_path))
     assert "Separating patient and treatment information limits" in text
     assert "when knowledge of" not in text
     assert not cut_clause("Keys are checked when the relations are modified.")
@@ -111,7 +84,7 @@ def test_an_explanation_without_its_sub_heading_is_no_point(tmp_path: Path) -> N
         "These are potentially conflicting\n"  # a short statement, not a name: the line after it stands
         "If assets are distributed, then they are more expensive to protect.\n",
     )
-    paragraphs = _sheet(_lecture([GOOD, slide, design]), tmp_path)
+    paragraphs = _sheet([GOOD, slide, design], tmp_path)
     text = "\n".join(paragraphs)
     assert "Misuse cases are instances of threats to a system" in text
     assert not any(p.startswith("Misuse cases:") and "Attacker" in p for p in paragraphs)
@@ -139,6 +112,6 @@ def test_short_lines_under_no_label_are_not_run_together(tmp_path: Path) -> None
         ("Model evaluation", "Model evaluation\n• A model is judged on data it was not fitted on."),
         summary,
     ]
-    paragraphs = _sheet(_lecture(slides), tmp_path)
+    paragraphs = _sheet(slides, tmp_path)
     closing = [p for p in paragraphs if "gold standard" in p or "little data" in p or "tuning model" in p]
     assert closing and all(" • " not in p for p in closing)
