@@ -238,3 +238,20 @@ def figure_card_deck(tmp_path: Path, caption: str) -> tuple[StudyDb, LocalFileSt
         )
         db.commit()
     return sdb, files, result
+
+
+def sheet_paragraphs(material: LectureMaterial, tmp_path: Path, budget: float = 200) -> list[str]:
+    """The cheat sheet of one lecture (its candidates planned, chosen within ``budget`` lines and rendered
+    to .docx, no page check) as its paragraphs' text."""
+    from docx import Document
+
+    from workers.generation.candidates import extract
+    from workers.generation.cheatsheet import plan_items, render_docx, select_items
+
+    lc = extract(material)
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    plans = plan_items([lc], LocalFileStore(tmp_path / "files"), work, summaries={})
+    out = tmp_path / "sheet.docx"
+    render_docx(out, title=material.title, lectures=[lc], items=select_items(plans, budget))
+    return [p.text for p in Document(str(out)).paragraphs]

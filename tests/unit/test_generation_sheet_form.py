@@ -60,7 +60,7 @@ GOOD = (
 
 
 def test_the_adopted_rules_are_the_measured_ones() -> None:
-    assert set(ADOPTED) == {"cut_word", "stray_letter", "points_away", "echo"}
+    assert set(ADOPTED) == {"cut_word", "stray_letter", "points_away", "echo", "cut_clause"}
 
 
 def test_a_key_term_cut_mid_word_is_refused(tmp_path: Path) -> None:

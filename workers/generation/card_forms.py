@@ -38,8 +38,8 @@ from collections import Counter
 from shared.text import content_tokens, fold, has_cjk, stem, words
 from workers.generation.cardrules import list_ok
 from workers.generation.quiz_checks import (
+    cut_clause,
     definition_problem,
-    has_verb,
     notation_symbol,
     statement_problem,
     term_problem,
@@ -61,11 +61,6 @@ _REMARK = re.compile(
 _UNNAMED = re.compile(r"\b(?:these|those|such)\s+[a-z]+|\bthis\s+(?!is\b)[a-z]+", re.I)
 # A lone symbol then a dash in a definition: the next glossary line merged in ("... weights w — scheme").
 _MERGED_SYMBOL = re.compile(r"(?:^|\s)[^\W\d_]\s+[—–]\s")
-# The last subordinate clause of a line: "... may be generated when knowledge of X and Y" has no verb in it.
-_LAST_CLAUSE = re.compile(
-    r"\b(?:when|if|because|while|whereas|although|unless|since)\s+(?P<clause>[^,;]+)$", re.I
-)
-_PRONOUNS = frozenset(["i", "you", "he", "she", "it", "we", "they"])
 _LIST_ITEMS = re.compile(r"^(?P<title>[^{]*?) \(\d+\): (?P<items>.*)$")
 
 
@@ -133,17 +128,6 @@ def circular(term: str, definition: str, lang: str = "en") -> bool:
     mine = {w.lower()[:5] for w in content_tokens(term, lang)}
     said = [w.lower()[:5] for w in content_tokens(definition, lang)]
     return bool(said) and sum(w in mine for w in said) * 2 > len(said)
-
-
-def _cut_off(sentence: str) -> bool:
-    """An English line whose last subordinate clause has no verb: the rest of it was on the next line."""
-    m = _LAST_CLAUSE.search(sentence.rstrip(" .!?"))
-    if m is None:
-        return False
-    ws = words(m["clause"])
-    if any(w.lower() in _PRONOUNS for w in ws):
-        return False  # "because they lead to ...": a subject and (a verb in the present) follow
-    return len(ws) >= 3 and not has_verb(["it", *ws, "end"])
 
 
 def _list_problem(front: str, back: str, lang: str) -> str | None:
@@ -259,7 +243,7 @@ def form_problem(
         return "unnamed_reference"
     if lang == "en" and part_fits(term, sentence, lecture_text):
         return "part_fits"
-    if lang == "en" and _cut_off(sentence):
+    if lang == "en" and cut_clause(sentence):
         return "sentence:cut_off"
     filled = sentence.replace(BLANK, term, 1)
     reason = statement_problem(filled, lang, lecture_text)

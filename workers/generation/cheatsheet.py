@@ -88,7 +88,7 @@ from workers.generation.sheet_rules import (
     point_reason,
     tidy,
 )
-from workers.generation.structure import structured, worked_case
+from workers.generation.structure import explanations, structured, worked_case
 from workers.generation.textutil import shorten
 from workers.generation.validity import agenda_title, entry_ok
 
@@ -224,7 +224,10 @@ def _shown_points(
 def _point_lines(g: Group, lang: str) -> list[Point]:
     """A section's lines that each stand as a point under its label (``g.title``; none: alone)."""
     out = []
+    explained = explanations(g, lang)  # under a sub-heading the sheet drops: what the sub-heading means
     for p in with_lead_in_lists(g.points, lang):  # "Four types of X:" and its short items: one point
+        if p.text in explained:
+            continue
         p = Point(symbol_tail(tidy(p.text)), p.ref, p.is_definition)
         if p.is_definition or not entry_ok(g.title, p.text) or not readable(p.text, lang):
             continue  # boilerplate, a fragment, or words misread from a photo
@@ -489,7 +492,8 @@ def render_docx(
                     sheet_title(group.title) or sheet_plan.section_title(group.title, lc.text_lang)
                 )  # a closing slide's key points stand alone
                 shown = [i.point for i in picked if i.point is not None]
-                for run in entry_runs([x.text for x in shown], [x.ref.page for x in shown]):
+                pages_of = [x.ref.page for x in shown]
+                for run in entry_runs([x.text for x in shown], pages_of, labelled=bool(labelled)):
                     p = doc.add_paragraph()  # one entry per point (one idea), lines that go on joined
                     if labelled:
                         add_text(p, f"{label(group.title)}: ", bold=True)

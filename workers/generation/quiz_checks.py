@@ -271,6 +271,26 @@ def has_verb(ws: list[str]) -> bool:
     return False
 
 
+# The last subordinate clause of a line: "... may be generated when knowledge of X and Y" has no verb in it.
+_LAST_CLAUSE = re.compile(
+    r"\b(?:when|if|because|while|whereas|although|unless|since)\s+(?P<clause>[^,;]+)$", re.I
+)
+_PRONOUNS = frozenset(["i", "you", "he", "she", "it", "we", "they"])
+
+
+def cut_clause(sentence: str) -> bool:
+    """An English line whose last subordinate clause has no verb ("... may be generated when knowledge of
+    information representation and system distribution"): the rest of it was on the next line, or never
+    on the slide."""
+    m = _LAST_CLAUSE.search(sentence.rstrip(" .!?"))
+    if m is None:
+        return False
+    ws = words(m["clause"])
+    if any(w.lower() in _PRONOUNS for w in ws):
+        return False  # "because they lead to ...": a subject and (a verb in the present) follow
+    return len(ws) >= 3 and not has_verb(["it", *ws, "end"])
+
+
 def _repeats(ws: list[str]) -> bool:
     """A phrase of two or more words said twice in one line: two columns read across as one ("Test
     performance k -Fold Cross Validation in Practice ... k -Fold Cross Validation")."""

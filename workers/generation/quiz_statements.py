@@ -28,8 +28,7 @@ from workers.generation.candidates import (
     find_definition,
     statement_like,
 )
-from workers.generation.card_forms import _cut_off
-from workers.generation.quiz_checks import similar, statement_problem, term_problem
+from workers.generation.quiz_checks import cut_clause, similar, statement_problem, term_problem
 from workers.generation.quiz_forms import agree, main_verb, subject_blank
 from workers.generation.quiz_kinds import ANAPHORIC, kind_of, sentence_ok
 from workers.generation.textutil import contains_phrase
@@ -276,7 +275,11 @@ def _line_statements(
             continue
         if ANAPHORIC.match(sentence) or sentence.endswith("!") or not main_verb(sentence):
             continue
-        if statement_problem(sentence, "en", text) or find_definition(sentence, p.ref) or _cut_off(sentence):
+        if (
+            statement_problem(sentence, "en", text)
+            or find_definition(sentence, p.ref)
+            or cut_clause(sentence)
+        ):
             continue  # a definition is asked through it; a line cut off is no statement
         term = _subject(sentence, names)
         if term is None:

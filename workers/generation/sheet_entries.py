@@ -4,7 +4,8 @@
   before it on the same slide ("Then you compute some fit metric", "Things like learning rates ...",
   "Should be the same size as your test set": no subject of its own) and a run of short steps or items
   ("Fit the model to the data not in fold i" / "Use the model to predict ..."): those join the entry
-  before them.
+  before them. Short steps join only under a label: a closing slide's lines have none, and three of them
+  run together there are bullets of nothing named (a blind judge: invalid).
 - ``figure_boilerplate``: a figure whose own words carry a footer date, a credit, an institution's logo
   or a sidebar label shows boilerplate in its picture.
 - ``cut_title``: a title cut at a line break ("Comments on concrete: f'", "Weighting scheme example №")
@@ -104,14 +105,16 @@ def _step(text: str) -> bool:
     return _letters(flat) <= STEP_WORDS and not flat.endswith((".", "!", "?", ":", "。"))
 
 
-def entry_runs(texts: list[str], pages: list[int]) -> list[list[int]]:
-    """The points' indexes grouped into entries, in order (see the module's docstring)."""
+def entry_runs(texts: list[str], pages: list[int], *, labelled: bool = True) -> list[list[int]]:
+    """The points' indexes grouped into entries, in order (see the module's docstring). Short steps join
+    only under a label, which says what they are steps of: with none (a closing slide's key points), each
+    line is an entry of its own."""
     runs: list[list[int]] = []
     for i, text in enumerate(texts):
         flat = " ".join(text.split())
         if runs and pages[runs[-1][-1]] == pages[i]:
             prev = " ".join(texts[runs[-1][-1]].split())
-            if _CONTINUES.match(flat) or (_step(flat) and _step(prev)):
+            if _CONTINUES.match(flat) or (labelled and _step(flat) and _step(prev)):
                 runs[-1].append(i)
                 continue
         runs.append([i])

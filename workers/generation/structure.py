@@ -7,13 +7,15 @@ together a list under the slide's title ("Security dimensions": Confidentiality,
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
-from shared.text import fold, has_cjk, words
+from shared.text import fold, has_cjk, is_stopword, tokens, words
 from workers.generation.candidates import Definition, Group, LectureCandidates, good_title
 from workers.generation.cardrules import good_definition
 from workers.generation.keyterms import MAX_ITEMS, MIN_ITEMS, ListUnit
+from workers.generation.quiz_checks import has_verb
 from workers.generation.validity import agenda_title, boilerplate_reason, fragment_reason
 
 MAX_HEAD_WORDS = 4
@@ -34,12 +36,12 @@ class Structured:
     lists: list[ListUnit] = field(default_factory=list)
 
 
-def _head(text: str) -> bool:
+def _head(text: str, most: int = MAX_HEAD_WORDS) -> bool:
     flat = text.strip()
     if not flat or has_cjk(flat) or flat.endswith((".", ":", ";", ",", "?", "!", "|")):
         return False
     n = len(words(flat))
-    return 1 <= n <= MAX_HEAD_WORDS and flat[0].isupper() and not fragment_reason(flat)
+    return 1 <= n <= most and flat[0].isupper() and not fragment_reason(flat)
 
 
 def _body(text: str) -> bool:
@@ -64,6 +66,39 @@ def _pairs(g: Group) -> list[tuple[str, str, int]]:
         else:
             i += 1
     return out if len(out) * 2 >= len(pts) - 1 and len(out) >= 2 else []
+
+
+NAME_WORDS = 6
+
+
+def _name_line(text: str, lang: str) -> bool:
+    """A short name on a line of its own ("Interception threats", "Attack monitoring, detection and
+    recovery"): not a short statement ("These are potentially conflicting" opens on a stop word; "Attacker
+    gains access to an asset" has a verb, judged in English only, where a name may be six words long)."""
+    ws = words(text)
+    if not ws or is_stopword(ws[0].casefold(), lang):
+        return False
+    if lang != "en":
+        return _head(text)
+    return _head(text, NAME_WORDS) and not has_verb(ws)
+
+
+def explanations(g: Group, lang: str = "en") -> set[str]:
+    """The lines of a section that explain the short name on the line before them, on a slide that
+    alternates so at least twice, and that do not say that name's words: such a line means something only
+    under its name ("Misuse cases: Attacker gains access to an asset" is what an interception threat is,
+    not a misuse case) and never stands alone under the section's title. A line that names what it explains
+    ("Log user actions" / "Maintain a log of user actions ...") stands on its own; a name followed by
+    several lines is a lead-in, not a pair."""
+    found: dict[int, list[str]] = {}
+    for a, b in itertools.pairwise(g.points):
+        if a.ref.page != b.ref.page or not _name_line(a.text, lang) or _name_line(b.text, lang):
+            continue
+        if _body(b.text) and not set(tokens(a.text, lang=lang, stem=True)) & set(
+            tokens(b.text, lang=lang, stem=True)
+        ):
+            found.setdefault(a.ref.page, []).append(b.text)
+    return {t for lines in found.values() if len(lines) >= 2 for t in lines}
 
 
 def _named(g: Group) -> list[tuple[str, str, int]]:
