@@ -28,7 +28,7 @@ from workers.ocr.readers import PageContent, ReadOptions, read_document
 from workers.ocr.role_rules import DEFAULT_RULES
 from workers.ocr.roles import classify_deck, page_title
 from workers.ocr.scripts import AUTO
-from workers.ocr.titles import lecture_title, metadata_title, slide_title
+from workers.ocr.titles import first_slide_title, lecture_title, metadata_title
 from workers.runtime.context import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any, models: OcrModels
     assign_roles(pages)
     trim_figures(pages, ctx.files, min_area=settings.figure_min_area)  # footers, titles out of figure crops
     title = lecture_title(
-        first_slide=slide_title(pages[0].text, pages[0].roles),
+        first_slide=first_slide_title(pages),
         metadata=metadata_title(path, file_type),
         filename=filename,
     )
