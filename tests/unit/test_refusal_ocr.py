@@ -1,8 +1,11 @@
 """The refusal on notes read by OCR: a question word that an OCR'd page misread ("PaqeRank" for "PageRank")
 counts as present, in the missing-word check and in the coverage of the retrieved slides; a text-layer page
-gets no such leniency, and a word with no near OCR'd word is still missing. Fakes only."""
+gets no such leniency, and a word with no near OCR'd word is still missing. Words that point at the slides
+("example", "graph") do not count in the coverage. Fakes only."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from tests.support.answers import FakeDb, FakeSubject, notes_of
 from workers.ai.refusal import (
@@ -75,6 +78,15 @@ def test_coverage_counts_a_misread_word_on_an_ocr_slide_only() -> None:
     question = "Does PageRank iterate?"  # its words: pagerank, iterate
     assert coverage(question, [slide("ocr")]) == 1.0
     assert coverage(question, [slide("text_layer")]) == 0.5
+
+
+def test_words_that_point_at_the_slides_do_not_count_in_the_coverage() -> None:
+    # A figure question on a diagram page: the page never says "example" or "graph", nor the off-topic word.
+    diagram = [replace(slide("ocr", similarity=0.25), text="Links: bar -> foo, bad -> foo, widget -> foo")]
+    assert coverage("In the example graph, which pages link to foo?", diagram) == 1.0  # link, foo
+    assert notes_answer("In the example graph, which pages link to foo?", diagram, None)
+    assert not notes_answer("In the example graph, what damping factor is used?", diagram, None)
+    assert coverage("What does the figure show?", [slide("text_layer")]) == 0.0  # pointers only: all count
 
 
 def test_only_near_words_of_similar_length_count() -> None:

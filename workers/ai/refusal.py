@@ -236,8 +236,10 @@ class Features:
 
 def coverage(question: str, evidence: list[Evidence], lang: str | None = None) -> float:
     """Share of the question's content words (stemmed, distinct) that the best slides contain, compared
-    in the notes' language ``lang`` (stems and stop words)."""
+    in the notes' language ``lang`` (stems and stop words). Words that only point at the slides ("In the
+    example graph, ...") do not count, as in the missing-word check, unless the question has no other."""
     forms = term_forms(question, lang)
+    forms = [(w, s) for w, s in forms if w not in POINTERS] or forms
     wanted = {s for _, s in forms}
     if not wanted:
         return 0.0
