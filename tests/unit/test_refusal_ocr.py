@@ -95,6 +95,8 @@ def test_only_near_words_of_similar_length_count() -> None:
     assert near_ocr_word("contributions", by_length)  # as read: one letter, "contributlons"
     assert not near_ocr_word("join", by_length)  # short words: one letter makes another word ("jain")
     assert not near_ocr_word("page", by_length)
+    recap = "A recap of the folds"  # "recipe" stems to "recip", one letter from "recap": another word
+    assert not NotesVocabulary.from_texts([recap], [recap]).knows("recipe")
     assert near_ocr_word("transformation", by_length)  # "rn" read for "m": two edits in a long word
     assert not near_ocr_word("translation", by_length)  # a word of the same field is not a misreading
     assert not near_ocr_word("damping", by_length)
