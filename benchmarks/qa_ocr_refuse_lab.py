@@ -8,9 +8,10 @@
 garbles the stored chunks first when RATE > 0 (qa_refuse_lab.garble; TYPED 1: a word misread alike everywhere)
 and, with ALL_OCR 1, marks every chunk as read by OCR (so the leniency applies to every deck), then searches
 every item once with the product's retriever and decides it with ``refusal.features``/``decide`` for each
-setting of GRID (minimum letters, edits, edits from OCR_LONG letters; "off" = no leniency, main's rule). One
-JSON line per item: its decision per setting (True = answered). Main's rule decided offline this way
-reproduces qa.py's refusals item for item on dev as read (10 of 189 / 38 of 41).
+setting of GRID (minimum letters, edits, edits from OCR_LONG letters; "off" = no OCR leniency: main's rule
+but for the pointer words the coverage now leaves out). One JSON line per item: its decision per setting
+(True = answered). Main's rule decided offline this way reproduces qa.py's refusals item for item on dev as
+read (10 of 189 / 38 of 41).
 
 ``lodo`` chooses, for every dev deck, the setting with the best J' on the other decks over all the given
 records (J' = off-topic refused share, probes included, - 2 x falsely refused share; qa_lodo.py's J without
