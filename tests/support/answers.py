@@ -20,13 +20,13 @@ class FakeRows:
 
 
 class FakeDb:
-    """The subject, and its notes' (title, text) rows for the refusal's vocabulary (none: not checked);
-    ``chunks`` are the (chunk id, lecture, page, source, text) rows a query for the slides' chunks gets
-    (workers.ai.slide_choice.page_chunks; none: each slide is its retrieved chunk alone)."""
+    """The subject, and its notes' (title, text, source) rows for the refusal's vocabulary (none: not
+    checked); ``chunks`` are the (chunk id, lecture, page, source, text) rows a query for the slides'
+    chunks gets (workers.ai.slide_choice.page_chunks; none: each slide is its retrieved chunk alone)."""
 
     def __init__(
         self,
-        notes: list[tuple[str, str]] | None = None,
+        notes: list[tuple[str, str, str]] | None = None,
         chunks: list[tuple[int, int, int, str, str]] | None = None,
     ) -> None:
         self.notes = notes or []
@@ -40,6 +40,6 @@ class FakeDb:
         return FakeRows(list(self.chunks) if "page_number" in names else list(self.notes))
 
 
-def notes_of(evidence: list[Evidence]) -> list[tuple[str, str]]:
-    """The (title, text) rows a subject holding these slides has."""
-    return [(e.title, e.text) for e in evidence]
+def notes_of(evidence: list[Evidence]) -> list[tuple[str, str, str]]:
+    """The (title, text, source) rows a subject holding these slides has."""
+    return [(e.title, e.text, e.source) for e in evidence]

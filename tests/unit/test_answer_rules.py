@@ -308,7 +308,7 @@ def test_the_workers_vocabulary_cache_is_reused_until_the_subject_changes() -> N
     cache, subject = VocabularyCache(), FakeSubject()
     first = cache.get(db, subject)  # type: ignore[arg-type]
     assert cache.get(db, subject) is first and reads == 1  # type: ignore[arg-type]
-    db.notes.append(("Bootstrap", "The bootstrap resamples with replacement."))
+    db.notes.append(("Bootstrap", "The bootstrap resamples with replacement.", "text_layer"))
     subject.version = 2  # a lecture was added: the subject's version moves
     second = cache.get(db, subject)  # type: ignore[arg-type]
     assert reads == 2 and second is not first
