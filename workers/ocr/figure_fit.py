@@ -16,7 +16,8 @@ page points, then the other figures' boxes):
   of the box (``HELD_KEEP`` for one it holds most of), a figure it holds nearly all of (``CHILD``: its own,
   cut by the footer's cut) only when that keeps ``HELD_KEEP``, one it holds most of when that keeps
   ``FIGURE_KEEP``, a slice of a figure when that keeps ``MIN_SHRINK_KEEP``. Leaving a line out never cuts
-  off a line wholly in the box (its labels). A wall the box holds only a sliver of (``SLIVER``) is left out.
+  off a line wholly in the box (its labels, or a title it holds whole) nor cuts deeper into one it cuts.
+  A wall the box holds only a sliver of (``SLIVER``) is left out.
 
 Only smaller figure boxes are neighbours: a larger one overlapping the box is a layout box around a group of
 figures, fitted on its own. ``render_pdf_page`` draws a page again so that a crop that grew past the reader's
@@ -41,7 +42,7 @@ FIGURE_KEEP = 0.6  # ... and this share for a figure it holds most of, not nearl
 CHILD = 0.9  # a figure the box holds this share of is its own (cut by a footer); less of it is a slice
 SLIVER = 0.3  # a wall the box holds less than this share of is left out (more: figure_trim cuts it)
 PARENT = 0.5  # a figure box holding this share of the box is around it, not beside it
-TOL = 0.002  # an obstacle sticking out by less than this share of the page is in the box
+TOL = 0.004  # an obstacle sticking out by less than this share of the page is in the box
 ROUNDS = 8  # passes over the obstacles (each pass moves edges; the box settles in two or three)
 
 
@@ -88,16 +89,25 @@ def _leave_out(box: Box, b: Box, pad: float, keep: float, labels: Sequence[Box] 
         (max(x0, b[2] + pad), y0, x1, y1),
         (x0, y0, min(x1, b[0] - pad), y1),
     ]
-    held = [label for label in labels if inside(box, label)]  # lines wholly in the box are its labels
     cuts = [
         c
         for c in cuts
-        if c[2] > c[0] and c[3] > c[1] and overlap(c, b) <= 0 and all(inside(c, label) for label in held)
+        if c[2] > c[0]
+        and c[3] > c[1]
+        and overlap(c, b) <= 0
+        and not any(_cuts_into(box, c, x) for x in labels)
     ]
     if not cuts:
         return None
     best = max(cuts, key=area)
     return best if area(best) >= keep * area(box) else None
+
+
+def _cuts_into(box: Box, cut: Box, line: Box) -> bool:
+    """``cut`` loses a line ``box`` holds whole (a label) or cuts deeper into one it holds part of."""
+    if inside(box, line):
+        return not inside(cut, line)
+    return 0 < overlap(cut, line) < overlap(box, line) - 1e-6
 
 
 def fit_box(box: Box, obstacles: Sequence[Obstacle], page: Box, *, pad: float = 0.0) -> Box:
@@ -110,7 +120,7 @@ def fit_box(box: Box, obstacles: Sequence[Obstacle], page: Box, *, pad: float = 
         min(page[3], box[3] + gy),
     )
     tol = TOL * max(page[2] - page[0], page[3] - page[1])
-    labels = [o.box for o in obstacles if not o.wall and not o.figure]
+    labels = [o.box for o in obstacles if not o.figure]
     walls = [(page[0], o.box[1], page[2], o.box[3]) if o.band else o.box for o in obstacles if o.wall]
     current = box
     for _ in range(ROUNDS):
