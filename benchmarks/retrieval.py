@@ -72,8 +72,8 @@ def deck_languages(deck: Path) -> str:
 
 def reader_fingerprint() -> str:
     """A short hash of the code that turns a file into PageContent: a page cached by other code is stale
-    (line roles, chunks and figure trimming are computed after reading, from the cached pages: their modules
-    are left out; the reader only builds line_cues' LineHint records, whose fields the cache's loading
+    (line roles, chunks, figure trimming and fitting are computed after reading, from the cached pages: their
+    modules are left out; the reader only builds line_cues' LineHint records, whose fields the cache's loading
     checks)."""
     import hashlib
 
@@ -81,7 +81,12 @@ def reader_fingerprint() -> str:
     ocr, text = ROOT / "workers" / "ocr", ROOT / "shared" / "text"
     sources = [*sorted(ocr.glob("*.py")), *sorted(text.glob("*.py"))]
     for path in sources:
-        if path.name.startswith("role") or path.name in ("chunking.py", "line_cues.py", "figure_trim.py"):
+        if path.name.startswith("role") or path.name in (
+            "chunking.py",
+            "line_cues.py",
+            "figure_trim.py",
+            "figure_fit.py",
+        ):
             continue
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]

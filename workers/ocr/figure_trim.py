@@ -5,15 +5,18 @@ layout "figure" often spans the slide's running footer ("10/25/2022 13"), its he
 that the box cuts in two. After ``assign_roles`` (roles come from repetition across the deck, position and
 text cues), ``trim_figures`` takes each figure's box and cuts off, by the cut that keeps the most of the box,
 every line piece (``TextBox``: a text line's parts, apart by wide gaps, in page fractions) of a footer, meta,
-credit or URL line that lies in it, any other text line the box cuts through (a layout box across the slide's
-heading; a title wholly inside stays: it may share its line with the figure's labels), and the slide
-template's logos (the same ink at the same place in the top or bottom band of most pages: ``decorations``).
-A box left with less than ``MIN_KEEP`` of its area (or below the reader's smallest figure) is dropped, not
-cut: what is left of it would not be the figure. The stored crop is cropped again (never rendered again),
-the figure's words and caption lose the boilerplate lines.
+credit or URL line that lies in it, the title when the box cuts through it (a title wholly inside stays: it
+may share its line with the figure's labels; other lines wholly inside are labels no cut may lose), and the
+slide template's logos (the same ink at the same place in the top or bottom band of most pages:
+``decorations``). A box left with less than ``MIN_KEEP`` of its area (or below the reader's smallest figure)
+is dropped, not cut: what is left of it would not be the figure. The stored crop is cropped again, the
+figure's words and caption lose the boilerplate lines.
 
-Pages without line boxes (PPTX pictures, which are the picture itself and hold no slide text) are left as
-they are.
+The title and the boilerplate are cut here; other text lines the box cuts through, and slices of other
+figures, are workers/ocr/figure_fit.py's (after the cut): the box grows to take them whole or shrinks to the
+gap beside them. A crop that grew past the stored one is cut from the page drawn again (``render``; PDFs).
+
+PPTX pictures (the picture itself, holding no slide text) are left as they are.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from workers.ocr.content import FigureContent, PageContent
+from workers.ocr.figure_fit import Obstacle, fit_box, neighbours
 from workers.ocr.line_boxes import GRID
 from workers.ocr.line_cues import DROPPED, LineHint, align_hints, norm_line
 
@@ -44,6 +48,7 @@ DECORATION_MAX_WIDTH = 0.5  # wider template ink is a band or a running line, no
 PAD = 0.004  # cuts leave this share of the page between the box and the line
 
 Box = tuple[float, float, float, float]
+Render = Callable[[int, float], Any]  # page number, pixels per point -> the page drawn (PIL image)
 
 
 class Store(Protocol):
@@ -57,6 +62,7 @@ class Blocker:
     sides: str  # the cuts allowed: "tblr" (any side) or "tb" (a line the box holds across its width)
     boilerplate: bool  # a footer/meta/credit/URL line: cut whatever it costs, or drop the figure
     through: bool = False  # only when the box cuts through it (a line of text the box holds in part)
+    cut: bool = True  # False: never cut off here (figure_fit's), only a label whole cuts must spare
 
 
 def _overlap(a: Box, b: Box) -> float:
@@ -111,6 +117,7 @@ def _options(current: Box, pending: Sequence[Blocker], pad: float) -> list[tuple
         for b in pending
         if _overlap(current, b.box) >= max(MIN_OVERLAP * _area(b.box), 1e-9)
         and (not b.through or _cut_through(current, b.box))
+        and b.cut
     ]
     # text wholly inside the box is the figure's (its labels): a cut for a line it cuts through spares it
     labels = [b.box for b in pending if b.through and _inside(current, b.box)]
@@ -149,8 +156,8 @@ def _greedy(current: Box, pending: list[Blocker], pad: float) -> Box:
         pending = [b for b in pending if b is not used]
 
 
-def _blockers(page: PageContent) -> list[Blocker]:
-    """The page's line pieces that do not belong in a figure, in page points."""
+def _pieces(page: PageContent) -> list[tuple[Box, str]]:
+    """The page's line pieces in page points, with their line's role."""
     if not page.text_boxes or not page.roles:
         return []
     lines = page.text.split("\n")
@@ -160,13 +167,33 @@ def _blockers(page: PageContent) -> list[Blocker]:
     for i, probe in enumerate(align_hints(lines, probes)):
         if probe is None or i >= len(page.roles):
             continue
-        role = page.roles[i]
-        boilerplate = role in DROPPED
         for x0, y0, x1, y1 in page.text_boxes[index[id(probe)]].boxes:
             box = (x0 * page.width, y0 * page.height, x1 * page.width, y1 * page.height)
-            band = y1 <= EDGE_BAND or y0 >= 1 - EDGE_BAND  # a running header's or footer's band: cut across
-            sides = "tblr" if boilerplate and not band else "tb"
-            out.append(Blocker(box, sides, boilerplate, through=not boilerplate))
+            out.append((box, page.roles[i]))
+    return out
+
+
+def _blockers(page: PageContent, *, lines: bool = True) -> list[Blocker]:
+    """The page's line pieces that do not belong in a figure, in page points (without ``lines``: only the
+    title and boilerplate are cut off, other lines are figure_fit's and only labels a cut must spare)."""
+    out = []
+    for box, role in _pieces(page):
+        cut = lines or role in DROPPED or role == "title"
+        boilerplate = role in DROPPED
+        band = box[3] <= EDGE_BAND * page.height or box[1] >= (1 - EDGE_BAND) * page.height
+        sides = "tblr" if boilerplate and not band else "tb"  # a running header's or footer's band: across
+        out.append(Blocker(box, sides, boilerplate, through=not boilerplate, cut=cut))
+    return out
+
+
+def _obstacles(page: PageContent) -> list[Obstacle]:
+    """The page's line pieces as figure_fit's obstacles: the title and boilerplate are walls."""
+    out = []
+    for box, role in _pieces(page):
+        wall = role in DROPPED or role == "title"
+        band = box[3] <= EDGE_BAND * page.height or box[1] >= (1 - EDGE_BAND) * page.height
+        label = role == "figure_text"
+        out.append(Obstacle(box, wall=wall, label=label, band=wall and (band or role == "title")))
     return out
 
 
@@ -228,14 +255,27 @@ def _dropped_lines(page: PageContent) -> set[str]:
 
 
 def trim_figures(
-    pages: Sequence[PageContent], files: Store | None, *, min_area: float = 0.015
+    pages: Sequence[PageContent],
+    files: Store | None,
+    *,
+    min_area: float = 0.015,
+    render: Render | None = None,
 ) -> dict[str, int]:
-    """Trim every figure of ``pages`` (roles assigned) in place; its stored crop (``files``) is cut to the new
-    box. Returns counts: trimmed, dropped."""
+    """Fit and trim every figure of ``pages`` (roles assigned) in place: its edges moved off the text lines
+    and figures they cut through (workers/ocr/figure_fit.py), then the boilerplate cut off. Its stored crop
+    (``files``) is cut to the new box; a box that grew past the stored crop is cut from the page drawn again
+    by ``render`` (page number, pixels per point), and without ``render`` it does not grow. Returns counts:
+    trimmed, dropped."""
     counts = {"trimmed": 0, "dropped": 0}
     marks = decorations(pages)
     for page in pages:
-        blockers = _blockers(page) + [Blocker(box, "tb", True) for box in marks.get(page.number, [])]
+        blockers = _blockers(page, lines=False) + [
+            Blocker(box, "tb", True) for box in marks.get(page.number, [])
+        ]
+        lines = _obstacles(page) + [Obstacle(box, wall=True, band=True) for box in marks.get(page.number, [])]
+        others: list[Box] = [
+            (f.bbox[0], f.bbox[1], f.bbox[2], f.bbox[3]) for f in page.figures if len(f.bbox) == 4
+        ]
         dropped = _dropped_lines(page) if page.roles else set()
         kept: list[FigureContent] = []
         for fig in page.figures:
@@ -247,11 +287,17 @@ def trim_figures(
                 ).strip()
                 if norm_line(fig.caption) in dropped:
                     fig.caption = ""
-            if fig.source == "pptx" or not blockers or len(fig.bbox) != 4:
+            if fig.source == "pptx" or len(fig.bbox) != 4:
                 kept.append(fig)
                 continue
             old: Box = (fig.bbox[0], fig.bbox[1], fig.bbox[2], fig.bbox[3])
-            new = trim_box(old, blockers, pad=PAD * page.height)
+            pad = PAD * page.height
+            obstacles = lines + neighbours(old, others)
+            whole = (0.0, 0.0, page.width, page.height)
+            # boilerplate and the title cut off, then the edges moved off the lines and figures they cross
+            new = fit_box(trim_box(old, blockers, pad=pad), obstacles, whole, pad=pad)
+            if render is None and files is not None:  # the stored crop cannot grow: only its cuts are kept
+                new = _within(new, old)
             if new == old:
                 kept.append(fig)
                 continue
@@ -261,15 +307,22 @@ def trim_figures(
                 continue
             fig.bbox = [round(v, 2) for v in new]
             if files is not None:
-                _recrop(files, fig, old, new)
+                _recrop(files, fig, old, new, render, page.number)
             counts["trimmed"] += 1
             kept.append(fig)
         page.figures[:] = kept
     return counts
 
 
-def _recrop(files: Store, fig: FigureContent, old: Box, new: Box) -> None:
-    """Cut the stored crop of ``old`` down to ``new`` (a missing or unreadable file is left alone)."""
+def _within(new: Box, old: Box) -> Box:
+    return (max(new[0], old[0]), max(new[1], old[1]), min(new[2], old[2]), min(new[3], old[3]))
+
+
+def _recrop(
+    files: Store, fig: FigureContent, old: Box, new: Box, render: Render | None = None, number: int = 0
+) -> None:
+    """Cut the stored crop of ``old`` down to ``new`` (a missing or unreadable file is left alone); a ``new``
+    reaching past ``old`` is cut from the page ``render`` draws at the stored crop's scale."""
     from PIL import Image
 
     from workers.ocr.imaging import png_bytes
@@ -287,7 +340,12 @@ def _recrop(files: Store, fig: FigureContent, old: Box, new: Box) -> None:
                 min(img.width, round((new[2] - old[0]) * sx)),
                 min(img.height, round((new[3] - old[1]) * sy)),
             )
-            crop = img.crop(box)  # the hash stays: decorations were dropped by it before the trim
+            if render is not None and _within(new, old) != new:  # grown: cut from the page drawn again
+                drawn = render(number, sx)
+                box = (round(new[0] * sx), round(new[1] * sx), round(new[2] * sx), round(new[3] * sx))
+                crop = drawn.crop(box)
+            else:
+                crop = img.crop(box)  # the hash stays: decorations were dropped by it before the trim
         data = png_bytes(crop)
     except OSError as exc:  # an image Pillow cannot open: keep the picture, the box is still the new one
         log.warning("figure %s not cropped again: %s", fig.image_key, exc)

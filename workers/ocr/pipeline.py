@@ -21,6 +21,7 @@ from shared.models import Chunk, Figure, Lecture, LectureStatus, Page, Subject
 from shared.settings import Settings
 from workers.ocr.adapters import OcrModels
 from workers.ocr.chunking import content_chunks, deck_footers
+from workers.ocr.figure_fit import render_pdf_page
 from workers.ocr.figure_trim import trim_figures
 from workers.ocr.line_cues import PageLines, align_hints
 from workers.ocr.ports import OcrEngine
@@ -118,7 +119,10 @@ def ingest_lecture(ctx: WorkerContext, job_id: str, task: Any, models: OcrModels
     ctx.reporter.check_cancelled(job_id)
     drop_decorations(pages, ctx)
     assign_roles(pages)
-    trim_figures(pages, ctx.files, min_area=settings.figure_min_area)  # footers, titles out of figure crops
+    render = render_pdf_page(path) if file_type == "pdf" else None  # a crop that grows is cut from the page
+    trim_figures(
+        pages, ctx.files, min_area=settings.figure_min_area, render=render
+    )  # edges in gaps, no footers
     title = lecture_title(
         first_slide=first_slide_title(pages),
         metadata=metadata_title(path, file_type),
