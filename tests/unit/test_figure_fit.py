@@ -132,3 +132,24 @@ def test_without_a_renderer_a_stored_crop_does_not_grow(tmp_path: Path) -> None:
     page = _page([fig], [("Deformación longitudinal en x", "figure_text", [0.08, 0.55, 0.5, 0.6])])
     trim_figures([page], store)
     assert fig.bbox == [150.0, 130.0, 900.0, 480.0]
+
+
+def test_a_page_the_renderer_cannot_draw_keeps_the_stored_picture_and_the_lecture_goes_on(
+    tmp_path: Path,
+) -> None:
+    import pypdfium2 as pdfium
+
+    store = LocalFileStore(tmp_path)
+    target = store.path("u/figures/p0003-0.png")
+    target.parent.mkdir(parents=True)
+    Image.new("RGB", (1500, 700), "white").save(target)
+    before = target.read_bytes()
+
+    def render(number: int, scale: float) -> Any:
+        raise pdfium.PdfiumError("Failed to load page.")  # a damaged page pdfium cannot draw again
+
+    fig = FigureContent(bbox=[150.0, 130.0, 900.0, 480.0], image_key="u/figures/p0003-0.png")
+    page = _page([fig], [("Deformación longitudinal en x", "figure_text", [0.08, 0.55, 0.5, 0.6])])
+    trim_figures([page], store, render=render)
+    assert page.figures == [fig]
+    assert target.read_bytes() == before

@@ -347,7 +347,7 @@ def _recrop(
             else:
                 crop = img.crop(box)  # the hash stays: decorations were dropped by it before the trim
         data = png_bytes(crop)
-    except OSError as exc:  # an image Pillow cannot open: keep the picture, the box is still the new one
+    except (OSError, RuntimeError, ValueError) as exc:  # Pillow/pdfium cannot: keep the picture and new box
         log.warning("figure %s not cropped again: %s", fig.image_key, exc)
         return
     path.write_bytes(data)
