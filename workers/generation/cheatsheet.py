@@ -34,6 +34,7 @@ from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
+from workers.generation.sheet_captions import figure_entry_ok
 from workers.generation.sheet_cover import (
     closing_groups,
     closing_title,
@@ -53,14 +54,11 @@ from workers.generation.sheet_docx import (
 from workers.generation.sheet_entries import (
     COMPACT_CHARS,
     compact,
-    cut_title,
     definition_reason,
     entry_runs,
     explained_subheads,
-    figure_boilerplate,
     formula_labels,
     joined_lead_ins,
-    misread,
     sheet_title,
     spliced,
     symbol_tail,
@@ -336,14 +334,8 @@ def plan_items(
                     )
             q.rounds.append(rnd)
         for fig in sorted(lc.figures, key=lambda f: -f.score)[:4]:
-            if fig.score < 0.3 or not fig.labelled or not entry_ok("", fig.caption):
-                continue  # a key figure has a caption of its own; the slide title alone explains nothing
-            if (
-                figure_boilerplate(fig.figure.text)
-                or cut_title(fig.caption)
-                or misread(fig.caption, lc.text_lang)
-            ):
-                continue  # a footer, credit or logo in the picture; a caption cut or asking
+            if not figure_entry_ok(fig, lc):
+                continue  # a key figure, its own caption fitting its picture, on a content slide
             prepared = _prepare_figure(fig, files, workdir)
             if prepared is None:
                 continue

@@ -215,6 +215,9 @@ def sibling_label(answer: str, slide: Slide, lang: str) -> bool:
         line = strip_bullet(line.strip())
         if not line or fold(line) in (fold(answer), fold(slide.title)) or len(line.split()) > 6:
             continue
+        flat = " ".join(fold(line).split())
+        if any(flat in " ".join(fold(x).split()) for x in (answer, slide.title)):
+            continue  # a piece of the caption or title ("concreto reforzado"), no label beside it
         if line.endswith((".", ":", "!", "?")) or has_verb(words(line)):
             continue  # a statement, not a label
         if mine & {w.lower() for w in _stems(line, lang)}:

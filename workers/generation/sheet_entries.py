@@ -8,7 +8,8 @@
   run together there are bullets of nothing named (a blind judge: invalid).
 - ``figure_boilerplate``: a figure whose own words carry a footer date, a credit, an institution's logo
   or a sidebar label shows boilerplate in its picture.
-- ``cut_title``: a title cut at a line break ("Comments on concrete: f'", "Weighting scheme example №")
+- ``cut_title``: a title cut at a line break ("Comments on concrete: f'", "Weighting scheme example №",
+  "Interpretación de los gráficos de": a phrase ending on a function word, a comma or an open bracket)
   or asking a question makes no caption.
 - ``definition_reason``: a key term whose definition only repeats it ("Security requirements definition —
   Define system security requirements"), announces a list it does not give ("Relation — made up of 2
@@ -57,6 +58,13 @@ _VALUE_LABEL = re.compile(r"^(?P<name>[^:：]{3,60})[:：]\s*(?:[^\w\s]|\d|\s|[\
 _ASIDE = re.compile(r"^\([^()]{3,}\)$")
 _BOOK = re.compile(r"\b(?:edition|edición|édition|издание)\b", re.I)
 _CUT_TAIL = re.compile(r"(?:\s(?:[^\W\d_][’'′]?|№|#))$")
+# a phrase cut mid-way: it ends on an article, preposition or conjunction, a comma, dash or open bracket
+_CUT_WORD = re.compile(
+    r"(?:\s(?:of|the|a|an|and|or|to|for|with|in|on|by|from|at|into|via|vs|de|del|la|el|los|las|y|o|en|con|"
+    r"para|por|un|una|du|des|le|les|et|ou|pour|par|avec|une|au|aux|der|die|das|und|oder|mit|für|von|zu|"
+    r"и|в|на|с|по|для|из|к|от)|[,(\[{/&–—-])$",
+    re.I,
+)
 _SYMBOL_TAIL = re.compile(r"(?<=\))\s+[^\W\d_]$")
 
 
@@ -136,9 +144,12 @@ def figure_boilerplate(text: str) -> bool:
 
 
 def cut_title(title: str) -> bool:
-    """A title cut at a line break (ends with a lone letter or "№") or one that asks a question."""
+    """A title cut at a line break (ends with a lone letter or "№", on a function word, a comma or an open
+    bracket, or leaves a bracket open) or one that asks a question: a student reads half a phrase."""
     flat = " ".join(title.split()).rstrip(" .:")
-    return "?" in flat or "？" in flat or bool(_CUT_TAIL.search(flat))
+    if flat.count("(") > flat.count(")") or flat.count("[") > flat.count("]"):
+        return True
+    return "?" in flat or "？" in flat or bool(_CUT_TAIL.search(flat) or _CUT_WORD.search(flat))
 
 
 def definition_reason(term: str, definition: str, lang: str = "en") -> str | None:

@@ -1,0 +1,121 @@
+"""Figure entries of a cheat sheet whose caption fits the picture (issue #14: judges who opened the pictures).
+
+A figure entry is a picture and a caption "Figure: <caption> (s. N)". A student reads the caption as the
+picture's heading, so:
+- ``caption_fault``: a caption must read as one. Not a single word or letter printed inside the picture (a
+  box label: "Application", "E": it names one part, not what the picture shows), not code ("SELECT
+  ARTIST.NAME": a line of the example, the detectors of cardrules/sheet_rules/line roles), not cut
+  mid-phrase (``cut_title``: "Interpretación de los gráficos de").
+- ``content_slide``: no figure entry from the lecture's title slide (photos of the speakers, a crest, a
+  banner) nor from a slide that is about the course rather than the subject: an outline, agenda or closing
+  slide by its title, or a page whose lines the line roles mark agenda, meta or credit.
+- ``section_title_only``: a title several slides share names their section; a slide that says no heading of
+  its own for its picture but announces several things ("Condiciones de frontera:", "Fuerza axial:") shows
+  those in its pictures, and the section title under the largest one does not say what it shows.
+- ``figure_entry_ok``: the checks of a figure with a caption of its own (its caption, its slide), including
+  a caption that names one of two things the slide labels side by side (``figures.sibling_label``: "Gate
+  with real-valued elements" beside "Binary gate"). When the figure's own caption fails, the slide keeps
+  its chance under its title through ``sheet_figures.slide_pictures``, which names a picture by the slide
+  title only when that is a content title (``good_title``, not agenda nor closing) and passes these checks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shared.text import fold, words
+from workers.generation.candidates import (
+    FigureItem,
+    LectureCandidates,
+    _is_title_slide,
+    clean_title,
+    is_point,
+    logical_lines,
+)
+from workers.generation.cardrules import looks_like_code
+from workers.generation.material import Slide
+from workers.generation.sheet_entries import cut_title, figure_boilerplate, misread
+from workers.generation.sheet_rules import code_line
+from workers.generation.validity import agenda_title, entry_ok
+from workers.ocr.line_cues import is_code
+
+# line roles of a page about the course, not the subject (workers/ocr/roles.py)
+COURSE_ROLES = frozenset({"agenda", "meta", "credit"})
+_PROGRAM = re.compile(r"[;{}]|==|:=|!=|->|\w\(\)|\b[A-Z]{2,}\.[A-Z]{2,}\b")
+
+
+def code_caption(caption: str) -> bool:
+    """A line of example code or a query: keywords in capitals, operators, calls, braces, semicolons."""
+    flat = " ".join(caption.split())
+    return looks_like_code(flat) or code_line(flat) or is_code(flat) or bool(_PROGRAM.search(flat))
+
+
+def inside_label(caption: str, picture_text: str) -> bool:
+    """One letter, or one word that the picture prints among its labels: a part's name, not a caption."""
+    tokens = [w for w in words(caption) if any(ch.isalnum() for ch in w)]
+    if len(tokens) != 1:
+        return False
+    token = tokens[0]
+    if len(token) <= 2:
+        return True
+    return fold(token) in {fold(w) for w in words(picture_text)}
+
+
+def caption_fault(caption: str, picture_text: str) -> str | None:
+    """Why a caption does not read as the heading of its picture, or None."""
+    if inside_label(caption, picture_text):
+        return "a label inside the picture"
+    if code_caption(caption):
+        return "code"
+    if cut_title(caption):
+        return "cut mid-phrase or a question"
+    return None
+
+
+def content_slide(lc: LectureCandidates, slide: Slide) -> bool:
+    """A slide about the subject: not the lecture's title slide, not an outline, agenda or closing slide."""
+    from workers.generation.sheet_cover import closing_title
+
+    title = clean_title(slide.title)
+    if title and (agenda_title(title) or closing_title(title)):
+        return False
+    slides = lc.lecture.slides
+    if len(slides) > 1 and slide is slides[0]:
+        lines = [x for x in logical_lines(slide.text, slide.title) if is_point(x)]
+        if _is_title_slide(slide, lines):
+            return False  # the lecture's title slide: its pictures are people, crests, banners
+    roles = [role for text, role in slide.lines if text.strip() and role not in ("footer", "blank", "")]
+    if roles and 2 * sum(r in COURSE_ROLES for r in roles) > len(roles):
+        return False  # an outline, a reading list, course logistics
+    titled = [role for text, role in slide.lines if fold(text) == fold(slide.title)]
+    return not any(r in COURSE_ROLES for r in titled)
+
+
+def section_title_only(slide: Slide, title_count: int) -> bool:
+    """The title names a section several slides share, and the slide announces several things of its own
+    ("Condiciones de frontera:", "Fuerza axial en toda su longitud:"): its pictures show those, not the
+    section."""
+    if title_count < 2:
+        return False
+    lines = [x for x in logical_lines(slide.text, slide.title) if is_point(x)]
+    return sum(x.rstrip().endswith((":", "：")) for x in lines) >= 2
+
+
+def figure_entry_ok(fig: FigureItem, lc: LectureCandidates) -> bool:
+    """A figure with a caption of its own makes an entry: a key figure, its caption a heading that fits the
+    whole picture, on a content slide, with no boilerplate in the picture."""
+    from workers.generation.figures import sibling_label
+
+    if fig.score < 0.3 or not fig.labelled or not entry_ok("", fig.caption):
+        return False  # a key figure has a caption of its own; the slide title alone explains nothing
+    if figure_boilerplate(fig.figure.text) or misread(fig.caption, lc.text_lang):
+        return False  # a footer, credit or logo in the picture; a caption misread
+    if caption_fault(fig.caption, fig.figure.text):
+        return False
+    slide = next((s for s in lc.lecture.slides if s.ref.page == fig.ref.page), None)
+    if slide is None:
+        return True
+    if not content_slide(lc, slide):
+        return False
+    own = fig.figure.caption
+    return not (own and sibling_label(own, slide, lc.text_lang))  # one of two pictures side by side
