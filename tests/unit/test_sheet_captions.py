@@ -119,3 +119,16 @@ def test_a_caption_of_one_of_two_panels_or_of_code_makes_no_entry() -> None:
     assert not figure_entry_ok(item(3, "SELECT ARTIST.NAME FROM ARTIST"), lc)
     assert figure_entry_ok(item(4, "Bidirectional RNN unrolled over time"), lc)
     assert figure_entry_ok(item(5, wrapped), lc)  # its second line is no label beside it
+
+
+def test_a_bullet_that_says_something_about_the_chart_is_no_sibling_label() -> None:
+    """The slide's bullets state what the chart shows ("Yield rose in every quarter": an irregular verb the
+    verb test does not know); five words or more are a statement, not a second panel's label: the captioned
+    chart keeps its entry (the integration deck's harvest chart)."""
+    text = "Harvest results\nYield rose in every quarter\nIrrigation made the difference\nCosts stayed flat"
+    chart = _slide(2, "Harvest results", text, [_fig(2)])
+    lc = extract(_material([_slide(1, "Farming", BODY.format(t="Farming")), chart]))
+    fig = FigureInfo(
+        id=2, page=2, caption="Figure 1: Crop yield per quarter", text="", image_path="f.png", area=0.5
+    )
+    assert figure_entry_ok(FigureItem(fig, "Crop yield per quarter", _ref(2), 3.4, labelled=True), lc)

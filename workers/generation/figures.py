@@ -203,17 +203,17 @@ def figure_card_answer(item: FigureItem, slide: Slide | None, lang: str) -> str 
     return answer
 
 
-def sibling_label(answer: str, slide: Slide, lang: str) -> bool:
+def sibling_label(answer: str, slide: Slide, lang: str, max_words: int = 6) -> bool:
     """The slide labels another thing of the same kind beside the caption ("Binary gate" beside "Gate with
     real-valued elements"): the picture shows both, so "what does the figure show?" has no one answer (a
-    judge found the caption described half of it)."""
+    judge found the caption described half of it). A label has at most ``max_words`` words."""
     from workers.generation.quiz_checks import has_verb
     from workers.generation.wrapping import strip_bullet
 
     mine = {w.lower() for w in _stems(answer, lang)}
     for line in slide.text.split("\n"):
         line = strip_bullet(line.strip())
-        if not line or fold(line) in (fold(answer), fold(slide.title)) or len(line.split()) > 6:
+        if not line or fold(line) in (fold(answer), fold(slide.title)) or len(line.split()) > max_words:
             continue
         flat = " ".join(fold(line).split())
         if any(flat in " ".join(fold(x).split()) for x in (answer, slide.title)):

@@ -41,6 +41,7 @@ from workers.ocr.line_cues import is_code
 
 # line roles of a page about the course, not the subject (workers/ocr/roles.py)
 COURSE_ROLES = frozenset({"agenda", "meta", "credit"})
+SIBLING_WORDS = 4  # a label beside the caption in a figure entry: "Binary gate", "Gate with real values"
 _PROGRAM = re.compile(r"[;{}]|==|:=|!=|->|\w\(\)|\b[A-Z]{2,}\.[A-Z]{2,}\b")
 
 
@@ -118,4 +119,6 @@ def figure_entry_ok(fig: FigureItem, lc: LectureCandidates) -> bool:
     if not content_slide(lc, slide):
         return False
     own = fig.figure.caption
-    return not (own and sibling_label(own, slide, lc.text_lang))  # one of two pictures side by side
+    # one of two pictures labelled side by side ("Binary gate"); a bullet of five words or more is a statement
+    # about the picture ("Yield rose in every quarter", whose irregular verb has_verb does not know), no label
+    return not (own and sibling_label(own, slide, lc.text_lang, max_words=SIBLING_WORDS))
