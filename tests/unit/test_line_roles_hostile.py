@@ -63,16 +63,30 @@ def test_definition_form_is_linear_on_a_long_line_of_spaces() -> None:
     assert is_definition_form("Osmosis means water moves across a membrane which refers to diffusion")
 
 
-def test_outline_titles_are_matched_by_index_not_page_against_page() -> None:
+def _outline_deck(n: int) -> list[PageLines]:
     rng = random.Random(1)
-    pages = [
+    return [
         PageLines(
             lines=[f"Topic {p} {' '.join(rng.sample(WORDS, 3))}"]
             + [f"- {' '.join(rng.choices(WORDS, k=rng.randint(2, 9)))} {p}-{i}" for i in range(29)]
         )
-        for p in range(600)
+        for p in range(n)
     ]
+
+
+def _echo_seconds(n: int) -> tuple[float, list[list[str]]]:
+    """The CPU seconds agenda_echo_titles takes on an n-page deck (the best of two runs), and the roles."""
+    pages = _outline_deck(n)
     roles = classify_deck(pages, rules=DEFAULT_RULES - {"agenda_echo_titles"})
-    _, seconds = _timed(agenda_echo_titles, pages, roles)
-    assert seconds < 3.0
+    runs = [_timed(agenda_echo_titles, pages, roles)[1] for _ in range(2)]
+    return min(runs), roles
+
+
+def test_outline_titles_are_matched_by_index_not_page_against_page() -> None:
+    """Four times the pages take about four times as long (page against page: sixteen). A ratio of two sizes
+    in one process, not a bound in seconds: coverage tracing and a loaded CI machine stretch every time (a
+    clean-clone CI run measured 3.04 s of CPU against a 3 s bound), never the ratio."""
+    small, _ = _echo_seconds(200)
+    large, roles = _echo_seconds(800)
+    assert large < 8 * max(small, 0.01)
     assert "agenda" not in {role for page_roles in roles for role in page_roles}
