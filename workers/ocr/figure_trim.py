@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from workers.ocr.content import FigureContent, PageContent
-from workers.ocr.figure_fit import Obstacle, fit_box, neighbours
+from workers.ocr.figure_fit import Obstacle, area, fit_box, neighbours, overlap
 from workers.ocr.line_boxes import GRID
 from workers.ocr.line_cues import DROPPED, LineHint, align_hints, norm_line
 
@@ -65,16 +65,6 @@ class Blocker:
     cut: bool = True  # False: never cut off here (figure_fit's), only a label whole cuts must spare
 
 
-def _overlap(a: Box, b: Box) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
-
-
-def _area(b: Box) -> float:
-    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
-
-
 def _cuts(box: Box, line: Box, sides: str, pad: float) -> list[Box]:
     x0, y0, x1, y1 = box
     out = []
@@ -102,7 +92,7 @@ def trim_box(box: Box, blockers: Sequence[Blocker], *, pad: float = 0.0) -> Box:
         if not options:
             return current
         finals = [
-            (_area(_greedy(cut, [b for b in pending if b is not used], pad)), cut, used)
+            (area(_greedy(cut, [b for b in pending if b is not used], pad)), cut, used)
             for cut, used in options
         ]
         _, current, used = max(finals, key=lambda f: f[0])
@@ -115,7 +105,7 @@ def _options(current: Box, pending: Sequence[Blocker], pad: float) -> list[tuple
     hits = [
         b
         for b in pending
-        if _overlap(current, b.box) >= max(MIN_OVERLAP * _area(b.box), 1e-9)
+        if overlap(current, b.box) >= max(MIN_OVERLAP * area(b.box), 1e-9)
         and (not b.through or _cut_through(current, b.box))
         and b.cut
     ]
@@ -125,8 +115,8 @@ def _options(current: Box, pending: Sequence[Blocker], pad: float) -> list[tuple
     for blocker in hits:
         for cut in _cuts(current, blocker.box, blocker.sides, pad):
             if blocker.boilerplate or (
-                _area(cut) >= (1 - TITLE_MAX_CUT) * _area(current)
-                and not any(_overlap(label, current) > _overlap(label, cut) for label in labels)
+                area(cut) >= (1 - TITLE_MAX_CUT) * area(current)
+                and not any(overlap(label, current) > overlap(label, cut) for label in labels)
             ):
                 out.append((cut, blocker))
     if not out and any(b.boilerplate for b in hits):
@@ -152,7 +142,7 @@ def _greedy(current: Box, pending: list[Blocker], pad: float) -> Box:
             return (current[0], current[1], current[0], current[1])
         if not options:
             return current
-        current, used = max(options, key=lambda o: _area(o[0]))
+        current, used = max(options, key=lambda o: area(o[0]))
         pending = [b for b in pending if b is not used]
 
 
@@ -302,7 +292,7 @@ def trim_figures(
                 kept.append(fig)
                 continue
             page_area = max(page.width * page.height, 1e-9)
-            if _area(new) < MIN_KEEP * _area(old) or _area(new) < min_area * page_area:
+            if area(new) < MIN_KEEP * area(old) or area(new) < min_area * page_area:
                 counts["dropped"] += 1
                 continue
             fig.bbox = [round(v, 2) for v in new]
