@@ -18,17 +18,14 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-IGNORED = {"concepts_named", "boilerplate_found", "split", "figure_images", "id"}
-CRITERIA = ("valid", "correct", "on_key_concept", "atomic", "no_boilerplate", "worth_keeping")
+sys.path.insert(0, str(HERE.parent / "session12"))
+from match_judged import CRITERIA, load  # noqa: E402
+
+IGNORED = {"concepts_named", "boilerplate_found", "split", "figure_images", "id"}  # the judge files carry ids
 
 
 def key(item: dict[str, Any]) -> str:
     return json.dumps({k: v for k, v in item.items() if k not in IGNORED}, sort_keys=True, ensure_ascii=False)
-
-
-def load(path: Path | str) -> Any:
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
 
 
 def main(argv: list[str]) -> int:
