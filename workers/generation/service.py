@@ -13,7 +13,8 @@ import shutil
 import tempfile
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,46 @@ def save_document(
     return doc
 
 
+@contextmanager
+def _workdir() -> Iterator[Path]:
+    """A private temporary folder for the file being written, removed whatever happens."""
+    tmp = Path(tempfile.mkdtemp(prefix="smartnotes-gen-"))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _store(
+    env: GenerationEnv,
+    *,
+    job_id: str | None,
+    user_id: int,
+    subject_id: int,
+    kind: str,
+    title: str,
+    out: Path,
+    media_type: str,
+    params: dict[str, Any],
+) -> dict[str, Any]:
+    """Save the written file as the job's document; the result's common fields."""
+    with env.session_factory() as db:
+        doc = save_document(
+            db,
+            env.files,
+            user_id=user_id,
+            subject_id=subject_id,
+            job_id=job_id,
+            kind=kind,
+            title=title,
+            filename=out.name,
+            media_type=media_type,
+            source=out,
+            params=params,
+        )
+        return {"document_id": doc.id, "kind": kind, "title": doc.title}
+
+
 def _subject_name(db: Session, subject_id: int) -> str:
     subject = db.get(Subject, subject_id)
     return subject.name if subject else "Subject"
@@ -163,8 +204,7 @@ def generate_cheatsheet(
         f"{word} — {subject}: {lectures[0].lecture.title}" if len(lectures) == 1 else f"{word} — {subject}"
     )
     phraser = _phraser(env)
-    tmp = Path(tempfile.mkdtemp(prefix="smartnotes-gen-"))
-    try:
+    with _workdir() as tmp:
         out = tmp / f"{slug(title)}.docx"
         params = build_cheatsheet(
             lectures,
@@ -178,23 +218,17 @@ def generate_cheatsheet(
         )
         params.update(_llm_params(env, phraser), lecture_ids=[lc.lecture.id for lc in lectures])
         env.progress(0.97, "saving")
-        with env.session_factory() as db:
-            doc = save_document(
-                db,
-                env.files,
-                user_id=user_id,
-                subject_id=subject_id,
-                job_id=job_id,
-                kind="cheatsheet",
-                title=title,
-                filename=out.name,
-                media_type=DOCX,
-                source=out,
-                params=params,
-            )
-            return {"document_id": doc.id, "kind": "cheatsheet", "title": doc.title}
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        return _store(
+            env,
+            job_id=job_id,
+            user_id=user_id,
+            subject_id=subject_id,
+            kind="cheatsheet",
+            title=title,
+            out=out,
+            media_type=DOCX,
+            params=params,
+        )
 
 
 def generate_quiz(
@@ -220,8 +254,7 @@ def generate_quiz(
         progress=lambda n, total: env.progress(0.1 + 0.75 * n / max(total, 1), f"question {n} of {total}"),
         named=request.questions is not None,
     )
-    tmp = Path(tempfile.mkdtemp(prefix="smartnotes-gen-"))
-    try:
+    with _workdir() as tmp:
         out = tmp / f"{slug(title)}.pdf"
         env.progress(0.9, "writing the PDF")
         fonts = render_quiz_pdf(quiz, out)
@@ -234,29 +267,19 @@ def generate_quiz(
             "lecture_ids": [lc.lecture.id for lc in lectures],
             **_llm_params(env, phraser),
         }
-        with env.session_factory() as db:
-            doc = save_document(
-                db,
-                env.files,
-                user_id=user_id,
-                subject_id=subject_id,
-                job_id=job_id,
-                kind="quiz",
-                title=title,
-                filename=out.name,
-                media_type=PDF,
-                source=out,
-                params=params,
-            )
-            return {
-                "document_id": doc.id,
-                "kind": "quiz",
-                "title": doc.title,
-                "questions": len(quiz.questions),
-                "questions_requested": count,  # fewer when the notes offer too little
-            }
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        stored = _store(
+            env,
+            job_id=job_id,
+            user_id=user_id,
+            subject_id=subject_id,
+            kind="quiz",
+            title=title,
+            out=out,
+            media_type=PDF,
+            params=params,
+        )
+    # fewer questions than requested when the notes offer too little
+    return {**stored, "questions": len(quiz.questions), "questions_requested": count}
 
 
 def generate_flashcards(
@@ -334,8 +357,7 @@ def generate_past_paper_answers(
     )
     exam = params.get("filename") or "the past paper"
     title = params.get("title") or f"Answers: {Path(exam).stem}"
-    tmp = Path(tempfile.mkdtemp(prefix="smartnotes-gen-"))
-    try:
+    with _workdir() as tmp:
         out = tmp / f"{slug(title)}.docx"
         render_answers_docx(out, title=title, exam_name=exam, answers=answers)
         doc_params = {
@@ -355,30 +377,19 @@ def generate_past_paper_answers(
             ],
             **_llm_params(env, phraser),
         }
-        with env.session_factory() as db:
-            doc = save_document(
-                db,
-                env.files,
-                user_id=user_id,
-                subject_id=subject_id,
-                job_id=job_id,
-                kind="past_paper",
-                title=title,
-                filename=out.name,
-                media_type=DOCX,
-                source=out,
-                params=doc_params,
-            )
-            result = {
-                "document_id": doc.id,
-                "kind": "past_paper",
-                "title": doc.title,
-                "questions": len(answers),
-            }
-        env.files.delete_prefix(params["upload_key"])  # the upload is no longer needed
-        return result
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        stored = _store(
+            env,
+            job_id=job_id,
+            user_id=user_id,
+            subject_id=subject_id,
+            kind="past_paper",
+            title=title,
+            out=out,
+            media_type=DOCX,
+            params=doc_params,
+        )
+    env.files.delete_prefix(params["upload_key"])  # the upload is no longer needed
+    return {**stored, "questions": len(answers)}
 
 
 def run(
