@@ -16,7 +16,9 @@ candidates extracted (workers.generation.candidates.extract), and then:
   count then choose from.
 
 A replica of flashcards._drafts' per-candidate checks (kept in step by hand; study_quality.py is the
-measure, this script only says where). --out writes every refused candidate with its stage for reading.
+measure, this script only says where). --out writes every refused candidate with its stage for reading, and
+as ``render`` the item it would have been where one can be made (study_quality.py's export form; the
+blind-judge sample of benchmarks/study_refused.py); ``~kept`` lists what passed every stage.
 """
 
 from __future__ import annotations
@@ -47,9 +49,16 @@ def _lose(lost: Lost, stage: str, **item: Any) -> None:
     lost[stage].append(item)
 
 
+def _card(kind: str, front: str | None, back: str, page: int) -> dict[str, Any] | None:
+    """A refused card as it would read had its stage passed (study_quality.py's export form), or None."""
+    if not front or not back:
+        return None
+    return {"type": "card", "card_kind": kind, "slide": page, "figure_id": None, "front": front, "back": back}
+
+
 def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
     """The first refusing stage of every card draft of one lecture; the drafts left, and the cards made."""
-    from workers.generation.card_forms import form_problem, lecture_text, list_problem
+    from workers.generation.card_forms import form_problem, lecture_text, list_cloze, list_problem
     from workers.generation.cardrules import agenda_like, cloze_ok, good_definition, list_ok, named_precisely
     from workers.generation.keyterms import key_terms, list_units, term_in
     from workers.generation.quiz_statements import concept_names, resolved
@@ -69,7 +78,15 @@ def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
         return form_problem(d.kind, d.front, d.back, lang, figure=d.figure_id is not None, lecture_text=text)
 
     for d in [*lc.definitions, *layout.definitions]:
-        item = {"term": d.term, "definition": d.definition, "page": d.ref.page}
+        item: dict[str, Any] = {"term": d.term, "definition": d.definition, "page": d.ref.page}
+        tried = f"{d.term}: {d.definition}."
+        tried = d.sentence if fc.contains_phrase(d.sentence, d.term) else tried
+        marked_try = fc.cloze(tried, d.term)
+        item["render"] = (
+            _card("basic", d.term, d.definition, d.ref.page)
+            if named_precisely(d.term) or not marked_try
+            else _card("cloze", marked_try, tried, d.ref.page)
+        )
         if not good_definition(d.term, d.definition, lang):
             _lose(lost, "def:good_definition", **item)
             continue
@@ -91,6 +108,7 @@ def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
         elif not named_precisely(d.term) and not cloze_card:
             _lose(lost, "def:one_word_term_no_cloze", **item)
         elif not named_precisely(d.term) and cloze_card:
+            item["render"] = _card("cloze", cloze_card.front, cloze_card.back, d.ref.page)
             _lose(lost, f"def:cloze_form:{form(cloze_card)}", **item, front=cloze_card.front)
         elif not fc.valid(term_card, lang):
             _lose(lost, "def:card_problem", **item)
@@ -101,6 +119,9 @@ def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
     units += [u for u in layout.lists if fold(u.title) not in {fold(x.title) for x in units}]
     for unit in units:
         item = {"title": unit.title, "items": unit.items, "page": unit.ref.page}
+        if unit.items:  # the first item's card, as _list_cards would make it
+            first = list_cloze(unit.title, unit.items, 0)
+            item["render"] = _card("cloze", first, unit.items[0], unit.ref.page)
         others = [x for x in titles if fold(x) != fold(unit.title)]
         if agenda_like(unit.items, others, lang):
             _lose(lost, "list:agenda_like", **item)
@@ -113,7 +134,15 @@ def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
             continue
     for listed in fc._list_cards(lc, layout.lists):
         if reason := form(listed):
-            _lose(lost, f"list:form:{reason}", front=listed.front, back=listed.back, page=listed.ref.page)
+            shown = _card(listed.kind, listed.front, listed.back, listed.ref.page)
+            _lose(
+                lost,
+                f"list:form:{reason}",
+                front=listed.front,
+                back=listed.back,
+                page=listed.ref.page,
+                render=shown,
+            )
         else:
             drafts.append(listed)
     asked = Counter(fold(d.term) for d in lc.definitions)
@@ -122,6 +151,7 @@ def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
         for p in (p for p in g.points if not p.is_definition):
             for sentence in resolved(p.text, names, lang):
                 item = {"sentence": sentence, "title": g.title, "page": p.ref.page}
+                item["render"] = _point_card(sentence, terms, narrow, p.ref.page)
                 if len(sentence) > 240:
                     _lose(lost, "point:too_long", **item)
                     continue
@@ -139,6 +169,7 @@ def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
                     _lose(lost, stage, **item, term=plain)
                     continue
                 item["term"] = phrase
+                item["render"] = _card("cloze", fc.cloze(sentence, phrase), sentence, p.ref.page)
                 if asked[fold(phrase)] >= fc.MAX_ASKED:
                     _lose(lost, "point:term_asked_twice", **item)
                     continue
@@ -179,6 +210,9 @@ def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
     left = 0
     for d in drafts:
         item = {"kind": d.kind, "front": d.front, "back": d.back, "page": d.ref.page}
+        item["render"] = _card(d.kind, d.front, d.back, d.ref.page)
+        if d.figure_id is not None:  # a figure card's picture: not cropped here, so not shown to a judge
+            item["render"] = None
         if problems := check.card(d.kind, d.front, d.back, d.ref.page, figure=d.figure_id is not None):
             _lose(lost, f"check:{problems[0]}", **item)
             continue
@@ -205,8 +239,37 @@ def card_losses(lc: Any, count: int) -> tuple[Lost, int, int]:
     return lost, left, len(drafts)
 
 
-def quiz_losses(lc: Any) -> tuple[Lost, int, int]:
-    """Every quiz seed built and kept or refused; (refusals by stage, kept, seeds)."""
+def _point_card(sentence: str, terms: list[str], narrow: list[str], page: int) -> dict[str, Any] | None:
+    """A slide line's cloze had every stage passed: its specific key term, else its subject word, else any
+    key term it names; None when it names none (nothing to hide)."""
+    from workers.generation.keyterms import term_in
+
+    specific = [x for x in terms if fc._specific(x)]
+    phrase = term_in(sentence, specific) or fc.subject_word(sentence, narrow) or term_in(sentence, terms)
+    if not phrase or fold(phrase) == fold(sentence):
+        return None
+    return _card("cloze", fc.cloze(sentence, phrase), sentence, page)
+
+
+def quiz_shown(question: Any) -> dict[str, Any]:
+    """A quiz question in study_quality.py's export form."""
+    return {
+        "type": "quiz",
+        "question_kind": question.kind,
+        "slide": question.source.page,
+        "stem": question.prompt,
+        "options": list(question.options),
+        "key": question.answer_text,
+        "explanation": question.explanation,
+    }
+
+
+Rebuild = Any  # (builder, seed's build) -> (question or None, the gates that refused it, first first)
+
+
+def quiz_losses(lc: Any, rebuild: Rebuild = None) -> tuple[Lost, int, int]:
+    """Every quiz seed built and kept or refused; (refusals by stage, kept, seeds). ``rebuild`` builds a seed
+    its builder refused with the builder's gates passed (study_refused.py), to show what was refused."""
     from workers.generation.phrasing import Phraser
     from workers.generation.quiz import QuizBuilder
     from workers.generation.quiz_balance import even_case
@@ -235,16 +298,22 @@ def quiz_losses(lc: Any) -> tuple[Lost, int, int]:
             what = {"kind": seed.kind, "key": seed.key, "page": seed.order[1]}
             question = func()
             if question is None:
+                if rebuild is not None:
+                    shown, gates = rebuild(builder, func)
+                    what.update(render=quiz_shown(shown) if shown else None, gates=gates)
                 _lose(lost, f"build:{name}", **what)
                 continue
             what.update(stem=question.prompt, options=question.options, answer=question.answer_text)
             if seed.key in used or fold(question.prompt) in prompts:
-                _lose(lost, "dedupe:key_or_prompt", **what)
+                _lose(lost, "dedupe:key_or_prompt", **what, render=quiz_shown(question))
                 continue
             reasons.clear()
-            if not builder._keep(even_case(question)):
+            kept_q = builder._keep(even_case(question))
+            what["render"] = quiz_shown(question)
+            if not kept_q:
                 _lose(lost, f"keep:{reasons[0] if reasons else 'no_key_term'}", **what)
                 continue
+            lost["~kept"].append(what)  # not a loss: left for salience, the true/false balance and the count
             used.add(seed.key)
             prompts.add(fold(question.prompt))
             kept += 1
@@ -253,22 +322,18 @@ def quiz_losses(lc: Any) -> tuple[Lost, int, int]:
     return lost, kept, n
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("dir", nargs="?", default=str(ROOT.parents[1] / "shared" / "corpus"))
-    parser.add_argument("--split", choices=["dev"], required=True, help="dev only: refusals are read")
-    parser.add_argument("--decks", nargs="*", default=[])
-    parser.add_argument("--out", help="every refusal, by deck and stage (JSON)")
-    args = parser.parse_args()
+def deck_paths(corpus: str, split: str, decks: list[str]) -> list[Path]:
+    """The split's decks (benchmarks/data/study_concepts.json), those naming one of ``decks`` if any."""
+    data = json.loads((ROOT / "benchmarks" / "data" / "study_concepts.json").read_text(encoding="utf-8"))
+    names = sorted(d["deck"] for d in data["decks"] if d["split"] == split)
+    return [Path(corpus) / n for n in names if not decks or any(s in n for s in decks)]
 
+
+def run_losses(paths: list[Path], rebuild: Rebuild = None) -> dict[str, Any]:
+    """Every deck read, stored and extracted as study_quality.py does; its card and quiz losses, printed."""
     from workers.generation.candidates import extract
     from workers.generation.material import load_material
 
-    data = json.loads((ROOT / "benchmarks" / "data" / "study_concepts.json").read_text(encoding="utf-8"))
-    names = sorted(d["deck"] for d in data["decks"] if d["split"] == args.split)
-    paths = [Path(args.dir) / n for n in names if not args.decks or any(s in n for s in args.decks)]
     cache: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-losses-") as tmp:
@@ -285,7 +350,7 @@ def main() -> int:
             lectures = [extract(m) for m in material]
             lc = lectures[0]
             card_lost, cards_left, drafts = card_losses(lc, 50)
-            quiz_lost, quiz_left, seeds = quiz_losses(lc)
+            quiz_lost, quiz_left, seeds = quiz_losses(lc, rebuild)
             out[deck.name] = {
                 "slides": len(lc.lecture.slides),
                 "candidates": {
@@ -311,12 +376,31 @@ def main() -> int:
                     continue
                 print(f"   card {k:45} {len(v)}")
             for k, v in sorted(quiz_lost.items(), key=lambda kv: -len(kv[1])):
-                print(f"   quiz {k:45} {len(v)}")
+                if k != "~kept":
+                    print(f"   quiz {k:45} {len(v)}")
+    return out
+
+
+def dev_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The corpus folder, --split dev and --decks (also study_refused.py's)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dir", nargs="?", default=str(ROOT.parents[1] / "shared" / "corpus"))
+    parser.add_argument("--split", choices=["dev"], required=True, help="dev only: refusals are read")
+    parser.add_argument("--decks", nargs="*", default=[])
+    return parser
+
+
+def main() -> int:
+    parser = dev_parser(__doc__)
+    parser.add_argument("--out", help="every refusal, by deck and stage (JSON)")
+    args = parser.parse_args()
+
+    out = run_losses(deck_paths(args.dir, args.split, args.decks))
     total_c: Counter[str] = Counter()
     total_q: Counter[str] = Counter()
     for r in out.values():
         total_c.update({k: len(v) for k, v in r["card_lost"].items() if k != "~kept"})
-        total_q.update({k: len(v) for k, v in r["quiz_lost"].items()})
+        total_q.update({k: len(v) for k, v in r["quiz_lost"].items() if k != "~kept"})
     print("\ncards, all decks:", total_c.most_common(25))
     print("quiz, all decks:", total_q.most_common(25))
     if args.out:
