@@ -1,22 +1,25 @@
-"""A learned validity score for study items, trained on every blind dev verdict, evaluated leaving one deck out.
+"""A learned validity score for study items, trained on every blind dev verdict, evaluated leaving one deck
+out.
 
     PYTHONPATH=. SMARTNOTES_BENCH_PAGE_CACHE=/tmp/x-pages.json .venv/bin/python benchmarks/item_validity.py \
-        [DIR] [--write-weights] [--table OUT.json]
+        [DIR] [--within-deck] [--table OUT.json] [--write-weights OUT.json]
 
-The table: benchmarks/item_validity_data.py (sessions 3-13, dev decks only, deduplicated by text, latest verdict).
-Each dev deck is read from the page cache and cleaned as benchmarks/study_quality.py does, stored in a temporary
-database and loaded as the generation worker loads it (load_material, extract); each item's features are then
-workers/generation/item_validity.features. Model: logistic regression on standardised features (sklearn, C=1).
+The table: benchmarks/item_validity_data.py (sessions 3-13, dev decks only, deduplicated by text, latest
+verdict). Each dev deck is read from the page cache and cleaned as benchmarks/study_quality.py does, stored
+in a temporary database and loaded as the generation worker loads it (load_material, extract); each item's
+features are then benchmarks/item_validity_features.features. Model: logistic regression on standardised
+features (sklearn, C=1).
 
-Leaving one deck out: train on the other decks, score the held-out deck. The threshold, per kind, is chosen on
-the TRAINING decks' own scores by a rule fixed before the first run: the threshold maximising
-J = valid kept - 2 x invalid kept (keep all when nothing beats it). Printed per held-out deck and pooled, per kind:
-AUC, items kept / dropped, valid share before -> after among the kept, valid items lost. The same for the rows of
-session 13 alone (every item main made on dev at 63893f9 and after: what the gate would see today).
+Leaving one deck out: train on the other decks, score the held-out deck. The threshold, per kind, is chosen
+on the TRAINING decks' own scores by a rule fixed before the first run: the threshold maximising J = valid
+kept - 2 x invalid kept (keep all when nothing beats it). Printed per held-out deck and pooled, per kind:
+AUC, items kept / dropped, valid share before -> after among the kept, valid items lost. The same for the
+rows of session 13 alone (every item main made on dev at 63893f9 and after: what the gate would see today).
 
-Adoption rule (fixed before the first run): a kind is adopted when pooled LODO raises its valid share among kept
-items by >= 5 points while losing at most 10 % of its valid items. --write-weights trains on all rows and writes
-workers/generation/item_validity.json (weights, thresholds per kind by the same J rule, adopted kinds).
+Adoption rule (fixed before the first run): a kind is adopted when pooled LODO raises its valid share among
+kept items by >= 5 points while losing at most 10 % of its valid items. --write-weights trains on all rows
+and writes the weights (standardisation, coefficients, thresholds per kind by the same J rule, adopted
+kinds) as JSON. Session 14 adopted no kind (docs/benchmarks.md), so no weights ship with the generator.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ import argparse
 import json
 import sys
 import tempfile
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,6 @@ from item_validity_data import TEST_DECKS, load_rows, summary  # noqa: E402
 KINDS = ("quiz", "card", "sheet")
 COST = 2.0  # J = valid kept - COST x invalid kept
 MIN_GAIN, MAX_LOSS = 0.05, 0.10
-WEIGHTS = ROOT / "workers" / "generation" / "item_validity.json"
 
 
 def lectures(corpus: Path, decks: list[str]) -> dict[str, Any]:
@@ -72,12 +73,16 @@ def lectures(corpus: Path, decks: list[str]) -> dict[str, Any]:
 
 
 def view(row: dict[str, Any]) -> Any:
-    from workers.generation import item_validity as iv
+    import item_validity_features as iv
 
     if row["kind"] == "quiz":
-        return iv.quiz_view(row["stem"], row["key"], row.get("explanation") or "", len(row["options"] or []), row["slide"])
+        return iv.quiz_view(
+            row["stem"], row["key"], row.get("explanation") or "", len(row["options"] or []), row["slide"]
+        )
     if row["kind"] == "card":
-        return iv.card_view(row["front"], row["back"], row["card_kind"] == "cloze", row["figure"], row["slide"])
+        return iv.card_view(
+            row["front"], row["back"], row["card_kind"] == "cloze", row["figure"], row["slide"]
+        )
     return iv.sheet_view(row["text"], row["figure"], row["slide"])
 
 
@@ -154,12 +159,15 @@ def _fmt(st: dict[str, Any]) -> str:
     before = "-" if st["valid_before"] is None else f"{st['valid_before']:.0%}"
     after = "-" if st["valid_after"] is None else f"{st['valid_after']:.0%}"
     return (
-        f"n {st['n']:3}  auc {a}  kept {st['kept']:3} dropped {st['dropped']:3}  valid {before:>4} -> {after:>4}"
-        f"  valid lost {st['valid_lost']:2} ({st['valid_lost_share']:.0%})  invalid dropped {st['invalid_dropped']}"
+        f"n {st['n']:3}  auc {a}  kept {st['kept']:3} dropped {st['dropped']:3}"
+        f"  valid {before:>4} -> {after:>4}  valid lost {st['valid_lost']:2} ({st['valid_lost_share']:.0%})"
+        f"  invalid dropped {st['invalid_dropped']}"
     )
 
 
-def report(rows: list[dict[str, Any]], s: np.ndarray, keep: np.ndarray, y: np.ndarray, title: str) -> dict[str, Any]:
+def report(
+    rows: list[dict[str, Any]], s: np.ndarray, keep: np.ndarray, y: np.ndarray, title: str
+) -> dict[str, Any]:
     print(f"\n== {title}")
     pooled: dict[str, Any] = {}
     decks = sorted({r["deck"] for r in rows})
@@ -177,23 +185,74 @@ def report(rows: list[dict[str, Any]], s: np.ndarray, keep: np.ndarray, y: np.nd
     return pooled
 
 
+def hindsight(rows: list[dict[str, Any]], s: np.ndarray, y: np.ndarray, title: str) -> None:
+    """NOT an estimate: per kind, the best gain in valid share that losing at most MAX_LOSS of the valid items
+    buys, the threshold picked on the held-out scores themselves (a bound on what any threshold rule does)."""
+    print(f"\n== hindsight threshold on held-out scores, {title} (optimistic; at most 10 % of valid lost)")
+    for kind in (*KINDS, "all"):
+        sel = np.array([kind in ("all", r["kind"]) for r in rows])
+        ss, yy = s[sel], y[sel]
+        base, best = float(yy.mean()), (0.0, len(yy), 0.0)
+        for t in sorted(set(ss.tolist())):
+            keep = ss >= t
+            lost = 1 - yy[keep].sum() / max(1, yy.sum())
+            if lost <= MAX_LOSS and float(yy[keep].mean()) - base > best[0]:
+                best = (float(yy[keep].mean()) - base, int(keep.sum()), float(lost))
+        print(
+            f"  {kind:5} n {len(yy):3}  valid {base:.0%}  best gain {best[0]:+.1%}"
+            f"  kept {best[1]}  lost {best[2]:.0%}"
+        )
+
+
 def adopted(pooled: dict[str, Any]) -> list[str]:
     out = []
     for kind in KINDS:
         st = pooled[kind]
-        if st["kept"] and st["valid_after"] - st["valid_before"] >= MIN_GAIN and st["valid_lost_share"] <= MAX_LOSS:
+        if (
+            st["kept"]
+            and st["valid_after"] - st["valid_before"] >= MIN_GAIN
+            and st["valid_lost_share"] <= MAX_LOSS
+        ):
             out.append(kind)
     return out
 
 
+def within_deck(rows: list[dict[str, Any]], x: np.ndarray) -> np.ndarray:
+    """Each feature as a z-score among the items of its own deck (a deck's level of OCR, symbols... gone)."""
+    out = x.copy()
+    decks = np.array([r["deck"] for r in rows])
+    for deck in set(decks):
+        sel = decks == deck
+        sd = x[sel].std(axis=0)
+        sd[sd == 0] = 1.0
+        out[sel] = (x[sel] - x[sel].mean(axis=0)) / sd
+    return out
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("dir", nargs="?", default=str(ROOT.parents[1] / "shared" / "corpus"))
-    parser.add_argument("--write-weights", action="store_true")
+    parser.add_argument(
+        "--write-weights", metavar="OUT.json", help="train on all rows, write the weights here"
+    )
     parser.add_argument("--table", help="write the table (rows with features and held-out scores) here")
+    parser.add_argument(
+        "--within-deck",
+        action="store_true",
+        help="post-hoc variant (added after the first LODO run): each feature standardised within its deck",
+    )
+    parser.add_argument(
+        "--drop",
+        nargs="*",
+        default=[],
+        metavar="FEATURE",
+        help="post-hoc variant (added after the first LODO run): leave these features out",
+    )
     args = parser.parse_args()
 
-    from workers.generation.item_validity import ITEM_FEATURES, features
+    from item_validity_features import ITEM_FEATURES, features
 
     rows = load_rows()
     print(len(rows), "rows (dev decks, distinct items, latest blind verdict)")
@@ -201,20 +260,35 @@ def main() -> int:
     lcs = lectures(Path(args.dir), sorted({r["deck"] for r in rows}))
     x = np.array([features(view(r), lcs[r["deck"]]) for r in rows], dtype=float)
     y = np.array([r["valid"] for r in rows], dtype=bool)
+    names = [f for f in ITEM_FEATURES if f not in args.drop]
+    x = x[:, [ITEM_FEATURES.index(f) for f in names]]
+    if args.within_deck:
+        x = within_deck(rows, x)
     s, keep = lodo(rows, x, y)
     pooled = report(rows, s, keep, y, "LODO, all rows")
     recent = np.array([r["session"] == 13 for r in rows])
-    report([r for r, m in zip(rows, recent, strict=True) if m], s[recent], keep[recent], y[recent], "LODO, session-13 rows")
+    report(
+        [r for r, m in zip(rows, recent, strict=True) if m],
+        s[recent],
+        keep[recent],
+        y[recent],
+        "LODO, session-13 rows",
+    )
+    hindsight(rows, s, y, "all rows")
+    hindsight([r for r, m in zip(rows, recent, strict=True) if m], s[recent], y[recent], "session-13 rows")
     kinds = adopted(pooled)
     print("\nadopted kinds (pooled LODO: valid share +5 points, <= 10 % of valid lost):", kinds or "none")
     full = fit(x, y)
     print("weights (all rows, standardised):")
-    for name, c in sorted(zip(ITEM_FEATURES, full["coef"], strict=True), key=lambda p: -abs(p[1])):
+    for name, c in sorted(zip(names, full["coef"], strict=True), key=lambda p: -abs(p[1])):
         print(f"  {name:16} {c:+.2f}")
     if args.table:
         Path(args.table).write_text(
             json.dumps(
-                [{**r, "features": f.tolist(), "lodo_score": float(v), "lodo_keep": bool(k)} for r, f, v, k in zip(rows, x, s, keep, strict=True)],
+                [
+                    {**r, "features": f.tolist(), "lodo_score": float(v), "lodo_keep": bool(k)}
+                    for r, f, v, k in zip(rows, x, s, keep, strict=True)
+                ],
                 ensure_ascii=False,
                 indent=0,
             ),
@@ -224,10 +298,10 @@ def main() -> int:
         s_all = scores(full, x)
         kind_arr = np.array([r["kind"] for r in rows])
         thresholds = {k: threshold(s_all[kind_arr == k], y[kind_arr == k]) for k in KINDS}
-        WEIGHTS.write_text(
+        Path(args.write_weights).write_text(
             json.dumps(
                 {
-                    "features": list(ITEM_FEATURES),
+                    "features": names,
                     "mean": [round(v, 6) for v in full["mean"].tolist()],
                     "scale": [round(v, 6) for v in full["scale"].tolist()],
                     "coef": [round(v, 6) for v in full["coef"].tolist()],
@@ -241,8 +315,7 @@ def main() -> int:
             + "\n",
             encoding="utf-8",
         )
-        print(f"weights written to {WEIGHTS}: thresholds {thresholds}")
-    _ = defaultdict
+        print(f"weights written to {args.write_weights}: thresholds {thresholds}")
     return 0
 
 

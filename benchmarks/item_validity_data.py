@@ -1,12 +1,12 @@
-"""Every blind DEV verdict on study items (quiz questions, cards, cheat-sheet entries), sessions 3-13, as one table
-for benchmarks/item_validity.py.
+"""Every blind DEV verdict on study items (quiz questions, cards, cheat-sheet entries), sessions 3-13, as one
+table for benchmarks/item_validity.py.
 
 Each judged file is paired with the items it rates (benchmarks/results/session*/README.md): ids "quiz-N" /
-"cards-N" / "sheet-N" count the items of that type in file order, "new-N" is the N-th item of a new-items file,
-other ids (a0, s12, q3, n40, d56 ...) are the ids of the judge file. Files whose name contains "test" are never
-opened, and every row of a test deck is dropped on load (asserted). Items identical in text (the fields a judge
-reads) are one row: the latest verdict wins (sessions in order; within a session, later rounds after earlier).
-Own (non-blind) ratings (session 5) are not used.
+"cards-N" / "sheet-N" count the items of that type in file order, "new-N" is the N-th item of a new-items
+file, other ids (a0, s12, q3, n40, d56 ...) are the ids of the judge file. Files whose name contains "test"
+are never opened, and every row of a test deck is dropped on load (asserted). Items identical in text (the
+fields a judge reads) are one row: the latest verdict wins (sessions in order; within a session, later
+rounds after earlier). Own (non-blind) ratings (session 5) are not used.
 """
 
 from __future__ import annotations
@@ -51,7 +51,13 @@ SOURCES: list[tuple[int, int, str, str, str]] = [
     (12, 1, "session12/judge_items_study-lists.json", "session12/judged_new_items_study-lists.json", "id"),
     (12, 1, "session12/judge_items_study-points.json", "session12/judged_new_items_study-points.json", "id"),
     (12, 1, "session12/judge_items_sheet-cover.json", "session12/judged_new_items_sheet-cover.json", "id"),
-    (12, 1, "session12/judge_items_student-read2.json", "session12/judged_new_items_student-read2.json", "id"),
+    (
+        12,
+        1,
+        "session12/judge_items_student-read2.json",
+        "session12/judged_new_items_student-read2.json",
+        "id",
+    ),
     (13, 1, "session13/judge_items_dev_sheet.json", "session13/judged_dev_sheet.json", "id"),
     (13, 1, "session13/judge_items_dev_quiz_cards.json", "session13/judged_dev_quiz_cards.json", "id"),
     (13, 2, "session13/judge_items_dev_figures.json", "session13/judged_dev_figures.json", "id"),
@@ -142,7 +148,9 @@ def summary(rows: list[dict[str, Any]]) -> str:
             cells.append(f"{len(sel)} ({bad}, {bad / max(1, len(sel)):.0%})")
         lines.append(f"{deck} | " + " | ".join(cells))
     by_session = Counter(r["session"] for r in rows)
-    lines.append("rows per session (latest verdict): " + ", ".join(f"s{k} {v}" for k, v in sorted(by_session.items())))
+    lines.append(
+        "rows per session (latest verdict): " + ", ".join(f"s{k} {v}" for k, v in sorted(by_session.items()))
+    )
     return "\n".join(lines)
 
 

@@ -1,10 +1,11 @@
 """A learned validity score for study items (quiz questions, cards, cheat-sheet entries), issue #14.
 
-Deck-independent features of an item (no deck name, no word list of any deck): its length, how many of its words
-are words of the lecture's language (wordfreq), digits and symbols, whether it starts and ends like a sentence,
-its share of function words, the salience of what it names (salience.py), how much of it is in the slide titles
-and on its own slide, whether that slide was OCR'd, and a few kind-specific fields. ``ITEM_FEATURES`` names them
-in order; benchmarks/item_validity.py trains a logistic regression on the blind dev verdicts.
+Deck-independent features of an item (no deck name, no word list of any deck): its length, how many of its
+words are words of the lecture's language (wordfreq), digits and symbols, whether it starts and ends like a
+sentence, its share of function words, the salience of what it names (salience.py), how much of it is in
+the slide titles and on its own slide, whether that slide was OCR'd, and a few kind-specific fields.
+``ITEM_FEATURES`` names them in order; benchmarks/item_validity.py trains a logistic regression on the
+blind dev verdicts.
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ _ENDS = tuple(".!?。！？…")
 
 @dataclass(frozen=True)
 class ItemView:
-    """What the score reads of an item: its kind ("quiz", "card", "sheet"), the text a student reads (quiz: stem
-    and key; card: front and back; sheet: the entry), its core line (quiz: the explanation; card: the back;
-    sheet: the entry), its slide, options count, cloze and figure flags."""
+    """What the score reads of an item: its kind ("quiz", "card", "sheet"), the text a student reads (quiz:
+    stem and key; card: front and back; sheet: the entry), its core line (quiz: the explanation; card: the
+    back; sheet: the entry), its slide, options count, cloze and figure flags."""
 
     kind: str
     text: str
@@ -72,7 +73,11 @@ def sheet_view(text: str, figure: bool, page: int | None) -> ItemView:
 
 def _stems(text: str, lang: str) -> set[str]:
     stop = stopwords(lang)
-    return {stem(w.lower(), lang) for w in words(text) if w.lower() not in stop and len(w) >= 2 and not w.isdigit()}
+    return {
+        stem(w.lower(), lang)
+        for w in words(text)
+        if w.lower() not in stop and len(w) >= 2 and not w.isdigit()
+    }
 
 
 def features(item: ItemView, lc: LectureCandidates) -> list[float]:
