@@ -438,7 +438,7 @@ class QuizBuilder:
         sentence = d.sentence if contains_phrase(d.sentence, d.term) else f"{d.term}: {d.definition}."
         if statement_problem(sentence, lc.text_lang, self._page_text(lc)):
             return None
-        if guessable(d.term, sentence, self._page_text(lc), len(lc.lecture.slides)):
+        if guessable(d.term, sentence, self._page_text(lc), len(lc.lecture.slides), not remark(d.definition)):
             return None
         blanked = blank_out(sentence, d.term)
         if blanked == sentence or context_prefix(blanked, "", key_terms(lc), lc.text_lang) != "":

@@ -28,10 +28,13 @@ from workers.ocr.line_cues import is_code
 
 _MATH_ALNUM = re.compile("[\U0001d400-\U0001d7ff]")  # maths italic letters: symbols, not words
 _DEBRIS = re.compile(r"[«»•◦▪■□►➢✓¢]|\s[|]\s")
+# "i.e." restates ("'shall not' requirements i.e. they specify what should not happen"): not an example
 _EXAMPLE = re.compile(
-    r"\be\.\s?g\.|\beg\.|\bi\.\s?e\.|\b(?:for\s+example|for\s+instance|example|such\s+as)\b|^\s*ex[.:]",
+    r"\be\.\s?g\.|\beg\.|\b(?:for\s+example|for\s+instance|example|such\s+as)\b|^\s*ex[.:]",
     re.I,
 )
+# "underlying relation(s).": the letter of a plural in brackets, not a lone symbol
+_PLURAL_END = re.compile(r"[a-z]\((?:s|es)\)[.!?]?$")
 _SQL_WORDS = re.compile(r"\b(?:CREATE|TABLE|SELECT|FROM|WHERE|INSERT|PRIMARY KEY|FOREIGN KEY|CHAR|INTEGER)\b")
 _BAD_DEF_START = frozenset(
     {"that", "which", "who", "whom", "where", "when", "if", "because", "and", "or", "but", "to", "so"}
@@ -222,7 +225,12 @@ def statement_problem(text: str, lang: str, lecture_text: str = "") -> str | Non
         return "length"
     if ws[-1].lower() in DANGLING or flat.endswith((",", ":", "!")):
         return "dangling"
-    if len(ws[-1]) == 1 and ws[-1].isalpha() and ws[-1].lower() not in {"a", "i"}:
+    if (
+        len(ws[-1]) == 1
+        and ws[-1].isalpha()
+        and ws[-1].lower() not in {"a", "i"}
+        and not _PLURAL_END.search(flat)
+    ):
         return "dangling"  # "(5 or 10 are commonly used) k": a symbol of the next line
     if _SECOND_PERSON.match(flat):
         return "second_person"  # "You're evaluating course learning ...": an analogy or an instruction
@@ -299,13 +307,17 @@ def _repeats(ws: list[str]) -> bool:
     return len(grams) != len(set(grams))
 
 
-def guessable(answer: str, stem_text: str, lecture_text: str, n_slides: int) -> bool:
+def guessable(answer: str, stem_text: str, lecture_text: str, n_slides: int, defined: bool = False) -> bool:
     """A blank anyone can fill without studying: its initials stand in the stem ("Leave One Out _____
-    (LOO-CV)" -> Cross Validation), or the lecture names it on most slides (MIMO in a MIMO lecture)."""
+    (LOO-CV)" -> Cross Validation), or the lecture names it on most slides (MIMO in a MIMO lecture) and the
+    line only mentions it ("This is like a 2x2 _____ channel!", "_____ is an essential pre-requisite for
+    ..."). ``defined``: the stem is the answer's own definition ("_____: set of fields in one relation that
+    refers to a tuple in another"); it pins the term however often the lecture names it (session 14: a blind
+    judge kept "The _____ is the set of data points used to fit the model."), so only the initials count."""
     initials = "".join(w[0] for w in words(answer) if w).upper()
     if len(initials) >= 2 and re.search(rf"(?<![A-Za-z]){initials}(?![a-z])", stem_text.replace("-", " ")):
         return True
-    if n_slides >= 6 and not has_cjk(answer):
+    if n_slides >= 6 and not has_cjk(answer) and not defined:
         pages = [p for p in lecture_text.split("\f") if p.strip()]
         hits = sum(contains_phrase(p, answer) for p in pages)
         return hits > max(3, 0.15 * len(pages))
