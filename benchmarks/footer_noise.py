@@ -133,8 +133,8 @@ def damage_page(
 
 
 def load_decks(names: list[str] | None) -> dict[str, list[Any]]:
-    from chunk_boilerplate import TEST_DECKS  # type: ignore[import-not-found]
-    from retrieval import CACHE, KINDS, deck_languages, read_pages  # type: ignore[import-not-found]
+    from chunk_boilerplate import TEST_DECKS
+    from retrieval import CACHE, KINDS, deck_languages, read_pages
 
     from workers.ocr.pipeline import drop_decorations
 
@@ -303,6 +303,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--decks", help="comma-separated dev decks (default: every dev deck in the cache)")
     parser.add_argument("--dump", help="write every line's role here (JSON)")
+    parser.add_argument("--set", action="append", default=[], help="MODULE.NAME=VALUE (a float), to sweep")
     parser.add_argument("--diff", nargs=2, metavar=("A", "B"), help="lines dropped in dump B, kept in A")
     parser.add_argument("--show", type=int, default=60, help="with --diff: lines to print")
     args = parser.parse_args()
@@ -312,7 +313,13 @@ def main() -> int:
         return 0
     import workers
 
-    print(f"code: {Path(workers.__file__).parent.parent}")
+    print(f"code: {Path(workers.__file__).parent.parent} {' '.join(args.set)}")
+    import importlib
+
+    for item in args.set:
+        name, value = item.split("=", 1)
+        module, attr = name.rsplit(".", 1)
+        setattr(importlib.import_module(f"workers.ocr.{module}"), attr, float(value))
     started = time.perf_counter()
     decks = load_decks(args.decks.split(",") if args.decks else None)
     dump: dict[str, Any] = {}
