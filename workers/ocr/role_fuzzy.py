@@ -28,7 +28,7 @@ from difflib import SequenceMatcher
 
 from workers.ocr.line_cues import LineHint, PageLines, edge_key, strip_end_numbers
 
-FUZZY_RATIO = 0.75  # folded lines this alike are one line (chosen on footer_noise.py damage runs, dev)
+FUZZY_RATIO = 0.8  # folded lines this alike are one line (chosen on footer_noise.py damage runs, dev)
 FUZZY_GAP = 4  # at most this many folded characters differ in one place (or FUZZY_GAP_SHARE of the line)
 FUZZY_GAP_SHARE = 0.2
 FUZZY_MIN_CHARS = 10  # folded characters a line needs to be compared at all
