@@ -25,6 +25,8 @@ Figures, per code and rate (roles from workers.ocr.roles.classify_deck, the role
 - "repeated edge lines": lines among a page's first or last 3 that repeat, digits normalised, on >= 3 and
   30 % of the deck's clean pages (chunk_boilerplate's rule (a)), and how many are dropped after damage;
 - all lines dropped (footer, meta, credit, url), per deck.
+``--stamp TEXT`` inserts TEXT at a random place (seeded; the same at every rate) of every page before the
+damage, like a re-hoster's watermark, and counts the pages where it is dropped (added after the detector).
 ``--dump FILE`` writes every line's role (per rate); ``--diff A B`` lists lines dropped in B but kept in A
 (clean pages) and counts them per rate, to read by eye what a change newly drops.
 """
@@ -198,7 +200,9 @@ def score(gold: list[str], pred: list[str]) -> dict[str, Any]:
     }
 
 
-def run(decks: dict[str, list[Any]], rates: list[float], seed: int, dump: dict[str, Any]) -> None:
+def run(
+    decks: dict[str, list[Any]], rates: list[float], seed: int, dump: dict[str, Any], stamp: str = ""
+) -> None:
     from line_roles import load_rows, match
 
     from workers.ocr.line_cues import DROPPED, PageLines, align_hints
@@ -212,21 +216,31 @@ def run(decks: dict[str, list[Any]], rates: list[float], seed: int, dump: dict[s
         gold: list[str] = []
         pred: list[str] = []
         per_deck: dict[str, list[int]] = {}
-        rep_total = rep_found = dropped_all = 0
+        rep_total = rep_found = dropped_all = stamp_found = stamp_total = 0
         for deck, pages in decks.items():
             clean = [p.text.split("\n") for p in pages]
             rep = repeated_edge(clean)
-            plines, wheres = [], []
+            plines, wheres, stamps = [], [], []
             for page, lines in zip(pages, clean, strict=True):
                 hints = align_hints(lines, page.hints)
                 rng = random.Random(f"{seed}|{rate}|{deck}|{page.number}")
+                src, src_hints, at = lines, hints, -1
+                if stamp and any(x.strip() for x in lines):  # the same place on the page at every rate
+                    at = random.Random(f"{seed}|stamp|{deck}|{page.number}").randrange(0, len(lines) + 1)
+                    src = [*lines[:at], stamp, *lines[at:]]
+                    src_hints = [*hints[:at], None, *hints[at:]]
                 if rate:
-                    new, new_hints, where = damage_page(lines, hints, rate, rng)
+                    new, new_hints, where = damage_page(src, src_hints, rate, rng)
                 else:
-                    new, new_hints, where = lines, hints, list(range(len(lines)))
+                    new, new_hints, where = src, src_hints, list(range(len(src)))
+                stamps.append(where[at] if at >= 0 else -1)
+                if at >= 0:
+                    where = where[:at] + where[at + 1 :]
                 plines.append(PageLines(lines=new, hints=new_hints, has_figures=bool(page.figures)))
                 wheres.append(where)
             roles = classify_deck(plines)
+            stamp_found += sum(r[i] in DROPPED for r, i in zip(roles, stamps, strict=True) if i >= 0)
+            stamp_total += sum(i >= 0 for i in stamps)
             d_gold: list[str] = []
             d_pred: list[str] = []
             d_rep = d_rep_found = 0
@@ -263,6 +277,7 @@ def run(decks: dict[str, list[Any]], rates: list[float], seed: int, dump: dict[s
             f"macro-F1 {s['macro_f1']:.3f} footer F1 {s['footer_f1']:.3f} meta F1 {s['meta_f1']:.3f}; "
             f"dropped P {s['precision']:.3f} ({s['content_dropped']} content of {s['dropped']}) "
             f"R {s['recall']:.3f} ({s['boiler_kept']} boilerplate kept); all lines dropped {dropped_all}"
+            + (f"; stamp dropped on {stamp_found}/{stamp_total} pages" if stamp else "")
         )
         for deck, (n, found, cd, kept, nb) in per_deck.items():
             print(
@@ -303,6 +318,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--decks", help="comma-separated dev decks (default: every dev deck in the cache)")
     parser.add_argument("--dump", help="write every line's role here (JSON)")
+    parser.add_argument("--stamp", default="", help="insert this line at a random place of every page")
     parser.add_argument("--set", action="append", default=[], help="MODULE.NAME=VALUE (a float), to sweep")
     parser.add_argument("--diff", nargs=2, metavar=("A", "B"), help="lines dropped in dump B, kept in A")
     parser.add_argument("--show", type=int, default=60, help="with --diff: lines to print")
@@ -323,7 +339,7 @@ def main() -> int:
     started = time.perf_counter()
     decks = load_decks(args.decks.split(",") if args.decks else None)
     dump: dict[str, Any] = {}
-    run(decks, [float(r) for r in args.rates.split(",")], args.seed, dump)
+    run(decks, [float(r) for r in args.rates.split(",")], args.seed, dump, args.stamp)
     if args.dump:
         Path(args.dump).write_text(json.dumps(dump, ensure_ascii=False), encoding="utf-8")
     print(f"{time.perf_counter() - started:.1f} s")

@@ -22,6 +22,20 @@ TOPICS = [
 ]
 
 
+NOISY_FOOTERS = [
+    "Massachusetts Institute of Technology 9.520 Fall 2013",
+    "Ma55achusetts Institute of Technology 9.520 Fall 2013",
+    "Massachusetts lnstitute of Technology 9.52O Fall 2013",
+    "Massachusets Institute of Techno1ogy 9.520 Fal 2013",
+    "Massachusetts Institute of Technollogy 9.520 FaIl 2013",
+    "Massachusetts Institute of Tech nology 9.520 Fall 2O13",
+    "Massachusetts Instltute of Technology 9.520 Fall 2013",
+    "Massachusetts Institute ot Technology 9.5Z0 Fall 2013",
+    "Massachusctts Institute of Technology 9.520 Fall 2013",
+    "Massachusetts Institute of Technoiogy 9.520 Fa11 2013",
+]
+
+
 def _body(k: int) -> list[str]:
     return [
         f"The {TOPICS[k].lower()} step uses {k + 2} assumptions",
@@ -36,19 +50,7 @@ def test_fold_makes_ocr_variants_agree() -> None:
 
 
 def test_footer_varying_by_ocr_noise_is_found() -> None:
-    footers = [
-        "Massachusetts Institute of Technology 9.520 Fall 2013",
-        "Ma55achusetts Institute of Technology 9.520 Fall 2013",
-        "Massachusetts lnstitute of Technology 9.52O Fall 2013",
-        "Massachusets Institute of Techno1ogy 9.520 Fal 2013",
-        "Massachusetts Institute of Technollogy 9.520 FaIl 2013",
-        "Massachusetts Institute of Tech nology 9.520 Fall 2O13",
-        "Massachusetts Instltute of Technology 9.520 Fall 2013",
-        "Massachusetts Institute ot Technology 9.5Z0 Fall 2013",
-        "Massachusctts Institute of Technology 9.520 Fall 2013",
-        "Massachusetts Institute of Technoiogy 9.520 Fa11 2013",
-    ]
-    pages = [PageLines(lines=[TOPICS[k], *_body(k), footers[k]]) for k in range(10)]
+    pages = [PageLines(lines=[TOPICS[k], *_body(k), NOISY_FOOTERS[k]]) for k in range(10)]
     roles = classify_deck(pages)
     assert [page_roles[-1] for page_roles in roles] == ["footer"] * 10
     assert all(page_roles[1] not in DROPPED for page_roles in roles)  # the content stays
@@ -98,3 +100,29 @@ def test_repeated_content_lines_stay_content() -> None:
     for k in range(3, 7):
         assert roles[k][0] not in DROPPED, k
         assert all(r not in DROPPED for r in roles[k][1 : 1 + k - 2]), k
+
+
+SPLIT = {
+    2: ("Massachusetts lnstitute of", "Techno1ogy 9.520 Fall 2013"),
+    5: ("Massachusets Institute of", "Technology 9.52O Fall 2013"),
+    8: ("Ma55achusetts Institute of", "Technoiogy 9.520 Fa1l 2013"),
+}
+
+
+def test_a_running_line_split_in_two_by_ocr_is_dropped_whole_and_its_neighbour_kept() -> None:
+    pages = []
+    for k in range(10):
+        if k in (2, 5, 8):  # OCR cut the footer in two lines; a short content line sits above it
+            lines = [
+                TOPICS[k],
+                *_body(k),
+                f"{TOPICS[k].split()[0]} ok",
+                *SPLIT[k],
+            ]
+        else:
+            lines = [TOPICS[k], *_body(k), NOISY_FOOTERS[k]]
+        pages.append(PageLines(lines=lines))
+    roles = classify_deck(pages)
+    for k in (2, 5, 8):
+        assert roles[k][-2:] == ["footer", "footer"], k
+        assert roles[k][-3] not in DROPPED, k

@@ -203,10 +203,11 @@ def fuzzy_marks(
             if c in edge_ok:
                 out[p][i] = "footer"
         for i in sorted(edges[p]):
-            if i in out[p] or i + 1 >= len(page.lines) or i + 1 not in edges[p]:
-                continue
+            if i in out[p] or i + 1 in out[p] or i + 1 >= len(page.lines) or i + 1 not in edges[p]:
+                continue  # a line beside a running line is not half of it
+            halves = fold(page.lines[i]), fold(page.lines[i + 1])
             joined = fold(f"{page.lines[i]} {page.lines[i + 1]}")
-            if fold(page.lines[i]) and any(alike(joined, rep, gap_share=0) for rep in reps):
+            if min(map(len, halves)) >= 3 and any(alike(joined, rep, gap_share=0) for rep in reps):
                 out[p][i] = out[p][i + 1] = "footer"  # a running line OCR split in two
         for i, c in any_of[p].items():
             if c in any_ok and i not in out[p]:
