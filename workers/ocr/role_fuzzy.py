@@ -36,6 +36,8 @@ WATERMARK_WORDS = 8
 REPEAT_SHARE = 0.3
 ANYWHERE_SHARE = 0.5
 ANYWHERE_MIN = 4
+CANDIDATES = 8  # clusters, most trigrams shared first, a line is compared with
+VOTING_GRAMS = 12  # a line's rarest trigrams that find its candidate clusters (speed on long decks)
 RUN_SHARE = 0.5  # a run of consecutive pages shorter than this share of the deck is a continued section
 
 _FOLD = str.maketrans({"i": "l", "|": "l", "!": "l", "c": "e", "u": "v"})
@@ -89,7 +91,7 @@ def alike(a: str, b: str, ratio: float | None = None, *, gap_share: float | None
     if min(len(a), len(b)) < limit * max(len(a), len(b)):
         return False
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < limit:
+    if matcher.real_quick_ratio() < limit or matcher.quick_ratio() < limit or matcher.ratio() < limit:
         return False
     # OCR changes a few characters at a time; a whole word replaced ("Hint: start from the bounds", "... the
     # class") is another line made from one template
@@ -112,13 +114,14 @@ class _Clusters:
 
     def add(self, key: str, page: int, line: str = "") -> int:
         grams = _grams(key)
-        votes: dict[int, int] = defaultdict(int)
-        for gram in grams:
-            for c in self.index.get(gram, ()):
-                votes[c] += 1
-        for c, _ in sorted(votes.items(), key=lambda kv: -kv[1]):
-            if votes[c] < 0.3 * len(grams):
-                break
+        postings = sorted((self.index[g] for g in grams if g in self.index), key=len)[:VOTING_GRAMS]
+        votes: Counter[int] = Counter()
+        used = len(postings)  # the key's rarest trigrams vote: common ones name many clusters, tell little
+        for posting in postings:
+            votes.update(posting)
+        least = 0.3 * used
+        candidates = sorted(((c, v) for c, v in votes.items() if v >= least), key=lambda kv: -kv[1])
+        for c, _ in candidates[:CANDIDATES]:
             if alike(key, self.reps[c]):
                 self.pages[c].add(page)
                 self._section(c, line)
