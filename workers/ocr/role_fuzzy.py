@@ -7,7 +7,8 @@ line is folded (OCR's confusable characters to one letter, doubled letters singl
 out, digits one '#') and lines are clustered by ``SequenceMatcher`` ratio >= FUZZY_RATIO across pages:
 
 - at a page's edge (the top/bottom band or first/last lines), a cluster on REPEAT_SHARE of the pages (and at
-  least 3) is a running header/footer; two edge lines that joined are alike to it (a split) are one too;
+  least 3) is a running header/footer; two edge lines that joined are alike to it (a split) are one too,
+  but on the first two pages (a title slide's name and course lines are its meta);
 - anywhere on the page, a short line (<= WATERMARK_WORDS words) whose cluster is on ANYWHERE_SHARE of the
   pages is a stamp or watermark (footer at the edge, meta elsewhere).
 
@@ -205,7 +206,7 @@ def fuzzy_marks(
         for i, c in edge_of[p].items():
             if c in edge_ok:
                 out[p][i] = "footer"
-        for i in sorted(edges[p]):
+        for i in sorted(edges[p]) if p > 1 else ():  # a title slide's name + course lines are its meta
             if i in out[p] or i + 1 in out[p] or i + 1 >= len(page.lines) or i + 1 not in edges[p]:
                 continue  # a line beside a running line is not half of it
             halves = fold(page.lines[i]), fold(page.lines[i + 1])
