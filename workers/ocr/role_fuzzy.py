@@ -115,14 +115,14 @@ class _Clusters:
 
     def add(self, key: str, page: int, line: str = "") -> int:
         grams = _grams(key)
-        postings = sorted((self.index[g] for g in grams if g in self.index), key=len)[:VOTING_GRAMS]
+        rare = sorted((len(self.index[g]), g) for g in grams if g in self.index)[:VOTING_GRAMS]
         votes: Counter[int] = Counter()
-        used = len(postings)  # the key's rarest trigrams vote: common ones name many clusters, tell little
-        for posting in postings:
-            votes.update(posting)
+        used = len(rare)  # the key's rarest trigrams vote: common ones name many clusters, tell little
+        for _, gram in rare:
+            votes.update(self.index[gram])
         least = 0.3 * used
-        candidates = sorted(((c, v) for c, v in votes.items() if v >= least), key=lambda kv: -kv[1])
-        for c, _ in candidates[:CANDIDATES]:
+        candidates = sorted((-v, c) for c, v in votes.items() if v >= least)  # ties: the older cluster
+        for _, c in candidates[:CANDIDATES]:
             if alike(key, self.reps[c]):
                 self.pages[c].add(page)
                 self._section(c, line)
