@@ -92,6 +92,8 @@ RULES = (
     "paragraph_definitions",
     "author_pair",
     "letter_labels",
+    "fuzzy_repeats",
+    "repeat_runs",
 )
 DEFAULT_RULES = frozenset(RULES)
 

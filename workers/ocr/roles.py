@@ -30,7 +30,6 @@ __all__ = [
 
 import re
 import statistics
-from collections import Counter
 from collections.abc import Sequence
 
 from workers.ocr.line_cues import (
@@ -52,7 +51,6 @@ from workers.ocr.line_cues import (
     LineHint,
     PageLines,
     boilerplate_key,
-    edge_key,
     is_code,
     is_continuation,
     is_credit,
@@ -64,7 +62,6 @@ from workers.ocr.line_cues import (
     norm_line,
     split_definition,
     strip_bullet,
-    strip_end_numbers,
 )
 from workers.ocr.role_forms import (
     chained_headings,
@@ -77,6 +74,15 @@ from workers.ocr.role_forms import (
     prose_with_symbols,
     repeated_anywhere_roles,
     repeated_labels,
+)
+from workers.ocr.role_fuzzy import (
+    apply_marks,
+    continued_run,
+    digits_restored,
+    fuzzy_marks,
+    is_repeated,
+    numeric_key,
+    running_variants,
 )
 from workers.ocr.role_meta import (
     agenda_label_page,
@@ -152,51 +158,45 @@ def _big(hint: LineHint | None, median: float | None) -> bool:
     return bool(hint and hint.size and median and hint.size >= 1.3 * median)
 
 
-def repeated_keys(pages: Sequence[PageLines]) -> set[str]:
+def repeated_keys(pages: Sequence[PageLines], *, guard: bool = True) -> set[str]:
     """Running headers and footers: lines in the top or bottom band found, digits normalised, on
     REPEAT_SHARE of the pages (at least 3), and lines among a page's first or last ones found exactly so
-    (keys of the second kind start with "="). See ``_running`` for what may change from page to page."""
-    counts: Counter[str] = Counter()
+    (keys of the second kind start with "="). See ``running_variants`` for what may change from page to page;
+    with ``guard``, a line only on one short run of consecutive pages is content (``continued_run``)."""
+    found: dict[str, set[int]] = {}
     variants: dict[str, set[str]] = {}
-    for page in pages:
+    for p, page in enumerate(pages):
         edge_lines = {page.lines[i].strip() for i in _edge_positions(page)}
-        keys = {edge_key(line) for line in edge_lines}
+        keys = {numeric_key(line) for line in edge_lines}
         keys |= {"=" + norm_line(page.lines[i]) for i in _edge_positions(page, by_position=False)}
-        counts.update(k for k in keys if k and k not in ("#", "=", "=#"))
+        for k in keys:
+            if k and k not in ("#", "=", "=#"):
+                found.setdefault(k, set()).add(p)
         for line in edge_lines:
-            variants.setdefault(edge_key(line), set()).add(line)
+            variants.setdefault(numeric_key(line), set()).add(line)
     threshold = max(3, int(len(pages) * REPEAT_SHARE + 0.999))
     return {
         key
-        for key, n in counts.items()
-        if n >= threshold and (key.startswith("=") or _running(variants.get(key, set())))
+        for key, on in found.items()
+        if len(on) >= threshold
+        and (key.startswith("=") or running_variants(variants.get(key, set())))
+        and not (guard and continued_run(on, len(pages)))
     }
-
-
-def _running(lines: set[str]) -> bool:
-    """The same line on every page but for a page number or date at its start or end ("Y. Cheng UVA DS5110
-    Spring '25 7"), or a line of mostly digits ("10/25/2022 14", "Page 3 of 20"). "Point 1 about cells",
-    "Point 2 about cells" are content, numbered."""
-    if len(lines) <= 1:
-        return True
-    if len({strip_end_numbers(line) for line in lines}) == 1:
-        return True
-    sample = next(iter(lines)).lower()
-    letters = sum(ch.isalpha() for ch in sample)
-    return "page" in sample or "slide" in sample or letters < 0.5 * len(sample.replace(" ", ""))
-
-
-def _is_repeated(key: str, repeated: set[str]) -> bool:
-    """Repeated as it is, or as the start of a repeated line (OCR splits "Course name  date  7" in pieces)."""
-    if key in repeated:
-        return True
-    return len(key) >= 15 and any(r.startswith(key) or (len(r) >= 15 and key.startswith(r)) for r in repeated)
 
 
 def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT_RULES) -> list[list[str]]:
     """Roles for every line of every page (``BLANK`` for empty lines), in the pages' order. ``rules``: the
     rules of workers/ocr/role_rules.py to apply (all by default; the benchmark switches them off)."""
-    repeated = repeated_keys(pages) if len(pages) >= 3 else set()
+    repeated = repeated_keys(pages, guard="repeat_runs" in rules) if len(pages) >= 3 else set()
+    fuzzy = (
+        [{} for _ in pages]
+        if "fuzzy_repeats" not in rules
+        else fuzzy_marks(
+            pages,
+            [_edge_positions(p) | _edge_positions(p, by_position=False) for p in pages],
+            guard="repeat_runs" in rules,
+        )
+    )
     anywhere = anywhere_repeats(pages) if "repeated_anywhere" in rules else set()
     if "repeated_meta" in rules:
         anywhere |= repeated_meta_keys(pages)
@@ -214,6 +214,7 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
                 repeated=repeated,
                 rules=rules,
                 anywhere=anywhere,
+                marks=fuzzy[index],
             )
         )
     openers = agenda_items(pages, out)  # outlines named by words (see echo_agenda)
@@ -238,6 +239,7 @@ def classify_page(
     repeated: set[str] | None = None,
     rules: frozenset[str] = DEFAULT_RULES,
     anywhere: set[str] | None = None,
+    marks: dict[int, str] | None = None,
 ) -> list[str]:
     lines = page.lines
     roles = [BLANK] * len(lines)
@@ -251,7 +253,7 @@ def classify_page(
 
     # 1. running headers/footers, page numbers, placeholders
     for i in nonblank:
-        hint, text = _hint(page, i), lines[i].strip()
+        hint, text, digits = _hint(page, i), lines[i].strip(), digits_restored(lines[i].strip())
         kind = hint.kind if hint else ""
         key = boilerplate_key(text)
         running = (
@@ -275,18 +277,19 @@ def classify_page(
             roles[i] = "footer"  # the layout model also calls slide titles "header": size decides
         elif (
             ("=" + norm_line(text) in repeated and i in loose_edges and not _big(hint, median))
-            or (i in (nonblank[0], nonblank[-1]) and PAGE_NUMBER.match(text))
+            or (i in (nonblank[0], nonblank[-1]) and PAGE_NUMBER.match(digits))
             or (
                 i in edges
                 and (
-                    (_is_repeated(edge_key(text), repeated) and not _big(hint, median))
-                    or PAGE_NUMBER.match(text)
-                    or DATE.match(text)
+                    (is_repeated(numeric_key(text), repeated) and not _big(hint, median))
+                    or PAGE_NUMBER.match(digits)
+                    or DATE.match(digits)
                 )
             )
         ):
             roles[i] = "footer"
     repeated_anywhere_roles(page, roles, nonblank, edges | loose_edges, anywhere or set(), median)
+    apply_marks(page, roles, nonblank, marks or {}, big=lambda h: _big(h, median))
     content = [i for i in nonblank if not roles[i]]
 
     # 2. the title line(s)
