@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from retrieval import CACHE, KINDS, deck_languages, read_pages  # noqa: E402
 
-from workers.ocr.figure_trim import MIN_OVERLAP, _area, _blockers, _overlap, decorations, trim_figures  # noqa: E402
+from workers.ocr.figure_fit import area, overlap  # noqa: E402
+from workers.ocr.figure_trim import MIN_OVERLAP, _blockers, decorations, trim_figures  # noqa: E402
 from workers.ocr.pipeline import assign_roles, drop_decorations  # noqa: E402
 
 
@@ -38,7 +39,7 @@ def offenders(page: Any, logos: dict[int, list[Any]]) -> list[tuple[int, str]]:
         box = tuple(fig.bbox)
         if fig.source == "pptx" or len(box) != 4:
             continue
-        if any(_overlap(box, b) >= max(MIN_OVERLAP * _area(b), 1e-9) for b in lines):
+        if any(overlap(box, b) >= max(MIN_OVERLAP * area(b), 1e-9) for b in lines):
             out.append((n, page.text[:60].replace("\n", " | ")))
     return out
 
