@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from study_checks import pooled  # noqa: E402
+from study_checks import item_key, pooled  # noqa: E402
 
 from workers.generation import cue_checks  # noqa: E402
 
@@ -73,24 +73,14 @@ def odd_option(item: dict[str, Any]) -> str | None:
     return cue_checks.odd_option(item["options"], item["key"])
 
 
-def _key(item: dict[str, Any]) -> tuple[Any, ...]:
-    return (
-        item["deck"],
-        item.get("stem"),
-        tuple(item.get("options") or []),
-        item.get("key"),
-        item.get("front"),
-    )
-
-
 def tally(rows: list[dict[str, Any]], flags: list[bool]) -> dict[str, int]:
     out: Counter[str] = Counter()
     distinct: dict[tuple[Any, ...], tuple[bool, bool]] = {}
     for row, flag in zip(rows, flags, strict=True):
         if flag:
             out["bad_removed" if row["bad"] else "good_lost"] += 1
-        was_bad, _ = distinct.get(_key(row["item"]), (False, False))
-        distinct[_key(row["item"])] = (was_bad or row["bad"], flag)
+        was_bad, _ = distinct.get(item_key(row["item"]), (False, False))
+        distinct[item_key(row["item"])] = (was_bad or row["bad"], flag)
     for bad, flag in distinct.values():
         if flag:
             out["distinct_bad_removed" if bad else "distinct_good_lost"] += 1

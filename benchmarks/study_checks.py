@@ -172,7 +172,7 @@ def existing(row: dict[str, Any], mats: dict[str, Any]) -> str | None:
     )
 
 
-def _key(item: dict[str, Any]) -> tuple[Any, ...]:
+def item_key(item: dict[str, Any]) -> tuple[Any, ...]:
     return (
         item["deck"],
         item.get("stem"),
@@ -200,7 +200,7 @@ def tally(
         if row["bad"] and not old:
             out["all"]["bad_passing_earlier_checks"] += 1
         out["all"]["bad" if row["bad"] else "good"] += 1
-        key = _key(row["item"])
+        key = item_key(row["item"])
         was_bad, _ = distinct.get(key, (False, set()))
         distinct[key] = (was_bad or row["bad"], names)
     for bad, names in distinct.values():
