@@ -34,21 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))  # its sibling modules (a site package is called benchmarks)
 
+from item_validity_data import TEST_DECKS  # noqa: E402  (re-exported: other scripts import it from here)
 from retrieval import CACHE, KINDS, deck_languages, read_pages  # noqa: E402
 
 LABELS = ROOT / "benchmarks" / "data" / "line_roles.jsonl"
-TEST_DECKS = frozenset(
-    {
-        "neuro_vision-intro_mit904-L01.pdf",
-        "db_query-optimization_cmu15445-L13.pdf",
-        "epi_why-model-infectious-disease_lshtm-L02.pdf",
-        "sad_process-modeling_ch05.pptx",
-        "zh_bio_speciation-extinction_ch12.pdf",
-        "ocr_imageonly_slt-uniform-convergence_mit9520.pdf",
-        "ocr_photographed_python-course-notes_ztm.pdf",
-        "hi_ssc-cgl-2023-tier1-hindi-paper.pdf",
-    }
-)
 EDGE_LINES = 3
 MIN_PAGES = 3
 SHARE = 0.3

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,25 @@ def cut_figures(page: Any, box: tuple[float, ...]) -> int:
     return n
 
 
+def split_decks(
+    corpus: Path, split: str, wanted: list[str], root: Path = ROOT
+) -> Iterator[tuple[str, Path, Any]]:
+    """(name, path, read pages) of each deck of ``split`` (root's benchmarks/data/study_concepts.json) whose
+    name holds one of ``wanted`` (every deck when empty), read through the page cache (written back after a
+    fresh read)."""
+    data = json.loads((root / "benchmarks" / "data" / "study_concepts.json").read_text(encoding="utf-8"))
+    names = sorted(d["deck"] for d in data["decks"] if d["split"] == split)
+    cache: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
+    for name in names:
+        deck = corpus / name
+        if (wanted and not any(s in name for s in wanted)) or deck.suffix.lower() not in KINDS:
+            continue
+        pages, fresh = read_pages(deck, deck_languages(deck), cache, True)
+        if fresh:
+            CACHE.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+        yield name, deck, pages
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -94,18 +114,9 @@ def main() -> int:
     parser.add_argument("--crops", default="")
     parser.add_argument("--json", default="")
     args = parser.parse_args()
-    data = json.loads((ROOT / "benchmarks" / "data" / "study_concepts.json").read_text(encoding="utf-8"))
-    names = sorted(d["deck"] for d in data["decks"] if d["split"] == args.split)
-    cache: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
     total = {"figures": 0, "cut_line": 0, "cut_figure": 0}
     boxes: dict[str, list[Any]] = {}
-    for name in names:
-        deck = Path(args.dir) / name
-        if (args.decks and not any(s in name for s in args.decks)) or deck.suffix.lower() not in KINDS:
-            continue
-        pages, fresh = read_pages(deck, deck_languages(deck), cache, True)
-        if fresh:
-            CACHE.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+    for name, deck, pages in split_decks(Path(args.dir), args.split, args.decks):
         clean_pages(pages, None)
         row = {"figures": 0, "cut_line": 0, "cut_figure": 0}
         shares = []

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from study_checks import pooled  # noqa: E402
+from study_checks import held_out_choices, item_key, pooled  # noqa: E402
 
 from workers.generation import cue_checks  # noqa: E402
 
@@ -73,24 +73,14 @@ def odd_option(item: dict[str, Any]) -> str | None:
     return cue_checks.odd_option(item["options"], item["key"])
 
 
-def _key(item: dict[str, Any]) -> tuple[Any, ...]:
-    return (
-        item["deck"],
-        item.get("stem"),
-        tuple(item.get("options") or []),
-        item.get("key"),
-        item.get("front"),
-    )
-
-
 def tally(rows: list[dict[str, Any]], flags: list[bool]) -> dict[str, int]:
     out: Counter[str] = Counter()
     distinct: dict[tuple[Any, ...], tuple[bool, bool]] = {}
     for row, flag in zip(rows, flags, strict=True):
         if flag:
             out["bad_removed" if row["bad"] else "good_lost"] += 1
-        was_bad, _ = distinct.get(_key(row["item"]), (False, False))
-        distinct[_key(row["item"])] = (was_bad or row["bad"], flag)
+        was_bad, _ = distinct.get(item_key(row["item"]), (False, False))
+        distinct[item_key(row["item"])] = (was_bad or row["bad"], flag)
     for bad, flag in distinct.values():
         if flag:
             out["distinct_bad_removed" if bad else "distinct_good_lost"] += 1
@@ -106,24 +96,7 @@ def leave_one_deck_out(rows: list[dict[str, Any]], setting: str, grid: list[Any]
             flagged[value] = [odd_option(r["item"]) is not None for r in rows]
     finally:
         setattr(cue_checks, setting, saved)
-    out = []
-    for held in sorted({r["item"]["deck"] for r in rows}):
-
-        def gain(value: Any, held: str = held) -> tuple[int, int]:
-            pairs = [(r, f) for r, f in zip(rows, flagged[value], strict=True) if r["item"]["deck"] != held]
-            return sum((1 if r["bad"] else -1) for r, f in pairs if f), -sum(f for _, f in pairs)
-
-        best = max(grid, key=lambda v: (*gain(v), -grid.index(v)))
-        here = [(r, f) for r, f in zip(rows, flagged[best], strict=True) if r["item"]["deck"] == held]
-        out.append(
-            {
-                "deck": held,
-                setting: best,
-                "bad_removed": sum(f and r["bad"] for r, f in here),
-                "good_lost": sum(f and not r["bad"] for r, f in here),
-            }
-        )
-    return out
+    return held_out_choices(rows, flagged, setting, grid, judgments=False)
 
 
 SETTINGS = {"ODD_LENGTH_RATIO": [2.5, 1.5, 2.0, 3.0, 4.0, 5.0], "ODD_WORD_GAP": [3, 1, 2, 4, 5, 6]}

@@ -13,7 +13,6 @@ figures holding boilerplate before, after, trimmed, dropped; ``--show N`` lists 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,9 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from retrieval import CACHE, KINDS, deck_languages, read_pages  # noqa: E402
+from crop_edges import split_decks  # noqa: E402
 
-from workers.ocr.figure_trim import MIN_OVERLAP, _area, _blockers, _overlap, decorations, trim_figures  # noqa: E402
+from workers.ocr.figure_fit import area, overlap  # noqa: E402
+from workers.ocr.figure_trim import MIN_OVERLAP, _blockers, decorations, trim_figures  # noqa: E402
 from workers.ocr.pipeline import assign_roles, drop_decorations  # noqa: E402
 
 
@@ -38,7 +38,7 @@ def offenders(page: Any, logos: dict[int, list[Any]]) -> list[tuple[int, str]]:
         box = tuple(fig.bbox)
         if fig.source == "pptx" or len(box) != 4:
             continue
-        if any(_overlap(box, b) >= max(MIN_OVERLAP * _area(b), 1e-9) for b in lines):
+        if any(overlap(box, b) >= max(MIN_OVERLAP * area(b), 1e-9) for b in lines):
             out.append((n, page.text[:60].replace("\n", " | ")))
     return out
 
@@ -52,17 +52,8 @@ def main() -> int:
     parser.add_argument("--decks", nargs="*", default=[])
     parser.add_argument("--show", type=int, default=0)
     args = parser.parse_args()
-    data = json.loads((ROOT / "benchmarks" / "data" / "study_concepts.json").read_text(encoding="utf-8"))
-    names = sorted(d["deck"] for d in data["decks"] if d["split"] == args.split)
-    cache: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
     total = {"figures": 0, "before": 0, "after": 0, "trimmed": 0, "dropped": 0}
-    for name in names:
-        deck = Path(args.dir) / name
-        if (args.decks and not any(s in name for s in args.decks)) or deck.suffix.lower() not in KINDS:
-            continue
-        pages, fresh = read_pages(deck, deck_languages(deck), cache, True)
-        if fresh:
-            CACHE.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+    for name, _deck, pages in split_decks(Path(args.dir), args.split, args.decks, ROOT):
         drop_decorations(pages, SimpleNamespace(files=SimpleNamespace(delete_prefix=lambda key: None)))  # type: ignore[arg-type]
         assign_roles(pages)
         figures = sum(len(p.figures) for p in pages)

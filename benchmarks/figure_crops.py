@@ -140,20 +140,9 @@ def _pdf_crop(source: FigureSource) -> bytes:
 @functools.lru_cache(maxsize=4)
 def _rendered(deck: Path, number: int) -> Any:
     """A PDF page at RENDER_DPI (a page with several figures is rendered once)."""
-    import pypdfium2 as pdfium
+    from workers.ocr.figure_fit import render_pdf_page
 
-    from shared.files import PDFIUM_LOCK
-
-    with PDFIUM_LOCK:
-        doc = pdfium.PdfDocument(str(deck))
-        try:
-            page = doc[number - 1]
-            try:
-                return page.render(scale=RENDER_DPI / 72).to_pil().convert("RGB")
-            finally:
-                page.close()
-        finally:
-            doc.close()
+    return render_pdf_page(deck)(number, RENDER_DPI / 72)
 
 
 def _pptx_picture(source: FigureSource) -> bytes:

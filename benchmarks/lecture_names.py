@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
 from chunk_boilerplate import TEST_DECKS  # noqa: E402
+from qa import default_corpus  # noqa: E402
 from retrieval import CACHE, KINDS, clean_pages, deck_languages, read_pages  # noqa: E402
 
 from shared.files import LocalFileStore  # noqa: E402
@@ -53,11 +54,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    default_dir = next(
-        (d for d in (ROOT.parent / "shared" / "corpus", ROOT.parents[1] / "shared" / "corpus") if d.is_dir()),
-        ROOT.parent / "shared" / "corpus",
-    )
-    parser.add_argument("dir", nargs="?", default=str(default_dir))
+    parser.add_argument("dir", nargs="?", default=str(default_corpus()))
     parser.add_argument("--split", choices=["dev", "test"], required=True)
     parser.add_argument(
         "--decks", default="", help="only decks whose name contains one of these (comma list)"

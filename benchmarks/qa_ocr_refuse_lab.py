@@ -53,7 +53,7 @@ def record(rate: float, typed: bool, all_ocr: bool) -> None:
     from sqlalchemy import select
 
     from shared.files import LocalFileStore
-    from shared.models import Chunk, Subject
+    from shared.models import Chunk
     from workers.ai import refusal
     from workers.ai.retrieval import Retriever
 
@@ -82,11 +82,7 @@ def record(rate: float, typed: bool, all_ocr: bool) -> None:
         caches = {k: refusal.VocabularyCache() for k in GRID}  # the OCR words' index depends on the knobs
         with factory() as db:
             for item in items:
-                subject = db.get(Subject, subjects[item.deck])
-                query = item.question
-                if item.follows and item.follows in by_id:
-                    query = f"{by_id[item.follows].question} {item.question}"
-                evidence = retriever.search(db, subject=subject, query=query, k=5)
+                subject, query, evidence = qa_support.item_evidence(db, retriever, subjects, item, by_id)
                 row: dict[str, Any] = {"id": item.id, "deck": item.deck, "ans": item.answerable}
                 for name, knobs in GRID.items():
                     refusal.OCR_MIN_LETTERS, refusal.OCR_EDITS, refusal.OCR_LONG_EDITS = knobs

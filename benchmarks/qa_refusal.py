@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from qa import qa_arguments, read_decks  # noqa: E402
-from qa_support import build_subjects, load_items  # noqa: E402
+from qa_support import build_subjects, item_evidence, load_items  # noqa: E402
 
 RARE = (0.0, 2.5, 3.0, 3.5, 4.0)  # 0: no rare-word check (the coverage and similarity rule alone)
 OVERRIDE_LATIN = (0.5, 0.55, 0.6, 0.7)
@@ -39,7 +39,6 @@ def main() -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     from shared.files import LocalFileStore
-    from shared.models import Subject
     from workers.ai import refusal
     from workers.ai.retrieval import Retriever
 
@@ -53,11 +52,7 @@ def main() -> int:
         vocabularies = refusal.VocabularyCache()
         with factory() as db:
             for item in items:
-                subject = db.get(Subject, subjects[item.deck])
-                query = item.question
-                if item.follows and item.follows in by_id:
-                    query = f"{by_id[item.follows].question} {item.question}"
-                evidence = retriever.search(db, subject=subject, query=query, k=5)
+                subject, query, evidence = item_evidence(db, retriever, subjects, item, by_id)
                 vocabulary = vocabularies.get(db, subject)
                 rows.append((item, query, refusal.features(query, evidence, vocabulary)))
     answerable = [r for r in rows if r[0].answerable]

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from retrieval import store_decks  # benchmarks/retrieval.py (qa.py puts benchmarks/ on the path)
+# benchmarks/retrieval.py (qa.py puts benchmarks/ on the path)
+from retrieval import embed_chunks, store_decks
 
 
 @dataclass
@@ -123,6 +124,20 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def item_evidence(
+    db: Any, retriever: Any, subjects: dict[str, int], item: Item, by_id: dict[str, Item]
+) -> tuple[Any, str, Any]:
+    """The item's subject, its query (a follow-up is asked after the question it follows) and the 5 chunks
+    retrieval finds for that query."""
+    from shared.models import Subject
+
+    subject = db.get(Subject, subjects[item.deck])
+    query = item.question
+    if item.follows and item.follows in by_id:
+        query = f"{by_id[item.follows].question} {item.question}"
+    return subject, query, retriever.search(db, subject=subject, query=query, k=5)
+
+
 # ------------------------------------------------------------------------------------ one subject per deck
 
 
@@ -136,7 +151,6 @@ def build_subjects(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, A
 
     from shared.embeddings import make_embedder
     from shared.models import Chunk
-    from workers.ai.retrieval import embedding_text
     from workers.ai.vectors import ChromaVectorStore, collection_name
 
     settings, factory, user_id, subjects, lectures = store_decks(decks, data_dir)
@@ -148,16 +162,7 @@ def build_subjects(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, A
         for deck, lecture_id in lectures.items():
             chunks = list(db.scalars(select(Chunk).where(Chunk.lecture_id == lecture_id).order_by(Chunk.id)))
             n_chunks += len(chunks)
-            for first in range(0, len(chunks), 64):
-                batch = chunks[first : first + 64]
-                store.upsert(
-                    collection_name(user_id, subjects[deck.name]),
-                    [c.id for c in batch],
-                    embedder.embed([embedding_text(c) for c in batch]),
-                    [{"lecture_id": c.lecture_id, "page": c.page_number, "chunk_id": c.id} for c in batch],
-                )
-                for c in batch:
-                    c.embedded = True
+            embed_chunks(store, embedder, collection_name(user_id, subjects[deck.name]), chunks)
         db.commit()
     print(f"  embedded {n_chunks} chunks in {time.perf_counter() - start:.0f} s", flush=True)
     return factory, embedder, store, subjects, n_chunks

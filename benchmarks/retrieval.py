@@ -221,7 +221,6 @@ def build_subject(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, An
     from shared.embeddings import make_embedder
     from shared.models import Chunk, Subject, User
     from shared.settings import Settings
-    from workers.ai.retrieval import embedding_text
     from workers.ai.vectors import ChromaVectorStore, collection_name
     from workers.ocr.pipeline import store_pages
 
@@ -249,19 +248,26 @@ def build_subject(decks: dict[Path, list[Any]], data_dir: Path) -> tuple[Any, An
     start = time.perf_counter()
     with factory() as db:
         chunks = list(db.scalars(select(Chunk).order_by(Chunk.id)))
-        for first in range(0, len(chunks), 64):
-            batch = chunks[first : first + 64]
-            store.upsert(
-                collection_name(user_id, subject_id),
-                [c.id for c in batch],
-                embedder.embed([embedding_text(c) for c in batch]),
-                [{"lecture_id": c.lecture_id, "page": c.page_number, "chunk_id": c.id} for c in batch],
-            )
-            for c in batch:
-                c.embedded = True
+        embed_chunks(store, embedder, collection_name(user_id, subject_id), chunks)
         db.commit()
     print(f"  embedded {len(chunks)} chunks in {time.perf_counter() - start:.0f} s", flush=True)
     return factory, embedder, store, subject_id, len(chunks)
+
+
+def embed_chunks(store: Any, embedder: Any, collection: str, chunks: list[Any]) -> None:
+    """Embed ``chunks`` into ``collection``, 64 at a time as indexing does, and mark them embedded."""
+    from workers.ai.retrieval import embedding_text
+
+    for first in range(0, len(chunks), 64):
+        batch = chunks[first : first + 64]
+        store.upsert(
+            collection,
+            [c.id for c in batch],
+            embedder.embed([embedding_text(c) for c in batch]),
+            [{"lecture_id": c.lecture_id, "page": c.page_number, "chunk_id": c.id} for c in batch],
+        )
+        for c in batch:
+            c.embedded = True
 
 
 def evaluate(

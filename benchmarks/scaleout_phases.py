@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))  # its sibling modules (a site pack
 from scaleout_load import Auth, EventLog, api_client, upload_all, wait_jobs  # noqa: E402
 from scaleout_stack import CLK, Proc, Stack, alive, machine_busy, proc_stat, say, session_cpu, session_pids  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.engine import Connection, Engine  # noqa: E402
 
 from shared.celery_app import make_celery  # noqa: E402
 from shared.models import Chunk, Figure, Job, Lecture, Page  # noqa: E402
@@ -202,6 +202,13 @@ def measured_phase(
 
 
 # --- the kill test ----------------------------------------------------------------------------------
+def count_by_lecture(conn: Connection, lecture_col: Any, counted: Any, ids: list[int]) -> dict[Any, Any]:
+    """`counted` grouped by lecture, for the lectures in `ids`."""
+    return dict(
+        conn.execute(select(lecture_col, counted).where(lecture_col.in_(ids)).group_by(lecture_col)).all()
+    )
+
+
 def kill_phase(
     stack: Stack,
     base: str,
@@ -281,34 +288,11 @@ def kill_phase(
                 Lecture.figure_count,
             ).where(Lecture.subject_id == subject["id"])
         ).all()
-        page_rows = dict(
-            conn.execute(
-                select(Page.lecture_id, func.count(Page.id))
-                .where(Page.lecture_id.in_([r.id for r in lectures]))
-                .group_by(Page.lecture_id)
-            ).all()
-        )
-        distinct_pages = dict(
-            conn.execute(
-                select(Page.lecture_id, func.count(func.distinct(Page.number)))
-                .where(Page.lecture_id.in_([r.id for r in lectures]))
-                .group_by(Page.lecture_id)
-            ).all()
-        )
-        chunk_rows = dict(
-            conn.execute(
-                select(Chunk.lecture_id, func.count(Chunk.id))
-                .where(Chunk.lecture_id.in_([r.id for r in lectures]))
-                .group_by(Chunk.lecture_id)
-            ).all()
-        )
-        figure_rows = dict(
-            conn.execute(
-                select(Figure.lecture_id, func.count(Figure.id))
-                .where(Figure.lecture_id.in_([r.id for r in lectures]))
-                .group_by(Figure.lecture_id)
-            ).all()
-        )
+        ids = [r.id for r in lectures]
+        page_rows = count_by_lecture(conn, Page.lecture_id, func.count(Page.id), ids)
+        distinct_pages = count_by_lecture(conn, Page.lecture_id, func.count(func.distinct(Page.number)), ids)
+        chunk_rows = count_by_lecture(conn, Chunk.lecture_id, func.count(Chunk.id), ids)
+        figure_rows = count_by_lecture(conn, Figure.lecture_id, func.count(Figure.id), ids)
         chunk_total = conn.execute(
             select(func.count()).select_from(Chunk).where(Chunk.lecture_id.in_([r.id for r in lectures]))
         ).scalar()

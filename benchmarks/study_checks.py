@@ -172,7 +172,7 @@ def existing(row: dict[str, Any], mats: dict[str, Any]) -> str | None:
     )
 
 
-def _key(item: dict[str, Any]) -> tuple[Any, ...]:
+def item_key(item: dict[str, Any]) -> tuple[Any, ...]:
     return (
         item["deck"],
         item.get("stem"),
@@ -200,7 +200,7 @@ def tally(
         if row["bad"] and not old:
             out["all"]["bad_passing_earlier_checks"] += 1
         out["all"]["bad" if row["bad"] else "good"] += 1
-        key = _key(row["item"])
+        key = item_key(row["item"])
         was_bad, _ = distinct.get(key, (False, set()))
         distinct[key] = (was_bad or row["bad"], names)
     for bad, names in distinct.values():
@@ -227,6 +227,21 @@ def leave_one_deck_out(
             flagged[value] = [any(f in checks for f in fs) for fs in found]
     finally:
         setattr(source_checks, setting, saved)
+    return held_out_choices(rows, flagged, setting, grid, judgments=True)
+
+
+def held_out_choices(
+    rows: list[dict[str, Any]],
+    flagged: dict[Any, list[bool]],
+    setting: str,
+    grid: list[Any],
+    *,
+    judgments: bool,
+) -> list[dict[str, Any]]:
+    """Per deck, the value of ``grid`` chosen on the other decks (``flagged[value]``: which rows the check
+    removes with that value): the most bad judgments removed less good ones, ties to the value removing
+    fewer, then the first in ``grid``; and what it removes on the held-out deck (``judgments``: with the
+    deck's count of judgments)."""
     out = []
     for held in sorted({r["item"]["deck"] for r in rows}):
 
@@ -242,15 +257,15 @@ def leave_one_deck_out(
 
         best = max(grid, key=lambda v: (gain(v), -flagged_there(v), -grid.index(v)))
         here = [(r, f) for r, f in zip(rows, flagged[best], strict=True) if r["item"]["deck"] == held]
-        out.append(
-            {
-                "deck": held,
-                setting: best,
-                "bad_removed": sum(f and r["bad"] for r, f in here),
-                "good_lost": sum(f and not r["bad"] for r, f in here),
-                "judgments": len(here),
-            }
-        )
+        row = {
+            "deck": held,
+            setting: best,
+            "bad_removed": sum(f and r["bad"] for r, f in here),
+            "good_lost": sum(f and not r["bad"] for r, f in here),
+        }
+        if judgments:
+            row["judgments"] = len(here)
+        out.append(row)
     return out
 
 

@@ -55,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from figure_crops import FIGURES, FigureFiles, FigureSource, rekey  # noqa: E402
+from qa import default_corpus  # noqa: E402
 from retrieval import (  # noqa: E402  (benchmarks/retrieval.py)
     CACHE,
     KINDS,
@@ -314,11 +315,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    default_dir = next(
-        (d for d in (ROOT.parent / "shared" / "corpus", ROOT.parents[1] / "shared" / "corpus") if d.is_dir()),
-        ROOT.parent / "shared" / "corpus",
-    )
-    parser.add_argument("dir", nargs="?", default=str(default_dir))
+    parser.add_argument("dir", nargs="?", default=str(default_corpus()))
     parser.add_argument("--split", choices=["dev", "test"], required=True)
     parser.add_argument("--decks", nargs="*", default=[], help="only decks whose name contains one of these")
     parser.add_argument("--llm", action="store_true", help="phrase with the bundled model (slow)")

@@ -114,17 +114,7 @@ def create_lecture(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(tmp), target)
         lecture.storage_path = key
-        job = ingest_queue.hold(
-            create_job(
-                db=db,
-                user_id=user_id,
-                kind="ingest",
-                queue=QUEUE_OCR,
-                subject_id=subject_id,
-                lecture_id=lecture.id,
-                webhook_url=webhook_url,
-            )
-        )
+        job = _ingest_job(db, lecture, webhook_url=webhook_url)
         db.commit()
     except BaseException:
         db.rollback()
@@ -139,6 +129,21 @@ def create_lecture(
         remove_lecture_files(files=files, user_id=user_id, lecture_id=lecture.id)
         raise _queue_unavailable()
     return lecture, job
+
+
+def _ingest_job(db: Session, lecture: Lecture, *, webhook_url: str | None = None) -> Job:
+    """A new ingest job for ``lecture``, held waiting (stage ``waiting``) until ``_enqueue`` sends it."""
+    return ingest_queue.hold(
+        create_job(
+            db=db,
+            user_id=lecture.user_id,
+            kind="ingest",
+            queue=QUEUE_OCR,
+            subject_id=lecture.subject_id,
+            lecture_id=lecture.id,
+            webhook_url=webhook_url,
+        )
+    )
 
 
 def _queue_unavailable() -> AppError:
@@ -189,16 +194,7 @@ def reprocess_lecture(
     previous = (lecture.status, lecture.error_code, lecture.error_message)
     lecture.status = LectureStatus.QUEUED
     lecture.error_code = lecture.error_message = None
-    job = ingest_queue.hold(
-        create_job(
-            db=db,
-            user_id=user_id,
-            kind="ingest",
-            queue=QUEUE_OCR,
-            subject_id=lecture.subject_id,
-            lecture_id=lecture.id,
-        )
-    )
+    job = _ingest_job(db, lecture)
     db.commit()
     if not _enqueue(db, celery, redis, job, limit=limit):
         db.delete(job)

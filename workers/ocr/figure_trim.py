@@ -84,18 +84,23 @@ def trim_box(box: Box, blockers: Sequence[Blocker], *, pad: float = 0.0) -> Box:
     greedily (always the cut keeping the most) ends with the largest box. A title is cut off only when that
     keeps 1 - TITLE_MAX_CUT of the box; boilerplate always is (a box that boilerplate spans whole comes back
     empty)."""
-    current, pending = box, list(blockers)
+    return _cut_down(box, list(blockers), pad, lambda cut, rest: area(_greedy(cut, rest, pad)))
+
+
+def _cut_down(
+    current: Box, pending: list[Blocker], pad: float, worth: Callable[[Box, list[Blocker]], float]
+) -> Box:
+    """Cut blockers off ``current`` until none is left in it, each step taking the first cut of most
+    ``worth`` (of the cut box and the blockers still pending after it); an empty box at ``current``'s corner
+    when boilerplate is in it and no cut removes it."""
     while True:
         options = _options(current, pending, pad)
         if options is None:
             return (current[0], current[1], current[0], current[1])
         if not options:
             return current
-        finals = [
-            (area(_greedy(cut, [b for b in pending if b is not used], pad)), cut, used)
-            for cut, used in options
-        ]
-        _, current, used = max(finals, key=lambda f: f[0])
+        scores = [worth(cut, [b for b in pending if b is not used]) for cut, used in options]
+        current, used = options[scores.index(max(scores))]
         pending = [b for b in pending if b is not used]
 
 
@@ -136,14 +141,8 @@ def _cut_through(box: Box, line: Box) -> bool:
 
 
 def _greedy(current: Box, pending: list[Blocker], pad: float) -> Box:
-    while True:
-        options = _options(current, pending, pad)
-        if options is None:
-            return (current[0], current[1], current[0], current[1])
-        if not options:
-            return current
-        current, used = max(options, key=lambda o: area(o[0]))
-        pending = [b for b in pending if b is not used]
+    """Always the cut keeping the most."""
+    return _cut_down(current, pending, pad, lambda cut, _rest: area(cut))
 
 
 def _pieces(page: PageContent) -> list[tuple[Box, str]]:

@@ -23,13 +23,38 @@ PREFIX = {"cheatsheet": "sheet", "quiz": "quiz", "card": "cards"}
 CRITERIA = ("valid", "correct", "on_key_concept", "atomic", "no_boilerplate", "worth_keeping")
 
 
-def key(item: dict[str, Any]) -> str:
-    return json.dumps({k: v for k, v in item.items() if k not in IGNORED}, sort_keys=True, ensure_ascii=False)
+def key(item: dict[str, Any], ignored: set[str] = IGNORED) -> str:
+    return json.dumps({k: v for k, v in item.items() if k not in ignored}, sort_keys=True, ensure_ascii=False)
 
 
 def load(path: Path | str) -> Any:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def tally(
+    new: list[dict[str, Any]],
+    verdicts: dict[str, dict[str, Any]],
+    new_verdicts: dict[str, dict[str, Any]],
+    prefix: str,
+    ignored: set[str] = IGNORED,
+) -> tuple[list[dict[str, Any]], dict[str, Counter[str]]]:
+    """Yes counts per item type of `new`, and its items without a verdict (ids `prefix`<index>)."""
+    unmatched: list[dict[str, Any]] = []
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    for i, item in enumerate(new):
+        verdict = verdicts.get(key(item, ignored))
+        if verdict is None:
+            shown = {k: v for k, v in item.items() if k not in ignored or k == "figure_images"}
+            unmatched.append({"id": f"{prefix}{i}", **shown})
+            verdict = new_verdicts.get(f"{prefix}{i}")
+        if verdict is None:
+            continue
+        counts = per[item["type"]]
+        counts["n"] += 1
+        for criterion in CRITERIA:
+            counts[criterion] += verdict[criterion] == "yes"
+    return unmatched, per
 
 
 def main(argv: list[str]) -> int:
@@ -42,20 +67,7 @@ def main(argv: list[str]) -> int:
         seen[kind] += 1
     new = load(argv[1])["items"]
     new_verdicts = load(argv[3]) if len(argv) > 3 else {}
-    unmatched: list[dict[str, Any]] = []
-    per: dict[str, Counter[str]] = defaultdict(Counter)
-    for i, item in enumerate(new):
-        verdict = verdicts.get(key(item))
-        if verdict is None:
-            shown = {k: v for k, v in item.items() if k not in IGNORED or k == "figure_images"}
-            unmatched.append({"id": f"t{i}", **shown})
-            verdict = new_verdicts.get(f"t{i}")
-        if verdict is None:
-            continue
-        counts = per[item["type"]]
-        counts["n"] += 1
-        for criterion in CRITERIA:
-            counts[criterion] += verdict[criterion] == "yes"
+    unmatched, per = tally(new, verdicts, new_verdicts, "t")
     with open(argv[2], "w", encoding="utf-8") as fh:
         json.dump(unmatched, fh, ensure_ascii=False, indent=1)
     print(f"{len(new)} items, {len(new) - len(unmatched)} matched, {len(unmatched)} to judge")

@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "session12"))
-from match_judged import CRITERIA, load  # noqa: E402
+import match_judged  # noqa: E402
+from match_judged import load, tally  # noqa: E402
 
 IGNORED = {"concepts_named", "boilerplate_found", "split", "figure_images", "id"}  # the judge files carry ids
 
 
 def key(item: dict[str, Any]) -> str:
-    return json.dumps({k: v for k, v in item.items() if k not in IGNORED}, sort_keys=True, ensure_ascii=False)
+    return match_judged.key(item, IGNORED)
 
 
 def main(argv: list[str]) -> int:
@@ -40,23 +40,8 @@ def main(argv: list[str]) -> int:
             verdicts.setdefault(key(item), figures.get(item["id"]) or old_verdicts[item["id"]])
     new = load(argv[1])["items"]
     new_verdicts = load(argv[3]) if len(argv) > 3 else {}
-    unmatched: list[dict[str, Any]] = []
-    per: dict[str, Counter[str]] = defaultdict(Counter)
-    seen = set()
-    for i, item in enumerate(new):
-        k = key(item)
-        seen.add(k)
-        verdict = verdicts.get(k)
-        if verdict is None:
-            shown = {x: v for x, v in item.items() if x not in IGNORED or x == "figure_images"}
-            unmatched.append({"id": f"n{i}", **shown})
-            verdict = new_verdicts.get(f"n{i}")
-        if verdict is None:
-            continue
-        counts = per[item["type"]]
-        counts["n"] += 1
-        for criterion in CRITERIA:
-            counts[criterion] += verdict[criterion] == "yes"
+    unmatched, per = tally(new, verdicts, new_verdicts, "n", IGNORED)
+    seen = {key(item) for item in new}
     with open(argv[2], "w", encoding="utf-8") as fh:
         json.dump(unmatched, fh, ensure_ascii=False, indent=1)
     gone = [k for k in verdicts if k not in seen]
