@@ -2,10 +2,11 @@
 
     python benchmarks/results/session14/match_judged_dev.py EXPORT.json UNMATCHED.json [NEW_VERDICTS.json]
 
-Pools, first match wins (so an item judged again this session takes the newer verdict) (field for field, as ../session13/match_judged_dev.py's `key`): this session's
-judge files (gate-relax's new items g*, the refused-audit's and key-term sample's items r* / k*), the
-thirteenth session's last judges (judge_items_dev_final.json n*, judge_items_last.json d*), its figure
-re-judge and its first judges of main 63893f9. Items without a verdict go to UNMATCHED.json (ids w<index>).
+Pools, first match wins, so an item judged again this session takes the newer verdict (field for field,
+as ../session13/match_judged_dev.py's `key`): this session's judge files (gate-relax's new items g*, the
+refused-audit's and key-term sample's items r* / k*), the thirteenth session's last judges
+(judge_items_dev_final.json n*, judge_items_last.json d*), its figure re-judge and its first judges of main
+63893f9. Items without a verdict go to UNMATCHED.json (ids w<index>).
 """
 
 from __future__ import annotations
