@@ -17,7 +17,13 @@ of consecutive pages covering less than half the deck (a slide title continued o
 a build-up or recap) is content, not a running line; so are lines the same but for numbers inside them
 that differ on most pages ("Proof 1 relies on ...", "Proof 2 relies on ..."), and a cluster whose lines open
 with two or more different section numbers ("4.9.1. Interpretación ...", "4.9.2. Interpretación ...").
-Such lines may still be running lines by an exact key.
+Such lines may still be running lines by an exact key. A cluster where most members have another word in
+place of one of its rep's is lines of one template, content ("Worked example with {stacks, trees}", CJK lines
+one character apart), not OCR noise, which changes a word on some pages only.
+
+Every file is hostile, so the cost is bounded: ``fold`` is linear; a line folding to more than FUZZY_MAX_CHARS
+is never compared; identical keys skip ``alike``; a trigram on more than STOP_GRAM clusters does not vote; a
+deck with more than FUZZY_BUDGET_LINES comparable lines gets no fuzzy marks (logged; exact repeats apply).
 """
 
 from __future__ import annotations
