@@ -34,7 +34,7 @@ _EXAMPLE = re.compile(
     re.I,
 )
 # "underlying relation(s).": the letter of a plural in brackets, not a lone symbol
-_PLURAL_END = re.compile(r"[a-z]\((?:s|es)\)[.!?]?$")
+_PLURAL_END = re.compile(r"[a-z]\((?:s|es)\)[.!?]?$", re.IGNORECASE)  # "RELATION(S)." too
 _SQL_WORDS = re.compile(r"\b(?:CREATE|TABLE|SELECT|FROM|WHERE|INSERT|PRIMARY KEY|FOREIGN KEY|CHAR|INTEGER)\b")
 _BAD_DEF_START = frozenset(
     {"that", "which", "who", "whom", "where", "when", "if", "because", "and", "or", "but", "to", "so"}

@@ -17,12 +17,21 @@ of consecutive pages covering less than half the deck (a slide title continued o
 a build-up or recap) is content, not a running line; so are lines the same but for numbers inside them
 that differ on most pages ("Proof 1 relies on ...", "Proof 2 relies on ..."), and a cluster whose lines open
 with two or more different section numbers ("4.9.1. Interpretación ...", "4.9.2. Interpretación ...").
-Such lines may still be running lines by an exact key.
+Such lines may still be running lines by an exact key. A cluster where most members have another word in
+place of one of its rep's is lines of one template, content ("Worked example with {stacks, trees}", CJK lines
+one character apart), not OCR noise, which changes a word on some pages only.
+
+Every file is hostile, so the cost is bounded: ``fold`` is linear; a line folding to more than FUZZY_MAX_CHARS
+is never compared; identical keys skip ``alike``; a trigram on more than STOP_GRAM clusters does not vote; a
+deck with more than FUZZY_BUDGET_LINES comparable lines gets no fuzzy marks (logged; exact repeats apply).
 """
 
 from __future__ import annotations
 
+import heapq
+import logging
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
@@ -40,16 +49,32 @@ ANYWHERE_MIN = 4
 CANDIDATES = 8  # clusters, most trigrams shared first, a line is compared with
 VOTING_GRAMS = 12  # a line's rarest trigrams that find its candidate clusters (speed on long decks)
 RUN_SHARE = 0.5  # a run of consecutive pages shorter than this share of the deck is a continued section
+# bounds, every file being hostile: running lines are short, so a longer line is never compared (difflib is
+# quadratic in length); a trigram on more clusters than STOP_GRAM names none; a deck with more comparable
+# lines than FUZZY_BUDGET_LINES gets no fuzzy marks (exact repeats still apply)
+FUZZY_MAX_CHARS = 200
+STOP_GRAM = 64
+FUZZY_BUDGET_LINES = 20_000
+TEMPLATE_SHARE = 0.5  # a cluster whose members have a word replaced more often is a template's lines
+WORD_RATIO = 0.7  # a word this alike to one of the rep's is the same word OCR changed
+CJK_GAP = 2  # folded characters a CJK line may differ by in one place (a CJK character is a word)
+CJK_WORD_CHARS = 2  # CJK characters counted as one word (WATERMARK_WORDS)
+
+log = logging.getLogger(__name__)
 
 _FOLD = str.maketrans({"i": "l", "|": "l", "!": "l", "c": "e", "u": "v"})
 _DIGIT_AS_LETTER = str.maketrans({"1": "l", "0": "o", "5": "s", "8": "b", "9": "g"})
-_IN_WORD = re.compile(r"(?<=[^\W\d_])\d+|\d+(?=[^\W\d_])")  # digits touching a letter: "Ma55achusetts"
+_IN_WORD = re.compile(r"(?<=[^\W\d_])\d+|(?<!\d)\d+(?=[^\W\d_])")  # digits touching a letter: "Ma55achusetts"
 _PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"))
 _DIGITS = re.compile(r"\d+")
 _DROP = re.compile(r"[^\w#]+|_")
 _RUNS = re.compile(r"(.)\1+")
 _NUMBER = re.compile(r"\d+")
 _SECTION = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s")  # "4.9.2. Interpretación ..."
+
+
+def _marks_only(found: re.Match[str]) -> str:
+    return "".join(ch for ch in found.group() if unicodedata.category(ch).startswith("M"))
 
 
 def fold(line: str) -> str:
@@ -60,7 +85,7 @@ def fold(line: str) -> str:
     for a, b in _PAIRS:
         text = text.replace(a, b)
     text = _DIGITS.sub("#", text)
-    text = _DROP.sub("", text)
+    text = _DROP.sub(_marks_only, text)  # combining marks stay: Devanagari's vowel signs and viramas
     text = _RUNS.sub(r"\1", text)
     return text.strip("#")
 
@@ -86,56 +111,129 @@ def _grams(text: str) -> set[str]:
     return {text[i : i + 3] for i in range(max(len(text) - 2, 1))}
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _is_cjk(text: str) -> bool:
+    return len(_CJK.findall(text)) * 2 > len(text)
+
+
+def words(line: str) -> int:
+    """Words of the line, CJK_WORD_CHARS CJK characters (written without spaces) counted as one."""
+    cjk = len(_CJK.findall(line))
+    return len(_CJK.sub(" ", line).split()) + -(-cjk // CJK_WORD_CHARS)
+
+
 def alike(a: str, b: str, ratio: float | None = None, *, gap_share: float | None = None) -> bool:
+    if a == b:
+        return True
     limit = FUZZY_RATIO if ratio is None else ratio
     share = FUZZY_GAP_SHARE if gap_share is None else gap_share
-    if min(len(a), len(b)) < limit * max(len(a), len(b)):
+    if min(len(a), len(b)) < limit * max(len(a), len(b)) or max(len(a), len(b)) > 2 * FUZZY_MAX_CHARS:
         return False
+    gap = CJK_GAP if _is_cjk(a) or _is_cjk(b) else max(FUZZY_GAP, share * min(len(a), len(b)))
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < limit or matcher.quick_ratio() < limit or matcher.ratio() < limit:
         return False
     # OCR changes a few characters at a time; a whole word replaced ("Hint: start from the bounds", "... the
     # class") is another line made from one template
-    return all(
-        max(i2 - i1, j2 - j1) <= max(FUZZY_GAP, share * min(len(a), len(b)))
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
-        if op != "equal"
-    )
+    return all(max(i2 - i1, j2 - j1) <= gap for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal")
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _tokens(line: str) -> Counter[str]:
+    # a short capital token stays as it is ("part A", "part C": whole words); the rest lower case
+    found = _TOKEN.findall(_CJK.sub(lambda m: f" {m.group()} ", line))
+    return Counter(t if len(t) < 3 and t.isupper() else t.lower() for t in found if not t.isdigit())
+
+
+def _word(token: str) -> bool:
+    """A word that a template may replace: not a number or code, which OCR changes ("202o", "TSKS14")."""
+    if any(ch.isdigit() for ch in token):
+        return False
+    return len(token) >= 3 or token.isupper() or bool(_CJK.match(token))
+
+
+def _similar(a: str, b: str) -> bool:
+    fa, fb = fold(a), fold(b)
+    if fa == fb or (min(len(fa), len(fb)) >= 2 and (fa in fb or fb in fa)):
+        return True
+    return not _CJK.match(a) and SequenceMatcher(None, fa, fb, autojunk=False).ratio() >= WORD_RATIO
+
+
+def replaced_words(line: str, rep: str) -> set[str]:
+    """The rep's words that ``line`` has another word in place of ("Worked example with trees" for "... with
+    stacks": {"stacks"}; a CJK character is a word); not a word OCR changed (a letter changed, lost or
+    doubled, two words glued or one split)."""
+    left, right = _tokens(line) - _tokens(rep), _tokens(rep) - _tokens(line)
+    whole = [t for t in left if _word(t)]
+    if not whole or len(left) + len(right) > 12:
+        return set()
+    return {r for r in right if _word(r) and not any(_similar(t, r) for t in left)}
 
 
 class _Clusters:
-    """Greedy clusters of folded lines; a trigram index finds the candidates."""
+    """Greedy clusters of folded lines; a trigram index finds the candidates, identical keys skip it."""
 
     def __init__(self) -> None:
         self.reps: list[str] = []
+        self.rep_lines: list[str] = []
         self.pages: list[set[int]] = []
         self.sections: list[set[str]] = []  # the members' section numbers ("4.9.1", "4.9.2")
         self.numbers: list[Counter[str]] = []  # the members' numbers inside the line ("Point 2 about")
+        self.members: list[int] = []
+        self.replaced: list[Counter[str]] = []  # the rep's words members have another in place of
         self.index: dict[str, set[int]] = defaultdict(set)
+        self.exact: dict[str, int] = {}
 
     def add(self, key: str, page: int, line: str = "") -> int:
-        grams = _grams(key)
-        rare = sorted((len(self.index[g]), g) for g in grams if g in self.index)[:VOTING_GRAMS]
-        votes: Counter[int] = Counter()
-        used = len(rare)  # the key's rarest trigrams vote: common ones name many clusters, tell little
-        for _, gram in rare:
-            votes.update(self.index[gram])
-        least = 0.3 * used
-        candidates = sorted((-v, c) for c, v in votes.items() if v >= least)  # ties: the older cluster
-        for _, c in candidates[:CANDIDATES]:
-            if alike(key, self.reps[c]):
-                self.pages[c].add(page)
-                self._section(c, line)
-                return c
+        c = self.exact.get(key)
+        if c is None:
+            c = self.find(key)
+        if c is None:
+            c = self.new(key, line)
+        self.exact.setdefault(key, c)
+        self.pages[c].add(page)
+        self.members[c] += 1
+        if key != self.reps[c]:
+            self.replaced[c].update(replaced_words(line, self.rep_lines[c]))
+        self._section(c, line)
+        return c
+
+    def new(self, key: str, line: str = "") -> int:
+        """A new cluster of rep ``key`` (no member yet)."""
         c = len(self.reps)
         self.reps.append(key)
-        self.pages.append({page})
+        self.rep_lines.append(line)
+        self.pages.append(set())
         self.sections.append(set())
         self.numbers.append(Counter())
-        self._section(c, line)
-        for gram in grams:
+        self.members.append(0)
+        self.replaced.append(Counter())
+        for gram in _grams(key):
             self.index[gram].add(c)
         return c
+
+    def find(self, key: str, gap_share: float | None = None) -> int | None:
+        posted = ((len(self.index[g]), g) for g in _grams(key) if g in self.index)
+        # the key's rarest trigrams vote: common ones name many clusters, tell little; stop-grams none
+        rare = heapq.nsmallest(VOTING_GRAMS, (x for x in posted if x[0] <= STOP_GRAM))
+        votes: Counter[int] = Counter()
+        for _, gram in rare:
+            votes.update(self.index[gram])
+        least = 0.3 * len(rare)
+        eligible = ((v, -c) for c, v in votes.items() if v >= least)
+        for _, c in heapq.nlargest(CANDIDATES, eligible):  # ties: the older cluster
+            if alike(key, self.reps[-c], gap_share=gap_share):
+                return -c
+        return None
+
+    def templated(self, c: int) -> bool:
+        """Most members have another word in place of one of the rep's: lines of one template ("Worked
+        example with {stacks, trees, ...}"), not OCR noise (which changes a word on some pages only)."""
+        return any(n > TEMPLATE_SHARE * self.members[c] for n in self.replaced[c].values())
 
     def _section(self, c: int, line: str) -> None:
         self.numbers[c][" ".join(_NUMBER.findall(strip_end_numbers(line)))] += 1
@@ -171,18 +269,23 @@ def fuzzy_marks(
     out: list[dict[int, str]] = [{} for _ in pages]
     if n < 3:
         return out
+    folded = [dict(enumerate(map(fold, page.lines))) for page in pages]
+    keys = [{i: k for i, k in f.items() if FUZZY_MIN_CHARS <= len(k) <= FUZZY_MAX_CHARS} for f in folded]
+    if sum(map(len, keys)) > FUZZY_BUDGET_LINES:
+        log.info(
+            "fuzzy repeats skipped: %d lines to compare (budget %d)", sum(map(len, keys)), FUZZY_BUDGET_LINES
+        )
+        return out
     edge_clusters, any_clusters = _Clusters(), _Clusters()
     edge_of: list[dict[int, int]] = []
     any_of: list[dict[int, int]] = []
     for p, page in enumerate(pages):
         e_map, a_map = {}, {}
-        for i, line in enumerate(page.lines):
-            key = fold(line)
-            if len(key) < FUZZY_MIN_CHARS:
-                continue
+        for i, key in keys[p].items():
+            line = page.lines[i]
             if i in edges[p]:
                 e_map[i] = edge_clusters.add(key, p, line)
-            if len(line.split()) <= WATERMARK_WORDS:
+            if words(line) <= WATERMARK_WORDS:
                 a_map[i] = any_clusters.add(key, p, line)
         edge_of.append(e_map)
         any_of.append(a_map)
@@ -195,13 +298,15 @@ def fuzzy_marks(
             return False
         if not guard:
             return True
-        if numbered_content(clusters.numbers[c]):
+        if numbered_content(clusters.numbers[c]) or clusters.templated(c):
             return False
         return len(clusters.sections[c]) < 2  # numbered sections' titles are content
 
     edge_ok = {c for c in range(len(edge_clusters.reps)) if running(edge_clusters, c, edge_min)}
     any_ok = {c for c in range(len(any_clusters.reps)) if running(any_clusters, c, any_min)}
-    reps = [edge_clusters.reps[c] for c in edge_ok]
+    running_reps = _Clusters()  # the running lines' reps, indexed: a split line is compared with a few
+    for c in sorted(edge_ok):
+        running_reps.new(edge_clusters.reps[c])
     for p, page in enumerate(pages):
         for i, c in edge_of[p].items():
             if c in edge_ok:
@@ -211,7 +316,9 @@ def fuzzy_marks(
                 continue  # a line beside a running line is not half of it
             halves = fold(page.lines[i]), fold(page.lines[i + 1])
             joined = fold(f"{page.lines[i]} {page.lines[i + 1]}")
-            if min(map(len, halves)) >= 3 and any(alike(joined, rep, gap_share=0) for rep in reps):
+            if min(map(len, halves)) < 3 or len(joined) > FUZZY_MAX_CHARS:
+                continue
+            if running_reps.find(joined, gap_share=0) is not None:
                 out[p][i] = out[p][i + 1] = "footer"  # a running line OCR split in two
         for i, c in any_of[p].items():
             if c in any_ok and i not in out[p]:
@@ -236,7 +343,7 @@ def apply_marks(
             continue
         found.append((i, role))
     left = sum(1 for i in nonblank if not roles[i])
-    if not found or (len(found) == left and any(role == "meta" for _, role in found)):
+    if not found or len(found) == left:  # footer or meta, they would empty the page
         return
     for i, role in found:
         roles[i] = role
@@ -257,9 +364,12 @@ def running_variants(lines: set[str]) -> bool:
         return True
     if len({strip_end_numbers(line) for line in lines}) == 1:
         return True
-    sample = next(iter(lines)).lower()
-    letters = sum(ch.isalpha() for ch in sample)
-    return "page" in sample or "slide" in sample or letters < 0.5 * len(sample.replace(" ", ""))
+    return all(_numeric_line(digits_restored(line).lower()) for line in sorted(lines))
+
+
+def _numeric_line(line: str) -> bool:
+    letters = sum(ch.isalpha() for ch in line)
+    return "page" in line or "slide" in line or letters < 0.5 * len(line.replace(" ", ""))
 
 
 __all__ = [
