@@ -159,31 +159,27 @@ def load_decks(names: list[str] | None) -> dict[str, list[Any]]:
 
 def repeated_edge(pages: list[list[str]]) -> list[set[int]]:
     """chunk_boilerplate rule (a) on the clean pages: per page, the indices of its repeated edge lines."""
+    from types import SimpleNamespace
+
+    from chunk_boilerplate import EDGE_LINES, repeated_lines
+
     from workers.ocr.line_cues import edge_key
 
-    counts: Counter[str] = Counter()
-    per_page = []
+    repeated = repeated_lines([SimpleNamespace(text="\n".join(lines)) for lines in pages])
+    out = []
     for lines in pages:
         nonblank = [i for i, x in enumerate(lines) if x.strip()]
-        edges = {i: edge_key(lines[i]) for i in nonblank[:3] + nonblank[-3:]}
-        per_page.append(edges)
-        counts.update(set(edges.values()))
-    threshold = max(3, int(len(pages) * 0.3 + 0.999))
-    return [{i for i, k in edges.items() if counts[k] >= threshold and len(k) >= 12} for edges in per_page]
+        edges = nonblank[:EDGE_LINES] + nonblank[-EDGE_LINES:]
+        out.append({i for i in edges if edge_key(lines[i].strip()) in repeated})
+    return out
 
 
 def score(gold: list[str], pred: list[str]) -> dict[str, Any]:
-    from workers.ocr.line_cues import DROPPED, ROLES
+    from line_roles_lodo import role_f1
 
-    f1s = {}
-    for role in ROLES:
-        tp = sum(g == p == role for g, p in zip(gold, pred, strict=True))
-        n_gold, n_pred = gold.count(role), pred.count(role)
-        if not n_gold:
-            continue
-        precision = tp / n_pred if n_pred else 0.0
-        recall = tp / n_gold
-        f1s[role] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    from workers.ocr.line_cues import DROPPED
+
+    f1s = role_f1(list(zip(gold, pred, strict=True)))  # over the roles the gold lines have
     dropped = [g for g, p in zip(gold, pred, strict=True) if p in DROPPED]
     content_dropped = sum(g not in DROPPED for g in dropped)
     kept = sum(g in DROPPED and p not in DROPPED for g, p in zip(gold, pred, strict=True))
