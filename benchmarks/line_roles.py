@@ -86,6 +86,8 @@ def load_rows(split: str, data: list[str] | None = None) -> list[dict[str, Any]]
 
 def read_deck(path: Path) -> list[Any]:
     """The deck's pages as the ocr worker reads them, with roles assigned."""
+    from retrieval import deck_languages  # the product's default languages, as every benchmark reads
+
     from shared.files import LocalFileStore
     from shared.settings import Settings
     from workers.ocr.pipeline import drop_decorations, read_options
@@ -93,7 +95,9 @@ def read_deck(path: Path) -> list[Any]:
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     with tempfile.TemporaryDirectory() as tmp:
-        opts = read_options(settings, store=LocalFileStore(Path(tmp)), prefix="bench", languages="eng")
+        opts = read_options(
+            settings, store=LocalFileStore(Path(tmp)), prefix="bench", languages=deck_languages(path)
+        )
         pages = list(read_document(path, KINDS[path.suffix.lower()], opts))
         drop_decorations(pages, SimpleNamespace(files=SimpleNamespace(delete_prefix=lambda key: None)))  # type: ignore[arg-type]
     return pages

@@ -40,8 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 KINDS = {".pdf": "pdf", ".pptx": "pptx", ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image"}
-DEFAULT_LANGUAGES = "eng+hin"  # the subject default
-LANGUAGES = {"zh": "chi_sim+eng"}  # by the MANIFEST's language column (or the file name's prefix)
+# A new subject's OCR languages (shared/models.py Subject.ocr_languages, migration 0003): "auto" reads each
+# page in the languages of its script. Until session 15 the benchmarks read with "eng+hin" (zh decks
+# "chi_sim+eng"), the default before migration 0003, so OCR'd pages were not read as the product reads them.
+DEFAULT_LANGUAGES = "auto"
+LANGUAGES: dict[str, str] = {}  # by the MANIFEST's language column (or the file name's prefix): none differ
 CACHE = Path(
     os.environ.get("SMARTNOTES_BENCH_PAGE_CACHE")
     or Path(tempfile.gettempdir()) / "mysmartnotes-retrieval-pages.json"
