@@ -322,6 +322,11 @@ def main() -> int:
     parser.add_argument("--out", help="item export (default benchmarks/results/study_items_<split>.json)")
     parser.add_argument("--no-cache", action="store_true", help="re-read (re-OCR) every deck")
     parser.add_argument("--keep", metavar="DIR", help="copy the generated documents (docx, pdf) here to read")
+    parser.add_argument(
+        "--scanned",
+        action="store_true",
+        help="DIR holds scan_decks.py's image-only copies (scored as their sources; others left out)",
+    )
     args = parser.parse_args()
 
     from workers.generation.service import GenerationEnv
@@ -332,6 +337,12 @@ def main() -> int:
     paths = [
         corpus / name for name in sorted(entries) if not args.decks or any(s in name for s in args.decks)
     ]
+    source_of = {path: path.name for path in paths}  # a copy's deck: its source's concepts and name
+    if args.scanned:
+        from scan_decks import scanned_name
+
+        source_of = {corpus / scanned_name(p): p.name for p in paths if (corpus / scanned_name(p)).exists()}
+        paths = list(source_of)
     cache: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
     results: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
@@ -366,10 +377,10 @@ def main() -> int:
         embedder_load = round(time.perf_counter() - warm, 2)
         for deck in paths:
             res = generate_deck(env, user_id, subjects[deck.name], deck.name)
-            row = score(res, entries[deck.name])
+            row = score(res, entries[source_of[deck]])
             results.append(row)
             for i in res.items:
-                items.append({"deck": deck.name, "split": args.split, **i})
+                items.append({"deck": source_of[deck], "split": args.split, **i})
             print(
                 f"{deck.name[:48]:48} cov {row['coverage']:.2f} ({row['coverage_entries']:.2f})  "
                 f"boiler {row['boilerplate_items']:2}  "
