@@ -7,6 +7,9 @@ reader in structure.py all see the same gated text):
   language, gives nothing (a handwritten or photographed page misread: "ART — enn eee • GAT WT BOAT");
 - on a page read by OCR, a line whose words are mostly not words of the language, or mostly rare in it,
   or that has a lower-case non-word seen once in the lecture ("dinfinitival"), is dropped;
+- a bullet OCR read as a character ('" Information ...', "= The ...") becomes a bullet, a sentence OCR split
+  over blank lines is joined, and a line or caption with a symbol misread as letters and doubled marks
+  ("g,, gz") is dropped (ocr_lines.py);
 - quotations and their credit ("— Albert Einstein"), and a "quote of the day" slide, are dropped;
 - two lines one sentence wraps over (a blank line between them) are joined, so a definition is not cut.
 
@@ -31,6 +34,7 @@ from typing import Any
 from shared.text import has_cjk, words
 from shared.text.plausibility import plausible_share, word_known, zipf
 from workers.generation.material import LectureMaterial, Slide
+from workers.generation.ocr_lines import glyph_bullet, join_split_paragraphs, symbol_soup
 
 # Dev: the handwritten and photographed pages read at 0.4-0.7, the scanned pages at 0.8-1.0.
 MIN_OCR_CONFIDENCE = 0.75
@@ -198,13 +202,21 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
     open_cut = False  # the last line was dropped mid-sentence: the line that continues it goes too
     after_quote = False  # a credit line ("— Donald Knuth") is one only right after a quotation
     for line in slide.text.split("\n"):
+        if ocr:
+            line = glyph_bullet(line)  # '" Information in ...': a bullet OCR read as a quotation mark
         flat = line.strip()
         body = flat.lstrip(_BULLET_GLYPHS)
         quoted = bool(flat) and quotation(line, credit_alone=after_quote)
         if flat:
             after_quote = quoted or flat.endswith(('"', "”", "»", "’"))
         dropped = bool(flat) and (quoted or (ocr and not ocr_line_readable(line, lang)))
-        if ocr and flat and (_OCR_DEBRIS.search(body) or (counts and misread_once(line, lang, counts))):
+        if (
+            ocr
+            and flat
+            and (
+                _OCR_DEBRIS.search(body) or symbol_soup(body) or (counts and misread_once(line, lang, counts))
+            )
+        ):
             dropped = True
         if flat and not dropped and open_cut and (flat[:1].islower() or body == flat):
             dropped = True  # "chosen (by DBA) to be the primary key.": the tail of a dropped sentence
@@ -216,7 +228,12 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
     title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
     figures = slide.figures
     if ocr:
-        figures = [f if ocr_line_readable(f.caption, lang) else replace(f, caption="") for f in figures]
+        figures = [
+            f if ocr_line_readable(f.caption, lang) and not symbol_soup(f.caption) else replace(f, caption="")
+            for f in figures
+        ]
+    if ocr:
+        kept = join_split_paragraphs(kept)  # a sentence OCR split over a blank line
     return replace(slide, title=title, text="\n".join(_join_wrapped(kept)), figures=figures)
 
 
