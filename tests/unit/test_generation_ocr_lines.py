@@ -71,6 +71,9 @@ def test_a_sentence_ocr_split_over_a_blank_line_is_one_point() -> None:
         "",
         "many attacks follow later in the week",
     ]
+    # nor is an example's enumerator ("c ...* ne comprendre pas", its period lost) a sentence's rest
+    example = _ocr(lecture([("French", "Children seem not to understand it\n\nc ...* ne comprendre pas")]))
+    assert "c ...* ne comprendre pas" in gate_slide(example.slides[0], "en").text.split("\n")
 
 
 def test_a_text_layer_keeps_its_quotation_marks_and_blank_line_breaks() -> None:
@@ -90,3 +93,49 @@ def test_a_line_with_a_symbol_misread_as_letters_and_doubled_commas_is_refused_o
     points = _points(_ocr(lecture(slides)))
     assert points == ["The receiver knows the channel but the transmitter does not"]
     assert any("g,, gz" in p for p in _points(lecture(slides)))  # a text layer's line is not judged so
+    # nor is a title with such a symbol kept on an OCR page (the figure under it is then no "Figure: O,, Oy")
+    titled = _ocr(
+        lecture([("Stress plots O,, Oy, Txy", "Stress plots O,, Oy, Txy\n• Each plot shows one stress.")])
+    )
+    assert gate_slide(titled.slides[0], "en").title == ""
+
+
+def test_the_labels_of_a_picture_read_into_a_scanned_page_are_no_lines() -> None:
+    from workers.generation.material import FigureInfo
+
+    diagram = FigureInfo(
+        id=1, page=1, caption="", text="Application\n\nMiddleware\n\nOperating\nSystem", image_path="f.png"
+    )
+    text = (
+        "System layers\nApplication\n\nMiddleware\n\nOperating\nSystem\n"
+        "• Security may be compromised at every layer of the system.\n"
+        "Application code\nis written by the\ndevelopers of the system!"
+    )
+    scan = _ocr(lecture([("System layers", text)], figures={1: [diagram]})).slides[0]
+    kept = gate_slide(scan, "en").text
+    assert "Middleware" not in kept and "Operating" not in kept
+    # a bullet, and a sentence wrapped over short lines inside the picture, are kept
+    assert "• Security may be compromised at every layer of the system." in kept
+    assert "developers of the system!" in kept and "Application code" in kept
+    # a text layer's lines are not judged so
+    assert (
+        "Middleware"
+        in gate_slide(lecture([("System layers", text)], figures={1: [diagram]}).slides[0], "en").text
+    )
+
+
+def test_debris_at_the_end_of_a_scanned_title_is_cut_off() -> None:
+    from workers.generation.gate import gate_material
+
+    slides = [
+        (
+            "Mentcare use case - Transfer data ny 4",
+            "Mentcare use case - Transfer data ny 4\n"
+            "• The receptionist transfers the patient's personal data to the records system.",
+        ),
+        ("Queries in SQL", "Queries in SQL\n• A query in SQL names the relations it reads from."),
+        ("Numerals Part II", "Numerals Part II\n• The second part of the numerals lecture follows here."),
+    ]
+    titles = [s.title for s in gate_material(_ocr(lecture(slides)), "en").slides]
+    assert titles == ["Mentcare use case - Transfer data", "Queries in SQL", "Numerals Part II"]
+    assert gate_material(lecture(slides), "en").slides[0].title.endswith("ny 4")  # a text layer's title

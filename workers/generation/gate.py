@@ -8,8 +8,9 @@ reader in structure.py all see the same gated text):
 - on a page read by OCR, a line whose words are mostly not words of the language, or mostly rare in it,
   or that has a lower-case non-word seen once in the lecture ("dinfinitival"), is dropped;
 - a bullet OCR read as a character ('" Information ...', "= The ...") becomes a bullet, a sentence OCR split
-  over blank lines is joined, and a line or caption with a symbol misread as letters and doubled marks
-  ("g,, gz") is dropped (ocr_lines.py);
+  over blank lines is joined, a line, caption or title with a symbol misread as letters and doubled marks
+  ("g,, gz") and a picture's labels read as lines are dropped, and debris at a title's end ("Transfer
+  data ny 4") is cut off (ocr_lines.py);
 - quotations and their credit ("— Albert Einstein"), and a "quote of the day" slide, are dropped;
 - two lines one sentence wraps over (a blank line between them) are joined, so a definition is not cut.
 
@@ -34,7 +35,13 @@ from typing import Any
 from shared.text import has_cjk, words
 from shared.text.plausibility import plausible_share, word_known, zipf
 from workers.generation.material import LectureMaterial, Slide
-from workers.generation.ocr_lines import glyph_bullet, join_split_paragraphs, symbol_soup
+from workers.generation.ocr_lines import (
+    glyph_bullet,
+    join_split_paragraphs,
+    picture_labels,
+    symbol_soup,
+    title_without_debris,
+)
 
 # Dev: the handwritten and photographed pages read at 0.4-0.7, the scanned pages at 0.8-1.0.
 MIN_OCR_CONFIDENCE = 0.75
@@ -192,7 +199,9 @@ def ocr_title_readable(title: str, lang: str) -> bool:
     return ocr_line_readable(title, lang, MIN_OCR_TITLE_PLAUSIBLE)
 
 
-def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> Slide:
+def gate_slide(
+    slide: Slide, lang: str, counts: Counter[str] | None = None, body_words: Counter[str] | None = None
+) -> Slide:
     """The slide with only what a student can read and what is subject matter by its form."""
     if not page_readable(slide, lang) or _QUOTE_TITLE.search(slide.title):
         figures = [replace(f, caption="", text="") for f in slide.figures]
@@ -226,6 +235,10 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
             open_cut = dropped and ocr and not quoted and not flat.endswith((".", "!", "?", ";", "。"))
         kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
     title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
+    if ocr and symbol_soup(title):
+        title = ""  # "Interpretacion de los graficos de esfuerzos O,, Oy, Txy": its symbols are lost
+    if ocr and title and body_words is not None:
+        title = title_without_debris(title, body_words)  # "Transfer data ny 4": an icon read into it
     figures = slide.figures
     if ocr:
         figures = [
@@ -233,13 +246,21 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
             for f in figures
         ]
     if ocr:
+        kept = picture_labels(kept, [f.text for f in slide.figures])  # a diagram's words read as lines
         kept = join_split_paragraphs(kept)  # a sentence OCR split over a blank line
     return replace(slide, title=title, text="\n".join(_join_wrapped(kept)), figures=figures)
 
 
 def gate_material(lecture: LectureMaterial, lang: str) -> LectureMaterial:
     counts = Counter(w.casefold() for s in lecture.slides for w in _LETTERS.findall(s.text))
-    return replace(lecture, slides=[gate_slide(s, lang, counts) for s in lecture.slides])
+    body = Counter(w.casefold() for s in lecture.slides for w in _LETTERS.findall(_untitled(s)))
+    return replace(lecture, slides=[gate_slide(s, lang, counts, body) for s in lecture.slides])
+
+
+def _untitled(slide: Slide) -> str:
+    """The slide's text without its title lines (the title's own words are no evidence for it)."""
+    titled = {x for x, role in slide.lines if role == "title"} | {slide.title.strip()}
+    return "\n".join(x for x in slide.text.split("\n") if x.strip() not in titled)
 
 
 # --- candidates --------------------------------------------------------------------------------------
