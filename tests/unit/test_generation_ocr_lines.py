@@ -139,3 +139,17 @@ def test_debris_at_the_end_of_a_scanned_title_is_cut_off() -> None:
     titles = [s.title for s in gate_material(_ocr(lecture(slides)), "en").slides]
     assert titles == ["Mentcare use case - Transfer data", "Queries in SQL", "Numerals Part II"]
     assert gate_material(lecture(slides), "en").slides[0].title.endswith("ny 4")  # a text layer's title
+
+
+def test_a_sentence_whose_misread_tail_is_dropped_goes_whole_on_an_ocr_page() -> None:
+    text = (
+        "Key intuition\n• Replace the multiplicative architecture\n"
+        "of the vanilla RNN with an additive one\n\nthat is less prone to the vanishing\naradiant nrahlem:\n"
+        "• The cell state works like a conveyor belt.\n"
+        "• Each cell removes some old information and adds some new information."
+    )
+    points = _points(_ocr(lecture([("Key intuition", text)])))
+    assert points == [  # no cut "Replace ... with an additive one"
+        "The cell state works like a conveyor belt.",
+        "Each cell removes some old information and adds some new information.",
+    ]

@@ -177,16 +177,22 @@ def misread_once(line: str, lang: str, counts: Counter[str]) -> bool:
     )
 
 
-def _drop_cut_head(kept: list[str | None]) -> None:
-    """Drop the last kept line when its sentence went on in the line just dropped (no full stop)."""
+def _drop_cut_head(kept: list[str | None], *, whole: bool = False) -> None:
+    """Drop the last kept line when its sentence went on in the line just dropped (no full stop). With
+    ``whole`` (an OCR'd page), a dropped line that itself continues a sentence (it starts in lower case)
+    takes the lines before it too, up to the sentence's first line: "Replace the ... architecture" / "of the
+    vanilla RNN with an additive one" / "that is less prone to the vanishing" before a misread "aradiant
+    nrahlem:" go together, no cut "Replace ... with an additive one" is left."""
     for i in range(len(kept) - 1, -1, -1):
         line = kept[i]
         if line is None:
             return
         if line.strip():
-            if not line.rstrip().endswith((".", "!", "?", ":", ";", "。")):
-                kept[i] = None
-            return
+            if line.rstrip().endswith((".", "!", "?", ":", ";", "。")):
+                return
+            kept[i] = None
+            if not (whole and line.strip()[:1].islower()):
+                return
 
 
 def ocr_title_readable(title: str, lang: str) -> bool:
@@ -230,7 +236,7 @@ def gate_slide(
         if flat and not dropped and open_cut and (flat[:1].islower() or body == flat):
             dropped = True  # "chosen (by DBA) to be the primary key.": the tail of a dropped sentence
         if dropped and flat[:1].islower():
-            _drop_cut_head(kept)  # "... which derives" before a dropped continuation
+            _drop_cut_head(kept, whole=ocr)  # "... which derives" before a dropped continuation
         if flat:  # a quotation ends where its credit does; an OCR line dropped mid-sentence leaves a tail
             open_cut = dropped and ocr and not quoted and not flat.endswith((".", "!", "?", ";", "。"))
         kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
