@@ -7,6 +7,10 @@ reader in structure.py all see the same gated text):
   language, gives nothing (a handwritten or photographed page misread: "ART — enn eee • GAT WT BOAT");
 - on a page read by OCR, a line whose words are mostly not words of the language, or mostly rare in it,
   or that has a lower-case non-word seen once in the lecture ("dinfinitival"), is dropped;
+- a bullet OCR read as a character ('" Information ...', "= The ...") becomes a bullet, a sentence OCR split
+  over blank lines is joined, a line, caption or title with a symbol misread as letters and doubled marks
+  ("g,, gz") and a picture's labels read as lines are dropped, and debris at a title's end ("Transfer
+  data ny 4") is cut off (ocr_lines.py);
 - quotations and their credit ("— Albert Einstein"), and a "quote of the day" slide, are dropped;
 - two lines one sentence wraps over (a blank line between them) are joined, so a definition is not cut.
 
@@ -31,6 +35,13 @@ from typing import Any
 from shared.text import has_cjk, words
 from shared.text.plausibility import plausible_share, word_known, zipf
 from workers.generation.material import LectureMaterial, Slide
+from workers.generation.ocr_lines import (
+    glyph_bullet,
+    join_split_paragraphs,
+    picture_labels,
+    symbol_soup,
+    title_without_debris,
+)
 
 # Dev: the handwritten and photographed pages read at 0.4-0.7, the scanned pages at 0.8-1.0.
 MIN_OCR_CONFIDENCE = 0.75
@@ -166,16 +177,22 @@ def misread_once(line: str, lang: str, counts: Counter[str]) -> bool:
     )
 
 
-def _drop_cut_head(kept: list[str | None]) -> None:
-    """Drop the last kept line when its sentence went on in the line just dropped (no full stop)."""
+def _drop_cut_head(kept: list[str | None], *, whole: bool = False) -> None:
+    """Drop the last kept line when its sentence went on in the line just dropped (no full stop). With
+    ``whole`` (an OCR'd page), a dropped line that itself continues a sentence (it starts in lower case)
+    takes the lines before it too, up to the sentence's first line: "Replace the ... architecture" / "of the
+    vanilla RNN with an additive one" / "that is less prone to the vanishing" before a misread "aradiant
+    nrahlem:" go together, no cut "Replace ... with an additive one" is left."""
     for i in range(len(kept) - 1, -1, -1):
         line = kept[i]
         if line is None:
             return
         if line.strip():
-            if not line.rstrip().endswith((".", "!", "?", ":", ";", "。")):
-                kept[i] = None
-            return
+            if line.rstrip().endswith((".", "!", "?", ":", ";", "。")):
+                return
+            kept[i] = None
+            if not (whole and line.strip()[:1].islower()):
+                return
 
 
 def ocr_title_readable(title: str, lang: str) -> bool:
@@ -188,7 +205,9 @@ def ocr_title_readable(title: str, lang: str) -> bool:
     return ocr_line_readable(title, lang, MIN_OCR_TITLE_PLAUSIBLE)
 
 
-def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> Slide:
+def gate_slide(
+    slide: Slide, lang: str, counts: Counter[str] | None = None, body_words: Counter[str] | None = None
+) -> Slide:
     """The slide with only what a student can read and what is subject matter by its form."""
     if not page_readable(slide, lang) or _QUOTE_TITLE.search(slide.title):
         figures = [replace(f, caption="", text="") for f in slide.figures]
@@ -198,31 +217,56 @@ def gate_slide(slide: Slide, lang: str, counts: Counter[str] | None = None) -> S
     open_cut = False  # the last line was dropped mid-sentence: the line that continues it goes too
     after_quote = False  # a credit line ("— Donald Knuth") is one only right after a quotation
     for line in slide.text.split("\n"):
+        if ocr:
+            line = glyph_bullet(line)  # '" Information in ...': a bullet OCR read as a quotation mark
         flat = line.strip()
         body = flat.lstrip(_BULLET_GLYPHS)
         quoted = bool(flat) and quotation(line, credit_alone=after_quote)
         if flat:
             after_quote = quoted or flat.endswith(('"', "”", "»", "’"))
         dropped = bool(flat) and (quoted or (ocr and not ocr_line_readable(line, lang)))
-        if ocr and flat and (_OCR_DEBRIS.search(body) or (counts and misread_once(line, lang, counts))):
+        if (
+            ocr
+            and flat
+            and (
+                _OCR_DEBRIS.search(body) or symbol_soup(body) or (counts and misread_once(line, lang, counts))
+            )
+        ):
             dropped = True
         if flat and not dropped and open_cut and (flat[:1].islower() or body == flat):
             dropped = True  # "chosen (by DBA) to be the primary key.": the tail of a dropped sentence
         if dropped and flat[:1].islower():
-            _drop_cut_head(kept)  # "... which derives" before a dropped continuation
+            _drop_cut_head(kept, whole=ocr)  # "... which derives" before a dropped continuation
         if flat:  # a quotation ends where its credit does; an OCR line dropped mid-sentence leaves a tail
             open_cut = dropped and ocr and not quoted and not flat.endswith((".", "!", "?", ";", "。"))
         kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
     title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
+    if ocr and symbol_soup(title):
+        title = ""  # "Interpretacion de los graficos de esfuerzos O,, Oy, Txy": its symbols are lost
+    if ocr and title and body_words is not None:
+        title = title_without_debris(title, body_words)  # "Transfer data ny 4": an icon read into it
     figures = slide.figures
     if ocr:
-        figures = [f if ocr_line_readable(f.caption, lang) else replace(f, caption="") for f in figures]
+        figures = [
+            f if ocr_line_readable(f.caption, lang) and not symbol_soup(f.caption) else replace(f, caption="")
+            for f in figures
+        ]
+    if ocr:
+        kept = picture_labels(kept, [f.text for f in slide.figures])  # a diagram's words read as lines
+        kept = join_split_paragraphs(kept)  # a sentence OCR split over a blank line
     return replace(slide, title=title, text="\n".join(_join_wrapped(kept)), figures=figures)
 
 
 def gate_material(lecture: LectureMaterial, lang: str) -> LectureMaterial:
     counts = Counter(w.casefold() for s in lecture.slides for w in _LETTERS.findall(s.text))
-    return replace(lecture, slides=[gate_slide(s, lang, counts) for s in lecture.slides])
+    body = Counter(w.casefold() for s in lecture.slides for w in _LETTERS.findall(_untitled(s)))
+    return replace(lecture, slides=[gate_slide(s, lang, counts, body) for s in lecture.slides])
+
+
+def _untitled(slide: Slide) -> str:
+    """The slide's text without its title lines (the title's own words are no evidence for it)."""
+    titled = {x for x, role in slide.lines if role == "title"} | {slide.title.strip()}
+    return "\n".join(x for x in slide.text.split("\n") if x.strip() not in titled)
 
 
 # --- candidates --------------------------------------------------------------------------------------
