@@ -36,8 +36,13 @@ from shared.text import has_cjk, words
 from shared.text.plausibility import plausible_share, word_known, zipf
 from workers.generation.material import LectureMaterial, Slide
 from workers.generation.ocr_lines import (
+    debris_before_capital,
+    debris_line,
+    enumerator_debris,
     glyph_bullet,
     join_split_paragraphs,
+    labels_run_together,
+    misread_word,
     picture_labels,
     symbol_soup,
     title_without_debris,
@@ -213,12 +218,20 @@ def gate_slide(
         figures = [replace(f, caption="", text="") for f in slide.figures]
         return replace(slide, title="" if slide.source == "ocr" else slide.title, text="", figures=figures)
     ocr = slide.source == "ocr"
+
+    def known(word: str) -> bool:
+        return _known(word, lang)
+
     kept: list[str | None] = []
+    read_across = 0  # lines that are a picture's or a table's labels read across
     open_cut = False  # the last line was dropped mid-sentence: the line that continues it goes too
     after_quote = False  # a credit line ("— Donald Knuth") is one only right after a quotation
     for line in slide.text.split("\n"):
+        cover = ocr and body_words is not None and debris_line(line.strip(), body_words)
         if ocr:
             line = glyph_bullet(line)  # '" Information in ...': a bullet OCR read as a quotation mark
+            if body_words is not None:
+                line = enumerator_debris(line, body_words)  # "Bi, Provide a handler ...": a misread number
         flat = line.strip()
         body = flat.lstrip(_BULLET_GLYPHS)
         quoted = bool(flat) and quotation(line, credit_alone=after_quote)
@@ -229,10 +242,17 @@ def gate_slide(
             ocr
             and flat
             and (
-                _OCR_DEBRIS.search(body) or symbol_soup(body) or (counts and misread_once(line, lang, counts))
+                _OCR_DEBRIS.search(body)
+                or symbol_soup(body)
+                or (counts and misread_once(line, lang, counts))
+                or misread_word(body, known)
             )
         ):
             dropped = True
+        if cover:
+            dropped = True  # "wie REINFORCED", "re Engineering": a cover or a logo read as a line
+        if ocr and flat and labels_run_together(body, lambda w: zipf(w, lang)):
+            dropped, read_across = True, read_across + 1
         if flat and not dropped and open_cut and (flat[:1].islower() or body == flat):
             dropped = True  # "chosen (by DBA) to be the primary key.": the tail of a dropped sentence
         if dropped and flat[:1].islower():
@@ -241,20 +261,55 @@ def gate_slide(
             open_cut = dropped and ocr and not quoted and not flat.endswith((".", "!", "?", ";", "。"))
         kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
     title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
-    if ocr and symbol_soup(title):
-        title = ""  # "Interpretacion de los graficos de esfuerzos O,, Oy, Txy": its symbols are lost
+    if ocr and (symbol_soup(title) or misread_word(title, known, ascii_too=True)):
+        title = ""  # "... esfuerzos O,, Oy, Txy", "Flejes segin la zona": its symbols or a word are misread
     if ocr and title and body_words is not None:
         title = title_without_debris(title, body_words)  # "Transfer data ny 4": an icon read into it
+        title = debris_before_capital(title, body_words)  # "Misuse cases re Engineering": a logo read into it
     figures = slide.figures
     if ocr:
         figures = [
-            f if ocr_line_readable(f.caption, lang) and not symbol_soup(f.caption) else replace(f, caption="")
+            replace(f, caption=_ocr_caption(f.caption, lang, known, body_words))
+            if f.caption != _ocr_caption(f.caption, lang, known, body_words)
+            else f
             for f in figures
         ]
     if ocr:
         kept = picture_labels(kept, [f.text for f in slide.figures])  # a diagram's words read as lines
-        kept = join_split_paragraphs(kept)  # a sentence OCR split over a blank line
+        if read_across >= MIN_READ_ACROSS:  # a table read across its rows: its other lines are its cells
+            kept = [x if x is None or _bullet(x) or x.strip() == slide.title.strip() else None for x in kept]
+        kept = join_split_paragraphs(kept, slide.title)  # a sentence OCR split over a blank line
+        if read_across:  # labels read across as one line: the page's other short labels are labels too
+            labels = picture_labels(
+                kept, [], any_words=True
+            )  # after the joins: "... might get" / "zero power"
+            kept = [
+                x if x is not None and x.strip() == slide.title.strip() else y
+                for x, y in zip(kept, labels, strict=True)
+            ]
     return replace(slide, title=title, text="\n".join(_join_wrapped(kept)), figures=figures)
+
+
+def _ocr_caption(caption: str, lang: str, known: Any, body_words: Counter[str] | None) -> str:
+    """An OCR'd figure caption, or "" when a word or symbol in it is misread; debris from a logo cut off."""
+    if (
+        not ocr_line_readable(caption, lang)
+        or symbol_soup(caption)
+        or misread_word(caption, known, ascii_too=True)
+    ):
+        return ""
+    if body_words is not None and caption:
+        caption = debris_before_capital(title_without_debris(caption, body_words), body_words)
+    return caption
+
+
+MIN_READ_ACROSS = 2  # lines of labels read across on one page: a table read row by row, not one label
+
+
+def _bullet(line: str) -> bool:
+    from workers.generation.wrapping import is_bullet
+
+    return is_bullet(line.strip())
 
 
 def gate_material(lecture: LectureMaterial, lang: str) -> LectureMaterial:
