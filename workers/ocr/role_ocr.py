@@ -10,7 +10,8 @@ deck were dropped as credits so.
 - ``ocr_bullets``: a glyph OCR makes of a bullet (OCR_BULLETS, or a lone lower-case letter) that opens
   prose lines ("<glyph> <Letter>..." with a word of 3+ letters after it; "e" and "c" before a capital)
   BULLET_PAGE_LINES times on one page,
-  or BULLET_DECK_LINES times over BULLET_DECK_PAGES pages of the deck, is a bullet there: the role pass reads
+  or BULLET_DECK_LINES times over BULLET_DECK_PAGES pages of the deck, is a bullet there, and so is any
+  other such glyph (but "©") opening a prose line of a page that has bullets so: the role pass reads
   such lines with a "•" instead (the page text is not changed). A glyph opening lines on one page once or
   twice stays what it is ("© 2019 Pearson", "© Springer" under a figure).
 - ``date_page_footer``: a line at a page's edge made of a date and a page number only ("2020-04-15 3",
@@ -38,6 +39,7 @@ BULLET_PAGE_LINES = 3
 BULLET_DECK_LINES = 5
 BULLET_DECK_PAGES = 3
 BULLET_AS = "• "
+SIBLING_EXCLUDED = frozenset("©")  # a credit under a bulleted slide ("© Springer") keeps its sign
 WRAP_MAX_LINES = 3  # a slide's bullet wraps over 2-3 lines; longer runs are prose paragraphs, left as read
 WRAP_MAX_WORDS = 40
 _OPENING = re.compile(r"^\s*(\S{1,2})\s+(?=[^\W\d_])")
@@ -81,12 +83,10 @@ def ocr_bullets(pages: Sequence[PageLines]) -> list[PageLines]:
     }
     out = []
     for page, found in zip(pages, per_page, strict=True):
-        bullets = [
-            i
-            for glyph, where in found.items()
-            if glyph in deck or len(where) >= BULLET_PAGE_LINES
-            for i in where
-        ]
+        sure = {g for g, where in found.items() if g in deck or len(where) >= BULLET_PAGE_LINES}
+        if sure:  # a sub-bullet read as another glyph beside them ("° Asset value" among "© ..." items)
+            sure |= {g for g in found if g not in SIBLING_EXCLUDED}
+        bullets = [i for glyph in sure for i in found[glyph]]
         if not bullets:
             out.append(page)
             continue
