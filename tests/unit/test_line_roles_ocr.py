@@ -165,3 +165,21 @@ def test_prose_paragraphs_are_not_joined() -> None:
     ]
     page = PageLines(lines=lines)
     assert classify_deck([page]) == classify_deck([page], rules=DEFAULT_RULES - {"wrapped_lines"})
+
+
+def test_a_sub_bullet_read_as_another_glyph_beside_bullets_is_a_bullet() -> None:
+    # "°" for one item among "©" items: read as a bullet too, the term-over-explanation chain holds
+    page = PageLines(
+        lines=[
+            "Security risk assessment",
+            "© Asset identification",
+            "© Identify the key system assets that have to be protected by the system.",
+            "° Asset value assessment",
+            "© Estimate the value of the identified assets in money terms.",
+            "© Exposure assessment",
+            "© Assess the potential losses associated with each of the assets.",
+        ]
+    )
+    roles = classify_deck([page])[0]
+    assert [roles[i] for i in (1, 3, 5)] == ["heading"] * 3
+    assert [roles[i] for i in (2, 4, 6)] == ["definition"] * 3
