@@ -183,3 +183,32 @@ def test_a_sub_bullet_read_as_another_glyph_beside_bullets_is_a_bullet() -> None
     roles = classify_deck([page])[0]
     assert [roles[i] for i in (1, 3, 5)] == ["heading"] * 3
     assert [roles[i] for i in (2, 4, 6)] == ["definition"] * 3
+
+
+def test_a_running_footer_glued_to_the_end_of_a_line_is_cut_from_the_chunk() -> None:
+    # OCR reads a slide's last line and the footer beside it as one line
+    from workers.ocr.chunking import page_chunks
+
+    footers = frozenset({"chapter # security engineering"})
+    text = (
+        "Security and safety\nAn attack may corrupt the data such attacks Chapter 13 Security Engineering 19"
+    )
+    chunks = page_chunks(text=text, source="ocr", roles=["title", "body"], footers=footers)
+    joined = " ".join(c.text for c in chunks)
+    assert "Security Engineering" not in joined and "such attacks" in joined
+    # a footer line of its own is not emptied by the cut, and a line that only names the chapter stays
+    kept = page_chunks(
+        text="Read Chapter 13 Security Engineering", source="ocr", roles=["body"], footers=footers
+    )
+    assert kept[0].text == "Read Chapter 13 Security Engineering"
+
+
+def test_a_running_header_split_by_ocr_is_cut_whole_off_a_line_start() -> None:
+    # "TSKS14 Multiple Antenna" and "TSKS14 Multiple Antenna Communications" are both footers (OCR split the
+    # header on some pages); glued to a slide's first words, the whole header goes
+    from workers.ocr.chunking import page_chunks
+
+    footers = frozenset({"tsks# multiple antenna", "tsks# multiple antenna communications"})
+    text = "TSKS14 Multiple Antenna Communications Channel from\nantenna k to antenna m"
+    chunks = page_chunks(text=text, source="ocr", roles=["title", "body"], footers=footers)
+    assert chunks[0].text.startswith("Channel from")
