@@ -64,7 +64,7 @@ def _after_footer(line: str, footers: frozenset[str]) -> str | None:
             # OCR split the running line and glued its second part to the words: "TSKS14 Multiple Antenna"
             # and "TSKS14 Multiple Antenna Communications" are both footers; cut the longer one so built
             words = key[len(footer) :].split()
-            for n in range(1, len(words)):
+            for n in range(1, min(len(words), 8)):  # a split header's second part is a few words
                 if " ".join([footer, *words[:n]]) in footers:
                     footer = " ".join([footer, *words[:n]])
             for end in range(len(footer), len(line) + 1):
@@ -82,7 +82,7 @@ def _without_footer_suffix(line: str, footers: frozenset[str]) -> str:
         return line  # the running footer comes with its page number ("Read Chapter 13 Security Engineering")
     for footer in sorted(footers, key=len, reverse=True):
         if len(footer) >= MIN_PREFIX and key.endswith(" " + footer):
-            for start in range(len(line) - 1, 0, -1):
+            for start in range(len(line) - 1, max(0, len(line) - 4 * len(footer) - 40), -1):
                 if boilerplate_key(line[start:]) == footer:
                     rest = line[:start].rstrip()
                     return rest if sum(ch.isalpha() for ch in rest) >= 2 else line
