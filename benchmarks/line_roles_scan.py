@@ -25,6 +25,9 @@ text and scan on the SAME labelled lines (matched on both): per-role P/R/F1, mac
 gold, accuracy, the dropped roles' (footer, meta, credit, url) precision and recall; then the scan's
 confusions (gold -> predicted) and, with --errors, every scan line whose role is wrong.
 
+``--box-hints`` (an experiment) gives the scan pages LineHints from their OCR text boxes (position and
+height, no layout class) before the role pass, to see what the reader passing them on would buy.
+
 Chunks: chunk_boilerplate.py's rule (repeated edge lines of the deck's own pages, and the frozen labels'
 footer and meta lines) on the text pages and on the scan pages of each deck: chunks carrying such a line.
 """
@@ -108,6 +111,20 @@ def cached_pages(path: Path, cache: dict[str, Any]) -> list[Any] | None:
     return pages
 
 
+def box_hints(page: Any) -> list[Any]:
+    """LineHints made from an OCR'd page's text boxes (top, bottom, height; no layout class): what the role
+    pass would see if the reader passed them on (it does not: an experiment, ``--box-hints``)."""
+    from workers.ocr.line_cues import LineHint
+
+    out = []
+    for box in page.text_boxes:
+        if not box.boxes:
+            continue
+        top, bottom = min(b[1] for b in box.boxes), max(b[3] for b in box.boxes)
+        out.append(LineHint(text=box.text, top=top, bottom=bottom, size=bottom - top))
+    return out
+
+
 Pairs = list[tuple[str, str]]
 
 
@@ -166,6 +183,11 @@ def main() -> int:
     parser.add_argument("--decks", help="comma-separated substrings: only these decks")
     parser.add_argument("--errors", action="store_true", help="list every scan line whose role is wrong")
     parser.add_argument("--dump", help="write every labelled line's text and scan role here (JSON)")
+    parser.add_argument(
+        "--box-hints",
+        action="store_true",
+        help="experiment: give the scan pages LineHints (position, size; no class) from their OCR text boxes",
+    )
     args = parser.parse_args()
     sys.path[:0] = [str(Path(args.code).resolve()) if args.code else str(ROOT), str(BENCH)]
     workers = importlib.import_module("workers")  # first: the modules below put this checkout on sys.path
@@ -210,6 +232,9 @@ def main() -> int:
             print(f"  {deck}: not in the {'text' if text_pages is None else 'scan'} cache, skipped")
             continue
         assign_roles(text_pages)
+        if args.box_hints:
+            for page in scan_pages:
+                page.hints = box_hints(page)
         assign_roles(scan_pages)
         text_by = {p.number: p for p in text_pages}
         scan_by = {p.number: p for p in scan_pages}

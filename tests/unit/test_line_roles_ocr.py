@@ -212,3 +212,13 @@ def test_a_running_header_split_by_ocr_is_cut_whole_off_a_line_start() -> None:
     text = "TSKS14 Multiple Antenna Communications Channel from\nantenna k to antenna m"
     chunks = page_chunks(text=text, source="ocr", roles=["title", "body"], footers=footers)
     assert chunks[0].text.startswith("Channel from")
+
+
+def test_wrapped_bullets_with_position_only_hints_are_still_joined() -> None:
+    # hints of position and size alone (what OCR boxes give) do not make a page a text layer
+    hints: list[LineHint | None] = [
+        LineHint(text=line, top=0.1 + 0.05 * i, bottom=0.14 + 0.05 * i, size=0.04)
+        for i, line in enumerate(WRAPPED)
+    ]
+    roles = classify_deck([PageLines(lines=WRAPPED, hints=hints)])[0]
+    assert [roles[i] for i in (1, 5, 8)] == ["heading"] * 3
