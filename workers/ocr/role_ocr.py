@@ -59,7 +59,7 @@ def _glyph(line: str) -> str:
     if all(ch in OCR_BULLETS for ch in glyph):
         return glyph
     if glyph in ("e", "c") and rest[:1].isupper():
-        return glyph  # "e Esfuerzos en ...", "a Suppose we ..." (a bullet read as a letter)
+        return glyph  # "e Esfuerzos en ...", "c Condiciones ..." (a round bullet read as a letter)
     return ""
 
 
