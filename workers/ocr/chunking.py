@@ -61,10 +61,32 @@ def _after_footer(line: str, footers: frozenset[str]) -> str | None:
     key = boilerplate_key(line)
     for footer in sorted(footers, key=len):
         if len(footer) >= MIN_PREFIX and key.startswith(footer + " "):
+            # OCR split the running line and glued its second part to the words: "TSKS14 Multiple Antenna"
+            # and "TSKS14 Multiple Antenna Communications" are both footers; cut the longer one so built
+            words = key[len(footer) :].split()
+            for n in range(1, min(len(words), 8)):  # a split header's second part is a few words
+                if " ".join([footer, *words[:n]]) in footers:
+                    footer = " ".join([footer, *words[:n]])
             for end in range(len(footer), len(line) + 1):
                 if boilerplate_key(line[:end]) == footer:
                     return _LEAD_NUMBERS.sub("", line[end:]).strip()
     return None
+
+
+def _without_footer_suffix(line: str, footers: frozenset[str]) -> str:
+    """The line without a running footer and its page number glued to its end ("... such attacks Chapter 13
+    Security Engineering 19" -> "... such attacks"): OCR reads a slide's last line and the footer beside it
+    as one."""
+    key = boilerplate_key(line)
+    if not _PAGE_NUMBER_END.search(line.rstrip()):
+        return line  # the running footer comes with its page number ("Read Chapter 13 Security Engineering")
+    for footer in sorted(footers, key=len, reverse=True):
+        if len(footer) >= MIN_PREFIX and key.endswith(" " + footer):
+            for start in range(len(line) - 1, max(0, len(line) - 4 * len(footer) - 40), -1):
+                if boilerplate_key(line[start:]) == footer:
+                    rest = line[:start].rstrip()
+                    return rest if sum(ch.isalpha() for ch in rest) >= 2 else line
+    return line
 
 
 def _without_footer_prefix(line: str, footers: frozenset[str]) -> str:
@@ -145,7 +167,10 @@ def page_chunks(
     after a footer line (``footer_remainder``) stay, at the end of the page's text."""
     body = content_text(text, roles)
     if footers:
-        body = "\n".join(_without_footer_prefix(line, footers) for line in body.split("\n"))
+        body = "\n".join(
+            _without_footer_suffix(_without_footer_prefix(line, footers), footers)
+            for line in body.split("\n")
+        )
         lines = text.split("\n")
         if roles and len(roles) == len(lines):
             glued = [footer_remainder(x, footers) for x, r in zip(lines, roles, strict=True) if r == "footer"]

@@ -37,6 +37,8 @@ out: the rules kept are chosen on six development decks and scored on the sevent
   observed data" in a course-grading analogy) is course meta only on a page that also carries an
   unambiguous one (Gradescope, office hours, syllabus, "PS7", "HW 2", "Problem Set 3", "due on ...") or when
   it speaks to the class ("you'll implement ...") or is only the cue ("Final exam").
+- ``ocr_bullets``, ``date_page_footer``: see workers/ocr/role_ocr.py (bullets OCR read as other glyphs; a
+  date and a page number read as one line).
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
 """
@@ -94,6 +96,9 @@ RULES = (
     "letter_labels",
     "fuzzy_repeats",
     "repeat_runs",
+    "ocr_bullets",
+    "date_page_footer",
+    "wrapped_lines",
 )
 DEFAULT_RULES = frozenset(RULES)
 

@@ -36,14 +36,12 @@ from workers.ocr.line_cues import (
     AGENDA_LINE,
     AGENDA_TITLE,
     BLANK,
-    BULLET,
     CAPTION,
     DATE,
     END_CUE,
     LOGISTICS_LINE,
     LOGISTICS_TITLE,
     MATH_CHARS,
-    META_CUE,
     PAGE_NUMBER,
     REFERENCE_TITLE,
     SECTION_NUMBER,
@@ -95,6 +93,7 @@ from workers.ocr.role_meta import (
     objectives,
     repeated_meta_keys,
 )
+from workers.ocr.role_ocr import is_date_page, join_wrapped, ocr_bullets
 from workers.ocr.role_pairs import term_pairs_and_leads
 from workers.ocr.role_rules import (
     DEFAULT_RULES,
@@ -118,6 +117,7 @@ from workers.ocr.role_structure import (
     agenda_repeated_block,
     echo_agenda,
 )
+from workers.ocr.role_titles import title_lines, title_slide_title
 from workers.ocr.role_use import (
     content_text,
     knowledge_units,
@@ -187,6 +187,12 @@ def repeated_keys(pages: Sequence[PageLines], *, guard: bool = True) -> set[str]
 def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT_RULES) -> list[list[str]]:
     """Roles for every line of every page (``BLANK`` for empty lines), in the pages' order. ``rules``: the
     rules of workers/ocr/role_rules.py to apply (all by default; the benchmark switches them off)."""
+    if "ocr_bullets" in rules:
+        pages = ocr_bullets(pages)  # "© Confidentiality": a bullet OCR read as another glyph
+    if "wrapped_lines" in rules:  # roles of whole paragraphs, each wrapped line its paragraph's role
+        joined, where = join_wrapped(pages)
+        found = classify_deck(joined, rules=rules - {"wrapped_lines", "ocr_bullets"})
+        return [[roles[k] for k in ks] for roles, ks in zip(found, where, strict=True)]
     repeated = repeated_keys(pages, guard="repeat_runs" in rules) if len(pages) >= 3 else set()
     fuzzy = (
         [{} for _ in pages]
@@ -284,6 +290,7 @@ def classify_page(
                     (is_repeated(numeric_key(text), repeated) and not _big(hint, median))
                     or PAGE_NUMBER.match(digits)
                     or DATE.match(digits)
+                    or ("date_page_footer" in rules and is_date_page(digits))
                 )
             )
         ):
@@ -299,7 +306,7 @@ def classify_page(
         and len(content) <= TITLE_SLIDE_MAX_LINES
         and sum(len(lines[i].split()) for i in content) <= TITLE_SLIDE_MAX_WORDS
     )
-    titles = _title_slide_title(page, content) if title_slide else _title_lines(page, content, median)
+    titles = title_slide_title(page, content) if title_slide else title_lines(page, content, median)
     if not titles and not title_slide and "figure_title" in rules:
         titles = figure_title(page, content)
     title_text = " ".join(lines[i].strip() for i in titles)
@@ -439,83 +446,6 @@ def classify_page(
     if "chained_headings" in rules and not page_kind:
         chained_headings(lines, roles, content)
     return roles
-
-
-def _title_slide_title(page: PageLines, content: list[int]) -> list[int]:
-    """The lecture title on a title slide: its title-class lines, else the biggest line that is not a course
-    code, an institution or a date (the first of equals), with its wrapped continuation."""
-    lines = page.lines
-    marked = [i for i in content if (h := _hint(page, i)) is not None and h.kind == "title"]
-    if marked:
-        return marked[:3]
-    candidates = [
-        i
-        for i in content
-        if not META_CUE.search(lines[i])
-        and not is_url(lines[i])
-        and not is_credit(lines[i])
-        and sum(ch.isalpha() for ch in lines[i]) >= 3
-    ]
-    if not candidates:
-        return []
-
-    def size(i: int) -> float:
-        hint = _hint(page, i)
-        return hint.size or 0.0 if hint is not None else 0.0
-
-    best = max(candidates, key=lambda i: (size(i), -i))
-    run = [best]
-    for i in content[content.index(best) + 1 : content.index(best) + 3]:
-        if is_continuation(lines[i], lines[run[-1]]):
-            run.append(i)
-        else:
-            break
-    return run
-
-
-def _title_lines(page: PageLines, content: list[int], median: float | None) -> list[int]:
-    """The page's title: its title-class lines near the top; else its first line when it reads like one."""
-    lines = page.lines
-    marked = [
-        i
-        for i in content
-        if (h := _hint(page, i)) is not None
-        and h.kind == "title"
-        and (h.top is None or h.top <= 0.4)
-        and not is_url(lines[i])
-        and strip_bullet(lines[i]) == lines[i].strip()
-    ]
-    if marked:
-        first = marked[0]
-        run = [first]
-        for i in marked[1:]:
-            if i == run[-1] + 1 or all(not lines[j].strip() for j in range(run[-1] + 1, i)):
-                run.append(i)
-        return run[:3]
-    if not content:
-        return []
-    top = content[0]
-    hint = _hint(page, top)
-    text = lines[top].strip()
-    if hint is not None and hint.kind in ("figure", "table", "figure_caption", "table_caption"):
-        return []
-    if (
-        len(text.split()) > 14
-        or (BULLET.match(text) and strip_bullet(text) != text)
-        or text.endswith((".", ",", ";"))
-        or is_url(text)
-        or is_formula(text)
-        or sum(ch.isalpha() for ch in text) < 2
-    ):
-        return []
-    run = [top]
-    for i in content[1:3]:
-        h = _hint(page, i)
-        if is_continuation(lines[i], lines[run[-1]]) and (h is None or hint is None or h.kind == hint.kind):
-            run.append(i)
-        else:
-            break
-    return run
 
 
 def _line_role(
