@@ -22,6 +22,7 @@ s14 = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(s14)
 s13 = s14.s13
 PAIRS = [
+    (HERE / "judge_items_scan_final.json", HERE / "judged_scan_final.json"),
     (HERE / "judge_items_scan-study.json", HERE / "judged_scan-study.json"),
     (HERE / "judge_items_scan.json", HERE / "judged_scan.json"),
 ]
