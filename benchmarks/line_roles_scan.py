@@ -40,6 +40,7 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from difflib import SequenceMatcher
 from pathlib import Path
 from types import SimpleNamespace
@@ -93,6 +94,27 @@ def scan_match(labelled: list[dict[str, Any]], lines: list[str]) -> list[int | N
                 best, best_score = i, score
         out.append(best if best_score >= least - 0.001 else None)
     return out
+
+
+def deck_pages(
+    scan_dir: str, corpus: str, text_cache: dict[str, Any], scan_cache: dict[str, Any], decks: str = ""
+) -> Iterator[tuple[str, list[Any], list[Any]]]:
+    """Each scanned copy's source deck with its text pages and its scan pages, both from the caches (a copy
+    of a test deck stops the run; a deck missing from either cache is skipped, said)."""
+    from scan_decks import TEST_DECKS, source_name
+
+    for copy in sorted(Path(scan_dir).glob("*.pdf")):
+        deck = source_name(copy.name)
+        if deck in TEST_DECKS:
+            raise SystemExit(f"{deck} is a test deck")
+        if decks and not any(s in deck for s in decks.split(",")):
+            continue
+        text_pages = cached_pages(Path(corpus) / deck, text_cache)
+        scan_pages = cached_pages(copy, scan_cache)
+        if text_pages is None or scan_pages is None:
+            print(f"  {deck}: not in the {'text' if text_pages is None else 'scan'} cache, skipped")
+            continue
+        yield deck, text_pages, scan_pages
 
 
 def cached_pages(path: Path, cache: dict[str, Any]) -> list[Any] | None:
@@ -191,9 +213,8 @@ def main() -> int:
     args = parser.parse_args()
     sys.path[:0] = [str(Path(args.code).resolve()) if args.code else str(ROOT), str(BENCH)]
     workers = importlib.import_module("workers")  # first: the modules below put this checkout on sys.path
-    from chunk_boilerplate import LABELS, TEST_DECKS, leaks
+    from chunk_boilerplate import LABELS, leaks
     from line_roles import load_rows, match
-    from scan_decks import source_name
 
     from workers.ocr.pipeline import assign_roles
 
@@ -220,17 +241,9 @@ def main() -> int:
         "| deck | chunks text | carrying, text | chunks scan | carrying, scan |",
         "|---|---:|---:|---:|---:|",
     ]
-    for copy in sorted(Path(args.scan_dir).glob("*.pdf")):
-        deck = source_name(copy.name)
-        if deck in TEST_DECKS:
-            raise SystemExit(f"{deck} is a test deck")
-        if args.decks and not any(s in deck for s in args.decks.split(",")):
-            continue
-        text_pages = cached_pages(Path(args.corpus) / deck, text_cache)
-        scan_pages = cached_pages(copy, scan_cache)
-        if text_pages is None or scan_pages is None:
-            print(f"  {deck}: not in the {'text' if text_pages is None else 'scan'} cache, skipped")
-            continue
+    for deck, text_pages, scan_pages in deck_pages(
+        args.scan_dir, args.corpus, text_cache, scan_cache, args.decks
+    ):
         assign_roles(text_pages)
         if args.box_hints:
             for page in scan_pages:

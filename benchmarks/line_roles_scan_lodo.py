@@ -28,8 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from line_roles import load_rows, match  # noqa: E402
 from line_roles_lodo import Pairs, dropped_precision, macro_f1  # noqa: E402
-from line_roles_scan import cached_pages, scan_match  # noqa: E402
-from scan_decks import TEST_DECKS, source_name  # noqa: E402
+from line_roles_scan import deck_pages, scan_match  # noqa: E402
 
 NEW = ("ocr_bullets", "wrapped_lines", "date_page_footer")
 Config = tuple[int, int, tuple[str, ...]]
@@ -44,15 +43,7 @@ def load(args: argparse.Namespace) -> dict[str, tuple[list[Any], list[str], list
     for row in load_rows("dev"):
         by[row["deck"]][row["page"]].append(row)
     decks = {}
-    for copy in sorted(Path(args.scan_dir).glob("*.pdf")):
-        deck = source_name(copy.name)
-        if deck in TEST_DECKS:
-            raise SystemExit(f"{deck} is a test deck")
-        text_pages = cached_pages(Path(args.corpus) / deck, text_cache)
-        scan_pages = cached_pages(copy, scan_cache)
-        if text_pages is None or scan_pages is None:
-            print(f"  {deck}: not cached, skipped")
-            continue
+    for deck, text_pages, scan_pages in deck_pages(args.scan_dir, args.corpus, text_cache, scan_cache):
         assign_roles(text_pages)
         text_by = {p.number: p for p in text_pages}
         scan_at = {p.number: k for k, p in enumerate(scan_pages)}

@@ -34,20 +34,23 @@ PAIRS = [
 SHOWN_ONLY = {"page", "kind"}  # fields the judge files add to the export's item
 
 
-def pool() -> dict[str, dict[str, Any]]:
+def pool(
+    pairs: list[tuple[Path, Path]] = PAIRS, convert: Any = lambda verdict: verdict
+) -> dict[str, dict[str, Any]]:
+    """Verdicts by item key, the first pair's first (``convert`` maps a judge file's verdict)."""
     verdicts: dict[str, dict[str, Any]] = {}
-    for items, judged in PAIRS:
+    for items, judged in pairs:
         found = s13.load(judged)
         for item in s13.load(items):
             if item.get("id") in found:
                 shown = {k: v for k, v in item.items() if k not in SHOWN_ONLY}
-                verdicts.setdefault(s13.key(shown), found[item["id"]])
+                verdicts.setdefault(s13.key(shown), convert(found[item["id"]]))
     return verdicts
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], verdicts: dict[str, dict[str, Any]] | None = None) -> int:
     new = s13.load(argv[1])["items"]
-    verdicts = pool()
+    verdicts = pool() if verdicts is None else verdicts
     matched = Counter(item["type"] for item in new if s13.key(item) in verdicts)
     unmatched, per = s13.tally(new, verdicts, s13.load(argv[3]) if len(argv) > 3 else {}, "w", s13.IGNORED)
     with open(argv[2], "w", encoding="utf-8") as fh:

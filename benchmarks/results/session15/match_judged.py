@@ -8,9 +8,7 @@ scored as their source deck, so one pool serves both); list what still needs a j
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -34,29 +32,15 @@ def yes_no(verdict: dict[str, Any]) -> dict[str, Any]:
 
 
 def pool() -> dict[str, dict[str, Any]]:
-    verdicts: dict[str, dict[str, Any]] = {}
-    for items, judged in PAIRS:
-        found = s13.load(judged)
-        for item in s13.load(items):
-            if item.get("id") in found:
-                shown = {k: v for k, v in item.items() if k not in s14.SHOWN_ONLY}
-                verdicts.setdefault(s13.key(shown), yes_no(found[item["id"]]))
+    """This session's verdicts first, then session 14's pool (every earlier dev verdict)."""
+    verdicts = s14.pool(PAIRS, yes_no)
     for k, v in s14.pool().items():
         verdicts.setdefault(k, v)
     return verdicts
 
 
 def main(argv: list[str]) -> int:
-    new = s13.load(argv[1])["items"]
-    verdicts = pool()
-    matched = Counter(item["type"] for item in new if s13.key(item) in verdicts)
-    unmatched, per = s13.tally(new, verdicts, s13.load(argv[3]) if len(argv) > 3 else {}, "w", s13.IGNORED)
-    with open(argv[2], "w", encoding="utf-8") as fh:
-        json.dump(unmatched, fh, ensure_ascii=False, indent=1)
-    print(f"items {len(new)}, with a verdict {dict(matched)}, without {len(unmatched)}")
-    for kind, counts in sorted(per.items()):
-        print(kind, dict(counts))
-    return 0
+    return int(s14.main(argv, pool()))
 
 
 if __name__ == "__main__":
