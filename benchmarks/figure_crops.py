@@ -5,18 +5,21 @@ saved the crops in a temporary store, and every deck's crops had the same keys (
 Here each cached figure gets a key of its own deck (``rekey``) and a file store (``FigureFiles``) makes its
 picture the first time something asks for it (the generator opening a figure for the cheat sheet, the item
 export naming a card's image): the page of a PDF rendered with pypdfium2 and cropped to the figure's box, or
-the picture of a PPTX slide (the one with the cached hash). Crops are kept in a persistent directory
-(SMARTNOTES_BENCH_FIGURES, default /tmp/mysmartnotes-study-figures/<deck>/) so a judge can open them after the
-run and a second run does not render again; only the figures asked for are made.
+the picture of a PPTX slide (the one with the cached hash; a WMF/EMF picture cropped from LibreOffice's
+rendering of the slide, as the reader does: workers/ocr/slide_render.py). Crops are kept in a persistent
+directory (SMARTNOTES_BENCH_FIGURES, default /tmp/mysmartnotes-study-figures/<deck>/) so a judge can open them
+after the run and a second run does not render again; only the figures asked for are made.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import io
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,16 +154,47 @@ def _pptx_picture(source: FigureSource) -> bytes:
     from workers.ocr.slides import _pictures_of
 
     slide = _presentation(source.deck).slides[source.page - 1]
+    pictures = _pictures_of(slide)
     blobs = []
-    for pic in _pictures_of(slide):
+    for pic in pictures:
         try:
             blobs.append(pic.image.blob)
         except Exception:  # a linked or missing picture: the reader skipped it too, keep the indexes
             blobs.append(b"")
-    same = [b for b in blobs if b and hashlib.sha1(b, usedforsecurity=False).hexdigest() == source.hash]
-    blob = same[0] if same else blobs[source.index]
-    with Image.open(io.BytesIO(blob)) as img:
-        return _png(img.convert("RGB"))
+    same = [
+        i
+        for i, b in enumerate(blobs)
+        if b and hashlib.sha1(b, usedforsecurity=False).hexdigest() == source.hash
+    ]
+    at = same[0] if same else source.index
+    try:
+        with Image.open(io.BytesIO(blobs[at])) as img:
+            return _png(img.convert("RGB"))
+    except Exception:  # WMF/EMF: as the reader shows it, cropped from LibreOffice's rendering of the slide
+        from workers.ocr.imaging import is_blank
+        from workers.ocr.slide_render import picture_box
+
+        image = _slide_rendering(source.deck).crop(source.page, picture_box(pictures[at]))
+        if image is None or is_blank(image):  # the reader kept the original bytes: no picture here either
+            raise
+        return _png(image)
+
+
+@functools.lru_cache(maxsize=2)
+def _slide_rendering(deck: Path) -> Any:
+    """The deck as the reader has LibreOffice render it (shared.office's sandbox and limits), kept for the
+    run in a temp dir: only decks with a picture Pillow cannot open get here."""
+    from pptx import Presentation
+
+    from shared.office import convert
+    from workers.ocr.slide_render import SlideRendering, is_hidden
+
+    prs = Presentation(str(deck))
+    out = Path(tempfile.mkdtemp(prefix="benchfig-lo-"))
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
+    pdf = convert(deck, "pdf", out_dir=out)
+    width, height = float(prs.slide_width or 12192000), float(prs.slide_height or 6858000)
+    return SlideRendering.open(pdf, [is_hidden(s) for s in prs.slides], width, height)
 
 
 @functools.lru_cache(maxsize=2)

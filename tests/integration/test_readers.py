@@ -20,6 +20,8 @@ from tests.support.factories import (
     make_figure_pdf,
     make_pdf,
     make_picture_pptx,
+    make_wmf,
+    make_wmf_pptx,
     render_text_image,
 )
 from workers.ocr.adapters import layout_detector, ocr_engine
@@ -143,6 +145,23 @@ def test_pptx_picture_notes_caption_and_logo_filtering(tmp_path: Path, opts: Rea
     assert iou(figure.bbox, (72.0, 108.0, 504.0, 410.4)) > 0.95
     with Image.open(opts.store.path(figure.image_key)) as img:
         assert img.size == (800, 560)  # saved from the file at full quality, not from a render
+
+
+def test_a_wmf_picture_is_shown_as_libreoffice_draws_it_and_a_corrupt_one_stays(
+    tmp_path: Path, opts: ReadOptions
+) -> None:
+    """LibreOffice draws the WMF into the deck's PDF; the figure is that drawing at the picture's box."""
+    pages = read(make_wmf_pptx(tmp_path / "deck.pptx", make_wmf()), "pptx", opts)
+    [figure] = pages[1].figures
+    with Image.open(opts.store.path(figure.image_key)) as img:
+        assert img.format == "PNG" and 600 <= img.width <= 2000
+        rgb = img.convert("RGB")
+        r, g, b = rgb.getpixel((img.width // 2, img.height // 2))  # type: ignore[misc]
+    assert r > 190 and g < 70 and b < 70  # the red rectangle
+    broken = read(make_wmf_pptx(tmp_path / "broken.pptx", make_wmf(corrupt=True)), "pptx", opts)
+    assert [p.title for p in broken] == ["Security engineering", "System layers"]
+    [kept] = broken[1].figures
+    assert kept.image_key.endswith(".wmf")  # as before: not shown, not lost
 
 
 def test_headers_footers_and_page_numbers_are_removed(tmp_path: Path, opts: ReadOptions) -> None:

@@ -193,3 +193,53 @@ def make_picture_pptx(path: Path, picture: Path, *, logo: Path | None = None) ->
             slide.notes_slide.notes_text_frame.text = "Point at the tallest bar"
     prs.save(str(path))
     return path
+
+
+def make_wmf(
+    width: int = 800, height: int = 500, *, color: tuple[int, int, int] = (220, 30, 30), corrupt: bool = False
+) -> bytes:
+    """A placeable Windows Metafile: a filled rectangle on a ``width`` x ``height`` window (1440 units an
+    inch). ``corrupt`` keeps the headers and cuts the records short (Pillow and LibreOffice refuse it)."""
+    import struct
+
+    def record(function: int, *params: int) -> bytes:
+        return struct.pack("<IH", 3 + len(params), function) + struct.pack(f"<{len(params)}h", *params)
+
+    r, g, b = color
+    records = b"".join(
+        [
+            record(0x020B, 0, 0),  # SETWINDOWORG y, x
+            record(0x020C, height, width),  # SETWINDOWEXT height, width
+            # CREATEBRUSHINDIRECT: solid style, the colour as COLORREF (two words), no hatch
+            record(0x02FC, 0, r | g << 8, b, 0),
+            record(0x012D, 0),  # SELECTOBJECT the brush
+            record(0x041B, height * 9 // 10, width * 9 // 10, height // 10, width // 10),  # RECTANGLE b r t l
+            record(0x0000),  # EOF
+        ]
+    )
+    words = (18 + len(records)) // 2
+    header = struct.pack("<HHHIHIH", 1, 9, 0x0300, words, 1, 7, 0)
+    placeable = struct.pack("<IHhhhhHI", 0x9AC6CDD7, 0, 0, 0, width, height, 1440, 0)
+    checksum = 0
+    for (word,) in struct.iter_unpack("<H", placeable[:20]):
+        checksum ^= word
+    data = placeable + struct.pack("<H", checksum) + header + records
+    return data[: 22 + 18 + 10] if corrupt else data
+
+
+def make_wmf_pptx(path: Path, wmf: bytes) -> Path:
+    """Two slides: a title, and a title with the WMF picture in the middle of a 13.33 x 7.5 in slide."""
+    import io
+
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    first = prs.slides.add_slide(prs.slide_layouts[5])
+    first.shapes.title.text = "Security engineering"
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "System layers"
+    slide.shapes.add_picture(io.BytesIO(wmf), Inches(3), Inches(2), Inches(6), Inches(3.75))
+    prs.save(str(path))
+    return path

@@ -7,6 +7,7 @@ import hashlib
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))  # a site package is also named
@@ -17,6 +18,8 @@ from tests.support.factories import (
     make_chart_png,
     make_figure_pdf,
     make_picture_pptx,
+    make_wmf,
+    make_wmf_pptx,
 )
 from workers.ocr.content import FigureContent, PageContent
 
@@ -87,3 +90,41 @@ def test_a_figure_that_cannot_be_cropped_has_no_file_and_is_reported(tmp_path: P
     files = FigureFiles(tmp_path / "files", sources, crops=tmp_path / "crops")
     assert not files.path(fig.image_key).exists()
     assert list(files.failed) == [fig.image_key] and not files.made
+
+
+def test_a_wmf_figure_is_cropped_from_the_slides_rendering_as_the_reader_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The judge sees what the student sees: the WMF drawn by LibreOffice (here a PDF made with fpdf, red
+    where LibreOffice would draw the picture), not a failure to decode the WMF."""
+    from fpdf import FPDF
+
+    import shared.office
+
+    wmf = make_wmf()
+    deck = make_wmf_pptx(tmp_path / "deck.pptx", wmf)
+
+    def convert(src: Path, target: str, *, out_dir: Path, **kw: object) -> Path:
+        pdf = FPDF(unit="pt", format=(960, 540))
+        for n in (1, 2):
+            pdf.add_page()
+            if n == 2:  # make_wmf_pptx's picture at 216-648 x 144-414 pt, the rectangle inside it
+                pdf.set_fill_color(220, 30, 30)
+                pdf.rect(259.2, 171, 345.6, 216, style="F")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        pdf.output(str(out_dir / "deck.pdf"))
+        return out_dir / "deck.pdf"
+
+    monkeypatch.setattr(shared.office, "convert", convert)
+    digest = hashlib.sha1(wmf, usedforsecurity=False).hexdigest()
+    fig = FigureContent(
+        bbox=[216, 144, 648, 414], image_key="bench/figures/p0002-0.wmf", source="pptx", hash=digest
+    )
+    sources = rekey(deck, [_page(2, fig)])
+    files = FigureFiles(tmp_path / "files", sources, crops=tmp_path / "crops")
+    path = files.path(fig.image_key)
+    assert not files.failed and files.made == [fig.image_key]
+    with Image.open(path) as img:
+        assert img.format == "PNG" and abs(img.width / img.height - 432 / 270) < 0.02
+        r, g, b = img.convert("RGB").getpixel((img.width // 2, img.height // 2))  # type: ignore[misc]
+    assert r > 190 and g < 70 and b < 70

@@ -1,5 +1,6 @@
 """Reading slide decks: PPTX with python-pptx (text, notes, pictures, placeholders as line hints, page
-thumbnails through LibreOffice), and .ppt/.odp converted to PPTX by LibreOffice first."""
+thumbnails through LibreOffice, and WMF/EMF pictures cropped from that rendering: slide_render.py), and
+.ppt/.odp converted to PPTX by LibreOffice first."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from workers.ocr.content import FigureContent, PageContent, ReadOptions
 from workers.ocr.imaging import is_blank, png_bytes, prepare_for_ocr, thumbnail_bytes
 from workers.ocr.line_cues import LineHint
 from workers.ocr.scripts import AUTO, languages_for_text
+from workers.ocr.slide_render import FIGURE_MAX_PX, SlideRendering, is_hidden, picture_box
 from workers.ocr.text import clean_text, first_line
 
 log = logging.getLogger(__name__)
@@ -175,14 +177,19 @@ def convert_with_libreoffice(path: Path, target: str, opts: ReadOptions) -> Path
         raise
 
 
-def _render_thumbnails(pdf: Path, opts: ReadOptions) -> dict[int, str]:
+def _render_thumbnails(pdf: Path, opts: ReadOptions, pages: dict[int, int] | None = None) -> dict[int, str]:
+    """The slides' thumbnails by slide number; ``pages`` maps slide numbers to the PDF's pages (LibreOffice
+    leaves hidden slides out of it), page by page when it is empty or missing."""
     import pypdfium2 as pdfium
 
     keys: dict[int, str] = {}
     with PDFIUM_LOCK:
         doc = pdfium.PdfDocument(str(pdf))
         try:
+            numbers = {i: n for n, i in (pages or {}).items()} or {i: i + 1 for i in range(len(doc))}
             for index in range(len(doc)):
+                if index not in numbers:
+                    continue
                 page = doc[index]
                 try:
                     width, height = page.get_size()
@@ -191,7 +198,8 @@ def _render_thumbnails(pdf: Path, opts: ReadOptions) -> dict[int, str]:
                     image = page.render(scale=scale).to_pil()
                 finally:
                     page.close()
-                keys[index + 1] = opts.save(opts.key("pages", f"{index + 1:04d}.jpg"), thumbnail_bytes(image))
+                number = numbers[index]
+                keys[number] = opts.save(opts.key("pages", f"{number:04d}.jpg"), thumbnail_bytes(image))
                 del image
         finally:
             doc.close()
@@ -200,7 +208,6 @@ def _render_thumbnails(pdf: Path, opts: ReadOptions) -> dict[int, str]:
 
 def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
     from pptx import Presentation
-    from pptx.util import Emu
 
     check_zip(path, opts.archive)
     try:
@@ -209,6 +216,7 @@ def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
         raise AppError("PPTX_CORRUPT", "The presentation is damaged and cannot be read.") from exc
     slide_w, slide_h = float(prs.slide_width or 12192000), float(prs.slide_height or 6858000)
     thumbs: dict[int, str] = {}
+    rendering: SlideRendering | None = None  # the slides as LibreOffice draws them, for WMF/EMF pictures
     if libreoffice() is not None:
         try:
             pdf = convert_with_libreoffice(path, "pdf", opts)
@@ -216,9 +224,29 @@ def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
             log.warning("no thumbnails for this deck: %s", exc.message)
         else:
             try:
-                thumbs = _render_thumbnails(pdf, opts)
-            finally:
+                max_px = min(opts.max_render_px, FIGURE_MAX_PX)
+                hidden = [is_hidden(s) for s in prs.slides]
+                rendering = SlideRendering.open(pdf, hidden, slide_w, slide_h, max_px)
+                thumbs = _render_thumbnails(pdf, opts, rendering.pages)
+            except BaseException:
                 shutil.rmtree(pdf.parent, ignore_errors=True)
+                raise
+    try:
+        yield from _read_slides(prs, slide_w, slide_h, thumbs, rendering, opts)
+    finally:
+        if rendering is not None:
+            shutil.rmtree(rendering.pdf.parent, ignore_errors=True)
+
+
+def _read_slides(
+    prs: Any,
+    slide_w: float,
+    slide_h: float,
+    thumbs: dict[int, str],
+    rendering: SlideRendering | None,
+    opts: ReadOptions,
+) -> Iterator[PageContent]:
+    from pptx.util import Emu
 
     with ThreadPoolExecutor(max_workers=opts.parallel, thread_name_prefix="pic") as pool:
         for number, slide in enumerate(prs.slides, start=1):
@@ -234,7 +262,7 @@ def read_pptx(path: Path, opts: ReadOptions) -> Iterator[PageContent]:
             if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
                 notes = clean_text(slide.notes_slide.notes_text_frame.text)
             futures = [
-                pool.submit(_pptx_figure, pic, number, i, slide_w, slide_h, pieces, opts)
+                pool.submit(_pptx_figure, pic, number, i, slide_w, slide_h, pieces, opts, rendering)
                 for i, pic in enumerate(_pictures_of(slide))
             ]
             figures = [f for f in (fut.result() for fut in futures) if f is not None]
@@ -263,6 +291,7 @@ def _pptx_figure(
     slide_h: float,
     pieces: list[tuple[float, float, str]],
     opts: ReadOptions,
+    rendering: SlideRendering | None = None,
 ) -> FigureContent | None:
     from pptx.util import Emu
 
@@ -282,8 +311,12 @@ def _pptx_figure(
             if img.width * img.height > 60_000_000:
                 return None
             image = img.convert("RGB")
-    except Exception:  # EMF/WMF and other formats Pillow cannot open: keep the original bytes
+    except Exception:  # EMF/WMF and other formats Pillow cannot open: as the slide's rendering shows it
         image = None
+        if rendering is not None:
+            image = rendering.crop(number, picture_box(pic))
+            if image is not None and is_blank(image):
+                image = None  # LibreOffice drew nothing there: the original bytes, as before
     if image is not None and is_blank(image):
         return None
     key = opts.save(
