@@ -34,13 +34,15 @@ from workers.generation.candidates import (
 )
 from workers.generation.cardrules import looks_like_code
 from workers.generation.material import Slide
-from workers.generation.sheet_entries import cut_title, figure_boilerplate, misread
+from workers.generation.sheet_entries import BOOK_WORD, cut_title, figure_boilerplate, misread
 from workers.generation.sheet_rules import code_line
-from workers.generation.validity import agenda_title, entry_ok
+from workers.generation.validity import agenda_title, entry_ok, generic_label
+from workers.generation.wrapping import strip_bullet
 from workers.ocr.line_cues import is_code
 
 # line roles of a page about the course, not the subject (workers/ocr/roles.py)
 COURSE_ROLES = frozenset({"agenda", "meta", "credit"})
+COVER_WORDS = 4  # a cover's line: "FIFTH EDITION", "Third edition"
 SIBLING_WORDS = 4  # a label beside the caption in a figure entry: "Binary gate", "Gate with real values"
 _PROGRAM = re.compile(r"[;{}]|==|:=|!=|->|\w\(\)|\b[A-Z]{2,}\.[A-Z]{2,}\b")
 
@@ -62,10 +64,29 @@ def inside_label(caption: str, picture_text: str) -> bool:
     return fold(token) in {fold(w) for w in words(picture_text)}
 
 
+def text_crop(picture_text: str, slide: Slide) -> bool:
+    """The picture's words hold one of the slide's own lines that leads into something or asks ("• Consider
+    two time slots:", "Can we select X in a clever way?"): the crop is a block of the slide's text around a
+    formula, cut from what the lead-in announces, not a figure (judged: "only the dangling lead-in, its
+    equation and an empty box")."""
+    said = {" ".join(fold(strip_bullet(x.strip())).split()) for x in slide.text.split("\n") if x.strip()}
+    for line in picture_text.split("\n"):
+        flat = " ".join(strip_bullet(line.strip()).split())
+        if (
+            len(words(flat)) >= 3
+            and flat.endswith((":", "?", "：", "？"))
+            and " ".join(fold(flat).split()) in said
+        ):
+            return True
+    return False
+
+
 def caption_fault(caption: str, picture_text: str) -> str | None:
     """Why a caption does not read as the heading of its picture, or None."""
     if inside_label(caption, picture_text):
         return "a label inside the picture"
+    if generic_label(caption):
+        return "a generic label"  # "Key intuition", "Input text", "Example": names no concept
     if code_caption(caption):
         return "code"
     if cut_title(caption):
@@ -85,6 +106,13 @@ def content_slide(lc: LectureCandidates, slide: Slide) -> bool:
         lines = [x for x in logical_lines(slide.text, slide.title) if is_point(x)]
         if _is_title_slide(slide, lines):
             return False  # the lecture's title slide: its pictures are people, crests, banners
+    body = [x.strip() for x in slide.text.split("\n") if x.strip() and fold(x) != fold(slide.title)]
+    if body and all(not any(ch.isalnum() for ch in x) and "?" in x for x in body):
+        return (
+            False  # the slide asks "?" of its picture (a puzzle): the title names the answer, not the picture
+        )
+    if any(len(words(x)) <= COVER_WORDS and BOOK_WORD.search(x) for x in body):
+        return False  # a book's cover ("FIFTH EDITION"): a credit, read on the slide when not in the picture
     roles = [role for text, role in slide.lines if text.strip() and role not in ("footer", "blank", "")]
     if roles and 2 * sum(r in COURSE_ROLES for r in roles) > len(roles):
         return False  # an outline, a reading list, course logistics
@@ -116,6 +144,8 @@ def figure_entry_ok(fig: FigureItem, lc: LectureCandidates) -> bool:
     slide = next((s for s in lc.lecture.slides if s.ref.page == fig.ref.page), None)
     if slide is None:
         return True
+    if text_crop(fig.figure.text, slide):
+        return False
     if not content_slide(lc, slide):
         return False
     own = fig.figure.caption

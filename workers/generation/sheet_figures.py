@@ -67,7 +67,7 @@ def slide_pictures(
     its main figure, named by the slide's title, or by the heading the slide gives its picture when several
     slides share the title (sheet_cover.picture_heading): every slide has its share, not only the first of a
     section."""
-    from workers.generation.sheet_captions import caption_fault, content_slide, section_title_only
+    from workers.generation.sheet_captions import caption_fault, content_slide, section_title_only, text_crop
     from workers.generation.sheet_cover import picture_heading
 
     out: list[SlidePicture] = []
@@ -91,12 +91,12 @@ def slide_pictures(
         if not content_slide(lc, slide) or (heading is None and section_title_only(slide, titles[key])):
             continue  # the title slide, an outline or closing slide; a section's title over what it lists
         figs = [f for f in by_page.get(page, []) if f.figure.area >= SLIDE_FIGURE_MIN_AREA]
-        if any(figure_boilerplate(f.figure.text) for f in by_page.get(page, [])):
-            continue  # a footer, credit, logo or book cover among the slide's pictures
+        if any(figure_boilerplate(f.text) for f in slide.figures):
+            continue  # a footer, credit, logo or book cover among the slide's pictures (a caption strip too)
         if not figs:
             continue
         fig = max(figs, key=lambda f: f.figure.area)
-        if caption_fault(name, fig.figure.text):
+        if caption_fault(name, fig.figure.text) or text_crop(fig.figure.text, slide):
             continue  # a label inside the picture, code, a phrase cut: no heading of the picture
         prepared = prepare_figure(fig, files, workdir)
         if prepared is None:
