@@ -70,6 +70,7 @@ def test_a_generic_label_is_no_caption(tmp_path: Path) -> None:
     assert caption_fault("Key intuition", "") == "a generic label"
     assert caption_fault("Input text", "x1 x2 y1 y2") == "a generic label"
     assert caption_fault("Bidirectional RNN", "forward backward") is None
+    assert caption_fault("Vector-Matrix Description", "") is None  # a rarer word names the thing described
     lc = _lc(_slide(2, "Key intuition", "Key intuition", [_fig(2)]))
     text = _sheet_text(lc, tmp_path)
     assert "Key intuition (s. 2)" not in text
@@ -172,6 +173,8 @@ def test_a_crop_of_the_slides_own_lead_in_and_question_is_no_figure(tmp_path: Pa
     lc = _lc(_slide(2, "Slow fading and MISO channels", text, [crop]))
     assert text_crop(crop.text, lc.lecture.slides[1])
     assert not text_crop("transmitter\nreceiver", lc.lecture.slides[1])
+    # the whole slide as a picture with a plot's legend: words of its own beside the lead-in
+    assert not text_crop("• Consider two time slots:\nSISO: M=1\nMISO: M=2", lc.lecture.slides[1])
     sheet = _sheet_text(lc, tmp_path)
     assert "Figure: Slow fading and MISO channels" not in sheet
     assert f"Figure: {GOOD} (s. 3)" in sheet

@@ -138,6 +138,11 @@ def entry_runs(texts: list[str], pages: list[int], *, labelled: bool = True) -> 
 FIGURE_BOILERPLATE = frozenset({"credit_or_url", "date", "course_code", "citation"})
 
 
+def cited_figure(text: str) -> bool:
+    """The picture's words cite its source by a reference number ("(From [3-32].)"): a book's figure."""
+    return bool(_CITED.search(text))
+
+
 def figure_boilerplate(text: str) -> bool:
     """The figure's own words (read from its picture) carry boilerplate: a footer's date, a credit, a logo."""
     if BOOK_WORD.search(text) or _CITED.search(text):

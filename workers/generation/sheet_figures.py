@@ -13,7 +13,7 @@ from shared.files import FileStore
 from shared.text import fold
 from workers.generation.candidates import FigureItem, LectureCandidates, clean_title, good_title
 from workers.generation.figures import title_label
-from workers.generation.sheet_entries import cut_title, figure_boilerplate
+from workers.generation.sheet_entries import cited_figure, cut_title, figure_boilerplate
 from workers.generation.sheet_rules import label
 from workers.generation.validity import agenda_title, entry_ok
 
@@ -91,12 +91,14 @@ def slide_pictures(
         if not content_slide(lc, slide) or (heading is None and section_title_only(slide, titles[key])):
             continue  # the title slide, an outline or closing slide; a section's title over what it lists
         figs = [f for f in by_page.get(page, []) if f.figure.area >= SLIDE_FIGURE_MIN_AREA]
-        if any(figure_boilerplate(f.text) for f in slide.figures):
-            continue  # a footer, credit, logo or book cover among the slide's pictures (a caption strip too)
+        if any(figure_boilerplate(f.figure.text) for f in by_page.get(page, [])):
+            continue  # a footer, credit, logo or book cover among the slide's pictures
+        if any(cited_figure(f.text) for f in slide.figures):
+            continue  # a book's figure: its caption's strip (not a figure itself) cites its source
         if not figs:
             continue
         fig = max(figs, key=lambda f: f.figure.area)
-        if caption_fault(name, fig.figure.text) or text_crop(fig.figure.text, slide):
+        if caption_fault(name, fig.figure.text, lc.text_lang) or text_crop(fig.figure.text, slide):
             continue  # a label inside the picture, code, a phrase cut: no heading of the picture
         prepared = prepare_figure(fig, files, workdir)
         if prepared is None:
