@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 REPEATED_PAGES = 3  # the same picture on this many slides is not a figure of one of them
 LOGO_AREA = 0.1  # a repeated picture smaller than this share of the slide is a logo or decoration
+LOOKUP_WORDS = 4  # content words beside a section number: more, and the answer says something itself
 _MARK_IN = re.compile(
     r"(?:^|\n)[ \t]*((?:fig(?:ure|ura)?\.?|рис(?:унок|\.)?|abb(?:ildung|\.)?|图|圖)[ \t]*\d+(?:[.\-]\d+)*"
     r"[ \t]*[.:：—–-]?)",
@@ -42,6 +43,13 @@ _MARK_IN = re.compile(
 )
 _SENTENCE_END = re.compile(r"^(.+?[.。])(?:\s|$)")
 _BULLET = re.compile(r"\s*[•▪►■●◦‣]\s*")
+# what follows a caption's mark when OCR read the picture's labels into it: a lone number, a panel's
+# enumerator "(a)", a mark ("2 (a) Stresses at failure under Strength and modes of failure ...")
+_DEBRIS_HEAD = re.compile(r"^(?:\d{1,2}|\([a-z]\)|[^\w\s(\"“'‘«]+)(?:\s|$)")
+# an answer that only points into the source: "the beam of the example in Section 4.9"
+_LOOKUP = re.compile(
+    r"\b(?:sec(?:tion|ción|cion|\.)|chapter|cap[ií]tulo|глав[аеы]|раздел[аеу]?|§)\s*\d+(?:\.\d+)*", re.I
+)
 
 
 def _stems(text: str, lang: str) -> set[str]:
@@ -65,6 +73,8 @@ def numbered_caption(text: str, lang: str = "en") -> str | None:
             joined = f"{joined} {line}".strip()
         if _SENTENCE_END.match(joined) or len(joined.split()) >= 40:
             break
+    if _DEBRIS_HEAD.match(joined):
+        return None  # labels of the picture read before its caption's words: no caption that reads
     sentence = _SENTENCE_END.match(joined)
     caption = f"{found.group(1).strip()} {(sentence.group(1) if sentence else joined).strip()}"
     return caption if figure_answer(caption, lang) else None
@@ -193,6 +203,8 @@ def figure_card_answer(item: FigureItem, slide: Slide | None, lang: str) -> str 
         answer = own
     if answer is None or len(answer.split()) < 3:
         return None
+    if _LOOKUP.search(answer) and len(_stems(_LOOKUP.sub(" ", answer), lang)) <= LOOKUP_WORDS:
+        return None  # a pointer into the book ("Viga referida en el ejemplo de la Sección 4.9."): no fact
     mine = _stems(answer, lang)
     if mine and len(mine & _stems(item.figure.text, lang)) >= 0.6 * len(mine):
         return None  # its words are printed in the picture the front shows

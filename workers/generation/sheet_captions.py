@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from shared.text import fold, words
+from shared.text.plausibility import zipf
 from workers.generation.candidates import (
     FigureItem,
     LectureCandidates,
@@ -34,13 +35,16 @@ from workers.generation.candidates import (
 )
 from workers.generation.cardrules import looks_like_code
 from workers.generation.material import Slide
-from workers.generation.sheet_entries import cut_title, figure_boilerplate, misread
+from workers.generation.sheet_entries import BOOK_WORD, cut_title, figure_boilerplate, misread
 from workers.generation.sheet_rules import code_line
-from workers.generation.validity import agenda_title, entry_ok
+from workers.generation.validity import GENERIC_LABELS, agenda_title, entry_ok, generic_label
+from workers.generation.wrapping import strip_bullet
 from workers.ocr.line_cues import is_code
 
 # line roles of a page about the course, not the subject (workers/ocr/roles.py)
 COURSE_ROLES = frozenset({"agenda", "meta", "credit"})
+COMMON_ZIPF = 5.0  # a word this common ("key", "text", "main") names no concept beside a generic one
+COVER_WORDS = 4  # a cover's line: "FIFTH EDITION", "Third edition"
 SIBLING_WORDS = 4  # a label beside the caption in a figure entry: "Binary gate", "Gate with real values"
 _PROGRAM = re.compile(r"[;{}]|==|:=|!=|->|\w\(\)|\b[A-Z]{2,}\.[A-Z]{2,}\b")
 
@@ -62,10 +66,35 @@ def inside_label(caption: str, picture_text: str) -> bool:
     return fold(token) in {fold(w) for w in words(picture_text)}
 
 
-def caption_fault(caption: str, picture_text: str) -> str | None:
+def text_crop(picture_text: str, slide: Slide) -> bool:
+    """The picture's words are all the slide's own lines, one of them a lead-in or a question ("• Consider
+    two time slots:", "Can we select X in a clever way?"): the crop is a block of the slide's text around a
+    formula, cut from what the lead-in announces, not a figure (judged: "only the dangling lead-in, its
+    equation and an empty box"). A picture with words of its own (a plot's legend) is a figure."""
+    said = {" ".join(fold(strip_bullet(x.strip())).split()) for x in slide.text.split("\n") if x.strip()}
+    lines = [" ".join(strip_bullet(x.strip()).split()) for x in picture_text.split("\n")]
+    lines = [x for x in lines if any(ch.isalpha() for ch in x)]
+    if not lines or any(" ".join(fold(x).split()) not in said for x in lines):
+        return False
+    return any(len(words(x)) >= 3 and x.endswith((":", "?", "：", "？")) for x in lines)
+
+
+def generic_caption(caption: str, lang: str = "en") -> bool:
+    """A label of a kind, not of a concept: a generic word ("intuition", "input", "example") and otherwise
+    only common words ("Key intuition", "Input text"); a rarer word names the thing ("Vector-Matrix
+    Description", "Neural gate")."""
+    if not generic_label(caption):
+        return False
+    tokens = [t for t in re.findall(r"\w+", caption.casefold()) if not t.isdigit()]
+    return all(t in GENERIC_LABELS or zipf(t, lang) >= COMMON_ZIPF for t in tokens)
+
+
+def caption_fault(caption: str, picture_text: str, lang: str = "en") -> str | None:
     """Why a caption does not read as the heading of its picture, or None."""
     if inside_label(caption, picture_text):
         return "a label inside the picture"
+    if generic_caption(caption, lang):
+        return "a generic label"  # "Key intuition", "Input text", "Example": names no concept
     if code_caption(caption):
         return "code"
     if cut_title(caption):
@@ -85,6 +114,14 @@ def content_slide(lc: LectureCandidates, slide: Slide) -> bool:
         lines = [x for x in logical_lines(slide.text, slide.title) if is_point(x)]
         if _is_title_slide(slide, lines):
             return False  # the lecture's title slide: its pictures are people, crests, banners
+    body = [x.strip() for x in slide.text.split("\n") if x.strip() and fold(x) != fold(slide.title)]
+    if body and all(not any(ch.isalnum() for ch in x) and "?" in x for x in body):
+        return (
+            False  # the slide asks "?" of its picture (a puzzle): the title names the answer, not the picture
+        )
+    read = [*body, *(text for text, _ in slide.lines)]  # the lines the reader dropped too (a cover's words)
+    if any(len(words(x)) <= COVER_WORDS and BOOK_WORD.search(x) for x in read):
+        return False  # a book's cover ("FIFTH EDITION"): a credit, read on the slide when not in the picture
     roles = [role for text, role in slide.lines if text.strip() and role not in ("footer", "blank", "")]
     if roles and 2 * sum(r in COURSE_ROLES for r in roles) > len(roles):
         return False  # an outline, a reading list, course logistics
@@ -111,11 +148,13 @@ def figure_entry_ok(fig: FigureItem, lc: LectureCandidates) -> bool:
         return False  # a key figure has a caption of its own; the slide title alone explains nothing
     if figure_boilerplate(fig.figure.text) or misread(fig.caption, lc.text_lang):
         return False  # a footer, credit or logo in the picture; a caption misread
-    if caption_fault(fig.caption, fig.figure.text):
+    if caption_fault(fig.caption, fig.figure.text, lc.text_lang):
         return False
     slide = next((s for s in lc.lecture.slides if s.ref.page == fig.ref.page), None)
     if slide is None:
         return True
+    if text_crop(fig.figure.text, slide):
+        return False
     if not content_slide(lc, slide):
         return False
     own = fig.figure.caption

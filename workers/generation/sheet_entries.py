@@ -56,7 +56,11 @@ _COUNT_END = re.compile(
 _SPLICED = re.compile(r"\s[^\W\d_]{1,3}\s+[—–]\s")
 _VALUE_LABEL = re.compile(r"^(?P<name>[^:：]{3,60})[:：]\s*(?:[^\w\s]|\d|\s|[\U0001d400-\U0001d7ff])*$")
 _ASIDE = re.compile(r"^\([^()]{3,}\)$")
-_BOOK = re.compile(r"\b(?:edition|edición|édition|издание)\b", re.I)
+BOOK_WORD = re.compile(r"\b(?:edition|edición|édition|издание)\b", re.I)
+# a source cited by its number in a reference list, printed in the picture: "(From [3-32].)", "(After [12])"
+_CITED = re.compile(
+    r"\(\s*(?:from|after|adapted\s+from|source:?|fuente:?|tomado\s+de|de|из)\s*\[[^\]]{1,12}\]", re.I
+)
 _CUT_TAIL = re.compile(r"(?:\s(?:[^\W\d_][’'′]?|№|#))$")
 # a phrase cut mid-way: it ends on an article, preposition or conjunction, a comma, dash or open bracket
 _CUT_WORD = re.compile(
@@ -134,10 +138,15 @@ def entry_runs(texts: list[str], pages: list[int], *, labelled: bool = True) -> 
 FIGURE_BOILERPLATE = frozenset({"credit_or_url", "date", "course_code", "citation"})
 
 
+def cited_figure(text: str) -> bool:
+    """The picture's words cite its source by a reference number ("(From [3-32].)"): a book's figure."""
+    return bool(_CITED.search(text))
+
+
 def figure_boilerplate(text: str) -> bool:
     """The figure's own words (read from its picture) carry boilerplate: a footer's date, a credit, a logo."""
-    if _BOOK.search(text):
-        return True  # a book's cover: a credit of the source
+    if BOOK_WORD.search(text) or _CITED.search(text):
+        return True  # a book's cover, a book's figure cited by its reference: a credit of the source
     lines = [" ".join(x.split()) for x in text.splitlines() if x.strip()]
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(lines)]
     return any(boilerplate_reason(x) in FIGURE_BOILERPLATE for x in [*lines, *pairs])

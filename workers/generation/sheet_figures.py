@@ -13,7 +13,7 @@ from shared.files import FileStore
 from shared.text import fold
 from workers.generation.candidates import FigureItem, LectureCandidates, clean_title, good_title
 from workers.generation.figures import title_label
-from workers.generation.sheet_entries import cut_title, figure_boilerplate
+from workers.generation.sheet_entries import cited_figure, cut_title, figure_boilerplate
 from workers.generation.sheet_rules import label
 from workers.generation.validity import agenda_title, entry_ok
 
@@ -67,7 +67,7 @@ def slide_pictures(
     its main figure, named by the slide's title, or by the heading the slide gives its picture when several
     slides share the title (sheet_cover.picture_heading): every slide has its share, not only the first of a
     section."""
-    from workers.generation.sheet_captions import caption_fault, content_slide, section_title_only
+    from workers.generation.sheet_captions import caption_fault, content_slide, section_title_only, text_crop
     from workers.generation.sheet_cover import picture_heading
 
     out: list[SlidePicture] = []
@@ -93,10 +93,12 @@ def slide_pictures(
         figs = [f for f in by_page.get(page, []) if f.figure.area >= SLIDE_FIGURE_MIN_AREA]
         if any(figure_boilerplate(f.figure.text) for f in by_page.get(page, [])):
             continue  # a footer, credit, logo or book cover among the slide's pictures
+        if any(cited_figure(f.text) for f in slide.figures):
+            continue  # a book's figure: its caption's strip (not a figure itself) cites its source
         if not figs:
             continue
         fig = max(figs, key=lambda f: f.figure.area)
-        if caption_fault(name, fig.figure.text):
+        if caption_fault(name, fig.figure.text, lc.text_lang) or text_crop(fig.figure.text, slide):
             continue  # a label inside the picture, code, a phrase cut: no heading of the picture
         prepared = prepare_figure(fig, files, workdir)
         if prepared is None:
