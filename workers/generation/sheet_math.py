@@ -471,12 +471,13 @@ def _check(root: Any, shown: str) -> None:
 
 def formula_omml(text: str, *, size_pt: float = 9) -> Any | None:
     """The formula as an ``m:oMath`` lxml element, or None when it should stay plain text."""
+    # imported before the clock starts: a worker's first formula must not pay the imports against its budget
+    import latex2mathml.converter
+    import mathml2omml
+    from lxml import etree
+
     started = time.monotonic()
     try:
-        import latex2mathml.converter
-        import mathml2omml
-        from lxml import etree
-
         latex, shown = to_latex(text)
         mathml = latex2mathml.converter.convert(latex)
         omml = mathml2omml.convert(mathml)
