@@ -15,7 +15,7 @@ were content, nearly all "© <item>" lines of a PPTX deck taken as credits.
   stays what it is ("© 2019 Pearson", "© Springer" under a figure).
 - ``date_page_footer``: a line at a page's edge made of a date and a page number only ("2020-04-15 3",
   "12/11/2014 60"; the text layer gave the two as separate lines) is a footer.
-- ``wrapped_lines``: on a page without classed line hints (the reader gives none for OCR'd pages), a bulleted
+- ``wrapped_lines``: on a page without classed text-layer line hints (an OCR'd page's are not), a bulleted
   line and the lines that continue it are classified as one line (``join_wrapped``).
 """
 
@@ -117,14 +117,15 @@ def join_wrapped(pages: Sequence[PageLines]) -> tuple[list[PageLines], list[list
     line above, with no blank line between, did not end a sentence and this one starts in lower case), and for
     each page the joined line each of its lines went into. OCR wraps a slide's paragraph over several lines
     where a PPTX text layer gives it whole; the role cues read a paragraph's first line without its end.
-    Only pages whose hints carry no layout or placeholder class are joined (the reader gives OCR'd pages no
-    hints; hints of position and size alone, from OCR boxes, would not stop it)."""
+    Only pages whose text-layer hints carry no layout or placeholder class are joined: an OCR'd page's
+    hints (``LineHint.ocr``, from the engine's boxes, with the layout class) do not stop it, nor do hints of
+    position and size alone."""
     joined_pages: list[PageLines] = []
     maps: list[list[int]] = []
     for page in pages:
         if any(
-            h is not None and h.kind for h in page.hints
-        ):  # a text layer's lines (layout/placeholder class)
+            h is not None and h.kind and not h.ocr for h in page.hints
+        ):  # a text layer's lines (layout/placeholder class); OCR'd lines' classed hints do not count
             joined_pages.append(page)
             maps.append(list(range(len(page.lines))))
             continue

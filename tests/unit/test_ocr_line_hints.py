@@ -1,0 +1,139 @@
+"""OCR'd pages carry line hints made from the OCR engine's own boxes (workers/ocr/line_boxes.ocr_line_hints):
+position, height and the layout class, as text-layer lines carry them, so the role rules read tables by
+class, headings by size and footers by position on scans too. Pages, OCR results and layout boxes are made
+here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import layoutparser as lp
+from PIL import Image, ImageDraw
+
+from shared.files import LocalFileStore
+from workers.ocr.content import PageContent, ReadOptions
+from workers.ocr.line_boxes import ocr_line_hints
+from workers.ocr.line_cues import LineHint, PageLines
+from workers.ocr.pipeline import assign_roles
+from workers.ocr.ports import LayoutDetector, OcrEngine, OcrResult, OcrWord
+from workers.ocr.readers import read_document
+from workers.ocr.role_rules import DEFAULT_RULES
+from workers.ocr.roles import classify_deck
+
+W, H = 1000, 750
+
+# (text, top, bottom) of each OCR line, in the page image's pixels
+LINES = [
+    ("Sorting algorithms", 40, 100),
+    ("Quicksort picks a pivot and splits the array around it.", 160, 182),
+    ("Stable sorts", 230, 270),
+    ("Merge sort keeps equal keys in the order they came in.", 300, 322),
+    ("Alice Bob Carol", 420, 442),
+    ("Dave Erin Frank", 460, 482),
+    ("Grace Heidi Ivan", 500, 522),
+]
+TABLE = (80.0, 410.0, 700.0, 530.0)
+
+
+def _words() -> list[OcrWord]:
+    words = []
+    for line_no, (text, top, bottom) in enumerate(LINES):
+        x = 100
+        for word in text.split():
+            words.append(OcrWord(word, 0.95, (x, top, x + 12 * len(word), bottom), line_no, line_no))
+            x += 12 * len(word) + 10
+    return words
+
+
+class FakeOcr(OcrEngine):
+    def read(self, image: Image.Image, *, languages: str, sparse: bool = False) -> OcrResult:
+        if image.size != (W, H):  # a crop (title or figure box): nothing there
+            return OcrResult(text="", confidence=0.0, words=0)
+        words = _words()
+        return OcrResult(
+            text="\n".join(text for text, _, _ in LINES),
+            confidence=0.95,
+            words=len(words),
+            word_boxes=tuple(words),
+        )
+
+    def available_languages(self) -> set[str]:
+        return {"eng"}
+
+
+class TableLayout(LayoutDetector):
+    def detect(self, image: Image.Image) -> lp.Layout:
+        return lp.Layout([lp.TextBlock(lp.Rectangle(*TABLE), type="table", score=0.9)])
+
+
+def _read(tmp_path: Path) -> list[PageContent]:
+    path = tmp_path / "scan.png"
+    image = Image.new("RGB", (W, H), "white")
+    draw = ImageDraw.Draw(image)
+    for word in _words():  # ink where the words are: a straight page, no skew to undo
+        draw.rectangle(word.box, fill="black")
+    image.save(path)
+    opts = ReadOptions(
+        store=LocalFileStore(tmp_path / "store"),
+        prefix="u",
+        languages="eng",
+        layout=TableLayout(),
+        ocr=FakeOcr(),
+    )
+    return list(read_document(path, "image", opts))
+
+
+def test_ocr_line_hints_give_position_height_and_the_layout_class() -> None:
+    hints = ocr_line_hints(_words(), W, H, [("table", TABLE), ("footer", (0.0, 0.0, 1000.0, 120.0))])
+    assert [h.text for h in hints] == [text for text, _, _ in LINES]
+    assert all(h.ocr for h in hints)
+    first = hints[0]
+    assert first.top == round(40 / H, 4) and first.bottom == round(100 / H, 4)
+    assert first.size == round(60 / H, 4)
+    assert first.kind == "footer"  # only an edge box holds it
+    assert [h.kind for h in hints[4:]] == ["table"] * 3
+    assert hints[1].kind == ""  # in no box
+
+
+def test_a_scanned_page_carries_hints_and_its_roles_use_them(tmp_path: Path) -> None:
+    (page,) = _read(tmp_path)
+    assert page.source == "ocr"
+    assert len(page.hints) == len(LINES) and all(h.ocr and h.size for h in page.hints)
+    assert [h.kind for h in page.hints[4:]] == ["table"] * 3
+    assign_roles([page])
+    roles = dict(zip(page.text.split("\n"), page.roles, strict=True))
+    assert roles["Alice Bob Carol"] == roles["Grace Heidi Ivan"] == "table"  # by the layout's class
+    assert roles["Stable sorts"] == "heading"  # by its size against the page's text
+    assert roles["Quicksort picks a pivot and splits the array around it."] == "body"
+
+
+def test_text_layer_hints_are_not_marked_ocr() -> None:
+    assert LineHint(text="x", kind="text").ocr is False
+
+
+WRAPPED = [
+    "Security dimensions",
+    "• Confidentiality",
+    "• Information in a system may be disclosed or made",
+    "accessible to people or programs that are not",
+    "authorized to have access to that information.",
+    "• Integrity",
+    "• Information in a system may be damaged or corrupted",
+    "making it unusual or unreliable.",
+    "• Availability",
+    "• Access to a system or its data that is normally",
+    "available may not be possible.",
+]
+
+
+def test_wrapped_bullets_of_an_ocr_page_with_classed_hints_are_still_joined() -> None:
+    # the layout's class on an OCR'd page's hints does not make it a text layer (wrapped_lines stays on)
+    hints: list[LineHint | None] = [
+        LineHint(text=line, kind="text", top=0.1 + 0.05 * i, bottom=0.14 + 0.05 * i, size=0.04, ocr=True)
+        for i, line in enumerate(WRAPPED)
+    ]
+    page = PageLines(lines=WRAPPED, hints=hints)
+    roles = classify_deck([page])[0]
+    assert [roles[i] for i in (1, 5, 8)] == ["heading"] * 3
+    assert roles[2] == roles[3] == roles[4]
+    assert classify_deck([page]) != classify_deck([page], rules=DEFAULT_RULES - {"wrapped_lines"})
