@@ -102,9 +102,26 @@ def test_a_scanned_page_carries_hints_and_its_roles_use_them(tmp_path: Path) -> 
     assert [h.kind for h in page.hints[4:]] == ["table"] * 3
     assign_roles([page])
     roles = dict(zip(page.text.split("\n"), page.roles, strict=True))
-    assert roles["Alice Bob Carol"] == roles["Grace Heidi Ivan"] == "table"  # by the layout's class
     assert roles["Stable sorts"] == "heading"  # by its size against the page's text
     assert roles["Quicksort picks a pivot and splits the array around it."] == "body"
+    # the layout's "table" on an OCR'd page is not used (it boxes whole pages of typed prose so)
+    assert roles["Alice Bob Carol"] == "body"
+
+
+def test_an_ocr_line_the_layout_calls_a_title_is_read_as_one_and_a_header_class_is_not_used() -> None:
+    lines = ["Key points", "Security is a business issue.", "Misuse cases", "They help to find threats.", "7"]
+    kinds = ["header", "text", "title", "text", ""]
+    hints: list[LineHint | None] = [
+        LineHint(text=line, kind=kind, top=0.1 + 0.2 * i, bottom=0.14 + 0.2 * i, size=0.04, ocr=True)
+        for i, (line, kind) in enumerate(zip(lines, kinds, strict=True))
+    ]
+    roles = classify_deck([PageLines(lines=lines, hints=hints)])[0]
+    assert roles[0] != "footer"  # a slide title the layout calls "header", no bigger than the text
+    assert roles[2] == "heading"  # the layout's title away from the top
+    unclassed = [h if h is None else LineHint(h.text, "", h.top, h.bottom, h.size, ocr=True) for h in hints]
+    assert classify_deck([PageLines(lines=lines, hints=unclassed)])[0][2] != "heading"
+    text_layer = [h if h is None else LineHint(h.text, h.kind, h.top, h.bottom, h.size) for h in hints]
+    assert classify_deck([PageLines(lines=lines, hints=text_layer)])[0][0] == "footer"
 
 
 def test_text_layer_hints_are_not_marked_ocr() -> None:
