@@ -154,3 +154,24 @@ def test_wrapped_bullets_of_an_ocr_page_with_classed_hints_are_still_joined() ->
     assert [roles[i] for i in (1, 5, 8)] == ["heading"] * 3
     assert roles[2] == roles[3] == roles[4]
     assert classify_deck([page]) != classify_deck([page], rules=DEFAULT_RULES - {"wrapped_lines"})
+
+
+def test_a_logo_read_at_the_foot_of_ocr_pages_is_a_footer_however_big() -> None:
+    # a university logo's big letters, read as a line at the foot of every slide and called a title
+    pages = []
+    for n in range(4):
+        lines = [
+            f"Channel model part {n}",
+            f"The receiver knows the channel gain {n} times.",
+            "The transmitter does not know it.",
+            "Noise is white and Gaussian.",
+            "ln LINKOPING",
+        ]
+        sizes, tops = [0.05, 0.03, 0.03, 0.03, 0.052], [0.1, 0.3, 0.4, 0.5, 0.92]
+        kinds = ["title", "text", "text", "text", "title"]
+        hints: list[LineHint | None] = [
+            LineHint(text=t, kind=k, top=top, bottom=top + s, size=s, ocr=True)
+            for t, k, top, s in zip(lines, kinds, tops, sizes, strict=True)
+        ]
+        pages.append(PageLines(lines=lines, hints=hints))
+    assert all(roles[4] == "footer" for roles in classify_deck(pages))

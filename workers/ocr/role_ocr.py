@@ -169,16 +169,24 @@ def join_wrapped(pages: Sequence[PageLines]) -> tuple[list[PageLines], list[list
     return joined_pages, maps
 
 
+FOOT_BAND = 0.85  # an OCR'd line starting below this share of the page is no title nor heading
+
+
+def _for_roles(hint: LineHint | None) -> LineHint | None:
+    """An OCR'd line's hint as the role pass reads it: only the classes in OCR_HINT_CLASSES; at the page's
+    foot neither class nor height (a logo's big letters read as a line, "ln LINKOPING", called a title)."""
+    if hint is None or not hint.ocr:
+        return hint
+    if hint.top is not None and hint.top >= FOOT_BAND:
+        return replace(hint, kind="", size=None) if hint.kind or hint.size else hint
+    return replace(hint, kind="") if hint.kind and hint.kind not in OCR_HINT_CLASSES else hint
+
+
 def ocr_hint_classes(pages: Sequence[PageLines]) -> list[PageLines]:
-    """The pages with the layout class of an OCR'd line's hint kept only when it is in OCR_HINT_CLASSES."""
+    """The pages with their OCR'd lines' hints as ``_for_roles`` reads them (text-layer hints as they are)."""
     out = []
     for page in pages:
-        if not any(h is not None and h.ocr and h.kind and h.kind not in OCR_HINT_CLASSES for h in page.hints):
-            out.append(page)
-            continue
-        hints = [
-            replace(h, kind="") if h is not None and h.ocr and h.kind not in OCR_HINT_CLASSES else h
-            for h in page.hints
-        ]
-        out.append(replace(page, hints=hints))
+        hints = [_for_roles(h) for h in page.hints]
+        changed = any(a is not b for a, b in zip(hints, page.hints, strict=True))
+        out.append(replace(page, hints=hints) if changed else page)
     return out
