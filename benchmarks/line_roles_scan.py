@@ -25,8 +25,9 @@ text and scan on the SAME labelled lines (matched on both): per-role P/R/F1, mac
 gold, accuracy, the dropped roles' (footer, meta, credit, url) precision and recall; then the scan's
 confusions (gold -> predicted) and, with --errors, every scan line whose role is wrong.
 
-``--box-hints`` (an experiment) gives the scan pages LineHints from their OCR text boxes (position and
-height, no layout class) before the role pass, to see what the reader passing them on would buy.
+``--box-hints`` (an experiment of the fifteenth session) replaces the scan pages' hints with LineHints from
+their OCR text boxes (position and height, no layout class) before the role pass; since the sixteenth session
+the reader gives OCR'd pages hints of its own (workers/ocr/line_boxes.ocr_line_hints).
 
 Chunks: chunk_boilerplate.py's rule (repeated edge lines of the deck's own pages, and the frozen labels'
 footer and meta lines) on the text pages and on the scan pages of each deck: chunks carrying such a line.
@@ -134,8 +135,8 @@ def cached_pages(path: Path, cache: dict[str, Any]) -> list[Any] | None:
 
 
 def box_hints(page: Any) -> list[Any]:
-    """LineHints made from an OCR'd page's text boxes (top, bottom, height; no layout class): what the role
-    pass would see if the reader passed them on (it does not: an experiment, ``--box-hints``)."""
+    """LineHints made from an OCR'd page's text boxes (top, bottom, height; no layout class), in place of the
+    reader's own (an experiment, ``--box-hints``)."""
     from workers.ocr.line_cues import LineHint
 
     out = []

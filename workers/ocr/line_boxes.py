@@ -15,6 +15,7 @@ import regex
 from PIL import Image, ImageOps
 
 from workers.ocr.content import TextBox
+from workers.ocr.line_cues import LineHint
 from workers.ocr.ports import OcrWord
 
 GAP_HEIGHTS = 2.0  # a gap wider than this many line heights splits a line into pieces ("10/25/2022 ... 13")
@@ -54,6 +55,49 @@ def ocr_text_boxes(words: Iterable[OcrWord], width: int, height: int) -> list[Te
                     [round(a / w, 4), round(top / h, 4), round(b / w, 4), round(bottom / h, 4)]
                     for a, b in pieces
                 ],
+            )
+        )
+    return out
+
+
+Region = tuple[str, tuple[float, float, float, float]]  # a layout box's class and x0, y0, x1, y1 in pixels
+EDGE_CLASSES = ("header", "footer")
+
+
+def _region_of(x: float, y: float, regions: Sequence[Region]) -> str:
+    """The class of the layout box a point is in, as the text-layer path gives a run its block's class: the
+    first box in reading order (top, then left) other than a header or footer, else a header or footer box."""
+    inside = sorted(
+        (r for r in regions if r[1][0] <= x <= r[1][2] and r[1][1] <= y <= r[1][3]),
+        key=lambda r: (r[0] in EDGE_CLASSES, r[1][1], r[1][0]),
+    )
+    return inside[0][0] if inside else ""
+
+
+def ocr_line_hints(
+    words: Iterable[OcrWord], width: int, height: int, regions: Sequence[Region] = ()
+) -> list[LineHint]:
+    """LineHints of a page read by OCR, in the form text-layer lines get them (readers.PageWork.text): one per
+    engine line, in reading order, its top, bottom and height (the union of its words' boxes) as fractions of
+    the page height and the class of the layout box its middle is in. Words and regions are in the same
+    pixels (the image the engine read)."""
+    lines: dict[int, list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    h = max(height, 1)
+    out = []
+    for line in lines.values():
+        line.sort(key=lambda word: word.box[0])
+        x0, x1 = min(w.box[0] for w in line), max(w.box[2] for w in line)
+        top, bottom = min(w.box[1] for w in line), max(w.box[3] for w in line)
+        out.append(
+            LineHint(
+                text=" ".join(word.text for word in line),
+                kind=_region_of((x0 + x1) / 2, (top + bottom) / 2, regions),
+                top=round(top / h, 4),
+                bottom=round(bottom / h, 4),
+                size=round((bottom - top) / h, 4),
+                ocr=True,
             )
         )
     return out

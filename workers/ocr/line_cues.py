@@ -36,13 +36,15 @@ class LineHint:
     """What the reader knows about a line besides its text. ``kind`` is the layout model's class (title, text,
     figure, figure_caption, table, table_caption, header, footer, reference, equation) or the PPTX shape's
     (title, subtitle, footer, table, figure, body); ``top``/``bottom`` are fractions of the page height,
-    ``size`` the line's height as a fraction of the page height."""
+    ``size`` the line's height as a fraction of the page height; ``ocr``: made from the OCR engine's boxes of
+    an OCR'd page's line (workers/ocr/line_boxes.ocr_line_hints), not from a text layer."""
 
     text: str
     kind: str = ""
     top: float | None = None
     bottom: float | None = None
     size: float | None = None
+    ocr: bool = False
 
 
 @dataclass

@@ -37,6 +37,7 @@ from workers.ocr.line_boxes import (
     edge_marks,
     layer_words,
     line_pieces,
+    ocr_line_hints,
     ocr_text_boxes,
     splice_fragments,
 )
@@ -191,6 +192,8 @@ class PageWork:
         text = result.text
         if box is None and not angle:  # words in the page's own pixels
             self.text_boxes = ocr_text_boxes(result.word_boxes, gray.width, gray.height)
+            regions = [(b.type, tuple(b.coordinates)) for b in self.layout]
+            self.hints = ocr_line_hints(result.word_boxes, gray.width, gray.height, regions)
         if box is None and result.word_boxes and not latin_only(self.languages):
             # Non-Latin pages: answer-key crosses and ticks read as "X", "J", "%" dropped, unsure words read
             # again on their own (workers/ocr/marks.py). English pages keep their one pass.

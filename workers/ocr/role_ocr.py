@@ -15,7 +15,9 @@ were content, nearly all "© <item>" lines of a PPTX deck taken as credits.
   stays what it is ("© 2019 Pearson", "© Springer" under a figure).
 - ``date_page_footer``: a line at a page's edge made of a date and a page number only ("2020-04-15 3",
   "12/11/2014 60"; the text layer gave the two as separate lines) is a footer.
-- ``wrapped_lines``: on a page without classed line hints (the reader gives none for OCR'd pages), a bulleted
+- OCR'd lines' hints (from the engine's boxes) keep only the layout classes in OCR_HINT_CLASSES
+  (``ocr_hint_classes``), their position and height always.
+- ``wrapped_lines``: on a page without classed text-layer line hints (an OCR'd page's are not), a bulleted
   line and the lines that continue it are classified as one line (``join_wrapped``).
 """
 
@@ -43,6 +45,11 @@ BULLET_AS = "• "
 SIBLING_EXCLUDED = frozenset("©")  # a credit under a bulleted slide ("© Springer") keeps its sign
 WRAP_MAX_LINES = 3  # a slide's bullet wraps over 2-3 lines; longer runs are prose paragraphs, left as read
 WRAP_MAX_WORDS = 40
+# The layout classes an OCR'd line's hint keeps for the role pass. Its position and height always count. On
+# the scanned dev copies "table" and "figure" helped (macro-F1 0.518 -> 0.581) but on the dev decks read by
+# OCR (a typed handout) the layout model boxes whole pages of prose as a table or a figure (0.799 -> 0.771);
+# "header"/"footer" made 30 slide titles footers (OCR line heights do not tell a title from a running header).
+OCR_HINT_CLASSES = frozenset({"title"})
 _OPENING = re.compile(r"^\s*(\S{1,2})\s+(?=[^\W\d_])")
 _WORD3 = re.compile(r"[^\W\d_]{3,}")
 
@@ -117,14 +124,15 @@ def join_wrapped(pages: Sequence[PageLines]) -> tuple[list[PageLines], list[list
     line above, with no blank line between, did not end a sentence and this one starts in lower case), and for
     each page the joined line each of its lines went into. OCR wraps a slide's paragraph over several lines
     where a PPTX text layer gives it whole; the role cues read a paragraph's first line without its end.
-    Only pages whose hints carry no layout or placeholder class are joined (the reader gives OCR'd pages no
-    hints; hints of position and size alone, from OCR boxes, would not stop it)."""
+    Only pages whose text-layer hints carry no layout or placeholder class are joined: an OCR'd page's
+    hints (``LineHint.ocr``, from the engine's boxes, with the layout class) do not stop it, nor do hints of
+    position and size alone."""
     joined_pages: list[PageLines] = []
     maps: list[list[int]] = []
     for page in pages:
         if any(
-            h is not None and h.kind for h in page.hints
-        ):  # a text layer's lines (layout/placeholder class)
+            h is not None and h.kind and not h.ocr for h in page.hints
+        ):  # a text layer's lines (layout/placeholder class); OCR'd lines' classed hints do not count
             joined_pages.append(page)
             maps.append(list(range(len(page.lines))))
             continue
@@ -159,3 +167,26 @@ def join_wrapped(pages: Sequence[PageLines]) -> tuple[list[PageLines], list[list
         joined_pages.append(replace(page, lines=lines, hints=hints) if len(lines) < len(page.lines) else page)
         maps.append(where)
     return joined_pages, maps
+
+
+FOOT_BAND = 0.85  # an OCR'd line starting below this share of the page is no title nor heading
+
+
+def _for_roles(hint: LineHint | None) -> LineHint | None:
+    """An OCR'd line's hint as the role pass reads it: only the classes in OCR_HINT_CLASSES; at the page's
+    foot neither class nor height (a logo's big letters read as a line, "ln LINKOPING", called a title)."""
+    if hint is None or not hint.ocr:
+        return hint
+    if hint.top is not None and hint.top >= FOOT_BAND:
+        return replace(hint, kind="", size=None) if hint.kind or hint.size else hint
+    return replace(hint, kind="") if hint.kind and hint.kind not in OCR_HINT_CLASSES else hint
+
+
+def ocr_hint_classes(pages: Sequence[PageLines]) -> list[PageLines]:
+    """The pages with their OCR'd lines' hints as ``_for_roles`` reads them (text-layer hints as they are)."""
+    out = []
+    for page in pages:
+        hints = [_for_roles(h) for h in page.hints]
+        changed = any(a is not b for a, b in zip(hints, page.hints, strict=True))
+        out.append(replace(page, hints=hints) if changed else page)
+    return out

@@ -93,7 +93,7 @@ from workers.ocr.role_meta import (
     objectives,
     repeated_meta_keys,
 )
-from workers.ocr.role_ocr import is_date_page, join_wrapped, ocr_bullets
+from workers.ocr.role_ocr import is_date_page, join_wrapped, ocr_bullets, ocr_hint_classes
 from workers.ocr.role_pairs import term_pairs_and_leads
 from workers.ocr.role_rules import (
     DEFAULT_RULES,
@@ -187,6 +187,7 @@ def repeated_keys(pages: Sequence[PageLines], *, guard: bool = True) -> set[str]
 def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT_RULES) -> list[list[str]]:
     """Roles for every line of every page (``BLANK`` for empty lines), in the pages' order. ``rules``: the
     rules of workers/ocr/role_rules.py to apply (all by default; the benchmark switches them off)."""
+    pages = ocr_hint_classes(pages)  # the layout classes an OCR'd line's hint keeps
     if "ocr_bullets" in rules:
         pages = ocr_bullets(pages)  # "© Confidentiality": a bullet OCR read as another glyph
     if "wrapped_lines" in rules:  # roles of whole paragraphs, each wrapped line its paragraph's role
