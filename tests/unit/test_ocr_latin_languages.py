@@ -62,13 +62,6 @@ def test_an_english_page_costs_one_english_pass_with_every_pack_installed() -> N
     assert languages == "eng" and ocr.calls == ["eng"] and result.text == ENGLISH
 
 
-def test_an_english_page_of_a_spanish_deck_keeps_its_one_pass_and_the_next_page_starts_in_english() -> None:
-    ocr = FakeOcr({"eng": (ENGLISH, 0.9), "spa+eng": (ENGLISH, 0.88)}, ALL)
-    auto = AutoLanguages(ocr, last="spa+eng")
-    _, languages = auto.read(IMAGE)
-    assert languages == "spa+eng" and ocr.calls == ["spa+eng"] and auto.last == "eng"
-
-
 def test_without_the_languages_pack_the_english_reading_stays() -> None:
     ocr = FakeOcr({"eng": (SPANISH_AS_ENGLISH, 0.86), "spa+eng": (SPANISH, 0.9)}, {"eng", "hin"})
     _, languages = AutoLanguages(ocr).read(IMAGE)

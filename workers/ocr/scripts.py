@@ -92,13 +92,13 @@ def languages_for_scripts(counts: Counter[str], available: set[str]) -> str:
 
 
 def latin_language(text: str) -> str | None:
-    """The Latin-script language the text is surely in ("es", "en", ...); None when it is too short or too
-    garbled to tell. Looks at a sample of the text only (bounded cost)."""
+    """The Latin-script language (not English) the text is surely in, e.g. "es"; None for English, or when
+    the text is too short or too garbled to tell. Looks at a sample of the text only (bounded cost)."""
     part = sample(text)
     if len([w for w in regex.findall(r"\p{L}+", part) if len(w) >= 3]) < DETECT_MIN_WORDS:
         return None
-    lang = detect_language(part, default="")
-    if lang not in ("en", *LATIN_PACKS) or plausible_share(part, lang, min_len=3) < DETECT_WORD_SHARE:
+    lang = detect_language(part, default="en")
+    if lang not in LATIN_PACKS or plausible_share(part, lang, min_len=3) < DETECT_WORD_SHARE:
         return None
     return lang
 
@@ -203,9 +203,9 @@ class AutoLanguages:
         for languages in order:
             result = self.engine.read(image, languages=languages, sparse=sparse)
             if fits(languages, result):
-                result, languages, remember = self._in_its_language(image, result, languages, tried, sparse)
+                result, languages = self._in_its_language(image, result, languages, tried, sparse)
                 with self._lock:
-                    self.last = remember
+                    self.last = languages
                 return result, languages
             tried.append((result, languages))
         # Nothing fits well (handwriting, noise): the most confident reading whose letters are its script's.
@@ -223,29 +223,22 @@ class AutoLanguages:
         languages: str,
         tried: list[tuple[OcrResult, str]],
         sparse: bool,
-    ) -> tuple[OcrResult, str, str]:
+    ) -> tuple[OcrResult, str]:
         """A Latin reading that fits, read again with the pack of the language it is in when that is not the
-        pack it was read with (one more pass; none for English or an unsure language); and the packs the
-        deck's next page is read with first (English again after an English page, with no second pass)."""
+        pack it was read with (one more pass; none for English or an unsure language)."""
         if _script_of(languages) != "Latin":
-            return result, languages, languages
-        code = latin_language(result.text)
-        if code is None:
-            return result, languages, languages  # unsure: today's reading
-        pack = LATIN_PACKS.get(code)
-        if pack is None or pack not in self.available():
-            return result, languages, "eng" if code == "en" else languages  # English, or no pack for it
-        wanted = f"{pack}+eng"
-        if pack in languages.split("+"):
-            return result, languages, languages
+            return result, languages
+        wanted = latin_languages(result.text, self.available())
+        if wanted == "eng" or wanted.split("+")[0] in languages.split("+"):
+            return result, languages  # English, unsure or no pack (today's reading), or already its pack
         again = next((r for r, langs in tried if langs == wanted), None)
         if again is None:
             with self._lock:
                 if self.switches >= MAX_SWITCHES:
-                    return result, languages, languages
+                    return result, languages
                 self.switches += 1
             again = self.engine.read(image, languages=wanted, sparse=sparse)
         # The language's pack reads the language's words; kept unless it reads the page clearly worse.
         if fits(wanted, again) or again.confidence >= result.confidence - 0.05:
-            return again, wanted, wanted
-        return result, languages, languages
+            return again, wanted
+        return result, languages
