@@ -9,7 +9,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_BIN ?= /usr/lib/postgresql/15/bin
 # Debian packages the product needs at run time, and the extra ones its tests need.
-APT_RUN  := redis-server graphviz tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin tesseract-ocr-chi-sim poppler-utils fonts-dejavu-core fonts-dejavu-extra fonts-noto-core fonts-noto-cjk libgl1 libglib2.0-0 libreoffice-impress libreoffice-writer libreoffice-math
+APT_RUN  := redis-server graphviz tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin tesseract-ocr-chi-sim tesseract-ocr-rus tesseract-ocr-spa tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-ita tesseract-ocr-por poppler-utils fonts-dejavu-core fonts-dejavu-extra fonts-noto-core fonts-noto-cjk libgl1 libglib2.0-0 libreoffice-impress libreoffice-writer libreoffice-math
 APT_TEST := chromium nginx
 QUIET_PIP := sed '/is ignored: it is neither a file nor a directory/d'
 
