@@ -56,7 +56,8 @@ def main(argv: list[str]) -> int:
     new_verdicts = json.loads(Path(argv[3]).read_text(encoding="utf-8")) if len(argv) > 3 else {}
     if new_verdicts:
         converted = Path(argv[3]).with_suffix(".yn.json")
-        converted.write_text(json.dumps({k: s15.yes_no(v) for k, v in new_verdicts.items()}), encoding="utf-8")
+        converted_verdicts = {k: s15.yes_no(v) for k, v in new_verdicts.items()}
+        converted.write_text(json.dumps(converted_verdicts), encoding="utf-8")
         argv = [*argv[:3], str(converted)]
     return int(s14.main(argv))
 
