@@ -11,6 +11,7 @@ import layoutparser as lp
 from PIL import Image, ImageDraw
 
 from shared.files import LocalFileStore
+from tests.unit.test_line_roles_ocr import WRAPPED  # the security slide wrapped as OCR reads it
 from workers.ocr.content import PageContent, ReadOptions
 from workers.ocr.line_boxes import ocr_line_hints
 from workers.ocr.line_cues import LineHint, PageLines
@@ -126,21 +127,6 @@ def test_an_ocr_line_the_layout_calls_a_title_is_read_as_one_and_a_header_class_
 
 def test_text_layer_hints_are_not_marked_ocr() -> None:
     assert LineHint(text="x", kind="text").ocr is False
-
-
-WRAPPED = [
-    "Security dimensions",
-    "• Confidentiality",
-    "• Information in a system may be disclosed or made",
-    "accessible to people or programs that are not",
-    "authorized to have access to that information.",
-    "• Integrity",
-    "• Information in a system may be damaged or corrupted",
-    "making it unusual or unreliable.",
-    "• Availability",
-    "• Access to a system or its data that is normally",
-    "available may not be possible.",
-]
 
 
 def test_wrapped_bullets_of_an_ocr_page_with_classed_hints_are_still_joined() -> None:
