@@ -156,3 +156,19 @@ def test_the_pdf_is_removed_when_the_deck_is_read(tmp_path: Path, monkeypatch: p
     fake_libreoffice(monkeypatch, tmp_path)
     read(deck, tmp_path)
     assert not (tmp_path / "lo-pdf").exists()
+
+
+def test_a_picture_whose_transform_cannot_be_read_keeps_its_bytes_and_the_deck_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pptx import Presentation
+
+    path = make_wmf_pptx(tmp_path / "deck.pptx", make_wmf())
+    prs = Presentation(str(path))
+    [pic] = [s for s in prs.slides[1].shapes if s.shape_type == 13]
+    pic._element.spPr.get_or_add_xfrm().set("rot", "abc")  # python-pptx raises on reading the rotation
+    prs.save(str(path))
+    fake_libreoffice(monkeypatch, tmp_path)
+    pages, _ = read(path, tmp_path)
+    assert [p.title for p in pages] == ["Security engineering", "System layers"]
+    assert pages[1].figures[0].image_key.endswith(".wmf")  # no crop: the original bytes, as before

@@ -314,7 +314,12 @@ def _pptx_figure(
     except Exception:  # EMF/WMF and other formats Pillow cannot open: as the slide's rendering shows it
         image = None
         if rendering is not None:
-            image = rendering.crop(number, picture_box(pic))
+            try:
+                box = picture_box(pic)
+            except Exception:  # a transform python-pptx cannot read (rot="abc", chOff="1in"): no crop
+                log.warning("slide %d: picture %d has a box we cannot read", number, index)
+                box = None
+            image = rendering.crop(number, box) if box is not None else None
             if image is not None and is_blank(image):
                 image = None  # LibreOffice drew nothing there: the original bytes, as before
     if image is not None and is_blank(image):
