@@ -101,3 +101,18 @@ def test_text_layers_give_their_language_and_cyrillic_gets_russian() -> None:
     # A Spanish set fits a Spanish formula slide read with low confidence (its words are Spanish words).
     assert fits("spa+eng", OcrResult(SPANISH, 0.65, 30))
     assert not fits("eng", OcrResult(SPANISH, 0.65, 30))
+
+
+def test_english_term_lists_lingua_places_in_french_keep_the_english_pack() -> None:
+    # lingua tells both lines French; their words are English words, so the page keeps "eng"
+    for text in (
+        "Cell membrane structure: phospholipid bilayer, integral proteins, peripheral proteins, cholesterol, "
+        "glycolipids",
+        "Matrix Inversion Determinant Eigenvalues Eigenvectors Diagonalization Orthogonal Projection Linear "
+        "Transformation Basis",
+    ):
+        assert languages_for_text(text, {"eng", "fra", "spa"}) == "eng"
+        ocr = FakeOcr({"eng": (text, 0.92), "fra+eng": (text, 0.93)}, {"eng", "fra", "spa"})
+        auto = AutoLanguages(ocr)
+        assert auto.read(IMAGE)[1] == "eng"
+        assert ocr.calls == ["eng"] and auto.last == "eng"

@@ -25,7 +25,7 @@ from PIL import Image
 
 from shared.errors import AppError
 from shared.text.language import detect_language, sample
-from shared.text.plausibility import plausible_share
+from shared.text.plausibility import plausible_share, zipf
 from workers.ocr.ports import OcrEngine, OcrResult
 
 AUTO = "auto"
@@ -53,6 +53,11 @@ LATIN_PACKS: dict[str, str] = {"es": "spa", "fr": "fra", "de": "deu", "it": "ita
 # Too little text to tell its language (a title, a formula), or text not made of the language's words (OCR
 # debris, which the detector still places somewhere): the page keeps its English reading.
 DETECT_MIN_WORDS, DETECT_WORD_SHARE = 8, 0.6
+# ... and at least this share of its words more common in the detected language than in English: lingua places
+# some English term lists ("Matrix Inversion Determinant Eigenvalues ...", "Cell membrane structure:
+# phospholipid bilayer, ...") in French, and plausible_share counts English words as known in any language.
+# Spanish, French and German sentences score 0.8-1.0 in their language, English ones 0.0-0.27.
+OWN_WORD_SHARE = 0.5
 MAX_SWITCHES = 4  # per deck: second passes in another Latin language (a deck changing language every page)
 MIN_SCRIPT_SHARE = 0.1  # a script with fewer of the page's letters is a stray word, not the page's language
 ENGLISH_CONFIDENCE = 0.8  # an English pass this confident (and not nearly empty) is the page's reading
@@ -100,6 +105,9 @@ def latin_language(text: str) -> str | None:
     lang = detect_language(part, default="en")
     if lang not in LATIN_PACKS or plausible_share(part, lang, min_len=3) < DETECT_WORD_SHARE:
         return None
+    found = [w for w in regex.findall(r"\p{L}+", part) if len(w) >= 3]
+    if sum(zipf(w, lang) > zipf(w, "en") for w in found) < OWN_WORD_SHARE * len(found):
+        return None  # English words that lingua placed elsewhere
     return lang
 
 
