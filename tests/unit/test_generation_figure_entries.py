@@ -94,6 +94,17 @@ def test_a_book_cover_read_as_slide_lines_makes_no_entry(tmp_path: Path) -> None
     assert f"Figure: {GOOD} (s. 3)" in text
 
 
+def test_an_edition_in_every_slide_s_footer_is_no_cover() -> None:
+    """A publisher's running footer naming the edition ("Hibbeler Statics, 14th Edition" on every slide) does
+    not make every slide a book cover: their figures stay."""
+    footer = "Hibbeler Statics, 14th Edition"
+    slides = [
+        _slide(n, f"Topic {n}", BODY.format(t=f"Topic {n}") + f"\n{footer}", [_fig(n)]) for n in range(2, 6)
+    ]
+    lc = _lc(*slides)
+    assert all(content_slide(lc, s) for s in lc.lecture.slides[1:5])
+
+
 def test_a_slide_that_asks_question_marks_of_its_picture_makes_no_entry(tmp_path: Path) -> None:
     """A slide whose only line is "?" under its picture asks the audience: the title names the answer, not
     the picture (judged: "the picture is the example molecule with a '?', not SMILES")."""

@@ -45,6 +45,7 @@ from workers.ocr.line_cues import is_code
 COURSE_ROLES = frozenset({"agenda", "meta", "credit"})
 COMMON_ZIPF = 5.0  # a word this common ("key", "text", "main") names no concept beside a generic one
 COVER_WORDS = 4  # a cover's line: "FIFTH EDITION", "Third edition"
+COVER_REPEATS = 3  # ... on this many slides it is a running footer, not a cover
 SIBLING_WORDS = 4  # a label beside the caption in a figure entry: "Binary gate", "Gate with real values"
 _PROGRAM = re.compile(r"[;{}]|==|:=|!=|->|\w\(\)|\b[A-Z]{2,}\.[A-Z]{2,}\b")
 
@@ -102,6 +103,21 @@ def caption_fault(caption: str, picture_text: str, lang: str = "en") -> str | No
     return None
 
 
+def _cover_line(lc: LectureCandidates, slide: Slide, line: str) -> bool:
+    """A short line naming a book's edition that is not a running footer ("Hibbeler Statics, 14th Edition" on
+    every slide of a publisher's deck is not a cover: its figures stay)."""
+    if len(words(line)) > COVER_WORDS or not BOOK_WORD.search(line):
+        return False
+    key = fold(line)
+    if any(role == "footer" and fold(text) == key for text, role in slide.lines):
+        return False
+    on = sum(
+        any(fold(x) == key for x in [*s.text.split("\n"), *(text for text, _ in s.lines)])
+        for s in lc.lecture.slides
+    )
+    return on < COVER_REPEATS
+
+
 def content_slide(lc: LectureCandidates, slide: Slide) -> bool:
     """A slide about the subject: not the lecture's title slide, not an outline, agenda or closing slide."""
     from workers.generation.sheet_cover import closing_title
@@ -120,7 +136,7 @@ def content_slide(lc: LectureCandidates, slide: Slide) -> bool:
             False  # the slide asks "?" of its picture (a puzzle): the title names the answer, not the picture
         )
     read = [*body, *(text for text, _ in slide.lines)]  # the lines the reader dropped too (a cover's words)
-    if any(len(words(x)) <= COVER_WORDS and BOOK_WORD.search(x) for x in read):
+    if any(_cover_line(lc, slide, x) for x in read):
         return False  # a book's cover ("FIFTH EDITION"): a credit, read on the slide when not in the picture
     roles = [role for text, role in slide.lines if text.strip() and role not in ("footer", "blank", "")]
     if roles and 2 * sum(r in COURSE_ROLES for r in roles) > len(roles):
