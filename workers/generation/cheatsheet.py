@@ -62,6 +62,7 @@ from workers.generation.sheet_entries import (
     sheet_title,
     spliced,
     symbol_tail,
+    unbulleted,
     with_asides,
 )
 from workers.generation.sheet_figures import prepare_figure as _prepare_figure
@@ -263,7 +264,7 @@ def plan_items(
         form = FormGate([s.text for s in lc.lecture.slides], lc.text_lang)  # entries refused by their form
         sheet_quotes.quoted_points(lc)  # a source's statements quoted on a slide: points of its section
         said_names = sheet_named.named_terms(lc)  # "This is called X" after what X is: checked there
-        for d in [*lc.definitions, *layout.definitions, *said_names]:
+        for d in map(unbulleted, [*lc.definitions, *layout.definitions, *said_names]):
             if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
                 continue
             own = d in said_names  # a title-case name; "... for 1 observation" announces no list

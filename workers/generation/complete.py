@@ -69,6 +69,7 @@ _REPEAT_OK = frozenset({"that", "had", "very", "many", "bye", "no", "ha"})
 _SPLICE = regex.compile(r"(?<=\p{Ll}\p{Ll}|\p{Ll}\)) +(\p{Lu}\p{Ll}+)\b")
 # A lone lower-case letter (a symbol left by the maths of the slide) before a capitalised word: "O - computes
 # y Static embeddings", "the data not in fold i Use the model".
+_LAST_WORD = regex.compile(r"[\s.?!:;…]*$")  # nothing after a word but its sentence's end
 _SYMBOL_SPLICE = regex.compile(r"(?<![\p{L}\p{M}'’.-])(\p{Ll}) +\p{Lu}\p{Ll}+\b")
 _CLOZE = re.compile(r"\{\{c\d+::([^{}]*?)(?:::[^{}]*)?\}\}")  # no brace inside: linear on hostile text
 
@@ -192,8 +193,8 @@ def spliced(text: str, lang: str | None = None) -> str | None:
     stop = stopwords(_lang(lang))
     for m in _SPLICE.finditer(text):
         word = m.group(1)
-        if word.casefold() in stop and len(word) > 1:
-            return word
+        if word.casefold() in stop and len(word) > 1 and _LAST_WORD.match(text, m.end()) is None:
+            return word  # a function word last ("Where do ICs Come From?") starts no second sentence
     for m in _SYMBOL_SPLICE.finditer(text):
         if m.group(1) == "i" or m.group(1) not in stop:  # "a Markov chain", "y Castilla" are words
             return m.group(1)

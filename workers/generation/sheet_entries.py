@@ -26,6 +26,9 @@
   and speaks of its topic ("Esfuerzos en el interior de la viga:" / "Los esfuerzos son independientes de la
   profundidad en z.") is one point with it: the lead-in alone announced what the sheet lost, the line alone
   lacked its topic.
+- ``unbulleted``: a key term read from bullets run together ("Low and high SNR • Low SNR — • Only power to
+  one subchannel") is its last bullet's name, its definition without the bullet glyph it starts with
+  ("Low SNR — Only power to one subchannel"); every check of a key term still applies.
 - ``symbol_tail``: a line that ends with a lone letter the reader moved out of its formula ("... (5 or 10
   are commonly used) k") loses it.
 """
@@ -34,9 +37,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 from shared.text import has_cjk, sentences, stem, stopwords, word_known, words
-from workers.generation.candidates import Point, good_title
+from workers.generation.candidates import Definition, Point, good_title
 from workers.generation.sheet_rules import point_reason
 from workers.generation.validity import boilerplate_reason
 
@@ -288,3 +292,18 @@ def compact(p: Point) -> Point:
     if len(first) < len(p.text) and first.rstrip().endswith((".", "!", "。")):
         return Point(first.strip(), p.ref)
     return p
+
+
+_BULLETS = "•▪◦‣●∙"
+
+
+def unbulleted(d: Definition) -> Definition:
+    """A key term without bullets run into it: the term is its last bullet's name, the definition starts
+    after its bullet glyph."""
+    term = d.term
+    for glyph in _BULLETS:
+        term = term.rsplit(f" {glyph} ", 1)[-1]
+    body = d.definition.lstrip(_BULLETS + " ")
+    if term == d.term and body == d.definition:
+        return d
+    return replace(d, term=term.strip(), definition=body)

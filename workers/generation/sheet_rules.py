@@ -169,8 +169,30 @@ def lead_in_text(text: str) -> str | None:
 
 
 def tidy(text: str) -> str:
-    """A line without the bullet glyph OCR read as a character ("% A major strength", "eTo find")."""
-    return _OCR_BULLET.sub("", " ".join(text.split()), count=1)
+    """A line without the bullet glyph OCR read as a character ("% A major strength", "eTo find"), its
+    brackets as the page has them (ocr_brackets)."""
+    return ocr_brackets(_OCR_BULLET.sub("", " ".join(text.split()), count=1))
+
+
+def ocr_brackets(text: str) -> str:
+    """A round bracket OCR read as a curly one: "Swedish {also Icelandic and Italian), kids ..." opens
+    with "{" and closes with ")". Only a "{" whose own closer is a ")" changes (a set "{1, ..., k}" and
+    a bracket left open stay as they are: the checks after judge them)."""
+    if "{" not in text or ")" not in text:
+        return text
+    chars = list(text)
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(chars):
+        if ch in "({[":
+            stack.append((ch, i))
+        elif ch in ")}]" and stack:
+            opener, at = stack[-1]
+            if ch == ")" and opener == "{":
+                chars[at] = "("
+                stack.pop()
+            elif (opener, ch) in (("(", ")"), ("{", "}"), ("[", "]")):
+                stack.pop()
+    return "".join(chars)
 
 
 def broken_symbols(text: str) -> bool:
