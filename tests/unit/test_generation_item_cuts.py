@@ -254,3 +254,15 @@ def test_a_sentence_cut_at_a_line_wrap_is_no_entry_nor_card(tmp_path: Path) -> N
     texts = sheet_texts([("Dutch children", "\n".join(HANDOUT)), RULE], tmp_path)
     assert not any(t.endswith("for another") or t.startswith("Dutch kid.") for t in texts), texts
     assert any("Swedish children" in t for t in texts), texts
+
+
+def test_a_figure_caption_cut_where_its_line_wrapped_is_no_caption() -> None:
+    """A caption that begins as the rest of a wrapped sentence ("that is less prone to the vanishing", a
+    slide title the scan split from its sentence) or ends on a function word names no picture."""
+    from workers.generation.sheet_captions import caption_fault
+
+    assert caption_fault("that is less prone to the vanishing", "", "en")
+    assert caption_fault("Consistency when there", "", "en")
+    assert caption_fault("исходная молекула", "", "ru")
+    for good in ["Bidirectional RNN", "k-fold cross validation", "iPhone sales", "Редуцированный граф"]:
+        assert caption_fault(good, "", "en") is None, good
