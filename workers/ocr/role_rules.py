@@ -59,6 +59,7 @@ from workers.ocr.line_cues import (
     strip_bullet,
     strip_end_numbers,
 )
+from workers.ocr.role_recall import RECALL_RULES
 
 RULES = (
     "agenda_words",
@@ -99,6 +100,7 @@ RULES = (
     "ocr_bullets",
     "date_page_footer",
     "wrapped_lines",
+    *RECALL_RULES,
 )
 DEFAULT_RULES = frozenset(RULES)
 
