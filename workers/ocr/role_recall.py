@@ -128,7 +128,9 @@ def exam_options(lines: Sequence[str], roles: list[str], content: Sequence[int])
             and roles[content[start]] in OPEN_ROLES
         ):
             start += 1
-        taken, marks, labelled = [], [], False
+        taken: list[int] = []
+        marks: list[str] = []
+        labelled = False
         for j in content[start:]:
             if roles[j] not in OPEN_ROLES:
                 break
