@@ -206,3 +206,34 @@ def test_section_divider_lines_are_headings() -> None:
     # "Topic modeling" is no section mark
     topic = "Topic modeling\nWords cluster into topics"
     assert deck_roles([*CONTENT[:2], topic, *CONTENT[2:]])[2]["Topic modeling"] != "heading"
+
+
+def test_grading_breakdown_exam_dates_and_course_labels_are_logistics() -> None:
+    page = "\n".join(
+        [
+            "How the course runs",
+            "Problem sets 40%",
+            "Midterm: Thursday, October 12",
+            "Prerequisites: linear algebra and probability",
+            "Some courses have final exams and problem sets",
+        ]
+    )
+    roles = deck_roles([*CONTENT[:2], page, *CONTENT[2:]])[2]
+    for line in (
+        "Problem sets 40%",
+        "Midterm: Thursday, October 12",
+        "Prerequisites: linear algebra and probability",
+    ):
+        assert roles[line] == "meta", line
+    assert (
+        roles["Some courses have final exams and problem sets"] != "meta"
+    )  # an analogy's words stay content
+    old = deck_roles([*CONTENT[:2], page, *CONTENT[2:]], without("logistics_tools"))[2]
+    assert old["Problem sets 40%"] != "meta"
+
+
+def test_course_overview_page_is_an_outline() -> None:
+    page = "Course overview\nRelational model\nQuery processing\nTransactions"
+    pages = [*CONTENT[:2], page, *CONTENT[2:]]
+    assert deck_roles(pages)[2]["Query processing"] == "agenda"
+    assert deck_roles(pages, without("agenda_lead"))[2]["Query processing"] != "agenda"

@@ -30,8 +30,10 @@ workers/ocr/roles.py calls these; each rule has a name in ``role_rules.RULES`` a
   poses, alternating ("Architectural design" / "how do architectural design decisions affect ...?"): the
   labels are headings (``role_forms.chained_headings`` does this for labels over sentences ending in ".").
 - ``logistics_tools``: a line naming a course tool or a due date ("Post questions on Piazza", "Homework 3 is
-  due Friday", "Lecture recordings are on the course website", "Office hours: ...") is course logistics,
-  meta, on any page (not a question: "Is homework 3 due Friday?" stays one).
+  due Friday", "Lecture recordings are on the course website", "Office hours: ..."), a grading breakdown's
+  line ("Problem sets 40%"), an exam with its date ("Midterm: October 12") or a course's label
+  ("Prerequisites:", "Textbook:") is course logistics, meta, on any page (not a question: "Is homework 3
+  due Friday?" stays one).
 - ``divider_pages``: a page (not the deck's first or last two) of two or three short unpunctuated lines, its
   title first, one of them a section mark ("Part II" / "Cost estimation", "Chapter 4", "第二章"), and no
   figure: a section divider, all of its text headings.
@@ -44,7 +46,7 @@ from collections.abc import Sequence
 import regex
 
 from workers.ocr.line_cues import strip_bullet
-from workers.ocr.role_meta import _DATE_WORDS, _INSTITUTION, _LECTURE_NUMBER, is_person_line
+from workers.ocr.role_meta import _DATE_WORDS, _INSTITUTION, _LECTURE_NUMBER, _MONTH, _WEEKDAY, is_person_line
 
 RECALL_RULES = (
     "exam_options",
@@ -213,7 +215,9 @@ _AGENDA_PAGE = regex.compile(
     r"^(?:aims?(?:\s+and\s+objectives)?|what\s+(?:you|we)\s*(?:will|['’]ll)\s+(?:learn|cover|do)(?:\s+today)?|"
     r"(?:lecture|session|class|talk)\s+(?:structure|map|contents|plan)|"
     r"structure\s+of\s+(?:the|this|today['’]s)\s+(?:lecture|session|class|talk)|where\s+(?:we\s+are|are\s+we)|"
-    r"plan\s+for\s+(?:today|this\s+\w+)|today['’]?s\s+(?:topics?|menu|goals)|session\s+outline)\s*[:：?]?$",
+    r"plan\s+for\s+(?:today|this\s+\w+)|today['’]?s\s+(?:topics?|menu|goals)|"
+    r"(?:course|chapter|session|module|unit|class|week|part)\s+(?:overview|outline|plan|objectives|goals|aims|contents))"
+    r"\s*[:：?]?$",
     regex.I,
 )
 LEAD_MAX_WORDS = 14
@@ -367,7 +371,13 @@ _COURSE_TOOLS = regex.compile(
     r"submit\s+(?:it\s+|them\s+|your\s+\w+\s+)?(?:on|via|through|to)\s+(?:canvas|moodle|gradescope|blackboard|the\s+portal)|"
     r"(?:assignment|project|lab|quiz|exam|midterm|homework|problem\s+set)\s*#?\d*\s+(?:is\s+|are\s+|will\s+be\s+)?"
     r"(?:due|released|posted|out\s+(?:now|today|tomorrow|on))\b|"
-    r"readings?\s+for\s+(?:next|this)\s+(?:week|lecture|class))",
+    r"readings?\s+for\s+(?:next|this)\s+(?:week|lecture|class))|"
+    # a grading breakdown ("Problem sets 40%", "Midterm: 25 %"), an exam with its date, a course's labels
+    r"^(?:homeworks?|assignments?|problem\s+sets?|labs?|quiz(?:ze)?s?|midterms?(?:\s+exams?)?|"
+    r"finals?(?:\s+exams?)?|exams?|projects?|participation|attendance)\s*[:(–-]?\s*\d{1,3}\s*%|"
+    rf"^(?:midterm|final|exam|quiz)\w*(?:\s+exam)?\s*[:–-]?\s*(?:on\s+)?(?:{_WEEKDAY}\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH}|\d{{1,2}}/\d{{1,2}})|"
+    r"^(?:pre-?requisites?|required\s+(?:text(?:book)?s?|readings?)|text\s*books?|course\s+(?:text|website))\s*[:：]",
     regex.I,
 )
 LOGISTICS_MAX_WORDS = 25
