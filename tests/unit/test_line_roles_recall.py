@@ -237,3 +237,16 @@ def test_course_overview_page_is_an_outline() -> None:
     pages = [*CONTENT[:2], page, *CONTENT[2:]]
     assert deck_roles(pages)[2]["Query processing"] == "agenda"
     assert deck_roles(pages, without("agenda_lead"))[2]["Query processing"] != "agenda"
+
+
+def test_a_wrapped_announcement_stays_content() -> None:
+    # OCR wraps a long sentence: its first line reads like an announcement, the next continues it
+    page = "\n".join(
+        [
+            "Word order",
+            "In this chapter, we will discuss one",
+            "direction for modeling word order: recurrent networks",
+        ]
+    )
+    roles = deck_roles([*CONTENT[:2], page, *CONTENT[2:]])[2]
+    assert roles["In this chapter, we will discuss one"] != "agenda"

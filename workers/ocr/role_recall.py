@@ -254,10 +254,12 @@ def agenda_leads(lines: Sequence[str], roles: list[str], content: Sequence[int])
                     roles[j] = "agenda"
                 n += len(items) + 1
                 continue
+        wrapped = n + 1 < len(content) and lines[content[n + 1]].strip()[:1].islower()
         if (
             len(text.split()) <= ANNOUNCEMENT_MAX_WORDS
             and _ANNOUNCEMENT.match(text)
-            and not text.endswith("?")
+            and not text.endswith(("?", ","))
+            and not wrapped  # a longer sentence's start, wrapped ("In this chapter, we will discuss one")
         ):
             roles[i] = "agenda"
         n += 1
@@ -280,8 +282,10 @@ def is_closing(line: str) -> bool:
 
 
 def closing_lines(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
-    for i in content:
-        if roles[i] in (*OPEN_ROLES, "title") and is_closing(lines[i]):
+    """Closing lines become meta, unless the next line continues them ("Questions" / "about the proof?")."""
+    for n, i in enumerate(content):
+        wrapped = n + 1 < len(content) and lines[content[n + 1]].strip()[:1].islower()
+        if roles[i] in (*OPEN_ROLES, "title") and is_closing(lines[i]) and not wrapped:
             roles[i] = "meta"
 
 
