@@ -216,7 +216,7 @@ _AGENDA_PAGE = regex.compile(
     r"(?:lecture|session|class|talk)\s+(?:structure|map|contents|plan)|"
     r"structure\s+of\s+(?:the|this|today['’]s)\s+(?:lecture|session|class|talk)|where\s+(?:we\s+are|are\s+we)|"
     r"plan\s+for\s+(?:today|this\s+\w+)|today['’]?s\s+(?:topics?|menu|goals)|"
-    r"(?:course|chapter|session|module|unit|class|week|part)\s+(?:overview|outline|plan|objectives|goals|aims|contents))"
+    r"(?:course|chapter|session|module|unit|class|week|part)\s+(?:overview|plan|goals|aims))"
     r"\s*[:：?]?$",
     regex.I,
 )
