@@ -41,6 +41,8 @@ out: the rules kept are chosen on six development decks and scored on the sevent
   date and a page number read as one line).
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
+- ``exam_options``, ``prompt_labels``, ``agenda_lead``, ``closing_meta``, ``affiliation_meta``,
+  ``heading_questions``, ``logistics_tools``, ``divider_pages``: see workers/ocr/role_recall.py.
 """
 
 from __future__ import annotations
