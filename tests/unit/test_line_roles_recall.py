@@ -250,3 +250,21 @@ def test_a_wrapped_announcement_stays_content() -> None:
     )
     roles = deck_roles([*CONTENT[:2], page, *CONTENT[2:]])[2]
     assert roles["In this chapter, we will discuss one"] != "agenda"
+
+
+def test_content_that_looks_like_a_prompt_or_a_grade_stays_content() -> None:
+    page = "\n".join(
+        [
+            "Graph learning",
+            "Challenge: scaling to large graphs",
+            "Activity: spikes per second in the cortex",
+            "Projects 30% over budget in the survey",
+            "निम्नलिखित बिंदु याद रखें",
+            "1. कोशिका जीवन की इकाई है",
+            "2. ऊतक कोशिकाओं का समूह है",
+        ]
+    )
+    roles = deck_roles([*CONTENT[:2], page, *CONTENT[2:]])[2]
+    for line in page.split("\n")[1:4]:
+        assert roles[line] not in ("question", "meta"), line
+    assert roles["1. कोशिका जीवन की इकाई है"] != "question"

@@ -12,7 +12,7 @@ workers/ocr/roles.py calls these; each rule has a name in ``role_rules.RULES`` a
   answer label, an exam's words or a "Q."-numbered stem: a "?" over "1. ..." "2. ..." may be the slide's own
   answer.
 - ``prompt_labels``: a line opened by a prompt's label ("Activity:", "Your turn:", "Pop quiz:", "Poll:",
-  "Think-pair-share:", "Exam question:", "Review question:", "Puzzle:", "Challenge:"), or asking as an exam
+  "Think-pair-share:", "Exam question:", "Review question:", "Puzzle:", "Activity 2:"), or asking as an exam
   asks ("Which of the following ...", "Match the following", "... में से कौन ...", "下列哪 ..."), is a
   question, with or without its question mark.
 - ``agenda_lead``: a short lead-in that announces what the lecture does ("In this lecture we will:", "Today:",
@@ -68,7 +68,7 @@ _ANSWER_LABEL = regex.compile(r"^(?:ans(?:wer)?s?\b\.?|उत्तर|答案?|o
 _EXAM_WORDS = regex.compile(
     r"which\s+of\s+the\s+following|which\s+one\s+of|choose\s+the\s+(?:correct|best|right|most)|"
     r"select\s+the\s+(?:correct|best|right|most)|fill\s+in\s+the\s+blanks?|true\s+or\s+false|"
-    r"निम्नलिखित\s+में\s+से|निम्न\s+में\s+से|निम्नलिखित|下列|以下哪|哪一项|哪个选项|"
+    r"निम्नलिखित\s+में\s+से|निम्न\s+में\s+से|下列(?:哪|各项|选项|说法)|以下哪|哪一项|哪个选项|"
     r"какой\s+из|какие\s+из|cuál\s+de\s+las\s+siguientes|laquelle\s+des",
     regex.I,
 )
@@ -161,9 +161,10 @@ def exam_options(lines: Sequence[str], roles: list[str], content: Sequence[int])
 
 # --- prompts by their label ----------------------------------------------------------------------------
 _PROMPT_LABEL = regex.compile(
-    r"^(?:(?:class|group|in-class|short)?\s*activit(?:y|ies)|your\s+turn|pop\s+quiz|quick\s+quiz|poll|"
+    r"^(?:(?:class|group|in-class|classroom|learning)\s+activit(?:y|ies)|activity\s*\d+|your\s+turn|pop\s+quiz|"
+    r"quick\s+quiz|poll|"
     r"think[\s-]+pair[\s-]+share|exam(?:ple)?\s+question|exam\s+problem|review\s+questions?|"
-    r"self[\s-]+check|check\s+yourself|puzzle|challenge|brain\s*teaser|food\s+for\s+thought|"
+    r"self[\s-]+check|check\s+yourself|puzzle|brain\s*teaser|food\s+for\s+thought|"
     r"actividad|pregunta|вопрос(?:ы)?\s+для\s+обсуждения|讨论|提问|思考)\s*\d*\s*[:：]",
     regex.I,
 )
@@ -378,8 +379,8 @@ _COURSE_TOOLS = regex.compile(
     r"readings?\s+for\s+(?:next|this)\s+(?:week|lecture|class))|"
     # a grading breakdown ("Problem sets 40%", "Midterm: 25 %"), an exam with its date, a course's labels
     r"^(?:homeworks?|assignments?|problem\s+sets?|labs?|quiz(?:ze)?s?|midterms?(?:\s+exams?)?|"
-    r"finals?(?:\s+exams?)?|exams?|projects?|participation|attendance)\s*[:(–-]?\s*\d{1,3}\s*%|"
-    rf"^(?:midterm|final|exam|quiz)\w*(?:\s+exam)?\s*[:–-]?\s*(?:on\s+)?(?:{_WEEKDAY}\s+)?"
+    r"finals?(?:\s+exams?)?|exams?|projects?|participation|attendance)\s*[:(–-]?\s*\d{1,3}\s*%\)?\s*$|"
+    rf"^(?:midterm|final|exam|quiz)(?:s|zes)?(?:\s+exam)?\s*[:–-]?\s*(?:on\s+)?(?:{_WEEKDAY}\s+)?"
     rf"(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH}|\d{{1,2}}/\d{{1,2}})|"
     r"^(?:pre-?requisites?|required\s+(?:text(?:book)?s?|readings?)|text\s*books?|course\s+(?:text|website))\s*[:：]",
     regex.I,
