@@ -2,6 +2,7 @@
 name, the first stage of the pipeline where it is lost.
 
     .venv/bin/python benchmarks/sheet_coverage.py --split dev [DIR] [--decks SUBSTR ...] [--out FILE.json]
+    .venv/bin/python benchmarks/sheet_coverage.py --split dev /tmp/s15/scan --scanned  (scanned copies)
 
 Stages (a concept is "there" when its name or an alias occurs as whole words, as in study_quality.py):
 - absent: not in the text the reader got from the deck (a picture, a formula's symbols, or other words);
@@ -77,6 +78,7 @@ class DeckSheet:
     plans: list[list[Any]] = field(default_factory=list)  # plan_items' plans (none when it did not run)
     chosen: list[Any] = field(default_factory=list)  # select_items' choice
     texts: dict[str, str] = field(default_factory=dict)  # each stage's text, by STAGES' key
+    material: list[Any] = field(default_factory=list)  # the stored lectures, before the gate
 
 
 # the stages in order, each with the text a concept must be named in to get past it
@@ -104,6 +106,11 @@ def parse_args(doc: str | None, out: str, keep: bool = False) -> argparse.Namesp
     parser.add_argument("--split", choices=["dev"], default="dev")
     parser.add_argument("--decks", nargs="*", default=[])
     parser.add_argument("--out", default=out)
+    parser.add_argument(
+        "--scanned",
+        action="store_true",
+        help="DIR holds scan_decks.py's image-only copies (scored as their sources, as in study_quality.py)",
+    )
     if keep:
         parser.add_argument("--keep", metavar="DIR", help="copy the generated sheets here")
     return parser.parse_args()
@@ -129,6 +136,12 @@ def deck_sheets(
     data = json.loads(CONCEPTS.read_text(encoding="utf-8"))
     entries = {d["deck"]: d for d in data["decks"] if d["split"] == args.split}
     paths = [corpus / n for n in sorted(entries) if not args.decks or any(s in n for s in args.decks)]
+    source_of = {path: path.name for path in paths}  # a copy's deck: its source's concepts
+    if getattr(args, "scanned", False):
+        from scan_decks import scanned_name
+
+        source_of = {corpus / scanned_name(p): p.name for p in paths if (corpus / scanned_name(p)).exists()}
+        paths = list(source_of)
     cache: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
     captured: dict[str, Any] = {}
     plan0, select0 = cheatsheet.plan_items, cheatsheet.select_items
@@ -181,7 +194,7 @@ def deck_sheets(
             lcs = [extract(lec) for lec in material]
             ds = DeckSheet(
                 deck=deck,
-                concepts=entries[deck.name]["key_concepts"],
+                concepts=entries[source_of[deck]]["key_concepts"],
                 entries=sheet_entries,
                 pages=pdf_pages,
                 seconds=secs,
@@ -189,6 +202,7 @@ def deck_sheets(
                 lcs=lcs,
                 plans=captured.get("plans", []),
                 chosen=captured.get("chosen", []),
+                material=list(material),
             )
             ds.texts = {
                 "raw": raw[deck],

@@ -224,8 +224,9 @@ def gate_slide(
 
     kept: list[str | None] = []
     read_across = 0  # lines that are a picture's or a table's labels read across
-    open_cut = False  # the last line was dropped mid-sentence: the line that continues it goes too
+    open_cut: bool | str = False  # the last line was dropped mid-sentence ("title": a title's line)
     after_quote = False  # a credit line ("— Donald Knuth") is one only right after a quotation
+    titles = ({x.strip() for x, role in slide.lines if role == "title"} | {slide.title.strip()}) - {""}
     for line in slide.text.split("\n"):
         cover = ocr and body_words is not None and debris_line(line.strip(), body_words)
         if ocr:
@@ -253,12 +254,17 @@ def gate_slide(
             dropped = True  # "wie REINFORCED", "re Engineering": a cover or a logo read as a line
         if ocr and flat and labels_run_together(body, lambda w: zipf(w, lang)):
             dropped, read_across = True, read_across + 1
-        if flat and not dropped and open_cut and (flat[:1].islower() or body == flat):
-            dropped = True  # "chosen (by DBA) to be the primary key.": the tail of a dropped sentence
+        if flat and not dropped and open_cut and (flat[:1].islower() or (body == flat and not _bullet(flat))):
+            # "chosen (by DBA) to be the primary key.": the tail of a dropped sentence; a numbered line,
+            # "(13) Summary of ...", starts an item of its own. After a dropped title's line only its
+            # wrapped rest (lower case) or a lone word (a table's row label, "Actors") goes: "One output
+            # neuron per class to learn" under the title is no title's rest.
+            dropped = open_cut != "title" or flat[:1].islower() or len(flat.split()) == 1
         if dropped and flat[:1].islower():
             _drop_cut_head(kept, whole=ocr)  # "... which derives" before a dropped continuation
         if flat:  # a quotation ends where its credit does; an OCR line dropped mid-sentence leaves a tail
-            open_cut = dropped and ocr and not quoted and not flat.endswith((".", "!", "?", ";", "。"))
+            cut = dropped and ocr and not quoted and not flat.endswith((".", "!", "?", ";", "。"))
+            open_cut = ("title" if flat in titles else True) if cut else False
         kept.append(None if dropped else line)  # a dropped line leaves a break: no false join around it
     title = slide.title if not ocr or ocr_title_readable(slide.title, lang) else ""
     if ocr and (symbol_soup(title) or misread_word(title, known, ascii_too=True)):
