@@ -15,7 +15,6 @@ builders share on top of validity.py's checks.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from shared.text import content_tokens, fold, has_cjk, has_indic, stem, words
 from shared.text.plausibility import plausible_share, word_known
@@ -134,40 +133,20 @@ def cloze_ok(sentence: str, phrase: str, lang: str = "en", *, definition: bool =
     return readable(sentence, lang)
 
 
-# A numbering before a title or an item ("1.", "2)", "Part 3:", "Lecture 4 -", "III.") and a count after it
-# ("Split Conjunctive Predicates (3)"): no word of the title.
-_NUMBERING = re.compile(
-    r"^\s*(?:(?:part|section|chapter|lecture|unit|module|topic|teil|parte|tema|часть|раздел)\s+)?"
-    r"(?:\d+(?:\.\d+)*|[ivxlc]+)\s*[.):\-–—]?\s+",
-    re.I,
-)
-_COUNT = re.compile(r"\s*\(\d+\)\s*$")
-
-
 def _stems(text: str, lang: str) -> set[str]:
-    text = _COUNT.sub("", _NUMBERING.sub("", text))
-    return {stem(w, lang) for w in content_tokens(text, lang) if not w.isdigit()}
+    return {stem(w, lang) for w in content_tokens(text, lang)}
 
 
 def agenda_like(items: list[str], other_titles: list[str], lang: str = "en") -> bool:
-    """A list whose items are mostly the titles of the lecture's other sections or slides, matched loosely
-    (stems, case, numbering; an item that is a title, a title with one word more, or some of a title's
-    words) is its outline."""
-    titles = [t for t in (_stems(x, lang) for x in other_titles if x) if t]
+    """A list whose items are mostly (the words of) the titles of the lecture's other sections is its
+    outline."""
+    titles = [_stems(t, lang) for t in other_titles if t]
     hits = 0
     for item in items:
         mine = _stems(item, lang)
-        if mine and any(mine <= t or (len(t) >= 2 and t <= mine and len(mine - t) <= 1) for t in titles):
+        if mine and any(mine <= t for t in titles):
             hits += 1
     return hits * 2 >= len(items)
-
-
-def other_titles(lc: Any, title: str) -> list[str]:
-    """The titles of the lecture's sections and of its slides (a divider slide that heads no section too),
-    less ``title``: what an outline's items name."""
-    own = fold(title)
-    found = [g.title for g in lc.groups] + [s.title for s in lc.lecture.slides]
-    return [t for t in dict.fromkeys(found) if t and fold(t) != own]
 
 
 def list_ok(title: str, items: list[str], lang: str = "en") -> bool:

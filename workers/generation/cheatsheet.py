@@ -29,9 +29,8 @@ from workers.generation.candidates import (
     LectureCandidates,
     Point,
 )
-from workers.generation.cardrules import agenda_like, good_definition, other_titles, readable
+from workers.generation.cardrules import agenda_like, good_definition, readable
 from workers.generation.i18n import t
-from workers.generation.item_cuts import sheet_source_problem
 from workers.generation.keyterms import ListUnit, as_list
 from workers.generation.phrasing import Phraser
 from workers.generation.prompts import lecture_summary
@@ -263,14 +262,11 @@ def plan_items(
         section = {r.page: g.title for g in lc.groups for r in g.refs}
         refused: list[Definition] = []
         form = FormGate([s.text for s in lc.lecture.slides], lc.text_lang)  # entries refused by their form
-        lines_on = {s.ref.page: [ln for ln, _ in s.lines] for s in lc.lecture.slides}
         sheet_quotes.quoted_points(lc)  # a source's statements quoted on a slide: points of its section
         said_names = sheet_named.named_terms(lc)  # "This is called X" after what X is: checked there
         for d in map(unbulleted, [*lc.definitions, *layout.definitions, *said_names]):
             if not entry_ok(d.term, d.definition) or not good_definition(d.term, d.definition, lc.text_lang):
                 continue
-            if sheet_source_problem(f"{d.term} — {d.definition}", lines_on.get(d.ref.page, [])):
-                continue  # an exam question's option, or cut where its line wrapped (item_cuts.py)
             own = d in said_names  # a title-case name; "... for 1 observation" announces no list
             if not own and (
                 term_reason(d.term, lc.text_lang) or not point_complete(d.definition, lc.text_lang)
@@ -302,7 +298,7 @@ def plan_items(
         shown_by = {
             id(g): _shown_points(
                 g,
-                other_titles(lc, g.title),  # sections' and slides' titles: an outline's items
+                [x for x in titles if x != g.title],
                 named.get(fold(g.title)),
                 lc.text_lang,
                 closing=closing_title(g.title) and any(g is c for c in closing),
@@ -314,12 +310,7 @@ def plan_items(
         for g in groups:
             if sheet_cover.names_case(g.title, cases):
                 shown_by[id(g)] = []  # "Security requirements for the Mentcare system": the case's details
-            shown_by[id(g)] = [
-                p
-                for p in shown_by[id(g)]
-                if not form.refuses(g.title, p.text)
-                and not sheet_source_problem(p.text, lines_on.get(p.ref.page, []))
-            ]
+            shown_by[id(g)] = [p for p in shown_by[id(g)] if not form.refuses(g.title, p.text)]
         q.section_of = {r.page: k for k, g in enumerate(groups) for r in g.refs}
         q.fit_sections = {
             k for k, g in enumerate(groups) if label_fit(g.title, lc.text_lang) and not form_section(g)

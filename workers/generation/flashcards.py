@@ -42,7 +42,6 @@ from workers.generation.cardrules import (
     good_definition,
     list_ok,
     named_precisely,
-    other_titles,
 )
 from workers.generation.cloze_text import cloze
 from workers.generation.cloze_text import digest as _digest
@@ -86,10 +85,11 @@ def _list_cards(lc: LectureCandidates, extra: list[ListUnit] | None = None) -> l
     all the others (card_forms.list_cloze). The lecture's outline and lists of formula pieces are no lists."""
     out: list[CardDraft] = []
     lid = lc.lecture.id
+    titles = [g.title for g in lc.groups]
     units = list_units(lc)
     units += [u for u in extra or [] if fold(u.title) not in {fold(x.title) for x in units}]
     for unit in units:
-        others = other_titles(lc, unit.title)  # sections' and slides' titles
+        others = [x for x in titles if fold(x) != fold(unit.title)]
         if agenda_like(unit.items, others, lc.text_lang) or not list_ok(unit.title, unit.items, lc.text_lang):
             continue
         if list_problem(unit.title, unit.items, lc.text_lang):

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from shared.schemas import SourceRef
 from shared.text import fold, has_cjk, words
 from workers.generation.candidates import Group, LectureCandidates, good_title
-from workers.generation.item_cuts import cut_term
 from workers.generation.quiz_checks import notation_symbol
 from workers.generation.textutil import contains_phrase
 from workers.generation.validity import boilerplate_reason, fragment_reason, generic_label
@@ -58,8 +57,6 @@ def key_terms(lc: LectureCandidates) -> list[str]:
         term = re.sub(r"^(?:the|a|an|el|la|los|las|le|les|un|una)\s+(?=\w)", "", term.strip(), flags=re.I)
         key = fold(term)
         if key in seen or len(key) < 3 or boilerplate_reason(term) or fragment_reason(term):
-            continue
-        if cut_term(term, lc.text_lang):  # ends on a function word: cut where its line wrapped
             continue
         if term.rstrip().endswith("?"):
             continue

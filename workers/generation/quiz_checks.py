@@ -22,7 +22,6 @@ from shared.text import (
     words,
 )
 from shared.text.plausibility import zipf
-from workers.generation.item_cuts import cut_term
 from workers.generation.textutil import contains_phrase
 from workers.generation.validity import boilerplate_reason, fragment_reason
 from workers.ocr.line_cues import is_code
@@ -84,8 +83,8 @@ def term_problem(term: str, lang: str, lecture_text: str = "") -> str | None:
     """Why ``term`` cannot be a key or a distractor naming a concept, or None: it must be a short name of
     real words, not an identifier, a number phrase, a formula or a person's name."""
     flat = " ".join(term.split())
-    if not flat or boilerplate_reason(flat) or fragment_reason(flat) or cut_term(flat, lang):
-        return "fragment"  # "Consistency when there": cut where its line wrapped
+    if not flat or boilerplate_reason(flat) or fragment_reason(flat):
+        return "fragment"
     if has_cjk(flat):
         return None if 2 <= len(flat) <= 16 else "length"
     ws = words(flat)

@@ -9,7 +9,6 @@ import re
 from shared.schemas import QuestionKind, QuizQuestion, SourceRef
 from shared.text import content_tokens, count_cjk, fold, has_cjk, stem, words
 from workers.generation.candidates import Definition, LectureCandidates, good_title
-from workers.generation.cardrules import agenda_like, other_titles
 from workers.generation.i18n import t
 from workers.generation.keyterms import ListUnit
 from workers.generation.quiz_checks import statement_problem
@@ -129,9 +128,7 @@ def list_is_agenda(unit: ListUnit, lc: LectureCandidates) -> bool:
     items = [fold(re.sub(r"\s*\(\d+\)\s*$", "", i)) for i in unit.items]
     hits = sum(i in titles for i in items)
     numbered = sum(bool(re.search(r"\(\d+\)\s*$", i)) for i in unit.items)
-    if hits >= max(2, len(items) // 2) or numbered >= 2:
-        return True
-    return agenda_like(unit.items, other_titles(lc, unit.title), lc.text_lang)  # loosely: stems, numbering
+    return hits >= max(2, len(items) // 2) or numbered >= 2
 
 
 def cause_effect_question(text: str, lang: str, ref: SourceRef) -> QuizQuestion | None:

@@ -15,6 +15,7 @@ from shared.schemas import QuestionKind, QuizQuestion
 from shared.text import fold, has_cjk, words
 from workers.generation.candidates import LectureCandidates
 from workers.generation.card_forms import list_problem
+from workers.generation.cardrules import agenda_like
 from workers.generation.i18n import PHRASES, t
 from workers.generation.keyterms import ListUnit, list_units
 from workers.generation.quiz_checks import term_problem
@@ -33,11 +34,12 @@ def lists_to_name(lc: LectureCandidates) -> list[ListUnit]:
     text = "\f".join(f"{s.title}\n{s.text}" for s in lc.lecture.slides)
     units = list_units(lc)
     units += [u for u in structured(lc).lists if fold(u.title) not in {fold(x.title) for x in units}]
+    titles = [g.title for g in lc.groups]
     out = []
     for unit in units:
         if not MIN_NAMED <= len(unit.items) <= MAX_NAMED or title_problem(unit.title, lang):
             continue
-        if list_is_agenda(unit, lc):  # items that are the titles of other sections or slides (loosely)
+        if list_is_agenda(unit, lc) or agenda_like(unit.items, [x for x in titles if x != unit.title], lang):
             continue
         if is_glossary(lc, unit):
             continue  # "Terminology": terms each defined on its line, asked through their definitions

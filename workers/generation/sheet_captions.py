@@ -34,8 +34,6 @@ from workers.generation.candidates import (
     logical_lines,
 )
 from workers.generation.cardrules import looks_like_code
-from workers.generation.complete import lower_start
-from workers.generation.item_cuts import cut_term
 from workers.generation.material import Slide
 from workers.generation.sheet_entries import BOOK_WORD, cut_title, figure_boilerplate, misread
 from workers.generation.sheet_rules import code_line
@@ -102,8 +100,6 @@ def caption_fault(caption: str, picture_text: str, lang: str = "en") -> str | No
         return "code"
     if cut_title(caption):
         return "cut mid-phrase or a question"
-    if lower_start(caption) or cut_term(caption, lang):
-        return "cut where its line wrapped"  # "that is less prone to the vanishing": a sentence's middle
     return None
 
 

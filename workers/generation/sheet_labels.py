@@ -22,7 +22,6 @@ from shared.text import sentences, stopwords, words
 from workers.generation.cardrules import readable
 from workers.generation.complete import incomplete_reason, lower_start, sentence_like
 from workers.generation.gate import example_line
-from workers.generation.item_cuts import cut_term
 from workers.generation.near_miss import near_miss_reason
 from workers.generation.sheet_rules import point_reason, tidy
 from workers.generation.validity import GENERIC_LABELS, agenda_title, boilerplate_reason, entry_ok
@@ -58,8 +57,8 @@ def label_reason(title: str, lang: str = "en") -> str | None:
         return "leading_debris"  # ". More Dutch (Weverink)", "¥ Results"
     if lower_start(flat):
         return "lower_start"  # the rest of a sentence, not a title
-    if incomplete_reason(flat, lang, phrase=True) or cut_term(flat, lang):
-        return "incomplete"  # cut where the title wrapped: "Consistency when there"
+    if incomplete_reason(flat, lang, phrase=True):
+        return "incomplete"
     if len(sentences(flat, lang)) > 1:
         return "several_sentences"
     if example_line(flat) or near_miss_reason(flat):
@@ -136,8 +135,6 @@ def term_reason(term: str, lang: str = "en") -> str | None:
     phrase ("major strength of the relational model", "main idea of bagging")."""
     if incomplete_reason(term, lang, phrase=True):
         return "incomplete"
-    if cut_term(term, lang):
-        return "cut_term"  # "Consistency when there": the name goes on past a line's end
     head, of, _ = " ".join(term.split()).casefold().partition(" of ")
     if of and head.split() and all(w in _EMPTY_TOPIC for w in head.split() if w not in stopwords(lang)):
         return "names_no_concept"

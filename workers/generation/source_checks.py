@@ -25,7 +25,6 @@ import regex
 
 from shared.text import fold, stem, stopwords, words
 from shared.text.plausibility import word_known
-from workers.generation.item_cuts import cut_mid_word, from_options, wrapped_cut
 from workers.generation.material import LectureMaterial, Slide
 from workers.generation.sheet_form import ADOPTED, RULES, lecture_words
 
@@ -134,22 +133,6 @@ def cut_problem(slide: Slide | None, parts: Sequence[str]) -> str | None:
         tail = tuple(_folded_words(plain(part))[-3:])
         if len(tail) == 3 and tail in ends:
             return "cut_at_line_end"
-    return None
-
-
-def cut_source_problem(slide: Slide | None, parts: Sequence[str], lang: str) -> str | None:
-    """A part cut mid-word where its slide goes on ("... like the incidence rat?" where the slide says
-    "rate"), taken from an option of a multiple-choice question on its slide, or cut where its line wrapped
-    while the next line ends the sentence ("... for another" / "Dutch kid. In his ...") (item_cuts.py)."""
-    if slide is None or not slide.lines:
-        return None
-    lines = [line for line, _ in slide.lines]
-    if any(cut_mid_word(p, lines, lang) for p in parts if p.strip()):
-        return "cut_mid_word"
-    if any(from_options(p, lines) for p in parts if p.strip()):
-        return "source_exam_option"
-    if any(wrapped_cut(p, lines) for p in parts if p.strip()):
-        return "cut_at_line_end"
     return None
 
 
@@ -341,7 +324,6 @@ def quiz_problems(
         slide_kind_problem(slide),
         source_role_problem(slide, parts),
         cut_problem(slide, parts),
-        cut_source_problem(slide, [prompt, *parts[1:]], lang),
         plausibility_problem(parts, lang, vocab, max_count),
         stray_glyph_problem(parts),
         leans_problem(statement, lang) if kind in ("true_false", "fill_blank") else None,
@@ -374,7 +356,6 @@ def card_problems(
         slide_kind_problem(slide),
         source_role_problem(slide, parts, figure=figure),
         cut_problem(slide, parts),
-        None if figure else cut_source_problem(slide, parts, lang),
         plausibility_problem(parts, lang, vocab, max_count),
         stray_glyph_problem(parts),
         leans_problem(front, lang) if sentence else None,
