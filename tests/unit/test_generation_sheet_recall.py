@@ -46,3 +46,10 @@ def test_a_key_term_read_from_bullets_run_together() -> None:
     assert entry_ok(u.term, u.definition)
     plain = Definition("Rank", "Number of non-zero eigenvalues", "", _ref())
     assert unbulleted(plain) is plain
+
+
+def test_operators_are_no_bullets() -> None:
+    """ "∙" and "◦" are products and compositions in a formula, not bullets: the term keeps them whole."""
+    for term in ("A ∙ B", "f ◦ g"):
+        d = Definition(term, "the product of the two", "", _ref())
+        assert unbulleted(d) is d

@@ -294,7 +294,8 @@ def compact(p: Point) -> Point:
     return p
 
 
-_BULLETS = "•▪◦‣●∙"
+# bullet glyphs only: "∙" and "◦" are also operators ("A ∙ B", "f ◦ g"), so they are left alone
+_BULLETS = "•▪‣●"
 
 
 def unbulleted(d: Definition) -> Definition:
