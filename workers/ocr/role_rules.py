@@ -41,8 +41,6 @@ out: the rules kept are chosen on six development decks and scored on the sevent
   date and a page number read as one line).
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
-- ``exam_options``, ``prompt_labels``, ``agenda_lead``, ``closing_meta``, ``affiliation_meta``,
-  ``heading_questions``, ``logistics_tools``, ``divider_pages``: see workers/ocr/role_recall.py.
 """
 
 from __future__ import annotations
@@ -61,7 +59,6 @@ from workers.ocr.line_cues import (
     strip_bullet,
     strip_end_numbers,
 )
-from workers.ocr.role_recall import RECALL_RULES
 
 RULES = (
     "agenda_words",
@@ -102,7 +99,6 @@ RULES = (
     "ocr_bullets",
     "date_page_footer",
     "wrapped_lines",
-    *RECALL_RULES,
 )
 DEFAULT_RULES = frozenset(RULES)
 

@@ -95,17 +95,6 @@ from workers.ocr.role_meta import (
 )
 from workers.ocr.role_ocr import is_date_page, join_wrapped, ocr_bullets, ocr_hint_classes
 from workers.ocr.role_pairs import term_pairs_and_leads
-from workers.ocr.role_recall import (
-    affiliations,
-    agenda_leads,
-    agenda_page_title,
-    closing_lines,
-    divider_page,
-    exam_options,
-    heading_questions,
-    is_course_logistics,
-    is_prompt_label,
-)
 from workers.ocr.role_rules import (
     DEFAULT_RULES,
     agenda_title,
@@ -228,7 +217,6 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
                 page,
                 first=index == opening,
                 edge_page=index <= 1 or index == len(pages) - 1,
-                tail=index >= len(pages) - 2,
                 deck_pages=len(pages),
                 repeated=repeated,
                 rules=rules,
@@ -254,7 +242,6 @@ def classify_page(
     *,
     first: bool = False,
     edge_page: bool = False,
-    tail: bool = False,
     deck_pages: int = 1,
     repeated: set[str] | None = None,
     rules: frozenset[str] = DEFAULT_RULES,
@@ -350,9 +337,7 @@ def classify_page(
     if REFERENCE_TITLE.match(title_text):
         page_kind = "credit"
     elif "agenda_words" in rules and (
-        AGENDA_TITLE.match(title_text)
-        or ("agenda_title" in rules and agenda_title(title_text))
-        or ("agenda_lead" in rules and agenda_page_title(title_text))
+        AGENDA_TITLE.match(title_text) or ("agenda_title" in rules and agenda_title(title_text))
     ):
         page_kind = "agenda"
     elif LOGISTICS_TITLE.match(title_text):
@@ -373,16 +358,6 @@ def classify_page(
             roles[i] = page_kind  # an outline's or reading list's title line is part of it
     if len(content) == 1 and titles == content and not page.has_figures and not first:
         roles[content[0]] = "heading"  # a section divider
-    elif (
-        "divider_pages" in rules
-        and not page_kind
-        and not first
-        and not tail
-        and not page.has_figures
-        and divider_page(lines, content, titles)
-    ):
-        for i in content:
-            roles[i] = "heading"  # "Part II" over "Cost estimation"
 
     # 5. line by line
     previous = ""
@@ -429,14 +404,6 @@ def classify_page(
     if "question_shapes" in rules:
         exercise_blocks(lines, roles, content)
         caseless_question_runs(lines, roles, content)
-    if "exam_options" in rules:
-        exam_options(lines, roles, content)
-    if "agenda_lead" in rules and not page_kind:
-        agenda_leads(lines, roles, content)
-    if "closing_meta" in rules and tail and deck_pages >= 3:
-        closing_lines(lines, roles, content)
-    if "affiliation_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
-        affiliations(lines, roles, [i for i in content if i not in titles])
     if "heading_block" in rules and not page_kind:
         heading_blocks(lines, roles, content)
     if "repeated_labels" in rules:
@@ -479,8 +446,6 @@ def classify_page(
     term_pairs_and_leads(lines, roles, content)
     if "chained_headings" in rules and not page_kind:
         chained_headings(lines, roles, content)
-    if "heading_questions" in rules and not page_kind:
-        heading_questions(lines, roles, content)
     return roles
 
 
@@ -521,8 +486,6 @@ def _line_role(
         and not text.rstrip().endswith("?")
     ):
         return "meta"  # course logistics: problem sets, exams, office hours
-    if "logistics_tools" in rules and is_course_logistics(text):
-        return "meta"
     if "meta_label" in rules and is_meta_label(text):
         return "meta"
     if kind in ("figure_caption", "table_caption") or CAPTION.match(strip_bullet(text)):
@@ -542,7 +505,6 @@ def _line_role(
         or ("question_form" in rules and is_question_form(text))
         or ("question_prompt" in rules and is_question_prompt(text))
         or ("question_shapes" in rules and is_question_shape(text))
-        or ("prompt_labels" in rules and is_prompt_label(text))
     ):
         return "question"
     if kind == "table" or text.count("|") >= 2 or numeric_row(text):
