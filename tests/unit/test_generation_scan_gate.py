@@ -58,3 +58,21 @@ def test_an_unnumbered_line_after_a_refused_line_still_goes() -> None:
         "Verb placement\n(1) The children were recorded with g,, gz and\nSummary of the data for most verbs",
     )
     assert _lines(slide) == ["Verb placement"]
+
+
+def test_an_equation_number_finishing_a_refused_sentence_still_goes() -> None:
+    slide = _slide(
+        "Beam deflection",
+        "Beam deflection\nThe deflection follows from g,, gz as derived in equation\n"
+        "(3) and then substituted into the moment formula.\nThe maximum deflection is at midspan.",
+    )
+    assert _lines(slide) == ["Beam deflection", "The maximum deflection is at midspan."]
+
+
+def test_a_bulleted_line_after_a_refused_sentence_starts_an_item() -> None:
+    slide = _slide(
+        "Beam deflection",
+        "Beam deflection\nThe deflection follows from g,, gz as derived in\n"
+        "• use the moment formula at midspan",
+    )
+    assert _lines(slide) == ["Beam deflection", "• use the moment formula at midspan"]

@@ -254,7 +254,12 @@ def gate_slide(
             dropped = True  # "wie REINFORCED", "re Engineering": a cover or a logo read as a line
         if ocr and flat and labels_run_together(body, lambda w: zipf(w, lang)):
             dropped, read_across = True, read_across + 1
-        if flat and not dropped and open_cut and (flat[:1].islower() or (body == flat and not _bullet(flat))):
+        if (
+            flat
+            and not dropped
+            and open_cut
+            and (flat[:1].islower() or (body == flat and not _new_item(flat)))
+        ):
             # "chosen (by DBA) to be the primary key.": the tail of a dropped sentence; a numbered line,
             # "(13) Summary of ...", starts an item of its own. After a dropped title's line only its
             # wrapped rest (lower case) or a lone word (a table's row label, "Actors") goes: "One output
@@ -310,6 +315,17 @@ def _ocr_caption(caption: str, lang: str, known: Any, body_words: Counter[str] |
 
 
 MIN_READ_ACROSS = 2  # lines of labels read across on one page: a table read row by row, not one label
+
+
+def _new_item(line: str) -> bool:
+    """A numbered line whose text starts in upper case ("(13) Summary of ...") starts an item of its own;
+    "(3) and then substituted ..." is an equation's number finishing the sentence before it."""
+    from workers.generation.wrapping import BULLETS, strip_bullet
+
+    if not _bullet(line):
+        return False
+    line = line.strip()
+    return line[0] in BULLETS or not strip_bullet(line)[:1].islower()  # a glyph bullet always starts one
 
 
 def _bullet(line: str) -> bool:
