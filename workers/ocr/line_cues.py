@@ -99,7 +99,9 @@ _CREDIT_ANYWHERE = re.compile(
 _BRACKET_CITATION = re.compile(r"\[[^\]]*\b(?:1[89]|20)\d{2}[a-z]?\][.;]?\s*$")
 REFERENCE_TITLE = re.compile(
     r"^(?:references?|bibliography|further\s+reading|(?:suggested|recommended|additional)\s+"
-    r"(?:reading|readings|materials?|literature)|readings?|literature|sources|credits|acknowledge?ments|"
+    r"(?:reading|readings|materials?|literature)|readings?|literature|credits|acknowledge?ments|"
+    # "Sources", "Sources of figures", not a subject's "Sources of student stress" or "Sources of error"
+    r"sources(?!\s+of\s+(?!(?:images?|figures?|photos?|pictures?|illustrations?|slides?|materials?)\b))|"
     r"дополнительные\s+материалы|литература|список\s+литературы|参考文献|参考资料|延伸阅读|"
     r"referencias|bibliografía|lecturas|références|literatur)\b",
     re.I,

@@ -44,6 +44,7 @@ from collections.abc import Sequence
 import regex
 
 from workers.ocr.line_cues import AGENDA_TITLE, PageLines, edge_key, strip_bullet, strip_end_numbers
+from workers.ocr.role_rules import content_sentence
 
 # --- person names -----------------------------------------------------------------------------------
 _HONORIFIC = regex.compile(r"^(?:prof|dr|professor|mr|mrs|ms|profa|dra|ing|док|проф)\.?$", regex.I)
@@ -170,7 +171,8 @@ def meta_shape(line: str, *, rare_names: bool = True) -> bool:
         or _YEAR_ALONE.match(text)
     ):
         return True
-    short = len(text.split()) <= META_SHAPE_WORDS and not text.endswith(".")
+    # "Watson and Crick (Cambridge University) found the double helix" is a sentence, not a label
+    short = len(text.split()) <= META_SHAPE_WORDS and not text.endswith(".") and not content_sentence(text)
     return short and bool(_CODE_SHAPE.search(text) or _TERM.search(text) or _INSTITUTION.search(text))
 
 

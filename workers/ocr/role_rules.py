@@ -224,7 +224,12 @@ def edge_page_meta(lines: Sequence[str], roles: list[str], content: Sequence[int
     marked = []
     for i in content:
         text = strip_bullet(lines[i])
-        if roles[i] in ("", "body") and len(text.split()) <= 12 and _INSTITUTION.search(text):
+        if (
+            roles[i] in ("", "body")
+            and len(text.split()) <= 12
+            and _INSTITUTION.search(text)
+            and not content_sentence(text)  # "Watson and Crick (Cambridge University) found the double helix"
+        ):
             roles[i] = "meta"
             marked.append(i)
     for i in marked:
@@ -277,11 +282,76 @@ _CUE_ONLY = re.compile(
 )
 
 
+# words a course announcement uses and a subject's sentence about office hours or homework does not
+_COURSE_TALK = re.compile(
+    r"\b(?:class(?:es)?|course|lectures?|sections?|recitations?|students?|TAs?|rooms?|halls?|building|"
+    r"zoom|online|appointments?|e-?mails?|posted|submit(?:ted|ting)?|submissions?|released?|grades?|graded|"
+    r"grading|late|extensions?|cancell?ed|rescheduled|announced|will|piazza|canvas|gradescope|moodle|"
+    r"website|syllabus|terms?|semesters?|quarters?|exams?|midterms?|next|weeks?|weekly|today|tomorrow|tonight|"
+    r"morning|afternoon|evening|noon|midnight|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|am|pm)\b",
+    re.I,
+)
+_FUNCTION_WORDS = frozenset(
+    [
+        "and",
+        "the",
+        "for",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "upon",
+        "via",
+        "von",
+        "und",
+        "der",
+        "die",
+        "das",
+        "des",
+        "del",
+        "los",
+        "las",
+        "les",
+        "une",
+    ]
+)
+SENTENCE_MIN_WORDS = 7
+SENTENCE_MIN_CONTENT = 3  # lower-case words of three letters or more, not function words
+
+
+def content_sentence(line: str) -> bool:
+    """A sentence about a subject, not a notice: at least SENTENCE_MIN_WORDS words of which at least
+    SENTENCE_MIN_CONTENT are lower-case content words ("found", "helix", "regulated"), no digit (no time,
+    room, date or course number), no e-mail, not addressed to the class ("you", "we will") and no course
+    word ("lecture", "room", "posted", "Friday"): "Office hours of a doctor are regulated by labour law in
+    Germany", "Homework due dates move effort to the last day". "Office hours: Tue 2-4pm, room 32-G",
+    "Homework 3 due Friday" and "Prof. Jane Doe, Stanford University" are not."""
+    text = strip_bullet(line)
+    words = text.split()
+    if (
+        len(words) < SENTENCE_MIN_WORDS
+        or text.endswith((":", "："))
+        or any(ch.isdigit() or ch == "@" for ch in text)
+        or _ADDRESSED.search(text)
+        or _COURSE_TALK.search(text)
+    ):
+        return False
+    content = [
+        w
+        for w in (word.strip("()[],.;:!?\"'’") for word in words)
+        if len(w) >= 3 and w[:1].isalpha() and w[:1].islower() and w not in _FUNCTION_WORDS
+    ]
+    return len(content) >= SENTENCE_MIN_CONTENT
+
+
 def logistics_sure(line: str) -> bool:
     """A line with a logistics cue that no subject matter uses ("Submit on Gradescope", "PS7 is posted").
     With ``LOGISTICS_LINE``'s cue: a line that speaks to the class about it ("In the final Problem Set,
-    you'll implement ...") or that is only the cue ("Final exam")."""
+    you'll implement ...") or that is only the cue ("Final exam"). Never a ``content_sentence``."""
     text = line.strip()
+    if content_sentence(text):
+        return False
     return bool(
         _LOGISTICS_SURE.search(text)
         or (LOGISTICS_LINE.search(text) and (_ADDRESSED.search(text) or _CUE_ONLY.match(strip_bullet(text))))

@@ -99,6 +99,7 @@ from workers.ocr.role_rules import (
     DEFAULT_RULES,
     agenda_title,
     anywhere_repeats,
+    content_sentence,
     edge_page_meta,
     heading_blocks,
     is_citation,
@@ -484,6 +485,7 @@ def _line_role(
         and (logistics or logistics_sure(text))
         and len(text.split()) <= 25
         and not text.rstrip().endswith("?")
+        and not content_sentence(text)  # "Office hours of a doctor are regulated by labour law ..."
     ):
         return "meta"  # course logistics: problem sets, exams, office hours
     if "meta_label" in rules and is_meta_label(text):
