@@ -5,20 +5,7 @@ makes its own slides and fails without its fix."""
 
 from __future__ import annotations
 
-from workers.ocr.line_cues import PageLines
-from workers.ocr.roles import classify_deck
-
-CONTENT = [
-    "Deadlocks\nA process holds resources while it waits for others\nThe system can detect it",
-    "Scheduling\nThe scheduler picks the next process to run\nRound robin gives each a time slice",
-    "Memory\nPaging splits memory into frames\nThe page table maps pages to frames",
-    "Files\nA file system names and stores data\nDirectories group files together",
-]
-
-
-def roles_of(texts: list[str], index: int) -> dict[str, str]:
-    pages = [PageLines(lines=t.split("\n")) for t in texts]
-    return dict(zip(pages[index].lines, classify_deck(pages)[index], strict=True))
+from tests.unit.test_line_roles import CONTENT, roles_of
 
 
 def middle(page: str) -> dict[str, str]:
