@@ -41,6 +41,14 @@ def scanned_name(source: Path) -> str:
     return source.name if source.suffix.lower() == ".pdf" else source.name + ".pdf"
 
 
+def deck_sources(corpus: Path, paths: list[Path], scanned: bool) -> dict[Path, str]:
+    """Each deck to read and the corpus deck it stands for (its concepts and name): the decks themselves, or,
+    `scanned`, the copies of them found in `corpus` (a deck without a copy is left out)."""
+    if not scanned:
+        return {path: path.name for path in paths}
+    return {corpus / scanned_name(p): p.name for p in paths if (corpus / scanned_name(p)).exists()}
+
+
 def source_name(copy: str) -> str:
     """The source deck's name for a copy's name (the inverse of scanned_name)."""
     stem = copy[: -len(".pdf")] if copy.lower().endswith(".pdf") else copy

@@ -136,12 +136,10 @@ def deck_sheets(
     data = json.loads(CONCEPTS.read_text(encoding="utf-8"))
     entries = {d["deck"]: d for d in data["decks"] if d["split"] == args.split}
     paths = [corpus / n for n in sorted(entries) if not args.decks or any(s in n for s in args.decks)]
-    source_of = {path: path.name for path in paths}  # a copy's deck: its source's concepts
-    if getattr(args, "scanned", False):
-        from scan_decks import scanned_name
+    from scan_decks import deck_sources
 
-        source_of = {corpus / scanned_name(p): p.name for p in paths if (corpus / scanned_name(p)).exists()}
-        paths = list(source_of)
+    source_of = deck_sources(corpus, paths, getattr(args, "scanned", False))  # a copy's deck: its source's
+    paths = list(source_of)
     cache: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
     captured: dict[str, Any] = {}
     plan0, select0 = cheatsheet.plan_items, cheatsheet.select_items

@@ -337,12 +337,10 @@ def main() -> int:
     paths = [
         corpus / name for name in sorted(entries) if not args.decks or any(s in name for s in args.decks)
     ]
-    source_of = {path: path.name for path in paths}  # a copy's deck: its source's concepts and name
-    if args.scanned:
-        from scan_decks import scanned_name
+    from scan_decks import deck_sources
 
-        source_of = {corpus / scanned_name(p): p.name for p in paths if (corpus / scanned_name(p)).exists()}
-        paths = list(source_of)
+    source_of = deck_sources(corpus, paths, args.scanned)  # a copy's deck: its source's concepts and name
+    paths = list(source_of)
     cache: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
     results: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
