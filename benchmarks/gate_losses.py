@@ -96,11 +96,10 @@ def gate_refusals(lecture: Any, concept: dict[str, Any]) -> list[dict[str, Any]]
     """For each slide of a stored lecture naming the concept that its gated copy does not: the lines naming
     it and the rules that refused each."""
     from shared.text.language import detect_language
-    from workers.generation.gate import _LETTERS, _untitled, gate_slide
+    from workers.generation.gate import gate_slide, word_counts
 
     lang = detect_language("\n".join(s.text for s in lecture.slides))
-    counts = Counter(w.casefold() for s in lecture.slides for w in _LETTERS.findall(s.text))
-    body = Counter(w.casefold() for s in lecture.slides for w in _LETTERS.findall(_untitled(s)))
+    counts, body = word_counts(lecture)
     found = []
     for slide in lecture.slides:
         if not concepts_named(f"{slide.title} \n {slide.text}", [concept]):

@@ -226,7 +226,7 @@ def gate_slide(
     read_across = 0  # lines that are a picture's or a table's labels read across
     open_cut: bool | str = False  # the last line was dropped mid-sentence ("title": a title's line)
     after_quote = False  # a credit line ("— Donald Knuth") is one only right after a quotation
-    titles = ({x.strip() for x, role in slide.lines if role == "title"} | {slide.title.strip()}) - {""}
+    titles = _title_lines(slide)
     for line in slide.text.split("\n"):
         cover = ocr and body_words is not None and debris_line(line.strip(), body_words)
         if ocr:
@@ -335,14 +335,26 @@ def _bullet(line: str) -> bool:
 
 
 def gate_material(lecture: LectureMaterial, lang: str) -> LectureMaterial:
+    counts, body = word_counts(lecture)
+    return replace(lecture, slides=[gate_slide(s, lang, counts, body) for s in lecture.slides])
+
+
+def word_counts(lecture: LectureMaterial) -> tuple[Counter[str], Counter[str]]:
+    """The lecture's words, counted over its slides' text and over their text without title lines (what
+    gate_slide takes as `counts` and `body_words`)."""
     counts = Counter(w.casefold() for s in lecture.slides for w in _LETTERS.findall(s.text))
     body = Counter(w.casefold() for s in lecture.slides for w in _LETTERS.findall(_untitled(s)))
-    return replace(lecture, slides=[gate_slide(s, lang, counts, body) for s in lecture.slides])
+    return counts, body
+
+
+def _title_lines(slide: Slide) -> set[str]:
+    """The slide's title and the lines the reader marked as title, stripped."""
+    return ({x.strip() for x, role in slide.lines if role == "title"} | {slide.title.strip()}) - {""}
 
 
 def _untitled(slide: Slide) -> str:
     """The slide's text without its title lines (the title's own words are no evidence for it)."""
-    titled = {x for x, role in slide.lines if role == "title"} | {slide.title.strip()}
+    titled = _title_lines(slide)
     return "\n".join(x for x in slide.text.split("\n") if x.strip() not in titled)
 
 
