@@ -98,6 +98,7 @@ RULES = (
     "repeat_runs",
     "ocr_bullets",
     "date_page_footer",
+    "page_number_fit",
     "wrapped_lines",
 )
 DEFAULT_RULES = frozenset(RULES)
