@@ -109,6 +109,7 @@ from workers.ocr.role_rules import (
     is_meta_label,
     is_question_form,
     is_question_prompt,
+    logistics_block,
     logistics_sure,
     page_largest,
     wrapped_questions,
@@ -432,6 +433,8 @@ def classify_page(
         heading_blocks(lines, roles, content)
     if "repeated_labels" in rules:
         repeated_labels(lines, roles, content)
+    if "logistics_block" in rules:
+        logistics_block(lines, roles, content)
     if "paragraph_definitions" in rules:
         paragraph_definitions(lines, roles, content)
     if "letter_labels" in rules:
