@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/line_roles.py --split dev [--errors] [--cache DIR] [--data FILE ...]
     .venv/bin/python benchmarks/line_roles.py --split test
+    .venv/bin/python benchmarks/line_roles.py --split dev|test --oracle   (the reader's bound)
 
 Labels: for dev, the frozen set (benchmarks/data/line_roles.jsonl) and the later dev pages
 (benchmarks/data/line_roles_dev_extra.jsonl) together; for test, the frozen set. ``--data FILE``
@@ -142,6 +143,16 @@ def match(labelled: list[dict[str, Any]], lines: list[str]) -> list[int | None]:
     return out
 
 
+def oracle_roles(labelled: list[dict[str, Any]], matched: list[int | None]) -> dict[int, str]:
+    """Product line -> the role most of the labels matched to it have (ties: the first label's): the best
+    any role classifier can do on the lines as the reader gives them (lines it glued or split cost here)."""
+    votes: dict[int, Counter[str]] = defaultdict(Counter)
+    for row, index in zip(labelled, matched, strict=True):
+        if index is not None:
+            votes[index][row["role"]] += 1
+    return {index: counts.most_common(1)[0][0] for index, counts in votes.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -150,6 +161,11 @@ def main() -> int:
     parser.add_argument("--errors", action="store_true", help="list wrong lines (dev only)")
     parser.add_argument("--cache", help="keep each deck's read pages here (roles are always recomputed)")
     parser.add_argument("--data", action="append", help="labelled lines to read (repeatable; default above)")
+    parser.add_argument(
+        "--oracle",
+        action="store_true",
+        help="the reader's bound: each product line gets the role most of its matched labels have",
+    )
     args = parser.parse_args()
     if args.errors and args.split == "test":
         parser.error("--errors is for the dev split only: do not tune on test")
@@ -175,7 +191,9 @@ def main() -> int:
             labelled.sort(key=lambda r: r["line"])
             page = numbered.get(number)
             lines = page.text.split("\n") if page is not None else []
-            for row, index in zip(labelled, match(labelled, lines), strict=True):
+            matched = match(labelled, lines)
+            best = oracle_roles(labelled, matched) if args.oracle else {}
+            for row, index in zip(labelled, matched, strict=True):
                 if index is None or page is None:
                     unmatched[row["role"]] += 1
                     if args.errors:
@@ -183,7 +201,7 @@ def main() -> int:
                             f"{deck[:14]} p{number} {row['role']:>11} <- UNMATCHED   {row['text'][:90]}"
                         )
                     continue
-                role = page.roles[index] or "body"
+                role = best[index] if args.oracle else page.roles[index] or "body"
                 gold.append(row["role"])
                 pred.append(role)
                 if args.errors and role != row["role"]:

@@ -121,7 +121,13 @@ AGENDA_LINE = re.compile(
 )
 LOGISTICS_TITLE = re.compile(
     r"^(?:advertencia|disclaimer|notice|aviso|предупреждение|announcements?|logistics|administrivia|reminders?|housekeeping|course\s+(?:information|info|logistics)|"
-    r"administrative|admin)\b",
+    r"administrative|admin|"
+    # exam logistics named as the whole title ("Final Exam Details", "Midterm", "Exam schedule"), never a
+    # title that goes on ("Final exam review", "An analogy: course grading")
+    r"(?:(?:(?:final|midterm|mid-term)\s+)?exam(?:ination)?s?\s+(?:details|information|info|logistics|schedule|"
+    r"format|rules|dates?|polic(?:y|ies))|(?:final|midterm|mid-term)(?:\s+exam(?:ination)?s?)?|"
+    r"grading\s+(?:policy|scheme|breakdown)|(?:detalles|información)\s+del\s+examen|examen\s+final|"
+    r"modalités\s+d['’]examen|prüfungs(?:termin|modalitäten|infos?)|klausurtermin|экзамен|考试安排|考核方式)\s*$)\b",
     re.I,
 )
 _QUESTION_START = re.compile(

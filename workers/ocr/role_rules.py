@@ -98,6 +98,8 @@ RULES = (
     "repeat_runs",
     "ocr_bullets",
     "date_page_footer",
+    "page_number_fit",
+    "logistics_block",
     "wrapped_lines",
 )
 DEFAULT_RULES = frozenset(RULES)
@@ -356,6 +358,22 @@ def logistics_sure(line: str) -> bool:
         _LOGISTICS_SURE.search(text)
         or (LOGISTICS_LINE.search(text) and (_ADDRESSED.search(text) or _CUE_ONLY.match(strip_bullet(text))))
     )
+
+
+_NOTICE_ROLES = ("body", "definition", "list_lead", "question")
+
+
+def logistics_block(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
+    """The lines right under a logistics cue alone ("Final exam", "Homework:") that speak to the class ("You
+    can bring one sheet of notes") are the notice's, course meta; the run ends at the first line that does
+    not ("The focus is on writing R code" may be the subject's)."""
+    for n, i in enumerate(content):
+        if roles[i] != "meta" or not _CUE_ONLY.match(strip_bullet(lines[i].strip())):
+            continue
+        for j in content[n + 1 :]:
+            if roles[j] not in _NOTICE_ROLES or not _ADDRESSED.search(lines[j]):
+                break
+            roles[j] = "meta"
 
 
 # --- the layout model's header class ---------------------------------------------------------------

@@ -93,6 +93,7 @@ from workers.ocr.role_meta import (
     objectives,
     repeated_meta_keys,
 )
+from workers.ocr.role_numbers import bare_number, fits_numbering, shared_offsets
 from workers.ocr.role_ocr import is_date_page, join_wrapped, ocr_bullets, ocr_hint_classes
 from workers.ocr.role_pairs import term_pairs_and_leads
 from workers.ocr.role_rules import (
@@ -108,6 +109,7 @@ from workers.ocr.role_rules import (
     is_meta_label,
     is_question_form,
     is_question_prompt,
+    logistics_block,
     logistics_sure,
     page_largest,
     wrapped_questions,
@@ -208,6 +210,19 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
     anywhere = anywhere_repeats(pages) if "repeated_anywhere" in rules else set()
     if "repeated_meta" in rules:
         anywhere |= repeated_meta_keys(pages)
+    numbering = (
+        shared_offsets(
+            [
+                [
+                    digits_restored(p.lines[i].strip())
+                    for i in _edge_positions(p) | _edge_positions(p, by_position=False)
+                ]
+                for p in pages
+            ]
+        )
+        if "page_number_fit" in rules
+        else None
+    )
     opening = 0  # a cover picture with fewer than two lines: the title slide is the next page
     if "title_page_shift" in rules and len(pages) >= 4 and sum(bool(x.strip()) for x in pages[0].lines) < 2:
         opening = 1
@@ -223,6 +238,8 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
                 rules=rules,
                 anywhere=anywhere,
                 marks=fuzzy[index],
+                position=index + 1,
+                numbering=numbering,
             )
         )
     openers = agenda_items(pages, out)  # outlines named by words (see echo_agenda)
@@ -248,6 +265,8 @@ def classify_page(
     rules: frozenset[str] = DEFAULT_RULES,
     anywhere: set[str] | None = None,
     marks: dict[int, str] | None = None,
+    position: int = 0,
+    numbering: set[int] | None = None,
 ) -> list[str]:
     lines = page.lines
     roles = [BLANK] * len(lines)
@@ -299,6 +318,11 @@ def classify_page(
             roles[i] = "footer"
     repeated_anywhere_roles(page, roles, nonblank, edges | loose_edges, anywhere or set(), median)
     apply_marks(page, roles, nonblank, marks or {}, big=lambda h: _big(h, median))
+    if numbering is not None and position:
+        for i in nonblank:  # a bare number that does not fit the deck's page numbers is content
+            value = bare_number(digits_restored(lines[i].strip()))
+            if roles[i] == "footer" and value is not None and not fits_numbering(value, position, numbering):
+                roles[i] = BLANK
     content = [i for i in nonblank if not roles[i]]
 
     # 2. the title line(s)
@@ -409,6 +433,8 @@ def classify_page(
         heading_blocks(lines, roles, content)
     if "repeated_labels" in rules:
         repeated_labels(lines, roles, content)
+    if "logistics_block" in rules:
+        logistics_block(lines, roles, content)
     if "paragraph_definitions" in rules:
         paragraph_definitions(lines, roles, content)
     if "letter_labels" in rules:

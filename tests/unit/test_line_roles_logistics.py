@@ -1,0 +1,69 @@
+"""Exam logistics pages and notices (workers/ocr/line_cues.LOGISTICS_TITLE, role_rules.logistics_block).
+Pages the tests make."""
+
+from __future__ import annotations
+
+from workers.ocr.line_cues import DROPPED, PageLines
+from workers.ocr.role_rules import DEFAULT_RULES
+from workers.ocr.roles import classify_deck
+
+CONTENT = [
+    ["Cross validation", "", "Split the data into k folds of equal size.", "Fit on k-1 folds."],
+    ["Bias and variance", "", "More folds give less bias and more variance.", "Ten folds is common."],
+    ["Nested validation", "", "Tune on inner folds, report the outer folds.", "The outer score is held out."],
+]
+
+
+def _deck(page: list[str]) -> list[PageLines]:
+    return [PageLines(lines=CONTENT[0]), PageLines(lines=page), *(PageLines(lines=p) for p in CONTENT[1:])]
+
+
+def _page_roles(deck: list[PageLines], rules: frozenset[str] = DEFAULT_RULES) -> dict[str, str]:
+    return dict(zip(deck[1].lines, classify_deck(deck, rules=rules)[1], strict=True))
+
+
+EXAM_PAGE = [
+    "Final Exam Details",
+    "",
+    "Exam schedule:",
+    "Thursday, December 18",
+    "60 5th Ave, Rm C10",
+    "Exam format:",
+    "Entirely hand written",
+    "Implement algorithms written in plain English",
+]
+
+
+def test_an_exam_details_page_is_course_meta() -> None:
+    roles = _page_roles(_deck(EXAM_PAGE))
+    assert all(roles[line] == "meta" for line in EXAM_PAGE[2:]), roles
+
+
+def test_a_title_that_goes_on_is_no_logistics_page() -> None:
+    # "Final exam review" lists the subject's topics; "An analogy: course grading" teaches by analogy
+    for title in ("Final exam review", "An Analogy: Course Grading"):
+        page = [title, "", "Bias and variance of k-fold estimates", "Nested validation for tuned models"]
+        roles = _page_roles(_deck(page))
+        assert not [line for line in page[2:] if roles[line] in DROPPED], (title, roles)
+
+
+RECAP = [
+    "Recap",
+    "",
+    "Final exam",
+    "You can bring one sheet of handwritten notes",
+    "Your answers will be graded on the code you write",
+    "Out of sample evaluation is the gold standard for model performance",
+    "You can estimate it with k-fold cross validation",
+]
+
+
+def test_lines_speaking_to_the_class_under_a_logistics_cue_are_its_notice() -> None:
+    roles = _page_roles(_deck(RECAP))
+    assert roles["Final exam"] == "meta"
+    assert roles[RECAP[3]] == roles[RECAP[4]] == "meta"
+    # the run ends at the first line that does not speak to the class: the subject's lines stay content,
+    # even one addressed to the class further down
+    assert roles[RECAP[5]] not in DROPPED and roles[RECAP[6]] not in DROPPED
+    off = _page_roles(_deck(RECAP), DEFAULT_RULES - {"logistics_block"})
+    assert off[RECAP[3]] not in DROPPED and off[RECAP[4]] not in DROPPED
