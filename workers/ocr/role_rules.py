@@ -39,6 +39,8 @@ out: the rules kept are chosen on six development decks and scored on the sevent
   it speaks to the class ("you'll implement ...") or is only the cue ("Final exam").
 - ``ocr_bullets``, ``date_page_footer``: see workers/ocr/role_ocr.py (bullets OCR read as other glyphs; a
   date and a page number read as one line).
+- ``remark_labels``, ``count_labels``, ``clause_terms``, ``relative_refers``: definitions that are no
+  definitions by their form; ``symbol_terms``, ``single_item_leads``: see workers/ocr/role_defs.py.
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
 """
@@ -101,6 +103,12 @@ RULES = (
     "page_number_fit",
     "logistics_block",
     "wrapped_lines",
+    "remark_labels",
+    "count_labels",
+    "clause_terms",
+    "relative_refers",
+    "symbol_terms",
+    "single_item_leads",
 )
 DEFAULT_RULES = frozenset(RULES)
 

@@ -61,6 +61,7 @@ from workers.ocr.line_cues import (
     split_definition,
     strip_bullet,
 )
+from workers.ocr.role_defs import definition_shapes, single_item_leads
 from workers.ocr.role_forms import (
     chained_headings,
     figure_title,
@@ -437,6 +438,7 @@ def classify_page(
         logistics_block(lines, roles, content)
     if "paragraph_definitions" in rules:
         paragraph_definitions(lines, roles, content)
+    definition_shapes(lines, roles, content, rules)
     if "letter_labels" in rules:
         letter_labels(lines, roles, content)
     if "edge_page_meta" in rules and edge_page and deck_pages >= 3 and not page_kind:
@@ -471,6 +473,8 @@ def classify_page(
         ):
             roles[i] = "heading"
     term_pairs_and_leads(lines, roles, content)
+    if "single_item_leads" in rules:
+        single_item_leads(lines, roles, content)
     if "chained_headings" in rules and not page_kind:
         chained_headings(lines, roles, content)
     return roles

@@ -1,0 +1,203 @@
+"""Definitions that are no definitions, by their form (issue 12, session 18). ``split_definition`` takes any
+"Label: ...", "X - ..." or "X is a ..." for a term and its explanation; a definition becomes a knowledge unit
+(a flashcard, a cheat-sheet entry), so a false one is a bad card. Each rule below reads the SHAPE of the
+pair, not a deck's words, and has a name in ``role_rules.RULES``:
+
+- ``remark_labels``: the text after "Label:" is a remark, not an explanation: it opens a quoted passage that
+  runs on past the line (a speaker quoted: 'Pierce: "Negative pas is placed ...'), opens with a first- or
+  second-person pronoun (the slide talking to the class: "Downside: You don't have a good estimate ..."),
+  or, with its wrapped lines, ends in a question mark ("Big idea: What if ... your modeling decisions?").
+- ``count_labels``: the "term" opens with a count or an ordinal (digits, a number word, or a numbered
+  example's "(10)"): "Two important ICs: primary and foreign keys", "3 relations: Employees, ...",
+  "Первый способ: ...", "(13) Summary of German data: ...": it announces or numbers items, it names no
+  concept.
+- ``clause_terms``: the "term" is itself a clause: it opens with a subordinating conjunction ("If a system
+  is a networked system ...", "If input formats are known then ...") or carries a finite copula that does
+  not name what follows ("Safety problems are accidental - the software ...", "ICs are specified when
+  schema is defined"; kept: "If so, this is a participation constraint: ...").
+- ``symbol_terms`` (recall): "U is an M x M unitary matrix ...": a one-letter symbol defined by "is a/an/the".
+- ``single_item_leads`` (list lead-ins): lead-ins that alternate with one line each head those lines.
+- ``relative_refers``: the only defining phrase is "refer(s) to" inside a relative clause or with a pronoun
+  object ("... Enrolled tuples that refer to it"): nothing is defined.
+
+A definition line a rule rejects becomes body, and so do its wrapped continuations. The closed word
+classes (pronouns, number words, subordinators, copulas) are listed for English, Spanish and Russian;
+other languages (Chinese, Hindi) keep the old behaviour.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from workers.ocr.line_cues import is_continuation, split_definition, strip_bullet
+from workers.ocr.role_rules import is_definition_form
+
+DEFINITION_RULES = ("remark_labels", "count_labels", "clause_terms", "relative_refers")
+
+_SEPARATOR_AFTER = re.compile(r"^\s*(?:[:：]|[–—-])\s*")
+_QUOTE_OPEN = re.compile(r"^[\"“”„«‘’'`]")
+_PERSON = re.compile(
+    r"^(?:you|we|i|you['’]\w+|we['’]\w+|i['’]\w+|usted|ustedes|nosotros|tú|yo|вы|мы|ты|я)\b(?!\.)", re.I
+)
+_CARDINAL = (
+    r"two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|seis|два|две|три|четыре|пять|шесть"
+)
+_ORDINAL = (
+    r"first|second|third|fourth|fifth|primer|primera|primero|segundo|segunda|tercer|tercera|tercero|cuarto|"
+    r"cuarta|первый|первая|первое|второй|вторая|второе|третий|третья|третье|четвертый|четвёртый|четвертая|"
+    r"четвёртая|пятый|пятая"
+)
+# a count of things ("Two important ICs", "3 relations"), an ordinal over ONE word ("Первый способ", "Second
+# way": "Third normal form" and "First-order logic" stay terms), or a numbered example's "(10)"
+_COUNT = re.compile(
+    rf"^(?:\(\d{{1,3}}[a-z]?\)\s*\S|\d+\s+[^\W\d]|(?:{_CARDINAL})\s+\w|(?:{_ORDINAL})\s+\w+$)", re.I
+)
+_SUBORDINATOR = re.compile(  # "while" and "once" name things too ("While loop", "Once-only")
+    r"^(?:if|when|whenever|although|though|because|unless|si|cuando|aunque|porque|если|когда|хотя)\s", re.I
+)
+_COPULA = re.compile(r"\s(?:is|are|was|were|es|son|está|están)\s+(?P<after>\S+)", re.I)
+_ARTICLE = re.compile(r"^(?:a|an|the|un|una|el|la)$", re.I)
+_RELATIVE_REFERS = re.compile(
+    r"\b(?:that|which|who|whose|que|cual)\s+refers?\s+to\b|\brefers?\s+to\s+(?:it|them|this|these|that)\b",
+    re.I,
+)
+
+_REFERS = re.compile(r"\brefers?\s+to\b", re.I)
+
+
+def _pair(line: str) -> tuple[str, str, str] | None:
+    """(term, explanation, how): how the line splits ("label": a separator, "verb": "X is a ...",
+    "phrase": a defining phrase and no term)."""
+    pair = split_definition(line)
+    if pair is None:
+        return None
+    term, expl = pair
+    if not term:
+        return term, expl, "phrase"
+    text = strip_bullet(line)
+    at = text.find(term)
+    rest = text[at + len(term) :] if at >= 0 else ""
+    return term, expl, "label" if _SEPARATOR_AFTER.match(rest) and not rest.startswith(" is") else "verb"
+
+
+def remark_label(term: str, expl: str, how: str, run: str) -> bool:
+    """``remark_labels``: "Label: <a quotation | a sentence to the class | a question>"."""
+    if how != "label":
+        return False
+    text = expl.strip()
+    return bool(_passage(text) or _PERSON.match(text)) or run.rstrip().endswith(("?", "？"))
+
+
+def _passage(text: str) -> bool:
+    """A quoted passage: a quotation mark, a capital, and no closing mark on the line ('Pierce: "Negative
+    pas is placed ...' over its next lines); a short quoted definition ('Ontology: "A formal specification
+    of a conceptualization"') closes on its line."""
+    opening = _QUOTE_OPEN.match(text)
+    if not opening:
+        return False
+    rest = text[opening.end() :].lstrip("\"“”„«‘’'`")
+    return rest[:1].isupper() and not re.search(r"[\"“”»’']", rest)
+
+
+def count_label(term: str, how: str) -> bool:
+    """``count_labels``: a term that opens with a count, an ordinal or a numbered example's mark."""
+    return how in ("label", "verb") and bool(_COUNT.match(strip_bullet(term)))
+
+
+def clause_term(term: str, how: str) -> bool:
+    """``clause_terms``: a term that opens with a subordinator or holds a copula; a copula with an article
+    after it names what the separator explains ("If so, this is a participation constraint: ...")."""
+    if how not in ("label", "verb"):
+        return False
+    text = strip_bullet(term)
+    copula = _COPULA.search(f" {text}")
+    if copula is not None:
+        return not _ARTICLE.match(copula["after"])
+    return bool(_SUBORDINATOR.match(text)) and len(text.split()) >= 3
+
+
+def relative_refers(line: str, how: str) -> bool:
+    """``relative_refers``: the defining phrase is "that refer to ..." / "refers to it"."""
+    if how != "phrase" or not _RELATIVE_REFERS.search(line):
+        return False
+    return not _REFERS.search(_RELATIVE_REFERS.sub("", line))
+
+
+def false_definition(line: str, run: str, rules: frozenset[str]) -> str:
+    """The name of the rule that finds ``line`` (a line that ``split_definition`` splits; ``run``: the line
+    with its wrapped continuations) no definition, or ""."""
+    parts = _pair(line)
+    if parts is None or ("definition_form" in rules and is_definition_form(line)):
+        return ""
+    term, expl, how = parts
+    if "remark_labels" in rules and remark_label(term, expl, how, run):
+        return "remark_labels"
+    if "count_labels" in rules and count_label(term, how):
+        return "count_labels"
+    if "clause_terms" in rules and clause_term(term, how):
+        return "clause_terms"
+    if "relative_refers" in rules and relative_refers(line, how):
+        return "relative_refers"
+    return ""
+
+
+def definition_shapes(
+    lines: Sequence[str], roles: list[str], content: Sequence[int], rules: frozenset[str]
+) -> None:
+    """Definition lines (and their wrapped continuations) that a rule above finds no definition: body; with
+    ``symbol_terms``, a body line that defines a one-letter symbol: definition."""
+    if "symbol_terms" in rules:
+        for i in content:
+            if roles[i] == "body" and symbol_term(lines[i]):
+                roles[i] = "definition"
+    if not any(rule in rules for rule in DEFINITION_RULES):
+        return
+    n = 0
+    while n < len(content):
+        i = content[n]
+        if roles[i] != "definition":
+            n += 1
+            continue
+        run = [i]
+        for j in content[n + 1 :]:
+            if roles[j] == "definition" and is_continuation(lines[j], lines[run[-1]]):
+                run.append(j)
+            else:
+                break
+        joined = " ".join(lines[j].strip() for j in run)
+        if false_definition(lines[i], joined, rules):
+            for j in run:
+                roles[j] = "body"
+        n += len(run)
+
+
+# --- lead-ins over one line each ------------------------------------------------------------------
+def single_item_leads(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
+    """``single_item_leads``: lead-ins that alternate with ONE line each ("Left singular vectors:" / "U is an
+    M x M unitary matrix ..." / "Right singular vectors:" / "V is ...", twice or more in a row) head those
+    lines; no list follows them: heading."""
+    leads = [n for n, i in enumerate(content) if roles[i] == "list_lead"]
+    chain: list[int] = []
+    for n in [*leads, -10]:
+        if chain and n == chain[-1] + 2 and roles[content[chain[-1] + 1]] not in ("list_lead", "heading"):
+            chain.append(n)
+            continue
+        if len(chain) >= 2:
+            for k in chain:
+                roles[content[k]] = "heading"
+        chain = [n]
+
+
+_SYMBOL_VERB = re.compile(
+    r"^(?P<symbol>[^\W\d_]|[\U0001d400-\U0001d7ff])\s+(?:is|are)\s+(?:an?|the)\s+\S+(?:\s+\S+){2}"
+)
+
+
+def symbol_term(line: str) -> bool:
+    """``symbol_terms``: "U is an M x M unitary matrix ...": a one-letter or maths-letter symbol defined by
+    "is a / is an / is the" and four words or more (``split_definition`` asks two characters of a term)."""
+    return bool(_SYMBOL_VERB.match(strip_bullet(line)))
+
+
+__all__ = ["DEFINITION_RULES", "definition_shapes", "false_definition", "single_item_leads", "symbol_term"]
