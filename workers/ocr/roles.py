@@ -61,6 +61,7 @@ from workers.ocr.line_cues import (
     split_definition,
     strip_bullet,
 )
+from workers.ocr.role_figures import figure_words
 from workers.ocr.role_forms import (
     chained_headings,
     figure_title,
@@ -447,6 +448,7 @@ def classify_page(
     term_pairs_and_leads(lines, roles, content)
     if "chained_headings" in rules and not page_kind:
         chained_headings(lines, roles, content)
+    figure_words(page, roles, nonblank, rules)
     return roles
 
 
