@@ -45,7 +45,6 @@ class LineHint:
     bottom: float | None = None
     size: float | None = None
     ocr: bool = False
-    boxed: str = ""  # the layout class the role pass set aside (an OCR'd line's, workers/ocr/role_ocr.py)
 
 
 @dataclass

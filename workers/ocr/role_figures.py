@@ -18,17 +18,11 @@ in ``role_rules.RULES`` and can be switched off:
   words or fewer, not a lead-in, not a bullet) is one of the picture's labels or callouts. The reader marks
   such lines "figure" only near a picture; a label set farther off (under a picture's caption area, between
   two pictures) kept no class.
-- ``ocr_figure_words``: on an OCR'd page with a figure, a line the layout model put in the figure's box (the
-  role pass otherwise sets that class aside: the model boxes a typed handout's prose as a figure) that is
-  short (OCR_LABEL_WORDS words or fewer, three letters or more), smaller than the page's median line, opens
-  with a capital or is an identifier ("Hourly_Emps"), ends in no sentence or lead-in mark and is not
-  continued in lower case on the next line: a diagram's label ("Employees", "Policies" in an ER diagram).
 """
 
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Sequence
 
 from workers.ocr.line_cues import DROPPED, LineHint, PageLines, is_continuation, is_list_lead, strip_bullet
@@ -41,7 +35,6 @@ TITLE_GAP = 0.15  # ... and starting at most this share of the page's height und
 TITLE_BAND = 0.25  # the page's first line starting above this share of its height sets its title's size
 FREE_LABEL_WORDS = 6  # a free text box's line of at most this many words is a label (the reader's own bound)
 HEADING_MAX_WORDS = 8
-OCR_LABEL_WORDS = 3  # an OCR'd line of a figure's box this short is one of its labels
 
 # "40", "-10", "0.5", "10-2" (10⁻² with its exponent read flat), "-10 0 10 20 30", "25%"
 _TICK = re.compile(r"^[-+−–]?\d+(?:[.,]\d+)?%?(?:\s*[-−–]\s*\d+)?(?:\s+[-+−–]?\d+(?:[.,]\d+)?%?)*$")
@@ -156,32 +149,6 @@ def _free_box_labels(page: PageLines, roles: list[str], content: Sequence[int]) 
             roles[i] = "figure_text"
 
 
-def _ocr_figure_words(page: PageLines, roles: list[str], content: Sequence[int]) -> None:
-    if not page.has_figures:
-        return
-    sizes = [h.size for i in content if (h := _hint(page, i)) is not None and h.size]
-    median = statistics.median(sizes) if sizes else None
-    for n, i in enumerate(content):
-        hint = _hint(page, i)
-        text = page.lines[i].strip()
-        following = page.lines[content[n + 1]] if n + 1 < len(content) else ""
-        if (
-            roles[i] == "body"
-            and hint is not None
-            and hint.ocr
-            and hint.boxed == "figure"
-            and hint.size
-            and median
-            and hint.size < median
-            and 1 <= len(text.split()) <= OCR_LABEL_WORDS
-            and sum(ch.isalpha() for ch in text) >= 3
-            and (text[:1].isupper() or "_" in text)
-            and not text.endswith((".", ",", ";", ":", "?", "!", "：", "？"))
-            and not (following and is_continuation(following, text))
-        ):
-            roles[i] = "figure_text"
-
-
 def figure_words(
     page: PageLines, roles: list[str], nonblank: Sequence[int], rules: frozenset[str] | set[str]
 ) -> None:
@@ -195,5 +162,3 @@ def figure_words(
         _figure_size(page, roles, content)
     if "free_box_labels" in rules:
         _free_box_labels(page, roles, content)
-    if "ocr_figure_words" in rules:
-        _ocr_figure_words(page, roles, content)

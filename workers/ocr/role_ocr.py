@@ -178,12 +178,8 @@ def _for_roles(hint: LineHint | None) -> LineHint | None:
     if hint is None or not hint.ocr:
         return hint
     if hint.top is not None and hint.top >= FOOT_BAND:
-        return replace(hint, kind="", size=None, boxed=hint.kind) if hint.kind or hint.size else hint
-    if hint.kind and hint.kind not in OCR_HINT_CLASSES:
-        return replace(
-            hint, kind="", boxed=hint.kind
-        )  # kept aside: role_figures reads a figure's words by it
-    return hint
+        return replace(hint, kind="", size=None) if hint.kind or hint.size else hint
+    return replace(hint, kind="") if hint.kind and hint.kind not in OCR_HINT_CLASSES else hint
 
 
 def ocr_hint_classes(pages: Sequence[PageLines]) -> list[PageLines]:

@@ -39,8 +39,7 @@ out: the rules kept are chosen on six development decks and scored on the sevent
   it speaks to the class ("you'll implement ...") or is only the cue ("Final exam").
 - ``ocr_bullets``, ``date_page_footer``: see workers/ocr/role_ocr.py (bullets OCR read as other glyphs; a
   date and a page number read as one line).
-- ``tick_labels``, ``figure_size``, ``free_box_labels``, ``ocr_figure_words``: figure words by form, see
-  workers/ocr/role_figures.py.
+- ``tick_labels``, ``figure_size``, ``free_box_labels``: figure words by form (workers/ocr/role_figures.py).
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
 """
@@ -104,7 +103,6 @@ RULES = (
     "tick_labels",
     "figure_size",
     "free_box_labels",
-    "ocr_figure_words",
 )
 DEFAULT_RULES = frozenset(RULES)
 
