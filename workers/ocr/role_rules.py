@@ -41,6 +41,7 @@ out: the rules kept are chosen on six development decks and scored on the sevent
   date and a page number read as one line).
 - ``remark_labels``, ``count_labels``, ``clause_terms``, ``relative_refers``: definitions that are no
   definitions by their form; ``symbol_terms``, ``single_item_leads``: see workers/ocr/role_defs.py.
+- ``tick_labels``, ``figure_size``, ``free_box_labels``: figure words by form (workers/ocr/role_figures.py).
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
 """
@@ -109,6 +110,9 @@ RULES = (
     "relative_refers",
     "symbol_terms",
     "single_item_leads",
+    "tick_labels",
+    "figure_size",
+    "free_box_labels",
 )
 DEFAULT_RULES = frozenset(RULES)
 

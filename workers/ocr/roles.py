@@ -62,6 +62,7 @@ from workers.ocr.line_cues import (
     strip_bullet,
 )
 from workers.ocr.role_defs import definition_shapes, single_item_leads
+from workers.ocr.role_figures import figure_words
 from workers.ocr.role_forms import (
     chained_headings,
     figure_title,
@@ -477,6 +478,7 @@ def classify_page(
         single_item_leads(lines, roles, content)
     if "chained_headings" in rules and not page_kind:
         chained_headings(lines, roles, content)
+    figure_words(page, roles, nonblank, rules)
     return roles
 
 
