@@ -67,3 +67,38 @@ def test_lines_speaking_to_the_class_under_a_logistics_cue_are_its_notice() -> N
     assert roles[RECAP[5]] not in DROPPED and roles[RECAP[6]] not in DROPPED
     off = _page_roles(_deck(RECAP), DEFAULT_RULES - {"logistics_block"})
     assert off[RECAP[3]] not in DROPPED and off[RECAP[4]] not in DROPPED
+
+
+def test_an_exam_paper_and_subjects_named_like_exams_stay_content() -> None:
+    # an exam paper's first page, exam timetabling as graph colouring, a politics slide on midterm elections:
+    # the title alone is no notice (review of session 18)
+    pages = {
+        "Final Exam": [
+            "1. (10 points) Suppose you roll two fair dice. Find P(sum = 7).",
+            "2. (10 points) State and prove Bayes' theorem.",
+        ],
+        "Exam schedule": [
+            "Each exam is a vertex of the conflict graph",
+            "Two exams conflict when one student sits both",
+        ],
+        "Midterm": [
+            "Midterm elections often go against the president's party",
+            "Turnout is lower than in presidential years",
+        ],
+    }
+    for title, lines in pages.items():
+        roles = _page_roles(_deck([title, "", *lines]))
+        assert not [line for line in lines if roles[line] in DROPPED], (title, roles)
+
+
+def test_exercises_that_speak_to_the_student_are_no_notice() -> None:
+    page = [
+        "Practice problems",
+        "",
+        "Homework",
+        "1. Suppose you roll two fair dice. What is the probability that the sum is 7?",
+        "2. If you draw two cards without replacement, find the probability both are aces.",
+        "Your friend flips a coin 10 times; compute P(exactly 5 heads).",
+    ]
+    roles = _page_roles(_deck(page))
+    assert not [line for line in page[3:] if roles[line] in DROPPED], roles

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from workers.ocr.line_cues import DROPPED, PageLines
-from workers.ocr.role_numbers import bare_number, fits_numbering, shared_offsets
+from workers.ocr.role_numbers import Numbering, bare_number, deck_numbering, fits_numbering
 from workers.ocr.role_rules import DEFAULT_RULES
 from workers.ocr.roles import classify_deck
 
@@ -83,8 +83,48 @@ def test_bare_number_forms() -> None:
         12,
     ]
     assert bare_number("7 cells") is None and bare_number("2020-04-15") is None and bare_number("") is None
-    assert shared_offsets([["1"], ["x"], ["3"], ["(40)"]]) == {0}
-    assert fits_numbering(4, 4, set()) and fits_numbering(5, 4, set()) and not fits_numbering(6, 4, set())
-    assert not fits_numbering(0, 4, set()) and fits_numbering(130, 7, {123})
-    assert fits_numbering(12, 6, {4}) and not fits_numbering(13, 6, {4})  # two hidden slides, not three
-    assert fits_numbering(2022, 6, set())  # a year split off a date stays with the date rules
+    assert deck_numbering([["1"], ["x"], ["3"], ["(40)"]]).offsets == {0}
+    none, shared = Numbering(), Numbering(offsets=frozenset({123}))
+    assert fits_numbering(4, 4, none) and fits_numbering(5, 4, none) and not fits_numbering(6, 4, none)
+    assert not fits_numbering(0, 4, none) and fits_numbering(130, 7, shared)
+    assert fits_numbering(12, 6, Numbering(offsets=frozenset({4})))  # two hidden slides before it
+    assert not fits_numbering(13, 6, Numbering(offsets=frozenset({4})))  # not three
+    assert fits_numbering(2022, 6, none)  # a year split off a date stays with the date rules
+
+
+SLIDES = [
+    ("Light reactions", "Water is split and oxygen released in thylakoids"),
+    ("Calvin cycle", "Carbon dioxide is fixed into three-carbon sugars"),
+    ("Stomata", "Pores on leaves regulate water loss and the intake of gases"),
+    ("C4 plants", "Spatial separation concentrates carbon dioxide near Rubisco"),
+    ("CAM plants", "Temporal separation lets desert plants open their pores at night"),
+    ("Pigments", "Chlorophyll absorbs red and blue wavelengths strongly"),
+]
+
+
+def test_selected_slides_keeping_their_numbers_at_the_top() -> None:
+    # an excerpt of six slides numbered 12, 17, 23, ... at the top: no offset is shared, but the numbers rise
+    # with the pages; each stays a page number and the slide keeps its title
+    numbers = [12, 17, 23, 31, 44, 58]
+    deck = [PageLines(lines=[str(n), t, b]) for n, (t, b) in zip(numbers, SLIDES, strict=True)]
+    roles = classify_deck(deck)
+    assert [r[0] for r in roles] == ["footer"] * 6
+    assert [r[1] for r in roles[1:]] == ["title"] * 5
+    assert deck_numbering([[str(n)] for n in numbers]).sequence == set(enumerate(numbers, start=1))
+
+
+def test_a_two_up_handout_and_a_jump_after_a_run_are_page_numbers() -> None:
+    two_up = [PageLines(lines=[t, b, "", str(2 * k + 2)]) for k, (t, b) in enumerate(SLIDES)]
+    assert all(r[-1] == "footer" for r in classify_deck(two_up))
+    jump = [PageLines(lines=[t, b, "", str(n)]) for (t, b), n in zip(SLIDES, [40, 41, 42, 43, 60, 61])]
+    assert all(r[-1] == "footer" for r in classify_deck(jump))
+
+
+def test_a_number_that_fits_nothing_is_never_the_title() -> None:
+    # page 5 of an unnumbered deck opens with "34" (an example's or a source's number): content, and the title
+    # is the line under it
+    deck = [PageLines(lines=[t, b]) for t, b in SLIDES]
+    deck[4] = PageLines(lines=["34", SLIDES[4][0], SLIDES[4][1]])
+    roles = classify_deck(deck)[4]
+    assert roles[0] not in ("footer", "title") and roles[1] == "title"
+    assert classify_deck(deck, rules=DEFAULT_RULES - {"page_number_fit"})[4][:2] == ["footer", "title"]

@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-__all__ = ["bare_number", "fits_numbering", "shared_offsets"]
+__all__ = ["Numbering", "bare_number", "deck_numbering", "fits_numbering"]
 
 _BARE = re.compile(
     r"^[\s(\[\-–—|]*(?:(?:page|slide|p\.)\s*)?(\d{1,4})(?:\s*(?:/|of)\s*\d{1,4})?[\s)\]\-–—|.]*$", re.I
@@ -30,6 +31,7 @@ _BARE = re.compile(
 
 
 YEARS = (1900, 2099)
+SEQUENCE_MIN = 3  # pages of a rising run of single edge numbers that make it the deck's numbering
 SKIPPED = 2  # a page number may run this far from a shared offset (hidden slides skipped before it)
 
 
@@ -39,35 +41,89 @@ def bare_number(line: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def shared_offsets(edge_lines: Sequence[Iterable[str]]) -> set[int]:
-    """Offsets (number - position, positions from 1) that page numbers among the edge lines of at least two
-    pages share. ``edge_lines[k]`` is page k's edge lines, digits restored."""
+@dataclass(frozen=True)
+class Numbering:
+    """A deck's page numbers: offsets (number - position) that two pages share, and the (position, number)
+    pairs of a rising sequence of single edge numbers."""
+
+    offsets: frozenset[int] = frozenset()
+    sequence: frozenset[tuple[int, int]] = frozenset()
+
+
+def deck_numbering(edge_lines: Sequence[Iterable[str]]) -> Numbering:
+    """The deck's page numbers from its pages' edge lines (``edge_lines[k]``: page k's, digits restored):
+    offsets that page numbers of at least two pages share, and the longest run of pages with ONE bare edge
+    number each whose numbers rise with the pages (selected slides keeping their numbers 12, 17, 23, ...;
+    a 2-up handout's 2, 4, 6) when it holds at least SEQUENCE_MIN pages. A page with several bare numbers at
+    its edges (a handout's examples "(34)", "(35)") gives none to the sequence."""
     numbers: list[set[int]] = []
     ends: list[dict[str, int]] = []  # the rest of a line ending in a number -> that number
-    for lines in edge_lines:
+    singles: list[tuple[int, int]] = []
+    for position, lines in enumerate(edge_lines, start=1):
         found, ended = set(), {}
+        bare = []
         for line in lines:
             value = bare_number(line)
             parts = line.rsplit(maxsplit=1)
             if value is not None:
                 found.add(value)
+                bare.append(value)
             elif len(parts) == 2 and len(parts[1]) <= 4 and parts[1].isascii() and parts[1].isdigit():
                 ended[parts[0]] = int(parts[1])
         numbers.append(found)
         ends.append(ended)
+        if len(bare) == 1:
+            singles.append((position, bare[0]))
     rests = Counter(rest for ended in ends for rest in ended)
     pages_with: Counter[int] = Counter()
     for position, (found, ended) in enumerate(zip(numbers, ends, strict=True), start=1):
         found |= {n for rest, n in ended.items() if rests[rest] >= 2}
         pages_with.update({n - position for n in found})
-    return {offset for offset, pages in pages_with.items() if pages >= 2}
+    rising = _rising(singles)
+    return Numbering(
+        offsets=frozenset(offset for offset, pages in pages_with.items() if pages >= 2),
+        sequence=frozenset(rising) if len(rising) >= SEQUENCE_MIN else frozenset(),
+    )
 
 
-def fits_numbering(value: int, position: int, shared: set[int]) -> bool:
+def _rising(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subsequence of (position, number) pairs, in position order, whose numbers strictly rise
+    (patience sorting, n log n)."""
+    tails: list[int] = []  # tails[k]: index in pairs of the smallest end of a rising run of length k + 1
+    before: list[int] = [-1] * len(pairs)
+    for k, (_, value) in enumerate(pairs):
+        at = _bisect(pairs, tails, value)
+        if at:
+            before[k] = tails[at - 1]
+        if at == len(tails):
+            tails.append(k)
+        else:
+            tails[at] = k
+    out: list[tuple[int, int]] = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        out.append(pairs[k])
+        k = before[k]
+    return out[::-1]
+
+
+def _bisect(pairs: list[tuple[int, int]], tails: list[int], value: int) -> int:
+    lo, hi = 0, len(tails)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pairs[tails[mid]][1] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def fits_numbering(value: int, position: int, numbering: Numbering) -> bool:
     """A bare number ``value`` on the page at ``position`` (from 1) can be its page number, or is a year
     (a date's piece, which OCR splits off a footer's "10/25/2022": left to the date rules)."""
     return (
-        any(abs(value - position - offset) <= SKIPPED for offset in shared)
+        any(abs(value - position - offset) <= SKIPPED for offset in numbering.offsets)
+        or (position, value) in numbering.sequence
         or 1 <= value <= position + 1
         or YEARS[0] <= value <= YEARS[1]
     )

@@ -36,7 +36,13 @@ out: the rules kept are chosen on six development decks and scored on the sevent
   "homework", "final exam", "midterm", "deadline": "Problem set only grading is working with already
   observed data" in a course-grading analogy) is course meta only on a page that also carries an
   unambiguous one (Gradescope, office hours, syllabus, "PS7", "HW 2", "Problem Set 3", "due on ...") or when
-  it speaks to the class ("you'll implement ...") or is only the cue ("Final exam").
+  it speaks to the class ("you'll implement ...") or is only the cue ("Final exam"); the page's title is no
+  evidence ("Midterm" over a slide on midterm elections).
+- ``exam_logistics``: a page titled by an exam's logistics (line_cues.EXAM_TITLE) is course meta when a line
+  says when, where or what to bring and none is a question (``exam_notice_page``); ``logistics_block``: the
+  lines under a lone cue ("Final exam") that tell the class what to bring or submit join it.
+- ``page_number_fit``: see workers/ocr/role_numbers.py (a bare edge number is a page number only where it
+  fits the deck's numbering).
 - ``ocr_bullets``, ``date_page_footer``: see workers/ocr/role_ocr.py (bullets OCR read as other glyphs; a
   date and a page number read as one line).
 - ``remark_labels``, ``count_labels``, ``clause_terms``, ``relative_refers``: definitions that are no
@@ -103,6 +109,7 @@ RULES = (
     "date_page_footer",
     "page_number_fit",
     "logistics_block",
+    "exam_logistics",
     "wrapped_lines",
     "remark_labels",
     "count_labels",
@@ -372,18 +379,49 @@ def logistics_sure(line: str) -> bool:
     )
 
 
-_NOTICE_ROLES = ("body", "definition", "list_lead", "question")
+_NOTICE_ROLES = ("body", "definition", "list_lead")
+# what an exam notice tells the class: what to bring, what is allowed, where and when
+_NOTICE_CUE = re.compile(
+    r"\b(?:bring|allowed|permitted|calculators?|open[- ]book|closed[- ]book|cheat[- ]sheet|notes|submit|"
+    r"due|graded|gradescope)\b",
+    re.I,
+)
+_WHEN_WHERE = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\b(?:lunes|martes|miércoles|jueves|viernes|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|montag|dienstag|mittwoch|donnerstag|freitag|понедельник|вторник|"
+    r"среда|четверг|пятница)\b|星期[一二三四五六日天]|\b\d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\b|[ap]\b)|"
+    r"\b\d{1,2}[:.]\d{2}\b|\b(?:rm|room|hall|aula|salle|raum|ауд)\b\.?\s*\S*\d",
+    re.I,
+)
+_POINTS = re.compile(r"\(\s*\d+\s*(?:points?|pts?|marks?|puntos|баллов?)\s*\)|[?？]\s*$", re.I)
+_NUMBERED_ITEM = re.compile(r"^\(?\d{1,3}[.)]\s")
+
+
+def exam_notice_page(lines: Sequence[str], content: Sequence[int]) -> bool:
+    """A page titled by an exam's logistics (line_cues.EXAM_TITLE) is its notice, course meta, only when a
+    line says when, where, or what the class may bring ("Thursday, December 18", "Rm C10", "You can bring
+    one page of notes") and none is a question or an exercise ("1. (10 points) Find P(sum = 7)", "... ?"):
+    an exam paper's first page, or a slide on exam timetabling, stays content."""
+    texts = [strip_bullet(lines[i].strip()) for i in content]
+    if any(_POINTS.search(t) or is_question_form(t) for t in texts):
+        return False
+    return any(_WHEN_WHERE.search(t) or logistics_sure(t) or _notice(t) for t in texts)
+
+
+def _notice(text: str) -> bool:
+    return bool(_ADDRESSED.search(text) and _NOTICE_CUE.search(text) and not _NUMBERED_ITEM.match(text))
 
 
 def logistics_block(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> None:
-    """The lines right under a logistics cue alone ("Final exam", "Homework:") that speak to the class ("You
-    can bring one sheet of notes") are the notice's, course meta; the run ends at the first line that does
-    not ("The focus is on writing R code" may be the subject's)."""
+    """The lines right under a logistics cue alone ("Final exam", "Homework:") that tell the class what to
+    bring, submit or expect ("You can bring one sheet of notes") are the notice's, course meta; the run ends
+    at the first line that does not ("The focus is on writing R code" may be the subject's). Questions and
+    numbered items never join it ("1. Suppose you roll two dice ...")."""
     for n, i in enumerate(content):
         if roles[i] != "meta" or not _CUE_ONLY.match(strip_bullet(lines[i].strip())):
             continue
         for j in content[n + 1 :]:
-            if roles[j] not in _NOTICE_ROLES or not _ADDRESSED.search(lines[j]):
+            if roles[j] not in _NOTICE_ROLES or not _notice(strip_bullet(lines[j].strip())):
                 break
             roles[j] = "meta"
 

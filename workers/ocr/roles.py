@@ -39,6 +39,7 @@ from workers.ocr.line_cues import (
     CAPTION,
     DATE,
     END_CUE,
+    EXAM_TITLE,
     LOGISTICS_LINE,
     LOGISTICS_TITLE,
     MATH_CHARS,
@@ -95,7 +96,7 @@ from workers.ocr.role_meta import (
     objectives,
     repeated_meta_keys,
 )
-from workers.ocr.role_numbers import bare_number, fits_numbering, shared_offsets
+from workers.ocr.role_numbers import Numbering, bare_number, deck_numbering, fits_numbering
 from workers.ocr.role_ocr import is_date_page, join_wrapped, ocr_bullets, ocr_hint_classes
 from workers.ocr.role_pairs import term_pairs_and_leads
 from workers.ocr.role_rules import (
@@ -104,6 +105,7 @@ from workers.ocr.role_rules import (
     anywhere_repeats,
     content_sentence,
     edge_page_meta,
+    exam_notice_page,
     heading_blocks,
     is_citation,
     is_definition_form,
@@ -213,7 +215,7 @@ def classify_deck(pages: Sequence[PageLines], *, rules: frozenset[str] = DEFAULT
     if "repeated_meta" in rules:
         anywhere |= repeated_meta_keys(pages)
     numbering = (
-        shared_offsets(
+        deck_numbering(
             [
                 [
                     digits_restored(p.lines[i].strip())
@@ -268,7 +270,7 @@ def classify_page(
     anywhere: set[str] | None = None,
     marks: dict[int, str] | None = None,
     position: int = 0,
-    numbering: set[int] | None = None,
+    numbering: Numbering | None = None,
 ) -> list[str]:
     lines = page.lines
     roles = [BLANK] * len(lines)
@@ -320,11 +322,13 @@ def classify_page(
             roles[i] = "footer"
     repeated_anywhere_roles(page, roles, nonblank, edges | loose_edges, anywhere or set(), median)
     apply_marks(page, roles, nonblank, marks or {}, big=lambda h: _big(h, median))
+    released = set()  # bare numbers that do not fit the deck's page numbers: content, but no title
     if numbering is not None and position:
-        for i in nonblank:  # a bare number that does not fit the deck's page numbers is content
+        for i in nonblank:
             value = bare_number(digits_restored(lines[i].strip()))
             if roles[i] == "footer" and value is not None and not fits_numbering(value, position, numbering):
                 roles[i] = BLANK
+                released.add(i)
     content = [i for i in nonblank if not roles[i]]
 
     # 2. the title line(s)
@@ -334,9 +338,10 @@ def classify_page(
         and len(content) <= TITLE_SLIDE_MAX_LINES
         and sum(len(lines[i].split()) for i in content) <= TITLE_SLIDE_MAX_WORDS
     )
-    titles = title_slide_title(page, content) if title_slide else title_lines(page, content, median)
+    candidates = [i for i in content if i not in released]
+    titles = title_slide_title(page, candidates) if title_slide else title_lines(page, candidates, median)
     if not titles and not title_slide and "figure_title" in rules:
-        titles = figure_title(page, content)
+        titles = figure_title(page, candidates)
     title_text = " ".join(lines[i].strip() for i in titles)
     if title_slide and "course_name_title" in rules and course_name_title(title_text, bare):
         for i in titles:
@@ -367,7 +372,11 @@ def classify_page(
         AGENDA_TITLE.match(title_text) or ("agenda_title" in rules and agenda_title(title_text))
     ):
         page_kind = "agenda"
-    elif LOGISTICS_TITLE.match(title_text):
+    elif LOGISTICS_TITLE.match(title_text) or (
+        "exam_logistics" in rules
+        and EXAM_TITLE.match(title_text)
+        and exam_notice_page(lines, [i for i in content if i not in titles])
+    ):
         page_kind = "meta"
     elif "question_shapes" in rules and exercise_title(title_text):
         page_kind = "question"  # the plain lines of an exercise page are its exercises
@@ -391,7 +400,9 @@ def classify_page(
     previous_role = ""
     agenda_run = False  # the lines under "Next week:" / "Coming up:"
     figures_ok = "figure_box" not in rules or page.has_figures  # the reader drops a whole-page "figure"
-    logistics = "logistics_evidence" not in rules or any(logistics_sure(lines[i]) for i in content)
+    logistics = "logistics_evidence" not in rules or any(  # a title "Midterm" may name the subject
+        logistics_sure(lines[i]) for i in content if i not in titles
+    )
     for i in content:
         if roles[i]:
             previous, previous_role = lines[i], roles[i]
