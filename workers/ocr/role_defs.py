@@ -15,7 +15,6 @@ pair, not a deck's words, and has a name in ``role_rules.RULES``:
   is a networked system ...", "If input formats are known then ...") or carries a finite copula that does
   not name what follows ("Safety problems are accidental - the software ...", "ICs are specified when
   schema is defined"; kept: "If so, this is a participation constraint: ...").
-- ``symbol_terms`` (recall): "U is an M x M unitary matrix ...": a one-letter symbol defined by "is a/an/the".
 - ``single_item_leads`` (list lead-ins): lead-ins that alternate with one line each head those lines.
 - ``relative_refers``: the only defining phrase is "refer(s) to" inside a relative clause or with a pronoun
   object ("... Enrolled tuples that refer to it"): nothing is defined.
@@ -38,8 +37,10 @@ DEFINITION_RULES = ("remark_labels", "count_labels", "clause_terms", "relative_r
 _SEPARATOR_AFTER = re.compile(r"^\s*(?:[:：]|[–—-])\s*")
 _QUOTE_OPEN = re.compile(r"^[\"“”„«‘’'`]")
 _PERSON = re.compile(
-    r"^(?:you|we|i|you['’]\w+|we['’]\w+|i['’]\w+|usted|ustedes|nosotros|tú|yo|вы|мы|ты|я)\b(?!\.)", re.I
+    r"^(?:you|we|you['’]\w+|we['’]\w+|usted|ustedes|nosotros|tú|yo|вы|мы|ты|я)\b(?!\.)", re.I
 )
+# "I" the pronoun ("I think ...", "I'm"), not the symbol ("I = V/R", "I/O", "I is the identity matrix")
+_I_PRONOUN = re.compile(r"^I(?:['’][a-z]+\b|\s+(?!is\b|are\b|was\b|has\b)[a-z])")
 _CARDINAL = (
     r"two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|seis|два|две|три|четыре|пять|шесть"
 )
@@ -48,16 +49,34 @@ _ORDINAL = (
     r"cuarta|первый|первая|первое|второй|вторая|второе|третий|третья|третье|четвертый|четвёртый|четвертая|"
     r"четвёртая|пятый|пятая"
 )
-# a count of things ("Two important ICs", "3 relations"), an ordinal over ONE word ("Первый способ", "Second
-# way": "Third normal form" and "First-order logic" stay terms), or a numbered example's "(10)"
-_COUNT = re.compile(
-    rf"^(?:\(\d{{1,3}}[a-z]?\)\s*\S|\d+\s+[^\W\d]|(?:{_CARDINAL})\s+\w|(?:{_ORDINAL})\s+\w+$)", re.I
+# the nouns an ordinal enumerates with ("Second way", "Первый способ"); "Second law", "First Amendment",
+# "Second messenger" name things
+_STEP_NOUN = (
+    r"ways?|steps?|methods?|approach(?:es)?|examples?|cases?|options?|reasons?|points?|stages?|attempts?|"
+    r"способы?|шаги?|шаг|методы?|пример|примеры|случаи?|варианты?|этапы?|подходы?|"
+    r"pasos?|métodos?|ejemplos?|casos?|formas?|maneras?|opciones?|opción|enfoques?|etapas?"
 )
+# a count of things over their list ("Two important ICs: primary and foreign keys", "3 relations: Employees,
+# Hourly_Emps and Contract_Emps"), an ordinal over a noun of steps ("Первый способ: ..."), or a numbered
+# example's "(10)"; "Six Sigma: a set of techniques ...", "Second law: ..." are terms
+_COUNTED = re.compile(rf"^(?:\d+|{_CARDINAL})\s+[^\W\d]", re.I)
+_ORDINAL_STEP = re.compile(rf"^(?:{_ORDINAL})\s+(?:{_STEP_NOUN})$", re.I)
+_EXAMPLE_NUMBER = re.compile(r"^\(\d{1,3}[a-z]?\)\s*\S")
+_LIST_JOIN = re.compile(r"\s(?:and|or|y|o|и|или|et|ou|und|oder)\s", re.I)
+
+
+def _is_list(text: str) -> bool:
+    """An explanation that is a list: two or more commas, or a short phrase joined by "and"/"or"."""
+    text = text.strip()
+    return text.count(",") >= 2 or (bool(_LIST_JOIN.search(f" {text} ")) and len(text.split()) <= 6)
+
+
 _SUBORDINATOR = re.compile(  # "while" and "once" name things too ("While loop", "Once-only")
-    r"^(?:if|when|whenever|although|though|because|unless|si|cuando|aunque|porque|если|когда|хотя)\s", re.I
+    r"^(?:if|when|whenever|although|though|because|unless|cuando|aunque|porque|если|когда|хотя)\s", re.I
 )
-_COPULA = re.compile(r"\s(?:is|are|was|were|es|son|está|están)\s+(?P<after>\S+)", re.I)
-_ARTICLE = re.compile(r"^(?:a|an|the|un|una|el|la)$", re.I)
+# (not "son": French for "sound", "his")
+_COPULA = re.compile(r"\s(?:is|are|was|were|es|está|están)\s+(?P<after>\S+)", re.I)
+_ARTICLE = re.compile(r"^(?:a|an|the|un|una|el|la|le|les|der|die|das|ein|eine)$", re.I)
 _RELATIVE_REFERS = re.compile(
     r"\b(?:that|which|who|whose|que|cual)\s+refers?\s+to\b|\brefers?\s+to\s+(?:it|them|this|these|that)\b",
     re.I,
@@ -86,23 +105,38 @@ def remark_label(term: str, expl: str, how: str, run: str) -> bool:
     if how != "label":
         return False
     text = expl.strip()
-    return bool(_passage(text) or _PERSON.match(text)) or run.rstrip().endswith(("?", "？"))
+    person = _PERSON.match(text) or _I_PRONOUN.match(text)
+    return bool(_passage(text, run) or person) or run.rstrip().endswith(("?", "？"))
 
 
-def _passage(text: str) -> bool:
+def _passage(text: str, run: str) -> bool:
     """A quoted passage: a quotation mark, a capital, and no closing mark on the line ('Pierce: "Negative
     pas is placed ...' over its next lines); a short quoted definition ('Ontology: "A formal specification
-    of a conceptualization"') closes on its line."""
+    of a conceptualization"') closes on its line, and a longer one that opens with an article and closes on
+    its wrapped lines ('Ontology: "An explicit, formal specification of a shared' / 'conceptualization of a
+    domain" (Gruber 1993)') is a definition too."""
     opening = _QUOTE_OPEN.match(text)
     if not opening:
         return False
     rest = text[opening.end() :].lstrip("\"“”„«‘’'`")
-    return rest[:1].isupper() and not re.search(r"[\"“”»’']", rest)
+    if not rest[:1].isupper() or re.search(r"[\"“”»’']", rest):
+        return False
+    at = run.find(rest)
+    closes_later = at >= 0 and bool(re.search(r"[\"“”»’']", run[at + len(rest) :]))
+    return not (closes_later and _ARTICLE.match(rest.split()[0]))
 
 
-def count_label(term: str, how: str) -> bool:
-    """``count_labels``: a term that opens with a count, an ordinal or a numbered example's mark."""
-    return how in ("label", "verb") and bool(_COUNT.match(strip_bullet(term)))
+def count_label(term: str, expl: str, how: str) -> bool:
+    """``count_labels``: a term that is a numbered example's mark, an ordinal over a noun of steps, or a count
+    over the list it counts."""
+    if how not in ("label", "verb"):
+        return False
+    text = strip_bullet(term).strip()
+    return bool(
+        _EXAMPLE_NUMBER.match(text)
+        or _ORDINAL_STEP.match(text)
+        or (_COUNTED.match(text) and (not expl.strip() or _is_list(expl)))
+    )
 
 
 def clause_term(term: str, how: str) -> bool:
@@ -133,7 +167,7 @@ def false_definition(line: str, run: str, rules: frozenset[str]) -> str:
     term, expl, how = parts
     if "remark_labels" in rules and remark_label(term, expl, how, run):
         return "remark_labels"
-    if "count_labels" in rules and count_label(term, how):
+    if "count_labels" in rules and count_label(term, expl, how):
         return "count_labels"
     if "clause_terms" in rules and clause_term(term, how):
         return "clause_terms"
@@ -145,12 +179,7 @@ def false_definition(line: str, run: str, rules: frozenset[str]) -> str:
 def definition_shapes(
     lines: Sequence[str], roles: list[str], content: Sequence[int], rules: frozenset[str]
 ) -> None:
-    """Definition lines (and their wrapped continuations) that a rule above finds no definition: body; with
-    ``symbol_terms``, a body line that defines a one-letter symbol: definition."""
-    if "symbol_terms" in rules:
-        for i in content:
-            if roles[i] == "body" and symbol_term(lines[i]):
-                roles[i] = "definition"
+    """Definition lines (and their wrapped continuations) that a rule above finds no definition: body."""
     if not any(rule in rules for rule in DEFINITION_RULES):
         return
     n = 0
@@ -189,15 +218,4 @@ def single_item_leads(lines: Sequence[str], roles: list[str], content: Sequence[
         chain = [n]
 
 
-_SYMBOL_VERB = re.compile(
-    r"^(?P<symbol>[^\W\d_]|[\U0001d400-\U0001d7ff])\s+(?:is|are)\s+(?:an?|the)\s+\S+(?:\s+\S+){2}"
-)
-
-
-def symbol_term(line: str) -> bool:
-    """``symbol_terms``: "U is an M x M unitary matrix ...": a one-letter or maths-letter symbol defined by
-    "is a / is an / is the" and four words or more (``split_definition`` asks two characters of a term)."""
-    return bool(_SYMBOL_VERB.match(strip_bullet(line)))
-
-
-__all__ = ["DEFINITION_RULES", "definition_shapes", "false_definition", "single_item_leads", "symbol_term"]
+__all__ = ["DEFINITION_RULES", "definition_shapes", "false_definition", "single_item_leads"]

@@ -46,7 +46,7 @@ out: the rules kept are chosen on six development decks and scored on the sevent
 - ``ocr_bullets``, ``date_page_footer``: see workers/ocr/role_ocr.py (bullets OCR read as other glyphs; a
   date and a page number read as one line).
 - ``remark_labels``, ``count_labels``, ``clause_terms``, ``relative_refers``: definitions that are no
-  definitions by their form; ``symbol_terms``, ``single_item_leads``: see workers/ocr/role_defs.py.
+  definitions by their form; ``single_item_leads``: see workers/ocr/role_defs.py.
 - ``tick_labels``, ``figure_size``, ``free_box_labels``: figure words by form (workers/ocr/role_figures.py).
 - ``heading_size``: a title-class line below the page's title, or a short line clearly bigger than the
   page's text but not at its top, is a heading.
@@ -115,7 +115,6 @@ RULES = (
     "count_labels",
     "clause_terms",
     "relative_refers",
-    "symbol_terms",
     "single_item_leads",
     "tick_labels",
     "figure_size",
