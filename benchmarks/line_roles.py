@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/line_roles.py --split dev [--errors] [--cache DIR] [--data FILE ...]
     .venv/bin/python benchmarks/line_roles.py --split test
-    .venv/bin/python benchmarks/line_roles.py --split dev|test --oracle   (the reader's bound)
+    .venv/bin/python benchmarks/line_roles.py --split dev|test --oracle   (majority-vote bound, matched lines)
 
 Labels: for dev, the frozen set (benchmarks/data/line_roles.jsonl) and the later dev pages
 (benchmarks/data/line_roles_dev_extra.jsonl) together; for test, the frozen set. ``--data FILE``
@@ -144,8 +144,9 @@ def match(labelled: list[dict[str, Any]], lines: list[str]) -> list[int | None]:
 
 
 def oracle_roles(labelled: list[dict[str, Any]], matched: list[int | None]) -> dict[int, str]:
-    """Product line -> the role most of the labels matched to it have (ties: the first label's): the best
-    any role classifier can do on the lines as the reader gives them (lines it glued or split cost here)."""
+    """Product line -> the role most of the labels matched to it have (ties: the first label's): a
+    majority-vote bound on the matched lines (the best accuracy any role classifier can reach on the lines as
+    the reader gives them; lines it glued cost here; labels it lost, unmatched, are left out as always)."""
     votes: dict[int, Counter[str]] = defaultdict(Counter)
     for row, index in zip(labelled, matched, strict=True):
         if index is not None:
@@ -164,7 +165,7 @@ def main() -> int:
     parser.add_argument(
         "--oracle",
         action="store_true",
-        help="the reader's bound: each product line gets the role most of its matched labels have",
+        help="majority-vote bound on the matched lines: each product line gets its labels' commonest role",
     )
     args = parser.parse_args()
     if args.errors and args.split == "test":

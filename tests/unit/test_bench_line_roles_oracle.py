@@ -1,5 +1,6 @@
-"""benchmarks/line_roles.py --oracle: each product line takes the role most of its matched labels have, so
-the bound counts only what the reader's lines cost (two labels glued into one line, unmatched labels)."""
+"""benchmarks/line_roles.py --oracle: each product line takes the role most of its matched labels have, a
+majority-vote bound on the matched lines (two labels glued into one line cost; unmatched labels are left out,
+as in every score of the benchmark)."""
 
 from __future__ import annotations
 
