@@ -168,3 +168,15 @@ def test_named_terms_that_open_with_a_number_word_or_a_symbol_stay_definitions()
     roles = roles_of("\n".join(caught))
     assert roles["Caveat: I think the bound is loose here"] == "body"
     assert roles["Two keys: primary and foreign"] == "body"
+
+
+def test_named_counts_and_the_symbol_i_before_a_verb_stay_definitions() -> None:
+    # second review: Title Case names after a number word, "I equals", "I denotes"
+    kept = [
+        "Four Noble Truths: suffering, its origin, its cessation and the path",
+        "Seven Years' War: fought between Britain and France from 1756",
+        "Ohm's law: I equals V divided by R",
+        "Identity: I denotes the identity matrix of size n",
+    ]
+    roles = roles_of("\n".join(["Terms", *kept]))
+    assert [line for line in kept if roles[line] != "definition"] == []

@@ -155,3 +155,26 @@ def test_free_box_labels_need_a_picture_and_a_slides_placeholders() -> None:
         [*SLIDE[:1], ("Definition:", "", 0.3, 0.07), ("A graph is a set of vertices", "", 0.4, 0.07)]
     )
     assert roles_of([*map(plain, CONTENT), lead], 3)["Definition:"] != "figure_text"
+
+
+def test_bullets_in_a_free_text_box_are_no_labels() -> None:
+    # second review: a slide's four bullets set in a free text box beside a picture stay its text
+    bullets = ["No moving parts", "Lower access latency", "Uses less power", "Silent operation"]
+    slide = hinted(
+        [("Advantages of SSDs", "title", None, None)]
+        + [(b, "", 0.3 + 0.1 * n, 0.07) for n, b in enumerate(bullets)]
+    )
+    roles = roles_of([*map(plain, CONTENT), slide], 3)
+    assert [roles[b] for b in bullets] == ["body"] * 4
+
+
+def test_number_rows_on_a_page_without_a_kept_figure_are_no_ticks() -> None:
+    # the reader dropped the whole-page "figure": its box's number rows are the page's table or text
+    rows = ["2019 61 40", "2020 65 44", "2021 70 52", "2022 72 58"]
+    page = hinted(
+        [("Exam results by year", "title", 0.1, 0.06)]
+        + [(r, "figure", 0.3 + 0.1 * n, 0.03) for n, r in enumerate(rows)],
+        figures=False,
+    )
+    roles = roles_of([*map(plain, CONTENT), page], 3)
+    assert not [r for r in rows if roles[r] == "figure_text"]

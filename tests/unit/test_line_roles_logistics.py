@@ -102,3 +102,21 @@ def test_exercises_that_speak_to_the_student_are_no_notice() -> None:
     ]
     roles = _page_roles(_deck(page))
     assert not [line for line in page[3:] if roles[line] in DROPPED], roles
+
+
+def test_an_exam_paper_page_with_a_date_and_numbered_exercises_stays_content() -> None:
+    # second review: a date, a time and "you may bring" do not make an exam paper's page a notice when
+    # numbered or imperative exercises follow; a grading-policy page is course meta again
+    page = [
+        "Final Exam",
+        "",
+        "Thursday, December 18, 9:00-12:00",
+        "You may bring one page of notes",
+        "1. Compute the derivative of x^2 sin x.",
+        "Prove that the square root of 2 is irrational.",
+    ]
+    roles = _page_roles(_deck(page))
+    assert not [line for line in page[4:] if roles[line] in DROPPED], roles
+    grading = ["Grading Policy", "", "Homework: 40%", "Final exam: 40%", "Late work loses 10% per day"]
+    roles = _page_roles(_deck(grading))
+    assert all(roles[line] == "meta" for line in grading[2:]), roles

@@ -121,14 +121,15 @@ AGENDA_LINE = re.compile(
 )
 LOGISTICS_TITLE = re.compile(
     r"^(?:advertencia|disclaimer|notice|aviso|предупреждение|announcements?|logistics|administrivia|reminders?|housekeeping|course\s+(?:information|info|logistics)|"
-    r"administrative|admin)\b",
+    r"administrative|admin|grading\s+(?:policy|scheme|breakdown)\s*[:.]?$)\b",
     re.I,
 )
-# a page about an exam's logistics, named so by its whole title ("Final Exam Details", "Exam schedule"; not
-# "Final exam review"); role_rules.exam_notice_page asks the page's lines for evidence before it is meta
+# a page about an exam's logistics, named so by its whole title ("Final Exam Details", "Exam format"; not
+# "Final exam review", nor "Exam schedule", which exam timetabling is about too); role_rules.exam_notice_page
+# asks the page's lines for evidence before it is meta
 EXAM_TITLE = re.compile(
-    r"^(?:(?:(?:final|midterm|mid-term)\s+)?exam(?:ination)?s?\s+(?:details|information|info|logistics|schedule|"
-    r"format|rules|dates?|polic(?:y|ies))|(?:final|midterm|mid-term)\s+exam(?:ination)?s?|"
+    r"^(?:(?:(?:final|midterm|mid-term)\s+)?exam(?:ination)?s?\s+(?:details|information|info|logistics|"
+    r"format|rules|polic(?:y|ies))|(?:final|midterm|mid-term)\s+exam(?:ination)?s?|"
     r"(?:detalles|información)\s+del\s+examen|examen\s+final|modalités\s+d['’]examen|"
     r"prüfungs(?:termin|modalitäten|infos?)|klausurtermin|экзамен|考试安排|考核方式)\s*[:.]?$",
     re.I,

@@ -40,7 +40,7 @@ _PERSON = re.compile(
     r"^(?:you|we|you['’]\w+|we['’]\w+|usted|ustedes|nosotros|tú|yo|вы|мы|ты|я)\b(?!\.)", re.I
 )
 # "I" the pronoun ("I think ...", "I'm"), not the symbol ("I = V/R", "I/O", "I is the identity matrix")
-_I_PRONOUN = re.compile(r"^I(?:['’][a-z]+\b|\s+(?!is\b|are\b|was\b|has\b)[a-z])")
+_I_PRONOUN = re.compile(r"^I(?:['’][a-z]+\b|\s+(?:was\b|(?!is\b|are\b|has\b)[a-z]+(?<!s)\b))")
 _CARDINAL = (
     r"two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|seis|два|две|три|четыре|пять|шесть"
 )
@@ -132,6 +132,9 @@ def count_label(term: str, expl: str, how: str) -> bool:
     if how not in ("label", "verb"):
         return False
     text = strip_bullet(term).strip()
+    words = text.split()
+    if len(words) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in words):
+        return bool(_EXAMPLE_NUMBER.match(text))  # a name: "Four Noble Truths", "Seven Years' War"
     return bool(
         _EXAMPLE_NUMBER.match(text)
         or _ORDINAL_STEP.match(text)

@@ -34,6 +34,7 @@ FIGURE_HEADING_SHARE = 0.75  # a figure-box line this share as tall as the page'
 TITLE_GAP = 0.15  # ... and starting at most this share of the page's height under it
 TITLE_BAND = 0.25  # the page's first line starting above this share of its height sets its title's size
 FREE_LABEL_WORDS = 6  # a free text box's line of at most this many words is a label (the reader's own bound)
+FREE_LABEL_RUN = 2  # more short free-box lines in a row than this are a list, not labels
 HEADING_MAX_WORDS = 8
 
 # "40", "-10", "0.5", "10-2" (10⁻² with its exponent read flat), "-10 0 10 20 30", "25%"
@@ -130,9 +131,12 @@ def _figure_size(page: PageLines, roles: list[str], content: Sequence[int]) -> N
 
 
 def _free_box_labels(page: PageLines, roles: list[str], content: Sequence[int]) -> None:
+    """Short lines of free text boxes on a slide with a picture, one or two in a row: labels. Three or more
+    in a row are a list in a text box (a slide's bullets set outside the placeholder; session 18 review)."""
     if not page.has_figures or not _placeholder_slide(page):
         return
-    for i in content:
+    runs: list[list[int]] = []
+    for n, i in enumerate(content):
         hint = _hint(page, i)
         text = page.lines[i].strip()
         if (
@@ -146,7 +150,14 @@ def _free_box_labels(page: PageLines, roles: list[str], content: Sequence[int]) 
             and not is_list_lead(text)
             and not text.endswith((":", "："))
         ):
-            roles[i] = "figure_text"
+            if runs and runs[-1][-1] == content[n - 1]:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    for run in runs:
+        if len(run) <= FREE_LABEL_RUN:
+            for i in run:
+                roles[i] = "figure_text"
 
 
 def figure_words(
@@ -154,7 +165,7 @@ def figure_words(
 ) -> None:
     """The figure rules above, on a page whose roles are otherwise assigned (``nonblank``: its lines)."""
     content = [i for i in nonblank if roles[i]]
-    if "tick_labels" in rules:
+    if "tick_labels" in rules and page.has_figures:  # no figure kept: its box's lines are the page's text
         for i in tick_lines(page, nonblank):
             if roles[i] in ("body", "footer", "table", "formula", "heading"):
                 roles[i] = "figure_text"

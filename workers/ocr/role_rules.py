@@ -385,24 +385,30 @@ _NOTICE_CUE = re.compile(
     r"due|graded|gradescope)\b",
     re.I,
 )
-_WHEN_WHERE = re.compile(
-    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\b(?:lunes|martes|miércoles|jueves|viernes|"
+_WHEN_WHERE = re.compile(  # full day names, clock times, rooms ("Sun", "Wed", "9.81" are no evidence)
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miércoles|jueves|viernes|"
     r"lundi|mardi|mercredi|jeudi|vendredi|montag|dienstag|mittwoch|donnerstag|freitag|понедельник|вторник|"
     r"среда|четверг|пятница)\b|星期[一二三四五六日天]|\b\d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\b|[ap]\b)|"
-    r"\b\d{1,2}[:.]\d{2}\b|\b(?:rm|room|hall|aula|salle|raum|ауд)\b\.?\s*\S*\d",
+    r"\b\d{1,2}:\d{2}\b|\b(?:rm|room|hall|aula|salle|raum|ауд)\b\.?\s*\S*\d",
     re.I,
 )
-_POINTS = re.compile(r"\(\s*\d+\s*(?:points?|pts?|marks?|puntos|баллов?)\s*\)|[?？]\s*$", re.I)
+_POINTS = re.compile(
+    r"[(\[]\s*\d+\s*(?:points?|pts?|marks?|puntos|баллов?|%)\s*[)\]]|[?？]\s*$|"
+    r"^(?:compute|calculate|prove|show|find|derive|explain|solve|state|define|describe|write|give|determine|"
+    r"evaluate|sketch)\b",
+    re.I,
+)
 _NUMBERED_ITEM = re.compile(r"^\(?\d{1,3}[.)]\s")
 
 
 def exam_notice_page(lines: Sequence[str], content: Sequence[int]) -> bool:
     """A page titled by an exam's logistics (line_cues.EXAM_TITLE) is its notice, course meta, only when a
     line says when, where, or what the class may bring ("Thursday, December 18", "Rm C10", "You can bring
-    one page of notes") and none is a question or an exercise ("1. (10 points) Find P(sum = 7)", "... ?"):
-    an exam paper's first page, or a slide on exam timetabling, stays content."""
+    one page of notes") and none is a question, an exercise or a numbered item ("1. (10 points) Find P(sum =
+    7)", "Compute the derivative of x^2", "... ?", "[10 marks]"): an exam paper's first page stays content."""
     texts = [strip_bullet(lines[i].strip()) for i in content]
-    if any(_POINTS.search(t) or is_question_form(t) for t in texts):
+    exercises = (_POINTS.search(t) or is_question_form(t) or _NUMBERED_ITEM.match(t) for t in texts)
+    if any(exercises):  # an exam paper's page, numbered or not
         return False
     return any(_WHEN_WHERE.search(t) or logistics_sure(t) or _notice(t) for t in texts)
 
