@@ -1,7 +1,8 @@
 """Can the bundled SmolLM2-135M-Instruct tell a slide line's role? Dev split only (issue 12, session 18).
 
     PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/line_roles_llm.py --split dev \\
-        --cache /tmp/rolesllm-roles [--forms zero,few] [--budget 1500] [--out benchmarks/results/session18]
+        --cache /tmp/rolesllm-roles [--forms zero,few,binary] [--budget 1500] [--out DIR]
+    ... benchmarks/line_roles_llm.py --split dev --from-lines DIR/line_roles_llm_lines.jsonl  # re-score only
 
 The dev labels are loaded and matched to the product's lines exactly as benchmarks/line_roles.py does
 (load_rows, cached_deck, assign_roles, match). A fixed-seed sample stratified by the labelled role is drawn
@@ -12,8 +13,10 @@ cache), then the line, the slide's title, the lines just before and after and wh
 page; its answer is the role name whose first token (the 16 names begin with 16 different tokens) has
 the highest log-probability right after the prefilled answer ``Role:``: constrained, no free text parsed.
 
-Prompt forms: ``zero`` (the role table and conventions) and ``few`` (the same plus one made-up example a
-role, not taken from the labels). Reported on the SAME sampled lines: macro-F1 (over the roles present in
+Prompt forms: ``zero`` (the role table and conventions), ``few`` (the same plus one made-up example a
+role, not taken from the labels) and ``binary`` (content or boilerplate, prefilled ``Answer:``; content
+counts as body, boilerplate as footer). Each form is also scored "calibrated": every answer's log-probability
+minus its mean over the sample (no label used), which removes the model's prior for a name. Reported on the SAME sampled lines: macro-F1 (over the roles present in
 the sample), accuracy, dropped-role precision/recall (footer, meta, credit, url) for (a) the rules,
 (b) the model alone, (c) the model as a fallback for the lines the rules call body, (d) the model as a
 veto (a line the rules drop takes the model's role when that is a content role), (e) c and d together.
@@ -58,6 +61,8 @@ ROLES = (
 )
 DROPPED = frozenset({"footer", "meta", "credit", "url"})
 SEED = 18
+FORMS = ("zero", "few", "binary")
+BINARY = ("content", "boilerplate")  # the binary form's two answers
 
 MEANINGS = {
     "title": "the slide's title (one per slide usually; on the deck's title slide the lecture title)",
@@ -179,6 +184,21 @@ def pick(logprobs: dict[str, float]) -> str:
     return max(ROLES, key=lambda r: (logprobs.get(r, -math.inf), -ROLES.index(r)))
 
 
+def pick_binary(logprobs: dict[str, float]) -> str:
+    """The binary form's answer as a role: body for content, footer (a dropped role) for boilerplate."""
+    return (
+        "body" if logprobs.get("content", -math.inf) >= logprobs.get("boilerplate", -math.inf) else "footer"
+    )
+
+
+def calibrate(logprobs: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    """Each answer's log-probability minus its mean over the lines given (no label used): removes the
+    model's prior for an answer, so a pick shows what the line itself moves."""
+    keys = list(logprobs[0]) if logprobs else []
+    mean = {r: sum(lp[r] for lp in logprobs) / len(logprobs) for r in keys}
+    return [{r: lp[r] - mean[r] for r in keys} for lp in logprobs]
+
+
 def fallback(rules: str, model: str) -> str:
     """(c) the model decides only the lines the rules leave as body."""
     return model if rules == "body" else rules
@@ -219,7 +239,9 @@ def scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def describe(item: Item | tuple[str, str, str, str, str]) -> str:
+def describe(
+    item: Item | tuple[str, str, str, str, str], ask: str = "Which role has LINE? Answer with one role name."
+) -> str:
     """The user turn: the line and its surroundings."""
     if isinstance(item, Item):
         text, title, before, after, position = item.text, item.title, item.before, item.after, item.position
@@ -234,13 +256,22 @@ def describe(item: Item | tuple[str, str, str, str, str]) -> str:
         f"Line before: {cut(before, 120) or '(none)'}\n"
         f"LINE: {cut(text, 240)}\n"
         f"Line after: {cut(after, 120) or '(none)'}\n"
-        f"Position: {position}\n"
-        "Which role has LINE? Answer with one role name."
+        f"Position: {position}\n{ask}"
     )
 
 
 def system_prompt(form: str) -> str:
     """The prefix shared by every call of a form (so llama.cpp reuses its KV cache)."""
+    if form == "binary":
+        return (
+            "You sort the lines of lecture slides into two kinds.\n"
+            "- content: what a student learns from: titles, headings, sentences, bullets, definitions, "
+            "formulas, code, table cells, figure labels, captions, questions, outlines.\n"
+            "- boilerplate: lines not worth a flashcard: running headers and footers, page or slide numbers, "
+            "copyright lines, course code, instructor name, institution, term or date, course logistics, "
+            "citations, references, image credits, URLs and e-mail addresses.\n"
+            "Answer with one word: content or boilerplate."
+        )
     table = "\n".join(f"- {r}: {MEANINGS[r]}" for r in ROLES)
     rules = "\n".join(f"- {c}" for c in CONVENTIONS)
     text = (
@@ -320,34 +351,44 @@ class RoleScorer:
         self.path = bundled_model_path()
         self.llm = Llama(model_path=str(self.path), n_ctx=context, n_threads=threads, verbose=False)
         self.first = {r: self.tok(f" {r}")[0] for r in ROLES}
-        if len(set(self.first.values())) != len(ROLES):
-            raise SystemExit(f"two role names share a first token: {self.first}")
+        self.binary = {r: self.tok(f" {r}")[0] for r in BINARY}
+        for names in (self.first, self.binary):
+            if len(set(names.values())) != len(names):
+                raise SystemExit(f"two answers share a first token: {names}")
+        self.form = "zero"
         self.prefix_len = 0
         self.evaluated = 0  # tokens decoded, prefix included
 
     def tok(self, text: str, special: bool = False) -> list[int]:
         return list(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=special))
 
-    def set_system(self, system: str) -> int:
+    def set_system(self, form: str) -> int:
+        self.form = form
         self.llm.reset()
-        tokens = self.tok(f"<|im_start|>system\n{system}<|im_end|>\n", special=True)
+        tokens = self.tok(f"<|im_start|>system\n{system_prompt(form)}<|im_end|>\n", special=True)
         self.llm.eval(tokens)
         self.prefix_len = len(tokens)
         self.evaluated += len(tokens)
         return len(tokens)
 
-    def logprobs(self, user: str) -> dict[str, float]:
+    def logprobs(self, item: Item) -> dict[str, float]:
         import numpy as np
 
         llm = self.llm
         llm.n_tokens = self.prefix_len  # drop the previous line, keep the system prefix's KV cache
-        suffix = self.tok(f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\nRole:", special=True)
+        if self.form == "binary":
+            user, answer, names = describe(item, "Is LINE content or boilerplate?"), "Answer:", self.binary
+        else:
+            user, answer, names = describe(item), "Role:", self.first
+        suffix = self.tok(
+            f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n{answer}", special=True
+        )
         llm.eval(suffix)
         self.evaluated += len(suffix)
         row = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
         top = row.max()
         norm = float(np.log(np.exp(row - top).sum()) + top)
-        return {r: float(row[t]) - norm for r, t in self.first.items()}
+        return {r: float(row[t]) - norm for r, t in names.items()}
 
 
 def run_forms(
@@ -363,7 +404,7 @@ def run_forms(
     results: dict[str, list[dict[str, float] | None]] = {}
     for form in forms:
         started = time.perf_counter()
-        n_prefix = scorer.set_system(system_prompt(form))
+        n_prefix = scorer.set_system(form)
         log(f"form {form}: system prefix {n_prefix} tokens ({time.perf_counter() - started:.1f} s)")
         done: list[dict[str, float] | None] = []
         for k, item in enumerate(sample):
@@ -371,7 +412,7 @@ def run_forms(
                 log(f"form {form}: budget spent after {k} lines")
                 done.extend([None] * (len(sample) - k))
                 break
-            done.append(scorer.logprobs(describe(item)))
+            done.append(scorer.logprobs(item))
         log(
             f"form {form}: {time.perf_counter() - started:.1f} s for {sum(d is not None for d in done)} lines"
         )
@@ -385,19 +426,54 @@ def report(sample: Sequence[Item], results: dict[str, list[dict[str, float] | No
     gold = [sample[k].gold for k in keep]
     rules = [sample[k].rules for k in keep]
     table: dict[str, dict[str, Any]] = {"(a) rules": scores(gold, rules)}
+    variants = []
     for form, res in results.items():
-        model = [pick(res[k] or {}) for k in keep]
-        table[f"(b) {form}: model alone"] = scores(gold, model)
-        table[f"(c) {form}: fallback on body"] = scores(
+        kept = [res[k] or {} for k in keep]
+        choose = pick_binary if form == "binary" else pick
+        variants += [
+            (form, [choose(lp) for lp in kept]),
+            (f"{form} calibrated", [choose(lp) for lp in calibrate(kept)]),
+        ]
+    for name, model in variants:
+        table[f"(b) {name}: model alone"] = scores(gold, model)
+        table[f"(c) {name}: fallback on body"] = scores(
             gold, [fallback(r, m) for r, m in zip(rules, model, strict=True)]
         )
-        table[f"(d) {form}: veto on drop"] = scores(
+        table[f"(d) {name}: veto on drop"] = scores(
             gold, [veto(r, m) for r, m in zip(rules, model, strict=True)]
         )
-        table[f"(e) {form}: fallback + veto"] = scores(
+        table[f"(e) {name}: fallback + veto"] = scores(
             gold, [veto(fallback(r, m), m) for r, m in zip(rules, model, strict=True)]
         )
     return {"lines": len(keep), "table": table}
+
+
+def load_lines(path: Path) -> tuple[list[Item], dict[str, list[dict[str, float] | None]]]:
+    """The sample and the model's log-probabilities as a run saved them (lines.jsonl)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    fields = list(Item.__dataclass_fields__)
+    sample = [Item(**{f: row[f] for f in fields}) for row in rows]
+    forms = [f for f in FORMS if rows and f in rows[0]]
+    results = {f: [row[f]["logprobs"] if row[f] else None for row in rows] for f in forms}
+    return sample, results
+
+
+def print_summary(summary: dict[str, Any], log: Callable[[str], None]) -> None:
+    log(
+        f"\non {summary['lines']} sampled lines ({summary['seconds']:.0f} s, "
+        f"{summary['tokens_decoded']} tokens decoded)"
+    )
+    log(f"{'setting':<40} {'macro-F1':>8} {'acc':>6} {'dropP':>6} {'dropR':>6} {'dropped':>8} {'content':>8}")
+    for name, s in summary["table"].items():
+        log(
+            f"{name:<40} {s['macro_f1']:>8.3f} {s['accuracy']:>6.3f} {s['dropped_precision']:>6.3f} "
+            f"{s['dropped_recall']:>6.3f} {s['dropped']:>8} {s['content_dropped']:>8}"
+        )
+    alone = [name for name in summary["table"] if name.endswith("model alone")]
+    log("\nper-role F1: rules | " + " | ".join(name[4:-13] for name in alone))
+    for role, n in summary["sample_by_role"].items():
+        cells = [summary["table"][name]["f1"].get(role, 0.0) for name in ["(a) rules", *alone]]
+        log(f"{role:<12} n={n:>2} " + " ".join(f"{c:6.3f}" for c in cells))
 
 
 def main() -> int:
@@ -406,74 +482,74 @@ def main() -> int:
     )
     parser.add_argument("--split", choices=["dev", "test"], required=True)
     parser.add_argument("--cache", help="the decks' read pages (a pickle per deck), as line_roles.py --cache")
-    parser.add_argument("--forms", default="zero,few", help="prompt forms, comma-separated: zero, few")
+    parser.add_argument(
+        "--forms", default="zero,few", help="prompt forms, comma-separated: zero, few, binary"
+    )
     parser.add_argument("--per-role", type=int, default=12)
     parser.add_argument("--max-total", type=int, default=180)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--budget", type=float, default=1500.0, help="seconds of model time, all forms")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "session18"))
+    parser.add_argument("--from-lines", help="re-score a saved line_roles_llm_lines.jsonl (no model run)")
     args = parser.parse_args()
     if args.split != "dev":
         parser.error("dev split only: the test decks are never shown to this study")
     forms = [f for f in args.forms.split(",") if f]
-    if any(f not in ("zero", "few") for f in forms):
-        parser.error("forms are zero and few")
+    if any(f not in FORMS for f in forms):
+        parser.error(f"forms are {', '.join(FORMS)}")
 
     def log(msg: str) -> None:
         print(msg, flush=True)
 
-    items = collect(args.cache)
-    sample = stratified_sample(items, args.per_role, args.max_total, args.seed)
+    out = Path(args.out)
+    if args.from_lines:
+        sample, results = load_lines(Path(args.from_lines))
+        previous = json.loads((out / "line_roles_llm_summary.json").read_text(encoding="utf-8"))
+        run = {k: previous[k] for k in ("model", "seed", "per_role", "matched", "seconds", "tokens_decoded")}
+    else:
+        items = collect(args.cache)
+        sample = stratified_sample(items, args.per_role, args.max_total, args.seed)
+        log(f"{len(items)} matched dev lines; sample {len(sample)} (seed {args.seed})")
+        started = time.perf_counter()
+        scorer = RoleScorer(threads=args.threads)
+        results = run_forms(scorer, sample, forms, args.budget, log)
+        run = {
+            "model": scorer.path.name,
+            "seed": args.seed,
+            "per_role": args.per_role,
+            "matched": len(items),
+            "seconds": round(time.perf_counter() - started, 1),
+            "tokens_decoded": scorer.evaluated,
+        }
     by_role = {r: sum(i.gold == r for i in sample) for r in ROLES if any(i.gold == r for i in sample)}
     by_deck: dict[str, int] = defaultdict(int)
     for item in sample:
         by_deck[item.deck] += 1
-    log(f"{len(items)} matched dev lines; sample {len(sample)} (seed {args.seed}): {by_role}")
+    log(f"sample {len(sample)}: {by_role}")
     log("decks: " + ", ".join(f"{d[:14]} {n}" for d, n in sorted(by_deck.items())))
-
-    started = time.perf_counter()
-    scorer = RoleScorer(threads=args.threads)
-    results = run_forms(scorer, sample, forms, args.budget, log)
-    seconds = time.perf_counter() - started
     summary = report(sample, results)
+    summary.update(run)
     summary.update(
         {
-            "model": scorer.path.name,
-            "forms": forms,
-            "seed": args.seed,
-            "per_role": args.per_role,
-            "matched": len(items),
+            "forms": list(results),
             "sample": len(sample),
             "sample_by_role": by_role,
             "sample_by_deck": dict(by_deck),
-            "seconds": round(seconds, 1),
-            "tokens_decoded": scorer.evaluated,
         }
     )
-    log(f"\non {summary['lines']} sampled lines ({seconds:.0f} s, {scorer.evaluated} tokens decoded)")
-    log(f"{'setting':<30} {'macro-F1':>8} {'acc':>6} {'dropP':>6} {'dropR':>6} {'dropped':>8} {'content':>8}")
-    for name, s in summary["table"].items():
-        log(
-            f"{name:<30} {s['macro_f1']:>8.3f} {s['accuracy']:>6.3f} {s['dropped_precision']:>6.3f} "
-            f"{s['dropped_recall']:>6.3f} {s['dropped']:>8} {s['content_dropped']:>8}"
-        )
-    log("\nper-role F1 (rules | " + " | ".join(f"{f} alone" for f in forms) + ")")
-    for role in by_role:
-        cells = [summary["table"]["(a) rules"]["f1"].get(role, 0.0)] + [
-            summary["table"][f"(b) {f}: model alone"]["f1"].get(role, 0.0) for f in forms
-        ]
-        log(f"{role:<12} n={by_role[role]:>2} " + " ".join(f"{c:6.3f}" for c in cells))
+    print_summary(summary, log)
 
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with (out / "line_roles_llm_lines.jsonl").open("w", encoding="utf-8") as fh:
-        for k, item in enumerate(sample):
-            row: dict[str, Any] = asdict(item)
-            for form, res in results.items():
-                lp = res[k]
-                row[form] = None if lp is None else {"pick": pick(lp), "logprobs": lp}
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if not args.from_lines:
+        with (out / "line_roles_llm_lines.jsonl").open("w", encoding="utf-8") as fh:
+            for k, item in enumerate(sample):
+                row: dict[str, Any] = asdict(item)
+                for form, res in results.items():
+                    lp = res[k]
+                    answer = pick_binary(lp) if form == "binary" and lp else pick(lp) if lp else None
+                    row[form] = None if lp is None else {"pick": answer, "logprobs": lp}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     (out / "line_roles_llm_summary.json").write_text(
         json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -3,6 +3,7 @@ veto combinations and their scores, on items the test makes (no model, no deck).
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -10,7 +11,18 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import line_roles_llm as llm_roles
-from line_roles_llm import Item, fallback, pick, position, scores, stratified_sample, veto
+from line_roles_llm import (
+    Item,
+    calibrate,
+    fallback,
+    load_lines,
+    pick,
+    pick_binary,
+    position,
+    scores,
+    stratified_sample,
+    veto,
+)
 
 
 def item(deck: str, page: int, index: int, gold: str, rules: str = "body") -> Item:
@@ -57,6 +69,30 @@ def test_pick_takes_the_highest_log_probability_and_breaks_ties_by_table_order()
     assert pick({"meta": -1.0, "title": -1.0}) == "title"
 
 
+def test_calibration_removes_an_answers_prior() -> None:
+    # "table" is the model's favourite on every line; what the line moves is "body" on the second line
+    lps = [{"table": -1.0, "body": -5.0}, {"table": -1.0, "body": -2.0}, {"table": -1.0, "body": -5.0}]
+    assert [pick(lp) for lp in lps] == ["table", "table", "table"]
+    assert [pick(lp) for lp in calibrate(lps)] == ["table", "body", "table"]
+
+
+def test_the_binary_answer_becomes_body_or_a_dropped_role() -> None:
+    assert pick_binary({"content": -1.0, "boilerplate": -2.0}) == "body"
+    assert pick_binary({"content": -3.0, "boilerplate": -2.0}) == "footer"
+
+
+def test_saved_lines_load_back_as_sample_and_log_probabilities(tmp_path: Path) -> None:
+    a, b = item("d0", 1, 0, "title", "title"), item("d1", 2, 3, "footer", "footer")
+    rows = [
+        {**a.__dict__, "zero": {"pick": "title", "logprobs": {"title": -1.0}}},
+        {**b.__dict__, "zero": None},
+    ]
+    path = tmp_path / "lines.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    sample, results = load_lines(path)
+    assert sample == [a, b] and results == {"zero": [{"title": -1.0}, None]}
+
+
 def test_fallback_changes_only_body_and_veto_only_a_drop_to_content() -> None:
     assert fallback("body", "definition") == "definition"
     assert fallback("title", "definition") == "title"
@@ -86,6 +122,7 @@ def test_the_few_shot_prefix_extends_the_zero_shot_one_with_every_role() -> None
     zero, few = llm_roles.system_prompt("zero"), llm_roles.system_prompt("few")
     assert few.startswith(zero)
     assert all(f"Role: {r}" in few for r in llm_roles.ROLES)
+    assert "content or boilerplate" in llm_roles.system_prompt("binary")
 
 
 def test_the_test_split_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
