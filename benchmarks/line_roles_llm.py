@@ -16,10 +16,11 @@ the highest log-probability right after the prefilled answer ``Role:``: constrai
 Prompt forms: ``zero`` (the role table and conventions), ``few`` (the same plus one made-up example a
 role, not taken from the labels) and ``binary`` (content or boilerplate, prefilled ``Answer:``; content
 counts as body, boilerplate as footer). Each form is also scored "calibrated": every answer's log-probability
-minus its mean over the sample (no label used), which removes the model's prior for a name. Reported on the SAME sampled lines: macro-F1 (over the roles present in
-the sample), accuracy, dropped-role precision/recall (footer, meta, credit, url) for (a) the rules,
-(b) the model alone, (c) the model as a fallback for the lines the rules call body, (d) the model as a
-veto (a line the rules drop takes the model's role when that is a content role), (e) c and d together.
+minus its mean over the sample (no label used), which removes the model's prior for a name.
+Reported on the SAME sampled lines: macro-F1 (over the roles present in the sample), accuracy,
+dropped-role precision/recall (footer, meta, credit, url) for (a) the rules, (b) the model alone, (c) the
+model as a fallback for the lines the rules call body, (d) the model as a veto (a line the rules drop takes
+the model's role when that is a content role), (e) c and d together.
 Raw per-line log-probabilities go to ``--out`` (lines.jsonl, summary.json). ``--split test`` is refused.
 """
 
