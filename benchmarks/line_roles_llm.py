@@ -42,25 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-ROLES = (
-    "title",
-    "heading",
-    "body",
-    "definition",
-    "list_lead",
-    "formula",
-    "code",
-    "table",
-    "caption",
-    "figure_text",
-    "question",
-    "agenda",
-    "credit",
-    "url",
-    "footer",
-    "meta",
-)
-DROPPED = frozenset({"footer", "meta", "credit", "url"})
+from workers.ocr.line_cues import DROPPED, ROLES  # noqa: E402  (the product's role set)
+
 SEED = 18
 FORMS = ("zero", "few", "binary")
 BINARY = ("content", "boilerplate")  # the binary form's two answers

@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from workers.ocr.line_cues import is_continuation, split_definition, strip_bullet
+from workers.ocr.line_cues import split_definition, strip_bullet
+from workers.ocr.role_forms import definition_runs
 from workers.ocr.role_rules import is_definition_form
 
 DEFINITION_RULES = ("remark_labels", "count_labels", "clause_terms", "relative_refers")
@@ -185,23 +186,11 @@ def definition_shapes(
     """Definition lines (and their wrapped continuations) that a rule above finds no definition: body."""
     if not any(rule in rules for rule in DEFINITION_RULES):
         return
-    n = 0
-    while n < len(content):
-        i = content[n]
-        if roles[i] != "definition":
-            n += 1
-            continue
-        run = [i]
-        for j in content[n + 1 :]:
-            if roles[j] == "definition" and is_continuation(lines[j], lines[run[-1]]):
-                run.append(j)
-            else:
-                break
+    for run in definition_runs(lines, roles, content):
         joined = " ".join(lines[j].strip() for j in run)
-        if false_definition(lines[i], joined, rules):
+        if false_definition(lines[run[0]], joined, rules):
             for j in run:
                 roles[j] = "body"
-        n += len(run)
 
 
 # --- lead-ins over one line each ------------------------------------------------------------------

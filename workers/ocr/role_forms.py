@@ -7,7 +7,7 @@ moved out of workers/ocr/roles.py. Each rule has a name in ``role_rules.RULES`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from workers.ocr.line_cues import (
     WORD,
@@ -236,6 +236,15 @@ def paragraph_definitions(lines: Sequence[str], roles: list[str], content: Seque
     """A "definition" run (a line and its wrapped continuations) of PARAGRAPH_LINES lines or more is a
     paragraph of prose that opens with a label ("Dutch conclusion: tensed verbs are always ..."), not a term
     with its explanation: body."""
+    for run in definition_runs(lines, roles, content):
+        if len(run) >= PARAGRAPH_LINES:
+            for j in run:
+                roles[j] = "body"
+
+
+def definition_runs(lines: Sequence[str], roles: list[str], content: Sequence[int]) -> Iterator[list[int]]:
+    """Each "definition" line with the definition lines that continue it (wrapped), in page order; read as
+    it goes, so the caller may change a run's roles before the next is found."""
     n = 0
     while n < len(content):
         i = content[n]
@@ -248,9 +257,7 @@ def paragraph_definitions(lines: Sequence[str], roles: list[str], content: Seque
                 run.append(j)
             else:
                 break
-        if len(run) >= PARAGRAPH_LINES:
-            for j in run:
-                roles[j] = "body"
+        yield run
         n += len(run)
 
 
