@@ -6,7 +6,8 @@ in ``role_rules.RULES`` and can be switched off:
 
 - ``tick_labels``: lines of a figure's box made only of numbers ("40", "0", "10-2", "-10 0 10 20 30"), when
   the box holds TICK_MIN or more of them, are the chart's tick labels: figure words, also where the page
-  rules called one a page number (a footer) or a numeric row (a table). A lone page number is no ladder.
+  rules called one a page number (a footer) or a numeric row (a table). A lone page number is no ladder,
+  and a page whose figure the reader dropped (a whole-page "figure") keeps its number rows as they are.
 - ``figure_size``: a line of a figure's box (text layer) at least FIGURE_HEADING_SHARE as tall as the
   page's title above it and starting at most TITLE_GAP under it is set as a heading, not as a label: the
   title's wrapped end when it goes on in lower case right under the title, a heading when it is shaped like
@@ -15,7 +16,8 @@ in ``role_rules.RULES`` and can be switched off:
   TITLE_BAND.
 - ``free_box_labels``: on a slide whose placeholders carry no position (PowerPoint: python-pptx gives
   positions only to free shapes) and that holds a picture, a free text box's short line (FREE_LABEL_WORDS
-  words or fewer, not a lead-in, not a bullet) is one of the picture's labels or callouts. The reader marks
+  words or fewer, not a lead-in, not a bullet; one or two such lines in a row, FREE_LABEL_RUN: more are a
+  list set in a text box) is one of the picture's labels or callouts. The reader marks
   such lines "figure" only near a picture; a label set farther off (under a picture's caption area, between
   two pictures) kept no class.
 """
