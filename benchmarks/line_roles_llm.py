@@ -196,17 +196,10 @@ def veto(rules: str, model: str) -> str:
 def scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     """Macro-F1 over the roles present in gold, accuracy, and the dropped roles' precision and recall,
     as benchmarks/line_roles.py computes them."""
+    from line_roles_lodo import role_f1
+
     pairs = list(zip(gold, pred, strict=True))
-    f1s: dict[str, float] = {}
-    for role in ROLES:
-        n_gold = sum(g == role for g, _ in pairs)
-        if not n_gold:
-            continue
-        n_pred = sum(p == role for _, p in pairs)
-        tp = sum(g == p == role for g, p in pairs)
-        precision = tp / n_pred if n_pred else 0.0
-        recall = tp / n_gold
-        f1s[role] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1s = role_f1(pairs)  # over the roles the gold lines have
     dropped = [g for g, p in pairs if p in DROPPED]
     content_dropped = sum(g not in DROPPED for g in dropped)
     gold_dropped = sum(g in DROPPED for g in gold)
